@@ -1,0 +1,170 @@
+//! Command-line flags (what the user typed) and the [`Config`] resolved from them once (where the
+//! input comes from, which format, whether to color).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// Explains Go's escape analysis: which values go to the heap, and which of those something keeps.
+///
+/// Inside a Go module, runs `go build -gcflags=<FLAGS>` on PACKAGES and reads the compiler's
+/// escape diagnostics. With --input, or when a log is piped in and no package is named, reads
+/// saved compiler output instead:
+///
+///     go build -gcflags=-m=2 ./... 2>&1 | escape-explain
+#[derive(Debug, Parser)]
+#[command(name = "escape-explain", version, about, long_about, verbatim_doc_comment)]
+pub struct Args {
+    /// Packages to build (go package patterns).
+    #[arg(value_name = "PACKAGES")]
+    pub packages: Vec<String>,
+
+    /// Run the build in DIR instead of the current directory.
+    #[arg(short = 'C', value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Compiler flags for the packages named (-m=2 adds the reasons; -l turns off inlining so
+    /// each function is reported where it is written).
+    #[arg(long, value_name = "FLAGS", default_value = "-m=2 -l", allow_hyphen_values = true)]
+    pub gcflags: String,
+
+    /// Build tags, passed to go as -tags.
+    #[arg(long, value_name = "TAGS")]
+    pub tags: Option<String>,
+
+    /// Read saved compiler output from FILE ('-' for standard input) instead of building.
+    #[arg(short, long, value_name = "FILE", conflicts_with_all = ["packages", "gcflags", "tags"])]
+    pub input: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Also list inliner lines, the -m=2 flows and the lines that were not understood.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// The Go version that produced a saved log (e.g. 1.27 or go1.27.3), when it is not the
+    /// local toolchain's.
+    #[arg(long, value_name = "VERSION")]
+    pub go_version: Option<String>,
+
+    /// When to use color.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A listing grouped by package and file.
+    Text,
+    /// One JSON document with every diagnostic and its flow.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Where the compiler output comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Run `go build` in `dir`.
+    Build {
+        dir: PathBuf,
+        packages: Vec<String>,
+        gcflags: String,
+        tags: Option<String>,
+    },
+    /// Read a saved log.
+    File(PathBuf),
+    /// Read standard input.
+    Stdin,
+}
+
+/// Everything decided before the work starts.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub input: Input,
+    /// The directory paths in a saved log are taken relative to.
+    pub dir: PathBuf,
+    pub format: Format,
+    pub verbose: bool,
+    pub color: bool,
+    pub go_version: Option<String>,
+}
+
+impl Config {
+    /// Resolves the flags against the environment: whether stdin carries a log, whether stdout
+    /// takes color.
+    pub fn from_args(args: Args) -> Config {
+        let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        let input = match &args.input {
+            Some(p) if p.as_os_str() == "-" => Input::Stdin,
+            Some(p) => Input::File(p.clone()),
+            None if args.packages.is_empty() && stdin_has_log() => Input::Stdin,
+            None => Input::Build {
+                dir: dir.clone(),
+                packages: if args.packages.is_empty() {
+                    vec!["./...".to_string()]
+                } else {
+                    args.packages.clone()
+                },
+                gcflags: args.gcflags.clone(),
+                tags: args.tags.clone(),
+            },
+        };
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        Config {
+            input,
+            dir,
+            format: args.format,
+            verbose: args.verbose,
+            color,
+            go_version: args.go_version.map(|v| normalize_version(&v)),
+        }
+    }
+}
+
+/// `1.27`, `go1.27`, `go1.27.3` all become `go1.27[.3]`.
+pub fn normalize_version(v: &str) -> String {
+    let v = v.trim();
+    if v.starts_with("go") {
+        v.to_string()
+    } else {
+        format!("go{v}")
+    }
+}
+
+/// Standard input carries a log when it is a pipe or a regular file; a terminal, /dev/null or a
+/// closed stdin means "run the build".
+fn stdin_has_log() -> bool {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let Ok(meta) = std::fs::metadata("/dev/stdin") else {
+            return false;
+        };
+        let ft = meta.file_type();
+        ft.is_fifo() || (ft.is_file() && meta.len() > 0)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
+}

@@ -1,0 +1,11 @@
+//! What the compiler said: the line classifier, the typed model of its diagnostics, and the
+//! streaming reader that groups them by package.
+
+pub mod line;
+pub mod model;
+pub mod reader;
+pub mod section;
+
+pub use model::{Diagnostic, Kind, Position};
+pub use reader::{InputStats, Reader, Unrecognized};
+pub use section::Section;

@@ -1,0 +1,41 @@
+//! The `escape-explain` command: parses flags, runs the library, maps the outcome to an exit
+//! status. The only place that prints.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use escape_explain::cli::{Args, Config};
+use escape_explain::{Error, ExitStatus};
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { ExitStatus::Error as u8 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let config = Config::from_args(args);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let result = escape_explain::run(&config, &mut out);
+    let _ = out.flush();
+    match result {
+        Ok(status) => ExitCode::from(status as u8),
+        // Someone closed the pipe we write to (`| head`): that is not an error.
+        Err(Error::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let stderr = io::stderr();
+            let mut err = stderr.lock();
+            if let Error::BuildFailed { errors } = &e {
+                for line in errors {
+                    let _ = writeln!(err, "{line}");
+                }
+            }
+            let _ = writeln!(err, "escape-explain: {e}");
+            ExitCode::from(ExitStatus::Error as u8)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! `--format json`: one JSON document, written as the sections stream in.
+//!
+//! The document is [`Document`]; its fields are documented there. Programs should check
+//! `schema` and refuse a version they do not know.
+
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use super::Renderer;
+use crate::escape::{InputStats, Section, Unrecognized};
+use crate::report::{Origin, RunInfo, Summary, Totals};
+
+/// The version of [`Document`]'s layout. Raised when a field changes meaning or goes away.
+pub const SCHEMA: u32 = 1;
+
+/// The JSON report. Fields appear in this order.
+///
+/// Each entry of `packages` is one `# import/path` section of the compiler output, with its
+/// diagnostics sorted by position. A diagnostic has a `kind` (kebab-case, e.g. `moved-to-heap`,
+/// `escapes-to-heap`, `leaking-param-to-result`), a `position` (`file` as printed, `line`,
+/// `column`, and `path`: the file relative to the module root when it was found), the `subject`
+/// (variable, parameter or expression), the `function` when the compiler named it, the
+/// `message` as printed, `occurrences` (how often the same fact was printed), and for `-m=2`
+/// output its `explanations`: each a `header` (`escape` of an expression, or `leak` of a
+/// parameter `to` a location with `derefs`) and the `flows` (`to`, `op`, `from`, and the
+/// `steps`, each `expr`, `reason` and `at`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Document {
+    /// [`SCHEMA`].
+    pub schema: u32,
+    /// `escape-explain` and its version.
+    pub tool: Tool,
+    /// Where the output came from (`build` with the go argv, `file`, `stdin`).
+    pub origin: Origin,
+    pub packages: Vec<Section>,
+    /// The toolchain version when known (`go1.27.3`).
+    pub go_version: Option<String>,
+    /// Counts: packages, diagnostics, and diagnostics per kind.
+    pub totals: Totals,
+    /// Lines, bytes, and the non-diagnostic lines read.
+    pub input: InputStats,
+    /// Every line that was not understood (the first 10 000), with its line number.
+    pub unrecognized: Vec<Unrecognized>,
+    /// The go command exited non-zero.
+    pub build_failed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// Streams a [`Document`].
+#[derive(Default)]
+pub struct JsonRenderer {
+    sections: u64,
+}
+
+impl Renderer for JsonRenderer {
+    fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
+        let tool = Tool {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        write!(out, "{{\"schema\":{SCHEMA},\"tool\":")?;
+        serde_json::to_writer(&mut *out, &tool)?;
+        out.write_all(b",\"origin\":")?;
+        serde_json::to_writer(&mut *out, &run.origin)?;
+        out.write_all(b",\"packages\":[")
+    }
+
+    fn section(&mut self, out: &mut dyn Write, section: &Section) -> io::Result<()> {
+        if self.sections > 0 {
+            out.write_all(b",")?;
+        }
+        self.sections += 1;
+        out.write_all(b"\n")?;
+        serde_json::to_writer(&mut *out, section)?;
+        Ok(())
+    }
+
+    fn end(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()> {
+        out.write_all(b"\n],\"go_version\":")?;
+        serde_json::to_writer(&mut *out, &run.go_version)?;
+        out.write_all(b",\"totals\":")?;
+        serde_json::to_writer(&mut *out, &summary.totals)?;
+        out.write_all(b",\"input\":")?;
+        serde_json::to_writer(&mut *out, &summary.input)?;
+        out.write_all(b",\"unrecognized\":")?;
+        serde_json::to_writer(&mut *out, &summary.unrecognized)?;
+        write!(out, ",\"build_failed\":{}}}\n", summary.build_failed)
+    }
+}
+
+/// Reads a document back (for baselines and diffs, and for tests).
+pub fn read_document(text: &str) -> Result<Document, serde_json::Error> {
+    serde_json::from_str(text)
+}

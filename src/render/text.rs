@@ -1,0 +1,231 @@
+//! The default text listing: escape diagnostics grouped by package and file, then a summary of
+//! what was read. With `verbose`, the inliner's lines, the `-m=2` flows and the lines that were
+//! not understood are listed too.
+
+use std::io::{self, Write};
+
+use owo_colors::{OwoColorize, Style};
+
+use super::Renderer;
+use crate::escape::model::{Category, Explanation, Header};
+use crate::escape::{Diagnostic, Kind, Section};
+use crate::report::{Origin, RunInfo, Summary};
+
+pub struct TextRenderer {
+    verbose: bool,
+    color: bool,
+}
+
+impl TextRenderer {
+    pub fn new(verbose: bool, color: bool) -> Self {
+        TextRenderer { verbose, color }
+    }
+
+    fn paint(&self, s: Style) -> Style {
+        if self.color { s } else { Style::new() }
+    }
+
+    fn shown(&self, d: &Diagnostic) -> bool {
+        self.verbose || d.kind.category() == Category::Escape
+    }
+
+    fn kind_style(&self, kind: Kind) -> Style {
+        self.paint(match kind {
+            Kind::MovedToHeap | Kind::EscapesToHeap | Kind::AppendEscapes => Style::new().yellow(),
+            Kind::DoesNotEscape | Kind::AppendDoesNotEscape => Style::new().green(),
+            Kind::LeakingParam | Kind::LeakingParamContent | Kind::LeakingParamToResult => {
+                Style::new().cyan()
+            }
+            _ => Style::new().dimmed(),
+        })
+    }
+
+    fn explanation(&self, out: &mut dyn Write, e: &Explanation) -> io::Result<()> {
+        let dim = self.paint(Style::new().dimmed());
+        let head = match &e.header {
+            Header::Escape { expr } => format!("{expr} escapes to heap"),
+            Header::Leak { param, to, derefs } => {
+                format!("parameter {param} leaks to {to} with derefs={derefs}")
+            }
+        };
+        writeln!(out, "{:>12}{}", "", head.style(dim))?;
+        for f in &e.flows {
+            let op = match f.op {
+                crate::escape::model::FlowOp::Value => String::new(),
+                crate::escape::model::FlowOp::AddressOf => "&".to_string(),
+                crate::escape::model::FlowOp::Deref(n) => "*".repeat(n as usize),
+            };
+            writeln!(out, "{:>14}flow: {} ← {op}{}", "", f.to, f.from)?;
+            for s in &f.steps {
+                let at = s
+                    .at
+                    .as_ref()
+                    .map(|p| match p.path.as_deref() {
+                        Some(path) => format!("{path}:{}", p.line),
+                        None => p.display(),
+                    })
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{:>16}from {} ({}) at {at}",
+                    "",
+                    s.expr,
+                    s.reason.as_str().style(dim)
+                )?;
+            }
+        }
+        if e.truncated {
+            writeln!(out, "{:>14}(the compiler cut this explanation short at a cycle)", "")?;
+        }
+        Ok(())
+    }
+}
+
+impl Renderer for TextRenderer {
+    fn begin(&mut self, _out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn section(&mut self, out: &mut dyn Write, section: &Section) -> io::Result<()> {
+        let shown: Vec<&Diagnostic> = section.diagnostics.iter().filter(|d| self.shown(d)).collect();
+        if shown.is_empty() {
+            return Ok(());
+        }
+        let pkg = section.package.as_deref().unwrap_or("(no package header)");
+        let variant = section
+            .variant
+            .as_deref()
+            .map(|v| format!(" [{v}]"))
+            .unwrap_or_default();
+        writeln!(out, "{}{variant}", pkg.style(self.paint(Style::new().bold())))?;
+        let mut current_file: Option<&str> = None;
+        for d in shown {
+            let file = d.position.as_ref().map(|p| p.best_file());
+            if file != current_file || current_file.is_none() && file.is_none() {
+                if current_file.is_some() || file.is_some() || d.position.is_none() {
+                    writeln!(
+                        out,
+                        "  {}",
+                        file.unwrap_or("(no position)")
+                            .style(self.paint(Style::new().underline()))
+                    )?;
+                }
+                current_file = file;
+            }
+            let at = d
+                .position
+                .as_ref()
+                .map(|p| match p.column {
+                    Some(c) => format!("{}:{c}", p.line),
+                    None => p.line.to_string(),
+                })
+                .unwrap_or_default();
+            let func = d
+                .function
+                .as_deref()
+                .map(|f| format!("  (in {f})"))
+                .unwrap_or_default();
+            let times = if d.occurrences > 1 {
+                format!("  ×{}", d.occurrences)
+            } else {
+                String::new()
+            };
+            writeln!(
+                out,
+                "    {at:<8}{}{}{}",
+                d.message.style(self.kind_style(d.kind)),
+                func.style(self.paint(Style::new().dimmed())),
+                times
+            )?;
+            if self.verbose {
+                for e in &d.explanations {
+                    self.explanation(out, e)?;
+                }
+            }
+        }
+        writeln!(out)
+    }
+
+    fn end(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()> {
+        let t = &summary.totals;
+        let from = match &run.origin {
+            Origin::Build { args, .. } => format!("go {}", args.join(" ")),
+            Origin::File { path } => path.clone(),
+            Origin::Stdin => "standard input".to_string(),
+        };
+        let version = run
+            .go_version
+            .as_deref()
+            .map(|v| format!(" ({v})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "Read {} lines from {from}{version}: {} diagnostics in {} packages.",
+            summary.input.lines, t.diagnostics, t.packages
+        )?;
+        let count = |k: Kind| t.by_kind.get(&k).copied().unwrap_or(0);
+        let leaks = count(Kind::LeakingParam)
+            + count(Kind::LeakingParamContent)
+            + count(Kind::LeakingParamToResult);
+        writeln!(
+            out,
+            "  {} moved to heap, {} escape to heap, {} do not escape, {} leaking parameters.",
+            count(Kind::MovedToHeap),
+            count(Kind::EscapesToHeap) + count(Kind::AppendEscapes),
+            count(Kind::DoesNotEscape) + count(Kind::AppendDoesNotEscape),
+            leaks
+        )?;
+        let others: u64 = t
+            .by_kind
+            .iter()
+            .filter(|(k, _)| k.category() != Category::Escape)
+            .map(|(_, n)| n)
+            .sum();
+        if others > 0 && !self.verbose {
+            writeln!(
+                out,
+                "  {others} inliner and other lines not listed (--verbose lists them)."
+            )?;
+        }
+        let u = summary.input.unrecognized_lines;
+        if u > 0 {
+            let warn = self.paint(Style::new().red());
+            writeln!(
+                out,
+                "  {} not understood{}",
+                format!("{u} line{}", if u == 1 { " was" } else { "s were" }).style(warn),
+                if self.verbose {
+                    ":"
+                } else {
+                    " (--verbose lists them)."
+                }
+            )?;
+            if self.verbose {
+                for l in &summary.unrecognized {
+                    writeln!(out, "    {:>6}: {}", l.line, l.text)?;
+                }
+                if summary.input.unrecognized_not_kept > 0 {
+                    writeln!(
+                        out,
+                        "    ... and {} more, counted but not kept",
+                        summary.input.unrecognized_not_kept
+                    )?;
+                }
+            }
+        }
+        if summary.input.invalid_utf8_lines > 0 {
+            writeln!(
+                out,
+                "  {} lines were not valid UTF-8 and were read with replacement characters.",
+                summary.input.invalid_utf8_lines
+            )?;
+        }
+        if summary.input.truncated_last_line {
+            writeln!(out, "  The last line had no line ending (was the log cut short?).")?;
+        }
+        if summary.input.lines == 0 {
+            writeln!(out, "  The input was empty: nothing to explain.")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,56 @@
+//! What a run produced besides the per-package sections: where the output came from, the Go
+//! version, the counts, and every line that was not understood. Renderers get this at the end.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::escape::{InputStats, Kind, Section, Unrecognized};
+
+/// Where the compiler output came from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "kebab-case")]
+pub enum Origin {
+    /// escape-explain ran the build: the argv after `go`, and the directory.
+    Build { args: Vec<String>, dir: String },
+    /// A saved log.
+    File { path: String },
+    Stdin,
+}
+
+/// The run as known before the first section arrives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunInfo {
+    pub origin: Origin,
+    /// `go1.27.3` from the toolchain, or as given with --go-version; absent when unknown.
+    pub go_version: Option<String>,
+}
+
+/// Counts, added up as sections stream past.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Totals {
+    pub packages: u64,
+    pub diagnostics: u64,
+    /// Diagnostics per kind, by the kind's name.
+    pub by_kind: BTreeMap<Kind, u64>,
+}
+
+impl Totals {
+    pub fn add(&mut self, section: &Section) {
+        self.packages += 1;
+        self.diagnostics += section.diagnostics.len() as u64;
+        for d in &section.diagnostics {
+            *self.by_kind.entry(d.kind).or_default() += 1;
+        }
+    }
+}
+
+/// Everything known once the input has ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Summary {
+    pub totals: Totals,
+    pub input: InputStats,
+    pub unrecognized: Vec<Unrecognized>,
+    /// Set when the build failed: the go command's exit was non-zero.
+    pub build_failed: bool,
+}

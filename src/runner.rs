@@ -1,0 +1,166 @@
+//! The only module that starts `go`: finds it, asks it for its version and the package
+//! directories, and runs the build whose stderr carries the escape diagnostics. Arguments go to
+//! `go` as an argv list, never through a shell; the environment (GOFLAGS, GOOS, GOARCH,
+//! CGO_ENABLED, ...) passes through untouched.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Why the go command could not give us diagnostics.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(
+        "`go` was not found on PATH; install Go 1.21 or newer (https://go.dev/dl), or pipe a saved log: go build -gcflags=-m=2 ./... 2>&1 | escape-explain"
+    )]
+    GoNotFound,
+    #[error("could not start `go`: {0}")]
+    Spawn(std::io::Error),
+    /// go's own words, e.g. `go: go.mod file not found in current directory or any parent directory`.
+    #[error("{0}")]
+    Go(String),
+}
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildRequest {
+    pub dir: PathBuf,
+    pub packages: Vec<String>,
+    pub gcflags: String,
+    pub tags: Option<String>,
+}
+
+impl BuildRequest {
+    /// The argv after `go`.
+    pub fn build_args(&self) -> Vec<String> {
+        let mut args = vec![
+            "build".to_string(),
+            "-o".to_string(),
+            null_device().to_string(),
+            format!("-gcflags={}", self.gcflags),
+        ];
+        if let Some(tags) = &self.tags {
+            args.push(format!("-tags={tags}"));
+        }
+        args.extend(self.packages.iter().cloned());
+        args
+    }
+}
+
+fn null_device() -> &'static str {
+    if cfg!(windows) { "NUL" } else { "/dev/null" }
+}
+
+/// The `go` executable on PATH.
+pub fn find_go() -> Result<PathBuf, RunError> {
+    let path = std::env::var_os("PATH").ok_or(RunError::GoNotFound)?;
+    let names: &[&str] = if cfg!(windows) {
+        &["go.exe", "go"]
+    } else {
+        &["go"]
+    };
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+        .ok_or(RunError::GoNotFound)
+}
+
+/// `go env GOVERSION` (e.g. `go1.27.3`).
+pub fn go_version(go: &Path, dir: &Path) -> Option<String> {
+    let out = Command::new(go)
+        .args(["env", "GOVERSION"])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    let v = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !v.is_empty()).then_some(v)
+}
+
+/// `go list` of the requested packages: import path and directory of each. Fails with go's own
+/// message when the directory is not in a module or a pattern matches nothing.
+pub fn list_packages(go: &Path, req: &BuildRequest) -> Result<Vec<(String, PathBuf)>, RunError> {
+    let mut cmd = Command::new(go);
+    cmd.args(["list", "-f", "{{.ImportPath}}\t{{.Dir}}"]);
+    if let Some(tags) = &req.tags {
+        cmd.arg(format!("-tags={tags}"));
+    }
+    let out = cmd
+        .args(&req.packages)
+        .current_dir(&req.dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(RunError::Spawn)?;
+    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    if !out.status.success() {
+        return Err(RunError::Go(first_lines(&stderr)));
+    }
+    let list: Vec<(String, PathBuf)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(p, d)| (p.to_string(), PathBuf::from(d)))
+        .collect();
+    if list.is_empty() {
+        let why = if stderr.is_empty() {
+            format!("no Go packages match {}", req.packages.join(" "))
+        } else {
+            first_lines(&stderr)
+        };
+        return Err(RunError::Go(why));
+    }
+    Ok(list)
+}
+
+fn first_lines(s: &str) -> String {
+    s.lines().take(3).collect::<Vec<_>>().join("; ")
+}
+
+/// Runs `go build`, handing each stderr line (without its line ending) to `on_line`. Returns
+/// whether the build succeeded.
+pub fn build(
+    go: &Path,
+    req: &BuildRequest,
+    on_line: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<bool, RunError> {
+    let mut child = Command::new(go)
+        .args(req.build_args())
+        .current_dir(&req.dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(RunError::Spawn)?;
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut reader = BufReader::with_capacity(1 << 16, stderr);
+    let mut buf = Vec::new();
+    let mut result = Ok(());
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {
+                let mut line = buf.as_slice();
+                if line.last() == Some(&b'\n') {
+                    line = &line[..line.len() - 1];
+                }
+                if line.last() == Some(&b'\r') {
+                    line = &line[..line.len() - 1];
+                }
+                if let Err(e) = on_line(line) {
+                    result = Err(e);
+                    break;
+                }
+            }
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    if result.is_err() {
+        let _ = child.kill();
+    }
+    let status = child.wait().map_err(RunError::Spawn)?;
+    result.map_err(RunError::Spawn)?;
+    Ok(status.success())
+}
