@@ -14,7 +14,13 @@ use clap::{Parser, ValueEnum};
 ///
 ///     go build -gcflags=-m=2 ./... 2>&1 | escape-explain
 #[derive(Debug, Parser)]
-#[command(name = "escape-explain", version, about, long_about, verbatim_doc_comment)]
+#[command(
+    name = "escape-explain",
+    version,
+    about,
+    long_about,
+    verbatim_doc_comment
+)]
 pub struct Args {
     /// Packages to build (go package patterns).
     #[arg(value_name = "PACKAGES")]
@@ -26,7 +32,12 @@ pub struct Args {
 
     /// Compiler flags for the packages named (-m=2 adds the reasons; -l turns off inlining so
     /// each function is reported where it is written).
-    #[arg(long, value_name = "FLAGS", default_value = "-m=2 -l", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "FLAGS",
+        default_value = "-m=2 -l",
+        allow_hyphen_values = true
+    )]
     pub gcflags: String,
 
     /// Build tags, passed to go as -tags.

@@ -51,7 +51,10 @@ pub enum Error {
 /// Runs escape-explain with a resolved configuration, writing the report to `out`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let mut renderer: Box<dyn Renderer> = match config.format {
-        Format::Text => Box::new(render::text::TextRenderer::new(config.verbose, config.color)),
+        Format::Text => Box::new(render::text::TextRenderer::new(
+            config.verbose,
+            config.color,
+        )),
         Format::Json => Box::new(render::json::JsonRenderer::default()),
     };
     let mut reader = Reader::new();
@@ -88,7 +91,9 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             let mut emit = emitter(&mut *renderer, &mut *out, &mut locator, &mut totals);
             let ok = runner::build(&go, &req, &mut |line| reader.feed_bytes(line, &mut emit))
                 .map_err(|e| match e {
-                    RunError::Spawn(io) if io.kind() != io::ErrorKind::NotFound => Error::Output(io),
+                    RunError::Spawn(io) if io.kind() != io::ErrorKind::NotFound => {
+                        Error::Output(io)
+                    }
                     other => Error::Run(other),
                 })?;
             drop(emit);
@@ -188,9 +193,8 @@ fn read_log(
     // A read error is about the input; a write error (from emit) is about the output.
     let mut write_error = None;
     let mut guarded = |s: Section| {
-        emit(s).map_err(|e| {
+        emit(s).inspect_err(|e| {
             write_error = Some(io::Error::new(e.kind(), e.to_string()));
-            e
         })
     };
     match reader.read(input, &mut guarded) {

@@ -12,7 +12,11 @@ fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
-            let code = if e.use_stderr() { ExitStatus::Error as u8 } else { 0 };
+            let code = if e.use_stderr() {
+                ExitStatus::Error as u8
+            } else {
+                0
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

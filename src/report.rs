@@ -12,9 +12,14 @@ use crate::escape::{InputStats, Kind, Section, Unrecognized};
 #[serde(tag = "mode", rename_all = "kebab-case")]
 pub enum Origin {
     /// escape-explain ran the build: the argv after `go`, and the directory.
-    Build { args: Vec<String>, dir: String },
+    Build {
+        args: Vec<String>,
+        dir: String,
+    },
     /// A saved log.
-    File { path: String },
+    File {
+        path: String,
+    },
     Stdin,
 }
 

@@ -179,7 +179,7 @@ pub fn parse_position(text: &str) -> Option<RawPos<'_>> {
         if i == 0 {
             continue;
         }
-        let b = text[i + 1..].as_bytes();
+        let b = &text.as_bytes()[i + 1..];
         let Some((line, j)) = digits(b, 0) else {
             continue;
         };
@@ -207,11 +207,11 @@ fn parse_pos_tail(s: &str) -> Option<(usize, u32, Option<u32>, Option<&str>)> {
     let b = s.as_bytes();
     let (line, mut i) = digits(b, 0)?;
     let mut col = None;
-    if b.get(i) == Some(&b':') {
-        if let Some((c, j)) = digits(b, i + 1) {
-            col = Some(c);
-            i = j;
-        }
+    if b.get(i) == Some(&b':')
+        && let Some((c, j)) = digits(b, i + 1)
+    {
+        col = Some(c);
+        i = j;
     }
     let mut orig = None;
     if b.get(i) == Some(&b'[') {
@@ -244,21 +244,20 @@ fn message<'a>(pos: Option<RawPos<'a>>, raw: &'a str) -> Line<'a> {
     if indent >= 2 {
         let body = &raw[indent..];
         if (2..=4).contains(&indent) {
-            if let Some(f) = body.strip_prefix("flow: ") {
-                if let Some(line) = flow(f) {
-                    return line;
-                }
+            if let Some(f) = body.strip_prefix("flow: ")
+                && let Some(line) = flow(f)
+            {
+                return line;
             }
             if body.starts_with("warning: truncated explanation due to assignment cycle") {
                 return Line::Truncated;
             }
         }
-        if (4..=6).contains(&indent) {
-            if let Some(f) = body.strip_prefix("from ") {
-                if let Some(line) = step(f) {
-                    return line;
-                }
-            }
+        if (4..=6).contains(&indent)
+            && let Some(f) = body.strip_prefix("from ")
+            && let Some(line) = step(f)
+        {
+            return line;
         }
     }
     let msg = raw.strip_prefix(' ').unwrap_or(raw);
@@ -276,10 +275,7 @@ fn flow(f: &str) -> Option<Line<'_>> {
     // The separator is ` = ` up to 1.24 and ` ← ` from 1.25. Destinations never contain either
     // (they are names or `{...}` locations); sources may, inside `{storage for ...}`.
     let (to, rest) = split_arrow(f)?;
-    let ops_len = rest
-        .bytes()
-        .take_while(|&c| c == b'*' || c == b'&')
-        .count();
+    let ops_len = rest.bytes().take_while(|&c| c == b'*' || c == b'&').count();
     let (ops, from) = rest.split_at(ops_len);
     if from.is_empty() {
         return None;
@@ -396,20 +392,16 @@ fn summary(msg: &str) -> Option<Summary<'_>> {
         "imprecise interface call" => return Some(Summary::new(ImpreciseInterfaceCall)),
         _ => {}
     }
-    if let Some(rest) = msg.strip_prefix("leaking param: ") {
-        if let Some((name, r)) = rest.split_once(" to result ") {
-            if let Some((result, level)) = r.split_once(" level=") {
-                if let (Some(name), Some(result), Ok(level)) =
-                    (word(name), word(result), level.parse())
-                {
-                    return Some(Summary {
-                        result: Some(result),
-                        level: Some(level),
-                        ..Summary::subject(LeakingParamToResult, name)
-                    });
-                }
-            }
-        }
+    if let Some(rest) = msg.strip_prefix("leaking param: ")
+        && let Some((name, r)) = rest.split_once(" to result ")
+        && let Some((result, level)) = r.split_once(" level=")
+        && let (Some(name), Some(result), Ok(level)) = (word(name), word(result), level.parse())
+    {
+        return Some(Summary {
+            result: Some(result),
+            level: Some(level),
+            ..Summary::subject(LeakingParamToResult, name)
+        });
     }
     if let Some(name) = msg.strip_prefix("leaking param content: ").and_then(word) {
         return Some(Summary::subject(LeakingParamContent, name));
@@ -424,14 +416,13 @@ fn summary(msg: &str) -> Option<Summary<'_>> {
     {
         return Some(Summary::subject(AssumeUintptr, name));
     }
-    if let Some(r) = msg.strip_prefix("marking ") {
-        if let Some(name) = r
+    if let Some(r) = msg.strip_prefix("marking ")
+        && let Some(name) = r
             .strip_suffix(" as escaping ...uintptr")
             .or_else(|| r.strip_suffix(" as escaping uintptr"))
             .and_then(word)
-        {
-            return Some(Summary::subject(MarkUintptr, name));
-        }
+    {
+        return Some(Summary::subject(MarkUintptr, name));
     }
     if let Some((func, stmt)) = msg.split_once(" ignoring self-assignment in ") {
         return Some(Summary {
@@ -440,17 +431,19 @@ fn summary(msg: &str) -> Option<Summary<'_>> {
             ..Summary::new(SelfAssignment)
         });
     }
-    for (prefix, kind) in [("mutates param: ", MutatesParam), ("calls param: ", CallsParam)] {
+    for (prefix, kind) in [
+        ("mutates param: ", MutatesParam),
+        ("calls param: ", CallsParam),
+    ] {
         if let Some((name, d)) = msg
             .strip_prefix(prefix)
             .and_then(|r| r.split_once(" derefs="))
+            && let (Some(name), Ok(d)) = (word(name), d.parse())
         {
-            if let (Some(name), Ok(d)) = (word(name), d.parse()) {
-                return Some(Summary {
-                    level: Some(d),
-                    ..Summary::subject(kind, name)
-                });
-            }
+            return Some(Summary {
+                level: Some(d),
+                ..Summary::subject(kind, name)
+            });
         }
     }
     if let Some(name) = msg
@@ -517,16 +510,15 @@ fn other_passes(msg: &str) -> Option<Summary<'_>> {
         return word(rest.trim_start()).map(|l| Summary::subject(LoopLabel, l));
     }
     if let Some(rest) = msg.strip_prefix("can inline ") {
-        if let Some((func, r)) = rest.split_once(" with cost ") {
-            if let Some((cost, body)) = r.split_once(" as: ") {
-                if cost.parse::<i64>().is_ok() {
-                    return Some(Summary {
-                        function: Some(func),
-                        detail: Some(body),
-                        ..Summary::new(CanInline)
-                    });
-                }
-            }
+        if let Some((func, r)) = rest.split_once(" with cost ")
+            && let Some((cost, body)) = r.split_once(" as: ")
+            && cost.parse::<i64>().is_ok()
+        {
+            return Some(Summary {
+                function: Some(func),
+                detail: Some(body),
+                ..Summary::new(CanInline)
+            });
         }
         return Some(Summary {
             function: Some(rest),
@@ -534,14 +526,14 @@ fn other_passes(msg: &str) -> Option<Summary<'_>> {
         });
     }
     if let Some(rest) = msg.strip_prefix("cannot inline ") {
-        if let Some(r) = rest.strip_suffix(": repeated recursive cycle") {
-            if let Some((callee, _caller)) = r.split_once(" into ") {
-                return Some(Summary {
-                    function: Some(callee),
-                    detail: Some("repeated recursive cycle"),
-                    ..Summary::new(CannotInline)
-                });
-            }
+        if let Some(r) = rest.strip_suffix(": repeated recursive cycle")
+            && let Some((callee, _caller)) = r.split_once(" into ")
+        {
+            return Some(Summary {
+                function: Some(callee),
+                detail: Some("repeated recursive cycle"),
+                ..Summary::new(CannotInline)
+            });
         }
         let (func, reason) = rest.split_once(": ")?;
         return Some(Summary {
@@ -583,10 +575,7 @@ fn other_passes(msg: &str) -> Option<Summary<'_>> {
         "partially devirtualizing ",
         "PGO devirtualizing ",
     ] {
-        if let Some((call, target)) = msg
-            .strip_prefix(prefix)
-            .and_then(|r| r.rsplit_once(" to "))
-        {
+        if let Some((call, target)) = msg.strip_prefix(prefix).and_then(|r| r.rsplit_once(" to ")) {
             return Some(Summary {
                 detail: Some(target),
                 ..Summary::subject(Devirtualized, call)
@@ -614,13 +603,12 @@ fn other_passes(msg: &str) -> Option<Summary<'_>> {
     if let Some((name, rest)) = msg
         .strip_prefix("loop variable ")
         .and_then(|r| r.split_once(" now per-iteration, "))
+        && (rest.starts_with("heap-allocated") || rest.starts_with("stack-allocated"))
     {
-        if rest.starts_with("heap-allocated") || rest.starts_with("stack-allocated") {
-            return Some(Summary {
-                detail: Some(rest),
-                ..Summary::subject(LoopVariable, name)
-            });
-        }
+        return Some(Summary {
+            detail: Some(rest),
+            ..Summary::subject(LoopVariable, name)
+        });
     }
     if msg.contains(" loop ending at ") && msg.contains(" was modified") {
         return Some(Summary {
@@ -724,7 +712,15 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let old = classify("./c.go:11:18: parameter p leaks to ~r0 with derefs=1:");
-        assert!(matches!(old, Line::LeakHeader { to: "~r0", function: None, derefs: 1, .. }));
+        assert!(matches!(
+            old,
+            Line::LeakHeader {
+                to: "~r0",
+                function: None,
+                derefs: 1,
+                ..
+            }
+        ));
     }
 
     #[test]

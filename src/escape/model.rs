@@ -144,8 +144,13 @@ impl Kind {
             | RuntimeEscapeError => Category::Escape,
             CanInline | CannotInline | InliningCall | BigFunction | SkipInliningInLoop
             | Devirtualized | CannotDevirtualize | UnreferencedClosure => Category::Inlining,
-            KeptAlive | BoundsCheckElided | ImpreciseInterfaceCall | LoopVariable
-            | LoopModified | EscapeStatement | LoopLabel => Category::Other,
+            KeptAlive
+            | BoundsCheckElided
+            | ImpreciseInterfaceCall
+            | LoopVariable
+            | LoopModified
+            | EscapeStatement
+            | LoopLabel => Category::Other,
         }
     }
 
@@ -451,7 +456,10 @@ const REASONS: &[(&str, Reason)] = &[
     ("copied slice", Reason::CopiedSlice),
     ("//go:uintptrescapes", Reason::UintptrEscapes),
     ("reflect.Header.Data", Reason::ReflectHeaderData),
-    ("conversion to unsafe.Pointer", Reason::ConversionToUnsafePointer),
+    (
+        "conversion to unsafe.Pointer",
+        Reason::ConversionToUnsafePointer,
+    ),
     ("too large for stack", Reason::TooLargeForStack),
     ("too aligned for stack", Reason::TooAlignedForStack),
     ("non-constant size", Reason::NonConstantSize),

@@ -351,6 +351,9 @@ mod tests {
         let (s, _, unrec) = parse(log.as_bytes());
         assert!(unrec.is_empty());
         assert_eq!(s[0].package.as_deref(), Some("example.com/m"));
-        assert_eq!(s[0].diagnostics[0].kind, super::super::model::Kind::MovedToHeap);
+        assert_eq!(
+            s[0].diagnostics[0].kind,
+            super::super::model::Kind::MovedToHeap
+        );
     }
 }

@@ -231,7 +231,10 @@ fn attach_blocks(diagnostics: &mut Vec<Diagnostic>, blocks: Vec<Explanation>) {
         by_pos.entry(d.position.clone()).or_default().push(i);
     }
     for block in blocks {
-        let candidates = by_pos.get(&block.position).map(Vec::as_slice).unwrap_or(&[]);
+        let candidates = by_pos
+            .get(&block.position)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         match candidates
             .iter()
             .copied()
@@ -247,7 +250,10 @@ fn attach_blocks(diagnostics: &mut Vec<Diagnostic>, blocks: Vec<Explanation>) {
             }
             None => {
                 let d = standalone(block);
-                by_pos.entry(d.position.clone()).or_default().push(diagnostics.len());
+                by_pos
+                    .entry(d.position.clone())
+                    .or_default()
+                    .push(diagnostics.len());
                 diagnostics.push(d);
             }
         }
@@ -272,7 +278,9 @@ fn explains(block: &Explanation, d: &Diagnostic) -> Option<u8> {
             match (d.kind, to) {
                 (Kind::LeakingParam, Location::Heap) if *derefs <= 0 => Some(0),
                 (Kind::LeakingParamContent, Location::Heap) if *derefs > 0 => Some(0),
-                (Kind::LeakingParamToResult, Location::Var(r)) if d.result.as_deref() == Some(r) => {
+                (Kind::LeakingParamToResult, Location::Var(r))
+                    if d.result.as_deref() == Some(r) =>
+                {
                     Some(0)
                 }
                 // A leak into a closure's or another allocation's storage is reported as a leak

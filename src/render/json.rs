@@ -90,7 +90,7 @@ impl Renderer for JsonRenderer {
         serde_json::to_writer(&mut *out, &summary.input)?;
         out.write_all(b",\"unrecognized\":")?;
         serde_json::to_writer(&mut *out, &summary.unrecognized)?;
-        write!(out, ",\"build_failed\":{}}}\n", summary.build_failed)
+        writeln!(out, ",\"build_failed\":{}}}", summary.build_failed)
     }
 }
 

@@ -57,14 +57,13 @@ impl TextRenderer {
             };
             writeln!(out, "{:>14}flow: {} ← {op}{}", "", f.to, f.from)?;
             for s in &f.steps {
-                let at = s
-                    .at
-                    .as_ref()
-                    .map(|p| match p.path.as_deref() {
-                        Some(path) => format!("{path}:{}", p.line),
-                        None => p.display(),
-                    })
-                    .unwrap_or_default();
+                let at =
+                    s.at.as_ref()
+                        .map(|p| match p.path.as_deref() {
+                            Some(path) => format!("{path}:{}", p.line),
+                            None => p.display(),
+                        })
+                        .unwrap_or_default();
                 writeln!(
                     out,
                     "{:>16}from {} ({}) at {at}",
@@ -75,7 +74,11 @@ impl TextRenderer {
             }
         }
         if e.truncated {
-            writeln!(out, "{:>14}(the compiler cut this explanation short at a cycle)", "")?;
+            writeln!(
+                out,
+                "{:>14}(the compiler cut this explanation short at a cycle)",
+                ""
+            )?;
         }
         Ok(())
     }
@@ -87,7 +90,11 @@ impl Renderer for TextRenderer {
     }
 
     fn section(&mut self, out: &mut dyn Write, section: &Section) -> io::Result<()> {
-        let shown: Vec<&Diagnostic> = section.diagnostics.iter().filter(|d| self.shown(d)).collect();
+        let shown: Vec<&Diagnostic> = section
+            .diagnostics
+            .iter()
+            .filter(|d| self.shown(d))
+            .collect();
         if shown.is_empty() {
             return Ok(());
         }
@@ -97,7 +104,11 @@ impl Renderer for TextRenderer {
             .as_deref()
             .map(|v| format!(" [{v}]"))
             .unwrap_or_default();
-        writeln!(out, "{}{variant}", pkg.style(self.paint(Style::new().bold())))?;
+        writeln!(
+            out,
+            "{}{variant}",
+            pkg.style(self.paint(Style::new().bold()))
+        )?;
         let mut current_file: Option<&str> = None;
         for d in shown {
             let file = d.position.as_ref().map(|p| p.best_file());
@@ -221,7 +232,10 @@ impl Renderer for TextRenderer {
             )?;
         }
         if summary.input.truncated_last_line {
-            writeln!(out, "  The last line had no line ending (was the log cut short?).")?;
+            writeln!(
+                out,
+                "  The last line had no line ending (was the log cut short?)."
+            )?;
         }
         if summary.input.lines == 0 {
             writeln!(out, "  The input was empty: nothing to explain.")?;

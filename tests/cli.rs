@@ -1,0 +1,232 @@
+//! The command line on saved logs: formats, stdin detection, bad input and exit codes. These
+//! run without Go.
+
+use assert_cmd::Command;
+use assert_cmd::assert::OutputAssertExt;
+use predicates::prelude::*;
+
+const LOG: &str = "# example.com/m
+./main.go:6:2: x escapes to heap in retAddr:
+./main.go:6:2:   flow: ~r0 ← &x:
+./main.go:6:2:     from &x (address-of) at ./main.go:7:9
+./main.go:6:2:     from return &x (return) at ./main.go:7:2
+./main.go:6:2: moved to heap: x
+./main.go:11:14: ... argument does not escape
+./main.go:11:15: n escapes to heap
+";
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("escape-explain").unwrap();
+    for v in ["NO_COLOR", "COLORTERM", "PAGER", "GOFLAGS", "CI"] {
+        c.env_remove(v);
+    }
+    c
+}
+
+fn module_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/m\n\ngo 1.21\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("main.go"), "package main\n").unwrap();
+    dir
+}
+
+fn json(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).expect("stdout is one JSON document")
+}
+
+#[test]
+fn reads_a_piped_log() {
+    let dir = module_dir();
+    let out = cmd()
+        .current_dir(dir.path())
+        .write_stdin(LOG)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("example.com/m"), "{text}");
+    assert!(text.contains("main.go"), "{text}");
+    assert!(text.contains("moved to heap: x"), "{text}");
+    assert!(
+        text.contains("Read 8 lines from standard input: 3 diagnostics in 1 packages."),
+        "{text}"
+    );
+}
+
+#[test]
+fn input_file_and_dash_give_the_same_json() {
+    let dir = module_dir();
+    let log = dir.path().join("build.log");
+    std::fs::write(&log, LOG).unwrap();
+    let from_file = cmd()
+        .current_dir(dir.path())
+        .args(["--input", "build.log", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let from_dash = cmd()
+        .current_dir(dir.path())
+        .args(["--input", "-", "--format", "json"])
+        .write_stdin(LOG)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut a = json(&from_file);
+    let mut b = json(&from_dash);
+    a["origin"] = serde_json::Value::Null;
+    b["origin"] = serde_json::Value::Null;
+    assert_eq!(a, b);
+    assert_eq!(a["schema"], 1);
+    assert_eq!(a["totals"]["diagnostics"], 3);
+    assert_eq!(a["totals"]["by_kind"]["moved-to-heap"], 1);
+    let d = &a["packages"][0]["diagnostics"][0];
+    assert_eq!(d["kind"], "moved-to-heap");
+    assert_eq!(d["position"]["path"], "main.go");
+    assert_eq!(d["function"], "retAddr");
+    assert_eq!(
+        d["explanations"][0]["flows"][0]["steps"][1]["reason"],
+        "return"
+    );
+    assert_eq!(a["unrecognized"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn json_reads_back_into_the_documented_type() {
+    let out = cmd()
+        .args(["--input", "-", "--format", "json"])
+        .write_stdin(LOG)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc = escape_explain::render::json::read_document(std::str::from_utf8(&out).unwrap())
+        .expect("the output parses as a Document");
+    assert_eq!(doc.packages[0].diagnostics.len(), 3);
+}
+
+#[test]
+fn unrecognized_lines_are_counted_kept_and_shown_with_verbose() {
+    let log = format!("{LOG}./main.go:3:1: something new the compiler says\n");
+    cmd()
+        .write_stdin(log.clone())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1 line was not understood (--verbose lists them).",
+        ));
+    cmd()
+        .arg("--verbose")
+        .write_stdin(log.clone())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "9: ./main.go:3:1: something new the compiler says",
+        ));
+    let out = cmd()
+        .args(["--format", "json"])
+        .write_stdin(log)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    assert_eq!(v["input"]["unrecognized_lines"], 1);
+    assert_eq!(v["unrecognized"][0]["line"], 9);
+    assert_eq!(v["unrecognized"][0]["package"], "example.com/m");
+}
+
+#[test]
+fn bad_input_is_summarized_not_panicked_on() {
+    // Empty input.
+    cmd()
+        .args(["--input", "-"])
+        .write_stdin("")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("The input was empty"));
+    // Binary garbage and invalid UTF-8.
+    cmd()
+        .args(["--input", "-"])
+        .write_stdin(vec![0u8, 0xff, 0xfe, b'\n', 0x80, b'a', b'\n'])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 lines were not understood"))
+        .stdout(predicate::str::contains("2 lines were not valid UTF-8"));
+    // CRLF line ends parse like LF.
+    cmd()
+        .args(["--input", "-", "--format", "json"])
+        .write_stdin(LOG.replace('\n', "\r\n"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"diagnostics\":3"));
+    // A truncated last line.
+    cmd()
+        .args(["--input", "-"])
+        .write_stdin(&LOG[..LOG.len() - 1])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("The last line had no line ending"));
+    // A 1 MB line.
+    let mut long = LOG.to_string();
+    long.push_str(&"x".repeat(1 << 20));
+    long.push('\n');
+    cmd()
+        .args(["--input", "-"])
+        .write_stdin(long)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 line was not understood"));
+}
+
+#[test]
+fn unreadable_input_is_one_line_and_exit_2() {
+    cmd()
+        .args(["--input", "/nonexistent/build.log"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::is_match("^escape-explain: cannot read /nonexistent/build.log: .*\n$")
+                .unwrap(),
+        );
+}
+
+#[test]
+fn missing_go_is_one_line_and_exit_2() {
+    let dir = module_dir();
+    let empty = tempfile::tempdir().unwrap();
+    // Standard input is /dev/null, not a pipe, so escape-explain tries to run the build.
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"));
+    c.current_dir(dir.path())
+        .env("PATH", empty.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::is_match("^escape-explain: `go` was not found on PATH; install Go 1.21 or newer.*pipe a saved log.*\n$")
+                .unwrap(),
+        );
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    cmd()
+        .args(["--format", "xml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'xml'"));
+    cmd().args(["--input", "x.log", "./..."]).assert().code(2);
+}
