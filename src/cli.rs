@@ -10,9 +10,7 @@ use clap::{Parser, ValueEnum};
 ///
 /// Inside a Go module, runs `go build -gcflags=<FLAGS>` on PACKAGES and reads the compiler's
 /// escape diagnostics. With --input, or when a log is piped in and no package is named, reads
-/// saved compiler output instead:
-///
-///     go build -gcflags=-m=2 ./... 2>&1 | escape-explain
+/// saved compiler output instead, as in `go build -gcflags=-m=2 ./... 2>&1 | escape-explain`.
 #[derive(Debug, Parser)]
 #[command(
     name = "escape-explain",
