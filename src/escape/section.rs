@@ -2,7 +2,9 @@
 //! block with the one-line fact it explains, and folds repeated facts (generic instantiations,
 //! inlined copies) into one.
 
-use std::collections::HashMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::line::{Line, RawPos, Summary};
 use super::model::{
@@ -29,6 +31,7 @@ pub struct SectionBuilder {
     blocks: Vec<Explanation>,
     open: Option<Explanation>,
     lines: u64,
+    files: rustc_hash::FxHashSet<Arc<str>>,
 }
 
 /// What a fed line turned out to be, for the caller's bookkeeping.
@@ -66,6 +69,7 @@ impl SectionBuilder {
                 ref summary,
             } => {
                 self.close_block();
+                let pos = pos.map(|p| position(&mut self.files, p));
                 self.summaries.push(diagnostic(pos, msg, summary));
             }
             Line::EscapeHeader {
@@ -75,7 +79,7 @@ impl SectionBuilder {
             } => {
                 self.close_block();
                 self.open = Some(Explanation {
-                    position: pos.map(position),
+                    position: pos.map(|p| position(&mut self.files, p)),
                     header: Header::Escape {
                         expr: expr.to_string(),
                     },
@@ -93,7 +97,7 @@ impl SectionBuilder {
             } => {
                 self.close_block();
                 self.open = Some(Explanation {
-                    position: pos.map(position),
+                    position: pos.map(|p| position(&mut self.files, p)),
                     header: Header::Leak {
                         param: param.to_string(),
                         to: Location::parse(to),
@@ -119,7 +123,7 @@ impl SectionBuilder {
                 let Some(flow) = self.open.as_mut().and_then(|b| b.flows.last_mut()) else {
                     return Fed::Orphan;
                 };
-                let at = super::line::parse_position(at).map(position);
+                let at = super::line::parse_position(at).map(|p| position(&mut self.files, p));
                 flow.steps.push(Step {
                     expr: expr.to_string(),
                     reason: Reason::parse(reason),
@@ -157,9 +161,19 @@ impl SectionBuilder {
     }
 }
 
-pub(crate) fn position(p: RawPos<'_>) -> Position {
+/// One shared copy of each file name of the section.
+fn intern(files: &mut rustc_hash::FxHashSet<Arc<str>>, name: &str) -> Arc<str> {
+    if let Some(f) = files.get(name) {
+        return f.clone();
+    }
+    let f: Arc<str> = Arc::from(name);
+    files.insert(f.clone());
+    f
+}
+
+fn position(files: &mut rustc_hash::FxHashSet<Arc<str>>, p: RawPos<'_>) -> Position {
     Position {
-        file: p.file.to_string(),
+        file: intern(files, p.file),
         line: p.line,
         column: p.column,
         original: p.original.map(str::to_string),
@@ -175,8 +189,8 @@ fn flow_op(ops: &str) -> FlowOp {
     }
 }
 
-fn diagnostic(pos: Option<RawPos<'_>>, msg: &str, s: &Summary<'_>) -> Diagnostic {
-    let mut d = Diagnostic::new(s.kind, pos.map(position), msg.to_string());
+fn diagnostic(pos: Option<Position>, msg: &str, s: &Summary<'_>) -> Diagnostic {
+    let mut d = Diagnostic::new(s.kind, pos, msg.to_string());
     d.subject = s.subject.map(str::to_string);
     d.function = s.function.map(str::to_string);
     d.result = s.result.map(str::to_string);
@@ -199,7 +213,7 @@ fn fact_key(d: &Diagnostic) -> (Option<Position>, Kind, String) {
 }
 
 fn dedupe(summaries: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut seen: HashMap<(Option<Position>, Kind, String), usize> = HashMap::new();
+    let mut seen: HashMap<(Option<Position>, Kind, String), usize> = HashMap::default();
     let mut out: Vec<Diagnostic> = Vec::with_capacity(summaries.len());
     for d in summaries {
         match seen.entry(fact_key(&d)) {
@@ -214,9 +228,14 @@ fn dedupe(summaries: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 fn dedupe_blocks(blocks: Vec<Explanation>) -> Vec<Explanation> {
+    use std::hash::BuildHasher;
+    // Blocks are compared only with those of the same hash.
+    let mut seen: HashMap<u64, Vec<usize>> = HashMap::default();
     let mut out: Vec<Explanation> = Vec::with_capacity(blocks.len());
     for b in blocks {
-        if !out.contains(&b) {
+        let same = seen.entry(rustc_hash::FxBuildHasher.hash_one(&b)).or_default();
+        if !same.iter().any(|&i| out[i] == b) {
+            same.push(out.len());
             out.push(b);
         }
     }
@@ -226,7 +245,7 @@ fn dedupe_blocks(blocks: Vec<Explanation>) -> Vec<Explanation> {
 /// Attaches each block to the fact it explains, or makes it a fact of its own when the compiler
 /// printed no summary (go/defer wrappers, `{storage for ...}` chains).
 fn attach_blocks(diagnostics: &mut Vec<Diagnostic>, blocks: Vec<Explanation>) {
-    let mut by_pos: HashMap<Option<Position>, Vec<usize>> = HashMap::new();
+    let mut by_pos: HashMap<Option<Position>, Vec<usize>> = HashMap::default();
     for (i, d) in diagnostics.iter().enumerate() {
         by_pos.entry(d.position.clone()).or_default().push(i);
     }

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::module::Module;
 use crate::escape::{Position, Section};
@@ -17,7 +18,8 @@ pub struct Locator {
     build_dir: PathBuf,
     module: Option<Module>,
     package_dirs: HashMap<String, PathBuf>,
-    cache: HashMap<(Option<String>, String), Option<String>>,
+    /// package -> printed path -> display path; looked up by &str so a hit allocates nothing.
+    cache: HashMap<Option<String>, HashMap<Arc<str>, Option<Arc<str>>>>,
 }
 
 impl Locator {
@@ -45,6 +47,7 @@ impl Locator {
     /// Fills in `path` on every position of the section.
     pub fn resolve_section(&mut self, section: &mut Section) {
         let pkg = section.package.clone();
+        // Most positions of a section name the same few files: keep this package's cache hot.
         for d in &mut section.diagnostics {
             if let Some(p) = d.position.as_mut() {
                 self.resolve(pkg.as_deref(), p);
@@ -63,13 +66,18 @@ impl Locator {
     }
 
     fn resolve(&mut self, package: Option<&str>, pos: &mut Position) {
-        let key = (package.map(str::to_string), pos.file.clone());
-        if let Some(hit) = self.cache.get(&key) {
+        let key = package.map(str::to_string);
+        if let Some(hit) = self.cache.get(&key).and_then(|c| c.get(&*pos.file)) {
             pos.path = hit.clone();
             return;
         }
-        let found = self.find(package, &pos.file).map(|p| self.display(&p));
-        self.cache.insert(key, found.clone());
+        let found: Option<Arc<str>> = self
+            .find(package, &pos.file)
+            .map(|p| Arc::from(self.display(&p)));
+        self.cache
+            .entry(key)
+            .or_default()
+            .insert(pos.file.clone(), found.clone());
         pos.path = found;
     }
 
