@@ -233,7 +233,9 @@ fn dedupe_blocks(blocks: Vec<Explanation>) -> Vec<Explanation> {
     let mut seen: HashMap<u64, Vec<usize>> = HashMap::default();
     let mut out: Vec<Explanation> = Vec::with_capacity(blocks.len());
     for b in blocks {
-        let same = seen.entry(rustc_hash::FxBuildHasher.hash_one(&b)).or_default();
+        let same = seen
+            .entry(rustc_hash::FxBuildHasher.hash_one(&b))
+            .or_default();
         if !same.iter().any(|&i| out[i] == b) {
             same.push(out.len());
             out.push(b);

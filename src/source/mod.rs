@@ -1,8 +1,12 @@
 //! The Go source side: the module the output belongs to, and the mapping from the paths the
 //! compiler printed to files on disk.
 
+pub mod gofile;
+pub mod index;
 pub mod locate;
 pub mod module;
 
+pub use gofile::GoFile;
+pub use index::PackageIndex;
 pub use locate::Locator;
 pub use module::Module;

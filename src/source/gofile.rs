@@ -1,0 +1,121 @@
+//! One Go file parsed with tree-sitter-go, and the mapping from a compiler position (1-based
+//! line, 1-based byte column) to the syntax node under it.
+
+use std::path::{Path, PathBuf};
+
+use tree_sitter::{Node, Parser, Point, Tree};
+
+/// A parsed Go source file.
+pub struct GoFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub tree: Tree,
+    line_starts: Vec<usize>,
+}
+
+impl std::fmt::Debug for GoFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoFile").field("path", &self.path).finish()
+    }
+}
+
+/// A tree-sitter parser for Go.
+pub fn parser() -> Parser {
+    let mut p = Parser::new();
+    p.set_language(&tree_sitter_go::LANGUAGE.into())
+        .expect("the tree-sitter-go grammar matches the tree-sitter runtime");
+    p
+}
+
+impl GoFile {
+    /// Reads and parses `path`; `None` when it cannot be read.
+    pub fn read(parser: &mut Parser, path: &Path) -> Option<GoFile> {
+        let bytes = std::fs::read(path).ok()?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Self::parse(parser, path, text)
+    }
+
+    pub fn parse(parser: &mut Parser, path: &Path, text: String) -> Option<GoFile> {
+        let tree = parser.parse(&text, None)?;
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        Some(GoFile {
+            path: path.to_path_buf(),
+            text,
+            tree,
+            line_starts,
+        })
+    }
+
+    /// The byte offset of a compiler position; the column defaults to the line's first
+    /// non-blank byte.
+    pub fn offset(&self, line: u32, column: Option<u32>) -> Option<usize> {
+        let start = *self.line_starts.get((line as usize).checked_sub(1)?)?;
+        let line_text = self.line(line)?;
+        let col = match column {
+            Some(c) => (c as usize).checked_sub(1)?,
+            None => line_text.len() - line_text.trim_start().len(),
+        };
+        let off = start + col.min(line_text.len());
+        (off <= self.text.len()).then_some(off)
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> u32 {
+        (self.line_starts.partition_point(|&s| s <= offset)) as u32
+    }
+
+    /// The 1-based byte column of a byte offset.
+    pub fn column_of(&self, offset: usize) -> u32 {
+        let line = self.line_of(offset) as usize;
+        (offset - self.line_starts[line - 1] + 1) as u32
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        let i = (line as usize).checked_sub(1)?;
+        let start = *self.line_starts.get(i)?;
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .map(|e| e - 1)
+            .unwrap_or(self.text.len());
+        let s = self.text.get(start..end)?;
+        Some(s.strip_suffix('\r').unwrap_or(s))
+    }
+
+    /// The smallest named node at a compiler position.
+    pub fn node_at(&self, line: u32, column: Option<u32>) -> Option<Node<'_>> {
+        let off = self.offset(line, column)?;
+        let row = line as usize - 1;
+        let point = Point::new(row, off - self.line_starts[row]);
+        self.tree
+            .root_node()
+            .named_descendant_for_point_range(point, point)
+    }
+
+    pub fn text_of(&self, node: Node<'_>) -> &str {
+        self.text.get(node.byte_range()).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_compiler_positions_to_nodes() {
+        let src = "package p\n\nfunc f() *int {\n\tx := 42\n\treturn &x\n}\n";
+        let f = GoFile::parse(&mut parser(), Path::new("p.go"), src.to_string()).unwrap();
+        // `./p.go:4:2: moved to heap: x` names the identifier x.
+        let n = f.node_at(4, Some(2)).unwrap();
+        assert_eq!((n.kind(), f.text_of(n)), ("identifier", "x"));
+        // `return &x` at 5:9 is the unary expression's operand side.
+        let n = f.node_at(5, Some(9)).unwrap();
+        assert!(f.text_of(n).contains('x'));
+        assert_eq!(f.line(5), Some("\treturn &x"));
+        assert_eq!(f.line_of(f.offset(5, Some(2)).unwrap()), 5);
+        assert_eq!(f.node_at(99, Some(1)), None);
+    }
+}

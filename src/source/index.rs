@@ -1,0 +1,1165 @@
+//! The package index: what a Go package keeps for the life of the process and how it lets go.
+//!
+//! For one package directory it records the package-level variables (with their kind), the
+//! functions, methods and closures (with the compiler's names for them and whether they run
+//! once or many times), and every *effect* on a package-level variable: each statement that
+//! adds to it (insert, append, send, assign, push) or releases from it (delete, clear, truncate,
+//! reset, receive, pop), and each call to an API that keeps what it is given (http.HandleFunc,
+//! time.AfterFunc, signal.Notify, ...).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use tree_sitter::Node;
+
+use super::gofile::{GoFile, parser};
+
+/// A span in one of the package's files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loc {
+    /// Index into [`PackageIndex::files`].
+    pub file: usize,
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line and byte column of `start`.
+    pub line: u32,
+    pub column: u32,
+}
+
+/// What a package-level variable is, as far as holding values goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GlobalKind {
+    Map,
+    Slice,
+    /// A fixed-size array: it cannot grow.
+    Array,
+    Pointer,
+    Chan,
+    /// `sync.Map`.
+    SyncMap,
+    /// `container/list`.
+    List,
+    Func,
+    /// Anything else (a struct, an interface, a number, an unknown named type).
+    Other,
+}
+
+/// A package-level variable.
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub name: String,
+    pub kind: GlobalKind,
+    pub decl: Loc,
+    /// The declared type, or the initializer when there is no type.
+    pub type_text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionKind {
+    Func,
+    Method,
+    Closure,
+}
+
+/// A function, method or closure.
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// The compiler's name: `F`, `(*T).M`, `T.M`, `F.func1`, `F.func1.1`.
+    pub name: String,
+    pub kind: FunctionKind,
+    pub loc: Loc,
+    pub parent: Option<usize>,
+    /// Parameter names in order (`_` and unnamed ones included as written or empty).
+    pub params: Vec<String>,
+    /// Runs at most once per process: `init`, `main`, a `sync.Once` body, or an unexported
+    /// function called only from those.
+    pub runs_once: bool,
+    pub exported: bool,
+}
+
+/// How a statement affects a package-level variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EffectKind {
+    /// `m[k] = v`, `m.Store(k, v)`, `m.Set(k, v)`.
+    Insert,
+    /// `s = append(s, v)`, `l.PushBack(v)`.
+    Append,
+    /// `g = v`, `g.f = v`: replaces what was there.
+    Assign,
+    /// `head = &node{next: head}`: the new value keeps the old one.
+    Grow,
+    /// `ch <- v`.
+    Send,
+    /// `delete(m, k)`, `m.Delete(k)`, `l.Remove(e)`.
+    Delete,
+    /// `clear(m)`.
+    Clear,
+    /// `s = s[:0]`, `s = s[n:]`.
+    Truncate,
+    /// `g = nil`, `g = make(...)`, `g = T{}`.
+    Reset,
+    /// `head = head.next`.
+    Pop,
+    /// `<-ch`, `for v := range ch`.
+    Receive,
+}
+
+impl EffectKind {
+    /// Lets go of what the variable held.
+    pub fn releases(&self) -> bool {
+        matches!(
+            self,
+            EffectKind::Delete
+                | EffectKind::Clear
+                | EffectKind::Truncate
+                | EffectKind::Reset
+                | EffectKind::Pop
+                | EffectKind::Receive
+        )
+    }
+
+    /// Adds to what the variable holds.
+    pub fn adds(&self) -> bool {
+        matches!(
+            self,
+            EffectKind::Insert
+                | EffectKind::Append
+                | EffectKind::Assign
+                | EffectKind::Grow
+                | EffectKind::Send
+        )
+    }
+
+    /// How the source would say it: `delete`, `clear`, `truncate`, ...
+    pub fn verb(&self) -> &'static str {
+        match self {
+            EffectKind::Insert => "insert",
+            EffectKind::Append => "append",
+            EffectKind::Assign => "assign",
+            EffectKind::Grow => "push",
+            EffectKind::Send => "send",
+            EffectKind::Delete => "delete",
+            EffectKind::Clear => "clear",
+            EffectKind::Truncate => "truncate",
+            EffectKind::Reset => "reset",
+            EffectKind::Pop => "pop",
+            EffectKind::Receive => "receive",
+        }
+    }
+}
+
+/// A statement (or call) that affects a package-level variable.
+#[derive(Debug, Clone)]
+pub struct Effect {
+    pub global: String,
+    pub kind: EffectKind,
+    /// The whole statement.
+    pub loc: Loc,
+    pub function: Option<usize>,
+    /// The added value is a sub-slice (`buf[a:b]`) of something else.
+    pub subslice: bool,
+}
+
+/// A call to an API that keeps its argument after the call returns.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// The callee as written (`http.HandleFunc`, `mux.Handle`, `time.AfterFunc`).
+    pub api: String,
+    /// Who keeps it, in words.
+    pub keeper: &'static str,
+    /// How the program can take it back, when the API has a way.
+    pub undo: Option<&'static str>,
+    pub loc: Loc,
+    pub function: Option<usize>,
+}
+
+/// APIs whose argument outlives the call: (callee suffix, keeper, how to undo).
+const REGISTRATIONS: &[(&str, &str, Option<&str>)] = &[
+    ("http.HandleFunc", "net/http's DefaultServeMux", None),
+    ("http.Handle", "net/http's DefaultServeMux", None),
+    (".HandleFunc", "the ServeMux", None),
+    (".Handle", "the ServeMux", None),
+    ("time.AfterFunc", "the runtime's timer heap", Some("Stop")),
+    ("context.AfterFunc", "the context", Some("stop")),
+    (
+        "signal.Notify",
+        "os/signal's handler table",
+        Some("signal.Stop"),
+    ),
+    ("expvar.Publish", "expvar's registry", None),
+    (
+        "runtime.SetFinalizer",
+        "the runtime's finalizer table",
+        Some("SetFinalizer(x, nil)"),
+    ),
+    (
+        "runtime.AddCleanup",
+        "the runtime's cleanup table",
+        Some("Cleanup.Stop"),
+    ),
+];
+
+/// Everything the classifier needs to know about one package directory.
+#[derive(Debug, Default)]
+pub struct PackageIndex {
+    pub dir: PathBuf,
+    pub files: Vec<Arc<GoFile>>,
+    pub globals: IndexMap<String, Global>,
+    pub functions: Vec<Function>,
+    pub effects: Vec<Effect>,
+    pub registrations: Vec<Registration>,
+    /// Callee name -> the functions that call it (None: a package-level initializer).
+    calls: HashMap<String, Vec<Option<usize>>>,
+    /// Function names used as values (passed, stored): they may run from anywhere.
+    used_as_value: HashSet<String>,
+}
+
+impl PackageIndex {
+    /// Parses every non-test `.go` file of `dir` (test files too when `tests`), in parallel.
+    pub fn build(dir: &Path, tests: bool) -> PackageIndex {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.extension().is_some_and(|e| e == "go")
+                            && (tests || !p.to_string_lossy().ends_with("_test.go"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        paths.sort();
+        let files = parse_all(&paths);
+        Self::from_files(dir, files)
+    }
+
+    pub fn from_files(dir: &Path, files: Vec<Arc<GoFile>>) -> PackageIndex {
+        let mut ix = PackageIndex {
+            dir: dir.to_path_buf(),
+            files,
+            ..Default::default()
+        };
+        for f in 0..ix.files.len() {
+            let file = ix.files[f].clone();
+            collect_globals(&mut ix, f, &file);
+        }
+        for f in 0..ix.files.len() {
+            let file = ix.files[f].clone();
+            let mut w = Walker {
+                ix: &mut ix,
+                file: &file,
+                f,
+                locals: Vec::new(),
+                closure_counts: HashMap::new(),
+            };
+            w.top_level(file.tree.root_node());
+        }
+        ix.settle_runs_once();
+        ix
+    }
+
+    /// The file of the index with this path.
+    pub fn file_index(&self, path: &Path) -> Option<usize> {
+        self.files.iter().position(|f| f.path == path)
+    }
+
+    /// The innermost function containing a byte offset.
+    pub fn function_at(&self, file: usize, offset: usize) -> Option<usize> {
+        self.functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.loc.file == file && f.loc.start <= offset && offset < f.loc.end)
+            .min_by_key(|(_, f)| f.loc.end - f.loc.start)
+            .map(|(i, _)| i)
+    }
+
+    /// The function with the compiler's name (generic shapes `F[go.shape...]` match `F`).
+    pub fn function_named(&self, name: &str) -> Option<usize> {
+        let plain = strip_shapes(name);
+        self.functions.iter().position(|f| f.name == plain)
+    }
+
+    /// Effects whose statement contains the byte offset, innermost first.
+    pub fn effects_at(&self, file: usize, offset: usize) -> Vec<&Effect> {
+        let mut v: Vec<&Effect> = self
+            .effects
+            .iter()
+            .filter(|e| e.loc.file == file && e.loc.start <= offset && offset <= e.loc.end)
+            .collect();
+        v.sort_by_key(|e| e.loc.end - e.loc.start);
+        v
+    }
+
+    pub fn registrations_at(&self, file: usize, offset: usize) -> Vec<&Registration> {
+        let mut v: Vec<&Registration> = self
+            .registrations
+            .iter()
+            .filter(|r| r.loc.file == file && r.loc.start <= offset && offset <= r.loc.end)
+            .collect();
+        v.sort_by_key(|r| r.loc.end - r.loc.start);
+        v
+    }
+
+    /// Whether code at this place runs at most once per process.
+    pub fn runs_once(&self, function: Option<usize>) -> bool {
+        function.is_none_or(|f| self.functions[f].runs_once)
+    }
+
+    /// The releases of a package-level variable anywhere in the package.
+    pub fn releases_of(&self, global: &str) -> impl Iterator<Item = &Effect> {
+        self.effects
+            .iter()
+            .filter(move |e| e.global == global && e.kind.releases())
+    }
+
+    /// `path:line` of a location, with the path relative to `root` when possible.
+    pub fn file_path(&self, loc: &Loc) -> &Path {
+        &self.files[loc.file].path
+    }
+
+    /// The source line of a location.
+    pub fn line_text(&self, loc: &Loc) -> &str {
+        self.files[loc.file].line(loc.line).unwrap_or("").trim()
+    }
+
+    /// Marks unexported functions called only from run-once code as run-once themselves.
+    fn settle_runs_once(&mut self) {
+        for _ in 0..8 {
+            let mut changed = false;
+            for i in 0..self.functions.len() {
+                let f = &self.functions[i];
+                if f.runs_once || f.exported || f.kind != FunctionKind::Func {
+                    continue;
+                }
+                if self.used_as_value.contains(&f.name) {
+                    continue;
+                }
+                let Some(callers) = self.calls.get(&f.name) else {
+                    continue;
+                };
+                let once = callers
+                    .iter()
+                    .all(|c| c.is_none_or(|c| c != i && self.functions[c].runs_once));
+                if once {
+                    self.functions[i].runs_once = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+}
+
+/// Parses files on up to two threads: the machine this runs on is often a small CI runner.
+fn parse_all(paths: &[PathBuf]) -> Vec<Arc<GoFile>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4)
+        .min(paths.len().max(1));
+    if threads <= 1 || paths.len() < 4 {
+        let mut p = parser();
+        return paths
+            .iter()
+            .filter_map(|path| GoFile::read(&mut p, path).map(Arc::new))
+            .collect();
+    }
+    let chunks: Vec<&[PathBuf]> = paths.chunks(paths.len().div_ceil(threads)).collect();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                s.spawn(move || {
+                    let mut p = parser();
+                    chunk
+                        .iter()
+                        .filter_map(|path| GoFile::read(&mut p, path).map(Arc::new))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// `F[go.shape.int]` -> `F`, `(*T[go.shape.int]).M` -> `(*T).M`.
+pub fn strip_shapes(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn loc(f: usize, node: Node<'_>) -> Loc {
+    let start = node.start_byte();
+    Loc {
+        file: f,
+        start,
+        end: node.end_byte(),
+        line: node.start_position().row as u32 + 1,
+        column: node.start_position().column as u32 + 1,
+    }
+}
+
+fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut c = node.walk();
+    node.named_children(&mut c).collect()
+}
+
+fn collect_globals(ix: &mut PackageIndex, f: usize, file: &GoFile) {
+    for top in named_children(file.tree.root_node()) {
+        if top.kind() != "var_declaration" {
+            continue;
+        }
+        let mut specs = Vec::new();
+        for c in named_children(top) {
+            match c.kind() {
+                "var_spec" => specs.push(c),
+                "var_spec_list" => specs.extend(
+                    named_children(c)
+                        .into_iter()
+                        .filter(|s| s.kind() == "var_spec"),
+                ),
+                _ => {}
+            }
+        }
+        for spec in specs {
+            let ty = spec.child_by_field_name("type");
+            let value = spec.child_by_field_name("value");
+            let values: Vec<Node<'_>> = value.map(named_children).unwrap_or_default();
+            let mut c = spec.walk();
+            let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
+            for (i, name) in names.iter().enumerate() {
+                let v = values.get(i).copied();
+                let kind = ty
+                    .map(|t| kind_of_type(file, t))
+                    .or_else(|| v.map(|v| kind_of_value(file, v)))
+                    .unwrap_or(GlobalKind::Other);
+                let type_text = ty
+                    .or(v)
+                    .map(|n| file.text_of(n).to_string())
+                    .unwrap_or_default();
+                let name_text = file.text_of(*name).to_string();
+                if name_text == "_" {
+                    continue;
+                }
+                ix.globals.insert(
+                    name_text.clone(),
+                    Global {
+                        name: name_text,
+                        kind,
+                        decl: loc(f, *name),
+                        type_text,
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn kind_of_type(file: &GoFile, t: Node<'_>) -> GlobalKind {
+    match t.kind() {
+        "map_type" => GlobalKind::Map,
+        "slice_type" => GlobalKind::Slice,
+        "array_type" => GlobalKind::Array,
+        "channel_type" => GlobalKind::Chan,
+        "function_type" => GlobalKind::Func,
+        "pointer_type" => match named_children(t).first() {
+            Some(inner) if kind_of_type(file, *inner) == GlobalKind::List => GlobalKind::List,
+            _ => GlobalKind::Pointer,
+        },
+        "qualified_type" => match file.text_of(t) {
+            "sync.Map" => GlobalKind::SyncMap,
+            "list.List" => GlobalKind::List,
+            _ => GlobalKind::Other,
+        },
+        "generic_type" => {
+            // sync.Map-like generic wrappers are unknown; a generic map alias is still a map.
+            GlobalKind::Other
+        }
+        "parenthesized_type" => named_children(t)
+            .first()
+            .map(|i| kind_of_type(file, *i))
+            .unwrap_or(GlobalKind::Other),
+        _ => GlobalKind::Other,
+    }
+}
+
+fn kind_of_value(file: &GoFile, v: Node<'_>) -> GlobalKind {
+    match v.kind() {
+        "composite_literal" => v
+            .child_by_field_name("type")
+            .map(|t| kind_of_type(file, t))
+            .unwrap_or(GlobalKind::Other),
+        "call_expression" => {
+            let callee = v
+                .child_by_field_name("function")
+                .map(|n| file.text_of(n))
+                .unwrap_or("");
+            let first_arg = v
+                .child_by_field_name("arguments")
+                .and_then(|a| named_children(a).into_iter().next());
+            match callee {
+                "make" => first_arg
+                    .map(|t| kind_of_type(file, t))
+                    .unwrap_or(GlobalKind::Other),
+                "list.New" => GlobalKind::List,
+                "new" => GlobalKind::Pointer,
+                _ => GlobalKind::Other,
+            }
+        }
+        "unary_expression" if file.text_of(v).starts_with('&') => GlobalKind::Pointer,
+        "func_literal" => GlobalKind::Func,
+        _ => GlobalKind::Other,
+    }
+}
+
+/// Walks the package's code, tracking the enclosing function and the names it declares.
+struct Walker<'a> {
+    ix: &'a mut PackageIndex,
+    file: &'a GoFile,
+    f: usize,
+    /// One scope per enclosing function: the names declared there so far.
+    locals: Vec<HashSet<String>>,
+    /// Closures numbered per enclosing function, as the compiler numbers them.
+    closure_counts: HashMap<usize, usize>,
+}
+
+impl Walker<'_> {
+    fn text(&self, n: Node<'_>) -> &str {
+        self.file.text_of(n)
+    }
+
+    fn top_level(&mut self, root: Node<'_>) {
+        for top in named_children(root) {
+            match top.kind() {
+                "function_declaration" | "method_declaration" => self.declaration(top),
+                // Package-level initializers run once, before main.
+                "var_declaration" => self.walk(top, None),
+                _ => {}
+            }
+        }
+    }
+
+    fn declaration(&mut self, node: Node<'_>) {
+        let Some(name_node) = node.child_by_field_name("name") else {
+            return;
+        };
+        let short = self.text(name_node).to_string();
+        let (name, kind) = if node.kind() == "method_declaration" {
+            let recv = node
+                .child_by_field_name("receiver")
+                .map(|r| receiver_type(self.file, r))
+                .unwrap_or_default();
+            (format!("{recv}.{short}"), FunctionKind::Method)
+        } else {
+            (short.clone(), FunctionKind::Func)
+        };
+        let is_main_pkg = package_name(self.file) == Some("main");
+        let runs_once =
+            kind == FunctionKind::Func && (short == "init" || (short == "main" && is_main_pkg));
+        let mut scope = HashSet::new();
+        for field in ["receiver", "parameters", "result"] {
+            if let Some(p) = node.child_by_field_name(field) {
+                scope.extend(
+                    param_names(self.file, p)
+                        .into_iter()
+                        .filter(|n| !n.is_empty()),
+                );
+            }
+        }
+        let params = node
+            .child_by_field_name("parameters")
+            .map(|p| param_names(self.file, p))
+            .unwrap_or_default();
+        let idx = self.ix.functions.len();
+        self.ix.functions.push(Function {
+            name,
+            kind,
+            loc: loc(self.f, node),
+            parent: None,
+            params,
+            runs_once,
+            exported: short.starts_with(|c: char| c.is_uppercase()),
+        });
+        self.locals.push(scope);
+        if let Some(body) = node.child_by_field_name("body") {
+            self.walk(body, Some(idx));
+        }
+        self.locals.pop();
+    }
+
+    fn closure(&mut self, node: Node<'_>, parent: Option<usize>) {
+        let n = {
+            let key = parent.unwrap_or(usize::MAX);
+            let c = self.closure_counts.entry(key).or_insert(0);
+            *c += 1;
+            *c
+        };
+        let name = match parent {
+            Some(p) if self.ix.functions[p].kind == FunctionKind::Closure => {
+                format!("{}.{n}", self.ix.functions[p].name)
+            }
+            Some(p) => format!("{}.func{n}", self.ix.functions[p].name),
+            None => format!("init.func{n}"),
+        };
+        let runs_once = self.closure_runs_once(node, parent);
+        let mut scope = HashSet::new();
+        if let Some(p) = node.child_by_field_name("parameters") {
+            scope.extend(param_names(self.file, p));
+        }
+        let params = node
+            .child_by_field_name("parameters")
+            .map(|p| param_names(self.file, p))
+            .unwrap_or_default();
+        let idx = self.ix.functions.len();
+        self.ix.functions.push(Function {
+            name,
+            kind: FunctionKind::Closure,
+            loc: loc(self.f, node),
+            parent,
+            params,
+            runs_once,
+            exported: false,
+        });
+        self.locals.push(scope);
+        if let Some(body) = node.child_by_field_name("body") {
+            self.walk(body, Some(idx));
+        }
+        self.locals.pop();
+    }
+
+    /// A closure runs once when its parent does and it is called on the spot, or when it is
+    /// handed to sync.Once.Do / sync.OnceFunc / OnceValue(s).
+    fn closure_runs_once(&self, node: Node<'_>, parent: Option<usize>) -> bool {
+        let parent_once = self.ix.runs_once(parent);
+        let Some(up) = node.parent() else {
+            return false;
+        };
+        if up.kind() == "call_expression"
+            && up.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
+        {
+            return parent_once;
+        }
+        if up.kind() == "argument_list"
+            && let Some(call) = up.parent()
+        {
+            let callee = call
+                .child_by_field_name("function")
+                .map(|f| self.text(f))
+                .unwrap_or("");
+            if callee.ends_with(".Do")
+                || matches!(
+                    callee,
+                    "sync.OnceFunc" | "sync.OnceValue" | "sync.OnceValues"
+                )
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn declare(&mut self, name: &str) {
+        if let Some(scope) = self.locals.last_mut() {
+            scope.insert(name.to_string());
+        }
+    }
+
+    /// A name that refers to a package-level variable here (not shadowed by a local).
+    fn global_named(&self, name: &str) -> bool {
+        self.ix.globals.contains_key(name) && !self.locals.iter().any(|s| s.contains(name))
+    }
+
+    /// The package-level variable an expression is rooted in: `g`, `g[k]`, `g.f`, `*g`, `(g)`.
+    fn root_global(&self, mut n: Node<'_>) -> Option<String> {
+        loop {
+            match n.kind() {
+                "identifier" => {
+                    let name = self.text(n);
+                    return self.global_named(name).then(|| name.to_string());
+                }
+                "index_expression" | "selector_expression" | "slice_expression" => {
+                    n = n.child_by_field_name("operand")?;
+                }
+                "unary_expression" | "parenthesized_expression" => {
+                    n = n
+                        .child_by_field_name("operand")
+                        .or_else(|| named_children(n).into_iter().next())?;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn mentions_global(&self, n: Node<'_>, global: &str) -> bool {
+        if n.kind() == "identifier" && self.text(n) == global {
+            return true;
+        }
+        named_children(n)
+            .into_iter()
+            .any(|c| c.kind() != "func_literal" && self.mentions_global(c, global))
+    }
+
+    fn effect(&mut self, global: String, kind: EffectKind, node: Node<'_>, func: Option<usize>) {
+        self.effect_with(global, kind, node, func, false);
+    }
+
+    fn effect_with(
+        &mut self,
+        global: String,
+        kind: EffectKind,
+        node: Node<'_>,
+        func: Option<usize>,
+        subslice: bool,
+    ) {
+        self.ix.effects.push(Effect {
+            global,
+            kind,
+            loc: loc(self.f, node),
+            function: func,
+            subslice,
+        });
+    }
+
+    fn walk(&mut self, node: Node<'_>, func: Option<usize>) {
+        match node.kind() {
+            "func_literal" => {
+                self.closure(node, func);
+                return;
+            }
+            "short_var_declaration" => {
+                // The right side is evaluated before the names exist.
+                if let Some(r) = node.child_by_field_name("right") {
+                    self.walk(r, func);
+                }
+                if let Some(l) = node.child_by_field_name("left") {
+                    for id in named_children(l) {
+                        let name = self.text(id).to_string();
+                        self.declare(&name);
+                    }
+                }
+                return;
+            }
+            "var_spec" if func.is_some() => {
+                let mut c = node.walk();
+                let names: Vec<String> = node
+                    .children_by_field_name("name", &mut c)
+                    .map(|n| self.text(n).to_string())
+                    .collect();
+                for n in names {
+                    self.declare(&n);
+                }
+            }
+            "range_clause" => {
+                if let Some(r) = node.child_by_field_name("right")
+                    && let Some(g) = self.root_global(r)
+                    && r.kind() == "identifier"
+                    && self
+                        .ix
+                        .globals
+                        .get(&g)
+                        .is_some_and(|g| g.kind == GlobalKind::Chan)
+                {
+                    self.effect(g, EffectKind::Receive, node, func);
+                }
+                if let Some(l) = node.child_by_field_name("left")
+                    && self.text(node).contains(":=")
+                {
+                    for id in named_children(l) {
+                        let name = self.text(id).to_string();
+                        self.declare(&name);
+                    }
+                }
+            }
+            "assignment_statement" => self.assignment(node, func),
+            "send_statement" => {
+                if let Some(ch) = node.child_by_field_name("channel")
+                    && let Some(g) = self.root_global(ch)
+                {
+                    self.effect(g, EffectKind::Send, node, func);
+                }
+            }
+            "unary_expression" => {
+                let op = node
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or("");
+                if op == "<-"
+                    && let Some(g) = node
+                        .child_by_field_name("operand")
+                        .and_then(|o| self.root_global(o))
+                {
+                    self.effect(g, EffectKind::Receive, node, func);
+                }
+            }
+            "call_expression" => self.call(node, func),
+            "identifier" => {
+                // A function name used other than as a callee may run from anywhere.
+                let name = self.text(node);
+                let is_callee = node.parent().is_some_and(|p| {
+                    p.kind() == "call_expression"
+                        && p.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
+                });
+                if !is_callee && !self.locals.iter().any(|s| s.contains(name)) {
+                    self.ix.used_as_value.insert(name.to_string());
+                }
+            }
+            _ => {}
+        }
+        for c in named_children(node) {
+            self.walk(c, func);
+        }
+    }
+
+    fn assignment(&mut self, node: Node<'_>, func: Option<usize>) {
+        let (Some(l), Some(r)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let lefts = named_children(l);
+        let rights = named_children(r);
+        for (i, lhs) in lefts.iter().enumerate() {
+            let Some(g) = self.root_global(*lhs) else {
+                continue;
+            };
+            let rhs = rights.get(i).or(rights.first()).copied();
+            let gkind = self.ix.globals[&g].kind;
+            let subslice = rhs.is_some_and(|r| is_subslice(r));
+            let kind = match lhs.kind() {
+                "index_expression" => match gkind {
+                    GlobalKind::Slice | GlobalKind::Array => EffectKind::Assign,
+                    _ => EffectKind::Insert,
+                },
+                "identifier" => match rhs {
+                    Some(r) => self.assigned_value(&g, r),
+                    None => EffectKind::Assign,
+                },
+                _ => match rhs {
+                    Some(r) if self.mentions_global(r, &g) => EffectKind::Grow,
+                    _ => EffectKind::Assign,
+                },
+            };
+            self.effect_with(g, kind, node, func, subslice);
+        }
+    }
+
+    /// What `g = rhs` does to g.
+    fn assigned_value(&self, g: &str, rhs: Node<'_>) -> EffectKind {
+        let text = self.text(rhs).trim();
+        match rhs.kind() {
+            "nil" => return EffectKind::Reset,
+            "composite_literal" if !self.mentions_global(rhs, g) => return EffectKind::Reset,
+            "call_expression" => {
+                let callee = rhs
+                    .child_by_field_name("function")
+                    .map(|f| self.text(f))
+                    .unwrap_or("");
+                let first = rhs
+                    .child_by_field_name("arguments")
+                    .and_then(|a| named_children(a).into_iter().next());
+                if callee == "append" && first.is_some_and(|a| self.text(a) == g) {
+                    return EffectKind::Append;
+                }
+                if matches!(callee, "make" | "new" | "list.New") {
+                    return EffectKind::Reset;
+                }
+            }
+            "slice_expression" => {
+                let on_self = rhs
+                    .child_by_field_name("operand")
+                    .is_some_and(|o| self.text(o) == g);
+                if on_self {
+                    return EffectKind::Truncate;
+                }
+            }
+            "selector_expression" => {
+                // `head = head.next`: the head moves on and the old node can go.
+                let on_self = rhs
+                    .child_by_field_name("operand")
+                    .is_some_and(|o| self.text(o) == g);
+                if on_self {
+                    return EffectKind::Pop;
+                }
+            }
+            _ => {}
+        }
+        if text == g {
+            return EffectKind::Assign;
+        }
+        if self.mentions_global(rhs, g) {
+            EffectKind::Grow
+        } else {
+            EffectKind::Assign
+        }
+    }
+
+    fn call(&mut self, node: Node<'_>, func: Option<usize>) {
+        let Some(callee_node) = node.child_by_field_name("function") else {
+            return;
+        };
+        let callee = self.text(callee_node).to_string();
+        let args: Vec<Node<'_>> = node
+            .child_by_field_name("arguments")
+            .map(named_children)
+            .unwrap_or_default();
+        if callee_node.kind() == "identifier" && !self.locals.iter().any(|s| s.contains(&callee)) {
+            self.ix.calls.entry(callee.clone()).or_default().push(func);
+        }
+        match callee.as_str() {
+            "delete" | "clear" => {
+                if let Some(g) = args.first().and_then(|a| self.root_global(*a)) {
+                    let kind = if callee == "delete" {
+                        EffectKind::Delete
+                    } else {
+                        EffectKind::Clear
+                    };
+                    self.effect(g, kind, node, func);
+                }
+                return;
+            }
+            _ => {}
+        }
+        // Methods on package-level containers: sync.Map, container/list, expvar.Map.
+        if callee_node.kind() == "selector_expression" {
+            let operand = callee_node.child_by_field_name("operand");
+            let method = callee_node
+                .child_by_field_name("field")
+                .map(|f| self.text(f).to_string())
+                .unwrap_or_default();
+            if let Some(g) = operand.and_then(|o| self.root_global(o)) {
+                let gkind = self.ix.globals[&g].kind;
+                let kind = match (gkind, method.as_str()) {
+                    (GlobalKind::SyncMap, "Store" | "LoadOrStore" | "Swap") => {
+                        Some(EffectKind::Insert)
+                    }
+                    (
+                        GlobalKind::SyncMap,
+                        "Delete" | "LoadAndDelete" | "CompareAndDelete" | "Clear",
+                    ) => Some(EffectKind::Delete),
+                    (
+                        GlobalKind::List,
+                        "PushBack" | "PushFront" | "InsertBefore" | "InsertAfter" | "PushBackList"
+                        | "PushFrontList",
+                    ) => Some(EffectKind::Append),
+                    (GlobalKind::List, "Remove" | "Init") => Some(EffectKind::Delete),
+                    (_, "Set" | "Add" | "Store") if gkind == GlobalKind::Other => {
+                        Some(EffectKind::Insert)
+                    }
+                    (_, "Delete" | "Remove" | "Reset" | "Clear") => Some(EffectKind::Delete),
+                    _ => None,
+                };
+                if let Some(k) = kind {
+                    let subslice = args.iter().any(|a| is_subslice(*a));
+                    self.effect_with(g, k, node, func, subslice);
+                }
+            }
+        }
+        if let Some((suffix, keeper, undo)) = REGISTRATIONS
+            .iter()
+            .find(|(s, _, _)| {
+                if s.starts_with('.') {
+                    callee.ends_with(s) && args.len() == 2
+                } else {
+                    callee == *s
+                }
+            })
+            .copied()
+        {
+            let _ = suffix;
+            self.ix.registrations.push(Registration {
+                api: callee.clone(),
+                keeper,
+                undo,
+                loc: loc(self.f, node),
+                function: func,
+            });
+        }
+    }
+}
+
+fn is_subslice(n: Node<'_>) -> bool {
+    match n.kind() {
+        "slice_expression" => true,
+        "parenthesized_expression" => named_children(n).into_iter().any(is_subslice),
+        _ => false,
+    }
+}
+
+fn package_name(file: &GoFile) -> Option<&str> {
+    let root = file.tree.root_node();
+    let clause = named_children(root)
+        .into_iter()
+        .find(|n| n.kind() == "package_clause")?;
+    named_children(clause)
+        .into_iter()
+        .next()
+        .map(|n| file.text_of(n))
+}
+
+/// Parameter names of a parameter_list, in order (empty for unnamed ones).
+fn param_names(file: &GoFile, list: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for decl in named_children(list) {
+        let mut c = decl.walk();
+        let names: Vec<String> = decl
+            .children_by_field_name("name", &mut c)
+            .map(|n| file.text_of(n).to_string())
+            .collect();
+        if names.is_empty() {
+            out.push(String::new());
+        } else {
+            out.extend(names);
+        }
+    }
+    out
+}
+
+/// `(s *Store)` -> `(*Store)`, `(s Store[K])` -> `Store`.
+fn receiver_type(file: &GoFile, recv: Node<'_>) -> String {
+    let Some(decl) = named_children(recv).into_iter().next() else {
+        return String::new();
+    };
+    let Some(t) = decl.child_by_field_name("type") else {
+        return String::new();
+    };
+    let text = strip_shapes(file.text_of(t));
+    match text.strip_prefix('*') {
+        Some(inner) => format!("(*{})", inner.trim()),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(src: &str) -> PackageIndex {
+        let f = GoFile::parse(&mut parser(), Path::new("p.go"), src.to_string()).unwrap();
+        PackageIndex::from_files(Path::new("."), vec![Arc::new(f)])
+    }
+
+    const SRC: &str = r#"package main
+
+import (
+	"net/http"
+	"sync"
+)
+
+var cache = map[string][]byte{}
+
+var (
+	log   []string
+	once  sync.Once
+	conf  map[string]string
+	store sync.Map
+)
+
+func put(k string, v []byte) { cache[k] = v }
+
+func drop(k string) { delete(cache, k) }
+
+func record(s string) { log = append(log, s) }
+
+func flush() { log = log[:0] }
+
+func load() {
+	once.Do(func() { conf = map[string]string{} })
+}
+
+func shadow() {
+	cache := map[string]int{}
+	cache["x"] = 1
+}
+
+func (s *Srv) Serve() { store.Store("k", s) }
+
+type Srv struct{}
+
+func register() { http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { put("a", nil) }) }
+
+func init() { register() }
+
+func main() { load() }
+"#;
+
+    #[test]
+    fn globals_and_their_kinds() {
+        let ix = index(SRC);
+        let kinds: Vec<(&str, GlobalKind)> = ix
+            .globals
+            .values()
+            .map(|g| (g.name.as_str(), g.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("cache", GlobalKind::Map),
+                ("log", GlobalKind::Slice),
+                ("once", GlobalKind::Other),
+                ("conf", GlobalKind::Map),
+                ("store", GlobalKind::SyncMap),
+            ]
+        );
+    }
+
+    #[test]
+    fn effects_adds_and_releases() {
+        let ix = index(SRC);
+        let effects: Vec<(&str, &str, String)> = ix
+            .effects
+            .iter()
+            .map(|e| {
+                let f = e
+                    .function
+                    .map(|f| ix.functions[f].name.clone())
+                    .unwrap_or_default();
+                (e.global.as_str(), e.kind.verb(), f)
+            })
+            .collect();
+        assert_eq!(
+            effects,
+            vec![
+                ("cache", "insert", "put".to_string()),
+                ("cache", "delete", "drop".to_string()),
+                ("log", "append", "record".to_string()),
+                ("log", "truncate", "flush".to_string()),
+                ("conf", "reset", "load.func1".to_string()),
+                ("store", "insert", "(*Srv).Serve".to_string()),
+            ],
+            "the shadowed `cache` in shadow() is not the global"
+        );
+    }
+
+    #[test]
+    fn which_functions_run_once() {
+        let ix = index(SRC);
+        let once = |n: &str| ix.functions[ix.function_named(n).unwrap()].runs_once;
+        assert!(once("init"));
+        assert!(once("main"));
+        assert!(once("load.func1"), "a sync.Once body");
+        assert!(once("register"), "called only from init");
+        assert!(once("load"), "called only from main");
+        assert!(!once("register.func1"), "a handler runs per request");
+        assert!(!once("put"), "called from a handler");
+        assert!(!once("(*Srv).Serve"));
+        assert_eq!(ix.registrations.len(), 1);
+        assert_eq!(ix.registrations[0].api, "http.HandleFunc");
+    }
+}
