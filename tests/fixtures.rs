@@ -59,7 +59,9 @@ fn parse(module: &str, log: &Path) -> Parsed {
         Ok(())
     };
     let file = std::fs::File::open(log).unwrap();
-    reader.read(std::io::BufReader::new(file), &mut emit).unwrap();
+    reader
+        .read(std::io::BufReader::new(file), &mut emit)
+        .unwrap();
     let (_, unrecognized) = reader.finish(&mut emit).unwrap();
     Parsed {
         sections,
@@ -90,7 +92,11 @@ fn every_recorded_log_parses_with_no_unrecognized_line() {
             "{} has no package section",
             log.display()
         );
-        total += parsed.sections.iter().map(|s| s.diagnostics.len()).sum::<usize>();
+        total += parsed
+            .sections
+            .iter()
+            .map(|s| s.diagnostics.len())
+            .sum::<usize>();
         bad.extend(parsed.unrecognized);
     }
     assert!(bad.is_empty(), "unrecognized lines:\n{}", bad.join("\n"));
@@ -107,7 +113,8 @@ fn every_position_in_the_module_resolves_to_its_file() {
                 // Compiler-made files and GOROOT files are not in the module.
                 // Compiler-made files, GOROOT files and //line targets (templates) are not Go
                 // files of the module.
-                let generated = !p.file.ends_with(".go") || p.file.starts_with('<')
+                let generated = !p.file.ends_with(".go")
+                    || p.file.starts_with('<')
                     || p.file.starts_with("_cgo_")
                     || p.file.starts_with("_testmain")
                     || p.file.starts_with('/')
@@ -183,7 +190,10 @@ fn parse_wants(comment: &str) -> Vec<(u32, u32, String)> {
             None => ("", r),
         };
         let (from, to) = version_range(range);
-        let mut r = r.strip_prefix(':').expect("want needs a colon").trim_start();
+        let mut r = r
+            .strip_prefix(':')
+            .expect("want needs a colon")
+            .trim_start();
         while let Some(q) = r.strip_prefix('"') {
             let mut msg = String::new();
             let mut chars = q.char_indices();
@@ -237,7 +247,9 @@ fn version_range(spec: &str) -> (u32, u32) {
 #[test]
 fn want_comments_parse() {
     assert_eq!(
-        parse_wants(r#"want: "moved to heap: x" "a \"q\"" want(go1.25+): "append escapes to heap""#),
+        parse_wants(
+            r#"want: "moved to heap: x" "a \"q\"" want(go1.25+): "append escapes to heap""#
+        ),
         vec![
             (0, u32::MAX, "moved to heap: x".to_string()),
             (0, u32::MAX, "a \"q\"".to_string()),
@@ -287,5 +299,8 @@ fn every_want_is_reported_where_it_is_written() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
-    assert!(checked > 100, "only {checked} wants checked: {per_module:?}");
+    assert!(
+        checked > 100,
+        "only {checked} wants checked: {per_module:?}"
+    );
 }

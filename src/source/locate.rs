@@ -13,13 +13,16 @@ use std::sync::Arc;
 use super::module::Module;
 use crate::escape::{Position, Section};
 
+/// printed path -> display path, for one package.
+type PathCache = HashMap<Arc<str>, Option<Arc<str>>>;
+
 /// Resolves printed paths for one run. Results are cached per (package, printed path).
 pub struct Locator {
     build_dir: PathBuf,
     module: Option<Module>,
     package_dirs: HashMap<String, PathBuf>,
     /// package -> printed path -> display path; looked up by &str so a hit allocates nothing.
-    cache: HashMap<Option<String>, HashMap<Arc<str>, Option<Arc<str>>>>,
+    cache: HashMap<Option<String>, PathCache>,
 }
 
 impl Locator {
