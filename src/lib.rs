@@ -4,22 +4,27 @@
 //! The data flows one way: [`runner`] or a log -> [`escape`] (what the compiler said) ->
 //! [`source`] (which files it means) -> [`render`] (what we print). [`run`] wires them up.
 
+pub mod classify;
 pub mod cli;
 pub mod escape;
+pub mod finding;
 pub mod render;
 pub mod report;
 pub mod runner;
 pub mod source;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use cli::{Config, Format, Input};
 use escape::{Reader, Section};
 use render::Renderer;
 use report::{Origin, RunInfo, Summary, Totals};
 use runner::{BuildRequest, RunError};
-use source::{Locator, Module};
+use source::{Locator, Module, PackageIndex};
 
 /// The process exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,17 +170,29 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Clean)
 }
 
-/// Resolves a finished section's paths, counts it and renders it.
+/// Resolves a finished section's paths, indexes its package's source once, classifies it,
+/// counts it and renders it.
 fn emitter<'a>(
     renderer: &'a mut dyn Renderer,
     out: &'a mut dyn Write,
     locator: &'a mut Locator,
     totals: &'a mut Totals,
 ) -> impl FnMut(Section) -> io::Result<()> + 'a {
+    let mut indexes: HashMap<(PathBuf, bool), Arc<PackageIndex>> = HashMap::new();
     move |mut section: Section| {
         locator.resolve_section(&mut section);
-        totals.add(&section);
-        renderer.section(out, &section)
+        let index = locator.section_dir(&section).map(|dir| {
+            // A test variant compiles the _test.go files too.
+            let tests = section.variant.as_deref().is_some_and(|v| v != "vet");
+            indexes
+                .entry((dir.clone(), tests))
+                .or_insert_with(|| Arc::new(PackageIndex::build(&dir, tests)))
+                .clone()
+        });
+        let root = locator.module().map(|m| m.root.clone());
+        let findings = classify::classify(&section, index.as_deref(), root.as_deref());
+        totals.add(&section, &findings);
+        renderer.section(out, &section, &findings)
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::escape::{InputStats, Kind, Section, Unrecognized};
+use crate::finding::{Finding, HolderKind, Verdict};
 
 /// Where the compiler output came from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -38,14 +39,26 @@ pub struct Totals {
     pub diagnostics: u64,
     /// Diagnostics per kind, by the kind's name.
     pub by_kind: BTreeMap<Kind, u64>,
+    pub findings: u64,
+    /// Findings per verdict.
+    pub by_verdict: BTreeMap<Verdict, u64>,
+    /// Findings with a holder, per holder kind.
+    pub by_holder: BTreeMap<HolderKind, u64>,
 }
 
 impl Totals {
-    pub fn add(&mut self, section: &Section) {
+    pub fn add(&mut self, section: &Section, findings: &[Finding]) {
         self.packages += 1;
         self.diagnostics += section.diagnostics.len() as u64;
         for d in &section.diagnostics {
             *self.by_kind.entry(d.kind).or_default() += 1;
+        }
+        self.findings += findings.len() as u64;
+        for f in findings {
+            *self.by_verdict.entry(f.verdict).or_default() += 1;
+            if let Some(h) = &f.holder {
+                *self.by_holder.entry(h.kind).or_default() += 1;
+            }
         }
     }
 }

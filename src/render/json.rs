@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Renderer;
 use crate::escape::{InputStats, Section, Unrecognized};
+use crate::finding::Finding;
 use crate::report::{Origin, RunInfo, Summary, Totals};
 
 /// The version of [`Document`]'s layout. Raised when a field changes meaning or goes away.
@@ -33,7 +34,7 @@ pub struct Document {
     pub tool: Tool,
     /// Where the output came from (`build` with the go argv, `file`, `stdin`).
     pub origin: Origin,
-    pub packages: Vec<Section>,
+    pub packages: Vec<Package>,
     /// The toolchain version when known (`go1.27.3`).
     pub go_version: Option<String>,
     /// Counts: packages, diagnostics, and diagnostics per kind.
@@ -44,6 +45,28 @@ pub struct Document {
     pub unrecognized: Vec<Unrecognized>,
     /// The go command exited non-zero.
     pub build_failed: bool,
+}
+
+/// One package section: what the compiler said, and what we say about it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Package {
+    #[serde(flatten)]
+    pub section: Section,
+    /// One finding per value diagnostic: `verdict` (`stack`, `heap`, `retained`,
+    /// `leak-risk`), `code`, `title`, `subject`, `function`, `position`, `why`, `fix`, the
+    /// `holder` (`kind`, `name`, `declared`, `added`, `released`: each a site with `path`,
+    /// `line`, `column` and the source `text`; `released` is null when nothing lets go), the
+    /// `evidence` (notes with optional sites), the `compiler`'s own lines, and the `basis` of
+    /// the verdict (`flow` from -m=2, `source-only` or `message` when the log had no flow).
+    pub findings: Vec<Finding>,
+}
+
+/// A borrowed [`Package`], for writing.
+#[derive(Serialize)]
+struct PackageRef<'a> {
+    #[serde(flatten)]
+    section: &'a Section,
+    findings: &'a [Finding],
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,13 +94,18 @@ impl Renderer for JsonRenderer {
         out.write_all(b",\"packages\":[")
     }
 
-    fn section(&mut self, out: &mut dyn Write, section: &Section) -> io::Result<()> {
+    fn section(
+        &mut self,
+        out: &mut dyn Write,
+        section: &Section,
+        findings: &[Finding],
+    ) -> io::Result<()> {
         if self.sections > 0 {
             out.write_all(b",")?;
         }
         self.sections += 1;
         out.write_all(b"\n")?;
-        serde_json::to_writer(&mut *out, section)?;
+        serde_json::to_writer(&mut *out, &PackageRef { section, findings })?;
         Ok(())
     }
 

@@ -9,6 +9,7 @@ use owo_colors::{OwoColorize, Style};
 use super::Renderer;
 use crate::escape::model::{Category, Explanation, Header};
 use crate::escape::{Diagnostic, Kind, Section};
+use crate::finding::{Finding, Verdict};
 use crate::report::{Origin, RunInfo, Summary};
 
 pub struct TextRenderer {
@@ -25,8 +26,13 @@ impl TextRenderer {
         if self.color { s } else { Style::new() }
     }
 
-    fn shown(&self, d: &Diagnostic) -> bool {
-        self.verbose || d.kind.category() == Category::Escape
+    fn verdict_style(&self, v: Verdict) -> Style {
+        self.paint(match v {
+            Verdict::LeakRisk => Style::new().red().bold(),
+            Verdict::Retained => Style::new().yellow(),
+            Verdict::Heap => Style::new().cyan(),
+            Verdict::Stack => Style::new().green(),
+        })
     }
 
     fn kind_style(&self, kind: Kind) -> Style {
@@ -89,13 +95,26 @@ impl Renderer for TextRenderer {
         Ok(())
     }
 
-    fn section(&mut self, out: &mut dyn Write, section: &Section) -> io::Result<()> {
-        let shown: Vec<&Diagnostic> = section
-            .diagnostics
+    fn section(
+        &mut self,
+        out: &mut dyn Write,
+        section: &Section,
+        findings: &[Finding],
+    ) -> io::Result<()> {
+        let shown: Vec<&Finding> = findings
             .iter()
-            .filter(|d| self.shown(d))
+            .filter(|f| self.verbose || f.verdict != Verdict::Stack)
             .collect();
-        if shown.is_empty() {
+        let others: Vec<&Diagnostic> = if self.verbose {
+            section
+                .diagnostics
+                .iter()
+                .filter(|d| d.kind.category() != Category::Escape)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if shown.is_empty() && others.is_empty() {
             return Ok(());
         }
         let pkg = section.package.as_deref().unwrap_or("(no package header)");
@@ -110,20 +129,20 @@ impl Renderer for TextRenderer {
             pkg.style(self.paint(Style::new().bold()))
         )?;
         let mut current_file: Option<&str> = None;
-        for d in shown {
-            let file = d.position.as_ref().map(|p| p.best_file());
-            if file != current_file || current_file.is_none() && file.is_none() {
-                if current_file.is_some() || file.is_some() || d.position.is_none() {
-                    writeln!(
-                        out,
-                        "  {}",
-                        file.unwrap_or("(no position)")
-                            .style(self.paint(Style::new().underline()))
-                    )?;
-                }
+        let mut first = true;
+        for f in shown {
+            let file = f.position.as_ref().map(|p| p.best_file());
+            if first || file != current_file {
+                writeln!(
+                    out,
+                    "  {}",
+                    file.unwrap_or("(no position)")
+                        .style(self.paint(Style::new().underline()))
+                )?;
                 current_file = file;
+                first = false;
             }
-            let at = d
+            let at = f
                 .position
                 .as_ref()
                 .map(|p| match p.column {
@@ -131,24 +150,75 @@ impl Renderer for TextRenderer {
                     None => p.line.to_string(),
                 })
                 .unwrap_or_default();
-            let func = d
-                .function
-                .as_deref()
-                .map(|f| format!("  (in {f})"))
-                .unwrap_or_default();
-            let times = if d.occurrences > 1 {
-                format!("  ×{}", d.occurrences)
-            } else {
-                String::new()
-            };
             writeln!(
                 out,
-                "    {at:<8}{}{}{}",
-                d.message.style(self.kind_style(d.kind)),
-                func.style(self.paint(Style::new().dimmed())),
-                times
+                "    {at:<8}{:<10} {}  {}",
+                f.verdict.name().style(self.verdict_style(f.verdict)),
+                f.code.style(self.paint(Style::new().dimmed())),
+                f.title
             )?;
-            if self.verbose {
+            if let Some(h) = &f.holder {
+                let declared = h
+                    .declared
+                    .as_ref()
+                    .map(|s| format!(", declared at {}", s.display()))
+                    .unwrap_or_default();
+                let added = h
+                    .added
+                    .as_ref()
+                    .map(|s| format!("; added at {}", s.display()))
+                    .unwrap_or_default();
+                let released = match &h.released {
+                    Some(r) => match &r.site {
+                        Some(s) => format!("; released: {} at {}", r.how, s.display()),
+                        None => format!("; released: {}", r.how),
+                    },
+                    None => "; released: nowhere".to_string(),
+                };
+                writeln!(
+                    out,
+                    "{:>22}holder: {} ({}){declared}{added}{released}",
+                    "",
+                    h.name,
+                    h.kind.name()
+                )?;
+            } else if f.verdict == Verdict::Heap {
+                writeln!(
+                    out,
+                    "{:>22}{}",
+                    "",
+                    f.why.style(self.paint(Style::new().dimmed()))
+                )?;
+            }
+        }
+        for d in others {
+            let at = d
+                .position
+                .as_ref()
+                .map(|p| format!("{}:{}", p.best_file(), p.line))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "    {at}  {}",
+                d.message.style(self.kind_style(d.kind))
+            )?;
+        }
+        if self.verbose {
+            for d in section
+                .diagnostics
+                .iter()
+                .filter(|d| !d.explanations.is_empty())
+            {
+                let at = d
+                    .position
+                    .as_ref()
+                    .map(|p| format!("{}:{}", p.best_file(), p.line))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "    {at}  {}",
+                    d.message.style(self.paint(Style::new().dimmed()))
+                )?;
                 for e in &d.explanations {
                     self.explanation(out, e)?;
                 }
@@ -173,6 +243,24 @@ impl Renderer for TextRenderer {
             out,
             "Read {} lines from {from}{version}: {} diagnostics in {} packages.",
             summary.input.lines, t.diagnostics, t.packages
+        )?;
+        let verdicts = |v: Verdict| t.by_verdict.get(&v).copied().unwrap_or(0);
+        let escaped =
+            verdicts(Verdict::Heap) + verdicts(Verdict::Retained) + verdicts(Verdict::LeakRisk);
+        let kept = verdicts(Verdict::Retained) + verdicts(Verdict::LeakRisk);
+        writeln!(
+            out,
+            "  {escaped} values escape to the heap; {kept} {} kept by long-lived holders; {} of those can grow without bound.",
+            if kept == 1 { "is" } else { "are" },
+            verdicts(Verdict::LeakRisk)
+        )?;
+        writeln!(
+            out,
+            "  verdicts: {} leak-risk, {} retained, {} heap, {} stack.",
+            verdicts(Verdict::LeakRisk),
+            verdicts(Verdict::Retained),
+            verdicts(Verdict::Heap),
+            verdicts(Verdict::Stack)
         )?;
         let count = |k: Kind| t.by_kind.get(&k).copied().unwrap_or(0);
         let leaks = count(Kind::LeakingParam)

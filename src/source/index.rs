@@ -161,6 +161,8 @@ pub struct Effect {
     pub function: Option<usize>,
     /// The added value is a sub-slice (`buf[a:b]`) of something else.
     pub subslice: bool,
+    /// Inside a loop of its function: it runs many times even in run-once code.
+    pub in_loop: bool,
 }
 
 /// A call to an API that keeps its argument after the call returns.
@@ -174,6 +176,7 @@ pub struct Registration {
     pub undo: Option<&'static str>,
     pub loc: Loc,
     pub function: Option<usize>,
+    pub in_loop: bool,
 }
 
 /// APIs whose argument outlives the call: (callee suffix, keeper, how to undo).
@@ -211,8 +214,9 @@ pub struct PackageIndex {
     pub functions: Vec<Function>,
     pub effects: Vec<Effect>,
     pub registrations: Vec<Registration>,
-    /// Callee name -> the functions that call it (None: a package-level initializer).
-    calls: HashMap<String, Vec<Option<usize>>>,
+    /// Callee name -> the functions that call it (None: a package-level initializer), and
+    /// whether the call is in a loop.
+    calls: HashMap<String, Vec<(Option<usize>, bool)>>,
     /// Function names used as values (passed, stored): they may run from anywhere.
     used_as_value: HashSet<String>,
 }
@@ -253,6 +257,7 @@ impl PackageIndex {
                 f,
                 locals: Vec::new(),
                 closure_counts: HashMap::new(),
+                loops: vec![0],
             };
             w.top_level(file.tree.root_node());
         }
@@ -302,9 +307,18 @@ impl PackageIndex {
         v
     }
 
-    /// Whether code at this place runs at most once per process.
+    /// Whether code of this function runs at most once per process.
     pub fn runs_once(&self, function: Option<usize>) -> bool {
         function.is_none_or(|f| self.functions[f].runs_once)
+    }
+
+    /// Whether an effect runs at most once per process: run-once code, outside any loop.
+    pub fn effect_once(&self, e: &Effect) -> bool {
+        !e.in_loop && self.runs_once(e.function)
+    }
+
+    pub fn registration_once(&self, r: &Registration) -> bool {
+        !r.in_loop && self.runs_once(r.function)
     }
 
     /// The releases of a package-level variable anywhere in the package.
@@ -339,9 +353,9 @@ impl PackageIndex {
                 let Some(callers) = self.calls.get(&f.name) else {
                     continue;
                 };
-                let once = callers
-                    .iter()
-                    .all(|c| c.is_none_or(|c| c != i && self.functions[c].runs_once));
+                let once = callers.iter().all(|(c, in_loop)| {
+                    !in_loop && c.is_none_or(|c| c != i && self.functions[c].runs_once)
+                });
                 if once {
                     self.functions[i].runs_once = true;
                     changed = true;
@@ -537,6 +551,8 @@ struct Walker<'a> {
     locals: Vec<HashSet<String>>,
     /// Closures numbered per enclosing function, as the compiler numbers them.
     closure_counts: HashMap<usize, usize>,
+    /// Loop depth per enclosing function (aligned with `locals`).
+    loops: Vec<u32>,
 }
 
 impl Walker<'_> {
@@ -597,9 +613,11 @@ impl Walker<'_> {
             exported: short.starts_with(|c: char| c.is_uppercase()),
         });
         self.locals.push(scope);
+        self.loops.push(0);
         if let Some(body) = node.child_by_field_name("body") {
             self.walk(body, Some(idx));
         }
+        self.loops.pop();
         self.locals.pop();
     }
 
@@ -637,9 +655,11 @@ impl Walker<'_> {
             exported: false,
         });
         self.locals.push(scope);
+        self.loops.push(0);
         if let Some(body) = node.child_by_field_name("body") {
             self.walk(body, Some(idx));
         }
+        self.loops.pop();
         self.locals.pop();
     }
 
@@ -672,6 +692,10 @@ impl Walker<'_> {
             }
         }
         false
+    }
+
+    fn in_loop(&self) -> bool {
+        self.loops.last().is_some_and(|&d| d > 0)
     }
 
     fn declare(&mut self, name: &str) {
@@ -733,6 +757,7 @@ impl Walker<'_> {
             loc: loc(self.f, node),
             function: func,
             subslice,
+            in_loop: self.in_loop(),
         });
     }
 
@@ -785,6 +810,25 @@ impl Walker<'_> {
                         self.declare(&name);
                     }
                 }
+            }
+            "for_statement" => {
+                // The loop header runs before the body; everything in the body repeats.
+                let body = node.child_by_field_name("body");
+                for c in named_children(node) {
+                    if Some(c.id()) != body.map(|b| b.id()) {
+                        self.walk(c, func);
+                    }
+                }
+                if let Some(b) = body {
+                    if let Some(d) = self.loops.last_mut() {
+                        *d += 1;
+                    }
+                    self.walk(b, func);
+                    if let Some(d) = self.loops.last_mut() {
+                        *d -= 1;
+                    }
+                }
+                return;
             }
             "assignment_statement" => self.assignment(node, func),
             "send_statement" => {
@@ -920,7 +964,12 @@ impl Walker<'_> {
             .map(named_children)
             .unwrap_or_default();
         if callee_node.kind() == "identifier" && !self.locals.iter().any(|s| s.contains(&callee)) {
-            self.ix.calls.entry(callee.clone()).or_default().push(func);
+            let in_loop = self.in_loop();
+            self.ix
+                .calls
+                .entry(callee.clone())
+                .or_default()
+                .push((func, in_loop));
         }
         match callee.as_str() {
             "delete" | "clear" => {
@@ -989,6 +1038,7 @@ impl Walker<'_> {
                 undo,
                 loc: loc(self.f, node),
                 function: func,
+                in_loop: self.in_loop(),
             });
         }
     }

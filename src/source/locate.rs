@@ -118,6 +118,37 @@ impl Locator {
             .or_else(|| self.by_tail(printed))
     }
 
+    /// The directory of a section's package: the known one, or the directory most of its
+    /// files are in (a saved log of packages outside the module, such as the standard library).
+    pub fn section_dir(&self, section: &Section) -> Option<PathBuf> {
+        if let Some(d) = section
+            .package
+            .as_deref()
+            .and_then(|p| self.package_dir(p))
+            .filter(|d| d.is_dir())
+        {
+            return Some(d.canonicalize().unwrap_or(d));
+        }
+        let mut counts: HashMap<PathBuf, usize> = HashMap::new();
+        for d in &section.diagnostics {
+            let Some(path) = d.position.as_ref().and_then(|p| p.path.as_deref()) else {
+                continue;
+            };
+            let p = Path::new(path);
+            let abs = match (&self.module, p.is_relative()) {
+                (Some(m), true) => m.root.join(p),
+                _ => p.to_path_buf(),
+            };
+            if let Some(dir) = abs.parent() {
+                *counts.entry(dir.to_path_buf()).or_default() += 1;
+            }
+        }
+        let (dir, _) = counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+        Some(dir.canonicalize().unwrap_or(dir))
+    }
+
     fn package_dir(&self, package: &str) -> Option<PathBuf> {
         self.package_dirs
             .get(package)

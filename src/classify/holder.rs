@@ -1,0 +1,46 @@
+//! The verdict shared by every package-level holder: kept once, kept with a release, or kept
+//! and growing with nothing that lets go.
+
+use crate::finding::{Release, Verdict};
+use crate::source::index::{Effect, EffectKind, PackageIndex};
+
+use super::Context;
+
+/// `retained` when the add runs once or the package releases the holder somewhere; `leak-risk`
+/// when a function that can run many times adds and nothing removes.
+pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict, Option<Release>) {
+    if index.effect_once(add) {
+        // A registry filled in init/main/sync.Once is bounded by the code, not by traffic.
+        let place = add
+            .function
+            .map(|f| index.functions[f].name.clone())
+            .unwrap_or_else(|| "a package-level initializer".to_string());
+        return (
+            Verdict::Retained,
+            Some(Release {
+                how: format!("stored once, in {place}"),
+                site: Some(cx.site(index, &add.loc)),
+            }),
+        );
+    }
+    if let Some(rel) = index.releases_of(&add.global).next() {
+        return (
+            Verdict::Retained,
+            Some(Release {
+                how: rel.kind.verb().to_string(),
+                site: Some(cx.site(index, &rel.loc)),
+            }),
+        );
+    }
+    if add.kind == EffectKind::Assign {
+        // One value at a time: the next assignment lets the previous one go.
+        return (
+            Verdict::Retained,
+            Some(Release {
+                how: "replaced by the next assignment".to_string(),
+                site: None,
+            }),
+        );
+    }
+    (Verdict::LeakRisk, None)
+}

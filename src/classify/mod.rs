@@ -1,0 +1,714 @@
+//! Who holds it: turns each diagnostic about a value into a [`Finding`] with a verdict.
+//!
+//! The compiler's `-m=2` flow says where a value goes (`{heap}`, a result, a closure); the
+//! source says what that place is. For each flow that ends at `{heap}`, the `from ... at POS`
+//! steps that store (assign, map put, send, append, call parameter) are looked up in the
+//! package index: a store into a package-level variable, a registration call, or a call to a
+//! function of the package whose parameter is itself stored (followed, so `put(k)` is reported
+//! at the caller and at the store). Without a flow (a plain `-m` log), the source around the
+//! diagnostic is used instead and the finding says its basis is weaker.
+//!
+//! One file per holder rule, each with its code; the verdict logic they share is in
+//! [`holder`].
+
+pub mod channel;
+pub mod global_map;
+pub mod global_slice;
+pub mod global_var;
+pub mod heap;
+pub mod holder;
+pub mod linked_list;
+pub mod registered_closure;
+pub mod rule;
+pub mod subslice;
+pub mod words;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::escape::model::{Explanation, Flow, Header, Location, Reason, Step};
+use crate::escape::{Diagnostic, Kind, Position, Section};
+use crate::finding::{Basis, Evidence, Finding, Holder, Site, Verdict};
+use crate::source::index::{Effect, Loc, PackageIndex};
+use rule::Rule;
+
+/// Every rule, for catalogs and SARIF.
+pub const RULES: &[&Rule] = &[
+    &heap::STACK,
+    &heap::RETURNED,
+    &heap::INTERFACE,
+    &heap::CLOSURE,
+    &heap::TOO_LARGE,
+    &heap::UNKNOWN_SIZE,
+    &heap::PASSED_ON,
+    &heap::ESCAPES,
+    &global_map::RULE,
+    &global_slice::RULE,
+    &global_var::RULE,
+    &linked_list::RULE,
+    &registered_closure::RULE,
+    &channel::RULE,
+    &subslice::RULE,
+];
+
+/// A long-lived holder a value reaches.
+#[derive(Debug, Clone)]
+struct Hit {
+    rule: &'static Rule,
+    holder: Holder,
+    verdict: Verdict,
+    evidence: Vec<Evidence>,
+    basis: Basis,
+}
+
+/// What classification of one section needs.
+pub struct Context<'a> {
+    section: &'a Section,
+    index: Option<&'a PackageIndex>,
+    root: Option<PathBuf>,
+    /// Resolved position -> diagnostics there.
+    by_pos: HashMap<(String, u32, u32), Vec<usize>>,
+    /// (function, parameter) -> leaking-parameter diagnostics.
+    params: HashMap<(String, String), Vec<usize>>,
+    memo: RefCell<HashMap<usize, Option<Hit>>>,
+    files: RefCell<HashMap<String, Option<usize>>>,
+}
+
+/// Classifies every value diagnostic of a section. `root` is the module root that positions'
+/// `path`s are relative to.
+pub fn classify(
+    section: &Section,
+    index: Option<&PackageIndex>,
+    root: Option<&Path>,
+) -> Vec<Finding> {
+    let mut cx = Context {
+        section,
+        index,
+        root: root.map(Path::to_path_buf),
+        by_pos: HashMap::new(),
+        params: HashMap::new(),
+        memo: RefCell::new(HashMap::new()),
+        files: RefCell::new(HashMap::new()),
+    };
+    for (i, d) in section.diagnostics.iter().enumerate() {
+        if let Some(p) = &d.position {
+            if let (Some(path), Some(col)) = (&p.path, p.column) {
+                cx.by_pos
+                    .entry((path.to_string(), p.line, col))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        if is_param_leak(d.kind) {
+            if let (Some(f), Some(s)) = (cx.function_of(d), &d.subject) {
+                let name = s.rsplit('.').next().unwrap_or(s).to_string();
+                cx.params.entry((f, name)).or_default().push(i);
+            }
+        }
+    }
+    section
+        .diagnostics
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| is_value(d.kind))
+        .map(|(i, d)| cx.finding(i, d))
+        .collect()
+}
+
+fn is_param_leak(k: Kind) -> bool {
+    matches!(k, Kind::LeakingParam | Kind::LeakingParamContent)
+}
+
+/// Diagnostics about where a value lives (not inliner lines, not capture details).
+fn is_value(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::MovedToHeap
+            | Kind::EscapesToHeap
+            | Kind::DoesNotEscape
+            | Kind::AppendEscapes
+            | Kind::AppendDoesNotEscape
+            | Kind::LeakingParam
+            | Kind::LeakingParamContent
+            | Kind::LeakingParamToResult
+    )
+}
+
+/// Reasons of a `from` step that store the value somewhere longer-lived.
+fn stores(r: &Reason) -> bool {
+    matches!(
+        r,
+        Reason::Assign
+            | Reason::AssignPair
+            | Reason::AssignPairDotType
+            | Reason::KeyOfMapPut
+            | Reason::Send
+            | Reason::AppendeeSlice
+            | Reason::AppendedSlice
+            | Reason::CopiedSlice
+            | Reason::MapLiteralKey
+            | Reason::MapLiteralValue
+            | Reason::CallParameter
+    )
+}
+
+impl<'a> Context<'a> {
+    /// A source location as a [`Site`].
+    pub fn site(&self, index: &PackageIndex, loc: &Loc) -> Site {
+        let path = index.file_path(loc);
+        let shown = match &self.root {
+            Some(r) => path
+                .strip_prefix(r)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| path.to_string_lossy().into_owned()),
+            None => path.to_string_lossy().into_owned(),
+        };
+        Site {
+            path: shown,
+            line: loc.line,
+            column: loc.column,
+            text: index.line_text(loc).to_string(),
+        }
+    }
+
+    /// The file of the index and the byte offset of a compiler position.
+    fn locate(&self, pos: &Position) -> Option<(usize, usize)> {
+        let index = self.index?;
+        let path = pos.path.as_deref()?;
+        let f = *self
+            .files
+            .borrow_mut()
+            .entry(path.to_string())
+            .or_insert_with(|| {
+                let p = Path::new(path);
+                let abs = match &self.root {
+                    Some(r) if p.is_relative() => r.join(p),
+                    _ => p.to_path_buf(),
+                };
+                let abs = abs.canonicalize().unwrap_or(abs);
+                index.file_index(&abs)
+            });
+        let f = f?;
+        let off = index.files[f].offset(pos.line, pos.column)?;
+        Some((f, off))
+    }
+
+    /// The function a diagnostic is in: the compiler's name when it gave one, else the source's.
+    fn function_of(&self, d: &Diagnostic) -> Option<String> {
+        if let Some(f) = &d.function {
+            return Some(crate::source::index::strip_shapes(f));
+        }
+        let index = self.index?;
+        let (file, off) = self.locate(d.position.as_ref()?)?;
+        index
+            .function_at(file, off)
+            .map(|f| index.functions[f].name.clone())
+    }
+
+    fn finding(&self, i: usize, d: &Diagnostic) -> Finding {
+        let subject = d.subject.clone().unwrap_or_else(|| match d.kind {
+            Kind::AppendEscapes | Kind::AppendDoesNotEscape => "append".to_string(),
+            _ => d.message.clone(),
+        });
+        let function = self.function_of(d);
+        let compiler = compiler_lines(d);
+        if matches!(d.kind, Kind::DoesNotEscape | Kind::AppendDoesNotEscape) {
+            return Finding {
+                verdict: Verdict::Stack,
+                code: heap::STACK.code.to_string(),
+                title: format!("`{subject}` stays on the stack"),
+                subject,
+                function,
+                position: d.position.clone(),
+                why: "it does not outlive the function, so it is freed when the function returns"
+                    .into(),
+                fix: None,
+                holder: None,
+                evidence: Vec::new(),
+                compiler,
+                basis: Basis::Message,
+            };
+        }
+        if let Some(hit) = self.hit(i, 0) {
+            let holder_name = hit.holder.name.clone();
+            let title = match hit.verdict {
+                Verdict::LeakRisk => format!(
+                    "`{subject}` is {} `{holder_name}`, and nothing lets it go",
+                    hit.rule.name
+                ),
+                _ => format!(
+                    "`{subject}` is {} `{holder_name}`, but bounded",
+                    hit.rule.name
+                ),
+            };
+            let why = match (&hit.verdict, &hit.holder.released) {
+                (Verdict::LeakRisk, _) if hit.rule.code == subslice::RULE.code => {
+                    "the holder keeps a sub-slice, and a sub-slice keeps its whole backing array alive".to_string()
+                }
+                (Verdict::LeakRisk, _) => {
+                    "a function that can run many times adds to a holder that lives as long as the process, and nothing in the package removes from it".to_string()
+                }
+                (_, Some(rel)) => format!(
+                    "the holder lives as long as the process, but it is bounded: {}",
+                    rel.how
+                ),
+                _ => "the holder lives as long as the process".to_string(),
+            };
+            return Finding {
+                verdict: hit.verdict,
+                code: hit.rule.code.to_string(),
+                title,
+                subject,
+                function,
+                position: d.position.clone(),
+                why,
+                fix: (hit.verdict == Verdict::LeakRisk)
+                    .then(|| hit.rule.fix.map(str::to_string))
+                    .flatten(),
+                holder: Some(hit.holder),
+                evidence: hit.evidence,
+                compiler,
+                basis: hit.basis,
+            };
+        }
+        let (rule, why) = heap::reason(d);
+        Finding {
+            verdict: Verdict::Heap,
+            code: rule.code.to_string(),
+            title: format!("`{subject}` is on the heap: {}", rule.name),
+            subject,
+            function,
+            position: d.position.clone(),
+            why,
+            fix: rule.fix.map(str::to_string),
+            holder: None,
+            evidence: flow_evidence(d),
+            compiler,
+            basis: if d.explanations.is_empty() {
+                Basis::Message
+            } else {
+                Basis::Flow
+            },
+        }
+    }
+
+    /// The long-lived holder diagnostic `i` reaches, if any (memoized; `depth` bounds the
+    /// following of calls and closures).
+    fn hit(&self, i: usize, depth: u32) -> Option<Hit> {
+        if depth > 4 {
+            return None;
+        }
+        if let Some(h) = self.memo.borrow().get(&i) {
+            return h.clone();
+        }
+        // Break cycles (recursive calls): assume no holder while this one is being computed.
+        self.memo.borrow_mut().insert(i, None);
+        let d = &self.section.diagnostics[i];
+        let h = if d.explanations.is_empty() {
+            self.hit_from_source(d)
+        } else {
+            self.hit_from_flows(d, depth)
+        };
+        self.memo.borrow_mut().insert(i, h.clone());
+        h
+    }
+
+    fn hit_from_flows(&self, d: &Diagnostic, depth: u32) -> Option<Hit> {
+        for e in &d.explanations {
+            if matches!(&e.header, Header::Leak { to, .. } if *to != Location::Heap && !matches!(to, Location::Storage(_)))
+            {
+                continue;
+            }
+            for flow in &e.flows {
+                match &flow.to {
+                    Location::Heap => {
+                        for step in flow.steps.iter().rev().filter(|s| stores(&s.reason)) {
+                            if let Some(mut hit) = self.hit_at_step(step, flow, depth) {
+                                hit.evidence.insert(0, step_evidence(self, flow, step));
+                                return Some(hit);
+                            }
+                        }
+                    }
+                    Location::Storage(s) if s == "func literal" => {
+                        if let Some(hit) = self.hit_through_closure(e, flow, depth) {
+                            return Some(hit);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        None
+    }
+
+    /// What the statement at a store step stores into.
+    fn hit_at_step(&self, step: &Step, flow: &Flow, depth: u32) -> Option<Hit> {
+        let index = self.index?;
+        let (file, off) = self.locate(step.at.as_ref()?)?;
+        if let Some(effect) = index
+            .effects_at(file, off)
+            .into_iter()
+            .find(|e| e.kind.adds())
+        {
+            return self.holder_hit(index, effect, Basis::Flow);
+        }
+        if let Some(reg) = index.registrations_at(file, off).into_iter().next() {
+            return Some(self.registration_hit(index, reg, Basis::Flow));
+        }
+        if step.reason == Reason::CallParameter {
+            return self.hit_through_call(index, file, off, flow, depth);
+        }
+        None
+    }
+
+    fn holder_hit(&self, index: &PackageIndex, add: &Effect, basis: Basis) -> Option<Hit> {
+        let global = index.globals.get(&add.global)?;
+        let rule: &'static Rule = if subslice::applies(add) {
+            &subslice::RULE
+        } else if global_map::applies(global, add) {
+            &global_map::RULE
+        } else if global_slice::applies(global, add) {
+            &global_slice::RULE
+        } else if linked_list::applies(global, add) {
+            &linked_list::RULE
+        } else if channel::applies(global, add) {
+            &channel::RULE
+        } else if global_var::applies(global, add) {
+            &global_var::RULE
+        } else {
+            return None;
+        };
+        let (mut verdict, released) = holder::verdict(self, index, add);
+        if rule.code == subslice::RULE.code && !index.effect_once(add) {
+            // Whatever releases the holder, each kept sub-slice pins an array far larger than
+            // what is used, for as long as it is kept.
+            verdict = Verdict::LeakRisk;
+        }
+        let added = self.site(index, &add.loc);
+        let declared = self.site(index, &global.decl);
+        let mut evidence = vec![Evidence {
+            note: format!(
+                "{} `{}` ({}), declared at {}",
+                add.kind.verb(),
+                add.global,
+                kind_words(global.kind),
+                declared.display()
+            ),
+            site: Some(added.clone()),
+        }];
+        match &released {
+            Some(r) => evidence.push(Evidence {
+                note: format!("released: {}", r.how),
+                site: r.site.clone(),
+            }),
+            None => evidence.push(Evidence {
+                note: format!(
+                    "nothing in the package deletes from, truncates, resets or drains `{}`",
+                    add.global
+                ),
+                site: None,
+            }),
+        }
+        Some(Hit {
+            rule,
+            holder: Holder {
+                kind: rule.holder.expect("holder rules name a holder kind"),
+                name: add.global.clone(),
+                declared: Some(declared),
+                added: Some(added),
+                released,
+            },
+            verdict,
+            evidence,
+            basis,
+        })
+    }
+
+    fn registration_hit(
+        &self,
+        index: &PackageIndex,
+        reg: &crate::source::index::Registration,
+        basis: Basis,
+    ) -> Hit {
+        let (verdict, released) = registered_closure::verdict(self, index, reg);
+        let added = self.site(index, &reg.loc);
+        Hit {
+            rule: &registered_closure::RULE,
+            holder: Holder {
+                kind: registered_closure::RULE.holder.unwrap(),
+                name: reg.keeper.to_string(),
+                declared: None,
+                added: Some(added.clone()),
+                released: released.clone(),
+            },
+            verdict,
+            evidence: vec![Evidence {
+                note: format!("passed to {}, which keeps it ({})", reg.api, reg.keeper),
+                site: Some(added),
+            }],
+            basis,
+        }
+    }
+
+    /// `put(k)` where put stores its parameter: the caller's value reaches put's holder.
+    fn hit_through_call(
+        &self,
+        index: &PackageIndex,
+        file: usize,
+        off: usize,
+        flow: &Flow,
+        depth: u32,
+    ) -> Option<Hit> {
+        let gofile = &index.files[file];
+        let line = gofile.line_of(off);
+        let mut node = gofile.node_at(line, Some(gofile.column_of(off)))?;
+        while node.kind() != "call_expression" {
+            node = node.parent()?;
+        }
+        let callee = gofile.text_of(node.child_by_field_name("function")?);
+        let short = callee.rsplit('.').next().unwrap_or(callee);
+        // Same-package functions by name; a method by its name when only one type has it.
+        let candidates: Vec<usize> = index
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                f.name == callee
+                    || f.name.ends_with(&format!(").{short}"))
+                    || f.name.ends_with(&format!(".{short}"))
+                        && !callee.contains('.') == f.name.contains('.')
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let target = match candidates.as_slice() {
+            [one] => *one,
+            _ => index.function_named(callee)?,
+        };
+        let func = &index.functions[target];
+        let args: Vec<String> = {
+            let a = node.child_by_field_name("arguments")?;
+            let mut c = a.walk();
+            a.named_children(&mut c)
+                .map(|n| gofile.text_of(n).to_string())
+                .collect()
+        };
+        let from = flow.from.to_string();
+        let param_names: Vec<&String> = match args
+            .iter()
+            .position(|a| a == &from || a.contains(from.as_str()))
+        {
+            Some(k) => func.params.get(k).into_iter().collect(),
+            None => func.params.iter().collect(),
+        };
+        for p in param_names {
+            let Some(ds) = self.params.get(&(func.name.clone(), p.clone())) else {
+                continue;
+            };
+            for &j in ds {
+                if let Some(mut hit) = self.hit(j, depth + 1) {
+                    hit.evidence.insert(
+                        0,
+                        Evidence {
+                            note: format!(
+                                "passed to {}, whose parameter `{p}` is kept there",
+                                func.name
+                            ),
+                            site: None,
+                        },
+                    );
+                    return Some(hit);
+                }
+            }
+        }
+        None
+    }
+
+    /// A value captured by a closure lives as long as the closure: find the closure's own
+    /// diagnostic and its holder.
+    fn hit_through_closure(&self, e: &Explanation, flow: &Flow, depth: u32) -> Option<Hit> {
+        let index = self.index?;
+        let step = flow
+            .steps
+            .iter()
+            .find(|s| matches!(s.reason, Reason::CapturedByClosure | Reason::Reference))
+            .or(flow.steps.last())?;
+        let (file, off) = self.locate(step.at.as_ref()?)?;
+        let mut f = index.function_at(file, off)?;
+        // The capture is written inside the closure; a nested closure's capture names the
+        // outermost one that captures from this frame. Try innermost first.
+        loop {
+            let func = &index.functions[f];
+            let path = e.position.as_ref().and_then(|p| p.path.clone())?;
+            let key = (path.to_string(), func.loc.line, func.loc.column);
+            if let Some(ds) = self.by_pos.get(&key) {
+                for &j in ds {
+                    let dj = &self.section.diagnostics[j];
+                    if dj.subject.as_deref() == Some("func literal") {
+                        if let Some(mut hit) = self.hit(j, depth + 1) {
+                            hit.evidence.insert(
+                                0,
+                                Evidence {
+                                    note: format!(
+                                        "captured by the closure {} (line {}), which is kept",
+                                        func.name, func.loc.line
+                                    ),
+                                    site: Some(self.site(index, &func.loc)),
+                                },
+                            );
+                            return Some(hit);
+                        }
+                    }
+                }
+            }
+            f = func.parent?;
+        }
+    }
+
+    /// No flow (a `-m` log): the statement at the diagnostic, or a later store of the
+    /// variable it is assigned to in the same function.
+    fn hit_from_source(&self, d: &Diagnostic) -> Option<Hit> {
+        let index = self.index?;
+        let (file, off) = self.locate(d.position.as_ref()?)?;
+        if let Some(effect) = index
+            .effects_at(file, off)
+            .into_iter()
+            .find(|e| e.kind.adds())
+        {
+            return self.holder_hit(index, effect, Basis::SourceOnly);
+        }
+        if let Some(reg) = index.registrations_at(file, off).into_iter().next() {
+            return Some(self.registration_hit(index, reg, Basis::SourceOnly));
+        }
+        let var = match d.kind {
+            Kind::MovedToHeap | Kind::LeakingParam | Kind::LeakingParamContent => {
+                d.subject.clone()?
+            }
+            _ => assigned_name(index, file, off)?,
+        };
+        let func = index.function_at(file, off);
+        let effect = index.effects.iter().find(|e| {
+            e.kind.adds()
+                && e.function == func
+                && e.loc.file == file
+                && e.loc.start >= off
+                && mentions(&index.files[file].text[e.loc.start..e.loc.end], &var)
+        })?;
+        self.holder_hit(index, effect, Basis::SourceOnly)
+    }
+}
+
+/// `x := EXPR` or `x = EXPR` around an offset: the variable's name.
+fn assigned_name(index: &PackageIndex, file: usize, off: usize) -> Option<String> {
+    let f = &index.files[file];
+    let mut node = f.node_at(f.line_of(off), Some(f.column_of(off)))?;
+    loop {
+        match node.kind() {
+            "short_var_declaration" | "assignment_statement" => {
+                let left = node.child_by_field_name("left")?;
+                let first = left.named_child(0)?;
+                return (first.kind() == "identifier").then(|| f.text_of(first).to_string());
+            }
+            "block" | "function_declaration" | "method_declaration" | "func_literal" => {
+                return None;
+            }
+            _ => node = node.parent()?,
+        }
+    }
+}
+
+/// Whether `text` mentions the identifier `name` as a whole word.
+fn mentions(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        !ident(before) && !ident(after)
+    })
+}
+
+fn kind_words(k: crate::source::index::GlobalKind) -> &'static str {
+    use crate::source::index::GlobalKind::*;
+    match k {
+        Map => "a package-level map",
+        Slice => "a package-level slice",
+        Array => "a package-level array",
+        Pointer => "a package-level pointer",
+        Chan => "a package-level channel",
+        SyncMap => "a package-level sync.Map",
+        List => "a package-level list",
+        Func => "a package-level func",
+        Other => "a package-level variable",
+    }
+}
+
+fn step_evidence(cx: &Context<'_>, flow: &Flow, step: &Step) -> Evidence {
+    let _ = cx;
+    Evidence {
+        note: format!(
+            "the compiler: {} flows to {} ({} at {})",
+            flow.from,
+            words::location(&flow.to),
+            step.reason.as_str(),
+            step.at.as_ref().map(|p| p.display()).unwrap_or_default()
+        ),
+        site: None,
+    }
+}
+
+/// The flow told as evidence lines, for heap findings.
+fn flow_evidence(d: &Diagnostic) -> Vec<Evidence> {
+    d.explanations
+        .iter()
+        .flat_map(|e| e.flows.iter())
+        .take(4)
+        .map(|f| Evidence {
+            note: format!(
+                "{} flows to {}{}",
+                f.from,
+                words::location(&f.to),
+                f.steps
+                    .last()
+                    .map(|s| format!(" ({}: {})", s.reason.as_str(), s.expr))
+                    .unwrap_or_default()
+            ),
+            site: None,
+        })
+        .collect()
+}
+
+/// The compiler's lines for a diagnostic, as it printed them (`←` for flows).
+fn compiler_lines(d: &Diagnostic) -> Vec<String> {
+    let pos = d
+        .position
+        .as_ref()
+        .map(|p| format!("{}: ", p.display()))
+        .unwrap_or_default();
+    let mut out = vec![format!("{pos}{}", d.message)];
+    for e in &d.explanations {
+        let head = match &e.header {
+            Header::Escape { expr } => format!("{expr} escapes to heap"),
+            Header::Leak { param, to, derefs } => {
+                format!("parameter {param} leaks to {to} with derefs={derefs}")
+            }
+        };
+        out.push(format!("{pos}{head}:"));
+        for f in &e.flows {
+            let op = match f.op {
+                crate::escape::model::FlowOp::Value => String::new(),
+                crate::escape::model::FlowOp::AddressOf => "&".into(),
+                crate::escape::model::FlowOp::Deref(n) => "*".repeat(n as usize),
+            };
+            out.push(format!("{pos}  flow: {} ← {op}{}:", f.to, f.from));
+            for s in &f.steps {
+                let at = s.at.as_ref().map(|p| p.display()).unwrap_or_default();
+                out.push(format!(
+                    "{pos}    from {} ({}) at {at}",
+                    s.expr,
+                    s.reason.as_str()
+                ));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,24 @@
+//! EE0207: a sub-slice (`buf[a:b]`) kept by a long-lived holder. A slice header points into its
+//! backing array, so keeping 8 bytes of a 1 MB buffer keeps the whole megabyte alive for as long
+//! as the holder keeps the sub-slice.
+
+use crate::finding::HolderKind;
+use crate::source::index::Effect;
+
+use super::rule::Rule;
+
+pub const RULE: Rule = Rule {
+    code: "EE0207",
+    holder: Some(HolderKind::Subslice),
+    name: "a sub-slice that pins its whole backing array",
+    fix: Some(
+        "copy the bytes you keep (bytes.Clone(b[a:b]), strings.Clone, or append([]byte(nil), b[a:b]...)) so the large array can be freed",
+    ),
+};
+
+/// The value added is written as a slice expression.
+pub fn applies(add: &Effect) -> bool {
+    // Guard: only the slice expression written at the store counts; a `slice` step elsewhere in
+    // the flow is usually `arr[:]` of a small local array.
+    add.subslice
+}

@@ -1,0 +1,152 @@
+//! What we say about a value: the render-independent result of classification. A [`Finding`]
+//! is built from one compiler diagnostic (see [`crate::escape::Diagnostic`]) and the Go source;
+//! every renderer works from these.
+
+use serde::{Deserialize, Serialize};
+
+use crate::escape::Position;
+
+/// Where a value lives and whether that can grow. Ordered by severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Does not escape: freed when the function returns.
+    Stack,
+    /// On the heap, and the garbage collector frees it once its users drop it.
+    Heap,
+    /// Kept by a long-lived holder, but bounded: stored once, or released somewhere.
+    Retained,
+    /// Kept by a long-lived holder that grows with no release, or pinning far more than it uses.
+    LeakRisk,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Stack => "stack",
+            Verdict::Heap => "heap",
+            Verdict::Retained => "retained",
+            Verdict::LeakRisk => "leak-risk",
+        }
+    }
+}
+
+/// What keeps the value alive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HolderKind {
+    /// A package-level map (or sync.Map, or a map field of a package-level variable).
+    GlobalMap,
+    /// A package-level slice or container/list that is appended to.
+    GlobalSlice,
+    /// A package-level variable that is assigned (or a linked list built through it).
+    GlobalVar,
+    /// A closure or value handed to an API that keeps it (http.HandleFunc, time.AfterFunc, ...).
+    RegisteredClosure,
+    /// A package-level channel that is sent on.
+    Channel,
+    /// A sub-slice kept by a holder: it pins the whole backing array.
+    Subslice,
+}
+
+impl HolderKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            HolderKind::GlobalMap => "global-map",
+            HolderKind::GlobalSlice => "global-slice",
+            HolderKind::GlobalVar => "global-var",
+            HolderKind::RegisteredClosure => "registered-closure",
+            HolderKind::Channel => "channel",
+            HolderKind::Subslice => "subslice",
+        }
+    }
+}
+
+/// A place in the source, with its line as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    /// Relative to the module root when inside it.
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    /// The source line, trimmed.
+    pub text: String,
+}
+
+impl Site {
+    pub fn display(&self) -> String {
+        format!("{}:{}:{}", self.path, self.line, self.column)
+    }
+}
+
+/// How the program lets go of what the holder keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    /// `delete`, `clear`, `truncate`, `reset`, `pop`, `receive`, `stored once`, `timer fires`.
+    pub how: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
+}
+
+/// The long-lived holder of a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    pub kind: HolderKind,
+    /// The variable (`cache`) or the keeper (`net/http's DefaultServeMux`).
+    pub name: String,
+    /// Where the holder is declared, when it is in this package.
+    pub declared: Option<Site>,
+    /// Where the value is added to it.
+    pub added: Option<Site>,
+    /// How it is released, or null when nothing in the package releases it.
+    pub released: Option<Release>,
+}
+
+/// One piece of the reasoning: a flow step or a source line, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub note: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
+}
+
+/// How the verdict was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// From the compiler's `-m=2` flow and the source it points at.
+    Flow,
+    /// From the source around the diagnostic alone: the log had no `-m=2` flow, so the verdict
+    /// is weaker.
+    SourceOnly,
+    /// From the diagnostic alone (no flow, no source).
+    Message,
+}
+
+/// What escape-explain says about one value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Finding {
+    pub verdict: Verdict,
+    /// A permanent explanation code (`EE0201`); `escape-explain explain CODE` tells more.
+    pub code: String,
+    /// One line in plain words.
+    pub title: String,
+    /// The variable, parameter or expression.
+    pub subject: String,
+    /// The function it is in, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// Where the compiler reported it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    /// Why it is where it is, in one sentence.
+    pub why: String,
+    /// What would fix it, when something should.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    pub holder: Option<Holder>,
+    pub evidence: Vec<Evidence>,
+    /// The compiler's own lines for this value.
+    pub compiler: Vec<String>,
+    pub basis: Basis,
+}
