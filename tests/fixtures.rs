@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use escape_explain::classify::classify;
 use escape_explain::escape::{Reader, Section};
-use escape_explain::source::{Locator, Module};
+use escape_explain::finding::Finding;
+use escape_explain::source::{Locator, Module, PackageIndex};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
@@ -45,16 +47,23 @@ fn logs() -> Vec<(u32, String, PathBuf)> {
 
 struct Parsed {
     sections: Vec<Section>,
+    /// Findings of each section, classified against the module's source.
+    findings: Vec<Vec<Finding>>,
     unrecognized: Vec<String>,
 }
 
 fn parse(module: &str, log: &Path) -> Parsed {
     let dir = root().join("go").join(module);
-    let mut locator = Locator::new(&dir, Module::find(&dir));
+    let module = Module::find(&dir);
+    let root = module.as_ref().map(|m| m.root.clone());
+    let mut locator = Locator::new(&dir, module);
     let mut sections = Vec::new();
+    let mut findings = Vec::new();
     let mut reader = Reader::new();
     let mut emit = |mut s: Section| {
         locator.resolve_section(&mut s);
+        let index = locator.section_dir(&s).map(|d| PackageIndex::build(&d, false));
+        findings.push(classify(&s, index.as_ref(), root.as_deref()));
         sections.push(s);
         Ok(())
     };
@@ -65,6 +74,7 @@ fn parse(module: &str, log: &Path) -> Parsed {
     let (_, unrecognized) = reader.finish(&mut emit).unwrap();
     Parsed {
         sections,
+        findings,
         unrecognized: unrecognized
             .into_iter()
             .map(|u| format!("{}:{}: {}", log.display(), u.line, u.text))
@@ -303,4 +313,139 @@ fn every_want_is_reported_where_it_is_written() {
         checked > 100,
         "only {checked} wants checked: {per_module:?}"
     );
+}
+
+/// `want: leak-risk global-map want: stack` -> [(21, 99, "leak-risk", Some("global-map")), ...]
+fn parse_verdict_wants(comment: &str) -> Vec<(u32, u32, String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut rest = comment.trim_start();
+    while let Some(r) = rest.strip_prefix("want") {
+        let (range, r) = match r.strip_prefix('(') {
+            Some(r) => r.split_once(')').expect("closing ) in want(...)"),
+            None => ("", r),
+        };
+        let (from, to) = version_range(range);
+        let r = r.strip_prefix(':').expect("want needs a colon").trim_start();
+        let end = r.find("want").unwrap_or(r.len());
+        let words: Vec<&str> = r[..end].split_whitespace().collect();
+        if let Some(verdict) = words.first().filter(|w| !w.starts_with('"')) {
+            out.push((from, to, verdict.to_string(), words.get(1).map(|h| h.to_string())));
+        }
+        rest = &r[end..];
+    }
+    out
+}
+
+#[test]
+fn verdict_wants_parse() {
+    assert_eq!(
+        parse_verdict_wants("want: leak-risk global-map want(go1.25+): stack"),
+        vec![
+            (0, u32::MAX, "leak-risk".to_string(), Some("global-map".to_string())),
+            (25, u32::MAX, "stack".to_string(), None),
+        ]
+    );
+    assert!(parse_verdict_wants(r#"want: "moved to heap: x""#).is_empty());
+}
+
+/// (file, line) -> verdict wants of a module.
+fn verdict_wants(module: &str) -> BTreeMap<(String, u32), Vec<(u32, u32, String, Option<String>)>> {
+    let dir = root().join("go").join(module);
+    let mut out: BTreeMap<(String, u32), Vec<_>> = BTreeMap::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|e| e != "go") {
+            continue;
+        }
+        let rel = p.file_name().unwrap().to_string_lossy().into_owned();
+        for (i, line) in std::fs::read_to_string(&p).unwrap().lines().enumerate() {
+            if let Some(idx) = line.find("// want") {
+                let ws = parse_verdict_wants(&line[idx + 3..]);
+                if !ws.is_empty() {
+                    out.entry((rel.clone(), i as u32 + 1)).or_default().extend(ws);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The holder fixtures: every leak pattern is flagged `leak-risk` with the right holder, every
+/// trap gets the verdict written on it, and no line without `want: leak-risk` is flagged.
+#[test]
+fn holder_verdicts_match_the_fixtures() {
+    let module = "holders";
+    let wants = verdict_wants(module);
+    assert!(wants.len() > 20, "the holders fixture has its wants");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (minor, m, log) in logs() {
+        let name = log.file_name().unwrap().to_string_lossy().into_owned();
+        if m != module || name != "m2-l.txt" {
+            continue;
+        }
+        let parsed = parse(module, &log);
+        let mut found: BTreeMap<(String, u32), Vec<(String, Option<String>)>> = BTreeMap::new();
+        for f in parsed.findings.iter().flatten() {
+            let Some(p) = &f.position else { continue };
+            let Some(path) = p.path.as_deref() else { continue };
+            found.entry((path.to_string(), p.line)).or_default().push((
+                f.verdict.name().to_string(),
+                f.holder.as_ref().map(|h| h.kind.name().to_string()),
+            ));
+        }
+        for ((file, line), ws) in &wants {
+            for (from, to, verdict, holder) in ws {
+                if minor < *from || minor > *to {
+                    continue;
+                }
+                checked += 1;
+                let got = found.get(&(file.clone(), *line)).cloned().unwrap_or_default();
+                if !got.iter().any(|(v, h)| v == verdict && (holder.is_none() || h == holder)) {
+                    problems.push(format!(
+                        "go1.{minor} {file}:{line}: want {verdict} {}, got {got:?}",
+                        holder.clone().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        for ((file, line), got) in &found {
+            let wanted_leak = wants
+                .get(&(file.clone(), *line))
+                .is_some_and(|ws| ws.iter().any(|w| w.2 == "leak-risk"));
+            if got.iter().any(|(v, _)| v == "leak-risk") && !wanted_leak {
+                problems.push(format!("go1.{minor} {file}:{line}: false alarm {got:?}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked > 100, "only {checked} verdict wants checked");
+}
+
+/// A plain `-m` log has no flows: the verdicts come from the source alone and are weaker, but
+/// they must never raise a false alarm.
+#[test]
+fn without_flows_there_are_no_false_alarms() {
+    let wants = verdict_wants("holders");
+    let mut problems = Vec::new();
+    for (minor, m, log) in logs() {
+        if m != "holders" || log.file_name().unwrap() != "m-l.txt" {
+            continue;
+        }
+        let parsed = parse("holders", &log);
+        for f in parsed.findings.iter().flatten() {
+            let (Some(p), true) = (&f.position, f.verdict.name() == "leak-risk") else {
+                continue;
+            };
+            let key = (p.path.as_deref().unwrap_or("").to_string(), p.line);
+            let wanted = wants
+                .get(&key)
+                .is_some_and(|ws| ws.iter().any(|w| w.2 == "leak-risk"));
+            if !wanted {
+                problems.push(format!("go1.{minor} {}:{}: {}", key.0, key.1, f.title));
+            }
+            assert_eq!(serde_json::to_value(f.basis).unwrap(), "source-only");
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -139,6 +139,18 @@ pub fn reason(d: &Diagnostic) -> (&'static Rule, String) {
             "the closure outlives the call that creates it".into(),
         );
     }
+    if let Some(expr) = d.explanations.iter().find_map(|e| match &e.header {
+        crate::escape::model::Header::Leak {
+            to: Location::Storage(x),
+            ..
+        } => Some(x),
+        _ => None,
+    }) {
+        return (
+            &ESCAPES,
+            format!("it is stored in {expr}, which outlives the call"),
+        );
+    }
     match d.kind {
         Kind::LeakingParam | Kind::LeakingParamContent => {
             let what = if d.kind == Kind::LeakingParamContent {

@@ -16,9 +16,14 @@ pub const RULE: Rule = Rule {
     ),
 };
 
-/// The value added is written as a slice expression.
-pub fn applies(add: &Effect) -> bool {
+/// The value added is written as a slice expression of the value being classified (`value`
+/// is the flow's source variable or the parameter).
+pub fn applies(add: &Effect, value: Option<&str>) -> bool {
     // Guard: only the slice expression written at the store counts; a `slice` step elsewhere in
-    // the flow is usually `arr[:]` of a small local array.
-    add.subslice
+    // the flow is usually `arr[:]` of a small local array. And only for the sliced value: the
+    // key stored beside it (`m[name] = body[:8]`) pins nothing.
+    match (&add.subslice_of, value) {
+        (Some(sliced), Some(v)) => sliced == v || v.rsplit('.').next() == Some(sliced.as_str()),
+        _ => false,
+    }
 }

@@ -159,8 +159,8 @@ pub struct Effect {
     /// The whole statement.
     pub loc: Loc,
     pub function: Option<usize>,
-    /// The added value is a sub-slice (`buf[a:b]`) of something else.
-    pub subslice: bool,
+    /// The added value is a sub-slice (`buf[a:b]`): the sliced variable's name.
+    pub subslice_of: Option<String>,
     /// Inside a loop of its function: it runs many times even in run-once code.
     pub in_loop: bool,
 }
@@ -286,22 +286,27 @@ impl PackageIndex {
         self.functions.iter().position(|f| f.name == plain)
     }
 
-    /// Effects whose statement contains the byte offset, innermost first.
+    /// Effects whose statement contains the byte offset, innermost first. Only those of the
+    /// function the offset is in: a closure inside the statement is code of its own.
     pub fn effects_at(&self, file: usize, offset: usize) -> Vec<&Effect> {
+        let func = self.function_at(file, offset);
         let mut v: Vec<&Effect> = self
             .effects
             .iter()
             .filter(|e| e.loc.file == file && e.loc.start <= offset && offset <= e.loc.end)
+            .filter(|e| e.function == func)
             .collect();
         v.sort_by_key(|e| e.loc.end - e.loc.start);
         v
     }
 
     pub fn registrations_at(&self, file: usize, offset: usize) -> Vec<&Registration> {
+        let func = self.function_at(file, offset);
         let mut v: Vec<&Registration> = self
             .registrations
             .iter()
             .filter(|r| r.loc.file == file && r.loc.start <= offset && offset <= r.loc.end)
+            .filter(|r| r.function == func)
             .collect();
         v.sort_by_key(|r| r.loc.end - r.loc.start);
         v
@@ -565,8 +570,37 @@ impl Walker<'_> {
             match top.kind() {
                 "function_declaration" | "method_declaration" => self.declaration(top),
                 // Package-level initializers run once, before main.
-                "var_declaration" => self.walk(top, None),
+                "var_declaration" => {
+                    self.initializers(top);
+                    self.walk(top, None);
+                }
                 _ => {}
+            }
+        }
+    }
+
+    /// `var x = v` at package level stores v in x, once.
+    fn initializers(&mut self, decl: Node<'_>) {
+        let mut specs = Vec::new();
+        for c in named_children(decl) {
+            match c.kind() {
+                "var_spec" => specs.push(c),
+                "var_spec_list" => specs.extend(named_children(c)),
+                _ => {}
+            }
+        }
+        for spec in specs.into_iter().filter(|s| s.kind() == "var_spec") {
+            if spec.child_by_field_name("value").is_none() {
+                continue;
+            }
+            let mut c = spec.walk();
+            let names: Vec<String> = spec
+                .children_by_field_name("name", &mut c)
+                .map(|n| self.text(n).to_string())
+                .filter(|n| self.ix.globals.contains_key(n))
+                .collect();
+            for name in names {
+                self.effect(name, EffectKind::Assign, spec, None);
             }
         }
     }
@@ -730,6 +764,21 @@ impl Walker<'_> {
         }
     }
 
+    /// `buf[a:b]` (possibly parenthesized): the name of the sliced variable, `buf`.
+    fn sliced(&self, n: Node<'_>) -> Option<String> {
+        match n.kind() {
+            "slice_expression" => {
+                let mut op = n.child_by_field_name("operand")?;
+                while matches!(op.kind(), "selector_expression" | "index_expression") {
+                    op = op.child_by_field_name("operand")?;
+                }
+                (op.kind() == "identifier").then(|| self.text(op).to_string())
+            }
+            "parenthesized_expression" => named_children(n).into_iter().find_map(|c| self.sliced(c)),
+            _ => None,
+        }
+    }
+
     fn mentions_global(&self, n: Node<'_>, global: &str) -> bool {
         if n.kind() == "identifier" && self.text(n) == global {
             return true;
@@ -740,7 +789,7 @@ impl Walker<'_> {
     }
 
     fn effect(&mut self, global: String, kind: EffectKind, node: Node<'_>, func: Option<usize>) {
-        self.effect_with(global, kind, node, func, false);
+        self.effect_with(global, kind, node, func, None);
     }
 
     fn effect_with(
@@ -749,14 +798,14 @@ impl Walker<'_> {
         kind: EffectKind,
         node: Node<'_>,
         func: Option<usize>,
-        subslice: bool,
+        subslice_of: Option<String>,
     ) {
         self.ix.effects.push(Effect {
             global,
             kind,
             loc: loc(self.f, node),
             function: func,
-            subslice,
+            subslice_of,
             in_loop: self.in_loop(),
         });
     }
@@ -885,7 +934,7 @@ impl Walker<'_> {
             };
             let rhs = rights.get(i).or(rights.first()).copied();
             let gkind = self.ix.globals[&g].kind;
-            let subslice = rhs.is_some_and(|r| is_subslice(r));
+            let subslice = rhs.and_then(|r| self.sliced(r));
             let kind = match lhs.kind() {
                 "index_expression" => match gkind {
                     GlobalKind::Slice | GlobalKind::Array => EffectKind::Assign,
@@ -1015,7 +1064,7 @@ impl Walker<'_> {
                     _ => None,
                 };
                 if let Some(k) = kind {
-                    let subslice = args.iter().any(|a| is_subslice(*a));
+                    let subslice = args.iter().find_map(|a| self.sliced(*a));
                     self.effect_with(g, k, node, func, subslice);
                 }
             }
@@ -1044,13 +1093,6 @@ impl Walker<'_> {
     }
 }
 
-fn is_subslice(n: Node<'_>) -> bool {
-    match n.kind() {
-        "slice_expression" => true,
-        "parenthesized_expression" => named_children(n).into_iter().any(is_subslice),
-        _ => false,
-    }
-}
 
 fn package_name(file: &GoFile) -> Option<&str> {
     let root = file.tree.root_node();
@@ -1186,6 +1228,7 @@ func main() { load() }
         assert_eq!(
             effects,
             vec![
+                ("cache", "assign", String::new()),
                 ("cache", "insert", "put".to_string()),
                 ("cache", "delete", "drop".to_string()),
                 ("log", "append", "record".to_string()),

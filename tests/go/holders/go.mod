@@ -1,0 +1,3 @@
+module example.com/fixtures/holders
+
+go 1.21

@@ -1,0 +1,29 @@
+package holders
+
+type node struct {
+	v    []byte
+	next *node
+}
+
+// Leak: each push links the new node to the old head, so the whole chain stays reachable.
+var head *node
+
+func Push(v []byte) { // want: leak-risk global-var
+	head = &node{v: v, next: head} // want: leak-risk global-var
+}
+
+// Trap: a stack whose nodes are popped off.
+var top *node
+
+func PushPop(v []byte) { // want: retained global-var
+	top = &node{v: v, next: top} // want: retained global-var
+}
+
+func Pop() []byte {
+	if top == nil {
+		return nil
+	}
+	v := top.v
+	top = top.next
+	return v
+}

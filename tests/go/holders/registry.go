@@ -1,0 +1,25 @@
+package holders
+
+import (
+	"net/http"
+	"sort"
+)
+
+// Leak: a handler registered per call keeps what it captures for the life of the process.
+func Expose(path string, big []byte) { // want: leak-risk registered-closure
+	http.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { // want: leak-risk registered-closure
+		w.Write(big)
+	})
+}
+
+// Trap: registered once, in init.
+func init() {
+	http.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { // want: retained registered-closure
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// Trap: sort.Slice does not keep its less function.
+func SortSessions(ss []*Session) {
+	sort.Slice(ss, func(i, j int) bool { return ss[i].ID < ss[j].ID }) // want: stack want: heap
+}
