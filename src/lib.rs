@@ -184,6 +184,11 @@ fn emitter<'a>(
         let index = locator.section_dir(&section).map(|dir| {
             // A test variant compiles the _test.go files too.
             let tests = section.variant.as_deref().is_some_and(|v| v != "vet");
+            // A package's output comes in one section (twice with a test variant): keep only a
+            // few indexes, so memory follows one package, not the whole build.
+            if indexes.len() >= 4 && !indexes.contains_key(&(dir.clone(), tests)) {
+                indexes.clear();
+            }
             indexes
                 .entry((dir.clone(), tests))
                 .or_insert_with(|| Arc::new(PackageIndex::build(&dir, tests)))

@@ -32,6 +32,17 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
             }),
         );
     }
+    if add.key.as_deref().is_some_and(keyed_by_type) {
+        // Guard: reflect's, encoding/json's and gob's caches are keyed by types, and a program
+        // has a fixed set of types: such a cache stops growing.
+        return (
+            Verdict::Retained,
+            Some(Release {
+                how: "keyed by types: bounded by the program's set of types".to_string(),
+                site: None,
+            }),
+        );
+    }
     if add.kind == EffectKind::Assign {
         // One value at a time: the next assignment lets the previous one go.
         return (
@@ -43,4 +54,28 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
         );
     }
     (Verdict::LeakRisk, None)
+}
+
+/// A key that names a type (`t`, `typ`, `rt`, `ut.base`, `reflect.TypeOf(v)`, `ckey` of types).
+fn keyed_by_type(key: &str) -> bool {
+    let k = key.trim();
+    let last = k.rsplit('.').next().unwrap_or(k);
+    matches!(last, "t" | "t1" | "rt" | "tt" | "typ" | "base" | "ckey")
+        || k.contains("TypeOf")
+        || k.to_ascii_lowercase().ends_with("type")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keyed_by_type;
+
+    #[test]
+    fn type_keys() {
+        assert!(keyed_by_type("t"));
+        assert!(keyed_by_type("ut.base"));
+        assert!(keyed_by_type("reflect.TypeOf(v)"));
+        assert!(keyed_by_type("elemType"));
+        assert!(!keyed_by_type("id"));
+        assert!(!keyed_by_type("r.URL.Path"));
+    }
 }

@@ -92,19 +92,19 @@ pub fn classify(
         files: RefCell::new(HashMap::new()),
     };
     for (i, d) in section.diagnostics.iter().enumerate() {
-        if let Some(p) = &d.position {
-            if let (Some(path), Some(col)) = (&p.path, p.column) {
-                cx.by_pos
-                    .entry((path.to_string(), p.line, col))
-                    .or_default()
-                    .push(i);
-            }
+        if let Some(p) = &d.position
+            && let (Some(path), Some(col)) = (&p.path, p.column)
+        {
+            cx.by_pos
+                .entry((path.to_string(), p.line, col))
+                .or_default()
+                .push(i);
         }
-        if is_param_leak(d.kind) {
-            if let (Some(f), Some(s)) = (cx.function_of(d), &d.subject) {
-                let name = s.rsplit('.').next().unwrap_or(s).to_string();
-                cx.params.entry((f, name)).or_default().push(i);
-            }
+        if is_param_leak(d.kind)
+            && let (Some(f), Some(s)) = (cx.function_of(d), &d.subject)
+        {
+            let name = s.rsplit('.').next().unwrap_or(s).to_string();
+            cx.params.entry((f, name)).or_default().push(i);
         }
     }
     section
@@ -494,16 +494,18 @@ impl<'a> Context<'a> {
         }
         let callee = gofile.text_of(node.child_by_field_name("function")?);
         let short = callee.rsplit('.').next().unwrap_or(callee);
-        // Same-package functions by name; a method by its name when only one type has it.
+        // Same-package functions by name; a method call `x.M(...)` by the method's name, when
+        // only one type of the package has it.
+        let method_suffix = format!(".{short}");
         let candidates: Vec<usize> = index
             .functions
             .iter()
             .enumerate()
             .filter(|(_, f)| {
                 f.name == callee
-                    || f.name.ends_with(&format!(").{short}"))
-                    || f.name.ends_with(&format!(".{short}"))
-                        && !callee.contains('.') == f.name.contains('.')
+                    || (callee.contains('.')
+                        && f.kind == crate::source::index::FunctionKind::Method
+                        && f.name.ends_with(&method_suffix))
             })
             .map(|(i, _)| i)
             .collect();
@@ -570,20 +572,20 @@ impl<'a> Context<'a> {
             if let Some(ds) = self.by_pos.get(&key) {
                 for &j in ds {
                     let dj = &self.section.diagnostics[j];
-                    if dj.subject.as_deref() == Some("func literal") {
-                        if let Some(mut hit) = self.hit(j, depth + 1) {
-                            hit.evidence.insert(
-                                0,
-                                Evidence {
-                                    note: format!(
-                                        "captured by the closure {} (line {}), which is kept",
-                                        func.name, func.loc.line
-                                    ),
-                                    site: Some(self.site(index, &func.loc)),
-                                },
-                            );
-                            return Some(hit);
-                        }
+                    if dj.subject.as_deref() == Some("func literal")
+                        && let Some(mut hit) = self.hit(j, depth + 1)
+                    {
+                        hit.evidence.insert(
+                            0,
+                            Evidence {
+                                note: format!(
+                                    "captured by the closure {} (line {}), which is kept",
+                                    func.name, func.loc.line
+                                ),
+                                site: Some(self.site(index, &func.loc)),
+                            },
+                        );
+                        return Some(hit);
                     }
                 }
             }

@@ -77,6 +77,9 @@ pub struct Function {
     /// Runs at most once per process: `init`, `main`, a `sync.Once` body, or an unexported
     /// function called only from those.
     pub runs_once: bool,
+    /// Runs during initialization (init, a sync.Once body, a setup-named API): a loop in it
+    /// is bounded by the code, not by traffic.
+    pub init_time: bool,
     pub exported: bool,
 }
 
@@ -163,6 +166,8 @@ pub struct Effect {
     pub subslice_of: Option<String>,
     /// Inside a loop of its function: it runs many times even in run-once code.
     pub in_loop: bool,
+    /// For an insert: the key as written (`m[k] = v`, `m.Store(k, v)`).
+    pub key: Option<String>,
 }
 
 /// A call to an API that keeps its argument after the call returns.
@@ -205,6 +210,54 @@ const REGISTRATIONS: &[(&str, &str, Option<&str>)] = &[
     ),
 ];
 
+/// Spans of one kind (functions, effects, registrations) per file, sorted by start, with the
+/// running maximum of their ends: "which spans contain this offset" without a scan of all.
+#[derive(Debug, Default)]
+struct Spans {
+    by_file: HashMap<usize, (Vec<(usize, usize, usize)>, Vec<usize>)>,
+}
+
+impl Spans {
+    fn build(locs: impl Iterator<Item = (usize, Loc)>) -> Spans {
+        let mut by_file: HashMap<usize, (Vec<(usize, usize, usize)>, Vec<usize>)> = HashMap::new();
+        for (i, l) in locs {
+            by_file
+                .entry(l.file)
+                .or_default()
+                .0
+                .push((l.start, l.end, i));
+        }
+        for (v, max_end) in by_file.values_mut() {
+            v.sort();
+            let mut m = 0;
+            *max_end = v
+                .iter()
+                .map(|&(_, e, _)| {
+                    m = m.max(e);
+                    m
+                })
+                .collect();
+        }
+        Spans { by_file }
+    }
+
+    /// Indexes of the spans with `start <= offset <= end`.
+    fn containing(&self, file: usize, offset: usize) -> Vec<usize> {
+        let Some((v, max_end)) = self.by_file.get(&file) else {
+            return Vec::new();
+        };
+        let mut i = v.partition_point(|&(s, _, _)| s <= offset);
+        let mut out = Vec::new();
+        while i > 0 && max_end[i - 1] >= offset {
+            i -= 1;
+            if v[i].1 >= offset {
+                out.push(v[i].2);
+            }
+        }
+        out
+    }
+}
+
 /// Everything the classifier needs to know about one package directory.
 #[derive(Debug, Default)]
 pub struct PackageIndex {
@@ -219,6 +272,14 @@ pub struct PackageIndex {
     calls: HashMap<String, Vec<(Option<usize>, bool)>>,
     /// Function names used as values (passed, stored): they may run from anywhere.
     used_as_value: HashSet<String>,
+    /// Function names passed to `once.Do(f)`: they run once.
+    once_by_name: HashSet<String>,
+    /// `type T ...` declarations: name -> the type's text.
+    pub types: HashMap<String, String>,
+    function_spans: Spans,
+    effect_spans: Spans,
+    registration_spans: Spans,
+    by_name: HashMap<String, usize>,
 }
 
 impl PackageIndex {
@@ -262,6 +323,12 @@ impl PackageIndex {
             w.top_level(file.tree.root_node());
         }
         ix.settle_runs_once();
+        ix.function_spans = Spans::build(ix.functions.iter().map(|f| f.loc).enumerate());
+        ix.effect_spans = Spans::build(ix.effects.iter().map(|e| e.loc).enumerate());
+        ix.registration_spans = Spans::build(ix.registrations.iter().map(|r| r.loc).enumerate());
+        for (i, f) in ix.functions.iter().enumerate() {
+            ix.by_name.entry(f.name.clone()).or_insert(i);
+        }
         ix
     }
 
@@ -272,18 +339,16 @@ impl PackageIndex {
 
     /// The innermost function containing a byte offset.
     pub fn function_at(&self, file: usize, offset: usize) -> Option<usize> {
-        self.functions
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.loc.file == file && f.loc.start <= offset && offset < f.loc.end)
-            .min_by_key(|(_, f)| f.loc.end - f.loc.start)
-            .map(|(i, _)| i)
+        self.function_spans
+            .containing(file, offset)
+            .into_iter()
+            .filter(|&i| offset < self.functions[i].loc.end)
+            .min_by_key(|&i| self.functions[i].loc.end - self.functions[i].loc.start)
     }
 
     /// The function with the compiler's name (generic shapes `F[go.shape...]` match `F`).
     pub fn function_named(&self, name: &str) -> Option<usize> {
-        let plain = strip_shapes(name);
-        self.functions.iter().position(|f| f.name == plain)
+        self.by_name.get(&strip_shapes(name)).copied()
     }
 
     /// Effects whose statement contains the byte offset, innermost first. Only those of the
@@ -291,9 +356,10 @@ impl PackageIndex {
     pub fn effects_at(&self, file: usize, offset: usize) -> Vec<&Effect> {
         let func = self.function_at(file, offset);
         let mut v: Vec<&Effect> = self
-            .effects
-            .iter()
-            .filter(|e| e.loc.file == file && e.loc.start <= offset && offset <= e.loc.end)
+            .effect_spans
+            .containing(file, offset)
+            .into_iter()
+            .map(|i| &self.effects[i])
             .filter(|e| e.function == func)
             .collect();
         v.sort_by_key(|e| e.loc.end - e.loc.start);
@@ -303,9 +369,10 @@ impl PackageIndex {
     pub fn registrations_at(&self, file: usize, offset: usize) -> Vec<&Registration> {
         let func = self.function_at(file, offset);
         let mut v: Vec<&Registration> = self
-            .registrations
-            .iter()
-            .filter(|r| r.loc.file == file && r.loc.start <= offset && offset <= r.loc.end)
+            .registration_spans
+            .containing(file, offset)
+            .into_iter()
+            .map(|i| &self.registrations[i])
             .filter(|r| r.function == func)
             .collect();
         v.sort_by_key(|r| r.loc.end - r.loc.start);
@@ -317,13 +384,25 @@ impl PackageIndex {
         function.is_none_or(|f| self.functions[f].runs_once)
     }
 
-    /// Whether an effect runs at most once per process: run-once code, outside any loop.
+    /// Whether an effect runs a bounded number of times: run-once code outside any loop, or a
+    /// loop in init-time code (init, a package initializer, a sync.Once body), which must finish
+    /// before the program goes on. A loop in main may be the program's event loop.
     pub fn effect_once(&self, e: &Effect) -> bool {
-        !e.in_loop && self.runs_once(e.function)
+        self.once_at(e.function, e.in_loop)
     }
 
     pub fn registration_once(&self, r: &Registration) -> bool {
-        !r.in_loop && self.runs_once(r.function)
+        self.once_at(r.function, r.in_loop)
+    }
+
+    fn once_at(&self, function: Option<usize>, in_loop: bool) -> bool {
+        match function {
+            None => true,
+            Some(f) => {
+                let f = &self.functions[f];
+                f.runs_once && (!in_loop || f.init_time)
+            }
+        }
     }
 
     /// The releases of a package-level variable anywhere in the package.
@@ -349,7 +428,16 @@ impl PackageIndex {
             let mut changed = false;
             for i in 0..self.functions.len() {
                 let f = &self.functions[i];
-                if f.runs_once || f.exported || f.kind != FunctionKind::Func {
+                if f.runs_once || f.kind != FunctionKind::Func {
+                    continue;
+                }
+                if self.once_by_name.contains(&f.name) {
+                    self.functions[i].runs_once = true;
+                    self.functions[i].init_time = true;
+                    changed = true;
+                    continue;
+                }
+                if f.exported {
                     continue;
                 }
                 if self.used_as_value.contains(&f.name) {
@@ -441,6 +529,18 @@ fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 
 fn collect_globals(ix: &mut PackageIndex, f: usize, file: &GoFile) {
     for top in named_children(file.tree.root_node()) {
+        if top.kind() == "type_declaration" {
+            for spec in named_children(top) {
+                if let (Some(n), Some(t)) = (
+                    spec.child_by_field_name("name"),
+                    spec.child_by_field_name("type"),
+                ) {
+                    ix.types
+                        .insert(file.text_of(n).to_string(), file.text_of(t).to_string());
+                }
+            }
+            continue;
+        }
         if top.kind() != "var_declaration" {
             continue;
         }
@@ -620,8 +720,13 @@ impl Walker<'_> {
             (short.clone(), FunctionKind::Func)
         };
         let is_main_pkg = package_name(self.file) == Some("main");
+        let is_init = kind == FunctionKind::Func && short == "init";
+        // Registries are filled through exported setup APIs (image.RegisterFormat, gob.Register,
+        // expvar.Publish, http.Handle): by convention they run while the program starts, and
+        // the Go authors would not call each registration a leak.
+        let setup = is_setup_name(&short);
         let runs_once =
-            kind == FunctionKind::Func && (short == "init" || (short == "main" && is_main_pkg));
+            is_init || setup || (kind == FunctionKind::Func && short == "main" && is_main_pkg);
         let mut scope = HashSet::new();
         for field in ["receiver", "parameters", "result"] {
             if let Some(p) = node.child_by_field_name(field) {
@@ -644,6 +749,7 @@ impl Walker<'_> {
             parent: None,
             params,
             runs_once,
+            init_time: is_init || setup,
             exported: short.starts_with(|c: char| c.is_uppercase()),
         });
         self.locals.push(scope);
@@ -670,6 +776,7 @@ impl Walker<'_> {
             None => format!("init.func{n}"),
         };
         let runs_once = self.closure_runs_once(node, parent);
+        let init_time = runs_once && self.is_once_body(node);
         let mut scope = HashSet::new();
         if let Some(p) = node.child_by_field_name("parameters") {
             scope.extend(param_names(self.file, p));
@@ -686,6 +793,7 @@ impl Walker<'_> {
             parent,
             params,
             runs_once,
+            init_time,
             exported: false,
         });
         self.locals.push(scope);
@@ -695,6 +803,15 @@ impl Walker<'_> {
         }
         self.loops.pop();
         self.locals.pop();
+    }
+
+    /// A closure handed to sync.Once.Do / OnceFunc / OnceValue(s).
+    fn is_once_body(&self, node: Node<'_>) -> bool {
+        node.parent()
+            .filter(|up| up.kind() == "argument_list")
+            .and_then(|up| up.parent())
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|f| is_once_callee(self.text(f)))
     }
 
     /// A closure runs once when its parent does and it is called on the spot, or when it is
@@ -764,6 +881,20 @@ impl Walker<'_> {
         }
     }
 
+    /// A ServeMux pattern: a string literal, or a name that says it is one.
+    fn looks_like_pattern(&self, n: Node<'_>) -> bool {
+        if matches!(
+            n.kind(),
+            "interpreted_string_literal" | "raw_string_literal"
+        ) {
+            return true;
+        }
+        let t = self.text(n).to_ascii_lowercase();
+        ["pattern", "path", "route", "prefix"]
+            .iter()
+            .any(|w| t.contains(w))
+    }
+
     /// `buf[a:b]` (possibly parenthesized): the name of the sliced variable, `buf`.
     fn sliced(&self, n: Node<'_>) -> Option<String> {
         match n.kind() {
@@ -774,7 +905,9 @@ impl Walker<'_> {
                 }
                 (op.kind() == "identifier").then(|| self.text(op).to_string())
             }
-            "parenthesized_expression" => named_children(n).into_iter().find_map(|c| self.sliced(c)),
+            "parenthesized_expression" => {
+                named_children(n).into_iter().find_map(|c| self.sliced(c))
+            }
             _ => None,
         }
     }
@@ -807,6 +940,7 @@ impl Walker<'_> {
             function: func,
             subslice_of,
             in_loop: self.in_loop(),
+            key: None,
         });
     }
 
@@ -936,7 +1070,7 @@ impl Walker<'_> {
             let gkind = self.ix.globals[&g].kind;
             let subslice = rhs.and_then(|r| self.sliced(r));
             let kind = match lhs.kind() {
-                "index_expression" => match gkind {
+                "index_expression" => match self.indexed_kind(*lhs, gkind, &g) {
                     GlobalKind::Slice | GlobalKind::Array => EffectKind::Assign,
                     _ => EffectKind::Insert,
                 },
@@ -944,17 +1078,66 @@ impl Walker<'_> {
                     Some(r) => self.assigned_value(&g, r),
                     None => EffectKind::Assign,
                 },
+                // `g.f = ...`: the field behaves like a variable of its own.
                 _ => match rhs {
-                    Some(r) if self.mentions_global(r, &g) => EffectKind::Grow,
-                    _ => EffectKind::Assign,
+                    Some(r) => self.assigned_value_to(self.text(*lhs), &g, r),
+                    None => EffectKind::Assign,
                 },
             };
+            let key = (kind == EffectKind::Insert)
+                .then(|| {
+                    lhs.child_by_field_name("index")
+                        .map(|k| self.text(k).to_string())
+                })
+                .flatten();
             self.effect_with(g, kind, node, func, subslice);
+            if let Some(e) = self.ix.effects.last_mut() {
+                e.key = key;
+            }
         }
+    }
+
+    /// What `X[k]` indexes: the global itself, or a field of it (`g.f[k]`), whose type is looked
+    /// up in the global's type or the package's type declarations.
+    fn indexed_kind(&self, lhs: Node<'_>, gkind: GlobalKind, g: &str) -> GlobalKind {
+        let Some(operand) = lhs.child_by_field_name("operand") else {
+            return gkind;
+        };
+        if operand.kind() != "selector_expression" {
+            return gkind;
+        }
+        let Some(field) = operand.child_by_field_name("field") else {
+            return gkind;
+        };
+        let field = self.text(field);
+        let global = &self.ix.globals[g];
+        let mut texts = vec![global.type_text.as_str()];
+        let named = global.type_text.trim_start_matches(['&', '*']);
+        let named = named.split(['{', '(']).next().unwrap_or("").trim();
+        if let Some(t) = self.ix.types.get(named) {
+            texts.push(t);
+        }
+        for text in texts {
+            if let Some(ty) = field_type(text, field) {
+                return if ty.starts_with("map[") {
+                    GlobalKind::Map
+                } else if ty.starts_with('[') {
+                    GlobalKind::Slice
+                } else {
+                    GlobalKind::Other
+                };
+            }
+        }
+        GlobalKind::Other
     }
 
     /// What `g = rhs` does to g.
     fn assigned_value(&self, g: &str, rhs: Node<'_>) -> EffectKind {
+        self.assigned_value_to(g, g, rhs)
+    }
+
+    /// What `target = rhs` does, where target is `g` or a field path of it (`g.list`).
+    fn assigned_value_to(&self, target: &str, g: &str, rhs: Node<'_>) -> EffectKind {
         let text = self.text(rhs).trim();
         match rhs.kind() {
             "nil" => return EffectKind::Reset,
@@ -967,7 +1150,7 @@ impl Walker<'_> {
                 let first = rhs
                     .child_by_field_name("arguments")
                     .and_then(|a| named_children(a).into_iter().next());
-                if callee == "append" && first.is_some_and(|a| self.text(a) == g) {
+                if callee == "append" && first.is_some_and(|a| self.text(a) == target) {
                     return EffectKind::Append;
                 }
                 if matches!(callee, "make" | "new" | "list.New") {
@@ -977,7 +1160,7 @@ impl Walker<'_> {
             "slice_expression" => {
                 let on_self = rhs
                     .child_by_field_name("operand")
-                    .is_some_and(|o| self.text(o) == g);
+                    .is_some_and(|o| self.text(o) == target);
                 if on_self {
                     return EffectKind::Truncate;
                 }
@@ -986,14 +1169,14 @@ impl Walker<'_> {
                 // `head = head.next`: the head moves on and the old node can go.
                 let on_self = rhs
                     .child_by_field_name("operand")
-                    .is_some_and(|o| self.text(o) == g);
+                    .is_some_and(|o| self.text(o) == target);
                 if on_self {
                     return EffectKind::Pop;
                 }
             }
             _ => {}
         }
-        if text == g {
+        if text == target {
             return EffectKind::Assign;
         }
         if self.mentions_global(rhs, g) {
@@ -1019,6 +1202,14 @@ impl Walker<'_> {
                 .entry(callee.clone())
                 .or_default()
                 .push((func, in_loop));
+        }
+        if is_once_callee(&callee) {
+            for a in &args {
+                if a.kind() == "identifier" {
+                    let name = self.text(*a).to_string();
+                    self.ix.once_by_name.insert(name);
+                }
+            }
         }
         match callee.as_str() {
             "delete" | "clear" => {
@@ -1057,30 +1248,44 @@ impl Walker<'_> {
                         | "PushFrontList",
                     ) => Some(EffectKind::Append),
                     (GlobalKind::List, "Remove" | "Init") => Some(EffectKind::Delete),
-                    (_, "Set" | "Add" | "Store") if gkind == GlobalKind::Other => {
-                        Some(EffectKind::Insert)
+                    // expvar.Map.Set(k, v) adds a key; atomic.Pointer.Store(v) replaces.
+                    (GlobalKind::Other, "Set" | "Add" | "Store" | "Swap") => {
+                        Some(if args.len() >= 2 {
+                            EffectKind::Insert
+                        } else {
+                            EffectKind::Assign
+                        })
                     }
                     (_, "Delete" | "Remove" | "Reset" | "Clear") => Some(EffectKind::Delete),
                     _ => None,
                 };
                 if let Some(k) = kind {
                     let subslice = args.iter().find_map(|a| self.sliced(*a));
+                    let key = (k == EffectKind::Insert && args.len() >= 2)
+                        .then(|| self.text(args[0]).to_string());
                     self.effect_with(g, k, node, func, subslice);
+                    if let Some(e) = self.ix.effects.last_mut() {
+                        e.key = key;
+                    }
                 }
             }
         }
-        if let Some((suffix, keeper, undo)) = REGISTRATIONS
+        if let Some((_, keeper, undo)) = REGISTRATIONS
             .iter()
             .find(|(s, _, _)| {
                 if s.starts_with('.') {
-                    callee.ends_with(s) && args.len() == 2
+                    // Guard: slog.Handler.Handle(ctx, r) and friends are not a ServeMux; a mux
+                    // method takes a pattern first.
+                    callee.ends_with(s)
+                        && args.len() == 2
+                        && !callee.starts_with("http.")
+                        && args.first().is_some_and(|a| self.looks_like_pattern(*a))
                 } else {
                     callee == *s
                 }
             })
             .copied()
         {
-            let _ = suffix;
             self.ix.registrations.push(Registration {
                 api: callee.clone(),
                 keeper,
@@ -1093,6 +1298,42 @@ impl Walker<'_> {
     }
 }
 
+/// The type written for `field` in a struct type's text (`labels []unsafe.Pointer`).
+fn field_type<'t>(struct_text: &'t str, field: &str) -> Option<&'t str> {
+    struct_text.lines().find_map(|l| {
+        let l = l.trim();
+        let rest = l.strip_prefix(field)?;
+        if !rest.starts_with([' ', '\t']) {
+            return None;
+        }
+        Some(rest.trim_start())
+    })
+}
+
+fn is_once_callee(callee: &str) -> bool {
+    callee.ends_with(".Do")
+        || matches!(
+            callee,
+            "sync.OnceFunc" | "sync.OnceValue" | "sync.OnceValues"
+        )
+}
+
+/// Exported setup APIs that fill registries.
+fn is_setup_name(name: &str) -> bool {
+    [
+        "Register",
+        "MustRegister",
+        "Publish",
+        "Handle",
+        "Init",
+        "Setup",
+    ]
+    .iter()
+    .any(|p| {
+        name.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_uppercase()))
+    })
+}
 
 fn package_name(file: &GoFile) -> Option<&str> {
     let root = file.tree.root_node();
