@@ -112,7 +112,8 @@ fn json_reads_back_into_the_documented_type() {
         .clone();
     let doc = escape_explain::render::json::read_document(std::str::from_utf8(&out).unwrap())
         .expect("the output parses as a Document");
-    assert_eq!(doc.packages[0].diagnostics.len(), 3);
+    assert_eq!(doc.packages[0].section.diagnostics.len(), 3);
+    assert_eq!(doc.packages[0].findings.len(), 3);
 }
 
 #[test]

@@ -62,7 +62,9 @@ fn parse(module: &str, log: &Path) -> Parsed {
     let mut reader = Reader::new();
     let mut emit = |mut s: Section| {
         locator.resolve_section(&mut s);
-        let index = locator.section_dir(&s).map(|d| PackageIndex::build(&d, false));
+        let index = locator
+            .section_dir(&s)
+            .map(|d| PackageIndex::build(&d, false));
         findings.push(classify(&s, index.as_ref(), root.as_deref()));
         sections.push(s);
         Ok(())
@@ -316,7 +318,7 @@ fn every_want_is_reported_where_it_is_written() {
 }
 
 /// `want: leak-risk global-map want: stack` -> [(21, 99, "leak-risk", Some("global-map")), ...]
-fn parse_verdict_wants(comment: &str) -> Vec<(u32, u32, String, Option<String>)> {
+fn parse_verdict_wants(comment: &str) -> Vec<VerdictWant> {
     let mut out = Vec::new();
     let mut rest = comment.trim_start();
     while let Some(r) = rest.strip_prefix("want") {
@@ -325,11 +327,19 @@ fn parse_verdict_wants(comment: &str) -> Vec<(u32, u32, String, Option<String>)>
             None => ("", r),
         };
         let (from, to) = version_range(range);
-        let r = r.strip_prefix(':').expect("want needs a colon").trim_start();
+        let r = r
+            .strip_prefix(':')
+            .expect("want needs a colon")
+            .trim_start();
         let end = r.find("want").unwrap_or(r.len());
         let words: Vec<&str> = r[..end].split_whitespace().collect();
         if let Some(verdict) = words.first().filter(|w| !w.starts_with('"')) {
-            out.push((from, to, verdict.to_string(), words.get(1).map(|h| h.to_string())));
+            out.push((
+                from,
+                to,
+                verdict.to_string(),
+                words.get(1).map(|h| h.to_string()),
+            ));
         }
         rest = &r[end..];
     }
@@ -341,15 +351,25 @@ fn verdict_wants_parse() {
     assert_eq!(
         parse_verdict_wants("want: leak-risk global-map want(go1.25+): stack"),
         vec![
-            (0, u32::MAX, "leak-risk".to_string(), Some("global-map".to_string())),
+            (
+                0,
+                u32::MAX,
+                "leak-risk".to_string(),
+                Some("global-map".to_string())
+            ),
             (25, u32::MAX, "stack".to_string(), None),
         ]
     );
     assert!(parse_verdict_wants(r#"want: "moved to heap: x""#).is_empty());
 }
 
+/// (from minor, to minor, verdict, holder kind)
+type VerdictWant = (u32, u32, String, Option<String>);
+/// (file, line) -> what is wanted or found there.
+type ByLine<T> = BTreeMap<(String, u32), Vec<T>>;
+
 /// (file, line) -> verdict wants of a module.
-fn verdict_wants(module: &str) -> BTreeMap<(String, u32), Vec<(u32, u32, String, Option<String>)>> {
+fn verdict_wants(module: &str) -> ByLine<VerdictWant> {
     let dir = root().join("go").join(module);
     let mut out: BTreeMap<(String, u32), Vec<_>> = BTreeMap::new();
     for e in std::fs::read_dir(&dir).unwrap() {
@@ -362,7 +382,9 @@ fn verdict_wants(module: &str) -> BTreeMap<(String, u32), Vec<(u32, u32, String,
             if let Some(idx) = line.find("// want") {
                 let ws = parse_verdict_wants(&line[idx + 3..]);
                 if !ws.is_empty() {
-                    out.entry((rel.clone(), i as u32 + 1)).or_default().extend(ws);
+                    out.entry((rel.clone(), i as u32 + 1))
+                        .or_default()
+                        .extend(ws);
                 }
             }
         }
@@ -385,10 +407,12 @@ fn holder_verdicts_match_the_fixtures() {
             continue;
         }
         let parsed = parse(module, &log);
-        let mut found: BTreeMap<(String, u32), Vec<(String, Option<String>)>> = BTreeMap::new();
+        let mut found: ByLine<(String, Option<String>)> = BTreeMap::new();
         for f in parsed.findings.iter().flatten() {
             let Some(p) = &f.position else { continue };
-            let Some(path) = p.path.as_deref() else { continue };
+            let Some(path) = p.path.as_deref() else {
+                continue;
+            };
             found.entry((path.to_string(), p.line)).or_default().push((
                 f.verdict.name().to_string(),
                 f.holder.as_ref().map(|h| h.kind.name().to_string()),
@@ -400,8 +424,14 @@ fn holder_verdicts_match_the_fixtures() {
                     continue;
                 }
                 checked += 1;
-                let got = found.get(&(file.clone(), *line)).cloned().unwrap_or_default();
-                if !got.iter().any(|(v, h)| v == verdict && (holder.is_none() || h == holder)) {
+                let got = found
+                    .get(&(file.clone(), *line))
+                    .cloned()
+                    .unwrap_or_default();
+                if !got
+                    .iter()
+                    .any(|(v, h)| v == verdict && (holder.is_none() || h == holder))
+                {
                     problems.push(format!(
                         "go1.{minor} {file}:{line}: want {verdict} {}, got {got:?}",
                         holder.clone().unwrap_or_default()

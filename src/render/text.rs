@@ -157,6 +157,14 @@ impl Renderer for TextRenderer {
                 f.code.style(self.paint(Style::new().dimmed())),
                 f.title
             )?;
+            if let Some(said) = f.compiler.first() {
+                writeln!(
+                    out,
+                    "{:>22}{}",
+                    "",
+                    format!("compiler: {said}").style(self.paint(Style::new().dimmed()))
+                )?;
+            }
             if let Some(h) = &f.holder {
                 let declared = h
                     .declared

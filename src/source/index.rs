@@ -214,12 +214,15 @@ const REGISTRATIONS: &[(&str, &str, Option<&str>)] = &[
 /// running maximum of their ends: "which spans contain this offset" without a scan of all.
 #[derive(Debug, Default)]
 struct Spans {
-    by_file: HashMap<usize, (Vec<(usize, usize, usize)>, Vec<usize>)>,
+    by_file: HashMap<usize, FileSpans>,
 }
+
+/// (start, end, index) sorted by start, and the running maximum of the ends.
+type FileSpans = (Vec<(usize, usize, usize)>, Vec<usize>);
 
 impl Spans {
     fn build(locs: impl Iterator<Item = (usize, Loc)>) -> Spans {
-        let mut by_file: HashMap<usize, (Vec<(usize, usize, usize)>, Vec<usize>)> = HashMap::new();
+        let mut by_file: HashMap<usize, FileSpans> = HashMap::new();
         for (i, l) in locs {
             by_file
                 .entry(l.file)
