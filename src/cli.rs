@@ -59,6 +59,11 @@ pub struct Args {
     #[arg(long, value_name = "VERSION")]
     pub go_version: Option<String>,
 
+    /// Do not read the Go source: report the compiler's facts with heap and stack verdicts only
+    /// (no holders). Faster on very large logs.
+    #[arg(long)]
+    pub no_source: bool,
+
     /// When to use color.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -105,6 +110,8 @@ pub struct Config {
     pub verbose: bool,
     pub color: bool,
     pub go_version: Option<String>,
+    /// Read the Go source to find holders.
+    pub source: bool,
 }
 
 impl Config {
@@ -142,6 +149,7 @@ impl Config {
             verbose: args.verbose,
             color,
             go_version: args.go_version.map(|v| normalize_version(&v)),
+            source: !args.no_source,
         }
     }
 }

@@ -146,7 +146,10 @@ pub struct Finding {
     pub fix: Option<String>,
     pub holder: Option<Holder>,
     pub evidence: Vec<Evidence>,
-    /// The compiler's own lines for this value.
+    /// The index of the diagnostic this finding is about, in its package's `diagnostics`.
+    pub diagnostic: usize,
+    /// The compiler's own lines for this value: the message, and for `retained` and
+    /// `leak-risk` the whole `-m=2` explanation (the diagnostic has it for the others).
     pub compiler: Vec<String>,
     pub basis: Basis,
 }

@@ -93,7 +93,13 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                     .or_else(|| runner::go_version(&go, dir)),
             };
             renderer.begin(out, &run).map_err(Error::Output)?;
-            let mut emit = emitter(&mut *renderer, &mut *out, &mut locator, &mut totals);
+            let mut emit = emitter(
+                &mut *renderer,
+                &mut *out,
+                &mut locator,
+                &mut totals,
+                config.source,
+            );
             let ok = runner::build(&go, &req, &mut |line| reader.feed_bytes(line, &mut emit))
                 .map_err(|e| match e {
                     RunError::Spawn(io) if io.kind() != io::ErrorKind::NotFound => {
@@ -121,10 +127,13 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 BufReader::with_capacity(1 << 16, file),
                 &path.display().to_string(),
                 &mut reader,
-                &mut *renderer,
-                out,
-                &mut locator,
-                &mut totals,
+                emitter(
+                    &mut *renderer,
+                    out,
+                    &mut locator,
+                    &mut totals,
+                    config.source,
+                ),
             )?;
             (run, locator, true)
         }
@@ -140,16 +149,25 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 BufReader::with_capacity(1 << 16, stdin.lock()),
                 "standard input",
                 &mut reader,
-                &mut *renderer,
-                out,
-                &mut locator,
-                &mut totals,
+                emitter(
+                    &mut *renderer,
+                    out,
+                    &mut locator,
+                    &mut totals,
+                    config.source,
+                ),
             )?;
             (run, locator, true)
         }
     };
 
-    let mut emit = emitter(&mut *renderer, &mut *out, &mut locator, &mut totals);
+    let mut emit = emitter(
+        &mut *renderer,
+        &mut *out,
+        &mut locator,
+        &mut totals,
+        config.source,
+    );
     let (input, unrecognized) = reader.finish(&mut emit).map_err(Error::Output)?;
     drop(emit);
     let summary = Summary {
@@ -177,11 +195,17 @@ fn emitter<'a>(
     out: &'a mut dyn Write,
     locator: &'a mut Locator,
     totals: &'a mut Totals,
+    source: bool,
 ) -> impl FnMut(Section) -> io::Result<()> + 'a {
     let mut indexes: HashMap<(PathBuf, bool), Arc<PackageIndex>> = HashMap::new();
     move |mut section: Section| {
         locator.resolve_section(&mut section);
-        let index = locator.section_dir(&section).map(|dir| {
+        let dir = if source {
+            locator.section_dir(&section)
+        } else {
+            None
+        };
+        let index = dir.map(|dir| {
             // A test variant compiles the _test.go files too.
             let tests = section.variant.as_deref().is_some_and(|v| v != "vet");
             // A package's output comes in one section (twice with a test variant): keep only a
@@ -201,17 +225,12 @@ fn emitter<'a>(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn read_log(
     input: impl io::BufRead,
     name: &str,
     reader: &mut Reader,
-    renderer: &mut dyn Renderer,
-    out: &mut dyn Write,
-    locator: &mut Locator,
-    totals: &mut Totals,
+    mut emit: impl FnMut(Section) -> io::Result<()>,
 ) -> Result<(), Error> {
-    let mut emit = emitter(renderer, out, locator, totals);
     // A read error is about the input; a write error (from emit) is about the output.
     let mut write_error = None;
     let mut guarded = |s: Section| {

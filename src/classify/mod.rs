@@ -223,7 +223,7 @@ impl<'a> Context<'a> {
             _ => d.message.clone(),
         });
         let function = self.function_of(d);
-        let compiler = compiler_lines(d);
+        let compiler = compiler_lines(d, false);
         if matches!(d.kind, Kind::DoesNotEscape | Kind::AppendDoesNotEscape) {
             return Finding {
                 verdict: Verdict::Stack,
@@ -237,11 +237,13 @@ impl<'a> Context<'a> {
                 fix: None,
                 holder: None,
                 evidence: Vec::new(),
+                diagnostic: i,
                 compiler,
                 basis: Basis::Message,
             };
         }
         if let Some(hit) = self.hit(i, 0) {
+            let compiler = compiler_lines(d, true);
             let holder_name = hit.holder.name.clone();
             let title = match hit.verdict {
                 Verdict::LeakRisk => format!(
@@ -279,6 +281,7 @@ impl<'a> Context<'a> {
                     .flatten(),
                 holder: Some(hit.holder),
                 evidence: hit.evidence,
+                diagnostic: i,
                 compiler,
                 basis: hit.basis,
             };
@@ -295,6 +298,7 @@ impl<'a> Context<'a> {
             fix: rule.fix.map(str::to_string),
             holder: None,
             evidence: flow_evidence(d),
+            diagnostic: i,
             compiler,
             basis: if d.explanations.is_empty() {
                 Basis::Message
@@ -741,14 +745,18 @@ fn flow_evidence(d: &Diagnostic) -> Vec<Evidence> {
         .collect()
 }
 
-/// The compiler's lines for a diagnostic, as it printed them (`←` for flows).
-fn compiler_lines(d: &Diagnostic) -> Vec<String> {
+/// The compiler's lines for a diagnostic, as it printed them (`←` for flows); with `full`, the
+/// `-m=2` explanations too.
+fn compiler_lines(d: &Diagnostic, full: bool) -> Vec<String> {
     let pos = d
         .position
         .as_ref()
         .map(|p| format!("{}: ", p.display()))
         .unwrap_or_default();
     let mut out = vec![format!("{pos}{}", d.message)];
+    if !full {
+        return out;
+    }
     for e in &d.explanations {
         let head = match &e.header {
             Header::Escape { expr } => format!("{expr} escapes to heap"),
