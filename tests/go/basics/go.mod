@@ -1,0 +1,3 @@
+module example.com/fixtures/basics
+
+go 1.21

@@ -1,0 +1,1 @@
+// An assembly file allows body-less Go function declarations in package lib.

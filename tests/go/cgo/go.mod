@@ -1,0 +1,3 @@
+module example.com/fixtures/cgo
+
+go 1.21

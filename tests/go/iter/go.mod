@@ -1,0 +1,3 @@
+module example.com/fixtures/iter
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/fixtures/withtests
+
+go 1.21
