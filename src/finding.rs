@@ -47,6 +47,14 @@ pub enum HolderKind {
     Channel,
     /// A sub-slice kept by a holder: it pins the whole backing array.
     Subslice,
+    /// C memory (C.CString, C.CBytes, C.malloc) that only C.free releases.
+    Cgo,
+    /// A goroutine that never returns, and what it captures.
+    Goroutine,
+    /// A time.Ticker.
+    Ticker,
+    /// A time.Timer (time.After, time.Tick, time.AfterFunc).
+    Timer,
 }
 
 impl HolderKind {
@@ -58,6 +66,10 @@ impl HolderKind {
             HolderKind::RegisteredClosure => "registered-closure",
             HolderKind::Channel => "channel",
             HolderKind::Subslice => "subslice",
+            HolderKind::Cgo => "cgo",
+            HolderKind::Goroutine => "goroutine",
+            HolderKind::Ticker => "ticker",
+            HolderKind::Timer => "timer",
         }
     }
 }
@@ -146,8 +158,10 @@ pub struct Finding {
     pub fix: Option<String>,
     pub holder: Option<Holder>,
     pub evidence: Vec<Evidence>,
-    /// The index of the diagnostic this finding is about, in its package's `diagnostics`.
-    pub diagnostic: usize,
+    /// The index of the diagnostic this finding is about, in its package's `diagnostics`;
+    /// null for what the compiler does not report (C memory, goroutines, timers), found in the
+    /// source alone.
+    pub diagnostic: Option<usize>,
     /// The compiler's own lines for this value: the message, and for `retained` and
     /// `leak-risk` the whole `-m=2` explanation (the diagnostic has it for the others).
     pub compiler: Vec<String>,

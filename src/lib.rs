@@ -13,7 +13,7 @@ pub mod report;
 pub mod runner;
 pub mod source;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, Write};
 use std::path::PathBuf;
@@ -55,7 +55,7 @@ pub enum Error {
 
 /// Runs escape-explain with a resolved configuration, writing the report to `out`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let mut renderer: Box<dyn Renderer> = match config.format {
+    let renderer: Box<dyn Renderer> = match config.format {
         Format::Text => Box::new(render::text::TextRenderer::new(
             config.verbose,
             config.color,
@@ -63,9 +63,8 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Format::Json => Box::new(render::json::JsonRenderer::default()),
     };
     let mut reader = Reader::new();
-    let mut totals = Totals::default();
 
-    let (run, mut locator, build_ok) = match &config.input {
+    let (run, mut pipeline, build_ok) = match &config.input {
         Input::Build {
             dir,
             packages,
@@ -92,23 +91,16 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                     .clone()
                     .or_else(|| runner::go_version(&go, dir)),
             };
-            renderer.begin(out, &run).map_err(Error::Output)?;
-            let mut emit = emitter(
-                &mut *renderer,
-                &mut *out,
-                &mut locator,
-                &mut totals,
-                config.source,
-            );
-            let ok = runner::build(&go, &req, &mut |line| reader.feed_bytes(line, &mut emit))
-                .map_err(|e| match e {
-                    RunError::Spawn(io) if io.kind() != io::ErrorKind::NotFound => {
-                        Error::Output(io)
-                    }
-                    other => Error::Run(other),
-                })?;
-            drop(emit);
-            (run, locator, ok)
+            let mut pipeline = Pipeline::new(renderer, locator, config, &run);
+            pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
+            let ok = runner::build(&go, &req, &mut |line| {
+                reader.feed_bytes(line, &mut |s| pipeline.section(out, s))
+            })
+            .map_err(|e| match e {
+                RunError::Spawn(io) if io.kind() != io::ErrorKind::NotFound => Error::Output(io),
+                other => Error::Run(other),
+            })?;
+            (run, pipeline, ok)
         }
         Input::File(path) => {
             let file = File::open(path).map_err(|source| Error::Input {
@@ -121,62 +113,47 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 },
                 go_version: config.go_version.clone(),
             };
-            let mut locator = Locator::new(&config.dir, Module::find(&config.dir));
-            renderer.begin(out, &run).map_err(Error::Output)?;
+            let locator = Locator::new(&config.dir, Module::find(&config.dir));
+            let mut pipeline = Pipeline::new(renderer, locator, config, &run);
+            pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
             read_log(
                 BufReader::with_capacity(1 << 16, file),
                 &path.display().to_string(),
                 &mut reader,
-                emitter(
-                    &mut *renderer,
-                    out,
-                    &mut locator,
-                    &mut totals,
-                    config.source,
-                ),
+                |s| pipeline.section(out, s),
             )?;
-            (run, locator, true)
+            (run, pipeline, true)
         }
         Input::Stdin => {
             let run = RunInfo {
                 origin: Origin::Stdin,
                 go_version: config.go_version.clone(),
             };
-            let mut locator = Locator::new(&config.dir, Module::find(&config.dir));
-            renderer.begin(out, &run).map_err(Error::Output)?;
+            let locator = Locator::new(&config.dir, Module::find(&config.dir));
+            let mut pipeline = Pipeline::new(renderer, locator, config, &run);
+            pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
             let stdin = io::stdin();
             read_log(
                 BufReader::with_capacity(1 << 16, stdin.lock()),
                 "standard input",
                 &mut reader,
-                emitter(
-                    &mut *renderer,
-                    out,
-                    &mut locator,
-                    &mut totals,
-                    config.source,
-                ),
+                |s| pipeline.section(out, s),
             )?;
-            (run, locator, true)
+            (run, pipeline, true)
         }
     };
 
-    let mut emit = emitter(
-        &mut *renderer,
-        &mut *out,
-        &mut locator,
-        &mut totals,
-        config.source,
-    );
-    let (input, unrecognized) = reader.finish(&mut emit).map_err(Error::Output)?;
-    drop(emit);
+    let (input, unrecognized) = reader
+        .finish(&mut |s| pipeline.section(out, s))
+        .map_err(Error::Output)?;
     let summary = Summary {
-        totals,
+        totals: std::mem::take(&mut pipeline.totals),
         input,
         unrecognized,
         build_failed: !build_ok,
     };
-    renderer
+    pipeline
+        .renderer
         .end(out, &run, &summary)
         .and_then(|_| out.flush())
         .map_err(Error::Output)?;
@@ -188,40 +165,100 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Clean)
 }
 
-/// Resolves a finished section's paths, indexes its package's source once, classifies it,
-/// counts it and renders it.
-fn emitter<'a>(
-    renderer: &'a mut dyn Renderer,
-    out: &'a mut dyn Write,
-    locator: &'a mut Locator,
-    totals: &'a mut Totals,
+/// What happens to each finished section: its paths are resolved, its package's source is
+/// indexed (once), it is classified, counted and rendered.
+struct Pipeline {
+    renderer: Box<dyn Renderer>,
+    locator: Locator,
+    totals: Totals,
     source: bool,
-) -> impl FnMut(Section) -> io::Result<()> + 'a {
-    let mut indexes: HashMap<(PathBuf, bool), Arc<PackageIndex>> = HashMap::new();
-    move |mut section: Section| {
-        locator.resolve_section(&mut section);
-        let dir = if source {
-            locator.section_dir(&section)
+    indexes: HashMap<(PathBuf, bool), Arc<PackageIndex>>,
+    /// Package directories whose source-only rules have run.
+    ruled: HashSet<PathBuf>,
+    go_minor: Option<u32>,
+    go_version_source: String,
+}
+
+impl Pipeline {
+    fn new(renderer: Box<dyn Renderer>, locator: Locator, config: &Config, run: &RunInfo) -> Self {
+        let (go_minor, go_version_source) =
+            effective_go_version(run.go_version.as_deref(), locator.module());
+        Pipeline {
+            renderer,
+            locator,
+            totals: Totals::default(),
+            source: config.source,
+            indexes: HashMap::new(),
+            ruled: HashSet::new(),
+            go_minor,
+            go_version_source,
+        }
+    }
+
+    fn section(&mut self, out: &mut dyn Write, mut section: Section) -> io::Result<()> {
+        self.locator.resolve_section(&mut section);
+        let dir = if self.source {
+            self.locator.section_dir(&section)
         } else {
             None
         };
+        let mut source_rules = false;
         let index = dir.map(|dir| {
             // A test variant compiles the _test.go files too.
             let tests = section.variant.as_deref().is_some_and(|v| v != "vet");
             // A package's output comes in one section (twice with a test variant): keep only a
             // few indexes, so memory follows one package, not the whole build.
-            if indexes.len() >= 4 && !indexes.contains_key(&(dir.clone(), tests)) {
-                indexes.clear();
+            if self.indexes.len() >= 4 && !self.indexes.contains_key(&(dir.clone(), tests)) {
+                self.indexes.clear();
             }
-            indexes
+            source_rules = self.ruled.insert(dir.clone());
+            self.indexes
                 .entry((dir.clone(), tests))
                 .or_insert_with(|| Arc::new(PackageIndex::build(&dir, tests)))
                 .clone()
         });
-        let root = locator.module().map(|m| m.root.clone());
-        let findings = classify::classify(&section, index.as_deref(), root.as_deref());
-        totals.add(&section, &findings);
-        renderer.section(out, &section, &findings)
+        let root = self.locator.module().map(|m| m.root.clone());
+        let opts = classify::Options {
+            root: root.as_deref(),
+            go_minor: self.go_minor,
+            go_version_source: self.go_version_source.clone(),
+            source_rules,
+        };
+        let findings = classify::classify(&section, index.as_deref(), &opts);
+        self.totals.add(&section, &findings);
+        self.renderer.section(out, &section, &findings)
+    }
+}
+
+/// The Go minor version whose runtime behaviour applies: the lower of the toolchain's and the
+/// main module's go.mod `go` line (which selects GODEBUG defaults such as asynctimerchan).
+fn effective_go_version(toolchain: Option<&str>, module: Option<&Module>) -> (Option<u32>, String) {
+    let minor = |v: &str| -> Option<u32> {
+        let v = v.trim().trim_start_matches("go");
+        let mut it = v.split('.');
+        (it.next()? == "1").then_some(())?;
+        it.next()?
+            .trim_end_matches(|c: char| !c.is_ascii_digit())
+            .parse()
+            .ok()
+    };
+    let tool = toolchain.and_then(minor);
+    let module_line = module.and_then(|m| m.go_version.as_deref());
+    let modv = module_line.and_then(minor);
+    match (tool, modv) {
+        (Some(t), Some(m)) if m < t => (
+            Some(m),
+            format!("go.mod says go {}", module_line.unwrap_or_default()),
+        ),
+        (Some(t), _) => (
+            Some(t),
+            format!("toolchain {}", toolchain.unwrap_or_default()),
+        ),
+        (None, Some(m)) => (
+            Some(m),
+            format!("go.mod says go {}", module_line.unwrap_or_default()),
+        ),
+        (None, None) => (None, String::new()),
     }
 }
 

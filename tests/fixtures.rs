@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use escape_explain::classify::classify;
+use escape_explain::classify::{Options, classify};
 use escape_explain::escape::{Reader, Section};
 use escape_explain::finding::Finding;
 use escape_explain::source::{Locator, Module, PackageIndex};
@@ -55,6 +55,25 @@ struct Parsed {
 fn parse(module: &str, log: &Path) -> Parsed {
     let dir = root().join("go").join(module);
     let module = Module::find(&dir);
+    // The version in effect: the lower of the recording toolchain's and the go.mod line.
+    let toolchain: u32 =
+        std::fs::read_to_string(log.parent().unwrap().parent().unwrap().join("VERSION"))
+            .ok()
+            .and_then(|v| {
+                v.trim()
+                    .trim_start_matches("go1.")
+                    .split('.')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .expect("tests/fixtures/go1.NN/VERSION");
+    let go_line: Option<u32> = module
+        .as_ref()
+        .and_then(|m| m.go_version.as_deref())
+        .and_then(|v| v.trim_start_matches("1.").split('.').next()?.parse().ok());
+    let go_minor = Some(go_line.map_or(toolchain, |g| g.min(toolchain)));
+    let mut ruled = std::collections::HashSet::new();
     let root = module.as_ref().map(|m| m.root.clone());
     let mut locator = Locator::new(&dir, module);
     let mut sections = Vec::new();
@@ -62,10 +81,15 @@ fn parse(module: &str, log: &Path) -> Parsed {
     let mut reader = Reader::new();
     let mut emit = |mut s: Section| {
         locator.resolve_section(&mut s);
-        let index = locator
-            .section_dir(&s)
-            .map(|d| PackageIndex::build(&d, false));
-        findings.push(classify(&s, index.as_ref(), root.as_deref()));
+        let dir = locator.section_dir(&s);
+        let index = dir.as_ref().map(|d| PackageIndex::build(d, false));
+        let opts = Options {
+            root: root.as_deref(),
+            go_minor,
+            go_version_source: "the recording".into(),
+            source_rules: dir.is_some_and(|d| ruled.insert(d)),
+        };
+        findings.push(classify(&s, index.as_ref(), &opts));
         sections.push(s);
         Ok(())
     };

@@ -11,16 +11,22 @@
 //! One file per holder rule, each with its code; the verdict logic they share is in
 //! [`holder`].
 
+pub mod cgo;
 pub mod channel;
+pub mod finalizer;
+pub mod forgotten_sender;
 pub mod global_map;
 pub mod global_slice;
 pub mod global_var;
+pub mod goroutine;
 pub mod heap;
 pub mod holder;
 pub mod linked_list;
 pub mod registered_closure;
 pub mod rule;
 pub mod subslice;
+pub mod syntax;
+pub mod timers;
 pub mod words;
 
 use std::cell::RefCell;
@@ -50,7 +56,63 @@ pub const RULES: &[&Rule] = &[
     &registered_closure::RULE,
     &channel::RULE,
     &subslice::RULE,
+    &cgo::NOT_FREED,
+    &cgo::DEFER_IN_LOOP,
+    &goroutine::RULE,
+    &forgotten_sender::RULE,
+    &timers::TICKER,
+    &timers::TICK_AFTER,
+    &timers::AFTER_FUNC,
+    &finalizer::RULE,
 ];
+
+/// A finding that comes from the source alone (what the compiler does not report).
+pub struct SourceFinding {
+    pub rule: &'static Rule,
+    pub verdict: Verdict,
+    pub loc: Loc,
+    pub subject: String,
+    pub why: String,
+    pub evidence: Vec<Evidence>,
+    pub release: Option<crate::finding::Release>,
+    /// The holder's name when it is not the rule's kind in words.
+    pub holder_name: Option<String>,
+}
+
+impl SourceFinding {
+    pub fn new(
+        rule: &'static Rule,
+        verdict: Verdict,
+        loc: Loc,
+        subject: String,
+        why: String,
+    ) -> Self {
+        SourceFinding {
+            rule,
+            verdict,
+            loc,
+            subject,
+            why,
+            evidence: Vec::new(),
+            release: None,
+            holder_name: None,
+        }
+    }
+}
+
+/// How to classify one section.
+#[derive(Debug, Clone, Default)]
+pub struct Options<'a> {
+    /// The module root that positions' `path`s are relative to.
+    pub root: Option<&'a Path>,
+    /// The Go minor version in effect (the lower of the toolchain's and go.mod's), and where
+    /// that came from.
+    pub go_minor: Option<u32>,
+    pub go_version_source: String,
+    /// Run the source-only rules (C memory, goroutines, channels, timers): once per package
+    /// directory, not again for its test variant.
+    pub source_rules: bool,
+}
 
 /// A long-lived holder a value reaches.
 #[derive(Debug, Clone)]
@@ -67,6 +129,8 @@ pub struct Context<'a> {
     section: &'a Section,
     index: Option<&'a PackageIndex>,
     root: Option<PathBuf>,
+    pub go_minor: Option<u32>,
+    pub go_version_source: String,
     /// Resolved position -> diagnostics there.
     by_pos: HashMap<(String, u32, u32), Vec<usize>>,
     /// (function, parameter) -> leaking-parameter diagnostics.
@@ -75,17 +139,20 @@ pub struct Context<'a> {
     files: RefCell<HashMap<String, Option<usize>>>,
 }
 
-/// Classifies every value diagnostic of a section. `root` is the module root that positions'
-/// `path`s are relative to.
+/// Classifies every value diagnostic of a section, then (with `source_rules`) adds what only
+/// the source shows.
 pub fn classify(
     section: &Section,
     index: Option<&PackageIndex>,
-    root: Option<&Path>,
+    opts: &Options<'_>,
 ) -> Vec<Finding> {
+    let root = opts.root;
     let mut cx = Context {
         section,
         index,
         root: root.map(Path::to_path_buf),
+        go_minor: opts.go_minor,
+        go_version_source: opts.go_version_source.clone(),
         by_pos: HashMap::new(),
         params: HashMap::new(),
         memo: RefCell::new(HashMap::new()),
@@ -107,13 +174,23 @@ pub fn classify(
             cx.params.entry((f, name)).or_default().push(i);
         }
     }
-    section
+    let mut findings: Vec<Finding> = section
         .diagnostics
         .iter()
         .enumerate()
         .filter(|(_, d)| is_value(d.kind) && !outside_module(d, root))
         .map(|(i, d)| cx.finding(i, d))
-        .collect()
+        .collect();
+    if let (Some(index), true) = (index, opts.source_rules) {
+        let mut found = Vec::new();
+        cgo::check(&cx, index, &mut found);
+        goroutine::check(&cx, index, &mut found);
+        forgotten_sender::check(&cx, index, &mut found);
+        timers::check(&cx, index, &mut found);
+        finalizer::check(&cx, index, &mut found);
+        findings.extend(found.into_iter().map(|sf| cx.source_finding(index, sf)));
+    }
+    findings
 }
 
 /// Code from outside the module reported inside it (a standard-library generic instantiated
@@ -165,6 +242,94 @@ fn stores(r: &Reason) -> bool {
 }
 
 impl<'a> Context<'a> {
+    /// The location of a node of file `f` of the index.
+    pub fn loc_of(&self, f: usize, node: tree_sitter::Node<'_>) -> Loc {
+        Loc {
+            file: f,
+            start: node.start_byte(),
+            end: node.end_byte(),
+            line: node.start_position().row as u32 + 1,
+            column: node.start_position().column as u32 + 1,
+        }
+    }
+
+    /// The location of a node of a file given by reference.
+    pub fn loc_in(&self, file: &crate::source::GoFile, node: tree_sitter::Node<'_>) -> Loc {
+        let f = self
+            .index
+            .and_then(|ix| ix.files.iter().position(|x| std::ptr::eq(&**x, file)))
+            .unwrap_or(0);
+        self.loc_of(f, node)
+    }
+
+    /// A [`Site`] in a file given by reference.
+    pub fn site_in(&self, _file: &crate::source::GoFile, loc: &Loc) -> Site {
+        match self.index {
+            Some(ix) => self.site(ix, loc),
+            None => Site {
+                path: String::new(),
+                line: loc.line,
+                column: loc.column,
+                text: String::new(),
+            },
+        }
+    }
+
+    fn source_finding(&self, index: &PackageIndex, sf: SourceFinding) -> Finding {
+        let site = self.site(index, &sf.loc);
+        let kind = sf.rule.holder.expect("source rules name a holder kind");
+        let holder_name = sf
+            .holder_name
+            .clone()
+            .unwrap_or_else(|| kind.name().to_string());
+        let function = index
+            .function_at(sf.loc.file, sf.loc.start)
+            .map(|f| index.functions[f].name.clone());
+        let title = match sf.verdict {
+            Verdict::LeakRisk => format!("`{}`: {}", first_line(&sf.subject), sf.rule.name),
+            Verdict::Retained => format!(
+                "`{}`: {}, but bounded",
+                first_line(&sf.subject),
+                sf.rule.name
+            ),
+            _ => format!(
+                "`{}`: {}, and collected",
+                first_line(&sf.subject),
+                sf.rule.name
+            ),
+        };
+        let position = Position {
+            file: std::sync::Arc::from(site.path.as_str()),
+            line: site.line,
+            column: Some(site.column),
+            original: None,
+            path: Some(std::sync::Arc::from(site.path.as_str())),
+        };
+        Finding {
+            verdict: sf.verdict,
+            code: sf.rule.code.to_string(),
+            title,
+            subject: first_line(&sf.subject).to_string(),
+            function,
+            position: Some(position),
+            why: sf.why,
+            fix: (sf.verdict == Verdict::LeakRisk)
+                .then(|| sf.rule.fix.map(str::to_string))
+                .flatten(),
+            holder: Some(Holder {
+                kind,
+                name: holder_name,
+                declared: None,
+                added: Some(site.clone()),
+                released: sf.release,
+            }),
+            evidence: sf.evidence,
+            diagnostic: None,
+            compiler: Vec::new(),
+            basis: Basis::SourceOnly,
+        }
+    }
+
     /// A source location as a [`Site`].
     pub fn site(&self, index: &PackageIndex, loc: &Loc) -> Site {
         let path = index.file_path(loc);
@@ -237,7 +402,7 @@ impl<'a> Context<'a> {
                 fix: None,
                 holder: None,
                 evidence: Vec::new(),
-                diagnostic: i,
+                diagnostic: Some(i),
                 compiler,
                 basis: Basis::Message,
             };
@@ -281,7 +446,7 @@ impl<'a> Context<'a> {
                     .flatten(),
                 holder: Some(hit.holder),
                 evidence: hit.evidence,
-                diagnostic: i,
+                diagnostic: Some(i),
                 compiler,
                 basis: hit.basis,
             };
@@ -298,7 +463,7 @@ impl<'a> Context<'a> {
             fix: rule.fix.map(str::to_string),
             holder: None,
             evidence: flow_evidence(d),
-            diagnostic: i,
+            diagnostic: Some(i),
             compiler,
             basis: if d.explanations.is_empty() {
                 Basis::Message
@@ -693,6 +858,10 @@ fn mentions(text: &str, name: &str) -> bool {
         let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
         !ident(before) && !ident(after)
     })
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s).trim()
 }
 
 fn kind_words(k: crate::source::index::GlobalKind) -> &'static str {

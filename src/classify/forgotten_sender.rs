@@ -1,0 +1,172 @@
+//! EE0304: the forgotten sender. A goroutine sends on a channel made in the same function, but
+//! the receiver can leave first (a `select` with a timeout or `ctx.Done()` case, an early
+//! return): an unbuffered (or too small) channel then blocks the sender forever, and the
+//! goroutine with everything it references is never freed.
+
+use tree_sitter::Node;
+
+use super::rule::Rule;
+use super::syntax::{ancestor, args, callee, mentions, own, visit};
+use super::{Context, SourceFinding};
+use crate::finding::{Evidence, HolderKind, Verdict};
+use crate::source::{GoFile, PackageIndex};
+
+pub const RULE: Rule = Rule {
+    code: "EE0304",
+    holder: Some(HolderKind::Channel),
+    name: "a send nobody receives",
+    fix: Some(
+        "give the channel room for every send (make(chan T, 1) for one result), or make the sender select on ctx.Done() too",
+    ),
+};
+
+pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
+    for (f, file) in index.files.iter().enumerate() {
+        let mut makes = Vec::new();
+        visit(file.tree.root_node(), &mut |n| {
+            if n.kind() == "call_expression"
+                && callee(file, n) == "make"
+                && args(n).first().is_some_and(|t| t.kind() == "channel_type")
+            {
+                makes.push(n);
+            }
+            true
+        });
+        for mk in makes {
+            if let Some(sf) = channel(cx, f, file, mk) {
+                out.push(sf);
+            }
+        }
+    }
+    let _ = index;
+}
+
+fn channel(cx: &Context<'_>, f: usize, file: &GoFile, mk: Node<'_>) -> Option<SourceFinding> {
+    let ch = super::syntax::bound_name(file, mk)?.to_string();
+    let func = super::syntax::enclosing_function(mk)?;
+    let body = func.child_by_field_name("body")?;
+    let capacity: Option<u64> = match args(mk).get(1) {
+        None => Some(0),
+        Some(n) => file.text_of(*n).trim().parse().ok(),
+    };
+    // Goroutines of this function that send on ch, not guarded by a select.
+    let mut senders = Vec::new();
+    for go in own(body, "go_statement") {
+        let sends: Vec<Node<'_>> = {
+            let mut v = Vec::new();
+            visit(go, &mut |n| {
+                if n.kind() == "send_statement"
+                    && n.child_by_field_name("channel").map(|c| file.text_of(c))
+                        == Some(ch.as_str())
+                {
+                    v.push(n);
+                }
+                true
+            });
+            v
+        };
+        let unguarded = sends.iter().any(|s| {
+            // Guard: a send inside a select with a default or another case can give up.
+            ancestor(*s, &["select_statement"]).is_none_or(|sel| cases(sel) < 2)
+        });
+        if unguarded {
+            let in_loop = ancestor(go, &["for_statement"]).is_some();
+            senders.push((go, in_loop));
+        }
+    }
+    let (first_go, _) = *senders.first()?;
+    // Guard: a buffer with room for every send never blocks.
+    let sends_bound = if senders.iter().any(|(_, l)| *l) {
+        None
+    } else {
+        Some(senders.len() as u64)
+    };
+    // A capacity we cannot read (a variable): assume it was sized on purpose.
+    let cap = capacity?;
+    if sends_bound.is_some_and(|n| cap >= n) {
+        return None;
+    }
+    // Receives of ch in this function, outside the goroutines.
+    let receives: Vec<Node<'_>> = own(body, "unary_expression")
+        .into_iter()
+        .filter(|u| {
+            file.text_of(*u).starts_with("<-")
+                && u.child_by_field_name("operand").map(|o| file.text_of(o)) == Some(ch.as_str())
+        })
+        .collect();
+    let early = if receives.is_empty() {
+        // Returned or passed on: someone else may receive.
+        let handed_on = own(body, "return_statement")
+            .iter()
+            .chain(own(body, "call_expression").iter())
+            .any(|n| {
+                n.start_byte() > mk.end_byte()
+                    && n.kind() != "go_statement"
+                    && mentions(file.text_of(*n), &ch)
+                    && ancestor(*n, &["go_statement"]).is_none()
+            });
+        if handed_on {
+            return None;
+        }
+        Some(("nothing in the function receives from it".to_string(), None))
+    } else if let Some(sel) = receives
+        .iter()
+        .filter_map(|r| ancestor(*r, &["select_statement"]))
+        .find(|s| cases(*s) >= 2)
+    {
+        Some((
+            "the receive is one case of a select: when another case (a timeout, ctx.Done()) wins, nobody receives".to_string(),
+            Some(sel),
+        ))
+    } else {
+        let first_recv = receives.iter().map(|r| r.start_byte()).min()?;
+        own(body, "return_statement")
+            .into_iter()
+            .find(|r| r.start_byte() > first_go.end_byte() && r.start_byte() < first_recv)
+            .map(|r| {
+                (
+                    format!(
+                        "the return at line {} leaves before the receive",
+                        r.start_position().row + 1
+                    ),
+                    Some(r),
+                )
+            })
+    };
+    let (why, site) = early?;
+    let mut sf = SourceFinding::new(
+        &RULE,
+        Verdict::LeakRisk,
+        cx.loc_of(f, first_go),
+        format!("{ch} <- ..."),
+        format!(
+            "the goroutine sends on `{ch}` ({}), and {why}: the sender blocks forever, and the goroutine and everything it references are never freed",
+            if capacity == Some(0) {
+                "unbuffered".to_string()
+            } else {
+                format!("buffer of {}", capacity.unwrap_or(0))
+            }
+        ),
+    );
+    sf.holder_name = Some(ch);
+    sf.evidence.push(Evidence {
+        note: "the channel is made here".into(),
+        site: Some(cx.site_in(file, &cx.loc_in(file, mk))),
+    });
+    if let Some(s) = site {
+        sf.evidence.push(Evidence {
+            note: "the receiver can leave here".into(),
+            site: Some(cx.site_in(file, &cx.loc_in(file, s))),
+        });
+    }
+    Some(sf)
+}
+
+/// Cases of a select, the default included.
+fn cases(select: Node<'_>) -> usize {
+    let mut c = select.walk();
+    select
+        .named_children(&mut c)
+        .filter(|n| matches!(n.kind(), "communication_case" | "default_case"))
+        .count()
+}

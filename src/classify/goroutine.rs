@@ -1,0 +1,129 @@
+//! EE0303: a goroutine that never ends. A `go` statement whose function has no way out (an
+//! endless `for` with no return or break, no `ctx.Done()` or done-channel case, a `range` over a
+//! channel nothing closes) keeps its stack and everything it captures for the life of the
+//! process. Started from code that runs many times, one more is left behind on every call.
+
+use tree_sitter::Node;
+
+use super::rule::Rule;
+use super::syntax::{callee, endless_loop, own, visit};
+use super::{Context, SourceFinding};
+use crate::finding::{Evidence, HolderKind, Release, Verdict};
+use crate::source::{GoFile, PackageIndex};
+
+pub const RULE: Rule = Rule {
+    code: "EE0303",
+    holder: Some(HolderKind::Goroutine),
+    name: "a goroutine that never returns",
+    fix: Some(
+        "give the loop a way out: a `case <-ctx.Done(): return`, a done channel, or ranging over a channel that is closed when the work ends",
+    ),
+};
+
+/// The body of the function a `go` statement runs, and the file it is in.
+pub fn started_body<'a>(
+    index: &'a PackageIndex,
+    file: &'a GoFile,
+    go_stmt: Node<'a>,
+) -> Option<(&'a GoFile, Node<'a>)> {
+    let mut c = go_stmt.walk();
+    let call = go_stmt.named_children(&mut c).next()?;
+    let func = call.child_by_field_name("function")?;
+    if func.kind() == "func_literal" {
+        return Some((file, func.child_by_field_name("body")?));
+    }
+    // `go worker(ch)`: a function of the package.
+    let name = file.text_of(func);
+    let f = index.function_named(name)?;
+    let loc = index.functions[f].loc;
+    let gofile = &index.files[loc.file];
+    let node = gofile
+        .tree
+        .root_node()
+        .descendant_for_byte_range(loc.start, loc.end)?;
+    Some((gofile, node.child_by_field_name("body")?))
+}
+
+/// The endless loop of a goroutine body, if it has one at its top level.
+pub fn endless_in<'t>(index: &PackageIndex, file: &GoFile, body: Node<'t>) -> Option<Node<'t>> {
+    let never_closed = |ch: &str| !is_closed(index, ch);
+    own(body, "for_statement")
+        .into_iter()
+        .find(|f| endless_loop(file, *f, &never_closed))
+}
+
+/// Whether the package ever closes the channel `ch` (by its last name: `s.jobs` -> `jobs`).
+fn is_closed(index: &PackageIndex, ch: &str) -> bool {
+    let name = ch.rsplit('.').next().unwrap_or(ch).trim();
+    // A ticker's or timer's channel is never closed.
+    if name == "C" {
+        return false;
+    }
+    index.files.iter().any(|f| {
+        f.text.match_indices("close(").any(|(i, _)| {
+            let arg = &f.text[i + 6..];
+            let arg = &arg[..arg.find(')').unwrap_or(0)];
+            arg.rsplit('.').next().unwrap_or(arg).trim() == name
+        })
+    })
+}
+
+pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
+    for (f, file) in index.files.iter().enumerate() {
+        let mut gos = Vec::new();
+        visit(file.tree.root_node(), &mut |n| {
+            if n.kind() == "go_statement" {
+                gos.push(n);
+            }
+            true
+        });
+        for go in gos {
+            let Some((bfile, body)) = started_body(index, file, go) else {
+                continue;
+            };
+            let Some(endless) = endless_in(index, bfile, body) else {
+                continue;
+            };
+            let at = cx.loc_of(f, go);
+            let function = index.function_at(f, go.start_byte());
+            let in_loop = super::syntax::ancestor(go, &["for_statement"]).is_some();
+            let once = !in_loop && index.runs_once(function);
+            let (verdict, release) = if once {
+                (
+                    Verdict::Retained,
+                    Some(Release {
+                        how: "started once, from code that runs once: one goroutine for the life of the process".into(),
+                        site: None,
+                    }),
+                )
+            } else {
+                (Verdict::LeakRisk, None)
+            };
+            let mut sf = SourceFinding::new(
+                &RULE,
+                verdict,
+                at,
+                file.text_of(go).lines().next().unwrap_or("go").trim().to_string(),
+                "the goroutine loops forever with no way out, so its stack and everything it captures stay reachable for the life of the process".into(),
+            );
+            sf.release = release;
+            sf.evidence.push(Evidence {
+                note: "this loop has no return, break, ctx.Done() or closed-channel exit".into(),
+                site: Some(cx.site_in(bfile, &cx.loc_in(bfile, endless))),
+            });
+            if !once {
+                sf.evidence.push(Evidence {
+                    note: "started from a function that can run many times: one more goroutine per call".into(),
+                    site: None,
+                });
+            }
+            out.push(sf);
+        }
+    }
+}
+
+/// Whether a call is one of the exits the loop check knows.
+pub fn is_exit_call(file: &GoFile, call: Node<'_>) -> bool {
+    let c = callee(file, call);
+    matches!(c, "os.Exit" | "panic" | "runtime.Goexit")
+}
