@@ -416,15 +416,31 @@ fn verdict_wants(module: &str) -> ByLine<VerdictWant> {
     out
 }
 
-/// The holder fixtures: every leak pattern is flagged `leak-risk` with the right holder, every
-/// trap gets the verdict written on it, and no line without `want: leak-risk` is flagged.
+/// The verdict fixtures: every leak pattern is flagged `leak-risk` with the right holder,
+/// every trap gets the verdict written on it, and no line without `want: leak-risk` is flagged.
+/// `holders` covers what the compiler's flows show; `leaks`, `cgoleaks` and `timers123` what
+/// only the source shows (goroutines, channels, timers by Go version, C memory).
 #[test]
 fn holder_verdicts_match_the_fixtures() {
-    let module = "holders";
-    let wants = verdict_wants(module);
-    assert!(wants.len() > 20, "the holders fixture has its wants");
     let mut problems = Vec::new();
     let mut checked = 0;
+    for module in ["holders", "leaks", "cgoleaks", "timers123"] {
+        let wants = verdict_wants(module);
+        assert!(wants.len() > 5, "the {module} fixture has its wants");
+        let before = checked;
+        check_verdicts(module, &wants, &mut problems, &mut checked);
+        assert!(checked > before, "no recording of {module} was checked");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked > 200, "only {checked} verdict wants checked");
+}
+
+fn check_verdicts(
+    module: &str,
+    wants: &ByLine<VerdictWant>,
+    problems: &mut Vec<String>,
+    checked: &mut usize,
+) {
     for (minor, m, log) in logs() {
         let name = log.file_name().unwrap().to_string_lossy().into_owned();
         if m != module || name != "m2-l.txt" {
@@ -442,12 +458,12 @@ fn holder_verdicts_match_the_fixtures() {
                 f.holder.as_ref().map(|h| h.kind.name().to_string()),
             ));
         }
-        for ((file, line), ws) in &wants {
+        for ((file, line), ws) in wants {
             for (from, to, verdict, holder) in ws {
                 if minor < *from || minor > *to {
                     continue;
                 }
-                checked += 1;
+                *checked += 1;
                 let got = found
                     .get(&(file.clone(), *line))
                     .cloned()
@@ -457,7 +473,7 @@ fn holder_verdicts_match_the_fixtures() {
                     .any(|(v, h)| v == verdict && (holder.is_none() || h == holder))
                 {
                     problems.push(format!(
-                        "go1.{minor} {file}:{line}: want {verdict} {}, got {got:?}",
+                        "go1.{minor} {module}/{file}:{line}: want {verdict} {}, got {got:?}",
                         holder.clone().unwrap_or_default()
                     ));
                 }
@@ -468,12 +484,12 @@ fn holder_verdicts_match_the_fixtures() {
                 .get(&(file.clone(), *line))
                 .is_some_and(|ws| ws.iter().any(|w| w.2 == "leak-risk"));
             if got.iter().any(|(v, _)| v == "leak-risk") && !wanted_leak {
-                problems.push(format!("go1.{minor} {file}:{line}: false alarm {got:?}"));
+                problems.push(format!(
+                    "go1.{minor} {module}/{file}:{line}: false alarm {got:?}"
+                ));
             }
         }
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert!(checked > 100, "only {checked} verdict wants checked");
 }
 
 /// A plain `-m` log has no flows: the verdicts come from the source alone and are weaker, but

@@ -108,7 +108,16 @@ fn allocation(
     if frees.is_empty() {
         if own(body, "return_statement")
             .iter()
-            .any(|r| mentions(file.text_of(*r), &var))
+            .flat_map(|r| {
+                let mut c = r.walk();
+                r.named_children(&mut c)
+                    .flat_map(|l| {
+                        let mut c2 = l.walk();
+                        l.named_children(&mut c2).collect::<Vec<_>>()
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .any(|e| is_itself(file.text_of(e), &var))
             || escapes_to_field(file, body, &var)
         {
             return None; // returned or stored: the caller or the holder owns it now
@@ -246,7 +255,15 @@ fn stored_or_returned(call: Node<'_>) -> bool {
     false
 }
 
-/// `x.p = v`, `global = v`: stored for a later free.
+/// `v`, `unsafe.Pointer(v)`, `(*T)(v)`: the pointer itself, not a use of it.
+fn is_itself(text: &str, var: &str) -> bool {
+    let t = text.trim();
+    t == var
+        || t == format!("unsafe.Pointer({var})")
+        || (t.starts_with('(') && t.ends_with(&format!(")({var})")))
+}
+
+/// `x.p = v`, `global = v`, `T{p: v}`: stored for a later free.
 fn escapes_to_field(file: &GoFile, body: Node<'_>, var: &str) -> bool {
     own(body, "assignment_statement").into_iter().any(|a| {
         let left = a
@@ -257,10 +274,11 @@ fn escapes_to_field(file: &GoFile, body: Node<'_>, var: &str) -> bool {
             .child_by_field_name("right")
             .map(|r| file.text_of(r))
             .unwrap_or("");
-        left != var && mentions(right, var)
-    }) || own(body, "keyed_element")
-        .into_iter()
-        .any(|k| mentions(file.text_of(k), var))
+        left != var && is_itself(right, var)
+    }) || own(body, "keyed_element").into_iter().any(|k| {
+        k.child_by_field_name("value")
+            .is_some_and(|v| is_itself(file.text_of(v), var))
+    })
 }
 
 /// Functions of the package that call C.free (on whatever they are given).

@@ -122,7 +122,8 @@ fn channel(cx: &Context<'_>, f: usize, file: &GoFile, mk: Node<'_>) -> Option<So
         let first_recv = receives.iter().map(|r| r.start_byte()).min()?;
         own(body, "return_statement")
             .into_iter()
-            .find(|r| r.start_byte() > first_go.end_byte() && r.start_byte() < first_recv)
+            // Guard: `return <-ch` receives; only a return that ends before the receive leaves.
+            .find(|r| r.start_byte() > first_go.end_byte() && r.end_byte() < first_recv)
             .map(|r| {
                 (
                     format!(

@@ -6,7 +6,7 @@
 use tree_sitter::Node;
 
 use super::rule::Rule;
-use super::syntax::{callee, endless_loop, own, visit};
+use super::syntax::{endless_loop, own, visit};
 use super::{Context, SourceFinding};
 use crate::finding::{Evidence, HolderKind, Release, Verdict};
 use crate::source::{GoFile, PackageIndex};
@@ -103,7 +103,7 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
                 &RULE,
                 verdict,
                 at,
-                file.text_of(go).lines().next().unwrap_or("go").trim().to_string(),
+                go_subject(file, go),
                 "the goroutine loops forever with no way out, so its stack and everything it captures stay reachable for the life of the process".into(),
             );
             sf.release = release;
@@ -122,8 +122,11 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
     }
 }
 
-/// Whether a call is one of the exits the loop check knows.
-pub fn is_exit_call(file: &GoFile, call: Node<'_>) -> bool {
-    let c = callee(file, call);
-    matches!(c, "os.Exit" | "panic" | "runtime.Goexit")
+/// `go func() {...}()` or `go worker(ch)`, short.
+fn go_subject(file: &GoFile, go: Node<'_>) -> String {
+    let text = file.text_of(go);
+    match text.find('{') {
+        Some(i) if text.starts_with("go func") => format!("{}{{...}}()", &text[..i]),
+        _ => text.lines().next().unwrap_or(text).trim().to_string(),
+    }
 }

@@ -285,16 +285,13 @@ impl<'a> Context<'a> {
         let function = index
             .function_at(sf.loc.file, sf.loc.start)
             .map(|f| index.functions[f].name.clone());
-        let title = match sf.verdict {
-            Verdict::LeakRisk => format!("`{}`: {}", first_line(&sf.subject), sf.rule.name),
-            Verdict::Retained => format!(
-                "`{}`: {}, but bounded",
-                first_line(&sf.subject),
-                sf.rule.name
-            ),
+        let subject = short_subject(&sf.subject);
+        let title = match (&sf.verdict, &sf.release) {
+            (Verdict::LeakRisk, _) => format!("`{subject}`: {}", sf.rule.name),
+            (Verdict::Retained, Some(r)) => format!("`{subject}`: bounded, {}", r.how),
+            (Verdict::Retained, None) => format!("`{subject}`: {}, but bounded", sf.rule.name),
             _ => format!(
-                "`{}`: {}, and collected",
-                first_line(&sf.subject),
+                "`{subject}`: {}, but the garbage collector frees it",
                 sf.rule.name
             ),
         };
@@ -309,7 +306,7 @@ impl<'a> Context<'a> {
             verdict: sf.verdict,
             code: sf.rule.code.to_string(),
             title,
-            subject: first_line(&sf.subject).to_string(),
+            subject,
             function,
             position: Some(position),
             why: sf.why,
@@ -860,8 +857,16 @@ fn mentions(text: &str, name: &str) -> bool {
     })
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s).trim()
+/// A subject fit for a title: its first line, a closure body elided.
+fn short_subject(s: &str) -> String {
+    let line = s.lines().next().unwrap_or(s).trim();
+    match line.find('{') {
+        Some(i) if s.contains('\n') || line.len() > 60 => {
+            let close = if s.trim_end().ends_with(')') { ")" } else { "" };
+            format!("{}{{...}}{close}", &line[..i])
+        }
+        _ => line.to_string(),
+    }
 }
 
 fn kind_words(k: crate::source::index::GlobalKind) -> &'static str {

@@ -39,6 +39,11 @@ pub fn verdict(
         );
     }
     match reg.api.as_str() {
+        // A long delay per call with no handle to stop it piles callbacks up (EE0307 says it
+        // at the call).
+        "time.AfterFunc" if !reg.bound && super::timers::long_delay(&reg.first_arg) => {
+            (Verdict::LeakRisk, None)
+        }
         // Guard: the runtime drops a timer's callback once it has fired (or been stopped).
         "time.AfterFunc" => (
             Verdict::Retained,

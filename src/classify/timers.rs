@@ -77,6 +77,8 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
                 "time.NewTicker" => {
                     ticker(cx, index, file, call, at, subject, modern, &version_note)
                 }
+                // time.After in one select per call lives for its duration at most: bounded.
+                "time.After" if !in_loop => None,
                 "time.Tick" | "time.After" if many => {
                     let why_many = if in_loop {
                         "in a loop"

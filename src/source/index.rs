@@ -182,6 +182,10 @@ pub struct Registration {
     pub loc: Loc,
     pub function: Option<usize>,
     pub in_loop: bool,
+    /// The first argument as written (the pattern, the delay, the object).
+    pub first_arg: String,
+    /// The call's result is kept (`t := time.AfterFunc(...)`), so it can be undone.
+    pub bound: bool,
 }
 
 /// APIs whose argument outlives the call: (callee suffix, keeper, how to undo).
@@ -1289,6 +1293,7 @@ impl Walker<'_> {
             })
             .copied()
         {
+            let bound = node.parent().is_some_and(|p| p.kind() == "expression_list");
             self.ix.registrations.push(Registration {
                 api: callee.clone(),
                 keeper,
@@ -1296,6 +1301,11 @@ impl Walker<'_> {
                 loc: loc(self.f, node),
                 function: func,
                 in_loop: self.in_loop(),
+                first_arg: args
+                    .first()
+                    .map(|a| self.text(*a).to_string())
+                    .unwrap_or_default(),
+                bound,
             });
         }
     }

@@ -1,0 +1,3 @@
+module example.com/fixtures/cgoleaks
+
+go 1.21

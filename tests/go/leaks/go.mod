@@ -1,0 +1,3 @@
+module example.com/fixtures/leaks
+
+go 1.21

@@ -1,0 +1,79 @@
+package leaks
+
+import (
+	"runtime"
+	"time"
+)
+
+// Leak (before Go 1.23, and this module is go 1.21): a ticker that is never stopped.
+func Heartbeat(beat func()) {
+	t := time.NewTicker(time.Second) // want: leak-risk ticker
+	for i := 0; i < 3; i++ {
+		<-t.C
+		beat()
+	}
+}
+
+// Trap: the ticker is stopped.
+func HeartbeatStopped(beat func()) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for i := 0; i < 3; i++ {
+		<-t.C
+		beat()
+	}
+}
+
+// Leak whatever the version: a ticker read by a goroutine that never ends.
+func StartTicker(beat func()) {
+	go func() { // want: leak-risk goroutine
+		t := time.NewTicker(time.Second) // want: leak-risk ticker
+		for range t.C {
+			beat()
+		}
+	}()
+}
+
+// Leak before Go 1.23: time.After in a loop leaves one live timer per iteration.
+func Drain(ch <-chan int, use func(int)) {
+	for {
+		select {
+		case v := <-ch:
+			use(v)
+		case <-time.After(time.Minute): // want: leak-risk timer
+			return
+		}
+	}
+}
+
+// Leak: a long AfterFunc per call, with no handle to stop it.
+func Remind(note []byte, send func([]byte)) { // want: leak-risk registered-closure
+	time.AfterFunc(24*time.Hour, func() { // want: leak-risk timer want: leak-risk registered-closure
+		send(note)
+	})
+}
+
+// Trap: a short AfterFunc: the callback is released within a second.
+func Debounce(flush func()) {
+	time.AfterFunc(100*time.Millisecond, flush) // want: retained timer
+}
+
+// Leak: the finalizer refers to the object itself, so the object is never collected.
+type Resource struct{ fd int }
+
+func Open(fd int, release func(int)) *Resource {
+	r := &Resource{fd: fd}
+	runtime.SetFinalizer(r, func(_ *Resource) { // want: leak-risk registered-closure
+		release(r.fd)
+	})
+	return r
+}
+
+// Trap: the finalizer uses its parameter.
+func OpenSafe(fd int, release func(int)) *Resource {
+	r := &Resource{fd: fd}
+	runtime.SetFinalizer(r, func(r *Resource) {
+		release(r.fd)
+	})
+	return r
+}
