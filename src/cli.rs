@@ -17,9 +17,12 @@ use clap::{Parser, ValueEnum};
     version,
     about,
     long_about,
-    verbatim_doc_comment
+    args_conflicts_with_subcommands = true
 )]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Packages to build (go package patterns).
     #[arg(value_name = "PACKAGES")]
     pub packages: Vec<String>,
@@ -47,11 +50,25 @@ pub struct Args {
     pub input: Option<PathBuf>,
 
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    #[arg(short, long, value_enum, default_value_t = Format::Text, global = true)]
     pub format: Format,
 
+    /// Show every verdict, `stack` included.
+    #[arg(long, global = true)]
+    pub all: bool,
+
+    /// Show only these verdicts (comma-separated: leak-risk, retained, heap, stack).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "VERDICT",
+        global = true
+    )]
+    pub verdict: Vec<VerdictArg>,
+
     /// Also list inliner lines, the -m=2 flows and the lines that were not understood.
-    #[arg(short, long)]
+    #[arg(short, long, global = true)]
     pub verbose: bool,
 
     /// The Go version that produced a saved log (e.g. 1.27 or go1.27.3), when it is not the
@@ -65,14 +82,58 @@ pub struct Args {
     pub no_source: bool,
 
     /// When to use color.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+}
+
+/// Subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Explain a code (EE0201) in full: what triggers it, why, whether it is a leak, the fix.
+    Explain {
+        /// The code, e.g. EE0201.
+        code: Option<String>,
+        /// List every code with its one-line summary.
+        #[arg(long)]
+        list: bool,
+    },
+    /// List the teaching demos, or analyse one: live with the local `go`, else from its
+    /// recording.
+    Demo {
+        /// The demo's name; without it, the list.
+        name: Option<String>,
+        /// Use the recording even when `go` is installed.
+        #[arg(long)]
+        recorded: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerdictArg {
+    LeakRisk,
+    Retained,
+    Heap,
+    Stack,
+}
+
+impl VerdictArg {
+    pub fn verdict(self) -> crate::finding::Verdict {
+        use crate::finding::Verdict;
+        match self {
+            VerdictArg::LeakRisk => Verdict::LeakRisk,
+            VerdictArg::Retained => Verdict::Retained,
+            VerdictArg::Heap => Verdict::Heap,
+            VerdictArg::Stack => Verdict::Stack,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A listing grouped by package and file.
+    /// The report: each leak risk and retained value explained, heap values one line each.
     Text,
+    /// A listing grouped by package and file, one line per finding.
+    List,
     /// One JSON document with every diagnostic and its flow.
     Json,
 }
@@ -112,6 +173,13 @@ pub struct Config {
     pub go_version: Option<String>,
     /// Read the Go source to find holders.
     pub source: bool,
+    /// Verdicts shown in full, and as one line each.
+    pub full: Vec<crate::finding::Verdict>,
+    pub brief: Vec<crate::finding::Verdict>,
+    /// The width to wrap to.
+    pub width: usize,
+    /// How to name a saved log in the report, instead of its path.
+    pub origin_label: Option<String>,
 }
 
 impl Config {
@@ -134,6 +202,27 @@ impl Config {
                 tags: args.tags.clone(),
             },
         };
+        use crate::finding::Verdict;
+        let (full, brief) = if !args.verdict.is_empty() {
+            (
+                args.verdict.iter().map(|v| v.verdict()).collect(),
+                Vec::new(),
+            )
+        } else if args.all {
+            (
+                vec![Verdict::LeakRisk, Verdict::Retained],
+                vec![Verdict::Heap, Verdict::Stack],
+            )
+        } else {
+            (
+                vec![Verdict::LeakRisk, Verdict::Retained],
+                vec![Verdict::Heap],
+            )
+        };
+        let width = terminal_size::terminal_size_of(std::io::stdout())
+            .map(|(w, _)| w.0 as usize)
+            .unwrap_or(100)
+            .clamp(40, 200);
         let color = match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -150,6 +239,10 @@ impl Config {
             color,
             go_version: args.go_version.map(|v| normalize_version(&v)),
             source: !args.no_source,
+            full,
+            brief,
+            width,
+            origin_label: None,
         }
     }
 }

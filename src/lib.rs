@@ -4,8 +4,10 @@
 //! The data flows one way: [`runner`] or a log -> [`escape`] (what the compiler said) ->
 //! [`source`] (which files it means) -> [`render`] (what we print). [`run`] wires them up.
 
+pub mod catalog;
 pub mod classify;
 pub mod cli;
+pub mod demo;
 pub mod escape;
 pub mod finding;
 pub mod render;
@@ -48,6 +50,10 @@ pub enum Error {
     /// `errors` are the compiler's lines that are not escape diagnostics, as printed.
     #[error("go build failed; the report above covers the packages that compiled")]
     BuildFailed { errors: Vec<String> },
+    #[error("unknown code '{0}'; `escape-explain explain --list` lists the codes")]
+    UnknownCode(String),
+    #[error("unknown demo '{0}'; choose from: {1}")]
+    UnknownDemo(String, String),
     /// Writing the report failed (a closed pipe, a full disk).
     #[error("cannot write the report: {0}")]
     Output(#[source] io::Error),
@@ -56,9 +62,18 @@ pub enum Error {
 /// Runs escape-explain with a resolved configuration, writing the report to `out`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let renderer: Box<dyn Renderer> = match config.format {
-        Format::Text => Box::new(render::text::TextRenderer::new(
+        Format::List => Box::new(render::text::TextRenderer::new(
             config.verbose,
             config.color,
+        )),
+        Format::Text => Box::new(render::human::HumanRenderer::new(
+            render::human::HumanOptions {
+                full: config.full.clone(),
+                brief: config.brief.clone(),
+                color: config.color,
+                width: config.width,
+                root: Module::find(&config.dir).map(|m| m.root),
+            },
         )),
         Format::Json => Box::new(render::json::JsonRenderer::default()),
     };
@@ -109,7 +124,10 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             })?;
             let run = RunInfo {
                 origin: Origin::File {
-                    path: path.display().to_string(),
+                    path: config
+                        .origin_label
+                        .clone()
+                        .unwrap_or_else(|| path.display().to_string()),
                 },
                 go_version: config.go_version.clone(),
             };
@@ -163,6 +181,95 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         });
     }
     Ok(ExitStatus::Clean)
+}
+
+/// `escape-explain explain [CODE] [--list]`.
+pub fn explain(code: Option<&str>, list: bool, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    match code {
+        Some(code) if !list => {
+            let text = catalog::text(code).ok_or_else(|| Error::UnknownCode(code.to_string()))?;
+            out.write_all(text.as_bytes()).map_err(Error::Output)?;
+        }
+        _ => {
+            for (code, text) in catalog::ENTRIES {
+                writeln!(
+                    out,
+                    "{code}  {:<48}  {}",
+                    catalog::title(text),
+                    catalog::summary(text)
+                )
+                .map_err(Error::Output)?;
+            }
+        }
+    }
+    Ok(ExitStatus::Clean)
+}
+
+/// `escape-explain demo [NAME]`: the list, or one demo analysed live with the local `go` (unless
+/// `recorded`), else from its recording.
+pub fn demo(
+    name: Option<&str>,
+    recorded: bool,
+    config: &Config,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let demos = demo::all();
+    let Some(name) = name else {
+        writeln!(
+            out,
+            "Teaching demos (run one with `escape-explain demo NAME`):\n"
+        )
+        .map_err(Error::Output)?;
+        for d in &demos {
+            writeln!(out, "  {:<18} {}", d.name, d.description).map_err(Error::Output)?;
+        }
+        return Ok(ExitStatus::Clean);
+    };
+    let d = demo::find(name).ok_or_else(|| {
+        Error::UnknownDemo(
+            name.to_string(),
+            demos.iter().map(|d| d.name).collect::<Vec<_>>().join(", "),
+        )
+    })?;
+    let tmp = tempfile::tempdir().map_err(Error::Output)?;
+    let dir = tmp.path().join(d.name);
+    d.extract(&dir).map_err(Error::Output)?;
+    let live = !recorded && runner::find_go().is_ok();
+    let mut config = config.clone();
+    config.dir = dir.clone();
+    if live {
+        config.input = Input::Build {
+            dir: dir.clone(),
+            packages: vec!["./...".into()],
+            gcflags: "-m=2 -l".into(),
+            tags: None,
+        };
+        writeln!(
+            out,
+            "Demo {}: {}.\nAnalysed live with the local go.\n",
+            d.name, d.description
+        )
+        .map_err(Error::Output)?;
+    } else {
+        let (_, version) = d
+            .recording()
+            .ok_or_else(|| Error::UnknownDemo(name.into(), "(no recording)".into()))?;
+        config.input = Input::File(dir.join("escape.log"));
+        config.go_version = Some(version.to_string());
+        config.origin_label = Some(format!("the recording of samples/{}/", d.name));
+        let why = if recorded {
+            "as asked"
+        } else {
+            "`go` is not on PATH"
+        };
+        writeln!(
+            out,
+            "Demo {}: {}.\nAnalysed from its recording, made with {version} ({why}).\n",
+            d.name, d.description
+        )
+        .map_err(Error::Output)?;
+    }
+    run(&config, out)
 }
 
 /// What happens to each finished section: its paths are resolved, its package's source is

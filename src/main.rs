@@ -5,11 +5,11 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use escape_explain::cli::{Args, Config};
+use escape_explain::cli::{Args, Command, Config};
 use escape_explain::{Error, ExitStatus};
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let mut args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -21,10 +21,19 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let command = args.command.take();
     let config = Config::from_args(args);
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let result = escape_explain::run(&config, &mut out);
+    let result = match command {
+        Some(Command::Explain { code, list }) => {
+            escape_explain::explain(code.as_deref(), list, &mut out)
+        }
+        Some(Command::Demo { name, recorded }) => {
+            escape_explain::demo(name.as_deref(), recorded, &config, &mut out)
+        }
+        None => escape_explain::run(&config, &mut out),
+    };
     let _ = out.flush();
     match result {
         Ok(status) => ExitCode::from(status as u8),

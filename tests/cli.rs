@@ -43,6 +43,7 @@ fn reads_a_piped_log() {
     let dir = module_dir();
     let out = cmd()
         .current_dir(dir.path())
+        .args(["--format", "list"])
         .write_stdin(LOG)
         .assert()
         .success()
@@ -120,6 +121,7 @@ fn json_reads_back_into_the_documented_type() {
 fn unrecognized_lines_are_counted_kept_and_shown_with_verbose() {
     let log = format!("{LOG}./main.go:3:1: something new the compiler says\n");
     cmd()
+        .args(["--format", "list"])
         .write_stdin(log.clone())
         .assert()
         .success()
@@ -127,7 +129,14 @@ fn unrecognized_lines_are_counted_kept_and_shown_with_verbose() {
             "1 line was not understood (--verbose lists them).",
         ));
     cmd()
-        .arg("--verbose")
+        .write_stdin(log.clone())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1 lines of the input were not understood",
+        ));
+    cmd()
+        .args(["--verbose", "--format", "list"])
         .write_stdin(log.clone())
         .assert()
         .success()
@@ -152,14 +161,14 @@ fn unrecognized_lines_are_counted_kept_and_shown_with_verbose() {
 fn bad_input_is_summarized_not_panicked_on() {
     // Empty input.
     cmd()
-        .args(["--input", "-"])
+        .args(["--input", "-", "--format", "list"])
         .write_stdin("")
         .assert()
         .success()
         .stdout(predicate::str::contains("The input was empty"));
     // Binary garbage and invalid UTF-8.
     cmd()
-        .args(["--input", "-"])
+        .args(["--input", "-", "--format", "list"])
         .write_stdin(vec![0u8, 0xff, 0xfe, b'\n', 0x80, b'a', b'\n'])
         .assert()
         .success()
@@ -174,7 +183,7 @@ fn bad_input_is_summarized_not_panicked_on() {
         .stdout(predicate::str::contains("\"diagnostics\":3"));
     // A truncated last line.
     cmd()
-        .args(["--input", "-"])
+        .args(["--input", "-", "--format", "list"])
         .write_stdin(&LOG[..LOG.len() - 1])
         .assert()
         .success()
@@ -184,11 +193,35 @@ fn bad_input_is_summarized_not_panicked_on() {
     long.push_str(&"x".repeat(1 << 20));
     long.push('\n');
     cmd()
-        .args(["--input", "-"])
+        .args(["--input", "-", "--format", "list"])
         .write_stdin(long)
         .assert()
         .success()
         .stdout(predicate::str::contains("1 line was not understood"));
+}
+
+#[test]
+fn the_default_report_explains_and_sums_up() {
+    let dir = module_dir();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nimport \"fmt\"\n\nfunc retAddr() *int {\n\tx := 1\n\treturn &x\n}\n\nfunc main() {\n\tn := 1\n\tfmt.Println(n)\n}\n",
+    )
+    .unwrap();
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["--color", "never"])
+        .write_stdin(LOG)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("heap      EE0101 main.go:6:2: `x` is on the heap: returned to the caller"), "{text}");
+    assert!(text.contains("heap      EE0102 main.go:11:15: `n` is on the heap: boxed into an interface"), "{text}");
+    assert!(text.contains("2 values escape to the heap; 0 are kept by long-lived holders; 0 of those can grow without bound."), "{text}");
+    assert!(!text.contains('\u{1b}'), "no color when asked for none");
 }
 
 #[test]

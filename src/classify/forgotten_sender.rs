@@ -86,22 +86,36 @@ fn channel(cx: &Context<'_>, f: usize, file: &GoFile, mk: Node<'_>) -> Option<So
     if sends_bound.is_some_and(|n| cap >= n) {
         return None;
     }
-    // Receives of ch in this function, outside the goroutines.
+    // Receives of ch in this function's own code, and anywhere in it (closures included).
+    let is_recv = |u: &Node<'_>| {
+        file.text_of(*u).starts_with("<-")
+            && u.child_by_field_name("operand").map(|o| file.text_of(o)) == Some(ch.as_str())
+    };
     let receives: Vec<Node<'_>> = own(body, "unary_expression")
         .into_iter()
-        .filter(|u| {
-            file.text_of(*u).starts_with("<-")
-                && u.child_by_field_name("operand").map(|o| file.text_of(o)) == Some(ch.as_str())
-        })
+        .filter(is_recv)
         .collect();
+    let mut anywhere = 0;
+    visit(body, &mut |n| {
+        if n.kind() == "unary_expression" && is_recv(&n) {
+            anywhere += 1;
+        }
+        true
+    });
+    if anywhere > receives.len() {
+        // Guard: another goroutine receives too (os/exec's status relay); the order between
+        // goroutines is beyond a syntactic check.
+        return None;
+    }
     let early = if receives.is_empty() {
-        // Returned or passed on: someone else may receive.
+        // Returned, passed on or stored in a field: someone else may receive.
         let handed_on = own(body, "return_statement")
             .iter()
             .chain(own(body, "call_expression").iter())
+            .chain(own(body, "assignment_statement").iter())
+            .chain(own(body, "keyed_element").iter())
             .any(|n| {
                 n.start_byte() > mk.end_byte()
-                    && n.kind() != "go_statement"
                     && mentions(file.text_of(*n), &ch)
                     && ancestor(*n, &["go_statement"]).is_none()
             });
@@ -112,10 +126,10 @@ fn channel(cx: &Context<'_>, f: usize, file: &GoFile, mk: Node<'_>) -> Option<So
     } else if let Some(sel) = receives
         .iter()
         .filter_map(|r| ancestor(*r, &["select_statement"]))
-        .find(|s| cases(*s) >= 2)
+        .find(|s| leaves_by_another_case(*s, &ch, file))
     {
         Some((
-            "the receive is one case of a select: when another case (a timeout, ctx.Done()) wins, nobody receives".to_string(),
+            "the receive is one case of a select, and another case (a timeout, ctx.Done()) returns without receiving".to_string(),
             Some(sel),
         ))
     } else {
@@ -161,6 +175,24 @@ fn channel(cx: &Context<'_>, f: usize, file: &GoFile, mk: Node<'_>) -> Option<So
         });
     }
     Some(sf)
+}
+
+/// A select where a case other than the receive of `ch` returns: the receiver can leave without
+/// receiving. A select in a loop whose other cases do not return receives on a later turn (the
+/// fuzzing coordinator's event loop).
+fn leaves_by_another_case(select: Node<'_>, ch: &str, file: &GoFile) -> bool {
+    let mut c = select.walk();
+    select
+        .named_children(&mut c)
+        .filter(|n| matches!(n.kind(), "communication_case" | "default_case"))
+        .filter(|case| {
+            case.child_by_field_name("communication")
+                .is_none_or(|comm| {
+                    !mentions(file.text_of(comm), &format!("<-{ch}"))
+                        && !file.text_of(comm).contains(&format!("<-{ch}"))
+                })
+        })
+        .any(|case| !own(case, "return_statement").is_empty())
 }
 
 /// Cases of a select, the default included.

@@ -181,7 +181,14 @@ pub fn classify(
         .filter(|(_, d)| is_value(d.kind) && !outside_module(d, root))
         .map(|(i, d)| cx.finding(i, d))
         .collect();
-    if let (Some(index), true) = (index, opts.source_rules) {
+    // Guard: the runtime's own goroutines and channels are started once by design, behind
+    // atomic state the source index cannot follow (bgsweep, runFinalizers, the signal mask
+    // watcher); the source rules would only second-guess it.
+    let runtime = section
+        .package
+        .as_deref()
+        .is_some_and(|p| p == "runtime" || p.starts_with("internal/runtime/"));
+    if let (Some(index), true, false) = (index, opts.source_rules, runtime) {
         let mut found = Vec::new();
         cgo::check(&cx, index, &mut found);
         goroutine::check(&cx, index, &mut found);
@@ -449,10 +456,16 @@ impl<'a> Context<'a> {
             };
         }
         let (rule, why) = heap::reason(d);
+        let title = if subject == "func literal" {
+            // The closure itself, not something it captured.
+            "a closure is on the heap: it outlives the call that makes it".to_string()
+        } else {
+            format!("`{subject}` is on the heap: {}", rule.name)
+        };
         Finding {
             verdict: Verdict::Heap,
             code: rule.code.to_string(),
-            title: format!("`{subject}` is on the heap: {}", rule.name),
+            title,
             subject,
             function,
             position: d.position.clone(),

@@ -178,7 +178,15 @@ fn after_func(
     subject: String,
 ) -> Option<SourceFinding> {
     let delay = args(call).first().map(|d| file.text_of(*d).to_string())?;
-    let kept = bound_name(file, call).is_some();
+    // Kept (assigned or returned): whoever holds the *time.Timer can Stop it.
+    let kept = bound_name(file, call).is_some()
+        || call
+            .parent()
+            .and_then(|p| p.parent())
+            .is_some_and(|g| g.kind() == "return_statement")
+        || call
+            .parent()
+            .is_some_and(|p| p.kind() == "return_statement");
     let mut sf = if long_delay(&delay) && !kept {
         SourceFinding::new(
             &AFTER_FUNC,

@@ -35,6 +35,14 @@ impl Position {
         }
     }
 
+    /// `path:line[:col]` with the resolved path when there is one.
+    pub fn display_best(&self) -> String {
+        match self.column {
+            Some(c) => format!("{}:{}:{}", self.best_file(), self.line, c),
+            None => format!("{}:{}", self.best_file(), self.line),
+        }
+    }
+
     /// The best name for the file: the resolved path if any, else the printed one.
     pub fn best_file(&self) -> &str {
         self.path.as_deref().unwrap_or(&self.file)

@@ -1,6 +1,7 @@
 //! Output formats. Each renderer writes to a writer it is handed, section by section, so a
 //! large build streams through; none of them prints on its own.
 
+pub mod human;
 pub mod json;
 pub mod text;
 

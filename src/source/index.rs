@@ -1293,7 +1293,10 @@ impl Walker<'_> {
             })
             .copied()
         {
-            let bound = node.parent().is_some_and(|p| p.kind() == "expression_list");
+            // Assigned or returned: the caller can undo it (Stop).
+            let bound = node
+                .parent()
+                .is_some_and(|p| matches!(p.kind(), "expression_list" | "return_statement"));
             self.ix.registrations.push(Registration {
                 api: callee.clone(),
                 keeper,

@@ -1,0 +1,3 @@
+module example.com/samples/blocked-send
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/samples/cstring
+
+go 1.21

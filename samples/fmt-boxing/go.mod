@@ -1,0 +1,3 @@
+module example.com/samples/fmt-boxing
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/samples/handler-closure
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/samples/map-cache
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/samples/returned-pointer
+
+go 1.21

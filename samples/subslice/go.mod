@@ -1,0 +1,3 @@
+module example.com/samples/subslice
+
+go 1.21

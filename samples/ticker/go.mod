@@ -1,0 +1,3 @@
+module example.com/samples/ticker
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/samples/time-after
+
+go 1.21

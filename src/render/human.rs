@@ -1,0 +1,548 @@
+//! The report a Go developer reads (the default format): for each value worth attention, a
+//! header with the verdict, code and title; a code frame of the source with the value, where it
+//! is added to its holder, where the holder is declared and where it is released; the
+//! compiler's flow told as sentences; why it is or is not a leak; and what would fix it. `heap`
+//! findings are one line each, `stack` ones only with `--all`. A summary ties it together.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer as Snippets, Snippet};
+use owo_colors::{OwoColorize, Style};
+
+use super::Renderer;
+use crate::classify::words;
+use crate::escape::model::{FlowOp, Header, Reason};
+use crate::escape::{Diagnostic, Section};
+use crate::finding::{Finding, HolderKind, Site, Verdict};
+use crate::report::{Origin, RunInfo, Summary};
+
+/// Which findings to show, and how.
+#[derive(Debug, Clone)]
+pub struct HumanOptions {
+    /// Verdicts shown in full.
+    pub full: Vec<Verdict>,
+    /// Verdicts shown as one line each.
+    pub brief: Vec<Verdict>,
+    pub color: bool,
+    pub width: usize,
+    /// The module root that finding paths are relative to.
+    pub root: Option<PathBuf>,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        HumanOptions {
+            full: vec![Verdict::LeakRisk, Verdict::Retained],
+            brief: vec![Verdict::Heap],
+            color: false,
+            width: 100,
+            root: None,
+        }
+    }
+}
+
+pub struct HumanRenderer {
+    opts: HumanOptions,
+    files: HashMap<PathBuf, Option<String>>,
+    /// package -> verdict -> count
+    per_package: BTreeMap<String, BTreeMap<Verdict, u64>>,
+}
+
+impl HumanRenderer {
+    pub fn new(opts: HumanOptions) -> Self {
+        HumanRenderer {
+            opts,
+            files: HashMap::new(),
+            per_package: BTreeMap::new(),
+        }
+    }
+
+    fn paint(&self, s: Style) -> Style {
+        if self.opts.color { s } else { Style::new() }
+    }
+
+    fn source(&mut self, path: &str) -> Option<&str> {
+        let p = Path::new(path);
+        let abs = match (&self.opts.root, p.is_relative()) {
+            (Some(r), true) => r.join(p),
+            _ => p.to_path_buf(),
+        };
+        self.files
+            .entry(abs.clone())
+            .or_insert_with(|| std::fs::read_to_string(&abs).ok())
+            .as_deref()
+    }
+
+    fn verdict_level(v: Verdict) -> Level<'static> {
+        match v {
+            Verdict::LeakRisk => Level::ERROR.with_name("leak-risk"),
+            Verdict::Retained => Level::WARNING.with_name("retained"),
+            Verdict::Heap => Level::NOTE.with_name("heap"),
+            Verdict::Stack => Level::HELP.with_name("stack"),
+        }
+    }
+
+    fn full(&mut self, out: &mut dyn Write, f: &Finding, d: Option<&Diagnostic>) -> io::Result<()> {
+        let path = f
+            .position
+            .as_ref()
+            .map(|p| p.best_file().to_string())
+            .unwrap_or_default();
+        let text = self.source(&path).map(str::to_string);
+        let level = Self::verdict_level(f.verdict);
+        let title = level.primary_title(f.title.as_str()).id(f.code.as_str());
+        let mut notes: Vec<String> = Vec::new();
+        let mut group = Group::with_title(title);
+        match (&text, &f.position) {
+            (Some(text), Some(pos)) => {
+                let mut snippet = Snippet::source(text.as_str())
+                    .path(path.as_str())
+                    .fold(true);
+                if let Some(span) = span_at(text, pos.line, pos.column.unwrap_or(1), &f.subject) {
+                    // What the compiler reported is a value; what only the source shows is a
+                    // statement (a goroutine, a C allocation, a timer).
+                    let label = match (&f.holder, f.diagnostic) {
+                        (_, None) => "here",
+                        (Some(_), Some(_)) => "this value is kept",
+                        (None, Some(_)) => "this value",
+                    };
+                    snippet = snippet.annotation(AnnotationKind::Primary.span(span).label(label));
+                }
+                if let Some(h) = &f.holder {
+                    // One label per line: the add, the declaration and the release may share one
+                    // (a package-level initializer).
+                    let mut labels: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+                    for (site, label) in [
+                        (
+                            h.added.as_ref(),
+                            format!("added to {} here", holder_words(h.kind, &h.name)),
+                        ),
+                        (
+                            h.declared.as_ref(),
+                            format!(
+                                "`{}` is declared here and lives as long as the process",
+                                h.name
+                            ),
+                        ),
+                        (
+                            h.released.as_ref().and_then(|r| r.site.as_ref()),
+                            h.released
+                                .as_ref()
+                                .map(|r| format!("released here: {}", r.how))
+                                .unwrap_or_default(),
+                        ),
+                    ] {
+                        let Some(site) = site else { continue };
+                        // The add of a source-only finding is the finding's own place.
+                        if f.diagnostic.is_none()
+                            && f.position.as_ref().is_some_and(|p| p.line == site.line)
+                            && label.starts_with("added")
+                        {
+                            continue;
+                        }
+                        if site.path != path {
+                            notes.push(format!("{label}: {}", site.display()));
+                            continue;
+                        }
+                        if let Some(span) = line_span(text, site) {
+                            match labels.iter_mut().find(|(s, _)| *s == span) {
+                                Some((_, l)) => {
+                                    l.push_str("; ");
+                                    l.push_str(&label);
+                                }
+                                None => labels.push((span, label)),
+                            }
+                        }
+                    }
+                    for (span, label) in labels {
+                        snippet =
+                            snippet.annotation(AnnotationKind::Context.span(span).label(label));
+                    }
+                }
+                group = group.element(snippet);
+            }
+            (None, Some(pos)) => notes.push(format!("at {}", pos.display())),
+            _ => {}
+        }
+        if let Some(h) = &f.holder {
+            match &h.released {
+                Some(r) if r.site.is_none() => notes.push(format!("bounded: {}", r.how)),
+                None if f.diagnostic.is_some() => notes.push(format!(
+                    "nothing in the package releases {}",
+                    holder_words(h.kind, &h.name)
+                )),
+                _ => {}
+            }
+        }
+        let mut groups = vec![group];
+        let flow = d.map(flow_sentences).unwrap_or_default();
+        let said = f.compiler.first().cloned();
+        let mut note_lines: Vec<String> = notes;
+        if let Some(said) = said {
+            note_lines.push(format!("the compiler said: {said}"));
+        }
+        note_lines.extend(flow.into_iter().map(|s| format!("  {s}")));
+        let added = f.holder.as_ref().and_then(|h| h.added.as_ref());
+        for e in &f.evidence {
+            // Said already: in the frame's labels, or in the note about the release.
+            if e.note.starts_with("the compiler:")
+                || e.note.starts_with("nothing in the package")
+                || e.note.starts_with("released:")
+                || (e.site.is_some() && e.site.as_ref() == added)
+            {
+                continue;
+            }
+            match &e.site {
+                Some(s) => note_lines.push(format!("{} ({})", e.note, s.display())),
+                None => note_lines.push(e.note.clone()),
+            }
+        }
+        if !note_lines.is_empty() {
+            groups.push(Group::with_title(
+                Level::NOTE.secondary_title(note_lines.join("\n")),
+            ));
+        }
+        groups.push(Group::with_title(
+            Level::NOTE.with_name("why").secondary_title(f.why.clone()),
+        ));
+        if let Some(fix) = &f.fix {
+            groups.push(Group::with_title(Level::HELP.secondary_title(fix.clone())));
+        }
+        let renderer = if self.opts.color {
+            Snippets::styled()
+        } else {
+            Snippets::plain()
+        }
+        .term_width(self.opts.width);
+        writeln!(out, "{}\n", renderer.render(&groups))
+    }
+
+    fn brief(&self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
+        let at = f
+            .position
+            .as_ref()
+            .map(|p| p.display_best())
+            .unwrap_or_default();
+        let line = format!("{:<9} {} {at}: {}", f.verdict.name(), f.code, f.title);
+        writeln!(
+            out,
+            "{}",
+            fit(&line, self.opts.width).style(self.paint(Style::new().dimmed()))
+        )
+    }
+}
+
+impl Renderer for HumanRenderer {
+    fn begin(&mut self, _out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn section(
+        &mut self,
+        out: &mut dyn Write,
+        section: &Section,
+        findings: &[Finding],
+    ) -> io::Result<()> {
+        let pkg = section
+            .package
+            .clone()
+            .unwrap_or_else(|| "(no package)".into());
+        let counts = self.per_package.entry(pkg.clone()).or_default();
+        for f in findings {
+            *counts.entry(f.verdict).or_default() += 1;
+        }
+        let mut full: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| self.opts.full.contains(&f.verdict))
+            .collect();
+        let brief: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| self.opts.brief.contains(&f.verdict))
+            .collect();
+        if full.is_empty() && brief.is_empty() {
+            return Ok(());
+        }
+        // The worst first, then by position.
+        full.sort_by(|a, b| {
+            b.verdict
+                .cmp(&a.verdict)
+                .then_with(|| a.position.cmp(&b.position))
+        });
+        let variant = section
+            .variant
+            .as_deref()
+            .map(|v| format!(" [{v}]"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}{variant}\n",
+            format!("# {pkg}").style(self.paint(Style::new().bold()))
+        )?;
+        for f in full {
+            let d = f.diagnostic.and_then(|i| section.diagnostics.get(i));
+            self.full(out, f, d)?;
+        }
+        for f in &brief {
+            self.brief(out, f)?;
+        }
+        if !brief.is_empty() {
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()> {
+        let t = &summary.totals;
+        let v = |x: Verdict| t.by_verdict.get(&x).copied().unwrap_or(0);
+        let from = match &run.origin {
+            Origin::Build { args, .. } => format!("go {}", args.join(" ")),
+            Origin::File { path } => path.clone(),
+            Origin::Stdin => "standard input".to_string(),
+        };
+        let version = run
+            .go_version
+            .as_deref()
+            .map(|v| format!(", {v}"))
+            .unwrap_or_default();
+        writeln!(out, "{}", "Summary".style(self.paint(Style::new().bold())))?;
+        writeln!(
+            out,
+            "  read {} lines from {from}{version}: {} diagnostics, {} findings in {} packages",
+            summary.input.lines, t.diagnostics, t.findings, t.packages
+        )?;
+        writeln!(
+            out,
+            "  {} leak-risk, {} retained, {} heap, {} stack",
+            v(Verdict::LeakRisk).style(self.paint(Style::new().red().bold())),
+            v(Verdict::Retained).style(self.paint(Style::new().yellow())),
+            v(Verdict::Heap),
+            v(Verdict::Stack)
+        )?;
+        if !t.by_holder.is_empty() {
+            let holders: Vec<String> = t
+                .by_holder
+                .iter()
+                .map(|(k, n)| format!("{n} {}", k.name()))
+                .collect();
+            writeln!(out, "  holders: {}", holders.join(", "))?;
+        }
+        let worst: Vec<String> = self
+            .per_package
+            .iter()
+            .filter(|(_, c)| {
+                c.get(&Verdict::LeakRisk).is_some_and(|n| *n > 0)
+                    || c.get(&Verdict::Retained).is_some_and(|n| *n > 0)
+            })
+            .map(|(p, c)| {
+                format!(
+                    "{p}: {} leak-risk, {} retained",
+                    c.get(&Verdict::LeakRisk).copied().unwrap_or(0),
+                    c.get(&Verdict::Retained).copied().unwrap_or(0)
+                )
+            })
+            .collect();
+        for w in worst.iter().take(20) {
+            writeln!(out, "  {w}")?;
+        }
+        if worst.len() > 20 {
+            writeln!(out, "  ... and {} more packages", worst.len() - 20)?;
+        }
+        let escaped = v(Verdict::Heap) + v(Verdict::Retained) + v(Verdict::LeakRisk);
+        let kept = v(Verdict::Retained) + v(Verdict::LeakRisk);
+        writeln!(
+            out,
+            "\n{} {} to the heap; {kept} {} kept by long-lived holders; {} of those can grow without bound.",
+            escaped,
+            if escaped == 1 {
+                "value escapes"
+            } else {
+                "values escape"
+            },
+            if kept == 1 { "is" } else { "are" },
+            v(Verdict::LeakRisk)
+        )?;
+        writeln!(
+            out,
+            "Escaping decides where a value is allocated; the garbage collector frees it once nothing refers to it. Only what a long-lived holder keeps can grow."
+        )?;
+        if summary.input.unrecognized_lines > 0 {
+            writeln!(
+                out,
+                "{} lines of the input were not understood (--verbose or --format json lists them).",
+                summary.input.unrecognized_lines
+            )?;
+        }
+        if summary.input.lines == 0 {
+            writeln!(out, "The input was empty: nothing to explain.")?;
+        }
+        Ok(())
+    }
+}
+
+/// The compiler's flow told as sentences, its jargon translated.
+pub fn flow_sentences(d: &Diagnostic) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in &d.explanations {
+        if let Header::Leak { param, derefs, .. } = &e.header
+            && *derefs > 0
+        {
+            out.push(format!("what parameter `{param}` points to escapes:"));
+        }
+        for f in &e.flows {
+            let what = match f.op {
+                FlowOp::AddressOf => format!("the address of {}", name(&f.from)),
+                FlowOp::Deref(1) => format!("what {} points to", name(&f.from)),
+                FlowOp::Deref(n) => format!("what {} points to ({n} levels down)", name(&f.from)),
+                FlowOp::Value => name(&f.from),
+            };
+            let steps: Vec<String> = f
+                .steps
+                .iter()
+                .map(|s| {
+                    let at =
+                        s.at.as_ref()
+                            .map(|p| format!(" (line {})", p.line))
+                            .unwrap_or_default();
+                    format!("{} `{}`{at}", reason_words(&s.reason), s.expr)
+                })
+                .collect();
+            out.push(format!(
+                "{what} flows to {}{}",
+                words::location(&f.to),
+                if steps.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", steps.join(", then "))
+                }
+            ));
+        }
+        if e.truncated {
+            out.push("  (the compiler cut this explanation short at an assignment cycle)".into());
+        }
+    }
+    out
+}
+
+fn name(l: &crate::escape::model::Location) -> String {
+    match l {
+        crate::escape::model::Location::Var(v) => format!("`{v}`"),
+        other => words::location(other),
+    }
+}
+
+/// A `from` step's reason in words.
+fn reason_words(r: &Reason) -> String {
+    match r {
+        Reason::AddressOf => "its address is taken in".into(),
+        Reason::Indirection => "it is loaded through a pointer in".into(),
+        Reason::Dot | Reason::DotOfPointer => "a field of it is read in".into(),
+        Reason::Slice => "it is sliced in".into(),
+        Reason::InterfaceConverted => "it is converted to an interface in".into(),
+        Reason::Spill => "it is allocated by".into(),
+        Reason::Assign | Reason::AssignPair => "it is assigned in".into(),
+        Reason::KeyOfMapPut => "it is used as a map key in".into(),
+        Reason::MapLiteralKey | Reason::MapLiteralValue => "it is put in a map literal in".into(),
+        Reason::Send => "it is sent on a channel in".into(),
+        Reason::Return => "it is returned by".into(),
+        Reason::CallParameter => "it is passed as an argument in".into(),
+        Reason::CapturedByClosure => "it is captured by a closure in".into(),
+        Reason::Reference => "it is captured by reference in".into(),
+        Reason::AppendeeSlice | Reason::AppendedSlice => "it is appended in".into(),
+        Reason::CopiedSlice => "it is copied in".into(),
+        Reason::TooLargeForStack => "it is too large for the stack:".into(),
+        Reason::NonConstantSize => "its size is not constant:".into(),
+        Reason::ZeroSizedElement => "its elements are zero-sized:".into(),
+        Reason::SliceLiteralElement
+        | Reason::ArrayLiteralElement
+        | Reason::StructLiteralElement => "it is an element of the literal".into(),
+        other => format!("{} in", other.as_str()),
+    }
+}
+
+fn holder_words(kind: HolderKind, name: &str) -> String {
+    match kind {
+        HolderKind::RegisteredClosure => name.to_string(),
+        HolderKind::Goroutine => "a goroutine".to_string(),
+        HolderKind::Cgo => "C memory".to_string(),
+        _ => format!("`{name}`"),
+    }
+}
+
+/// The byte span of the subject at a position: the whole expression when the compiler names
+/// one (`&T{...}`, `make(...)`, whose position may be the `(` of the call), else the
+/// identifier there.
+fn span_at(text: &str, line: u32, column: u32, subject: &str) -> Option<std::ops::Range<usize>> {
+    let mut start = line_start(text, line)? + (column as usize).saturating_sub(1);
+    if start >= text.len() {
+        return None;
+    }
+    // `make(...)` and other calls are reported at their parenthesis.
+    if let Some((callee, _)) = subject.split_once('(')
+        && !callee.is_empty()
+        && text[..start].ends_with(callee)
+        && text[start..].starts_with('(')
+    {
+        start -= callee.len();
+    }
+    let end = expr_end(text, start);
+    (end > start).then_some(start..end)
+}
+
+/// Where the expression starting at `start` ends: brackets balanced, up to a delimiter.
+fn expr_end(text: &str, start: usize) -> usize {
+    let mut depth = 0i32;
+    for (i, c) in text[start..].char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth == 0 => return start + i,
+            ')' | ']' | '}' => {
+                depth -= 1;
+                if depth == 0 && (c == '}' || c == ')') {
+                    return start + i + 1;
+                }
+            }
+            '\n' => return start + i,
+            ',' | ';' | ' ' | '\t' if depth == 0 => return start + i,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+/// The trimmed statement on a site's line.
+fn line_span(text: &str, site: &Site) -> Option<std::ops::Range<usize>> {
+    let start = line_start(text, site.line)?;
+    let end = text[start..]
+        .find('\n')
+        .map(|e| start + e)
+        .unwrap_or(text.len());
+    let line = &text[start..end];
+    let lead = line.len() - line.trim_start().len();
+    let trimmed = line.trim();
+    let body = trimmed.split("//").next().unwrap_or(trimmed).trim_end();
+    (!body.is_empty()).then(|| start + lead..start + lead + body.len())
+}
+
+fn line_start(text: &str, line: u32) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    if line == 1 {
+        return Some(0);
+    }
+    text.match_indices('\n')
+        .nth(line as usize - 2)
+        .map(|(i, _)| i + 1)
+}
+
+/// Cuts a line to the width, on a character boundary.
+fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width || width < 10 {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width - 3).collect();
+    out.push_str("...");
+    out
+}

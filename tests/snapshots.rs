@@ -1,0 +1,51 @@
+//! Snapshots of what a reader sees: the report of every teaching demo (from its recording, in
+//! plain rendering) and `explain` for every code. Review changes with `cargo insta review` or
+//! `INSTA_UPDATE=always cargo test --test snapshots` and a read of the diff.
+
+use std::process::{Command, Stdio};
+
+fn escape_explain(args: &[&str]) -> String {
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("COLORTERM")
+        .env_remove("PAGER")
+        .env("PATH", "/nonexistent")
+        .stdin(Stdio::null())
+        .output()
+        .expect("escape-explain runs");
+    assert!(
+        out.status.success(),
+        "escape-explain {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn every_demo_report() {
+    let demos = escape_explain::demo::all();
+    assert!(demos.len() >= 9, "the demos are compiled in");
+    for d in demos {
+        // Without go on PATH the demo uses its recording: the same on every machine.
+        let report = escape_explain(&["demo", d.name, "--color", "never"]);
+        assert!(report.contains("Analysed from its recording"), "{report}");
+        insta::assert_snapshot!(format!("demo-{}", d.name), report);
+    }
+}
+
+#[test]
+fn the_demo_list() {
+    insta::assert_snapshot!("demo-list", escape_explain(&["demo"]));
+}
+
+#[test]
+fn every_explanation() {
+    for rule in escape_explain::classify::RULES {
+        insta::assert_snapshot!(
+            format!("explain-{}", rule.code),
+            escape_explain(&["explain", rule.code])
+        );
+    }
+    insta::assert_snapshot!("explain-list", escape_explain(&["explain", "--list"]));
+}
