@@ -65,6 +65,8 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Format::List => Box::new(render::text::TextRenderer::new(
             config.verbose,
             config.color,
+            config.brief.contains(&finding::Verdict::Stack)
+                || config.full.contains(&finding::Verdict::Stack),
         )),
         Format::Text => Box::new(render::human::HumanRenderer::new(
             render::human::HumanOptions {

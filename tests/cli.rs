@@ -218,8 +218,16 @@ fn the_default_report_explains_and_sums_up() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("heap      EE0101 main.go:6:2: `x` is on the heap: returned to the caller"), "{text}");
-    assert!(text.contains("heap      EE0102 main.go:11:15: `n` is on the heap: boxed into an interface"), "{text}");
+    assert!(
+        text.contains("heap      EE0101 main.go:6:2: `x` is on the heap: returned to the caller"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "heap      EE0102 main.go:11:15: `n` is on the heap: boxed into an interface"
+        ),
+        "{text}"
+    );
     assert!(text.contains("2 values escape to the heap; 0 are kept by long-lived holders; 0 of those can grow without bound."), "{text}");
     assert!(!text.contains('\u{1b}'), "no color when asked for none");
 }

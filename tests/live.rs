@@ -176,7 +176,10 @@ fn a_failing_build_reports_what_compiled_and_exits_2() {
     let out = assert.get_output();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stdout.contains("`x` is on the heap: returned to the caller"), "{stdout}");
+    assert!(
+        stdout.contains("`x` is on the heap: returned to the caller"),
+        "{stdout}"
+    );
     assert!(stderr.contains("# example.com/live/broken"), "{stderr}");
     assert!(
         stderr.contains("broken/broken.go:4:2: declared and not used"),

@@ -15,11 +15,17 @@ use crate::report::{Origin, RunInfo, Summary};
 pub struct TextRenderer {
     verbose: bool,
     color: bool,
+    stack: bool,
 }
 
 impl TextRenderer {
-    pub fn new(verbose: bool, color: bool) -> Self {
-        TextRenderer { verbose, color }
+    /// `stack`: also list `stack` findings (`--all`).
+    pub fn new(verbose: bool, color: bool, stack: bool) -> Self {
+        TextRenderer {
+            verbose,
+            color,
+            stack,
+        }
     }
 
     fn paint(&self, s: Style) -> Style {
@@ -103,7 +109,7 @@ impl Renderer for TextRenderer {
     ) -> io::Result<()> {
         let shown: Vec<&Finding> = findings
             .iter()
-            .filter(|f| self.verbose || f.verdict != Verdict::Stack)
+            .filter(|f| self.verbose || self.stack || f.verdict != Verdict::Stack)
             .collect();
         let others: Vec<&Diagnostic> = if self.verbose {
             section
@@ -258,7 +264,12 @@ impl Renderer for TextRenderer {
         let kept = verdicts(Verdict::Retained) + verdicts(Verdict::LeakRisk);
         writeln!(
             out,
-            "  {escaped} values escape to the heap; {kept} {} kept by long-lived holders; {} of those can grow without bound.",
+            "  {escaped} {} to the heap; {kept} {} kept by long-lived holders; {} of those can grow without bound.",
+            if escaped == 1 {
+                "value escapes"
+            } else {
+                "values escape"
+            },
             if kept == 1 { "is" } else { "are" },
             verdicts(Verdict::LeakRisk)
         )?;
