@@ -81,6 +81,31 @@ pub struct Args {
     #[arg(long)]
     pub no_source: bool,
 
+    /// Exit with status 1 when a finding at or above this verdict is reported (for CI).
+    #[arg(long, value_enum, value_name = "VERDICT", global = true)]
+    pub fail_on: Option<FailOn>,
+
+    /// Report only findings that are not in this earlier JSON report (matched by package,
+    /// function, subject and code, not by line).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub baseline: Option<PathBuf>,
+
+    /// Include findings in generated files (`// Code generated ... DO NOT EDIT.`).
+    #[arg(long, global = true)]
+    pub generated: bool,
+
+    /// Include the _test.go files: builds the test packages (go test -c) instead.
+    #[arg(long)]
+    pub tests: bool,
+
+    /// Report only findings under these paths (globs relative to the module root: `internal/**`).
+    #[arg(long = "only-path", value_name = "GLOB", global = true)]
+    pub only_path: Vec<String>,
+
+    /// Report only findings of these packages (`example.com/m/...`).
+    #[arg(long = "only-package", value_name = "PATTERN", global = true)]
+    pub only_package: Vec<String>,
+
     /// When to use color.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
@@ -99,6 +124,9 @@ pub enum Command {
     },
     /// List the teaching demos, or analyse one: live with the local `go`, else from its
     /// recording.
+    /// Compare two reports (JSON) or two saved logs: what started escaping, what stopped, and
+    /// verdicts that changed, matched by package, function, subject and code.
+    Diff { old: PathBuf, new: PathBuf },
     Demo {
         /// The demo's name; without it, the list.
         name: Option<String>,
@@ -106,6 +134,24 @@ pub enum Command {
         #[arg(long)]
         recorded: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    LeakRisk,
+    Retained,
+    Heap,
+}
+
+impl FailOn {
+    pub fn verdict(self) -> crate::finding::Verdict {
+        use crate::finding::Verdict;
+        match self {
+            FailOn::LeakRisk => Verdict::LeakRisk,
+            FailOn::Retained => Verdict::Retained,
+            FailOn::Heap => Verdict::Heap,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -136,6 +182,10 @@ pub enum Format {
     List,
     /// One JSON document with every diagnostic and its flow.
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// One line per finding, `path:line:col: verdict CODE: message`, for editors.
+    Compact,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -154,6 +204,8 @@ pub enum Input {
         packages: Vec<String>,
         gcflags: String,
         tags: Option<String>,
+        /// Build the test packages too (`go test -c`).
+        tests: bool,
     },
     /// Read a saved log.
     File(PathBuf),
@@ -180,6 +232,12 @@ pub struct Config {
     pub width: usize,
     /// How to name a saved log in the report, instead of its path.
     pub origin_label: Option<String>,
+    pub fail_on: Option<crate::finding::Verdict>,
+    pub baseline: Option<PathBuf>,
+    pub generated: bool,
+    pub tests: bool,
+    pub only_path: Vec<String>,
+    pub only_package: Vec<String>,
 }
 
 impl Config {
@@ -200,6 +258,7 @@ impl Config {
                 },
                 gcflags: args.gcflags.clone(),
                 tags: args.tags.clone(),
+                tests: args.tests,
             },
         };
         use crate::finding::Verdict;
@@ -243,6 +302,12 @@ impl Config {
             brief,
             width,
             origin_label: None,
+            fail_on: args.fail_on.map(FailOn::verdict),
+            baseline: args.baseline,
+            generated: args.generated,
+            tests: args.tests,
+            only_path: args.only_path,
+            only_package: args.only_package,
         }
     }
 }

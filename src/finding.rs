@@ -166,4 +166,41 @@ pub struct Finding {
     /// `leak-risk` the whole `-m=2` explanation (the diagnostic has it for the others).
     pub compiler: Vec<String>,
     pub basis: Basis,
+    /// Silenced by an `//escape-explain:ignore CODE reason` comment: not reported, kept here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppressed>,
+}
+
+/// Why a finding is silenced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppressed {
+    pub reason: String,
+    /// Where the comment is.
+    pub site: Site,
+}
+
+/// What identifies a finding across edits and Go versions: not its line, so that code inserted
+/// above it does not make it new.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FindingKey {
+    pub package: String,
+    pub function: String,
+    pub subject: String,
+    pub code: String,
+}
+
+impl Finding {
+    pub fn key(&self, package: &str) -> FindingKey {
+        FindingKey {
+            package: package.to_string(),
+            function: self.function.clone().unwrap_or_default(),
+            subject: self.subject.clone(),
+            code: self.code.clone(),
+        }
+    }
+
+    /// Reported: neither suppressed nor filtered out.
+    pub fn reported(&self) -> bool {
+        self.suppressed.is_none()
+    }
 }

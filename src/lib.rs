@@ -8,11 +8,13 @@ pub mod catalog;
 pub mod classify;
 pub mod cli;
 pub mod demo;
+pub mod diff;
 pub mod escape;
 pub mod finding;
 pub mod render;
 pub mod report;
 pub mod runner;
+pub mod select;
 pub mod source;
 
 use std::collections::{HashMap, HashSet};
@@ -50,6 +52,8 @@ pub enum Error {
     /// `errors` are the compiler's lines that are not escape diagnostics, as printed.
     #[error("go build failed; the report above covers the packages that compiled")]
     BuildFailed { errors: Vec<String> },
+    #[error("{0} is not an escape-explain JSON report: {1}")]
+    BadReport(String, String),
     #[error("unknown code '{0}'; `escape-explain explain --list` lists the codes")]
     UnknownCode(String),
     #[error("unknown demo '{0}'; choose from: {1}")]
@@ -61,7 +65,7 @@ pub enum Error {
 
 /// Runs escape-explain with a resolved configuration, writing the report to `out`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let renderer: Box<dyn Renderer> = match config.format {
+    let mut renderer: Box<dyn Renderer> = match config.format {
         Format::List => Box::new(render::text::TextRenderer::new(
             config.verbose,
             config.color,
@@ -75,10 +79,34 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 color: config.color,
                 width: config.width,
                 root: Module::find(&config.dir).map(|m| m.root),
+                verbose: config.verbose,
             },
         )),
         Format::Json => Box::new(render::json::JsonRenderer::default()),
+        Format::Sarif => Box::new(render::sarif::SarifRenderer::new(shown(config))),
+        Format::Compact => Box::new(render::compact::CompactRenderer {
+            shown: shown(config),
+        }),
     };
+    run_with(config, &mut *renderer, out)
+}
+
+/// Runs with a given renderer (the JSON of a diff's side, a test's collector).
+pub fn run_with(
+    config: &Config,
+    renderer: &mut dyn Renderer,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let baseline = match &config.baseline {
+        Some(path) => Some(load_baseline(path)?),
+        None => None,
+    };
+    let selection = select::Selection::new(
+        config.generated,
+        config.only_path.clone(),
+        config.only_package.clone(),
+        baseline,
+    );
     let mut reader = Reader::new();
 
     let (run, mut pipeline, build_ok) = match &config.input {
@@ -87,13 +115,20 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             packages,
             gcflags,
             tags,
+            tests,
         } => {
             let go = runner::find_go()?;
+            let binaries = if *tests {
+                Some(tempfile::tempdir().map_err(Error::Output)?)
+            } else {
+                None
+            };
             let req = BuildRequest {
                 dir: dir.clone(),
                 packages: packages.clone(),
                 gcflags: gcflags.clone(),
                 tags: tags.clone(),
+                test_binaries: binaries.as_ref().map(|b| b.path().to_path_buf()),
             };
             let listed = runner::list_packages(&go, &req)?;
             let mut locator = Locator::new(dir, Module::find(dir));
@@ -108,7 +143,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                     .clone()
                     .or_else(|| runner::go_version(&go, dir)),
             };
-            let mut pipeline = Pipeline::new(renderer, locator, config, &run);
+            let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
             pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
             let ok = runner::build(&go, &req, &mut |line| {
                 reader.feed_bytes(line, &mut |s| pipeline.section(out, s))
@@ -134,7 +169,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 go_version: config.go_version.clone(),
             };
             let locator = Locator::new(&config.dir, Module::find(&config.dir));
-            let mut pipeline = Pipeline::new(renderer, locator, config, &run);
+            let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
             pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
             read_log(
                 BufReader::with_capacity(1 << 16, file),
@@ -150,7 +185,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 go_version: config.go_version.clone(),
             };
             let locator = Locator::new(&config.dir, Module::find(&config.dir));
-            let mut pipeline = Pipeline::new(renderer, locator, config, &run);
+            let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
             pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
             let stdin = io::stdin();
             read_log(
@@ -171,6 +206,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         input,
         unrecognized,
         build_failed: !build_ok,
+        unused_suppressions: pipeline.selection.unused(),
     };
     pipeline
         .renderer
@@ -182,7 +218,74 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             errors: build_errors(&summary),
         });
     }
-    Ok(ExitStatus::Clean)
+    Ok(if pipeline.failing > 0 {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
+}
+
+/// A baseline from a JSON report saved earlier.
+fn load_baseline(path: &std::path::Path) -> Result<select::Baseline, Error> {
+    let packages = load_packages(path)?;
+    Ok(select::Baseline::from_packages(&packages))
+}
+
+/// The packages of a JSON report.
+fn load_packages(path: &std::path::Path) -> Result<Vec<render::json::Package>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Input {
+        path: path.display().to_string(),
+        source,
+    })?;
+    render::json::read_document(&text)
+        .map(|d| d.packages)
+        .map_err(|e| Error::BadReport(path.display().to_string(), e.to_string()))
+}
+
+/// `escape-explain diff OLD NEW`: each side a JSON report or a saved log.
+pub fn diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    config: &Config,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let side = |path: &std::path::Path| -> Result<Vec<render::json::Package>, Error> {
+        let head = std::fs::read(path).map_err(|source| Error::Input {
+            path: path.display().to_string(),
+            source,
+        })?;
+        if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+            && !head.starts_with(b"{\"ImportPath\"")
+        {
+            return load_packages(path);
+        }
+        let mut cfg = config.clone();
+        cfg.input = Input::File(path.to_path_buf());
+        cfg.baseline = None;
+        cfg.fail_on = None;
+        let mut collect = render::Collect::default();
+        match run_with(&cfg, &mut collect, &mut io::sink()) {
+            Ok(_) | Err(Error::BuildFailed { .. }) => Ok(collect.packages),
+            Err(e) => Err(e),
+        }
+    };
+    let d = diff::compare(&side(old)?, &side(new)?);
+    match config.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &d).map_err(|e| Error::Output(e.into()))?;
+            writeln!(out).map_err(Error::Output)?;
+        }
+        _ => d.write_text(out).map_err(Error::Output)?,
+    }
+    Ok(match (config.fail_on, d.worst_new()) {
+        (Some(level), Some(worst)) if worst >= level => ExitStatus::Findings,
+        _ => ExitStatus::Clean,
+    })
+}
+
+/// The verdicts a one-line-per-finding format lists.
+fn shown(config: &Config) -> Vec<finding::Verdict> {
+    config.full.iter().chain(&config.brief).copied().collect()
 }
 
 /// `escape-explain explain [CODE] [--list]`.
@@ -245,6 +348,7 @@ pub fn demo(
             packages: vec!["./...".into()],
             gcflags: "-m=2 -l".into(),
             tags: None,
+            tests: false,
         };
         writeln!(
             out,
@@ -276,8 +380,12 @@ pub fn demo(
 
 /// What happens to each finished section: its paths are resolved, its package's source is
 /// indexed (once), it is classified, counted and rendered.
-struct Pipeline {
-    renderer: Box<dyn Renderer>,
+struct Pipeline<'r> {
+    renderer: &'r mut dyn Renderer,
+    selection: select::Selection,
+    fail_on: Option<finding::Verdict>,
+    /// Reported findings at or above `fail_on`.
+    failing: u64,
     locator: Locator,
     totals: Totals,
     source: bool,
@@ -288,12 +396,21 @@ struct Pipeline {
     go_version_source: String,
 }
 
-impl Pipeline {
-    fn new(renderer: Box<dyn Renderer>, locator: Locator, config: &Config, run: &RunInfo) -> Self {
+impl<'r> Pipeline<'r> {
+    fn new(
+        renderer: &'r mut dyn Renderer,
+        locator: Locator,
+        config: &Config,
+        run: &RunInfo,
+        selection: select::Selection,
+    ) -> Self {
         let (go_minor, go_version_source) =
             effective_go_version(run.go_version.as_deref(), locator.module());
         Pipeline {
             renderer,
+            selection,
+            fail_on: config.fail_on,
+            failing: 0,
             locator,
             totals: Totals::default(),
             source: config.source,
@@ -334,6 +451,15 @@ impl Pipeline {
             source_rules,
         };
         let findings = classify::classify(&section, index.as_deref(), &opts);
+        let findings = self
+            .selection
+            .apply(&section, findings, index.as_deref(), root.as_deref());
+        if let Some(level) = self.fail_on {
+            self.failing += findings
+                .iter()
+                .filter(|f| f.reported() && f.verdict >= level)
+                .count() as u64;
+        }
         self.totals.add(&section, &findings);
         self.renderer.section(out, &section, &findings)
     }

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Some(Command::Explain { code, list }) => {
             escape_explain::explain(code.as_deref(), list, &mut out)
         }
+        Some(Command::Diff { old, new }) => escape_explain::diff(&old, &new, &config, &mut out),
         Some(Command::Demo { name, recorded }) => {
             escape_explain::demo(name.as_deref(), recorded, &config, &mut out)
         }

@@ -39,7 +39,11 @@ pub struct Totals {
     pub diagnostics: u64,
     /// Diagnostics per kind, by the kind's name.
     pub by_kind: BTreeMap<Kind, u64>,
+    /// Reported findings (not suppressed).
     pub findings: u64,
+    /// Findings silenced by `//escape-explain:ignore` comments.
+    #[serde(default)]
+    pub suppressed: u64,
     /// Findings per verdict.
     pub by_verdict: BTreeMap<Verdict, u64>,
     /// Findings with a holder, per holder kind.
@@ -53,8 +57,13 @@ impl Totals {
         for d in &section.diagnostics {
             *self.by_kind.entry(d.kind).or_default() += 1;
         }
-        self.findings += findings.len() as u64;
-        for f in findings {
+        for f in findings.iter().filter(|f| !f.reported()) {
+            let _ = f;
+            self.suppressed += 1;
+        }
+        let reported: Vec<&Finding> = findings.iter().filter(|f| f.reported()).collect();
+        self.findings += reported.len() as u64;
+        for f in reported {
             *self.by_verdict.entry(f.verdict).or_default() += 1;
             if let Some(h) = &f.holder {
                 *self.by_holder.entry(h.kind).or_default() += 1;
@@ -71,4 +80,6 @@ pub struct Summary {
     pub unrecognized: Vec<Unrecognized>,
     /// Set when the build failed: the go command's exit was non-zero.
     pub build_failed: bool,
+    /// `//escape-explain:ignore` comments that silenced nothing or gave no reason.
+    pub unused_suppressions: Vec<String>,
 }

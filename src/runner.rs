@@ -28,17 +28,30 @@ pub struct BuildRequest {
     pub packages: Vec<String>,
     pub gcflags: String,
     pub tags: Option<String>,
+    /// Build test packages (`go test -c`) so _test.go files are analysed too; binaries go to
+    /// this directory.
+    pub test_binaries: Option<PathBuf>,
 }
 
 impl BuildRequest {
     /// The argv after `go`.
     pub fn build_args(&self) -> Vec<String> {
-        let mut args = vec![
-            "build".to_string(),
-            "-o".to_string(),
-            null_device().to_string(),
-            format!("-gcflags={}", self.gcflags),
-        ];
+        let mut args = match &self.test_binaries {
+            // `go test -c -o DIR/` compiles each package with its tests (Go 1.21+ takes several
+            // packages when -o is a directory) and prints their diagnostics like go build.
+            Some(dir) => vec![
+                "test".to_string(),
+                "-c".to_string(),
+                "-o".to_string(),
+                format!("{}/", dir.display()),
+            ],
+            None => vec![
+                "build".to_string(),
+                "-o".to_string(),
+                null_device().to_string(),
+            ],
+        };
+        args.push(format!("-gcflags={}", self.gcflags));
         if let Some(tags) = &self.tags {
             args.push(format!("-tags={tags}"));
         }

@@ -336,6 +336,7 @@ impl<'a> Context<'a> {
             diagnostic: None,
             compiler: Vec::new(),
             basis: Basis::SourceOnly,
+            suppressed: None,
         }
     }
 
@@ -414,6 +415,7 @@ impl<'a> Context<'a> {
                 diagnostic: Some(i),
                 compiler,
                 basis: Basis::Message,
+                suppressed: None,
             };
         }
         if let Some(hit) = self.hit(i, 0) {
@@ -465,6 +467,7 @@ impl<'a> Context<'a> {
                 diagnostic: Some(i),
                 compiler,
                 basis: hit.basis,
+                suppressed: None,
             };
         }
         let (rule, why) = heap::reason(d);
@@ -492,6 +495,7 @@ impl<'a> Context<'a> {
             } else {
                 Basis::Flow
             },
+            suppressed: None,
         }
     }
 

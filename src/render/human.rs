@@ -29,6 +29,8 @@ pub struct HumanOptions {
     pub width: usize,
     /// The module root that finding paths are relative to.
     pub root: Option<PathBuf>,
+    /// Also list suppression comments that silence nothing.
+    pub verbose: bool,
 }
 
 impl Default for HumanOptions {
@@ -39,6 +41,7 @@ impl Default for HumanOptions {
             color: false,
             width: 100,
             root: None,
+            verbose: false,
         }
     }
 }
@@ -255,11 +258,11 @@ impl Renderer for HumanRenderer {
         }
         let mut full: Vec<&Finding> = findings
             .iter()
-            .filter(|f| self.opts.full.contains(&f.verdict))
+            .filter(|f| f.reported() && self.opts.full.contains(&f.verdict))
             .collect();
         let brief: Vec<&Finding> = findings
             .iter()
-            .filter(|f| self.opts.brief.contains(&f.verdict))
+            .filter(|f| f.reported() && self.opts.brief.contains(&f.verdict))
             .collect();
         if full.is_empty() && brief.is_empty() {
             return Ok(());
@@ -373,6 +376,18 @@ impl Renderer for HumanRenderer {
                 "{} lines of the input were not understood (--verbose or --format json lists them).",
                 summary.input.unrecognized_lines
             )?;
+        }
+        if t.suppressed > 0 {
+            writeln!(
+                out,
+                "{} findings are silenced by //escape-explain:ignore comments.",
+                t.suppressed
+            )?;
+        }
+        if self.opts.verbose {
+            for u in &summary.unused_suppressions {
+                writeln!(out, "unused suppression: {u}")?;
+            }
         }
         if summary.input.lines == 0 {
             writeln!(out, "The input was empty: nothing to explain.")?;

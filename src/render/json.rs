@@ -45,6 +45,9 @@ pub struct Document {
     pub unrecognized: Vec<Unrecognized>,
     /// The go command exited non-zero.
     pub build_failed: bool,
+    /// `//escape-explain:ignore` comments that silenced nothing, or gave no reason.
+    #[serde(default)]
+    pub unused_suppressions: Vec<String>,
 }
 
 /// One package section: what the compiler said, and what we say about it.
@@ -118,7 +121,13 @@ impl Renderer for JsonRenderer {
         serde_json::to_writer(&mut *out, &summary.input)?;
         out.write_all(b",\"unrecognized\":")?;
         serde_json::to_writer(&mut *out, &summary.unrecognized)?;
-        writeln!(out, ",\"build_failed\":{}}}", summary.build_failed)
+        write!(
+            out,
+            ",\"build_failed\":{},\"unused_suppressions\":",
+            summary.build_failed
+        )?;
+        serde_json::to_writer(&mut *out, &summary.unused_suppressions)?;
+        out.write_all(b"}\n")
     }
 }
 

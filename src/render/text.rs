@@ -109,6 +109,7 @@ impl Renderer for TextRenderer {
     ) -> io::Result<()> {
         let shown: Vec<&Finding> = findings
             .iter()
+            .filter(|f| f.reported())
             .filter(|f| self.verbose || self.stack || f.verdict != Verdict::Stack)
             .collect();
         let others: Vec<&Diagnostic> = if self.verbose {
@@ -343,6 +344,11 @@ impl Renderer for TextRenderer {
                 out,
                 "  The last line had no line ending (was the log cut short?)."
             )?;
+        }
+        if self.verbose {
+            for u in &summary.unused_suppressions {
+                writeln!(out, "  unused suppression: {u}")?;
+            }
         }
         if summary.input.lines == 0 {
             writeln!(out, "  The input was empty: nothing to explain.")?;

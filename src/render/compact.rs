@@ -1,0 +1,49 @@
+//! `--format compact`: one line per finding, `path:line:col: verdict CODE: message`, the shape
+//! vim's quickfix list (`:set errorformat=%f:%l:%c:\ %m`) and VS Code problem matchers read.
+
+use std::io::{self, Write};
+
+use super::Renderer;
+use crate::escape::Section;
+use crate::finding::{Finding, Verdict};
+use crate::report::{RunInfo, Summary};
+
+pub struct CompactRenderer {
+    /// Verdicts listed.
+    pub shown: Vec<Verdict>,
+}
+
+impl Renderer for CompactRenderer {
+    fn begin(&mut self, _out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn section(
+        &mut self,
+        out: &mut dyn Write,
+        _section: &Section,
+        findings: &[Finding],
+    ) -> io::Result<()> {
+        for f in findings
+            .iter()
+            .filter(|f| f.reported() && self.shown.contains(&f.verdict))
+        {
+            let Some(p) = &f.position else { continue };
+            writeln!(
+                out,
+                "{}:{}:{}: {} {}: {}",
+                p.best_file(),
+                p.line,
+                p.column.unwrap_or(1),
+                f.verdict.name(),
+                f.code,
+                f.title
+            )?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, _out: &mut dyn Write, _run: &RunInfo, _summary: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}

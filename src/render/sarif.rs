@@ -1,0 +1,287 @@
+//! `--format sarif`: SARIF 2.1.0 for code scanning. One run; the tool's rules come from the
+//! explanation catalog; each result has its level, location and message, related locations for
+//! the holder's declaration and the add and release sites, and a partial fingerprint built from
+//! package, function, subject and code, so it survives lines shifting.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Renderer;
+use crate::catalog;
+use crate::classify::RULES;
+use crate::escape::Section;
+use crate::finding::{Finding, Site, Verdict};
+use crate::report::{RunInfo, Summary};
+
+pub struct SarifRenderer {
+    pub shown: Vec<Verdict>,
+    results: u64,
+}
+
+impl SarifRenderer {
+    pub fn new(shown: Vec<Verdict>) -> Self {
+        SarifRenderer { shown, results: 0 }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: &'static str,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
+    partial_fingerprints: Fingerprints,
+    properties: Properties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: Physical,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical {
+    artifact_location: Artifact,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct Artifact {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "escapeExplainKey/v1")]
+    key: String,
+}
+
+#[derive(Serialize)]
+struct Properties {
+    verdict: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    holder: Option<&'static str>,
+}
+
+fn level(v: Verdict) -> &'static str {
+    match v {
+        Verdict::LeakRisk => "error",
+        Verdict::Retained => "warning",
+        Verdict::Heap => "note",
+        Verdict::Stack => "none",
+    }
+}
+
+/// A SARIF URI: relative paths as they are (with `/`), absolute ones as file URIs.
+fn uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    if p.starts_with('/') {
+        format!("file://{}", p.replace(' ', "%20"))
+    } else {
+        p.replace(' ', "%20")
+    }
+}
+
+fn location(site: &Site, id: Option<usize>, message: Option<String>) -> Location {
+    Location {
+        id,
+        physical_location: Physical {
+            artifact_location: Artifact {
+                uri: uri(&site.path),
+            },
+            region: Region {
+                start_line: site.line.max(1),
+                start_column: site.column.max(1),
+            },
+        },
+        message: message.map(|text| Text { text }),
+    }
+}
+
+/// FNV-1a, 64 bits: stable across runs and platforms, unlike the standard hasher.
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// `kept in a package-level map` -> `KeptInAPackageLevelMap`.
+fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+impl Renderer for SarifRenderer {
+    fn begin(&mut self, out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
+        let rules: Vec<Rule> = RULES
+            .iter()
+            .map(|r| {
+                let md = catalog::text(r.code).unwrap_or("");
+                Rule {
+                    id: r.code,
+                    name: pascal(r.name),
+                    short_description: Text {
+                        text: r.name.to_string(),
+                    },
+                    full_description: Text {
+                        text: catalog::summary(md),
+                    },
+                    help: Help {
+                        text: md.to_string(),
+                        markdown: md.to_string(),
+                    },
+                    default_configuration: Configuration {
+                        level: if r.holder.is_some() {
+                            "warning"
+                        } else {
+                            "note"
+                        },
+                    },
+                }
+            })
+            .collect();
+        write!(
+            out,
+            "{{\"version\":\"2.1.0\",\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"runs\":[{{\"tool\":{{\"driver\":{{\"name\":\"escape-explain\",\"version\":\"{}\",\"semanticVersion\":\"{}\",\"informationUri\":\"https://github.com/escape-explain/escape-explain\",\"rules\":",
+            env!("CARGO_PKG_VERSION"),
+            env!("CARGO_PKG_VERSION")
+        )?;
+        serde_json::to_writer(&mut *out, &rules)?;
+        out.write_all(b"}},\"results\":[")
+    }
+
+    fn section(
+        &mut self,
+        out: &mut dyn Write,
+        section: &Section,
+        findings: &[Finding],
+    ) -> io::Result<()> {
+        let package = section.package.clone().unwrap_or_default();
+        for f in findings
+            .iter()
+            .filter(|f| f.reported() && self.shown.contains(&f.verdict))
+        {
+            let Some(p) = &f.position else { continue };
+            let here = Site {
+                path: p.best_file().to_string(),
+                line: p.line,
+                column: p.column.unwrap_or(1),
+                text: String::new(),
+            };
+            let mut related = Vec::new();
+            if let Some(h) = &f.holder {
+                let sites = [
+                    (
+                        h.declared.as_ref(),
+                        format!("the holder `{}` is declared here", h.name),
+                    ),
+                    (h.added.as_ref(), format!("added to {} here", h.name)),
+                    (
+                        h.released.as_ref().and_then(|r| r.site.as_ref()),
+                        h.released
+                            .as_ref()
+                            .map(|r| format!("released: {}", r.how))
+                            .unwrap_or_default(),
+                    ),
+                ];
+                for (site, message) in sites {
+                    if let Some(s) = site {
+                        related.push(location(s, Some(related.len() + 1), Some(message)));
+                    }
+                }
+            }
+            let mut text = format!("{}. {}", f.title, f.why);
+            if let Some(fix) = &f.fix {
+                text.push_str(&format!(" Fix: {fix}"));
+            }
+            let result = SarifResult {
+                rule_id: f.code.clone(),
+                rule_index: RULES.iter().position(|r| r.code == f.code).unwrap_or(0),
+                level: level(f.verdict),
+                message: Text { text },
+                locations: vec![location(&here, None, None)],
+                related_locations: related,
+                partial_fingerprints: Fingerprints {
+                    key: fingerprint(&[
+                        &package,
+                        f.function.as_deref().unwrap_or(""),
+                        &f.subject,
+                        &f.code,
+                    ]),
+                },
+                properties: Properties {
+                    verdict: f.verdict.name(),
+                    holder: f.holder.as_ref().map(|h| h.kind.name()),
+                },
+            };
+            if self.results > 0 {
+                out.write_all(b",")?;
+            }
+            self.results += 1;
+            out.write_all(b"\n")?;
+            serde_json::to_writer(&mut *out, &result)?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, out: &mut dyn Write, _run: &RunInfo, _summary: &Summary) -> io::Result<()> {
+        out.write_all(b"\n]}]}\n")
+    }
+}
