@@ -48,7 +48,7 @@ fn by_key(packages: &[Package]) -> BTreeMap<FindingKey, Vec<(Verdict, String)>> 
         }
     }
     for v in out.values_mut() {
-        v.sort_by(|a, b| b.0.cmp(&a.0));
+        v.sort_by_key(|x| std::cmp::Reverse(x.0));
     }
     out
 }

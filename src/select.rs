@@ -111,28 +111,28 @@ impl Selection {
             }
             if let (Some(file), Some(path), Some(line)) =
                 (file, &path, f.position.as_ref().map(|p| p.line))
-            {
-                if let Some(s) = file.suppressions.iter().find(|s| {
+                && let Some(s) = file.suppressions.iter().find(|s| {
                     s.code.eq_ignore_ascii_case(&f.code)
                         && !s.reason.is_empty()
                         && (s.line == line || s.line + 1 == line)
-                }) {
-                    self.used.insert((path.clone(), s.line));
-                    f.suppressed = Some(Suppressed {
-                        reason: s.reason.clone(),
-                        site: Site {
-                            path: path.clone(),
-                            line: s.line,
-                            column: 1,
-                            text: file.line(s.line).unwrap_or("").trim().to_string(),
-                        },
-                    });
-                }
+                })
+            {
+                self.used.insert((path.clone(), s.line));
+                f.suppressed = Some(Suppressed {
+                    reason: s.reason.clone(),
+                    site: Site {
+                        path: path.clone(),
+                        line: s.line,
+                        column: 1,
+                        text: file.line(s.line).unwrap_or("").trim().to_string(),
+                    },
+                });
             }
-            if let Some(b) = self.baseline.as_mut() {
-                if f.suppressed.is_none() && b.take(&f.key(&package)) {
-                    continue;
-                }
+            if let Some(b) = self.baseline.as_mut()
+                && f.suppressed.is_none()
+                && b.take(&f.key(&package))
+            {
+                continue;
             }
             out.push(f);
         }
