@@ -381,15 +381,33 @@ impl<'a> Context<'a> {
     }
 
     /// The function a diagnostic is in: the compiler's name when it gave one, else the source's.
+    /// The function a diagnostic is in. The source's name when the source is there, so the same
+    /// value has the same function whatever the Go version (1.25+ names `init.0` and puts a
+    /// closure in its parent); else the compiler's.
     fn function_of(&self, d: &Diagnostic) -> Option<String> {
-        if let Some(f) = &d.function {
-            return Some(crate::source::index::strip_shapes(f));
+        if let Some(index) = self.index {
+            if let Some((file, off)) = d.position.as_ref().and_then(|p| self.locate(p)) {
+                let mut f = index.function_at(file, off);
+                // A closure reported at its own `func` keyword is a value of its parent.
+                if let Some(i) = f {
+                    if index.functions[i].loc.start == off {
+                        f = index.functions[i].parent;
+                    }
+                }
+                return Some(match f {
+                    Some(i) => index.functions[i].name.clone(),
+                    None => "init".to_string(),
+                });
+            }
         }
-        let index = self.index?;
-        let (file, off) = self.locate(d.position.as_ref()?)?;
-        index
-            .function_at(file, off)
-            .map(|f| index.functions[f].name.clone())
+        d.function.as_ref().map(|f| {
+            let f = crate::source::index::strip_shapes(f);
+            // `init.0`, the compiler's name for the first init function, is `init` in the source.
+            match f.strip_prefix("init.") {
+                Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => "init".to_string(),
+                _ => f,
+            }
+        })
     }
 
     fn finding(&self, i: usize, d: &Diagnostic) -> Finding {
