@@ -385,20 +385,20 @@ impl<'a> Context<'a> {
     /// value has the same function whatever the Go version (1.25+ names `init.0` and puts a
     /// closure in its parent); else the compiler's.
     fn function_of(&self, d: &Diagnostic) -> Option<String> {
-        if let Some(index) = self.index {
-            if let Some((file, off)) = d.position.as_ref().and_then(|p| self.locate(p)) {
-                let mut f = index.function_at(file, off);
-                // A closure reported at its own `func` keyword is a value of its parent.
-                if let Some(i) = f {
-                    if index.functions[i].loc.start == off {
-                        f = index.functions[i].parent;
-                    }
-                }
-                return Some(match f {
-                    Some(i) => index.functions[i].name.clone(),
-                    None => "init".to_string(),
-                });
+        if let Some(index) = self.index
+            && let Some((file, off)) = d.position.as_ref().and_then(|p| self.locate(p))
+        {
+            let mut f = index.function_at(file, off);
+            // A closure reported at its own `func` keyword is a value of its parent.
+            if let Some(i) = f
+                && index.functions[i].loc.start == off
+            {
+                f = index.functions[i].parent;
             }
+            return Some(match f {
+                Some(i) => index.functions[i].name.clone(),
+                None => "init".to_string(),
+            });
         }
         d.function.as_ref().map(|f| {
             let f = crate::source::index::strip_shapes(f);
