@@ -199,7 +199,7 @@ impl Renderer for SarifRenderer {
             .collect();
         write!(
             out,
-            "{{\"version\":\"2.1.0\",\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"runs\":[{{\"tool\":{{\"driver\":{{\"name\":\"escape-explain\",\"version\":\"{}\",\"semanticVersion\":\"{}\",\"informationUri\":\"https://github.com/escape-explain/escape-explain\",\"rules\":",
+            "{{\"version\":\"2.1.0\",\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"runs\":[{{\"tool\":{{\"driver\":{{\"name\":\"escape-explain\",\"version\":\"{}\",\"semanticVersion\":\"{}\",\"rules\":",
             env!("CARGO_PKG_VERSION"),
             env!("CARGO_PKG_VERSION")
         )?;
