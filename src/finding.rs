@@ -187,6 +187,10 @@ pub struct FindingKey {
     pub function: String,
     pub subject: String,
     pub code: String,
+    /// The holder's name: package-level initializers share the function `init`, so
+    /// `var a = map[K]V{}` and `var b = map[K]V{}` differ only by it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub holder: String,
 }
 
 impl Finding {
@@ -196,6 +200,7 @@ impl Finding {
             function: self.function.clone().unwrap_or_default(),
             subject: self.subject.clone(),
             code: self.code.clone(),
+            holder: self.holder.as_ref().map(|h| h.name.clone()).unwrap_or_default(),
         }
     }
 
