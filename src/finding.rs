@@ -187,8 +187,10 @@ pub struct FindingKey {
     pub function: String,
     pub subject: String,
     pub code: String,
-    /// The holder's name: package-level initializers share the function `init`, so
-    /// `var a = map[K]V{}` and `var b = map[K]V{}` differ only by it.
+    /// For package-level initializers only (which all share the function `init`): the holder's
+    /// name, since `var a = map[K]V{}` and `var b = map[K]V{}` differ only by it. Elsewhere it
+    /// stays empty, so a value that gains or loses a holder is the same finding with another
+    /// verdict.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub holder: String,
 }
@@ -200,7 +202,10 @@ impl Finding {
             function: self.function.clone().unwrap_or_default(),
             subject: self.subject.clone(),
             code: self.code.clone(),
-            holder: self.holder.as_ref().map(|h| h.name.clone()).unwrap_or_default(),
+            holder: match (self.function.as_deref(), &self.holder) {
+                (Some("init") | None, Some(h)) => h.name.clone(),
+                _ => String::new(),
+            },
         }
     }
 

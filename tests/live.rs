@@ -255,9 +255,14 @@ fn tests_flag_reports_test_files() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&with.stdout);
-    assert!(with.status.success(), "{}", String::from_utf8_lossy(&with.stderr));
     assert!(
-        out.lines().any(|l| l.starts_with("lib/lib_test.go:8:2: leak-risk EE0201")),
+        with.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("lib/lib_test.go:8:2: leak-risk EE0201")),
         "{out}"
     );
 }
