@@ -6,22 +6,32 @@ use crate::source::index::{Effect, EffectKind, PackageIndex};
 
 use super::Context;
 
+/// `retained`, because the add (`verb`: stored, registered) runs once, in `function`.
+pub fn once(
+    cx: &Context<'_>,
+    index: &PackageIndex,
+    verb: &str,
+    function: Option<usize>,
+    loc: &crate::source::index::Loc,
+) -> (Verdict, Option<Release>) {
+    let place = function
+        .map(|f| index.functions[f].name.clone())
+        .unwrap_or_else(|| "a package-level initializer".to_string());
+    (
+        Verdict::Retained,
+        Some(Release {
+            how: format!("{verb} once, in {place}"),
+            site: Some(cx.site(index, loc)),
+        }),
+    )
+}
+
 /// `retained` when the add runs once or the package releases the holder somewhere; `leak-risk`
 /// when a function that can run many times adds and nothing removes.
 pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict, Option<Release>) {
     if index.effect_once(add) {
         // A registry filled in init/main/sync.Once is bounded by the code, not by traffic.
-        let place = add
-            .function
-            .map(|f| index.functions[f].name.clone())
-            .unwrap_or_else(|| "a package-level initializer".to_string());
-        return (
-            Verdict::Retained,
-            Some(Release {
-                how: format!("stored once, in {place}"),
-                site: Some(cx.site(index, &add.loc)),
-            }),
-        );
+        return once(cx, index, "stored", add.function, &add.loc);
     }
     if let Some(rel) = index.releases_of(&add.global).next() {
         return (

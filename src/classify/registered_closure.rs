@@ -26,17 +26,7 @@ pub fn verdict(
     reg: &Registration,
 ) -> (Verdict, Option<Release>) {
     if index.registration_once(reg) {
-        let place = reg
-            .function
-            .map(|f| index.functions[f].name.clone())
-            .unwrap_or_else(|| "a package-level initializer".to_string());
-        return (
-            Verdict::Retained,
-            Some(Release {
-                how: format!("registered once, in {place}"),
-                site: Some(cx.site(index, &reg.loc)),
-            }),
-        );
+        return super::holder::once(cx, index, "registered", reg.function, &reg.loc);
     }
     match reg.api.as_str() {
         // A long delay per call with no handle to stop it piles callbacks up (EE0307 says it
