@@ -57,10 +57,7 @@ impl Totals {
         for d in &section.diagnostics {
             *self.by_kind.entry(d.kind).or_default() += 1;
         }
-        for f in findings.iter().filter(|f| !f.reported()) {
-            let _ = f;
-            self.suppressed += 1;
-        }
+        self.suppressed += findings.iter().filter(|f| !f.reported()).count() as u64;
         let reported: Vec<&Finding> = findings.iter().filter(|f| f.reported()).collect();
         self.findings += reported.len() as u64;
         for f in reported {

@@ -78,7 +78,7 @@ fn allocation(
         return match outer {
             Some(c) if c == "C.free" => None,
             Some(c) if c.starts_with("C.") && preamble.contains(&c[2..]) => {
-                Some(assumed(cx, index, at, &alloc, &subject, &c))
+                Some(assumed(at, &alloc, &subject, &c))
             }
             // Stored or returned as written: the new owner frees it.
             None if stored_or_returned(call) => None,
@@ -129,7 +129,7 @@ fn allocation(
                 && args(*c).iter().any(|a| mentions(file.text_of(*a), &var))
         }) {
             let name = callee(file, c).to_string();
-            return Some(assumed(cx, index, at, &alloc, &subject, &name));
+            return Some(assumed(at, &alloc, &subject, &name));
         }
         return Some(SourceFinding::new(
             &NOT_FREED,
@@ -188,15 +188,11 @@ fn allocation(
 
 /// C took the pointer: assumed to free it, because the preamble's C function calls free().
 fn assumed(
-    cx: &Context<'_>,
-    index: &PackageIndex,
     at: crate::source::index::Loc,
     alloc: &str,
     subject: &str,
     c_func: &str,
 ) -> SourceFinding {
-    let _ = index;
-    let _ = cx;
     let mut sf = SourceFinding::new(
         &NOT_FREED,
         Verdict::Retained,

@@ -550,7 +550,7 @@ impl<'a> Context<'a> {
                     Location::Heap => {
                         for step in flow.steps.iter().rev().filter(|s| stores(&s.reason)) {
                             if let Some(mut hit) = self.hit_at_step(step, flow, depth) {
-                                hit.evidence.insert(0, step_evidence(self, flow, step));
+                                hit.evidence.insert(0, step_evidence(flow, step));
                                 return Some(hit);
                             }
                         }
@@ -985,8 +985,7 @@ fn kind_words(k: crate::source::index::GlobalKind) -> &'static str {
     }
 }
 
-fn step_evidence(cx: &Context<'_>, flow: &Flow, step: &Step) -> Evidence {
-    let _ = cx;
+fn step_evidence(flow: &Flow, step: &Step) -> Evidence {
     Evidence {
         note: format!(
             "the compiler: {} flows to {} ({} at {})",

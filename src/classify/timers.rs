@@ -74,9 +74,7 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
             let many = in_loop || !index.runs_once(function);
             let subject = file.text_of(call).to_string();
             let sf = match name {
-                "time.NewTicker" => {
-                    ticker(cx, index, file, call, at, subject, modern, &version_note)
-                }
+                "time.NewTicker" => ticker(index, file, call, at, subject, modern, &version_note),
                 // time.After in one select per call lives for its duration at most: bounded.
                 "time.After" if !in_loop => None,
                 "time.Tick" | "time.After" if many => {
@@ -117,9 +115,7 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn ticker(
-    cx: &Context<'_>,
     index: &PackageIndex,
     file: &GoFile,
     call: Node<'_>,
@@ -167,7 +163,6 @@ fn ticker(
     };
     let mut sf = SourceFinding::new(&TICKER, verdict, at, subject, why);
     sf.holder_name = Some(var);
-    let _ = cx;
     Some(sf)
 }
 
