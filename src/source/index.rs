@@ -308,6 +308,12 @@ impl PackageIndex {
     }
 
     pub fn from_files(dir: &Path, files: Vec<Arc<GoFile>>) -> PackageIndex {
+        // Guard: a `//go:build ignore` script beside the package (net/http's triv.go) is not
+        // part of it; its goroutines and globals are not the package's.
+        let files = files
+            .into_iter()
+            .filter(|f| !super::gofile::build_ignored(&f.text))
+            .collect();
         let mut ix = PackageIndex {
             dir: dir.to_path_buf(),
             files,
