@@ -78,6 +78,26 @@ impl HumanRenderer {
             .as_deref()
     }
 
+    /// Wraps a note to the width, keeping each line's indentation (the titles' `note: ` prefix
+    /// takes 6 columns).
+    fn wrap(&self, text: &str) -> String {
+        let width = self.opts.width.saturating_sub(8).max(30);
+        text.lines()
+            .map(|line| {
+                let indent = line.len() - line.trim_start().len();
+                let pad = " ".repeat(indent);
+                textwrap::wrap(
+                    line.trim_start(),
+                    textwrap::Options::new(width - indent.min(width / 2))
+                        .initial_indent(&pad)
+                        .subsequent_indent(&pad),
+                )
+                .join("\n")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     fn verdict_level(v: Verdict) -> Level<'static> {
         match v {
             Verdict::LeakRisk => Level::ERROR.with_name("leak-risk"),
@@ -204,14 +224,18 @@ impl HumanRenderer {
         }
         if !note_lines.is_empty() {
             groups.push(Group::with_title(
-                Level::NOTE.secondary_title(note_lines.join("\n")),
+                Level::NOTE.secondary_title(self.wrap(&note_lines.join("\n"))),
             ));
         }
         groups.push(Group::with_title(
-            Level::NOTE.with_name("why").secondary_title(f.why.clone()),
+            Level::NOTE
+                .with_name("why")
+                .secondary_title(self.wrap(&f.why)),
         ));
         if let Some(fix) = &f.fix {
-            groups.push(Group::with_title(Level::HELP.secondary_title(fix.clone())));
+            groups.push(Group::with_title(
+                Level::HELP.secondary_title(self.wrap(fix)),
+            ));
         }
         let renderer = if self.opts.color {
             Snippets::styled()
@@ -366,10 +390,8 @@ impl Renderer for HumanRenderer {
             if kept == 1 { "is" } else { "are" },
             v(Verdict::LeakRisk)
         )?;
-        writeln!(
-            out,
-            "Escaping decides where a value is allocated; the garbage collector frees it once nothing refers to it. Only what a long-lived holder keeps can grow."
-        )?;
+        let lesson = "Escaping decides where a value is allocated; the garbage collector frees it once nothing refers to it. Only what a long-lived holder keeps can grow.";
+        writeln!(out, "{}", textwrap::fill(lesson, self.opts.width))?;
         if summary.input.unrecognized_lines > 0 {
             writeln!(
                 out,
