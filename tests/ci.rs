@@ -415,3 +415,43 @@ fn baseline_survives_code_inserted_above() {
     );
     assert!(!out.is_empty());
 }
+
+#[test]
+fn package_filter_and_color() {
+    let dir = module_copy("holders");
+    let holders = log("go1.27", "holders");
+    let none = run(
+        dir.path(),
+        &[
+            "--input",
+            &holders,
+            "--format",
+            "compact",
+            "--only-package",
+            "example.com/other/...",
+        ],
+    );
+    assert_eq!(stdout(&none), "", "no finding of another package");
+    let all = run(
+        dir.path(),
+        &[
+            "--input",
+            &holders,
+            "--format",
+            "compact",
+            "--only-package",
+            "example.com/fixtures/...",
+        ],
+    );
+    assert!(stdout(&all).lines().count() > 20);
+    let colored = run(dir.path(), &["--input", &holders, "--color", "always"]);
+    assert!(
+        stdout(&colored).contains('\u{1b}'),
+        "--color always colors even into a pipe"
+    );
+    let plain = run(dir.path(), &["--input", &holders]);
+    assert!(
+        !stdout(&plain).contains('\u{1b}'),
+        "a pipe gets no color by default"
+    );
+}
