@@ -479,11 +479,14 @@ const REASONS: &[(&str, Reason)] = &[
 
 impl Reason {
     pub fn parse(text: &str) -> Reason {
-        REASONS
-            .iter()
-            .find(|(t, _)| *t == text)
-            .map(|(_, r)| r.clone())
-            .unwrap_or_else(|| Reason::Other(text.to_string()))
+        // Called for every `from` line: a hash of the table would be no faster for 39 short
+        // strings, but a scan that stops at the first byte mismatch is.
+        for (t, r) in REASONS {
+            if t.len() == text.len() && *t == text {
+                return r.clone();
+            }
+        }
+        Reason::Other(text.to_string())
     }
 
     /// The compiler's own words for this reason.
