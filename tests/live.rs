@@ -299,3 +299,26 @@ fn generated_files_are_hidden_unless_asked() {
         String::from_utf8_lossy(&shown.stdout)
     );
 }
+
+#[test]
+fn a_demo_runs_live_with_go() {
+    if !go_available("a_demo_runs_live_with_go") {
+        return;
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let out = cmd(cache.path())
+        .args(["demo", "map-cache", "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("Analysed live with the local go."), "{text}");
+    assert!(
+        text.contains("leak-risk[EE0201]: `key` is kept in a package-level map `entries`"),
+        "{text}"
+    );
+}
