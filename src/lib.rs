@@ -357,8 +357,8 @@ pub fn demo(
         )
         .map_err(Error::Output)?;
     } else {
-        let (_, version) = d
-            .recording()
+        let version = d
+            .recorded_with()
             .ok_or_else(|| Error::UnknownDemo(name.into(), "(no recording)".into()))?;
         config.input = Input::File(dir.join("escape.log"));
         config.go_version = Some(version.to_string());

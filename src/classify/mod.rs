@@ -38,6 +38,7 @@ use crate::escape::{Diagnostic, Kind, Position, Section};
 use crate::finding::{Basis, Evidence, Finding, Holder, Site, Verdict};
 use crate::source::index::{Effect, Loc, PackageIndex};
 use rule::Rule;
+use syntax::mentions;
 
 /// Every rule, for catalogs and SARIF.
 pub const RULES: &[&Rule] = &[
@@ -948,16 +949,6 @@ fn assigned_name(index: &PackageIndex, file: usize, off: usize) -> Option<String
     }
 }
 
-/// Whether `text` mentions the identifier `name` as a whole word.
-fn mentions(text: &str, name: &str) -> bool {
-    text.match_indices(name).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + name.len()..].chars().next();
-        let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-        !ident(before) && !ident(after)
-    })
-}
-
 /// A subject fit for a title: its first line, a closure body elided.
 fn short_subject(s: &str) -> String {
     let line = s.lines().next().unwrap_or(s).trim();
@@ -1032,20 +1023,14 @@ fn compiler_lines(d: &Diagnostic, full: bool) -> Vec<String> {
         return out;
     }
     for e in &d.explanations {
-        let head = match &e.header {
-            Header::Escape { expr } => format!("{expr} escapes to heap"),
-            Header::Leak { param, to, derefs } => {
-                format!("parameter {param} leaks to {to} with derefs={derefs}")
-            }
-        };
-        out.push(format!("{pos}{head}:"));
+        out.push(format!("{pos}{}:", e.header.text()));
         for f in &e.flows {
-            let op = match f.op {
-                crate::escape::model::FlowOp::Value => String::new(),
-                crate::escape::model::FlowOp::AddressOf => "&".into(),
-                crate::escape::model::FlowOp::Deref(n) => "*".repeat(n as usize),
-            };
-            out.push(format!("{pos}  flow: {} ← {op}{}:", f.to, f.from));
+            out.push(format!(
+                "{pos}  flow: {} ← {}{}:",
+                f.to,
+                f.op.sigil(),
+                f.from
+            ));
             for s in &f.steps {
                 let at = s.at.as_ref().map(|p| p.display()).unwrap_or_default();
                 out.push(format!(

@@ -295,6 +295,18 @@ pub enum Header {
     },
 }
 
+impl Header {
+    /// The header as the compiler words it, without the `in F`/`for F` of 1.25+.
+    pub fn text(&self) -> String {
+        match self {
+            Header::Escape { expr } => format!("{expr} escapes to heap"),
+            Header::Leak { param, to, derefs } => {
+                format!("parameter {param} leaks to {to} with derefs={derefs}")
+            }
+        }
+    }
+}
+
 /// One `-m=2` block: the header and the chain of flows that explains it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Explanation {
@@ -366,6 +378,17 @@ pub enum FlowOp {
     AddressOf,
     /// `*src` (N times): what it points to flows.
     Deref(u32),
+}
+
+impl FlowOp {
+    /// The operator as the compiler prints it before the source: ``, `&`, `*`, `**`.
+    pub fn sigil(self) -> String {
+        match self {
+            FlowOp::Value => String::new(),
+            FlowOp::AddressOf => "&".to_string(),
+            FlowOp::Deref(n) => "*".repeat(n as usize),
+        }
+    }
 }
 
 /// One `flow: DST = OPS SRC:` line (`←` since 1.25) and its `from` steps.

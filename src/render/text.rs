@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use owo_colors::{OwoColorize, Style};
 
 use super::Renderer;
-use crate::escape::model::{Category, Explanation, Header};
+use crate::escape::model::{Category, Explanation};
 use crate::escape::{Diagnostic, Kind, Section};
 use crate::finding::{Finding, Verdict};
 use crate::report::{Origin, RunInfo, Summary};
@@ -54,20 +54,9 @@ impl TextRenderer {
 
     fn explanation(&self, out: &mut dyn Write, e: &Explanation) -> io::Result<()> {
         let dim = self.paint(Style::new().dimmed());
-        let head = match &e.header {
-            Header::Escape { expr } => format!("{expr} escapes to heap"),
-            Header::Leak { param, to, derefs } => {
-                format!("parameter {param} leaks to {to} with derefs={derefs}")
-            }
-        };
-        writeln!(out, "{:>12}{}", "", head.style(dim))?;
+        writeln!(out, "{:>12}{}", "", e.header.text().style(dim))?;
         for f in &e.flows {
-            let op = match f.op {
-                crate::escape::model::FlowOp::Value => String::new(),
-                crate::escape::model::FlowOp::AddressOf => "&".to_string(),
-                crate::escape::model::FlowOp::Deref(n) => "*".repeat(n as usize),
-            };
-            writeln!(out, "{:>14}flow: {} ← {op}{}", "", f.to, f.from)?;
+            writeln!(out, "{:>14}flow: {} ← {}{}", "", f.to, f.op.sigil(), f.from)?;
             for s in &f.steps {
                 let at =
                     s.at.as_ref()
