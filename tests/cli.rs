@@ -272,3 +272,37 @@ fn bad_flags_exit_2() {
         .stderr(predicate::str::contains("invalid value 'xml'"));
     cmd().args(["--input", "x.log", "./..."]).assert().code(2);
 }
+
+/// Regression: GOROOT positions from the recording machine were reported as the user's code
+/// on any machine where that path did not exist, and hidden where it did.
+#[test]
+fn goroot_positions_are_outside_the_module_whether_or_not_the_file_exists_here() {
+    let dir = module_dir();
+    let other = tempfile::tempdir().unwrap();
+    let present = other.path().join("hashtriemap.go");
+    std::fs::write(&present, "package sync\n").unwrap();
+    let log = format!(
+        "{LOG}{p}:88:7: ht does not escape\n/nonexistent/go/src/internal/sync/hashtriemap.go:88:7: ht does not escape\n",
+        p = present.display()
+    );
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["--format", "json", "--all"])
+        .write_stdin(log)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let findings = v["packages"][0]["findings"].as_array().expect("findings");
+    // The compiler's lines are all kept as diagnostics; only the module's become findings.
+    assert_eq!(v["totals"]["diagnostics"], 5);
+    assert_eq!(findings.len(), 3, "{findings:?}");
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f.to_string().contains("hashtriemap")),
+        "{findings:?}"
+    );
+}
