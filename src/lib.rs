@@ -392,8 +392,8 @@ struct Pipeline<'r> {
     indexes: HashMap<(PathBuf, bool), Arc<PackageIndex>>,
     /// Package directories whose source-only rules have run.
     ruled: HashSet<PathBuf>,
-    go_minor: Option<u32>,
-    go_version_source: String,
+    toolchain: Option<u32>,
+    toolchain_source: String,
 }
 
 impl<'r> Pipeline<'r> {
@@ -404,8 +404,18 @@ impl<'r> Pipeline<'r> {
         run: &RunInfo,
         selection: select::Selection,
     ) -> Self {
-        let (go_minor, go_version_source) =
-            effective_go_version(run.go_version.as_deref(), locator.module());
+        let toolchain = run
+            .go_version
+            .as_deref()
+            .and_then(source::module::minor_version);
+        let toolchain_source = match (&config.input, &config.go_version) {
+            (_, Some(v)) => format!("--go-version {v}"),
+            (Input::Build { .. }, None) => format!(
+                "toolchain {}",
+                run.go_version.as_deref().unwrap_or_default()
+            ),
+            _ => String::new(),
+        };
         Pipeline {
             renderer,
             selection,
@@ -416,8 +426,8 @@ impl<'r> Pipeline<'r> {
             source: config.source,
             indexes: HashMap::new(),
             ruled: HashSet::new(),
-            go_minor,
-            go_version_source,
+            toolchain,
+            toolchain_source,
         }
     }
 
@@ -446,8 +456,9 @@ impl<'r> Pipeline<'r> {
         let root = self.locator.module().map(|m| m.root.clone());
         let opts = classify::Options {
             root: root.as_deref(),
-            go_minor: self.go_minor,
-            go_version_source: self.go_version_source.clone(),
+            toolchain: self.toolchain,
+            toolchain_source: self.toolchain_source.clone(),
+            module: self.locator.module(),
             source_rules,
         };
         let findings = classify::classify(&section, index.as_deref(), &opts);
@@ -462,38 +473,6 @@ impl<'r> Pipeline<'r> {
         }
         self.totals.add(&section, &findings);
         self.renderer.section(out, &section, &findings)
-    }
-}
-
-/// The Go minor version whose runtime behaviour applies: the lower of the toolchain's and the
-/// main module's go.mod `go` line (which selects GODEBUG defaults such as asynctimerchan).
-fn effective_go_version(toolchain: Option<&str>, module: Option<&Module>) -> (Option<u32>, String) {
-    let minor = |v: &str| -> Option<u32> {
-        let v = v.trim().trim_start_matches("go");
-        let mut it = v.split('.');
-        (it.next()? == "1").then_some(())?;
-        it.next()?
-            .trim_end_matches(|c: char| !c.is_ascii_digit())
-            .parse()
-            .ok()
-    };
-    let tool = toolchain.and_then(minor);
-    let module_line = module.and_then(|m| m.go_version.as_deref());
-    let modv = module_line.and_then(minor);
-    match (tool, modv) {
-        (Some(t), Some(m)) if m < t => (
-            Some(m),
-            format!("go.mod says go {}", module_line.unwrap_or_default()),
-        ),
-        (Some(t), _) => (
-            Some(t),
-            format!("toolchain {}", toolchain.unwrap_or_default()),
-        ),
-        (None, Some(m)) => (
-            Some(m),
-            format!("go.mod says go {}", module_line.unwrap_or_default()),
-        ),
-        (None, None) => (None, String::new()),
     }
 }
 

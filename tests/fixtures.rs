@@ -55,26 +55,15 @@ struct Parsed {
 fn parse(module: &str, log: &Path) -> Parsed {
     let dir = root().join("go").join(module);
     let module = Module::find(&dir);
-    // The version in effect: the lower of the recording toolchain's and the go.mod line.
+    // The recording toolchain: its version and the module's go.mod decide the timer rules.
     let toolchain: u32 =
         std::fs::read_to_string(log.parent().unwrap().parent().unwrap().join("VERSION"))
             .ok()
-            .and_then(|v| {
-                v.trim()
-                    .trim_start_matches("go1.")
-                    .split('.')
-                    .next()?
-                    .parse()
-                    .ok()
-            })
+            .and_then(|v| escape_explain::source::module::minor_version(&v))
             .expect("tests/fixtures/go1.NN/VERSION");
-    let go_line: Option<u32> = module
-        .as_ref()
-        .and_then(|m| m.go_version.as_deref())
-        .and_then(|v| v.trim_start_matches("1.").split('.').next()?.parse().ok());
-    let go_minor = Some(go_line.map_or(toolchain, |g| g.min(toolchain)));
     let mut ruled = std::collections::HashSet::new();
     let root = module.as_ref().map(|m| m.root.clone());
+    let module_info = module.clone();
     let mut locator = Locator::new(&dir, module);
     let mut sections = Vec::new();
     let mut findings = Vec::new();
@@ -85,8 +74,9 @@ fn parse(module: &str, log: &Path) -> Parsed {
         let index = dir.as_ref().map(|d| PackageIndex::build(d, false));
         let opts = Options {
             root: root.as_deref(),
-            go_minor,
-            go_version_source: "the recording".into(),
+            toolchain: Some(toolchain),
+            toolchain_source: "the recording".into(),
+            module: module_info.as_ref(),
             source_rules: dir.is_some_and(|d| ruled.insert(d)),
         };
         findings.push(classify(&s, index.as_ref(), &opts));

@@ -106,10 +106,12 @@ impl SourceFinding {
 pub struct Options<'a> {
     /// The module root that positions' `path`s are relative to.
     pub root: Option<&'a Path>,
-    /// The Go minor version in effect (the lower of the toolchain's and go.mod's), and where
-    /// that came from.
-    pub go_minor: Option<u32>,
-    pub go_version_source: String,
+    /// The toolchain's Go minor version (`go version`, `--go-version`), and where that came
+    /// from; the module's go.mod is read from `module`.
+    pub toolchain: Option<u32>,
+    pub toolchain_source: String,
+    /// The main module: its go line and godebug settings change what the runtime does.
+    pub module: Option<&'a crate::source::Module>,
     /// Run the source-only rules (C memory, goroutines, channels, timers): once per package
     /// directory, not again for its test variant.
     pub source_rules: bool,
@@ -130,8 +132,9 @@ pub struct Context<'a> {
     section: &'a Section,
     index: Option<&'a PackageIndex>,
     root: Option<PathBuf>,
-    pub go_minor: Option<u32>,
-    pub go_version_source: String,
+    pub toolchain: Option<u32>,
+    pub toolchain_source: String,
+    pub module: Option<crate::source::Module>,
     /// Resolved position -> diagnostics there.
     by_pos: HashMap<(String, u32, u32), Vec<usize>>,
     /// (function, parameter) -> leaking-parameter diagnostics.
@@ -152,8 +155,9 @@ pub fn classify(
         section,
         index,
         root: root.map(Path::to_path_buf),
-        go_minor: opts.go_minor,
-        go_version_source: opts.go_version_source.clone(),
+        toolchain: opts.toolchain,
+        toolchain_source: opts.toolchain_source.clone(),
+        module: opts.module.cloned(),
         by_pos: HashMap::new(),
         params: HashMap::new(),
         memo: RefCell::new(HashMap::new()),
@@ -505,6 +509,10 @@ impl<'a> Context<'a> {
             };
         }
         let (rule, why) = heap::reason(d);
+        let mut evidence = flow_evidence(d);
+        if let Some(note) = self.scoped_owner_note(d) {
+            evidence.insert(0, note);
+        }
         let title = if subject == "func literal" {
             // The closure itself, not something it captured.
             "a closure is on the heap: it outlives the call that makes it".to_string()
@@ -521,7 +529,7 @@ impl<'a> Context<'a> {
             why,
             fix: rule.fix.map(str::to_string),
             holder: None,
-            evidence: flow_evidence(d),
+            evidence,
             diagnostic: Some(i),
             compiler,
             basis: if d.explanations.is_empty() {
@@ -592,10 +600,23 @@ impl<'a> Context<'a> {
     fn hit_at_step(&self, step: &Step, flow: &Flow, depth: u32) -> Option<Hit> {
         let index = self.index?;
         let (file, off) = self.locate(step.at.as_ref()?)?;
+        // The call the value is passed to, for a `call parameter` step.
+        // `append` is the exception: its result is the slice that holds the value.
+        let call = (step.reason == Reason::CallParameter)
+            .then(|| call_span_at(index, file, off))
+            .flatten()
+            .filter(|(_, _, callee)| callee != "append")
+            .map(|(s, e, _)| (s, e));
+        // Guard: a value passed to a call *inside* a store (`last = fmt.Sprintf("%v", v)`,
+        // `names[id] = strconv.Itoa(id)`) went to the callee, which copies it or keeps it on
+        // its own; the store keeps the call's result. Had the result carried the value, the
+        // flow would go on to a later assign step, which is looked at first.
+        let is_the_call = |l: &Loc| call.is_none_or(|(s, e)| l.start == s && l.end == e);
         if let Some(effect) = index
             .effects_at(file, off)
             .into_iter()
             .find(|e| e.kind.adds())
+            .filter(|e| is_the_call(&e.loc))
         {
             let value = match &flow.from {
                 Location::Var(v) => Some(v.as_str()),
@@ -603,8 +624,12 @@ impl<'a> Context<'a> {
             };
             return self.holder_hit(index, effect, value, Basis::Flow);
         }
-        if let Some(reg) = index.registrations_at(file, off).into_iter().next() {
-            return Some(self.registration_hit(index, reg, Basis::Flow));
+        if let Some(reg) = index
+            .registrations_at(file, off)
+            .into_iter()
+            .find(|r| is_the_call(&r.loc))
+        {
+            return self.registration_hit(index, reg, Basis::Flow);
         }
         if step.reason == Reason::CallParameter {
             return self.hit_through_call(index, file, off, flow, depth);
@@ -681,15 +706,20 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The holder a registration is: none when what it registers with is owned by a caller
+    /// or local (a router returned to the caller lives as long as the caller keeps it).
     fn registration_hit(
         &self,
         index: &PackageIndex,
         reg: &crate::source::index::Registration,
         basis: Basis,
-    ) -> Hit {
+    ) -> Option<Hit> {
+        if !reg.owner.process_lifetime() {
+            return None;
+        }
         let (verdict, released) = registered_closure::verdict(self, index, reg);
         let added = self.site(index, &reg.loc);
-        Hit {
+        Some(Hit {
             rule: &registered_closure::RULE,
             holder: Holder {
                 kind: registered_closure::RULE.holder.unwrap(),
@@ -700,11 +730,42 @@ impl<'a> Context<'a> {
             },
             verdict,
             evidence: vec![Evidence {
-                note: format!("passed to {}, which keeps it ({})", reg.api, reg.keeper),
+                note: format!(
+                    "passed to {}, which keeps it ({})",
+                    reg.api,
+                    reg.owner.describe()
+                ),
                 site: Some(added),
             }],
             basis,
+        })
+    }
+
+    /// A note for a heap value registered with a caller-owned router or context: who keeps
+    /// it instead of the process.
+    fn scoped_owner_note(&self, d: &Diagnostic) -> Option<Evidence> {
+        let index = self.index?;
+        let positions = d
+            .explanations
+            .iter()
+            .flat_map(|e| e.flows.iter())
+            .flat_map(|f| f.steps.iter())
+            .filter_map(|s| s.at.as_ref())
+            .chain(d.position.as_ref());
+        for p in positions {
+            let Some((file, off)) = self.locate(p) else {
+                continue;
+            };
+            for reg in index.registrations_at(file, off) {
+                if let Some(note) = reg.owner.scoped_note(&reg.api) {
+                    return Some(Evidence {
+                        note,
+                        site: Some(self.site(index, &reg.loc)),
+                    });
+                }
+            }
         }
+        None
     }
 
     /// `put(k)` where put stores its parameter: the caller's value reaches put's holder.
@@ -925,7 +986,7 @@ impl<'a> Context<'a> {
             return self.holder_hit(index, effect, d.subject.as_deref(), Basis::SourceOnly);
         }
         if let Some(reg) = index.registrations_at(file, off).into_iter().next() {
-            return Some(self.registration_hit(index, reg, Basis::SourceOnly));
+            return self.registration_hit(index, reg, Basis::SourceOnly);
         }
         let var = match d.kind {
             Kind::MovedToHeap | Kind::LeakingParam | Kind::LeakingParamContent => {
@@ -943,6 +1004,27 @@ impl<'a> Context<'a> {
         })?;
         self.holder_hit(index, effect, Some(&var), Basis::SourceOnly)
     }
+}
+
+/// The byte span and callee of the innermost call expression at an offset (a `call parameter`
+/// step's position is its call).
+fn call_span_at(index: &PackageIndex, file: usize, off: usize) -> Option<(usize, usize, String)> {
+    let f = &index.files[file];
+    let mut node = f.node_at(f.line_of(off), Some(f.column_of(off)))?;
+    while node.kind() != "call_expression" {
+        if matches!(
+            node.kind(),
+            "block" | "function_declaration" | "method_declaration" | "source_file"
+        ) {
+            return None;
+        }
+        node = node.parent()?;
+    }
+    let callee = node
+        .child_by_field_name("function")
+        .map(|c| f.text_of(c).to_string())
+        .unwrap_or_default();
+    Some((node.start_byte(), node.end_byte(), callee))
 }
 
 /// `x := EXPR` or `x = EXPR` around an offset: the variable's name.

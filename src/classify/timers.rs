@@ -2,17 +2,19 @@
 //!
 //! Before Go 1.23 the runtime kept every started timer and ticker until it fired or was stopped:
 //! an unstopped `time.NewTicker`, a `time.Tick`, or a `time.After` per loop iteration stayed in
-//! the timer heap. Since Go 1.23 (for a main module whose go.mod says `go 1.23` or later)
-//! unreferenced timers and tickers are collected even when not stopped. The version in effect
-//! is the lower of the toolchain's and the go.mod `go` line.
+//! the timer heap. Go 1.23 to 1.26 collect unreferenced timers when the main module's go.mod
+//! says `go 1.23` or later, unless `asynctimerchan=1` (a go.mod `godebug` line or a `//go:debug`
+//! directive in package main) asks for the old timers. Go 1.27 removed that setting
+//! (internal/godebugs: `Removed: 27`): unreferenced timers are always collected.
 //!
 //! EE0305: a ticker that is never stopped. EE0306: `time.Tick` or `time.After` per call or
-//! iteration. EE0307: `time.AfterFunc` with a long delay, created per call and never stopped.
+//! iteration. EE0307: `time.AfterFunc` with a long or unknown delay, made per call and never
+//! stopped.
 
 use tree_sitter::Node;
 
 use super::rule::Rule;
-use super::syntax::{ancestor, args, bound_name, callee, enclosing_function, own, visit};
+use super::syntax::{ancestor, args, bound_name, callee, enclosing_function, visit};
 use super::{Context, SourceFinding};
 use crate::finding::{Evidence, HolderKind, Release, Verdict};
 use crate::source::{GoFile, PackageIndex};
@@ -29,14 +31,14 @@ pub const TICK_AFTER: Rule = Rule {
     holder: Some(HolderKind::Timer),
     name: "a timer made per call or per iteration",
     fix: Some(
-        "make one timer outside the loop and Reset it, or build with a go.mod of go 1.23 or later, where unreferenced timers are collected",
+        "for time.Tick: `t := time.NewTicker(d)` with `defer t.Stop()`; for time.After in a loop: one `time.NewTimer` outside the loop, Reset each time round; or build with Go 1.27 (or a go.mod of go 1.23 or later), where unreferenced timers are collected",
     ),
 };
 
 pub const AFTER_FUNC: Rule = Rule {
     code: "EE0307",
     holder: Some(HolderKind::Timer),
-    name: "a long time.AfterFunc made per call",
+    name: "a time.AfterFunc with a long or unknown delay made per call",
     fix: Some(
         "keep the *time.Timer and Stop it when the work is done, or capture less in the callback",
     ),
@@ -45,14 +47,124 @@ pub const AFTER_FUNC: Rule = Rule {
 /// The first Go minor version that collects unreferenced timers and tickers.
 pub const TIMER_GC: u32 = 23;
 
-pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
-    let modern = cx.go_minor.is_none_or(|v| v >= TIMER_GC);
-    let version_note = match cx.go_minor {
-        Some(v) => format!("Go 1.{v} is in effect ({})", cx.go_version_source),
-        None => {
-            "the Go version is unknown, so Go 1.23 or later is assumed (use --go-version)".into()
+/// The first Go minor version that always collects them (asynctimerchan removed).
+pub const TIMER_GC_ALWAYS: u32 = 27;
+
+/// Whether unreferenced timers are collected for this package's program, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Regime {
+    pub collected: bool,
+    pub why: String,
+}
+
+/// The timer behaviour in effect: the toolchain first (1.27+ always collects, before 1.23
+/// never), then between the two the setting `asynctimerchan` (go.mod `godebug`, or
+/// `//go:debug` in package main) and else the main module's go line.
+pub fn regime(
+    toolchain: Option<u32>,
+    toolchain_source: &str,
+    module: Option<&crate::source::Module>,
+    index: &PackageIndex,
+) -> Regime {
+    let tool = |v: u32| {
+        if toolchain_source.is_empty() {
+            format!("Go 1.{v}")
+        } else {
+            format!("Go 1.{v}, {toolchain_source}")
         }
     };
+    match toolchain {
+        Some(v) if v >= TIMER_GC_ALWAYS => {
+            return Regime {
+                collected: true,
+                why: format!(
+                    "{}: since Go 1.27 unreferenced timers are always collected, whatever go.mod says",
+                    tool(v)
+                ),
+            };
+        }
+        Some(v) if v < TIMER_GC => {
+            return Regime {
+                collected: false,
+                why: format!(
+                    "{}: before Go 1.23 the runtime keeps a timer until it fires or is stopped",
+                    tool(v)
+                ),
+            };
+        }
+        _ => {}
+    }
+    let range = match toolchain {
+        Some(v) => tool(v),
+        None => "the toolchain is unknown (pass --go-version); under Go 1.23 to 1.26".to_string(),
+    };
+    let library = index.package.as_deref() != Some("main");
+    let program = if library {
+        "; this package is a library, so the go.mod of the program that links it decides"
+    } else {
+        ""
+    };
+    let directive = (!library)
+        .then(|| {
+            index
+                .go_debug
+                .iter()
+                .rev()
+                .find(|(k, _)| k == "asynctimerchan")
+        })
+        .flatten()
+        .map(|(_, v)| (v.clone(), "//go:debug asynctimerchan"));
+    let setting = directive.or_else(|| {
+        module
+            .and_then(|m| m.godebug("asynctimerchan"))
+            .map(|v| (v.to_string(), "go.mod godebug asynctimerchan"))
+    });
+    if let Some((v, place)) = setting {
+        let old = v == "1";
+        return Regime {
+            collected: !old,
+            why: format!(
+                "{range}, {place}={v} {}{program}",
+                if old {
+                    "restores the pre-1.23 timers, which are kept until they fire or are stopped"
+                } else {
+                    "keeps the collected timers"
+                }
+            ),
+        };
+    }
+    let line = module.and_then(|m| m.go_version.clone());
+    match module.and_then(|m| m.go_minor()) {
+        Some(m) if m >= TIMER_GC => Regime {
+            collected: true,
+            why: format!(
+                "{range}, go.mod says go {}: unreferenced timers are collected{program}",
+                line.unwrap_or_default()
+            ),
+        },
+        Some(_) => Regime {
+            collected: false,
+            why: format!(
+                "{range}, go.mod says go {}, which keeps the pre-1.23 timers until they fire or are stopped (Go 1.27 collects them always){program}",
+                line.unwrap_or_default()
+            ),
+        },
+        None => Regime {
+            collected: toolchain.is_some(),
+            why: format!("{range}, and no go.mod says which timers apply"),
+        },
+    }
+}
+
+pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
+    let r = regime(
+        cx.toolchain,
+        &cx.toolchain_source,
+        cx.module.as_ref(),
+        index,
+    );
+    let modern = r.collected;
+    let version_note = r.why;
     for (f, file) in index.files.iter().enumerate() {
         let mut calls = Vec::new();
         visit(file.tree.root_node(), &mut |n| {
@@ -87,14 +199,14 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
                         (
                             Verdict::Heap,
                             format!(
-                                "{name} {why_many} makes a new timer each time; since Go 1.23 the garbage collector frees it once nothing refers to it ({version_note})"
+                                "{name} {why_many} makes a new timer each time; the garbage collector frees it once nothing refers to it ({version_note})"
                             ),
                         )
                     } else {
                         (
                             Verdict::LeakRisk,
                             format!(
-                                "{name} {why_many} makes a new timer each time, and before Go 1.23 the runtime keeps each one until it fires{} ({version_note})",
+                                "{name} {why_many} makes a new timer each time, and the runtime keeps each one until it fires{} ({version_note})",
                                 if name == "time.Tick" {
                                     ", which for time.Tick is never"
                                 } else {
@@ -126,9 +238,16 @@ fn ticker(
 ) -> Option<SourceFinding> {
     let var = bound_name(file, call)?.to_string();
     let func = enclosing_function(call)?;
-    let stopped = own(func.child_by_field_name("body")?, "call_expression")
-        .iter()
-        .any(|c| callee(file, *c) == format!("{var}.Stop"));
+    // Stopped anywhere in the function, closures included: a ticker handed to the goroutine
+    // that reads it is often stopped there (`go func() { defer t.Stop(); ... }()`).
+    let stop = format!("{var}.Stop");
+    let mut stopped = false;
+    visit(func.child_by_field_name("body")?, &mut |n| {
+        if n.kind() == "call_expression" && callee(file, n) == stop {
+            stopped = true;
+        }
+        !stopped
+    });
     if stopped {
         return None;
     }
@@ -150,14 +269,14 @@ fn ticker(
         (
             Verdict::LeakRisk,
             format!(
-                "`{var}` is never stopped, and before Go 1.23 an unstopped ticker is never collected ({version_note})"
+                "`{var}` is never stopped, and an unstopped ticker is never collected ({version_note})"
             ),
         )
     } else {
         (
             Verdict::Heap,
             format!(
-                "`{var}` is never stopped; since Go 1.23 an unreferenced ticker is collected anyway, but Stop releases it at once ({version_note})"
+                "`{var}` is never stopped; an unreferenced ticker is collected anyway, but Stop releases it at once ({version_note})"
             ),
         )
     };
@@ -182,7 +301,7 @@ fn after_func(
         || call
             .parent()
             .is_some_and(|p| p.kind() == "return_statement");
-    let mut sf = if long_delay(&delay) && !kept {
+    let mut sf = if delay_of(&delay).piles_up() && !kept {
         SourceFinding::new(
             &AFTER_FUNC,
             Verdict::LeakRisk,
@@ -213,7 +332,81 @@ fn after_func(
     Some(sf)
 }
 
-/// A delay of a minute or more, as written (`time.Hour`, `10 * time.Minute`).
-pub fn long_delay(expr: &str) -> bool {
-    expr.contains("time.Hour") || expr.contains("time.Minute")
+/// How long a delay is, as far as the source says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delay {
+    /// Under a minute (`100 * time.Millisecond`, `5 * time.Second`).
+    Short,
+    /// A minute or more (`time.Hour`, `10 * time.Minute`).
+    Long,
+    /// Not a constant the source shows (`ttl`, `c.interval`, `d * 2`).
+    Unknown,
+}
+
+impl Delay {
+    /// A callback made per call with this delay and no handle to stop it accumulates: a long
+    /// delay keeps many alive at once, an unknown one may.
+    pub fn piles_up(self) -> bool {
+        self != Delay::Short
+    }
+}
+
+/// Evaluates a delay written as a product of integer literals and `time` units.
+pub fn delay_of(expr: &str) -> Delay {
+    const UNITS: &[(&str, u64)] = &[
+        ("time.Nanosecond", 1),
+        ("time.Microsecond", 1_000),
+        ("time.Millisecond", 1_000_000),
+        ("time.Second", 1_000_000_000),
+        ("time.Minute", 60_000_000_000),
+        ("time.Hour", 3_600_000_000_000),
+    ];
+    let mut total: u64 = 1;
+    let mut has_unit = false;
+    for factor in expr.split('*') {
+        let f = factor
+            .trim()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .trim();
+        if let Some((_, ns)) = UNITS.iter().find(|(u, _)| *u == f) {
+            total = total.saturating_mul(*ns);
+            has_unit = true;
+        } else if let Ok(n) = f.replace('_', "").parse::<u64>() {
+            total = total.saturating_mul(n);
+        } else {
+            return Delay::Unknown;
+        }
+    }
+    if !has_unit {
+        // A bare number is nanoseconds.
+        return if total >= 60_000_000_000 {
+            Delay::Long
+        } else {
+            Delay::Short
+        };
+    }
+    if total >= 60_000_000_000 {
+        Delay::Long
+    } else {
+        Delay::Short
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Delay, delay_of};
+
+    #[test]
+    fn delays() {
+        assert_eq!(delay_of("time.Hour"), Delay::Long);
+        assert_eq!(delay_of("24*time.Hour"), Delay::Long);
+        assert_eq!(delay_of("10 * time.Minute"), Delay::Long);
+        assert_eq!(delay_of("90 * time.Second"), Delay::Long);
+        assert_eq!(delay_of("100*time.Millisecond"), Delay::Short);
+        assert_eq!(delay_of("time.Second"), Delay::Short);
+        assert_eq!(delay_of("ttl"), Delay::Unknown);
+        assert_eq!(delay_of("c.interval * 2"), Delay::Unknown);
+        assert_eq!(delay_of("time.Duration(n) * time.Second"), Delay::Unknown);
+    }
 }

@@ -15,6 +15,7 @@ use indexmap::IndexMap;
 use tree_sitter::Node;
 
 use super::gofile::{GoFile, parser};
+use super::owner::{Binding, Owner};
 
 /// A span in one of the package's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,10 +78,14 @@ pub struct Function {
     /// Runs at most once per process: `init`, `main`, a `sync.Once` body, or an unexported
     /// function called only from those.
     pub runs_once: bool,
-    /// Runs during initialization (init, a sync.Once body, a setup-named API): a loop in it
-    /// is bounded by the code, not by traffic.
+    /// Runs during initialization (init, a sync.Once body): a loop in it is bounded by the
+    /// code, not by traffic.
     pub init_time: bool,
     pub exported: bool,
+    /// An exported registration API by convention (`Register*`, `MustRegister*`, as in gob,
+    /// image and database/sql): callers are assumed to call it at start-up. The only name
+    /// that lowers a verdict, and the finding says it is an assumption.
+    pub registration_api: bool,
 }
 
 /// How a statement affects a package-level variable.
@@ -186,6 +191,9 @@ pub struct Registration {
     pub first_arg: String,
     /// The call's result is kept (`t := time.AfterFunc(...)`), so it can be undone.
     pub bound: bool,
+    /// Who keeps what it is given: the process (DefaultServeMux, a package-level mux, the
+    /// timer heap) or a caller-owned or local value (a router returned to the caller).
+    pub owner: Owner,
 }
 
 /// APIs whose argument outlives the call: (callee suffix, keeper, how to undo).
@@ -202,16 +210,10 @@ const REGISTRATIONS: &[(&str, &str, Option<&str>)] = &[
         Some("signal.Stop"),
     ),
     ("expvar.Publish", "expvar's registry", None),
-    (
-        "runtime.SetFinalizer",
-        "the runtime's finalizer table",
-        Some("SetFinalizer(x, nil)"),
-    ),
-    (
-        "runtime.AddCleanup",
-        "the runtime's cleanup table",
-        Some("Cleanup.Stop"),
-    ),
+    // runtime.SetFinalizer and runtime.AddCleanup are not here: the runtime keeps the function
+    // only while the object is reachable from elsewhere, so they keep nothing alive (that is
+    // why caches use a finalizer to stop their janitor). The one exception, a finalizer that
+    // refers to its own object, is EE0308.
 ];
 
 /// Spans of one kind (functions, effects, registrations) per file, sorted by start, with the
@@ -283,6 +285,10 @@ pub struct PackageIndex {
     once_by_name: HashSet<String>,
     /// `type T ...` declarations: name -> the type's text.
     pub types: HashMap<String, String>,
+    /// The package clause's name (`main` for a program).
+    pub package: Option<String>,
+    /// `//go:debug k=v` directives of the package's files (they count in package main).
+    pub go_debug: Vec<(String, String)>,
     function_spans: Spans,
     effect_spans: Spans,
     registration_spans: Spans,
@@ -321,6 +327,10 @@ impl PackageIndex {
         };
         for f in 0..ix.files.len() {
             let file = ix.files[f].clone();
+            if ix.package.is_none() {
+                ix.package = package_name(&file).map(str::to_string);
+            }
+            ix.go_debug.extend(go_debug_directives(&file.text));
             collect_globals(&mut ix, f, &file);
         }
         for f in 0..ix.files.len() {
@@ -330,6 +340,8 @@ impl PackageIndex {
                 file: &file,
                 f,
                 locals: Vec::new(),
+                bindings: Vec::new(),
+                is_main_pkg: package_name(&file) == Some("main"),
                 closure_counts: HashMap::new(),
                 loops: vec![0],
             };
@@ -667,6 +679,11 @@ struct Walker<'a> {
     f: usize,
     /// One scope per enclosing function: the names declared there so far.
     locals: Vec<HashSet<String>>,
+    /// Parameters, receivers and results of each enclosing function (aligned with `locals`);
+    /// any other name in `locals` is a local variable.
+    bindings: Vec<HashMap<String, Binding>>,
+    /// The file is in package main (read once per file, not per declaration).
+    is_main_pkg: bool,
     /// Closures numbered per enclosing function, as the compiler numbers them.
     closure_counts: HashMap<usize, usize>,
     /// Loop depth per enclosing function (aligned with `locals`).
@@ -732,22 +749,26 @@ impl Walker<'_> {
         } else {
             (short.clone(), FunctionKind::Func)
         };
-        let is_main_pkg = package_name(self.file) == Some("main");
+        let is_main_pkg = self.is_main_pkg;
         let is_init = kind == FunctionKind::Func && short == "init";
-        // Registries are filled through exported setup APIs (image.RegisterFormat, gob.Register,
-        // expvar.Publish, http.Handle): by convention they run while the program starts, and
-        // the Go authors would not call each registration a leak.
-        let setup = is_setup_name(&short);
-        let runs_once =
-            is_init || setup || (kind == FunctionKind::Func && short == "main" && is_main_pkg);
+        // How often a function runs comes from the call graph (settle_runs_once), never from
+        // its name: HTTP handlers are often called Handle... and run per request.
+        let runs_once = is_init || (kind == FunctionKind::Func && short == "main" && is_main_pkg);
         let mut scope = HashSet::new();
-        for field in ["receiver", "parameters", "result"] {
+        let mut binds = HashMap::new();
+        for (field, binding) in [
+            ("receiver", Binding::Receiver),
+            ("parameters", Binding::Param),
+            ("result", Binding::Result),
+        ] {
             if let Some(p) = node.child_by_field_name(field) {
-                scope.extend(
-                    param_names(self.file, p)
-                        .into_iter()
-                        .filter(|n| !n.is_empty()),
-                );
+                for n in param_names(self.file, p)
+                    .into_iter()
+                    .filter(|n| !n.is_empty())
+                {
+                    binds.insert(n.clone(), binding);
+                    scope.insert(n);
+                }
             }
         }
         let params = node
@@ -762,15 +783,20 @@ impl Walker<'_> {
             parent: None,
             params,
             runs_once,
-            init_time: is_init || setup,
-            exported: short.starts_with(|c: char| c.is_uppercase()),
+            init_time: is_init,
+            // In package main nothing outside can call an exported name: the call graph
+            // the source shows is all there is.
+            exported: short.starts_with(|c: char| c.is_uppercase()) && !is_main_pkg,
+            registration_api: kind == FunctionKind::Func && is_registration_name(&short),
         });
         self.locals.push(scope);
+        self.bindings.push(binds);
         self.loops.push(0);
         if let Some(body) = node.child_by_field_name("body") {
             self.walk(body, Some(idx));
         }
         self.loops.pop();
+        self.bindings.pop();
         self.locals.pop();
     }
 
@@ -791,8 +817,12 @@ impl Walker<'_> {
         let runs_once = self.closure_runs_once(node, parent);
         let init_time = runs_once && self.is_once_body(node);
         let mut scope = HashSet::new();
+        let mut binds = HashMap::new();
         if let Some(p) = node.child_by_field_name("parameters") {
-            scope.extend(param_names(self.file, p));
+            for n in param_names(self.file, p) {
+                binds.insert(n.clone(), Binding::Param);
+                scope.insert(n);
+            }
         }
         let params = node
             .child_by_field_name("parameters")
@@ -808,13 +838,16 @@ impl Walker<'_> {
             runs_once,
             init_time,
             exported: false,
+            registration_api: false,
         });
         self.locals.push(scope);
+        self.bindings.push(binds);
         self.loops.push(0);
         if let Some(body) = node.child_by_field_name("body") {
             self.walk(body, Some(idx));
         }
         self.loops.pop();
+        self.bindings.pop();
         self.locals.pop();
     }
 
@@ -892,6 +925,90 @@ impl Walker<'_> {
                 _ => return None,
             }
         }
+    }
+
+    /// Who owns the value an expression is rooted in: `mux` (package-level) is kept by the
+    /// process; `r`, `s.mux`, `NewRouter()` by whoever holds them.
+    fn owner_of(&self, mut n: Node<'_>) -> Owner {
+        loop {
+            match n.kind() {
+                "identifier" => {
+                    let name = self.text(n).to_string();
+                    for (scope, binds) in self.locals.iter().zip(&self.bindings).rev() {
+                        if scope.contains(&name) {
+                            let binding = binds.get(&name).copied().unwrap_or(Binding::Local);
+                            return Owner::Scoped { name, binding };
+                        }
+                    }
+                    if self.ix.globals.contains_key(&name) {
+                        return Owner::Process(format!("the package-level `{name}`"));
+                    }
+                    // An imported package's function (`router.Handle`): what that package does
+                    // with it is decided there, and nothing here shows it is kept.
+                    return Owner::Scoped {
+                        name,
+                        binding: Binding::Import,
+                    };
+                }
+                "selector_expression" | "index_expression" | "slice_expression" => {
+                    match n.child_by_field_name("operand") {
+                        Some(o) => n = o,
+                        None => break,
+                    }
+                }
+                "unary_expression" | "parenthesized_expression" => {
+                    match n
+                        .child_by_field_name("operand")
+                        .or_else(|| named_children(n).into_iter().next())
+                    {
+                        Some(o) => n = o,
+                        None => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        // A value made on the spot (`NewRouter().Handle(...)`): it lives as long as the
+        // expression's result is kept, which is not the process by default.
+        Owner::Scoped {
+            name: self.text(n).to_string(),
+            binding: Binding::Local,
+        }
+    }
+
+    /// The owner of what a registration keeps; `api` is the REGISTRATIONS entry that matched
+    /// (`.HandleFunc` for any receiver's method).
+    fn registration_owner(
+        &self,
+        api: &str,
+        callee_node: Node<'_>,
+        args: &[Node<'_>],
+        keeper: &str,
+    ) -> Owner {
+        if api == "context.AfterFunc" {
+            // Kept until the context is done: forever for Background/TODO and package-level
+            // contexts, as long as the caller's context otherwise.
+            let Some(ctx) = args.first() else {
+                return Owner::Process(keeper.to_string());
+            };
+            let text = self.text(*ctx);
+            if matches!(text, "context.Background()" | "context.TODO()") {
+                return Owner::Process(format!("{text}, which is never done"));
+            }
+            return self.owner_of(*ctx);
+        }
+        if api.starts_with('.') {
+            // A method registration (`mux.HandleFunc`): the receiver decides.
+            if let Some(operand) = callee_node.child_by_field_name("operand") {
+                return match self.owner_of(operand) {
+                    Owner::Process(k) => {
+                        Owner::Process(format!("the ServeMux in {}", k.trim_start_matches("the ")))
+                    }
+                    scoped => scoped,
+                };
+            }
+        }
+        Owner::Process(keeper.to_string())
     }
 
     /// A ServeMux pattern: a string literal, or a name that says it is one.
@@ -1283,7 +1400,7 @@ impl Walker<'_> {
                 }
             }
         }
-        if let Some((_, keeper, undo)) = REGISTRATIONS
+        if let Some((suffix, keeper, undo)) = REGISTRATIONS
             .iter()
             .find(|(s, _, _)| {
                 if s.starts_with('.') {
@@ -1303,10 +1420,12 @@ impl Walker<'_> {
             let bound = node
                 .parent()
                 .is_some_and(|p| matches!(p.kind(), "expression_list" | "return_statement"));
+            let owner = self.registration_owner(suffix, callee_node, &args, keeper);
             self.ix.registrations.push(Registration {
                 api: callee.clone(),
                 keeper,
                 undo,
+                owner,
                 loc: loc(self.f, node),
                 function: func,
                 in_loop: self.in_loop(),
@@ -1340,21 +1459,30 @@ fn is_once_callee(callee: &str) -> bool {
         )
 }
 
-/// Exported setup APIs that fill registries.
-fn is_setup_name(name: &str) -> bool {
-    [
-        "Register",
-        "MustRegister",
-        "Publish",
-        "Handle",
-        "Init",
-        "Setup",
-    ]
-    .iter()
-    .any(|p| {
+/// Exported registration APIs by convention (gob.Register, sql.Register, image.RegisterFormat,
+/// prometheus.MustRegister).
+fn is_registration_name(name: &str) -> bool {
+    ["Register", "MustRegister"].iter().any(|p| {
         name.strip_prefix(p)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_uppercase()))
     })
+}
+
+/// `//go:debug k=v` lines of a file's header (before the package clause).
+fn go_debug_directives(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with("package ") {
+            break;
+        }
+        if let Some(rest) = l.strip_prefix("//go:debug ")
+            && let Some((k, v)) = rest.trim().split_once('=')
+        {
+            out.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    out
 }
 
 fn package_name(file: &GoFile) -> Option<&str> {

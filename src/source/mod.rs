@@ -1,10 +1,12 @@
 //! The Go source side: the module the output belongs to, and the mapping from the paths the
 //! compiler printed to files on disk.
 
+pub mod constraint;
 pub mod gofile;
 pub mod index;
 pub mod locate;
 pub mod module;
+pub mod owner;
 
 pub use gofile::GoFile;
 pub use index::PackageIndex;

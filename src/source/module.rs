@@ -10,6 +10,8 @@ pub struct Module {
     pub path: Option<String>,
     /// The `go` line (`1.21`), which selects language semantics.
     pub go_version: Option<String>,
+    /// The `godebug` settings (`asynctimerchan=1`), from `godebug k=v` lines and blocks.
+    pub godebug: Vec<(String, String)>,
 }
 
 impl Module {
@@ -22,7 +24,22 @@ impl Module {
             root: root.to_path_buf(),
             path: directive(&text, "module"),
             go_version: directive(&text, "go"),
+            godebug: godebug(&text),
         })
+    }
+
+    /// The go line's minor version (`1.21.3` -> 21).
+    pub fn go_minor(&self) -> Option<u32> {
+        minor_version(self.go_version.as_deref()?)
+    }
+
+    /// A GODEBUG setting from go.mod.
+    pub fn godebug(&self, key: &str) -> Option<&str> {
+        self.godebug
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The directory of an import path inside this module, when it is one.
@@ -36,6 +53,50 @@ impl Module {
         let rest = import_path.strip_prefix(module)?.strip_prefix('/')?;
         Some(self.root.join(rest))
     }
+}
+
+/// `go1.27.3`, `1.23`, `1.21rc1` -> the minor version.
+pub fn minor_version(v: &str) -> Option<u32> {
+    let v = v.trim().trim_start_matches("go");
+    let mut it = v.split('.');
+    (it.next()? == "1").then_some(())?;
+    it.next()?
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// `godebug k=v` lines and `godebug ( k=v ... )` blocks, in order.
+fn godebug(go_mod: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in go_mod.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        let body = if in_block {
+            if line.starts_with(')') {
+                in_block = false;
+                continue;
+            }
+            line
+        } else if let Some(rest) = line.strip_prefix("godebug") {
+            let rest = rest.trim();
+            if rest.starts_with('(') {
+                in_block = true;
+                rest.trim_start_matches('(').trim()
+            } else {
+                rest
+            }
+        } else {
+            continue;
+        };
+        for kv in body.split([',', ' ', '\t']).filter(|s| !s.is_empty()) {
+            if let Some((k, v)) = kv.split_once('=') {
+                out.push((k.trim().to_string(), v.trim().to_string()));
+            }
+        }
+    }
+    out
 }
 
 fn directive(go_mod: &str, name: &str) -> Option<String> {
@@ -68,5 +129,23 @@ mod tests {
         assert_eq!(m.package_dir("example.com/m/lib"), Some(m.root.join("lib")));
         assert_eq!(m.package_dir("example.com/m_test"), Some(m.root.clone()));
         assert_eq!(m.package_dir("fmt"), None);
+        assert_eq!(m.go_minor(), Some(23));
+        assert!(m.godebug.is_empty());
+    }
+
+    #[test]
+    fn reads_godebug_lines_and_blocks() {
+        let text = "module m\n\ngo 1.23\n\ngodebug asynctimerchan=1 // old timers\ngodebug (\n\tpanicnil=1\n\ttlsrsakex=1\n)\n";
+        assert_eq!(
+            godebug(text),
+            vec![
+                ("asynctimerchan".to_string(), "1".to_string()),
+                ("panicnil".to_string(), "1".to_string()),
+                ("tlsrsakex".to_string(), "1".to_string()),
+            ]
+        );
+        assert_eq!(minor_version("go1.27.3"), Some(27));
+        assert_eq!(minor_version("1.21rc1"), Some(21));
+        assert_eq!(minor_version("2.0"), None);
     }
 }

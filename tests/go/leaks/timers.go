@@ -7,7 +7,7 @@ import (
 
 // Leak (before Go 1.23, and this module is go 1.21): a ticker that is never stopped.
 func Heartbeat(beat func()) {
-	t := time.NewTicker(time.Second) // want: leak-risk ticker
+	t := time.NewTicker(time.Second) // want(go1.21-1.26): leak-risk ticker want(go1.27+): heap ticker
 	for i := 0; i < 3; i++ {
 		<-t.C
 		beat()
@@ -40,7 +40,7 @@ func Drain(ch <-chan int, use func(int)) {
 		select {
 		case v := <-ch:
 			use(v)
-		case <-time.After(time.Minute): // want: leak-risk timer
+		case <-time.After(time.Minute): // want(go1.21-1.26): leak-risk timer want(go1.27+): heap timer
 			return
 		}
 	}

@@ -1,0 +1,3 @@
+module example.com/fixtures/buildtags
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/fixtures/copies
+
+go 1.21

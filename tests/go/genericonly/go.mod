@@ -1,0 +1,3 @@
+module example.com/fixtures/genericonly
+
+go 1.21

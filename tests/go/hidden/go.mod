@@ -1,0 +1,3 @@
+module example.com/fixtures/hidden
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/fixtures/janitor
+
+go 1.21

@@ -1,0 +1,55 @@
+package janitor
+
+import (
+	"runtime"
+	"sync"
+	"time"
+)
+
+// store is the part of Cache that the sweeper goroutine refers to.
+type store struct {
+	mu    sync.Mutex
+	items map[string]entry
+	quit  chan struct{}
+}
+
+func (s *store) sweep(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			s.mu.Lock()
+			for k, e := range s.items {
+				if time.Now().After(e.expires) {
+					delete(s.items, k)
+				}
+			}
+			s.mu.Unlock()
+		case <-s.quit:
+			return
+		}
+	}
+}
+
+// Cache is what users hold. The sweeper refers only to the embedded store, so when the last
+// user reference to the Cache is gone the Cache can be finalized, and its finalizer ends the
+// sweeper.
+type Cache struct {
+	*store
+}
+
+// endSweep is the finalizer of Cache.
+func endSweep(c *Cache) {
+	close(c.quit)
+}
+
+// Trap: the sweeper keeps the inner store until the outer Cache is finalized: retained. The
+// finalizer registration itself holds nothing.
+func NewCache(every time.Duration) *Cache {
+	s := &store{items: map[string]entry{}, quit: make(chan struct{})}
+	go s.sweep(every) // want: retained goroutine
+	c := &Cache{s}
+	runtime.SetFinalizer(c, endSweep)
+	return c
+}

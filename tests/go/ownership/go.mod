@@ -1,0 +1,3 @@
+module example.com/fixtures/ownership
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/fixtures/pinning
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/fixtures/registrations
+
+go 1.21

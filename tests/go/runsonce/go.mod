@@ -1,0 +1,3 @@
+module example.com/fixtures/runsonce
+
+go 1.21

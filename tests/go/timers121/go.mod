@@ -1,0 +1,3 @@
+module example.com/fixtures/timers121
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/fixtures/timersdirective
+
+go 1.23
