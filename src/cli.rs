@@ -41,12 +41,14 @@ pub struct Args {
     )]
     pub gcflags: String,
 
-    /// Build tags, passed to go as -tags.
+    /// Build tags (comma-separated): passed to go as -tags, and used to decide which files of a
+    /// package are in the build (a release in a file left out does not count). With a saved
+    /// log, give the tags it was built with; GOOS and GOARCH are read from the environment.
     #[arg(long, value_name = "TAGS")]
     pub tags: Option<String>,
 
     /// Read saved compiler output from FILE ('-' for standard input) instead of building.
-    #[arg(short, long, value_name = "FILE", conflicts_with_all = ["packages", "gcflags", "tags"])]
+    #[arg(short, long, value_name = "FILE", conflicts_with_all = ["packages", "gcflags"])]
     pub input: Option<PathBuf>,
 
     /// Output format.
@@ -72,8 +74,9 @@ pub struct Args {
     pub verbose: bool,
 
     /// The Go version that produced a saved log (e.g. 1.27 or go1.27.3), when it is not the
-    /// local toolchain's.
-    #[arg(long, value_name = "VERSION")]
+    /// local toolchain's. Timer and ticker verdicts depend on it. With `demo`, the version to
+    /// judge the demo's recording by.
+    #[arg(long, value_name = "VERSION", global = true)]
     pub go_version: Option<String>,
 
     /// Do not read the Go source: report the compiler's facts with heap and stack verdicts only
@@ -223,6 +226,8 @@ pub struct Config {
     pub verbose: bool,
     pub color: bool,
     pub go_version: Option<String>,
+    /// Build tags, for deciding which files are in the build.
+    pub tags: Vec<String>,
     /// Read the Go source to find holders.
     pub source: bool,
     /// Verdicts shown in full, and as one line each.
@@ -297,6 +302,13 @@ impl Config {
             verbose: args.verbose,
             color,
             go_version: args.go_version.map(|v| normalize_version(&v)),
+            tags: args
+                .tags
+                .iter()
+                .flat_map(|t| t.split([',', ' ']))
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
             source: !args.no_source,
             full,
             brief,

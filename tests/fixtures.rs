@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use escape_explain::classify::{Options, classify};
 use escape_explain::escape::{Reader, Section};
 use escape_explain::finding::Finding;
+use escape_explain::source::constraint::Target;
 use escape_explain::source::{Locator, Module, PackageIndex};
 
 fn root() -> PathBuf {
@@ -71,7 +72,15 @@ fn parse(module: &str, log: &Path) -> Parsed {
     let mut emit = |mut s: Section| {
         locator.resolve_section(&mut s);
         let dir = locator.section_dir(&s);
-        let index = dir.as_ref().map(|d| PackageIndex::build(d, false));
+        // The recordings were made on linux/amd64 with cgo.
+        let target = Target {
+            goos: "linux".into(),
+            goarch: "amd64".into(),
+            tags: Vec::new(),
+            cgo: true,
+            go_minor: Some(toolchain),
+        };
+        let index = dir.as_ref().map(|d| PackageIndex::build(d, false, &target));
         let opts = Options {
             root: root.as_deref(),
             toolchain: Some(toolchain),

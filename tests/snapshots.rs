@@ -49,3 +49,21 @@ fn every_explanation() {
     }
     insta::assert_snapshot!("explain-list", escape_explain(&["explain", "--list"]));
 }
+
+/// The timer demo is judged by the toolchain in effect: Go 1.27 collects unreferenced timers
+/// whatever go.mod says; Go 1.22 keeps each one until it fires.
+#[test]
+fn the_timer_demo_under_an_older_toolchain() {
+    let now = escape_explain(&["demo", "time-after", "--color", "never"]);
+    assert!(now.contains("0 leak-risk"), "{now}");
+    let old = escape_explain(&[
+        "demo",
+        "time-after",
+        "--go-version",
+        "1.22",
+        "--color",
+        "never",
+    ]);
+    assert!(old.contains("leak-risk[EE0306]"), "{old}");
+    assert!(old.contains("before Go 1.23"), "{old}");
+}

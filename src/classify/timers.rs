@@ -251,13 +251,27 @@ fn ticker(
     if stopped {
         return None;
     }
-    // Inside a goroutine that never ends, the ticker is referenced forever, whatever the version.
-    let goroutine_forever = func.kind() == "func_literal"
-        && func
-            .parent()
+    // Read by a goroutine that never ends (made inside it, or captured by it), the ticker is
+    // referenced forever, whatever the version.
+    let endless_go = |lit: Node<'_>| {
+        lit.parent()
             .and_then(|p| p.parent())
             .is_some_and(|g| g.kind() == "go_statement")
-        && super::goroutine::endless_in(index, file, func.child_by_field_name("body")?).is_some();
+            && lit
+                .child_by_field_name("body")
+                .is_some_and(|b| super::goroutine::endless_in(index, file, b).is_some())
+    };
+    let mut captured_forever = false;
+    visit(func.child_by_field_name("body")?, &mut |n| {
+        if n.kind() == "func_literal"
+            && super::syntax::mentions(file.text_of(n), &var)
+            && endless_go(n)
+        {
+            captured_forever = true;
+        }
+        !captured_forever
+    });
+    let goroutine_forever = (func.kind() == "func_literal" && endless_go(func)) || captured_forever;
     let (verdict, why) = if goroutine_forever {
         (
             Verdict::LeakRisk,

@@ -120,19 +120,6 @@ impl GoFile {
     }
 }
 
-/// A `//go:build ignore` file (a `go run` script kept beside a package): never compiled into it.
-pub fn build_ignored(text: &str) -> bool {
-    text.lines()
-        .take_while(|l| !l.starts_with("package "))
-        .filter_map(|l| l.strip_prefix("//go:build "))
-        .any(|expr| {
-            !expr.contains("||")
-                && expr
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '!'))
-                    .any(|t| t == "ignore")
-        })
-}
-
 /// Go's convention (go.dev/s/generatedcode): a line `// Code generated ... DO NOT EDIT.`
 /// before the package clause.
 fn is_generated(text: &str) -> bool {
@@ -177,13 +164,6 @@ mod tests {
         assert_eq!(f.line(5), Some("\treturn &x"));
         assert_eq!(f.line_of(f.offset(5, Some(2)).unwrap()), 5);
         assert_eq!(f.node_at(99, Some(1)), None);
-    }
-
-    #[test]
-    fn ignored_files() {
-        assert!(build_ignored("//go:build ignore\n\npackage main\n"));
-        assert!(!build_ignored("//go:build linux\n\npackage p\n"));
-        assert!(!build_ignored("//go:build !ignore\n\npackage p\n"));
     }
 
     #[test]

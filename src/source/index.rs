@@ -14,6 +14,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use tree_sitter::Node;
 
+use super::constraint::{Target, in_build};
 use super::gofile::{GoFile, parser};
 use super::owner::{Binding, Owner};
 
@@ -296,8 +297,9 @@ pub struct PackageIndex {
 }
 
 impl PackageIndex {
-    /// Parses every non-test `.go` file of `dir` (test files too when `tests`), in parallel.
-    pub fn build(dir: &Path, tests: bool) -> PackageIndex {
+    /// Parses every non-test `.go` file of `dir` (test files too when `tests`) that is in the
+    /// build for `target`, in parallel.
+    pub fn build(dir: &Path, tests: bool, target: &Target) -> PackageIndex {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
             .map(|rd| {
                 rd.filter_map(|e| e.ok().map(|e| e.path()))
@@ -310,15 +312,19 @@ impl PackageIndex {
             .unwrap_or_default();
         paths.sort();
         let files = parse_all(&paths);
-        Self::from_files(dir, files)
+        Self::from_files(dir, files, target)
     }
 
-    pub fn from_files(dir: &Path, files: Vec<Arc<GoFile>>) -> PackageIndex {
-        // Guard: a `//go:build ignore` script beside the package (net/http's triv.go) is not
-        // part of it; its goroutines and globals are not the package's.
+    pub fn from_files(dir: &Path, files: Vec<Arc<GoFile>>, target: &Target) -> PackageIndex {
+        // Guard: a file the compiler does not build for this target (`evict_windows.go`,
+        // `//go:build integration`, a `//go:build ignore` script beside the package) is not
+        // part of the package: its releases, goroutines and globals do not count.
         let files = files
             .into_iter()
-            .filter(|f| !super::gofile::build_ignored(&f.text))
+            .filter(|f| {
+                let name = f.path.file_name().map(|n| n.to_string_lossy());
+                in_build(name.as_deref().unwrap_or(""), &f.text, target)
+            })
             .collect();
         let mut ix = PackageIndex {
             dir: dir.to_path_buf(),
@@ -1535,7 +1541,17 @@ mod tests {
 
     fn index(src: &str) -> PackageIndex {
         let f = GoFile::parse(&mut parser(), Path::new("p.go"), src.to_string()).unwrap();
-        PackageIndex::from_files(Path::new("."), vec![Arc::new(f)])
+        PackageIndex::from_files(Path::new("."), vec![Arc::new(f)], &linux())
+    }
+
+    fn linux() -> Target {
+        Target {
+            goos: "linux".into(),
+            goarch: "amd64".into(),
+            tags: Vec::new(),
+            cgo: true,
+            go_minor: None,
+        }
     }
 
     const SRC: &str = r#"package main
