@@ -32,9 +32,20 @@ pub fn started_body<'a>(
     if func.kind() == "func_literal" {
         return Some((file, func.child_by_field_name("body")?));
     }
-    // `go worker(ch)`: a function of the package.
+    // `go worker(ch)`: a function of the package; `go c.janitor()`: a method of one of its
+    // types, when only one type has a method of that name.
     let name = file.text_of(func);
-    let f = index.function_named(name)?;
+    let f = index.function_named(name).or_else(|| {
+        let short = name.rsplit('.').next()?;
+        let suffix = format!(").{short}");
+        let suffix_value = format!(".{short}");
+        let mut methods = index.functions.iter().enumerate().filter(|(_, f)| {
+            f.kind == crate::source::index::FunctionKind::Method
+                && (f.name.ends_with(&suffix) || f.name.ends_with(&suffix_value))
+        });
+        let (i, _) = methods.next()?;
+        methods.next().is_none().then_some(i)
+    })?;
     let loc = index.functions[f].loc;
     let gofile = &index.files[loc.file];
     let node = gofile
@@ -53,7 +64,7 @@ pub fn endless_in<'t>(index: &PackageIndex, file: &GoFile, body: Node<'t>) -> Op
 }
 
 /// Whether the package ever closes the channel `ch` (by its last name: `s.jobs` -> `jobs`).
-fn is_closed(index: &PackageIndex, ch: &str) -> bool {
+pub fn is_closed(index: &PackageIndex, ch: &str) -> bool {
     let name = ch.rsplit('.').next().unwrap_or(ch).trim();
     // A ticker's or timer's channel is never closed.
     if name == "C" {
@@ -111,6 +122,20 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
                 note: "this loop has no return, break, ctx.Done() or closed-channel exit".into(),
                 site: Some(cx.site_in(bfile, &cx.loc_in(bfile, endless))),
             });
+            let keeps = super::goroutine_holder::kept(file, go);
+            if !keeps.is_empty() {
+                sf.evidence.push(Evidence {
+                    note: format!(
+                        "keeps {} for as long as it runs",
+                        keeps
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    site: None,
+                });
+            }
             if !once {
                 sf.evidence.push(Evidence {
                     note: "started from a function that can run many times: one more goroutine per call".into(),
@@ -123,7 +148,7 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
 }
 
 /// `go func() {...}()` or `go worker(ch)`, short.
-fn go_subject(file: &GoFile, go: Node<'_>) -> String {
+pub fn go_subject(file: &GoFile, go: Node<'_>) -> String {
     let text = file.text_of(go);
     match text.find('{') {
         Some(i) if text.starts_with("go func") => format!("{}{{...}}()", &text[..i]),

@@ -19,6 +19,7 @@ pub mod global_map;
 pub mod global_slice;
 pub mod global_var;
 pub mod goroutine;
+pub mod goroutine_holder;
 pub mod heap;
 pub mod holder;
 pub mod linked_list;
@@ -60,6 +61,7 @@ pub const RULES: &[&Rule] = &[
     &cgo::NOT_FREED,
     &cgo::DEFER_IN_LOOP,
     &goroutine::RULE,
+    &goroutine_holder::RULE,
     &forgotten_sender::RULE,
     &timers::TICKER,
     &timers::TICK_AFTER,
@@ -197,6 +199,7 @@ pub fn classify(
         let mut found = Vec::new();
         cgo::check(&cx, index, &mut found);
         goroutine::check(&cx, index, &mut found);
+        goroutine_holder::check(&cx, index, &mut found);
         forgotten_sender::check(&cx, index, &mut found);
         timers::check(&cx, index, &mut found);
         finalizer::check(&cx, index, &mut found);
