@@ -117,8 +117,11 @@ pub fn kept(file: &GoFile, go: Node<'_>) -> Vec<String> {
     let mut add = |s: &str| {
         let s = s.trim().trim_start_matches('&');
         if !s.is_empty()
-            && s.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-            && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            && s.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
             && !out.iter().any(|o| o == s)
         {
             out.push(s.to_string());
@@ -165,7 +168,10 @@ fn outer_names(file: &GoFile, outer: Node<'_>, before: usize) -> Vec<String> {
     for field in ["receiver", "parameters"] {
         if let Some(p) = outer.child_by_field_name(field) {
             visit(p, &mut |n| {
-                if n.kind() == "identifier" && n.parent().is_some_and(|p| p.kind() == "parameter_declaration") {
+                if n.kind() == "identifier"
+                    && n.parent()
+                        .is_some_and(|p| p.kind() == "parameter_declaration")
+                {
                     names.push(file.text_of(n).to_string());
                 }
                 true

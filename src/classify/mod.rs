@@ -20,6 +20,7 @@ pub mod global_slice;
 pub mod global_var;
 pub mod goroutine;
 pub mod goroutine_holder;
+pub mod group;
 pub mod heap;
 pub mod holder;
 pub mod linked_list;
@@ -205,7 +206,7 @@ pub fn classify(
         finalizer::check(&cx, index, &mut found);
         findings.extend(found.into_iter().map(|sf| cx.source_finding(index, sf)));
     }
-    findings
+    group::by_holder_site(findings)
 }
 
 /// Code from outside the module reported inside it (a standard-library generic instantiated

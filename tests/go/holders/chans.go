@@ -3,15 +3,15 @@ package holders
 // Leak: jobs are sent on a package-level channel that nothing in the package receives from.
 var pending = make(chan *Job, 1024)
 
-func Submit(j *Job) { // want: leak-risk channel
-	pending <- j
+func Submit(j *Job) {
+	pending <- j // want: leak-risk channel
 }
 
 // Trap: a worker drains the queue.
 var work = make(chan *Job, 16)
 
-func Enqueue(j *Job) { // want: retained channel
-	work <- j
+func Enqueue(j *Job) {
+	work <- j // want: retained channel
 }
 
 func Worker(do func(*Job)) {

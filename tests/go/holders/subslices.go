@@ -5,15 +5,15 @@ import "bytes"
 // Leak: eight bytes of the body are kept, and with them the body's whole backing array.
 var prefixes = map[string][]byte{}
 
-func KeepPrefix(name string, body []byte) { // want: leak-risk global-map want: leak-risk subslice
-	prefixes[name] = body[:8]
+func KeepPrefix(name string, body []byte) {
+	prefixes[name] = body[:8] // want: leak-risk global-map want: leak-risk subslice
 }
 
 // Leak: the same through a package-level variable.
 var lastHeader []byte
 
-func KeepHeader(body []byte) { // want: leak-risk subslice
-	lastHeader = body[:16]
+func KeepHeader(body []byte) {
+	lastHeader = body[:16] // want: leak-risk subslice
 }
 
 // Trap: the bytes are copied before they are kept: the body can be freed.

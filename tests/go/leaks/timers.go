@@ -47,7 +47,7 @@ func Drain(ch <-chan int, use func(int)) {
 }
 
 // Leak: a long AfterFunc per call, with no handle to stop it.
-func Remind(note []byte, send func([]byte)) { // want: leak-risk registered-closure
+func Remind(note []byte, send func([]byte)) {
 	time.AfterFunc(24*time.Hour, func() { // want: leak-risk timer want: leak-risk registered-closure
 		send(note)
 	})

@@ -1,0 +1,133 @@
+//! One finding per holder site. The key, the value and the allocations inside it that a store
+//! keeps (`sessions[id] = &Session{ID: id, Data: buf}`) are one fact about one line: the holder
+//! grows there. Each becomes a kept value of a single finding placed at the store, so the
+//! report counts places where memory can grow, not the values that pass through them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::escape::Position;
+use crate::finding::{Evidence, Finding, Verdict};
+
+/// Merges held findings (retained, leak-risk) with the same code, holder and add site.
+pub fn by_holder_site(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut at: HashMap<(String, String, String, u32, u32), usize> = HashMap::new();
+    // The subjects kept at each merged site, in the order they were reported.
+    let mut subjects: HashMap<usize, Vec<String>> = HashMap::new();
+    for f in findings {
+        let key = match (&f.holder, f.verdict) {
+            (Some(h), Verdict::Retained | Verdict::LeakRisk) => {
+                h.added.as_ref().filter(|a| !a.path.is_empty()).map(|a| {
+                    (
+                        f.code.clone(),
+                        h.name.clone(),
+                        a.path.clone(),
+                        a.line,
+                        a.column,
+                    )
+                })
+            }
+            _ => None,
+        };
+        let Some(key) = key else {
+            out.push(f);
+            continue;
+        };
+        match at.get(&key) {
+            Some(&i) => {
+                let list = subjects
+                    .entry(i)
+                    .or_insert_with(|| vec![out[i].subject.clone()]);
+                if !list.contains(&f.subject) {
+                    list.push(f.subject.clone());
+                }
+                merge(&mut out[i], f);
+            }
+            None => {
+                at.insert(key, out.len());
+                out.push(at_site(f));
+            }
+        }
+    }
+    for (i, list) in subjects {
+        if list.len() > 1 {
+            retitle(&mut out[i], &list);
+        }
+    }
+    out
+}
+
+/// "`a`, `b` and `c` are kept ..." for a title written for one value ("`a` is kept ..."). The
+/// allocation leads: a parameter name says less than `make([]byte, n)` or `&T{...}`.
+fn retitle(f: &mut Finding, subjects: &[String]) {
+    let Some(rest) = f.title.strip_prefix(&format!("`{}` is ", f.subject)) else {
+        return;
+    };
+    let mut ordered: Vec<&String> = subjects.iter().filter(|s| !is_name(s)).collect();
+    ordered.extend(subjects.iter().filter(|s| is_name(s)));
+    let quoted: Vec<String> = ordered.iter().map(|s| format!("`{s}`")).collect();
+    let (last, head) = quoted.split_last().expect("two or more");
+    f.title = format!("{} and {last} are {rest}", head.join(", "));
+}
+
+/// A bare identifier (a parameter or variable), as opposed to an allocation.
+fn is_name(s: &str) -> bool {
+    s.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The finding moved to the store that adds to its holder; where the value itself was
+/// reported stays in the evidence.
+fn at_site(mut f: Finding) -> Finding {
+    let Some(added) = f.holder.as_ref().and_then(|h| h.added.clone()) else {
+        return f;
+    };
+    let same_line = f
+        .position
+        .as_ref()
+        .is_some_and(|p| p.path.as_deref() == Some(added.path.as_str()) && p.line == added.line);
+    if !same_line && let Some(p) = &f.position {
+        f.evidence.insert(
+            0,
+            Evidence {
+                note: format!("`{}` is reported at {}", f.subject, p.display_best()),
+                site: None,
+            },
+        );
+    }
+    let path: Arc<str> = Arc::from(added.path.as_str());
+    f.position = Some(Position {
+        file: path.clone(),
+        line: added.line,
+        column: Some(added.column),
+        original: None,
+        path: Some(path),
+    });
+    f
+}
+
+/// Adds `other`'s value to `into`: the strongest verdict, one more kept value.
+fn merge(into: &mut Finding, other: Finding) {
+    if other.verdict > into.verdict {
+        into.verdict = other.verdict;
+        into.title = other.title.clone();
+        into.why = other.why.clone();
+        into.fix = other.fix.clone();
+    }
+    if other.subject != into.subject {
+        let at = other
+            .position
+            .as_ref()
+            .map(|p| format!(" ({})", p.display_best()))
+            .unwrap_or_default();
+        into.evidence.push(Evidence {
+            note: format!("also kept here: `{}`{at}", other.subject),
+            site: None,
+        });
+    }
+    for line in other.compiler {
+        if !into.compiler.contains(&line) {
+            into.compiler.push(line);
+        }
+    }
+}
