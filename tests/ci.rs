@@ -59,7 +59,7 @@ fn compact_lines_for_editors() {
     let out = stdout(&o);
     assert!(
         out.lines().any(|l| l.starts_with(
-            "maps.go:8:26: leak-risk EE0201: `s` is kept in a package-level map `sessions`"
+            "maps.go:9:2: leak-risk EE0201: `&Session{...}`, `id` and `s` are kept in a package-level map `sessions`"
         )),
         "{out}"
     );
@@ -223,33 +223,46 @@ fn a_baseline_of_the_same_log_reports_nothing_new() {
 
 #[test]
 fn diff_between_two_recorded_logs() {
-    let dir = module_copy("holders");
+    let dir = module_copy("withtests");
     // Go 1.25 started reporting `append escapes to heap`; the rest is the same.
-    let o = run(
-        dir.path(),
-        &["diff", &log("go1.24", "holders"), &log("go1.25", "holders")],
-    );
-    assert_eq!(o.status.code(), Some(0));
-    let out = stdout(&o);
-    assert!(out.contains("started escaping: 2"), "{out}");
-    assert!(
-        out.contains("+ leak-risk EE0202 example.com/fixtures/holders in Audit"),
-        "{out}"
-    );
-    assert!(out.contains("stopped escaping: 0"), "{out}");
     let o = run(
         dir.path(),
         &[
             "diff",
-            &log("go1.24", "holders"),
-            &log("go1.25", "holders"),
+            &log("go1.24", "withtests"),
+            &log("go1.25", "withtests"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("started escaping: 1"), "{out}");
+    assert!(
+        out.contains("+ heap      EE0107 example.com/fixtures/withtests in (*Acc).Add: `append`"),
+        "{out}"
+    );
+    assert!(out.contains("stopped escaping: 0"), "{out}");
+    // Against an empty log (before the code existed), every leak risk is new.
+    let holders = module_copy("holders");
+    let empty = holders.path().join("empty.log");
+    std::fs::write(&empty, "").unwrap();
+    let o = run(
+        holders.path(),
+        &[
+            "diff",
+            empty.to_str().unwrap(),
+            &log("go1.27", "holders"),
             "--fail-on",
             "leak-risk",
         ],
     );
+    let out = stdout(&o);
+    assert!(
+        out.contains("+ leak-risk EE0202 example.com/fixtures/holders in Audit"),
+        "{out}"
+    );
     assert_eq!(o.status.code(), Some(1), "a new leak risk fails the diff");
     let same = run(
-        dir.path(),
+        holders.path(),
         &["diff", &log("go1.27", "holders"), &log("go1.27", "holders")],
     );
     assert!(stdout(&same).contains("started escaping: 0\nstopped escaping: 0\nverdict changed: 0"));
@@ -263,12 +276,12 @@ fn suppressions_need_a_reason_and_unused_ones_are_listed() {
     // The comments go where the fixture's trailing comments are, and the unused one after the
     // last line, so no line moves and the recorded log still matches the source.
     let text = text.replace(
-        "func Remember(id string, s *Session) { // want: leak-risk global-map",
-        "func Remember(id string, s *Session) { //escape-explain:ignore EE0201 sessions are bounded by the login limit",
+        "sessions[id] = s // want: leak-risk global-map",
+        "sessions[id] = s //escape-explain:ignore EE0201 sessions are bounded by the login limit",
     );
     let text = text.replace(
-        "func Track(id int, s *Session) { // want: leak-risk global-map",
-        "func Track(id int, s *Session) { //escape-explain:ignore EE0201",
+        "conns.Store(id, s) // want: leak-risk global-map",
+        "conns.Store(id, s) //escape-explain:ignore EE0201",
     );
     let text = text + "\n//escape-explain:ignore EE0202 nothing here\n";
     std::fs::write(&maps, text).unwrap();
@@ -292,7 +305,7 @@ fn suppressions_need_a_reason_and_unused_ones_are_listed() {
         .collect();
     let remember = findings
         .iter()
-        .find(|f| f["function"] == "Remember" && f["subject"] == "s")
+        .find(|f| f["function"] == "Remember" && f["code"] == "EE0201")
         .expect("Remember's finding");
     assert_eq!(
         remember["suppressed"]["reason"],
@@ -300,7 +313,7 @@ fn suppressions_need_a_reason_and_unused_ones_are_listed() {
     );
     let track = findings
         .iter()
-        .find(|f| f["function"] == "Track" && f["subject"] == "s")
+        .find(|f| f["function"] == "Track" && f["code"] == "EE0201")
         .expect("Track's finding");
     assert!(
         track["suppressed"].is_null(),

@@ -39,7 +39,7 @@ pub fn by_holder_site(findings: Vec<Finding>) -> Vec<Finding> {
                 let list = subjects
                     .entry(i)
                     .or_insert_with(|| vec![out[i].subject.clone()]);
-                if !list.contains(&f.subject) {
+                if !list.contains(&f.subject) && f.diagnostic.is_some() {
                     list.push(f.subject.clone());
                 }
                 merge(&mut out[i], f);
@@ -114,7 +114,9 @@ fn merge(into: &mut Finding, other: Finding) {
         into.why = other.why.clone();
         into.fix = other.fix.clone();
     }
-    if other.subject != into.subject {
+    // The source's own record of the store adds nothing to the compiler's narrative of it.
+    let source_twin = other.diagnostic.is_none() && into.diagnostic.is_some();
+    if other.subject != into.subject && !source_twin {
         let at = other
             .position
             .as_ref()

@@ -26,6 +26,7 @@ pub mod holder;
 pub mod linked_list;
 pub mod registered_closure;
 pub mod rule;
+pub mod stores;
 pub mod subslice;
 pub mod syntax;
 pub mod timers;
@@ -205,6 +206,7 @@ pub fn classify(
         timers::check(&cx, index, &mut found);
         finalizer::check(&cx, index, &mut found);
         findings.extend(found.into_iter().map(|sf| cx.source_finding(index, sf)));
+        findings.extend(stores::check(&cx, index));
     }
     group::by_holder_site(findings)
 }

@@ -1,0 +1,140 @@
+//! Holders from the source first. Every store into a long-lived holder (a map insert, an
+//! append, a push, a send, a registration with a process-lifetime keeper) in code that can run
+//! many times is a place where memory can grow, whether or not the compiler's `-m=2` flow shows
+//! the value reaching it: a value whose first escape reason is "too large for stack", or that
+//! was passed to an interface method first, has no flow to the store at all. The compiler's
+//! diagnostics join these findings at the same site for the narrative (see [`super::group`]);
+//! they are not required.
+
+use crate::finding::{Basis, Evidence, Finding, Verdict};
+use crate::source::PackageIndex;
+use crate::source::index::EffectKind;
+
+use super::{Context, Hit};
+
+/// A finding for each growing store the package makes in code that runs many times.
+pub fn check(cx: &Context<'_>, index: &PackageIndex) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for add in &index.effects {
+        // Guard: an assignment replaces what was there (one value at a time), and a store in
+        // run-once code is bounded by the code; neither grows with traffic.
+        if !matches!(
+            add.kind,
+            EffectKind::Insert | EffectKind::Append | EffectKind::Grow | EffectKind::Send
+        ) || index.effect_once(add)
+        {
+            continue;
+        }
+        let Some(hit) = cx.holder_hit(index, add, add.subslice_of.as_deref(), Basis::SourceOnly)
+        else {
+            continue;
+        };
+        if hit.verdict != Verdict::LeakRisk {
+            continue;
+        }
+        let grows = match (&add.kind, add.key.as_deref()) {
+            (EffectKind::Insert, Some(k)) => format!(
+                "it grows by one entry per distinct `{k}`, and nothing in the package deletes from it"
+            ),
+            (EffectKind::Send, _) => {
+                "every call sends one more value, and nothing in the package receives from it".into()
+            }
+            _ => "every call adds one more element, and nothing in the package removes or truncates it".into(),
+        };
+        let subject = match add.key.as_deref() {
+            Some(k) => format!("{}[{k}]", add.global),
+            None => add.global.clone(),
+        };
+        out.push(finding(
+            cx,
+            index,
+            add.function,
+            add.loc,
+            hit,
+            subject,
+            grows,
+        ));
+    }
+    for reg in &index.registrations {
+        if index.registration_once(reg) {
+            continue;
+        }
+        let Some(hit) = cx.registration_hit(index, reg, Basis::SourceOnly) else {
+            continue;
+        };
+        if hit.verdict != Verdict::LeakRisk {
+            continue;
+        }
+        let why = match reg.api.as_str() {
+            "time.AfterFunc" => "each call schedules a callback it cannot stop; every callback and what it captures stays until the timer fires".to_string(),
+            "context.AfterFunc" => "each call registers a callback on a context that is never done and drops the stop function: the callbacks and what they capture are kept for the life of the process".to_string(),
+            api if api.starts_with("expvar.") => format!(
+                "each call publishes a variable under a name made at run time (`{}`); expvar never unpublishes, so the registry grows with every new name",
+                reg.first_arg
+            ),
+            _ => format!(
+                "each call registers with {} under a pattern made at run time (`{}`); a mux never forgets a pattern, and registering the same pattern twice panics",
+                reg.owner.describe(),
+                reg.first_arg
+            ),
+        };
+        out.push(finding(
+            cx,
+            index,
+            reg.function,
+            reg.loc,
+            hit,
+            reg.first_arg.clone(),
+            why,
+        ));
+    }
+    out
+}
+
+fn finding(
+    cx: &Context<'_>,
+    index: &PackageIndex,
+    function: Option<usize>,
+    loc: crate::source::index::Loc,
+    mut hit: Hit,
+    subject: String,
+    why: String,
+) -> Finding {
+    let site = cx.site(index, &loc);
+    let holder_name = hit.holder.name.clone();
+    hit.evidence.push(Evidence {
+        note: format!(
+            "in {}, which can run many times",
+            function
+                .map(|f| index.functions[f].name.clone())
+                .unwrap_or_else(|| "a package-level initializer".into())
+        ),
+        site: None,
+    });
+    let path: std::sync::Arc<str> = std::sync::Arc::from(site.path.as_str());
+    Finding {
+        verdict: hit.verdict,
+        code: hit.rule.code.to_string(),
+        title: format!(
+            "`{subject}` is {} `{holder_name}`, and nothing lets it go",
+            hit.rule.name
+        ),
+        subject,
+        function: function.map(|f| index.functions[f].name.clone()),
+        position: Some(crate::escape::Position {
+            file: path.clone(),
+            line: site.line,
+            column: Some(site.column),
+            original: None,
+            path: Some(path),
+        }),
+        why,
+        fix: hit.rule.fix.map(str::to_string),
+        holder: Some(hit.holder),
+        evidence: hit.evidence,
+        diagnostic: None,
+        compiler: Vec::new(),
+        basis: Basis::SourceOnly,
+        suppressed: None,
+    }
+}
