@@ -132,7 +132,7 @@ pub fn run_with(
             };
             let listed = runner::list_packages(&go, &req)?;
             let mut locator = Locator::new(dir, Module::find(dir));
-            locator.add_package_dirs(listed);
+            locator.add_package_dirs(listed.clone());
             let run = RunInfo {
                 origin: Origin::Build {
                     args: req.build_args(),
@@ -144,6 +144,7 @@ pub fn run_with(
                     .or_else(|| runner::go_version(&go, dir)),
             };
             let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
+            pipeline.listed = listed;
             pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
             let ok = runner::build(&go, &req, &mut |line| {
                 reader.feed_bytes(line, &mut |s| pipeline.section(out, s))
@@ -201,6 +202,16 @@ pub fn run_with(
     let (input, unrecognized) = reader
         .finish(&mut |s| pipeline.section(out, s))
         .map_err(Error::Output)?;
+    // Packages the compiler printed nothing for (generic code never instantiated, code with
+    // nothing to say) still get the source rules.
+    for (package, _) in std::mem::take(&mut pipeline.listed) {
+        let silent = Section {
+            package: Some(package),
+            variant: None,
+            diagnostics: Vec::new(),
+        };
+        pipeline.section(out, silent).map_err(Error::Output)?;
+    }
     let summary = Summary {
         totals: std::mem::take(&mut pipeline.totals),
         input,
@@ -400,6 +411,9 @@ struct Pipeline<'r> {
     toolchain_source: String,
     /// Which files are in the build (GOOS, GOARCH, tags).
     target: source::constraint::Target,
+    /// The packages `go list` named (build mode): each gets the source rules even when the
+    /// compiler prints nothing for it.
+    listed: Vec<(String, PathBuf)>,
 }
 
 impl<'r> Pipeline<'r> {
@@ -433,6 +447,7 @@ impl<'r> Pipeline<'r> {
             indexes: HashMap::new(),
             ruled: HashSet::new(),
             target: source::constraint::Target::from_env(&config.tags, toolchain),
+            listed: Vec::new(),
             toolchain,
             toolchain_source,
         }
@@ -446,6 +461,10 @@ impl<'r> Pipeline<'r> {
             None
         };
         let mut source_rules = false;
+        if section.diagnostics.is_empty() && dir.as_ref().is_some_and(|d| self.ruled.contains(d)) {
+            // A package the compiler said nothing about, whose source rules have run.
+            return Ok(());
+        }
         let index = dir.map(|dir| {
             // A test variant compiles the _test.go files too.
             let tests = section.variant.as_deref().is_some_and(|v| v != "vet");
@@ -454,7 +473,14 @@ impl<'r> Pipeline<'r> {
             if self.indexes.len() >= 4 && !self.indexes.contains_key(&(dir.clone(), tests)) {
                 self.indexes.clear();
             }
-            source_rules = self.ruled.insert(dir.clone());
+            // Guard: the source rules judge the module's own code; a section that maps to
+            // another tree (a test binary's main package, whose inlined lines name GOROOT) is
+            // not the user's to change.
+            let inside = self.locator.module().is_none_or(|m| {
+                dir.starts_with(&m.root)
+                    || dir.starts_with(m.root.canonicalize().unwrap_or_else(|_| m.root.clone()))
+            });
+            source_rules = inside && self.ruled.insert(dir.clone());
             self.indexes
                 .entry((dir.clone(), tests))
                 .or_insert_with(|| Arc::new(PackageIndex::build(&dir, tests, &self.target)))
@@ -469,6 +495,9 @@ impl<'r> Pipeline<'r> {
             source_rules,
         };
         let findings = classify::classify(&section, index.as_deref(), &opts);
+        if section.diagnostics.is_empty() && findings.is_empty() {
+            return Ok(());
+        }
         let findings = self
             .selection
             .apply(&section, findings, index.as_deref(), root.as_deref());

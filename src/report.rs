@@ -24,6 +24,9 @@ pub enum Origin {
     Stdin,
 }
 
+/// Said when go build printed no escape diagnostic at all.
+pub const NOTHING_PRINTED: &str = "go build printed no escape diagnostics. The compiler analyses generic code only where it is instantiated, so a package made only of generic types and functions says nothing until something uses it: `--tests` builds the tests, which usually do. The source rules (goroutines, timers, registrations, C memory) ran on the source anyway.";
+
 /// The run as known before the first section arrives.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunInfo {

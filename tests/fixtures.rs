@@ -122,8 +122,10 @@ fn every_recorded_log_parses_with_no_unrecognized_line() {
     let mut total = 0;
     for (_, module, log) in logs() {
         let parsed = parse(&module, &log);
-        assert!(
-            !parsed.sections.is_empty(),
+        // genericonly is all generic code nothing instantiates: the compiler prints nothing.
+        assert_eq!(
+            parsed.sections.is_empty(),
+            module == "genericonly",
             "{} has no package section",
             log.display()
         );

@@ -322,3 +322,33 @@ fn a_demo_runs_live_with_go() {
         "{text}"
     );
 }
+
+/// Regression: a module made only of generic code printed "The input was empty" and exited 0:
+/// the compiler says nothing for code nothing instantiates, but goroutines still leak.
+#[test]
+fn a_generic_only_module_still_gets_the_source_rules() {
+    if !go_available("a_generic_only_module_still_gets_the_source_rules") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/genericonly");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let out = cmd(cache.path())
+        .current_dir(dir.path())
+        .args(["--color", "never", "--fail-on", "leak-risk"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("leak-risk[EE0303]"), "{text}");
+    assert!(text.contains("retained[EE0309]"), "{text}");
+    assert!(
+        text.contains("go build printed no escape diagnostics"),
+        "{text}"
+    );
+    assert!(text.contains("--tests"), "{text}");
+}

@@ -43,8 +43,33 @@ pub fn started_body<'a>(
             f.kind == crate::source::index::FunctionKind::Method
                 && (f.name.ends_with(&suffix) || f.name.ends_with(&suffix_value))
         });
-        let (i, _) = methods.next()?;
-        methods.next().is_none().then_some(i)
+        let all: Vec<usize> = methods.by_ref().map(|(i, _)| i).collect();
+        match all.as_slice() {
+            [one] => Some(*one),
+            // Several types have the method: the receiver's type decides (`j := &janitor{...}`,
+            // `j *janitor`), as written in the function that starts the goroutine.
+            many => {
+                let recv = name.rsplit_once('.')?.0;
+                let outer = super::syntax::enclosing_function(go_stmt)?;
+                let text = file.text_of(outer);
+                many.iter().copied().find(|&i| {
+                    let m = &index.functions[i].name;
+                    let ty = m
+                        .trim_start_matches("(*")
+                        .split([')', '.'])
+                        .next()
+                        .unwrap_or("");
+                    [
+                        format!("{recv} := &{ty}{{"),
+                        format!("{recv} := {ty}{{"),
+                        format!("{recv} *{ty}"),
+                        format!("{recv} = &{ty}{{"),
+                    ]
+                    .iter()
+                    .any(|p| text.contains(p.as_str()))
+                })
+            }
+        }
     })?;
     let loc = index.functions[f].loc;
     let gofile = &index.files[loc.file];
@@ -57,10 +82,48 @@ pub fn started_body<'a>(
 
 /// The endless loop of a goroutine body, if it has one at its top level.
 pub fn endless_in<'t>(index: &PackageIndex, file: &GoFile, body: Node<'t>) -> Option<Node<'t>> {
-    let never_closed = |ch: &str| !is_closed(index, ch);
+    // Guard: a `range` over a map or slice ends with it; only a channel nobody closes does not.
+    let never_closed = |ch: &str| is_channel(index, ch) && !is_closed(index, ch);
     own(body, "for_statement")
         .into_iter()
         .find(|f| endless_loop(file, *f, &never_closed))
+}
+
+/// Whether an expression names a channel, as far as the package's declarations show: a
+/// ticker's or timer's `C`, or a name declared with a `chan` type or made with `make(chan`.
+pub fn is_channel(index: &PackageIndex, expr: &str) -> bool {
+    let name = expr.rsplit('.').next().unwrap_or(expr).trim();
+    if name == "C" {
+        return true;
+    }
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        // A call (`sub.Events()`, `time.Tick(d)`) or a receive: most such ranges are channels.
+        return expr.contains('(') || expr.contains("<-");
+    }
+    index.files.iter().any(|f| {
+        f.text.match_indices(name).any(|(i, _)| {
+            let before = f.text[..i].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                return false;
+            }
+            let rest = &f.text[i + name.len()..];
+            if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+                return false;
+            }
+            let rest = rest.trim_start_matches([' ', '\t']);
+            let rest = rest
+                .strip_prefix(":=")
+                .or_else(|| rest.strip_prefix('='))
+                .or_else(|| rest.strip_prefix(':'))
+                .map(|r| r.trim_start())
+                .unwrap_or(rest);
+            rest.starts_with("chan ")
+                || rest.starts_with("chan<-")
+                || rest.starts_with("<-chan")
+                || rest.starts_with("make(chan")
+                || rest.starts_with("make(<-chan")
+        })
+    })
 }
 
 /// Whether the package ever closes the channel `ch` (by its last name: `s.jobs` -> `jobs`).

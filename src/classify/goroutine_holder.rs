@@ -154,7 +154,7 @@ pub fn kept(file: &GoFile, go: Node<'_>) -> Vec<String> {
             true
         });
         for name in declared {
-            if used.iter().any(|u| *u == name) {
+            if used.contains(&name) {
                 add(&name);
             }
         }

@@ -33,6 +33,23 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
         // A registry filled in init/main/sync.Once is bounded by the code, not by traffic.
         return once(cx, index, "stored", add.function, &add.loc);
     }
+    if let Some(f) = add.function
+        && index.functions[f].registration_api
+        && !add.in_loop
+    {
+        // The one naming convention that counts (gob.Register, sql.Register): callers call it
+        // at start-up. It is an assumption, and the finding says so.
+        return (
+            Verdict::Retained,
+            Some(Release {
+                how: format!(
+                    "stored by the registration API {}, assuming callers register at start-up",
+                    index.functions[f].name
+                ),
+                site: None,
+            }),
+        );
+    }
     if let Some(rel) = index.releases_of(&add.global).next() {
         return (
             Verdict::Retained,

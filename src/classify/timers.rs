@@ -306,8 +306,10 @@ fn after_func(
     subject: String,
 ) -> Option<SourceFinding> {
     let delay = args(call).first().map(|d| file.text_of(*d).to_string())?;
-    // Kept (assigned or returned): whoever holds the *time.Timer can Stop it.
+    // Kept (assigned, to a variable or a field, or returned): whoever holds the *time.Timer
+    // can Stop it.
     let kept = bound_name(file, call).is_some()
+        || call.parent().is_some_and(|p| p.kind() == "expression_list")
         || call
             .parent()
             .and_then(|p| p.parent())

@@ -412,7 +412,12 @@ impl Renderer for HumanRenderer {
             }
         }
         if summary.input.lines == 0 {
-            writeln!(out, "The input was empty: nothing to explain.")?;
+            match run.origin {
+                crate::report::Origin::Build { .. } => {
+                    writeln!(out, "{}", crate::report::NOTHING_PRINTED)?
+                }
+                _ => writeln!(out, "The input was empty: nothing to explain.")?,
+            }
         }
         Ok(())
     }
