@@ -262,7 +262,7 @@ fn tests_flag_reports_test_files() {
     );
     assert!(
         out.lines()
-            .any(|l| l.starts_with("lib/lib_test.go:8:2: leak-risk EE0201")),
+            .any(|l| l.starts_with("lib/lib_test.go:9:2: leak-risk EE0201")),
         "{out}"
     );
 }
@@ -294,7 +294,7 @@ fn generated_files_are_hidden_unless_asked() {
         .output()
         .unwrap();
     assert!(
-        String::from_utf8_lossy(&shown.stdout).contains("lib/gen.go:8:2: leak-risk EE0201"),
+        String::from_utf8_lossy(&shown.stdout).contains("lib/gen.go:9:2: leak-risk EE0201"),
         "{}",
         String::from_utf8_lossy(&shown.stdout)
     );
@@ -318,7 +318,7 @@ fn a_demo_runs_live_with_go() {
     );
     assert!(text.contains("Analysed live with the local go."), "{text}");
     assert!(
-        text.contains("leak-risk[EE0201]: `key` is kept in a package-level map `entries`"),
+        text.contains("leak-risk[EE0201]: `&Entry{...}`, `make([]byte, 4096)` and `key` are kept in a package-level map `entries`"),
         "{text}"
     );
 }

@@ -1315,7 +1315,10 @@ impl Walker<'_> {
         if text == target {
             return EffectKind::Assign;
         }
-        if self.mentions_global(rhs, g) {
+        // Guard: only a new value that points at the old one grows (`head = &node{next: head}`);
+        // `next = (next + 1) % n` computes a number from it and replaces it.
+        let builds = matches!(rhs.kind(), "composite_literal" | "unary_expression");
+        if builds && self.mentions_global(rhs, g) {
             EffectKind::Grow
         } else {
             EffectKind::Assign
