@@ -17,8 +17,7 @@ func Fail(v *Big) {
 // errs collects every error and is never trimmed.
 var errs []error
 
-// Trap for v, leak for the errors: the slice grows with every call, but it holds the new
-// error values, which copy v.N; v itself is not kept.
+// Trap for v, leak for the errors: errs grows per call, but holds new errors that copy v.N, not v.
 func Record(v *Big) {
 	errs = append(errs, fmt.Errorf("bad %d", v.N)) // want: leak-risk global-slice
 }
@@ -26,8 +25,7 @@ func Record(v *Big) {
 // names caches the decimal form of ids and is never pruned.
 var names = map[int]string{}
 
-// Trap for the argument, leak for the map: strconv.Itoa makes a new string, and the map
-// keeps growing by one entry per new id.
+// Trap for the argument, leak for the map: Itoa makes a new string, but names grows per new id.
 func Name(id int) string {
 	names[id] = strconv.Itoa(id) // want: leak-risk global-map
 	return names[id]

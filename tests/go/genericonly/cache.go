@@ -12,8 +12,7 @@ type Cache[K comparable, V any] struct {
 	done  chan struct{}
 }
 
-// Leak: every New starts a goroutine that clears the cache every second and never ends, so
-// it keeps the cache and itself alive for good.
+// Leak: every New starts an endless clearing goroutine that keeps its cache alive for good.
 func New[K comparable, V any]() *Cache[K, V] {
 	c := &Cache[K, V]{items: map[K]V{}}
 	go func() { // want: leak-risk goroutine

@@ -3,8 +3,7 @@ package hidden
 // cache keeps one large buffer per key and is never pruned.
 var cache = map[string][]byte{}
 
-// Leak: the buffer is too large for the stack, and the compiler says so without showing
-// the map insert; nothing deletes from cache.
+// Leak: the flow stops at "too large for stack" and never shows the insert; nothing deletes.
 func Handle(k string) {
 	big := make([]byte, 1<<20)
 	cache[k] = big // want: leak-risk global-map
@@ -13,8 +12,7 @@ func Handle(k string) {
 // reqs keeps every request ever tracked.
 var reqs = map[int]*Request{}
 
-// Leak: r first goes to an interface method, where the compiler's flow stops, and is then
-// stored in reqs, which nothing deletes from.
+// Leak: the flow stops at the interface call before the insert; nothing deletes from reqs.
 func Track(id int, body []byte) {
 	r := &Request{ID: id, Body: body}
 	logger.Log(r)

@@ -15,8 +15,7 @@ func (h *handle) close() {
 	}
 }
 
-// Trap: the finalizer reaches the object through its parameter, not a captured reference,
-// so the object can still become unreachable and be finalized.
+// Trap: the finalizer uses its parameter, not a captured reference, so h can be finalized.
 func OpenHandle(fd int) *handle {
 	h := &handle{fd: fd} // want: heap
 	runtime.SetFinalizer(h, func(h *handle) { h.close() })

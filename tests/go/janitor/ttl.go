@@ -52,8 +52,7 @@ func (c *TTLCache) janitor(every time.Duration) {
 // Close stops the janitor.
 func (c *TTLCache) Close() { close(c.stop) }
 
-// Leak: every call starts a purger that sleeps and purges forever and has no way out, so
-// neither the goroutine nor the cache it refers to is ever freed.
+// Leak: every call starts an endless purger with no way out; it and its cache are never freed.
 func NewForever() *TTLCache {
 	c := newTTLCache()
 	go func() { // want: leak-risk goroutine

@@ -44,8 +44,7 @@ func endSweep(c *Cache) {
 	close(c.quit)
 }
 
-// Trap: the sweeper keeps the inner store until the outer Cache is finalized: retained. The
-// finalizer registration itself holds nothing.
+// Trap: the sweeper keeps the store until the Cache is finalized; SetFinalizer keeps nothing.
 func NewCache(every time.Duration) *Cache {
 	s := &store{items: map[string]entry{}, quit: make(chan struct{})}
 	go s.sweep(every) // want: retained goroutine

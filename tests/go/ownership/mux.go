@@ -15,7 +15,7 @@ func Publish(path string, big []byte) {
 // Trap: the mux is made here and returned, so the caller owns it and the handlers on it.
 func NewRouter(big []byte) *http.ServeMux {
 	r := http.NewServeMux()
-	r.HandleFunc("/x", func(w http.ResponseWriter, req *http.Request) {
+	r.HandleFunc("/x", func(w http.ResponseWriter, req *http.Request) { // want: heap
 		w.Write(big)
 	})
 	return r
@@ -25,7 +25,7 @@ func NewRouter(big []byte) *http.ServeMux {
 func ServeOnce(w http.ResponseWriter, req *http.Request) {
 	big := make([]byte, 4096)
 	local := http.NewServeMux()
-	local.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	local.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { // want: heap
 		w.Write(big)
 	})
 	local.ServeHTTP(w, req)
@@ -33,7 +33,7 @@ func ServeOnce(w http.ResponseWriter, req *http.Request) {
 
 // Trap: the mux is a parameter; Mount adds to whatever mux the caller passes and owns.
 func Mount(m *http.ServeMux, big []byte) {
-	m.HandleFunc("/a", func(w http.ResponseWriter, r *http.Request) {
+	m.HandleFunc("/a", func(w http.ResponseWriter, r *http.Request) { // want: heap
 		w.Write(big)
 	})
 }

@@ -5,19 +5,18 @@ import (
 	"time"
 )
 
-// serverCtx lives as long as the process; shutdown is called only when it exits.
-var serverCtx, shutdown = context.WithCancel(context.Background())
+// serverCtx is the server's base context. It can be cancelled, so context.AfterFunc adds
+// callbacks to it, but nothing cancels it: it lives as long as the process.
+var serverCtx, _ = context.WithCancel(context.Background())
 
-// Leak: each call registers a callback on a context that is cancelled only at exit, and the
-// stop function that would unregister it is dropped: the callback and big stay until then.
-func OnShutdown(big []byte, flush func([]byte)) {
+// Leak: a callback per call on a never-cancelled context, stop dropped: each big stays for good.
+func FlushWhenDone(big []byte, flush func([]byte)) {
 	context.AfterFunc(serverCtx, func() { // want: leak-risk registered-closure
 		flush(big)
 	})
 }
 
-// Trap: context.Background is never done, so context.AfterFunc does not register the
-// callback anywhere: nothing keeps it once the dropped stop function is gone.
+// Trap: Background is never done, so context.AfterFunc registers the callback nowhere at all.
 func OnNever(big []byte, flush func([]byte)) {
 	context.AfterFunc(context.Background(), func() {
 		flush(big)

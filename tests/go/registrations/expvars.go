@@ -5,7 +5,7 @@ import (
 	"net/http"
 )
 
-// hits is published once, when the package is initialized.
+// Trap: hits is published once, when the package is initialized.
 var hits = expvar.NewInt("hits")
 
 // Leak: a new expvar per user; expvar never unpublishes a name, so the set only grows.
