@@ -425,9 +425,27 @@ fn verdict_wants(module: &str) -> ByLine<VerdictWant> {
 fn holder_verdicts_match_the_fixtures() {
     let mut problems = Vec::new();
     let mut checked = 0;
-    for module in ["holders", "leaks", "cgoleaks", "timers123"] {
+    for module in [
+        "holders",
+        "leaks",
+        "cgoleaks",
+        "timers123",
+        "ownership",
+        "janitor",
+        "copies",
+        "timers121",
+        "timersgodebug",
+        "timersdirective",
+        "buildtags",
+        "pinning",
+        "hidden",
+        "registrations",
+        "runsonce",
+        // genericonly's logs are empty: its wants are checked live, where `go list` names the
+        // package (tests/live.rs a_generic_only_module_still_gets_the_source_rules).
+    ] {
         let wants = verdict_wants(module);
-        assert!(wants.len() >= 4, "the {module} fixture has its wants");
+        assert!(wants.len() >= 2, "the {module} fixture has its wants");
         let before = checked;
         check_verdicts(module, &wants, &mut problems, &mut checked);
         assert!(checked > before, "no recording of {module} was checked");

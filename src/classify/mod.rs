@@ -720,7 +720,9 @@ impl<'a> Context<'a> {
         reg: &crate::source::index::Registration,
         basis: Basis,
     ) -> Option<Hit> {
-        if !reg.owner.process_lifetime() {
+        // A registration API's own body (it forwards its parameters): the registration
+        // happens at its callers, which hit_through_call reports.
+        if !reg.owner.process_lifetime() || !reg.forwards.is_empty() {
             return None;
         }
         let (verdict, released) = registered_closure::verdict(self, index, reg);
@@ -819,10 +821,41 @@ impl<'a> Context<'a> {
                 .collect()
         };
         let from = flow.from.to_string();
-        let param_names: Vec<&String> = match args
+        let position = args
             .iter()
             .position(|a| a == &from || a.contains(from.as_str()))
+            .or_else(|| {
+                // A closure passed in place: the compiler calls it `func literal`.
+                from.contains("func literal")
+                    .then(|| args.iter().position(|a| a.starts_with("func(")))
+                    .flatten()
+            });
+        // A registration API of the package (it forwards this argument to http.HandleFunc,
+        // expvar.Publish, ...): the registration happens here, at the call.
+        if let Some(k) = position
+            && let Some(reg) = index
+                .registrations
+                .iter()
+                .find(|r| r.function == Some(target) && r.forwards.contains(&k))
+            && reg.owner.process_lifetime()
         {
+            let mut at = reg.clone();
+            at.loc = self.loc_of(file, node);
+            at.function = index.function_at(file, node.start_byte());
+            at.in_loop = syntax::ancestor(node, &["for_statement"]).is_some();
+            at.first_arg = args.first().cloned().unwrap_or_default();
+            at.forwards = Vec::new();
+            let mut hit = self.registration_hit(index, &at, Basis::Flow)?;
+            hit.evidence.insert(
+                0,
+                Evidence {
+                    note: format!("passed to {}, which forwards it to {}", func.name, reg.api),
+                    site: Some(self.site(index, &reg.loc)),
+                },
+            );
+            return Some(hit);
+        }
+        let param_names: Vec<&String> = match position {
             Some(k) => func.params.get(k).into_iter().collect(),
             None => func.params.iter().collect(),
         };

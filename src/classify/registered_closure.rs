@@ -39,7 +39,7 @@ pub fn verdict(
             }),
         )
     };
-    let literal_name = reg.first_arg.starts_with('"') || reg.first_arg.starts_with('`');
+    let literal_name = is_string_literal(&reg.first_arg);
     match reg.api.as_str() {
         // A long or unknown delay per call with no handle to stop it piles callbacks up
         // (EE0307 says it at the call).
@@ -59,5 +59,44 @@ pub fn verdict(
             "one entry per fixed name; registering the same name a second time panics, so this must run once",
         ),
         _ => (Verdict::LeakRisk, None),
+    }
+}
+
+/// `"/healthz"` or a raw string, and nothing else: `"/shared/" + id` is made at run time.
+fn is_string_literal(arg: &str) -> bool {
+    let a = arg.trim();
+    let Some(q) = a.chars().next().filter(|c| matches!(c, '"' | '`')) else {
+        return false;
+    };
+    let inner = &a[1..];
+    match inner.find(q) {
+        // The first closing quote ends the whole argument (`\"` escapes only in "...").
+        Some(end) if q == '`' => end + 2 == a.len(),
+        _ => {
+            let mut escaped = false;
+            for (i, c) in inner.char_indices() {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => return i + 2 == a.len(),
+                    _ => escaped = false,
+                }
+            }
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_string_literal;
+
+    #[test]
+    fn fixed_names() {
+        assert!(is_string_literal("\"/healthz\""));
+        assert!(is_string_literal("`/raw`"));
+        assert!(is_string_literal("\"a\\\"b\""));
+        assert!(!is_string_literal("\"/shared/\"+r.FormValue(\"id\")"));
+        assert!(!is_string_literal("name"));
+        assert!(!is_string_literal("\"a\" + \"b\""));
     }
 }

@@ -29,7 +29,25 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex) -> Vec<Finding> {
         else {
             continue;
         };
+        // A store whose holder is released somewhere in the package (a delete, a drain) is
+        // reported too, `retained`, with that release: the holder is bounded by it.
+        let released_at = hit
+            .holder
+            .released
+            .as_ref()
+            .filter(|r| r.site.is_some())
+            .map(|r| r.how.clone());
         if hit.verdict != Verdict::LeakRisk {
+            if let Some(how) = released_at {
+                let why = format!(
+                    "it lives as long as the process, but the package releases it ({how}), so it is bounded by how the program uses that release"
+                );
+                let subject = match add.key.as_deref() {
+                    Some(k) => format!("{}[{k}]", add.global),
+                    None => add.global.clone(),
+                };
+                out.push(finding(cx, index, add.function, add.loc, hit, subject, why));
+            }
             continue;
         }
         let grows = match (&add.kind, add.key.as_deref()) {
@@ -56,7 +74,9 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex) -> Vec<Finding> {
         ));
     }
     for reg in &index.registrations {
-        if index.registration_once(reg) {
+        // Guard: a function that forwards its parameters to the registration is a
+        // registration API; its callers register, and are reported there.
+        if index.registration_once(reg) || !reg.forwards.is_empty() {
             continue;
         }
         let Some(hit) = cx.registration_hit(index, reg, Basis::SourceOnly) else {
@@ -112,13 +132,21 @@ fn finding(
         site: None,
     });
     let path: std::sync::Arc<str> = std::sync::Arc::from(site.path.as_str());
+    let title = if hit.verdict == Verdict::LeakRisk {
+        format!(
+            "`{subject}` is {} `{holder_name}`, and nothing lets it go",
+            hit.rule.name
+        )
+    } else {
+        format!(
+            "`{subject}` is {} `{holder_name}`, but bounded",
+            hit.rule.name
+        )
+    };
     Finding {
         verdict: hit.verdict,
         code: hit.rule.code.to_string(),
-        title: format!(
-            "`{subject}` is {} `{holder_name}`, and nothing lets it go",
-            hit.rule.name
-        ),
+        title,
         subject,
         function: function.map(|f| index.functions[f].name.clone()),
         position: Some(crate::escape::Position {
@@ -129,7 +157,9 @@ fn finding(
             path: Some(path),
         }),
         why,
-        fix: hit.rule.fix.map(str::to_string),
+        fix: (hit.verdict == Verdict::LeakRisk)
+            .then(|| hit.rule.fix.map(str::to_string))
+            .flatten(),
         holder: Some(hit.holder),
         evidence: hit.evidence,
         diagnostic: None,

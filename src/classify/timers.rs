@@ -133,8 +133,19 @@ pub fn regime(
             ),
         };
     }
-    let line = module.and_then(|m| m.go_version.clone());
-    match module.and_then(|m| m.go_minor()) {
+    // `godebug default=go1.22` sets every default as that release had it.
+    let default = module
+        .and_then(|m| m.godebug("default"))
+        .map(|v| v.to_string());
+    let line = default
+        .clone()
+        .map(|d| format!("{} (godebug default={d})", d.trim_start_matches("go")))
+        .or_else(|| module.and_then(|m| m.go_version.clone()));
+    let minor = match &default {
+        Some(d) => crate::source::module::minor_version(d),
+        None => module.and_then(|m| m.go_minor()),
+    };
+    match minor {
         Some(m) if m >= TIMER_GC => Regime {
             collected: true,
             why: format!(

@@ -195,6 +195,10 @@ pub struct Registration {
     /// Who keeps what it is given: the process (DefaultServeMux, a package-level mux, the
     /// timer heap) or a caller-owned or local value (a router returned to the caller).
     pub owner: Owner,
+    /// Argument positions that pass a parameter of the enclosing function straight through
+    /// (`func Route(p string, h http.HandlerFunc) { http.HandleFunc(p, h) }`): the function is
+    /// a registration API itself, and its callers are where registrations happen.
+    pub forwards: Vec<usize>,
 }
 
 /// APIs whose argument outlives the call: (callee suffix, keeper, how to undo).
@@ -211,6 +215,10 @@ const REGISTRATIONS: &[(&str, &str, Option<&str>)] = &[
         Some("signal.Stop"),
     ),
     ("expvar.Publish", "expvar's registry", None),
+    ("expvar.NewInt", "expvar's registry", None),
+    ("expvar.NewFloat", "expvar's registry", None),
+    ("expvar.NewMap", "expvar's registry", None),
+    ("expvar.NewString", "expvar's registry", None),
     // runtime.SetFinalizer and runtime.AddCleanup are not here: the runtime keeps the function
     // only while the object is reachable from elsewhere, so they keep nothing alive (that is
     // why caches use a finalizer to stop their janitor). The one exception, a finalizer that
@@ -348,6 +356,7 @@ impl PackageIndex {
                 locals: Vec::new(),
                 bindings: Vec::new(),
                 is_main_pkg: package_name(&file) == Some("main"),
+                pins: HashMap::new(),
                 closure_counts: HashMap::new(),
                 loops: vec![0],
             };
@@ -690,6 +699,9 @@ struct Walker<'a> {
     bindings: Vec<HashMap<String, Binding>>,
     /// The file is in package main (read once per file, not per declaration).
     is_main_pkg: bool,
+    /// Locals that share a larger backing array (`s := buf[:16]`, `parts := strings.Split(b,
+    /// ",")`): name -> the variable whose array they pin. Per top-level declaration.
+    pins: HashMap<String, String>,
     /// Closures numbered per enclosing function, as the compiler numbers them.
     closure_counts: HashMap<usize, usize>,
     /// Loop depth per enclosing function (aligned with `locals`).
@@ -742,6 +754,7 @@ impl Walker<'_> {
     }
 
     fn declaration(&mut self, node: Node<'_>) {
+        self.pins.clear();
         let Some(name_node) = node.child_by_field_name("name") else {
             return;
         };
@@ -992,15 +1005,11 @@ impl Walker<'_> {
         keeper: &str,
     ) -> Owner {
         if api == "context.AfterFunc" {
-            // Kept until the context is done: forever for Background/TODO and package-level
-            // contexts, as long as the caller's context otherwise.
+            // Kept until the context is done: for the life of the process for a package-level
+            // context nothing cancels, as long as the caller's context otherwise.
             let Some(ctx) = args.first() else {
                 return Owner::Process(keeper.to_string());
             };
-            let text = self.text(*ctx);
-            if matches!(text, "context.Background()" | "context.TODO()") {
-                return Owner::Process(format!("{text}, which is never done"));
-            }
             return self.owner_of(*ctx);
         }
         if api.starts_with('.') {
@@ -1039,12 +1048,72 @@ impl Walker<'_> {
                 while matches!(op.kind(), "selector_expression" | "index_expression") {
                     op = op.child_by_field_name("operand")?;
                 }
-                (op.kind() == "identifier").then(|| self.text(op).to_string())
+                (op.kind() == "identifier").then(|| {
+                    let name = self.text(op);
+                    self.pins
+                        .get(name)
+                        .cloned()
+                        .unwrap_or_else(|| name.to_string())
+                })
+            }
+            // A local that is itself a sub-slice, or an element of a split's result.
+            "identifier" => self.pins.get(self.text(n)).cloned(),
+            "index_expression" => {
+                let op = n.child_by_field_name("operand")?;
+                (op.kind() == "identifier")
+                    .then(|| self.pins.get(self.text(op)).cloned())
+                    .flatten()
             }
             "parenthesized_expression" => {
                 named_children(n).into_iter().find_map(|c| self.sliced(c))
             }
             _ => None,
+        }
+    }
+
+    /// `s := buf[:n]` and `parts := strings.Split(body, ",")` make locals that pin `buf` and
+    /// `body`.
+    fn record_pins(&mut self, decl: Node<'_>) {
+        let (Some(l), Some(r)) = (
+            decl.child_by_field_name("left"),
+            decl.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        for (lhs, rhs) in named_children(l).into_iter().zip(named_children(r)) {
+            let pinned = match rhs.kind() {
+                "slice_expression" => self.sliced(rhs),
+                "call_expression" => {
+                    let callee = rhs
+                        .child_by_field_name("function")
+                        .map(|f| self.text(f))
+                        .unwrap_or("");
+                    let splits = matches!(
+                        callee,
+                        "strings.Split"
+                            | "strings.SplitN"
+                            | "strings.SplitAfter"
+                            | "strings.Fields"
+                            | "strings.FieldsFunc"
+                            | "bytes.Split"
+                            | "bytes.SplitN"
+                            | "bytes.Fields"
+                    );
+                    splits
+                        .then(|| {
+                            rhs.child_by_field_name("arguments")
+                                .and_then(|a| named_children(a).into_iter().next())
+                                .filter(|a| a.kind() == "identifier")
+                                .map(|a| self.text(a).to_string())
+                        })
+                        .flatten()
+                }
+                _ => None,
+            };
+            if let Some(p) = pinned {
+                let name = self.text(lhs).to_string();
+                self.pins.insert(name, p);
+            }
         }
     }
 
@@ -1091,6 +1160,7 @@ impl Walker<'_> {
                 if let Some(r) = node.child_by_field_name("right") {
                     self.walk(r, func);
                 }
+                self.record_pins(node);
                 if let Some(l) = node.child_by_field_name("left") {
                     for id in named_children(l) {
                         let name = self.text(id).to_string();
@@ -1204,7 +1274,22 @@ impl Walker<'_> {
             };
             let rhs = rights.get(i).or(rights.first()).copied();
             let gkind = self.ix.globals[&g].kind;
-            let subslice = rhs.and_then(|r| self.sliced(r));
+            // The value stored, or for `g = append(g, x...)` each appended value.
+            let subslice = rhs.and_then(|r| {
+                self.sliced(r).or_else(|| {
+                    let callee = r.child_by_field_name("function").map(|f| self.text(f));
+                    (r.kind() == "call_expression" && callee == Some("append"))
+                        .then(|| {
+                            r.child_by_field_name("arguments").and_then(|a| {
+                                named_children(a)
+                                    .into_iter()
+                                    .skip(1)
+                                    .find_map(|x| self.sliced(x))
+                            })
+                        })
+                        .flatten()
+                })
+            });
             let kind = match lhs.kind() {
                 "index_expression" => match self.indexed_kind(*lhs, gkind, &g) {
                     GlobalKind::Slice | GlobalKind::Array => EffectKind::Assign,
@@ -1429,6 +1514,15 @@ impl Walker<'_> {
             let bound = node
                 .parent()
                 .is_some_and(|p| matches!(p.kind(), "expression_list" | "return_statement"));
+            // Guard: context.Background() and TODO() are never done (their Done() is nil), so
+            // context.AfterFunc never registers the callback at all: nothing is kept.
+            if suffix == "context.AfterFunc"
+                && args.first().is_some_and(|c| {
+                    matches!(self.text(*c), "context.Background()" | "context.TODO()")
+                })
+            {
+                return;
+            }
             let owner = self.registration_owner(suffix, callee_node, &args, keeper);
             self.ix.registrations.push(Registration {
                 api: callee.clone(),
@@ -1443,6 +1537,25 @@ impl Walker<'_> {
                     .map(|a| self.text(*a).to_string())
                     .unwrap_or_default(),
                 bound,
+                forwards: {
+                    // The argument the API keeps: the channel for signal.Notify, the name for
+                    // expvar.New*, the handler or callback otherwise.
+                    let kept = match suffix {
+                        "signal.Notify" | "expvar.NewInt" | "expvar.NewFloat" | "expvar.NewMap"
+                        | "expvar.NewString" => 0,
+                        _ => 1,
+                    };
+                    args.get(kept)
+                        .filter(|a| {
+                            a.kind() == "identifier"
+                                && self
+                                    .bindings
+                                    .last()
+                                    .is_some_and(|b| b.get(self.text(**a)) == Some(&Binding::Param))
+                        })
+                        .map(|_| vec![kept])
+                        .unwrap_or_default()
+                },
             });
         }
     }
