@@ -1551,7 +1551,15 @@ impl Walker<'_> {
                                 && self
                                     .bindings
                                     .last()
-                                    .is_some_and(|b| b.get(self.text(**a)) == Some(&Binding::Param))
+                                    // A method that registers its own receiver (`func (s
+                                    // *Server) HandleHTTP(path string)`) leaves when to its
+                                    // callers too.
+                                    .is_some_and(|b| {
+                                        matches!(
+                                            b.get(self.text(**a)),
+                                            Some(Binding::Param | Binding::Receiver)
+                                        )
+                                    })
                         })
                         .map(|_| vec![kept])
                         .unwrap_or_default()
