@@ -306,3 +306,43 @@ fn goroot_positions_are_outside_the_module_whether_or_not_the_file_exists_here()
         "{findings:?}"
     );
 }
+
+/// A file that does not parse does not stop the rest of the package: the other files still
+/// give verdicts, and each finding names the file that could not be read.
+#[test]
+fn a_syntax_error_in_one_file_is_named_and_the_rest_still_judged() {
+    let dir = module_dir();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nvar cache = map[string]*int{}\n\nfunc put(k string, v *int) {\n\tcache[k] = v\n}\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("broken.go"),
+        "package main\n\nfunc drop(k string) {\n\tdelete(cache, k\n}\n",
+    )
+    .unwrap();
+    let log =
+        "# example.com/m\n./main.go:5:10: leaking param: k\n./main.go:5:20: leaking param: v\n";
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["--format", "json"])
+        .write_stdin(log)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let findings = v["packages"][0]["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty(), "{v}");
+    let put = findings
+        .iter()
+        .find(|f| f["code"] == "EE0201")
+        .unwrap_or_else(|| panic!("the store in main.go is judged: {findings:?}"));
+    assert!(
+        put.to_string()
+            .contains("could not read all of `broken.go` (line 4)"),
+        "{put}"
+    );
+}

@@ -208,7 +208,33 @@ pub fn classify(
         findings.extend(found.into_iter().map(|sf| cx.source_finding(index, sf)));
         findings.extend(stores::check(&cx, index));
     }
-    group::by_holder_site(findings)
+    let mut findings = group::by_holder_site(findings);
+    // A file with a syntax error is indexed around the error, but what the broken part
+    // declares, stores or releases is not seen: every verdict of the package says so.
+    if let Some(index) = index {
+        let broken: Vec<String> = index
+            .files
+            .iter()
+            .filter_map(|f| {
+                let line = f.syntax_error_line()?;
+                let name = f.path.file_name()?.to_string_lossy().into_owned();
+                Some(format!("`{name}` (line {line})"))
+            })
+            .collect();
+        if !broken.is_empty() {
+            let note = format!(
+                "could not read all of {}: a syntax error there hides what that part stores or releases, so this verdict may miss a holder or a release",
+                broken.join(", ")
+            );
+            for f in findings.iter_mut().filter(|f| f.verdict != Verdict::Stack) {
+                f.evidence.push(Evidence {
+                    note: note.clone(),
+                    site: None,
+                });
+            }
+        }
+    }
+    findings
 }
 
 /// Code from outside the module reported inside it (a standard-library generic instantiated

@@ -115,6 +115,29 @@ impl GoFile {
             .named_descendant_for_point_range(point, point)
     }
 
+    /// The line of the first syntax error, when the file does not parse cleanly. The tree is
+    /// still usable around it: tree-sitter recovers, so the rest of the file is indexed.
+    pub fn syntax_error_line(&self) -> Option<u32> {
+        let root = self.tree.root_node();
+        if !root.has_error() {
+            return None;
+        }
+        let mut first = None;
+        let mut cursor = root.walk();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if n.is_error() || n.is_missing() {
+                let line = n.start_position().row as u32 + 1;
+                first = Some(first.map_or(line, |f: u32| f.min(line)));
+                continue;
+            }
+            if n.has_error() {
+                stack.extend(n.children(&mut cursor));
+            }
+        }
+        first
+    }
+
     pub fn text_of(&self, node: Node<'_>) -> &str {
         self.text.get(node.byte_range()).unwrap_or("")
     }
