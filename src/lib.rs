@@ -476,10 +476,11 @@ impl<'r> Pipeline<'r> {
             // Guard: the source rules judge the module's own code; a section that maps to
             // another tree (a test binary's main package, whose inlined lines name GOROOT) is
             // not the user's to change.
-            let inside = self.locator.module().is_none_or(|m| {
-                dir.starts_with(&m.root)
-                    || dir.starts_with(m.root.canonicalize().unwrap_or_else(|_| m.root.clone()))
-            });
+            // Both are canonical (Module::find and section_dir canonicalize).
+            let inside = self
+                .locator
+                .module()
+                .is_none_or(|m| dir.starts_with(&m.root));
             source_rules = inside && self.ruled.insert(dir.clone());
             self.indexes
                 .entry((dir.clone(), tests))

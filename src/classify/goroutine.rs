@@ -6,7 +6,7 @@
 use tree_sitter::Node;
 
 use super::rule::Rule;
-use super::syntax::{endless_loop, own, visit};
+use super::syntax::{endless_loop, own};
 use super::{Context, SourceFinding};
 use crate::finding::{Evidence, HolderKind, Release, Verdict};
 use crate::source::{GoFile, PackageIndex};
@@ -144,14 +144,7 @@ pub fn is_closed(index: &PackageIndex, ch: &str) -> bool {
 
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     for (f, file) in index.files.iter().enumerate() {
-        let mut gos = Vec::new();
-        visit(file.tree.root_node(), &mut |n| {
-            if n.kind() == "go_statement" {
-                gos.push(n);
-            }
-            true
-        });
-        for go in gos {
+        for go in super::syntax::all(file.tree.root_node(), "go_statement") {
             let Some((bfile, body)) = started_body(index, file, go) else {
                 continue;
             };

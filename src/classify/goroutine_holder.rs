@@ -25,14 +25,7 @@ pub const RULE: Rule = Rule {
 /// end: what it keeps, and what ends it.
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     for (f, file) in index.files.iter().enumerate() {
-        let mut gos = Vec::new();
-        visit(file.tree.root_node(), &mut |n| {
-            if n.kind() == "go_statement" {
-                gos.push(n);
-            }
-            true
-        });
-        for go in gos {
+        for go in super::syntax::all(file.tree.root_node(), "go_statement") {
             let Some((bfile, body)) = super::goroutine::started_body(index, file, go) else {
                 continue;
             };

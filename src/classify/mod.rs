@@ -138,7 +138,7 @@ pub struct Context<'a> {
     root: Option<PathBuf>,
     pub toolchain: Option<u32>,
     pub toolchain_source: String,
-    pub module: Option<crate::source::Module>,
+    pub module: Option<&'a crate::source::Module>,
     /// Resolved position -> diagnostics there.
     by_pos: HashMap<(String, u32, u32), Vec<usize>>,
     /// (function, parameter) -> leaking-parameter diagnostics.
@@ -161,7 +161,7 @@ pub fn classify(
         root: root.map(Path::to_path_buf),
         toolchain: opts.toolchain,
         toolchain_source: opts.toolchain_source.clone(),
-        module: opts.module.cloned(),
+        module: opts.module,
         by_pos: HashMap::new(),
         params: HashMap::new(),
         memo: RefCell::new(HashMap::new()),

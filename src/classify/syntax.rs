@@ -16,6 +16,18 @@ pub fn visit<'t>(node: Node<'t>, f: &mut dyn FnMut(Node<'t>) -> bool) {
     }
 }
 
+/// Every node of `kind` under `node`, nested func literals included.
+pub fn all<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    visit(node, &mut |n| {
+        if n.kind() == kind {
+            out.push(n);
+        }
+        true
+    });
+    out
+}
+
 /// Every node of `kind` under `node`, not looking inside nested func literals.
 pub fn own<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();

@@ -168,12 +168,7 @@ pub fn regime(
 }
 
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
-    let r = regime(
-        cx.toolchain,
-        &cx.toolchain_source,
-        cx.module.as_ref(),
-        index,
-    );
+    let r = regime(cx.toolchain, &cx.toolchain_source, cx.module, index);
     let modern = r.collected;
     let version_note = r.why;
     for (f, file) in index.files.iter().enumerate() {
