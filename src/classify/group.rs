@@ -9,25 +9,21 @@ use std::sync::Arc;
 use crate::escape::Position;
 use crate::finding::{Evidence, Finding, Verdict};
 
-/// Merges held findings (retained, leak-risk) with the same code, holder and add site.
+/// Merges held findings (retained, leak-risk) with the same holder and add site. A store that
+/// both grows a holder and keeps a sub-slice in it is one place: the sub-slice finding, the
+/// more telling of the two, leads.
 pub fn by_holder_site(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut at: HashMap<(String, String, String, u32, u32), usize> = HashMap::new();
+    let mut at: HashMap<(String, String, u32, u32), usize> = HashMap::new();
     // The subjects kept at each merged site, in the order they were reported.
     let mut subjects: HashMap<usize, Vec<String>> = HashMap::new();
     for f in findings {
         let key = match (&f.holder, f.verdict) {
-            (Some(h), Verdict::Retained | Verdict::LeakRisk) => {
-                h.added.as_ref().filter(|a| !a.path.is_empty()).map(|a| {
-                    (
-                        f.code.clone(),
-                        h.name.clone(),
-                        a.path.clone(),
-                        a.line,
-                        a.column,
-                    )
-                })
-            }
+            (Some(h), Verdict::Retained | Verdict::LeakRisk) => h
+                .added
+                .as_ref()
+                .filter(|a| !a.path.is_empty())
+                .map(|a| (h.name.clone(), a.path.clone(), a.line, a.column)),
             _ => None,
         };
         let Some(key) = key else {
@@ -42,7 +38,16 @@ pub fn by_holder_site(findings: Vec<Finding>) -> Vec<Finding> {
                 if !list.contains(&f.subject) && f.diagnostic.is_some() {
                     list.push(f.subject.clone());
                 }
-                merge(&mut out[i], f);
+                if leads(&f, &out[i]) {
+                    // The sub-slice finding, or a stronger verdict, tells the site's story;
+                    // what was there becomes one more kept value of it.
+                    list.retain(|s| s != &f.subject);
+                    list.insert(0, f.subject.clone());
+                    let prev = std::mem::replace(&mut out[i], at_site(f));
+                    merge(&mut out[i], prev);
+                } else {
+                    merge(&mut out[i], f);
+                }
             }
             None => {
                 at.insert(key, out.len());
@@ -106,6 +111,15 @@ fn at_site(mut f: Finding) -> Finding {
     f
 }
 
+/// The code of a kept sub-slice: at the same verdict it says more than "the holder grows".
+const SUBSLICE: &str = "EE0207";
+
+/// A finding that should tell the story of a site over the one already there: a kept
+/// sub-slice (at the same verdict it says more than "the holder grows").
+fn leads(new: &Finding, old: &Finding) -> bool {
+    new.verdict >= old.verdict && new.code == SUBSLICE && old.code != SUBSLICE
+}
+
 /// Adds `other`'s value to `into`: the strongest verdict, one more kept value.
 fn merge(into: &mut Finding, other: Finding) {
     if other.verdict > into.verdict {
@@ -113,6 +127,13 @@ fn merge(into: &mut Finding, other: Finding) {
         into.title = other.title.clone();
         into.why = other.why.clone();
         into.fix = other.fix.clone();
+    }
+    if into.holder.as_ref().is_some_and(|h| h.released.is_none())
+        && let Some(rel) = other.holder.as_ref().and_then(|h| h.released.clone())
+        && let Some(h) = into.holder.as_mut()
+    {
+        // What bounds the holder is known whichever finding found it.
+        h.released = Some(rel);
     }
     // The source's own record of the store adds nothing to the compiler's narrative of it.
     let source_twin = other.diagnostic.is_none() && into.diagnostic.is_some();

@@ -129,6 +129,8 @@ struct Hit {
     verdict: Verdict,
     evidence: Vec<Evidence>,
     basis: Basis,
+    /// For a sub-slice kept by the holder: the array it pins, with sizes when known.
+    pin: Option<crate::source::pin::Pin>,
 }
 
 /// What classification of one section needs.
@@ -491,10 +493,8 @@ impl<'a> Context<'a> {
         if let Some(hit) = self.hit(i, 0) {
             let compiler = compiler_lines(d, true);
             let holder_name = hit.holder.name.clone();
-            let title = if hit.rule.code == subslice::RULE.code {
-                format!(
-                    "a sub-slice of `{subject}` is kept in `{holder_name}`, and it pins the whole backing array"
-                )
+            let title = if let Some(pin) = &hit.pin {
+                pin.title(&subject, &holder_name)
             } else {
                 match hit.verdict {
                     Verdict::LeakRisk => format!(
@@ -509,6 +509,9 @@ impl<'a> Context<'a> {
             };
 
             let why = match (&hit.verdict, &hit.holder.released) {
+                (Verdict::LeakRisk, Some(rel)) if hit.rule.code == subslice::RULE.code && rel.site.is_some() => {
+                    format!("the holder keeps a sub-slice, and a sub-slice keeps its whole backing array alive; {} bounds how many arrays are kept, not how large each one is", rel.how)
+                }
                 (Verdict::LeakRisk, _) if hit.rule.code == subslice::RULE.code => {
                     "the holder keeps a sub-slice, and a sub-slice keeps its whole backing array alive".to_string()
                 }
@@ -723,6 +726,13 @@ impl<'a> Context<'a> {
                 site: None,
             }),
         }
+        let pin = add.pin.clone().filter(|_| rule.code == subslice::RULE.code);
+        if let Some(cost) = pin.as_ref().and_then(|p| p.cost()) {
+            evidence.push(Evidence {
+                note: cost,
+                site: None,
+            });
+        }
         Some(Hit {
             rule,
             holder: Holder {
@@ -735,6 +745,7 @@ impl<'a> Context<'a> {
             verdict,
             evidence,
             basis,
+            pin,
         })
     }
 
@@ -772,6 +783,7 @@ impl<'a> Context<'a> {
                 site: Some(added),
             }],
             basis,
+            pin: None,
         })
     }
 

@@ -25,8 +25,12 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex) -> Vec<Finding> {
         {
             continue;
         }
-        let Some(hit) = cx.holder_hit(index, add, add.subslice_of.as_deref(), Basis::SourceOnly)
-        else {
+        let Some(hit) = cx.holder_hit(
+            index,
+            add,
+            add.pin.as_ref().map(|p| p.of.as_str()),
+            Basis::SourceOnly,
+        ) else {
             continue;
         };
         // A store whose holder is released somewhere in the package (a delete, a drain) is
@@ -132,7 +136,9 @@ fn finding(
         site: None,
     });
     let path: std::sync::Arc<str> = std::sync::Arc::from(site.path.as_str());
-    let title = if hit.verdict == Verdict::LeakRisk {
+    let title = if let Some(pin) = &hit.pin {
+        pin.title(&pin.of, &holder_name)
+    } else if hit.verdict == Verdict::LeakRisk {
         format!(
             "`{subject}` is {} `{holder_name}`, and nothing lets it go",
             hit.rule.name

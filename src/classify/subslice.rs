@@ -22,8 +22,8 @@ pub fn applies(add: &Effect, value: Option<&str>) -> bool {
     // Guard: only the slice expression written at the store counts; a `slice` step elsewhere in
     // the flow is usually `arr[:]` of a small local array. And only for the sliced value: the
     // key stored beside it (`m[name] = body[:8]`) pins nothing.
-    match (&add.subslice_of, value) {
-        (Some(sliced), Some(v)) => sliced == v || v.rsplit('.').next() == Some(sliced.as_str()),
+    match (&add.pin, value) {
+        (Some(pin), Some(v)) => pin.of == v || v.rsplit('.').next() == Some(pin.of.as_str()),
         _ => false,
     }
 }

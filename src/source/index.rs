@@ -17,6 +17,7 @@ use tree_sitter::Node;
 use super::constraint::{Target, in_build};
 use super::gofile::{GoFile, parser};
 use super::owner::{Binding, Owner};
+use super::pin::{self, Backing, Pin};
 
 /// A span in one of the package's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,8 +169,9 @@ pub struct Effect {
     /// The whole statement.
     pub loc: Loc,
     pub function: Option<usize>,
-    /// The added value is a sub-slice (`buf[a:b]`): the sliced variable's name.
-    pub subslice_of: Option<String>,
+    /// The added value is a sub-slice (`buf[a:b]`): the array it pins, and the sizes when the
+    /// source fixes them.
+    pub pin: Option<Pin>,
     /// Inside a loop of its function: it runs many times even in run-once code.
     pub in_loop: bool,
     /// For an insert: the key as written (`m[k] = v`, `m.Store(k, v)`).
@@ -357,6 +359,7 @@ impl PackageIndex {
                 bindings: Vec::new(),
                 is_main_pkg: package_name(&file) == Some("main"),
                 pins: HashMap::new(),
+                backings: HashMap::new(),
                 closure_counts: HashMap::new(),
                 loops: vec![0],
             };
@@ -700,8 +703,11 @@ struct Walker<'a> {
     /// The file is in package main (read once per file, not per declaration).
     is_main_pkg: bool,
     /// Locals that share a larger backing array (`s := buf[:16]`, `parts := strings.Split(b,
-    /// ",")`): name -> the variable whose array they pin. Per top-level declaration.
-    pins: HashMap<String, String>,
+    /// ",")`): name -> the array they pin. Per top-level declaration.
+    pins: HashMap<String, Pin>,
+    /// What locals' backing arrays are, when their declaration says (`make([]byte, 64<<10)`,
+    /// `var b [512]byte`, a view of C or unsafe memory). Per top-level declaration.
+    backings: HashMap<String, Backing>,
     /// Closures numbered per enclosing function, as the compiler numbers them.
     closure_counts: HashMap<usize, usize>,
     /// Loop depth per enclosing function (aligned with `locals`).
@@ -755,6 +761,7 @@ impl Walker<'_> {
 
     fn declaration(&mut self, node: Node<'_>) {
         self.pins.clear();
+        self.backings.clear();
         let Some(name_node) = node.child_by_field_name("name") else {
             return;
         };
@@ -794,6 +801,9 @@ impl Walker<'_> {
             .child_by_field_name("parameters")
             .map(|p| param_names(self.file, p))
             .unwrap_or_default();
+        if let Some(p) = node.child_by_field_name("parameters") {
+            self.record_param_backings(p);
+        }
         let idx = self.ix.functions.len();
         self.ix.functions.push(Function {
             name,
@@ -1040,20 +1050,47 @@ impl Walker<'_> {
             .any(|w| t.contains(w))
     }
 
-    /// `buf[a:b]` (possibly parenthesized): the name of the sliced variable, `buf`.
-    fn sliced(&self, n: Node<'_>) -> Option<String> {
+    /// `buf[a:b]` (possibly parenthesized), a local cut from a larger array, or an element of
+    /// a split's result: the array it pins. A sub-slice of a package-level variable, or of
+    /// memory the Go heap does not own, pins nothing that would otherwise be freed.
+    fn sliced(&self, n: Node<'_>) -> Option<Pin> {
         match n.kind() {
             "slice_expression" => {
-                let mut op = n.child_by_field_name("operand")?;
+                let direct = n.child_by_field_name("operand")?;
+                let mut op = direct;
                 while matches!(op.kind(), "selector_expression" | "index_expression") {
                     op = op.child_by_field_name("operand")?;
                 }
-                (op.kind() == "identifier").then(|| {
-                    let name = self.text(op);
-                    self.pins
-                        .get(name)
-                        .cloned()
-                        .unwrap_or_else(|| name.to_string())
+                if op.kind() != "identifier" {
+                    return None;
+                }
+                let name = self.text(op);
+                if self.global_named(name) {
+                    return None;
+                }
+                let backing = self.backings.get(name).copied();
+                if backing == Some(Backing::Unowned) {
+                    return None;
+                }
+                // Sizes only when the slice cuts the variable itself, not a field of it.
+                let (bytes, elem) = match backing {
+                    Some(Backing::Sized { bytes, elem }) if direct.id() == op.id() => (bytes, elem),
+                    _ => (None, None),
+                };
+                let kept = elem
+                    .zip(pin::slice_len(n, &self.file.text))
+                    .and_then(|(e, len)| e.checked_mul(len));
+                Some(match self.pins.get(name) {
+                    Some(p) => Pin {
+                        of: p.of.clone(),
+                        kept,
+                        backing: p.backing.or(bytes),
+                    },
+                    None => Pin {
+                        of: name.to_string(),
+                        kept,
+                        backing: bytes,
+                    },
                 })
             }
             // A local that is itself a sub-slice, or an element of a split's result.
@@ -1071,8 +1108,130 @@ impl Walker<'_> {
         }
     }
 
+    /// What a local's declared value says about its backing array: `make([]T, n, c)` with
+    /// constant sizes, `string(b)`/`[]byte(s)` of a sized local (a copy of the same length),
+    /// or a view of unsafe or C memory.
+    fn backing_of(&self, rhs: Node<'_>) -> Option<Backing> {
+        let text = self.text(rhs);
+        if text.contains("unsafe.Pointer(") || text.starts_with("C.") {
+            return Some(Backing::Unowned);
+        }
+        // `(*[1 << 20]T)(p)` of an unsafe pointer: a view of memory, not an allocation.
+        if matches!(rhs.kind(), "call_expression" | "type_conversion_expression")
+            && text.starts_with("(*[")
+        {
+            let arg = rhs
+                .child_by_field_name("arguments")
+                .and_then(|a| named_children(a).into_iter().next())
+                .or_else(|| rhs.child_by_field_name("operand"));
+            if arg.is_some_and(|a| self.backings.get(self.text(a)) == Some(&Backing::Unowned)) {
+                return Some(Backing::Unowned);
+            }
+        }
+        if rhs.kind() != "call_expression" {
+            return None;
+        }
+        let callee = rhs.child_by_field_name("function")?;
+        let args = named_children(rhs.child_by_field_name("arguments")?);
+        match self.text(callee) {
+            "make" => {
+                let ty = args.first().filter(|t| t.kind() == "slice_type")?;
+                let elem = ty
+                    .child_by_field_name("element")
+                    .and_then(|e| pin::elem_size(self.text(e)));
+                let count = args
+                    .get(2)
+                    .or(args.get(1))
+                    .and_then(|c| pin::const_int(*c, &self.file.text));
+                Some(Backing::Sized {
+                    bytes: elem.zip(count).and_then(|(e, c)| e.checked_mul(c)),
+                    elem,
+                })
+            }
+            "string" | "[]byte" => {
+                let arg = args.first().filter(|a| a.kind() == "identifier")?;
+                match self.backings.get(self.text(*arg)) {
+                    Some(Backing::Sized {
+                        bytes,
+                        elem: Some(1),
+                    }) => Some(Backing::Sized {
+                        bytes: *bytes,
+                        elem: Some(1),
+                    }),
+                    _ => Some(Backing::Sized {
+                        bytes: None,
+                        elem: Some(1),
+                    }),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Parameters say what they point into by their type: `buf []byte` has 1-byte elements
+    /// (its size is the caller's), `p unsafe.Pointer` is memory the Go heap may not own.
+    fn record_param_backings(&mut self, list: Node<'_>) {
+        for decl in named_children(list) {
+            let Some(ty) = decl.child_by_field_name("type") else {
+                continue;
+            };
+            let backing = match ty.kind() {
+                "slice_type" => Backing::Sized {
+                    bytes: None,
+                    elem: ty
+                        .child_by_field_name("element")
+                        .and_then(|e| pin::elem_size(self.text(e))),
+                },
+                _ => match self.text(ty) {
+                    "string" => Backing::Sized {
+                        bytes: None,
+                        elem: Some(1),
+                    },
+                    "unsafe.Pointer" | "uintptr" => Backing::Unowned,
+                    _ => continue,
+                },
+            };
+            let mut c = decl.walk();
+            let names: Vec<String> = decl
+                .children_by_field_name("name", &mut c)
+                .map(|n| self.text(n).to_string())
+                .collect();
+            for n in names {
+                self.backings.insert(n, backing);
+            }
+        }
+    }
+
+    /// `var b [512]byte` in a function: a local array of known size.
+    fn record_array(&mut self, spec: Node<'_>) {
+        let Some(ty) = spec
+            .child_by_field_name("type")
+            .filter(|t| t.kind() == "array_type")
+        else {
+            return;
+        };
+        let elem = ty
+            .child_by_field_name("element")
+            .and_then(|e| pin::elem_size(self.text(e)));
+        let count = ty
+            .child_by_field_name("length")
+            .and_then(|l| pin::const_int(l, &self.file.text));
+        let backing = Backing::Sized {
+            bytes: elem.zip(count).and_then(|(e, c)| e.checked_mul(c)),
+            elem,
+        };
+        let mut c = spec.walk();
+        let names: Vec<String> = spec
+            .children_by_field_name("name", &mut c)
+            .map(|n| self.text(n).to_string())
+            .collect();
+        for n in names {
+            self.backings.insert(n, backing);
+        }
+    }
+
     /// `s := buf[:n]` and `parts := strings.Split(body, ",")` make locals that pin `buf` and
-    /// `body`.
+    /// `body`; `buf := make([]byte, 64<<10)` makes a local whose size is known.
     fn record_pins(&mut self, decl: Node<'_>) {
         let (Some(l), Some(r)) = (
             decl.child_by_field_name("left"),
@@ -1081,6 +1240,7 @@ impl Walker<'_> {
             return;
         };
         for (lhs, rhs) in named_children(l).into_iter().zip(named_children(r)) {
+            let name = self.text(lhs).to_string();
             let pinned = match rhs.kind() {
                 "slice_expression" => self.sliced(rhs),
                 "call_expression" => {
@@ -1104,15 +1264,46 @@ impl Walker<'_> {
                             rhs.child_by_field_name("arguments")
                                 .and_then(|a| named_children(a).into_iter().next())
                                 .filter(|a| a.kind() == "identifier")
-                                .map(|a| self.text(a).to_string())
+                                .map(|a| {
+                                    let of = self.text(a).to_string();
+                                    let backing = match self.backings.get(&of) {
+                                        Some(Backing::Sized { bytes, .. }) => *bytes,
+                                        _ => None,
+                                    };
+                                    Pin {
+                                        of,
+                                        kept: None,
+                                        backing,
+                                    }
+                                })
                         })
                         .flatten()
                 }
                 _ => None,
             };
-            if let Some(p) = pinned {
-                let name = self.text(lhs).to_string();
-                self.pins.insert(name, p);
+            match pinned {
+                Some(p) => {
+                    // The local's own sub-slices cut the same array, element for element.
+                    let elem = match self.backings.get(&p.of) {
+                        Some(Backing::Sized { elem, .. }) => *elem,
+                        _ => None,
+                    };
+                    self.backings.insert(
+                        name.clone(),
+                        Backing::Sized {
+                            bytes: p.backing,
+                            elem,
+                        },
+                    );
+                    self.pins.insert(name, p);
+                }
+                None => {
+                    self.pins.remove(&name);
+                    match self.backing_of(rhs) {
+                        Some(b) => self.backings.insert(name, b),
+                        None => self.backings.remove(&name),
+                    };
+                }
             }
         }
     }
@@ -1136,14 +1327,14 @@ impl Walker<'_> {
         kind: EffectKind,
         node: Node<'_>,
         func: Option<usize>,
-        subslice_of: Option<String>,
+        pin: Option<Pin>,
     ) {
         self.ix.effects.push(Effect {
             global,
             kind,
             loc: loc(self.f, node),
             function: func,
-            subslice_of,
+            pin,
             in_loop: self.in_loop(),
             key: None,
         });
@@ -1178,6 +1369,7 @@ impl Walker<'_> {
                 for n in names {
                     self.declare(&n);
                 }
+                self.record_array(node);
             }
             "range_clause" => {
                 if let Some(r) = node.child_by_field_name("right")

@@ -7,6 +7,7 @@ pub mod index;
 pub mod locate;
 pub mod module;
 pub mod owner;
+pub mod pin;
 
 pub use gofile::GoFile;
 pub use index::PackageIndex;
