@@ -233,6 +233,8 @@ pub struct Config {
     /// Verdicts shown in full, and as one line each.
     pub full: Vec<crate::finding::Verdict>,
     pub brief: Vec<crate::finding::Verdict>,
+    /// `--verdict`: the only verdicts machine formats list (empty: all). Totals stay complete.
+    pub only: Vec<crate::finding::Verdict>,
     /// The width to wrap to.
     pub width: usize,
     /// How to name a saved log in the report, instead of its path.
@@ -312,6 +314,7 @@ impl Config {
             source: !args.no_source,
             full,
             brief,
+            only: args.verdict.iter().map(|v| v.verdict()).collect(),
             width,
             origin_label: None,
             fail_on: args.fail_on.map(FailOn::verdict),

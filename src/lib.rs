@@ -69,8 +69,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Format::List => Box::new(render::text::TextRenderer::new(
             config.verbose,
             config.color,
-            config.brief.contains(&finding::Verdict::Stack)
-                || config.full.contains(&finding::Verdict::Stack),
+            shown(config),
         )),
         Format::Text => Box::new(render::human::HumanRenderer::new(
             render::human::HumanOptions {
@@ -82,7 +81,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 verbose: config.verbose,
             },
         )),
-        Format::Json => Box::new(render::json::JsonRenderer::default()),
+        Format::Json => Box::new(render::json::JsonRenderer::new(config.only.clone())),
         Format::Sarif => Box::new(render::sarif::SarifRenderer::new(shown(config))),
         Format::Compact => Box::new(render::compact::CompactRenderer {
             shown: shown(config),
@@ -147,7 +146,8 @@ pub fn run_with(
             pipeline.listed = listed;
             pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
             let ok = runner::build(&go, &req, &mut |line| {
-                reader.feed_bytes(line, &mut |s| pipeline.section(out, s))
+                // The line as go printed it, with its line ending.
+                reader.feed_printed(line, &mut |s| pipeline.section(out, s))
             })
             .map_err(|e| match e {
                 RunError::Spawn(io) if io.kind() != io::ErrorKind::NotFound => Error::Output(io),

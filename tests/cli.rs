@@ -346,3 +346,47 @@ fn a_syntax_error_in_one_file_is_named_and_the_rest_still_judged() {
         "{put}"
     );
 }
+
+#[test]
+fn list_and_json_honour_verdict_while_totals_stay_complete() {
+    let dir = module_dir();
+    let list = cmd()
+        .current_dir(dir.path())
+        .args(["--format", "list", "--verdict", "stack", "--input", "-"])
+        .write_stdin(LOG)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list = String::from_utf8(list).unwrap();
+    assert!(list.contains("stack"), "{list}");
+    assert!(
+        !list.contains(" heap "),
+        "--verdict stack lists no heap finding:\n{list}"
+    );
+
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["--format", "json", "--verdict", "stack", "--input", "-"])
+        .write_stdin(LOG)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    let findings: Vec<&serde_json::Value> = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["findings"].as_array().unwrap())
+        .collect();
+    assert!(!findings.is_empty());
+    assert!(findings.iter().all(|f| f["verdict"] == "stack"));
+    assert!(
+        doc["totals"].to_string().contains("heap"),
+        "totals count every verdict: {}",
+        doc["totals"]
+    );
+}

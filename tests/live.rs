@@ -95,6 +95,12 @@ fn wrapper_mode_builds_the_module() {
     );
     assert!(doc["go_version"].as_str().unwrap().starts_with("go1."));
     assert_eq!(doc["origin"]["args"][3], "-gcflags=-m=2 -l");
+    // What go printed is counted as read, as for a log.
+    assert!(
+        doc["input"]["bytes"].as_u64().unwrap() > 100,
+        "{}",
+        doc["input"]
+    );
 }
 
 #[test]

@@ -39,11 +39,43 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
     {
         // The one naming convention that counts (gob.Register, sql.Register): callers call it
         // at start-up. It is an assumption, and the finding says so.
+        let f = &index.functions[f];
+        let how = if f.rejects_duplicates {
+            format!(
+                "stored by the registry {}, which panics on a name registered twice: one entry per name, assuming callers register at start-up",
+                f.name
+            )
+        } else {
+            format!(
+                "stored by the registration API {}, assuming callers register at start-up",
+                f.name
+            )
+        };
+        return (Verdict::Retained, Some(Release { how, site: None }));
+    }
+    if let Some(f) = add.function
+        && index.functions[f].test_helper
+    {
+        // A test binary ends with its tests: what a helper keeps is bounded by the test run.
         return (
             Verdict::Retained,
             Some(Release {
                 how: format!(
-                    "stored by the registration API {}, assuming callers register at start-up",
+                    "stored by the test helper {} (it takes a testing.TB): kept for one test run",
+                    index.functions[f].name
+                ),
+                site: None,
+            }),
+        );
+    }
+    if let Some(f) = add.function
+        && index.functions[f].type_args_only
+    {
+        return (
+            Verdict::Retained,
+            Some(Release {
+                how: format!(
+                    "{} takes no values, only type arguments: one entry per instantiation, bounded by the program's set of types",
                     index.functions[f].name
                 ),
                 site: None,
@@ -56,6 +88,19 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
             Some(Release {
                 how: rel.kind.verb().to_string(),
                 site: Some(cx.site(index, &rel.loc)),
+            }),
+        );
+    }
+    if let (Some(f), Some(k)) = (add.function, add.key.as_deref())
+        && index.param_always_literal(f, k)
+    {
+        return (
+            Verdict::Retained,
+            Some(Release {
+                how: format!(
+                    "keyed by `{k}`, which every caller passes as a constant: one entry per constant"
+                ),
+                site: None,
             }),
         );
     }

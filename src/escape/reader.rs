@@ -98,6 +98,16 @@ impl Reader {
         }
     }
 
+    /// Feeds one line a command printed (without its line ending), counting it as read.
+    pub fn feed_printed(
+        &mut self,
+        line: &[u8],
+        emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        self.stats.bytes += line.len() as u64 + 1;
+        self.feed_bytes(line, emit)
+    }
+
     /// Feeds one line without its line ending.
     pub fn feed_bytes(
         &mut self,

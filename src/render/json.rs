@@ -82,6 +82,14 @@ pub struct Tool {
 #[derive(Default)]
 pub struct JsonRenderer {
     sections: u64,
+    /// The verdicts listed in `findings` (empty: all); `totals` count every finding.
+    only: Vec<crate::finding::Verdict>,
+}
+
+impl JsonRenderer {
+    pub fn new(only: Vec<crate::finding::Verdict>) -> Self {
+        JsonRenderer { sections: 0, only }
+    }
 }
 
 impl Renderer for JsonRenderer {
@@ -108,7 +116,22 @@ impl Renderer for JsonRenderer {
         }
         self.sections += 1;
         out.write_all(b"\n")?;
-        serde_json::to_writer(&mut *out, &PackageRef { section, findings })?;
+        if self.only.is_empty() {
+            serde_json::to_writer(&mut *out, &PackageRef { section, findings })?;
+        } else {
+            let kept: Vec<Finding> = findings
+                .iter()
+                .filter(|f| self.only.contains(&f.verdict))
+                .cloned()
+                .collect();
+            serde_json::to_writer(
+                &mut *out,
+                &PackageRef {
+                    section,
+                    findings: &kept,
+                },
+            )?;
+        }
         Ok(())
     }
 

@@ -15,16 +15,16 @@ use crate::report::{Origin, RunInfo, Summary};
 pub struct TextRenderer {
     verbose: bool,
     color: bool,
-    stack: bool,
+    shown: Vec<Verdict>,
 }
 
 impl TextRenderer {
-    /// `stack`: also list `stack` findings (`--all`).
-    pub fn new(verbose: bool, color: bool, stack: bool) -> Self {
+    /// `shown`: the verdicts listed (`--verdict`, `--all`); `verbose` lists every finding.
+    pub fn new(verbose: bool, color: bool, shown: Vec<Verdict>) -> Self {
         TextRenderer {
             verbose,
             color,
-            stack,
+            shown,
         }
     }
 
@@ -99,7 +99,7 @@ impl Renderer for TextRenderer {
         let shown: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.reported())
-            .filter(|f| self.verbose || self.stack || f.verdict != Verdict::Stack)
+            .filter(|f| self.verbose || self.shown.contains(&f.verdict))
             .collect();
         let others: Vec<&Diagnostic> = if self.verbose {
             section

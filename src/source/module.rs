@@ -50,6 +50,11 @@ impl Module {
         if import_path == module {
             return Some(self.root.clone());
         }
+        // The standard library's module (GOROOT/src/go.mod says `module std`) holds packages
+        // whose paths do not start with its name: `internal/godebug` is src/internal/godebug.
+        if module == "std" && (!import_path.contains('.') || import_path.starts_with("vendor/")) {
+            return Some(self.root.join(import_path));
+        }
         let rest = import_path.strip_prefix(module)?.strip_prefix('/')?;
         Some(self.root.join(rest))
     }
@@ -131,6 +136,29 @@ mod tests {
         assert_eq!(m.package_dir("fmt"), None);
         assert_eq!(m.go_minor(), Some(23));
         assert!(m.godebug.is_empty());
+    }
+
+    #[test]
+    fn standard_library_packages_are_under_its_root() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("go.mod"),
+            "module std
+
+go 1.27
+",
+        )
+        .unwrap();
+        let m = Module::find(dir.path()).unwrap();
+        assert_eq!(
+            m.package_dir("internal/godebug"),
+            Some(m.root.join("internal/godebug"))
+        );
+        assert_eq!(
+            m.package_dir("vendor/golang.org/x/net/idna"),
+            Some(m.root.join("vendor/golang.org/x/net/idna"))
+        );
+        assert_eq!(m.package_dir("example.com/other"), None);
     }
 
     #[test]

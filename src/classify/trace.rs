@@ -1,0 +1,551 @@
+//! Flow tracing: from a diagnostic's `-m=2` flow (or, without one, the source around it) to
+//! the long-lived holder the value reaches. Each `from ... at POS` step that stores is looked up
+//! in the package index: a store into a package-level variable, a registration, or a call to a
+//! package function whose parameter is itself stored (followed to that store), a closure that
+//! captures the value, or an allocation the value is stored into.
+
+use super::*;
+
+impl Context<'_> {
+    /// The long-lived holder diagnostic `i` reaches, if any (memoized; `depth` bounds the
+    /// following of calls and closures).
+    pub(super) fn hit(&self, i: usize, depth: u32) -> Option<Hit> {
+        if depth > 4 {
+            return None;
+        }
+        if let Some(h) = self.memo.borrow().get(&i) {
+            return h.clone();
+        }
+        // Break cycles (recursive calls): assume no holder while this one is being computed.
+        self.memo.borrow_mut().insert(i, None);
+        let d = &self.section.diagnostics[i];
+        let h = if d.explanations.is_empty() {
+            self.hit_from_source(d)
+        } else {
+            self.hit_from_flows(d, depth)
+        }
+        .or_else(|| self.hit_through_capture(d, depth));
+        self.memo.borrow_mut().insert(i, h.clone());
+        h
+    }
+
+    pub(super) fn hit_from_flows(&self, d: &Diagnostic, depth: u32) -> Option<Hit> {
+        for e in &d.explanations {
+            if matches!(&e.header, Header::Leak { to, .. } if *to != Location::Heap && !matches!(to, Location::Storage(_)))
+            {
+                continue;
+            }
+            for flow in &e.flows {
+                match &flow.to {
+                    Location::Heap => {
+                        for step in flow.steps.iter().rev().filter(|s| stores(&s.reason)) {
+                            if let Some(mut hit) = self.hit_at_step(step, flow, depth) {
+                                hit.evidence.insert(0, step_evidence(flow, step));
+                                return Some(hit);
+                            }
+                        }
+                    }
+                    Location::Storage(s) if s == "func literal" => {
+                        if let Some(hit) = self.hit_through_closure(e, flow, depth) {
+                            return Some(hit);
+                        }
+                    }
+                    Location::Storage(s) => {
+                        if let Some(hit) = self.hit_through_storage(s, flow, depth) {
+                            return Some(hit);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        None
+    }
+
+    /// What the statement at a store step stores into.
+    pub(super) fn hit_at_step(&self, step: &Step, flow: &Flow, depth: u32) -> Option<Hit> {
+        let index = self.index?;
+        let (file, off) = self.locate(step.at.as_ref()?)?;
+        // The call the value is passed to, for a `call parameter` step.
+        // `append` is the exception: its result is the slice that holds the value.
+        let call = (step.reason == Reason::CallParameter)
+            .then(|| call_span_at(index, file, off))
+            .flatten()
+            .filter(|(_, _, callee)| callee != "append")
+            .map(|(s, e, _)| (s, e));
+        // Guard: a value passed to a call *inside* a store (`last = fmt.Sprintf("%v", v)`,
+        // `names[id] = strconv.Itoa(id)`) went to the callee, which copies it or keeps it on
+        // its own; the store keeps the call's result. Had the result carried the value, the
+        // flow would go on to a later assign step, which is looked at first.
+        let is_the_call = |l: &Loc| call.is_none_or(|(s, e)| l.start == s && l.end == e);
+        if let Some(effect) = index
+            .effects_at(file, off)
+            .into_iter()
+            .find(|e| e.kind.adds())
+            .filter(|e| is_the_call(&e.loc))
+        {
+            let value = match &flow.from {
+                Location::Var(v) => Some(v.as_str()),
+                _ => None,
+            };
+            return self.holder_hit(index, effect, value, Basis::Flow);
+        }
+        if let Some(reg) = index
+            .registrations_at(file, off)
+            .into_iter()
+            .find(|r| is_the_call(&r.loc))
+        {
+            return self.registration_hit(index, reg, Basis::Flow);
+        }
+        if step.reason == Reason::CallParameter {
+            return self.hit_through_call(index, file, off, flow, depth);
+        }
+        None
+    }
+
+    pub(super) fn holder_hit(
+        &self,
+        index: &PackageIndex,
+        add: &Effect,
+        value: Option<&str>,
+        basis: Basis,
+    ) -> Option<Hit> {
+        let global = index.globals.get(&add.global)?;
+        let rule: &'static Rule = if subslice::applies(add, value) {
+            &subslice::RULE
+        } else if global_map::applies(global, add) {
+            &global_map::RULE
+        } else if global_slice::applies(global, add) {
+            &global_slice::RULE
+        } else if linked_list::applies(global, add) {
+            &linked_list::RULE
+        } else if channel::applies(global, add) {
+            &channel::RULE
+        } else if global_var::applies(global, add) {
+            &global_var::RULE
+        } else {
+            return None;
+        };
+        let (mut verdict, released) = holder::verdict(self, index, add);
+        if rule.code == subslice::RULE.code && !index.effect_once(add) {
+            // Whatever releases the holder, each kept sub-slice pins an array far larger than
+            // what is used, for as long as it is kept.
+            verdict = Verdict::LeakRisk;
+        }
+        let added = self.site(index, &add.loc);
+        let declared = self.site(index, &global.decl);
+        let mut evidence = vec![Evidence {
+            note: format!(
+                "{} `{}` ({}), declared at {}",
+                add.kind.verb(),
+                add.global,
+                kind_words(global.kind),
+                declared.display()
+            ),
+            site: Some(added.clone()),
+        }];
+        match &released {
+            Some(r) => evidence.push(Evidence {
+                note: format!("released: {}", r.how),
+                site: r.site.clone(),
+            }),
+            None => evidence.push(Evidence {
+                note: format!(
+                    "nothing in the package deletes from, truncates, resets or drains `{}`",
+                    add.global
+                ),
+                site: None,
+            }),
+        }
+        let pin = add.pin.clone().filter(|_| rule.code == subslice::RULE.code);
+        if let Some(cost) = pin.as_ref().and_then(|p| p.cost()) {
+            evidence.push(Evidence {
+                note: cost,
+                site: None,
+            });
+        }
+        Some(Hit {
+            rule,
+            holder: Holder {
+                kind: rule.holder.expect("holder rules name a holder kind"),
+                name: add.global.clone(),
+                declared: Some(declared),
+                added: Some(added),
+                released,
+            },
+            verdict,
+            evidence,
+            basis,
+            pin,
+        })
+    }
+
+    /// The holder a registration is: none when what it registers with is owned by a caller
+    /// or local (a router returned to the caller lives as long as the caller keeps it).
+    pub(super) fn registration_hit(
+        &self,
+        index: &PackageIndex,
+        reg: &crate::source::index::Registration,
+        basis: Basis,
+    ) -> Option<Hit> {
+        // A registration API's own body (it forwards its parameters): the registration
+        // happens at its callers, which hit_through_call reports.
+        if !reg.owner.process_lifetime() || !reg.forwards.is_empty() {
+            return None;
+        }
+        let (verdict, released) = registered_closure::verdict(self, index, reg);
+        let added = self.site(index, &reg.loc);
+        Some(Hit {
+            rule: &registered_closure::RULE,
+            holder: Holder {
+                kind: registered_closure::RULE.holder.unwrap(),
+                name: reg.keeper.to_string(),
+                declared: None,
+                added: Some(added.clone()),
+                released: released.clone(),
+            },
+            verdict,
+            evidence: vec![Evidence {
+                note: format!(
+                    "passed to {}, which keeps it ({})",
+                    reg.api,
+                    reg.owner.describe()
+                ),
+                site: Some(added),
+            }],
+            basis,
+            pin: None,
+        })
+    }
+
+    /// `put(k)` where put stores its parameter: the caller's value reaches put's holder.
+    pub(super) fn hit_through_call(
+        &self,
+        index: &PackageIndex,
+        file: usize,
+        off: usize,
+        flow: &Flow,
+        depth: u32,
+    ) -> Option<Hit> {
+        let gofile = &index.files[file];
+        let line = gofile.line_of(off);
+        let mut node = gofile.node_at(line, Some(gofile.column_of(off)))?;
+        while node.kind() != "call_expression" {
+            node = node.parent()?;
+        }
+        let callee = gofile.text_of(node.child_by_field_name("function")?);
+        let short = callee.rsplit('.').next().unwrap_or(callee);
+        // Same-package functions by name; a method call `x.M(...)` by the method's name, when
+        // only one type of the package has it.
+        let method_suffix = format!(".{short}");
+        let candidates: Vec<usize> = index
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                f.name == callee
+                    || (callee.contains('.')
+                        && f.kind == crate::source::index::FunctionKind::Method
+                        && f.name.ends_with(&method_suffix))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let target = match candidates.as_slice() {
+            [one] => *one,
+            _ => index.function_named(callee)?,
+        };
+        let func = &index.functions[target];
+        let args: Vec<String> = {
+            let a = node.child_by_field_name("arguments")?;
+            let mut c = a.walk();
+            a.named_children(&mut c)
+                .map(|n| gofile.text_of(n).to_string())
+                .collect()
+        };
+        let from = flow.from.to_string();
+        let position = args
+            .iter()
+            .position(|a| a == &from || a.contains(from.as_str()))
+            .or_else(|| {
+                // A closure passed in place: the compiler calls it `func literal`.
+                from.contains("func literal")
+                    .then(|| args.iter().position(|a| a.starts_with("func(")))
+                    .flatten()
+            });
+        // A registration API of the package (it forwards this argument to http.HandleFunc,
+        // expvar.Publish, ...): the registration happens here, at the call.
+        if let Some(k) = position
+            && let Some(reg) = index
+                .registrations
+                .iter()
+                .find(|r| r.function == Some(target) && r.forwards.contains(&k))
+            && reg.owner.process_lifetime()
+        {
+            let mut at = reg.clone();
+            at.loc = self.loc_of(file, node);
+            at.function = index.function_at(file, node.start_byte());
+            at.in_loop = syntax::ancestor(node, &["for_statement"]).is_some();
+            at.first_arg = args.first().cloned().unwrap_or_default();
+            at.forwards = Vec::new();
+            let mut hit = self.registration_hit(index, &at, Basis::Flow)?;
+            hit.evidence.insert(
+                0,
+                Evidence {
+                    note: format!("passed to {}, which forwards it to {}", func.name, reg.api),
+                    site: Some(self.site(index, &reg.loc)),
+                },
+            );
+            return Some(hit);
+        }
+        let param_names: Vec<&String> = match position {
+            Some(k) => func.params.get(k).into_iter().collect(),
+            None => func.params.iter().collect(),
+        };
+        for p in param_names {
+            let Some(ds) = self.params.get(&(func.name.clone(), p.clone())) else {
+                continue;
+            };
+            for &j in ds {
+                if let Some(mut hit) = self.hit(j, depth + 1) {
+                    hit.evidence.insert(
+                        0,
+                        Evidence {
+                            note: format!(
+                                "passed to {}, whose parameter `{p}` is kept there",
+                                func.name
+                            ),
+                            site: None,
+                        },
+                    );
+                    return Some(hit);
+                }
+            }
+        }
+        None
+    }
+
+    /// A value captured by a closure lives as long as the closure: find the closure's own
+    /// diagnostic and its holder.
+    pub(super) fn hit_through_closure(
+        &self,
+        e: &Explanation,
+        flow: &Flow,
+        depth: u32,
+    ) -> Option<Hit> {
+        let index = self.index?;
+        let step = flow
+            .steps
+            .iter()
+            .find(|s| matches!(s.reason, Reason::CapturedByClosure | Reason::Reference))
+            .or(flow.steps.last())?;
+        let (file, off) = self.locate(step.at.as_ref()?)?;
+        let mut f = index.function_at(file, off)?;
+        // The capture is written inside the closure; a nested closure's capture names the
+        // outermost one that captures from this frame. Try innermost first.
+        loop {
+            let func = &index.functions[f];
+            let path = e.position.as_ref().and_then(|p| p.path.clone())?;
+            let key = (path.to_string(), func.loc.line, func.loc.column);
+            if let Some(ds) = self.by_pos.get(&key) {
+                for &j in ds {
+                    let dj = &self.section.diagnostics[j];
+                    if dj.subject.as_deref() == Some("func literal")
+                        && let Some(mut hit) = self.hit(j, depth + 1)
+                    {
+                        hit.evidence.insert(
+                            0,
+                            Evidence {
+                                note: format!(
+                                    "captured by the closure {} (line {}), which is kept",
+                                    func.name, func.loc.line
+                                ),
+                                site: Some(self.site(index, &func.loc)),
+                            },
+                        );
+                        return Some(hit);
+                    }
+                }
+            }
+            f = func.parent?;
+        }
+    }
+
+    /// A variable captured by a closure that is kept: the compiler prints no capture flow when
+    /// the value is on the heap anyway (too large for the stack), so the source says it. The
+    /// variable is the diagnostic's own (`moved to heap: big`) or the one its allocation is
+    /// assigned to (`big := make(...)`).
+    pub(super) fn hit_through_capture(&self, d: &Diagnostic, depth: u32) -> Option<Hit> {
+        let index = self.index?;
+        let pos = d.position.as_ref()?;
+        let (file, off) = self.locate(pos)?;
+        let var = match d.kind {
+            Kind::MovedToHeap => d.subject.clone()?,
+            Kind::EscapesToHeap => assigned_name(index, file, off)?,
+            _ => return None,
+        };
+        let outer = index.function_at(file, off);
+        let path = pos.path.as_deref()?;
+        for (k, f) in index.functions.iter().enumerate() {
+            if f.parent != outer
+                || f.kind != crate::source::index::FunctionKind::Closure
+                || f.loc.file != file
+                || f.loc.start < off
+            {
+                continue;
+            }
+            let body = &index.files[file].text[f.loc.start..f.loc.end];
+            if !mentions(body, &var) {
+                continue;
+            }
+            let key = (path.to_string(), f.loc.line, f.loc.column);
+            let Some(ds) = self.by_pos.get(&key) else {
+                continue;
+            };
+            for &j in ds {
+                if self.section.diagnostics[j].subject.as_deref() != Some("func literal") {
+                    continue;
+                }
+                if let Some(mut hit) = self.hit(j, depth + 1) {
+                    hit.evidence.insert(
+                        0,
+                        Evidence {
+                            note: format!(
+                                "`{var}` is captured by the closure {} (line {}), which is kept",
+                                index.functions[k].name, f.loc.line
+                            ),
+                            site: Some(self.site(index, &f.loc)),
+                        },
+                    );
+                    return Some(hit);
+                }
+            }
+        }
+        None
+    }
+
+    /// A value stored into another allocation (`&node{v: v}`) lives as long as that
+    /// allocation: find the allocation's own diagnostic, on the line the flow names.
+    pub(super) fn hit_through_storage(&self, expr: &str, flow: &Flow, depth: u32) -> Option<Hit> {
+        let at = flow.steps.last()?.at.as_ref()?;
+        let path = at.path.as_deref()?;
+        let j = self
+            .section
+            .diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.subject.as_deref() == Some(expr) && d.kind == Kind::EscapesToHeap)
+            .filter_map(|(j, d)| {
+                let p = d.position.as_ref()?;
+                (p.path.as_deref() == Some(path)).then(|| (p.line.abs_diff(at.line), j))
+            })
+            .min()
+            .filter(|(dist, _)| *dist <= 2)?
+            .1;
+        let mut hit = self.hit(j, depth + 1)?;
+        hit.evidence.insert(
+            0,
+            Evidence {
+                note: format!(
+                    "stored into {expr} ({}), which is kept",
+                    self.section.diagnostics[j]
+                        .position
+                        .as_ref()
+                        .map(|p| p.display())
+                        .unwrap_or_default()
+                ),
+                site: None,
+            },
+        );
+        Some(hit)
+    }
+
+    /// No flow (a `-m` log): the statement at the diagnostic, or a later store of the
+    /// variable it is assigned to in the same function.
+    pub(super) fn hit_from_source(&self, d: &Diagnostic) -> Option<Hit> {
+        let index = self.index?;
+        let (file, off) = self.locate(d.position.as_ref()?)?;
+        if let Some(effect) = index
+            .effects_at(file, off)
+            .into_iter()
+            .find(|e| e.kind.adds())
+        {
+            return self.holder_hit(index, effect, d.subject.as_deref(), Basis::SourceOnly);
+        }
+        if let Some(reg) = index.registrations_at(file, off).into_iter().next() {
+            return self.registration_hit(index, reg, Basis::SourceOnly);
+        }
+        let var = match d.kind {
+            Kind::MovedToHeap | Kind::LeakingParam | Kind::LeakingParamContent => {
+                d.subject.clone()?
+            }
+            _ => assigned_name(index, file, off)?,
+        };
+        let func = index.function_at(file, off);
+        let effect = index.effects.iter().find(|e| {
+            e.kind.adds()
+                && e.function == func
+                && e.loc.file == file
+                && e.loc.start >= off
+                && mentions(&index.files[file].text[e.loc.start..e.loc.end], &var)
+        })?;
+        self.holder_hit(index, effect, Some(&var), Basis::SourceOnly)
+    }
+}
+
+/// Reasons of a `from` step that store the value somewhere longer-lived.
+fn stores(r: &Reason) -> bool {
+    matches!(
+        r,
+        Reason::Assign
+            | Reason::AssignPair
+            | Reason::AssignPairDotType
+            | Reason::KeyOfMapPut
+            | Reason::Send
+            | Reason::AppendeeSlice
+            | Reason::AppendedSlice
+            | Reason::CopiedSlice
+            | Reason::MapLiteralKey
+            | Reason::MapLiteralValue
+            | Reason::CallParameter
+    )
+}
+
+/// The byte span and callee of the innermost call expression at an offset (a `call parameter`
+/// step's position is its call).
+fn call_span_at(index: &PackageIndex, file: usize, off: usize) -> Option<(usize, usize, String)> {
+    let f = &index.files[file];
+    let mut node = f.node_at(f.line_of(off), Some(f.column_of(off)))?;
+    while node.kind() != "call_expression" {
+        if matches!(
+            node.kind(),
+            "block" | "function_declaration" | "method_declaration" | "source_file"
+        ) {
+            return None;
+        }
+        node = node.parent()?;
+    }
+    let callee = node
+        .child_by_field_name("function")
+        .map(|c| f.text_of(c).to_string())
+        .unwrap_or_default();
+    Some((node.start_byte(), node.end_byte(), callee))
+}
+
+/// `x := EXPR` or `x = EXPR` around an offset: the variable's name.
+fn assigned_name(index: &PackageIndex, file: usize, off: usize) -> Option<String> {
+    let f = &index.files[file];
+    let mut node = f.node_at(f.line_of(off), Some(f.column_of(off)))?;
+    loop {
+        match node.kind() {
+            "short_var_declaration" | "assignment_statement" => {
+                let left = node.child_by_field_name("left")?;
+                let first = left.named_child(0)?;
+                return (first.kind() == "identifier").then(|| f.text_of(first).to_string());
+            }
+            "block" | "function_declaration" | "method_declaration" | "func_literal" => {
+                return None;
+            }
+            _ => node = node.parent()?,
+        }
+    }
+}

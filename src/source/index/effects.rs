@@ -1,0 +1,549 @@
+//! Effects: what each statement and call does to a package-level variable (insert, append,
+//! assign, send, delete, clear, truncate, reset, receive) and the calls to APIs that keep what
+//! they are given (registrations), with who owns the receiver of each.
+
+use tree_sitter::Node;
+
+use super::super::owner::{Binding, Owner};
+use super::globals::field_type;
+use super::*;
+
+impl Walker<'_> {
+    /// Who owns the value an expression is rooted in: `mux` (package-level) is kept by the
+    /// process; `r`, `s.mux`, `NewRouter()` by whoever holds them.
+    pub(super) fn owner_of(&self, mut n: Node<'_>) -> Owner {
+        loop {
+            match n.kind() {
+                "identifier" => {
+                    let name = self.text(n).to_string();
+                    for (scope, binds) in self.locals.iter().zip(&self.bindings).rev() {
+                        if scope.contains(&name) {
+                            let binding = binds.get(&name).copied().unwrap_or(Binding::Local);
+                            return Owner::Scoped { name, binding };
+                        }
+                    }
+                    if self.ix.globals.contains_key(&name) {
+                        return Owner::Process(format!("the package-level `{name}`"));
+                    }
+                    // An imported package's function (`router.Handle`): what that package does
+                    // with it is decided there, and nothing here shows it is kept.
+                    return Owner::Scoped {
+                        name,
+                        binding: Binding::Import,
+                    };
+                }
+                "selector_expression" | "index_expression" | "slice_expression" => {
+                    match n.child_by_field_name("operand") {
+                        Some(o) => n = o,
+                        None => break,
+                    }
+                }
+                "unary_expression" | "parenthesized_expression" => {
+                    match n
+                        .child_by_field_name("operand")
+                        .or_else(|| named_children(n).into_iter().next())
+                    {
+                        Some(o) => n = o,
+                        None => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        // A value made on the spot (`NewRouter().Handle(...)`): it lives as long as the
+        // expression's result is kept, which is not the process by default.
+        Owner::Scoped {
+            name: self.text(n).to_string(),
+            binding: Binding::Local,
+        }
+    }
+
+    /// The owner of what a registration keeps; `api` is the REGISTRATIONS entry that matched
+    /// (`.HandleFunc` for any receiver's method).
+    pub(super) fn registration_owner(
+        &self,
+        api: &str,
+        callee_node: Node<'_>,
+        args: &[Node<'_>],
+        keeper: &str,
+    ) -> Owner {
+        if api == "context.AfterFunc" {
+            // Kept until the context is done: for the life of the process for a package-level
+            // context nothing cancels, as long as the caller's context otherwise.
+            let Some(ctx) = args.first() else {
+                return Owner::Process(keeper.to_string());
+            };
+            return self.owner_of(*ctx);
+        }
+        if api.starts_with('.') {
+            // A method registration (`mux.HandleFunc`): the receiver decides.
+            if let Some(operand) = callee_node.child_by_field_name("operand") {
+                return match self.owner_of(operand) {
+                    Owner::Process(k) => {
+                        Owner::Process(format!("the ServeMux in {}", k.trim_start_matches("the ")))
+                    }
+                    scoped => scoped,
+                };
+            }
+        }
+        Owner::Process(keeper.to_string())
+    }
+
+    /// A ServeMux pattern: a string literal, or a name that says it is one.
+    pub(super) fn looks_like_pattern(&self, n: Node<'_>) -> bool {
+        if matches!(
+            n.kind(),
+            "interpreted_string_literal" | "raw_string_literal"
+        ) {
+            return true;
+        }
+        let t = self.text(n).to_ascii_lowercase();
+        ["pattern", "path", "route", "prefix"]
+            .iter()
+            .any(|w| t.contains(w))
+    }
+
+    /// An argument that is the enclosing function's own input: a parameter, the receiver (`func
+    /// (s *Server) HandleHTTP(path string)` registers `s`), or a value that only wraps them
+    /// (`debugHTTP{s}`, `&handler{next: h}`). Whoever calls the function decides what is kept.
+    pub(super) fn passes_input(&self, a: Node<'_>) -> bool {
+        let Some(b) = self.bindings.last() else {
+            return false;
+        };
+        let input = |n: Node<'_>| {
+            n.kind() == "identifier"
+                && matches!(
+                    b.get(self.text(n)),
+                    Some(Binding::Param | Binding::Receiver)
+                )
+        };
+        match a.kind() {
+            "identifier" => input(a),
+            "unary_expression" | "parenthesized_expression" => {
+                named_children(a).into_iter().any(|c| self.passes_input(c))
+            }
+            "composite_literal" => {
+                let Some(body) = a.child_by_field_name("body") else {
+                    return false;
+                };
+                let mut elems = Vec::new();
+                for e in named_children(body) {
+                    match e.kind() {
+                        "keyed_element" => elems.extend(named_children(e).into_iter().nth(1)),
+                        _ => elems.push(e),
+                    }
+                }
+                let elems: Vec<Node<'_>> = elems
+                    .into_iter()
+                    .map(|e| match e.kind() {
+                        "literal_element" => named_children(e).into_iter().next().unwrap_or(e),
+                        _ => e,
+                    })
+                    .collect();
+                !elems.is_empty() && elems.iter().any(|e| input(*e))
+            }
+            _ => false,
+        }
+    }
+
+    /// `if _, dup := table[name]; dup { panic(...) }`: the condition (or its initializer) looks
+    /// a package-level variable up, and the branch panics or exits.
+    pub(super) fn rejects_duplicates(&self, node: Node<'_>) -> bool {
+        let looks_up = ["initializer", "condition"].iter().any(|f| {
+            node.child_by_field_name(f)
+                .is_some_and(|c| self.mentions_any_global(c))
+        });
+        let fails = node.child_by_field_name("consequence").is_some_and(|c| {
+            let t = self.text(c);
+            t.contains("panic(") || t.contains("log.Panic") || t.contains("log.Fatal")
+        });
+        looks_up && fails
+    }
+
+    pub(super) fn mentions_any_global(&self, n: Node<'_>) -> bool {
+        if n.kind() == "identifier" {
+            return self.global_named(self.text(n));
+        }
+        named_children(n)
+            .into_iter()
+            .any(|c| c.kind() != "func_literal" && self.mentions_any_global(c))
+    }
+
+    pub(super) fn assignment(&mut self, node: Node<'_>, func: Option<usize>) {
+        let (Some(l), Some(r)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let lefts = named_children(l);
+        let rights = named_children(r);
+        for (i, lhs) in lefts.iter().enumerate() {
+            let Some(g) = self.root_global(*lhs) else {
+                continue;
+            };
+            let rhs = rights.get(i).or(rights.first()).copied();
+            let gkind = self.ix.globals[&g].kind;
+            // The value stored, or for `g = append(g, x...)` each appended value.
+            let subslice = rhs.and_then(|r| {
+                self.sliced(r).or_else(|| {
+                    let callee = r.child_by_field_name("function").map(|f| self.text(f));
+                    (r.kind() == "call_expression" && callee == Some("append"))
+                        .then(|| {
+                            r.child_by_field_name("arguments").and_then(|a| {
+                                named_children(a)
+                                    .into_iter()
+                                    .skip(1)
+                                    .find_map(|x| self.sliced(x))
+                            })
+                        })
+                        .flatten()
+                })
+            });
+            let kind = match lhs.kind() {
+                "index_expression" => match self.indexed_kind(*lhs, gkind, &g) {
+                    GlobalKind::Slice | GlobalKind::Array => EffectKind::Assign,
+                    _ => EffectKind::Insert,
+                },
+                "identifier" => match rhs {
+                    // `if g == nil { g = make(...) }` makes the holder on first use; it
+                    // releases nothing.
+                    Some(_) if self.under_nil_check(node, &g) => EffectKind::Assign,
+                    Some(r) => self.assigned_value(&g, r),
+                    None => EffectKind::Assign,
+                },
+                // `g.f = ...`: the field behaves like a variable of its own.
+                _ => match rhs {
+                    Some(r) => self.assigned_value_to(self.text(*lhs), &g, r),
+                    None => EffectKind::Assign,
+                },
+            };
+            let key = (kind == EffectKind::Insert)
+                .then(|| {
+                    lhs.child_by_field_name("index")
+                        .map(|k| self.text(k).to_string())
+                })
+                .flatten();
+            self.effect_with(g, kind, node, func, subslice);
+            if let Some(e) = self.ix.effects.last_mut() {
+                e.key = key;
+            }
+        }
+    }
+
+    /// What `X[k]` indexes: the global itself, or a field of it (`g.f[k]`), whose type is looked
+    /// up in the global's type or the package's type declarations.
+    pub(super) fn indexed_kind(&self, lhs: Node<'_>, gkind: GlobalKind, g: &str) -> GlobalKind {
+        let Some(operand) = lhs.child_by_field_name("operand") else {
+            return gkind;
+        };
+        if operand.kind() != "selector_expression" {
+            return gkind;
+        }
+        let Some(field) = operand.child_by_field_name("field") else {
+            return gkind;
+        };
+        let field = self.text(field);
+        let global = &self.ix.globals[g];
+        let mut texts = vec![global.type_text.as_str()];
+        let named = global.type_text.trim_start_matches(['&', '*']);
+        let named = named.split(['{', '(']).next().unwrap_or("").trim();
+        if let Some(t) = self.ix.types.get(named) {
+            texts.push(t);
+        }
+        for text in texts {
+            if let Some(ty) = field_type(text, field) {
+                return if ty.starts_with("map[") {
+                    GlobalKind::Map
+                } else if ty.starts_with('[') {
+                    GlobalKind::Slice
+                } else {
+                    GlobalKind::Other
+                };
+            }
+        }
+        GlobalKind::Other
+    }
+
+    /// What `g = rhs` does to g.
+    /// The statement is in the body of `if g == nil { ... }` (or `nil == g`).
+    pub(super) fn under_nil_check(&self, mut n: Node<'_>, g: &str) -> bool {
+        while let Some(p) = n.parent() {
+            match p.kind() {
+                "if_statement" => {
+                    let in_body = p
+                        .child_by_field_name("consequence")
+                        .is_some_and(|c| c.id() == n.id());
+                    let cond = p
+                        .child_by_field_name("condition")
+                        .map(|c| self.text(c).split_whitespace().collect::<String>());
+                    if in_body
+                        && cond
+                            .is_some_and(|c| c == format!("{g}==nil") || c == format!("nil=={g}"))
+                    {
+                        return true;
+                    }
+                }
+                "function_declaration" | "method_declaration" | "func_literal" => return false,
+                _ => {}
+            }
+            n = p;
+        }
+        false
+    }
+
+    pub(super) fn assigned_value(&self, g: &str, rhs: Node<'_>) -> EffectKind {
+        self.assigned_value_to(g, g, rhs)
+    }
+
+    /// What `target = rhs` does, where target is `g` or a field path of it (`g.list`).
+    pub(super) fn assigned_value_to(&self, target: &str, g: &str, rhs: Node<'_>) -> EffectKind {
+        let text = self.text(rhs).trim();
+        match rhs.kind() {
+            "nil" => return EffectKind::Reset,
+            "composite_literal" if !self.mentions_global(rhs, g) => return EffectKind::Reset,
+            "call_expression" => {
+                let callee = rhs
+                    .child_by_field_name("function")
+                    .map(|f| self.text(f))
+                    .unwrap_or("");
+                let first = rhs
+                    .child_by_field_name("arguments")
+                    .and_then(|a| named_children(a).into_iter().next());
+                if callee == "append" && first.is_some_and(|a| self.text(a) == target) {
+                    return EffectKind::Append;
+                }
+                if matches!(callee, "make" | "new" | "list.New") {
+                    return EffectKind::Reset;
+                }
+            }
+            "slice_expression" => {
+                let on_self = rhs
+                    .child_by_field_name("operand")
+                    .is_some_and(|o| self.text(o) == target);
+                if on_self {
+                    return EffectKind::Truncate;
+                }
+            }
+            "selector_expression" => {
+                // `head = head.next`: the head moves on and the old node can go.
+                let on_self = rhs
+                    .child_by_field_name("operand")
+                    .is_some_and(|o| self.text(o) == target);
+                if on_self {
+                    return EffectKind::Pop;
+                }
+            }
+            _ => {}
+        }
+        if text == target {
+            return EffectKind::Assign;
+        }
+        // Guard: only a new value that points at the old one grows (`head = &node{next: head}`);
+        // `next = (next + 1) % n` computes a number from it and replaces it.
+        let builds = matches!(rhs.kind(), "composite_literal" | "unary_expression");
+        if builds && self.mentions_global(rhs, g) {
+            EffectKind::Grow
+        } else {
+            EffectKind::Assign
+        }
+    }
+
+    pub(super) fn call(&mut self, node: Node<'_>, func: Option<usize>) {
+        let Some(callee_node) = node.child_by_field_name("function") else {
+            return;
+        };
+        let callee = self.text(callee_node).to_string();
+        let args: Vec<Node<'_>> = node
+            .child_by_field_name("arguments")
+            .map(named_children)
+            .unwrap_or_default();
+        if callee_node.kind() == "identifier" && !self.locals.iter().any(|s| s.contains(&callee)) {
+            let in_loop = self.in_loop();
+            self.ix
+                .calls
+                .entry(callee.clone())
+                .or_default()
+                .push((func, in_loop));
+            let literals = args
+                .iter()
+                .map(|a| {
+                    matches!(
+                        a.kind(),
+                        "interpreted_string_literal" | "raw_string_literal" | "int_literal"
+                    )
+                })
+                .collect();
+            self.ix
+                .literal_args
+                .entry(callee.clone())
+                .or_default()
+                .push(literals);
+        }
+        // Parsing the command line is start-up work: the function that does it runs once.
+        if callee == "flag.Parse"
+            && let Some(f) = func
+        {
+            // A loop in it walks the command line, bounded by the command line.
+            self.ix.functions[f].runs_once = true;
+            self.ix.functions[f].init_time = true;
+        }
+        if is_once_callee(&callee) {
+            for a in &args {
+                if a.kind() == "identifier" {
+                    let name = self.text(*a).to_string();
+                    self.ix.once_by_name.insert(name);
+                }
+            }
+        }
+        match callee.as_str() {
+            "delete" | "clear" => {
+                if let Some(g) = args.first().and_then(|a| self.root_global(*a)) {
+                    let kind = if callee == "delete" {
+                        EffectKind::Delete
+                    } else {
+                        EffectKind::Clear
+                    };
+                    self.effect(g, kind, node, func);
+                }
+                return;
+            }
+            _ => {}
+        }
+        // Methods on package-level containers: sync.Map, container/list, expvar.Map.
+        if callee_node.kind() == "selector_expression" {
+            let operand = callee_node.child_by_field_name("operand");
+            let method = callee_node
+                .child_by_field_name("field")
+                .map(|f| self.text(f).to_string())
+                .unwrap_or_default();
+            if let Some(g) = operand.and_then(|o| self.root_global(o)) {
+                let gkind = self.ix.globals[&g].kind;
+                let kind = match (gkind, method.as_str()) {
+                    (GlobalKind::SyncMap, "Store" | "LoadOrStore" | "Swap") => {
+                        Some(EffectKind::Insert)
+                    }
+                    (
+                        GlobalKind::SyncMap,
+                        "Delete" | "LoadAndDelete" | "CompareAndDelete" | "Clear",
+                    ) => Some(EffectKind::Delete),
+                    (
+                        GlobalKind::List,
+                        "PushBack" | "PushFront" | "InsertBefore" | "InsertAfter" | "PushBackList"
+                        | "PushFrontList",
+                    ) => Some(EffectKind::Append),
+                    (GlobalKind::List, "Remove" | "Init") => Some(EffectKind::Delete),
+                    // expvar.Map.Set(k, v) adds a key; atomic.Pointer.Store(v) replaces.
+                    (GlobalKind::Other, "Set" | "Add" | "Store" | "Swap") => {
+                        Some(if args.len() >= 2 {
+                            EffectKind::Insert
+                        } else {
+                            EffectKind::Assign
+                        })
+                    }
+                    (_, "Delete" | "Remove" | "Reset" | "Clear") => Some(EffectKind::Delete),
+                    _ => None,
+                };
+                if let Some(k) = kind {
+                    let subslice = args.iter().find_map(|a| self.sliced(*a));
+                    let key = (k == EffectKind::Insert && args.len() >= 2)
+                        .then(|| self.text(args[0]).to_string());
+                    self.effect_with(g, k, node, func, subslice);
+                    if let Some(e) = self.ix.effects.last_mut() {
+                        e.key = key;
+                    }
+                }
+            }
+        }
+        if let Some((suffix, keeper, undo)) = REGISTRATIONS
+            .iter()
+            .find(|(s, _, _)| {
+                if s.starts_with('.') {
+                    // Guard: slog.Handler.Handle(ctx, r) and friends are not a ServeMux; a mux
+                    // method takes a pattern first.
+                    callee.ends_with(s)
+                        && args.len() == 2
+                        && !callee.starts_with("http.")
+                        && args.first().is_some_and(|a| self.looks_like_pattern(*a))
+                } else {
+                    callee == *s
+                }
+            })
+            .copied()
+        {
+            // Assigned or returned: the caller can undo it (Stop).
+            let bound = node
+                .parent()
+                .is_some_and(|p| matches!(p.kind(), "expression_list" | "return_statement"));
+            // Guard: context.Background() and TODO() are never done (their Done() is nil), so
+            // context.AfterFunc never registers the callback at all: nothing is kept.
+            if suffix == "context.AfterFunc"
+                && args.first().is_some_and(|c| {
+                    matches!(self.text(*c), "context.Background()" | "context.TODO()")
+                })
+            {
+                return;
+            }
+            let owner = self.registration_owner(suffix, callee_node, &args, keeper);
+            self.ix.registrations.push(Registration {
+                api: callee.clone(),
+                keeper,
+                undo,
+                owner,
+                loc: loc(self.f, node),
+                function: func,
+                in_loop: self.in_loop(),
+                first_arg: args
+                    .first()
+                    .map(|a| self.text(*a).to_string())
+                    .unwrap_or_default(),
+                bound,
+                forwards: {
+                    // The argument the API keeps: the channel for signal.Notify, the name for
+                    // expvar.New*, the handler or callback otherwise.
+                    let kept = match suffix {
+                        "signal.Notify" | "expvar.NewInt" | "expvar.NewFloat" | "expvar.NewMap"
+                        | "expvar.NewString" => 0,
+                        _ => 1,
+                    };
+                    args.get(kept)
+                        .filter(|a| self.passes_input(**a))
+                        .map(|_| vec![kept])
+                        .unwrap_or_default()
+                },
+            });
+        }
+    }
+}
+
+pub(super) fn is_once_callee(callee: &str) -> bool {
+    callee.ends_with(".Do")
+        || matches!(
+            callee,
+            "sync.OnceFunc" | "sync.OnceValue" | "sync.OnceValues"
+        )
+}
+
+/// APIs whose argument outlives the call: (callee suffix, keeper, how to undo).
+pub(super) const REGISTRATIONS: &[(&str, &str, Option<&str>)] = &[
+    ("http.HandleFunc", "net/http's DefaultServeMux", None),
+    ("http.Handle", "net/http's DefaultServeMux", None),
+    (".HandleFunc", "the ServeMux", None),
+    (".Handle", "the ServeMux", None),
+    ("time.AfterFunc", "the runtime's timer heap", Some("Stop")),
+    ("context.AfterFunc", "the context", Some("stop")),
+    (
+        "signal.Notify",
+        "os/signal's handler table",
+        Some("signal.Stop"),
+    ),
+    ("expvar.Publish", "expvar's registry", None),
+    ("expvar.NewInt", "expvar's registry", None),
+    ("expvar.NewFloat", "expvar's registry", None),
+    ("expvar.NewMap", "expvar's registry", None),
+    ("expvar.NewString", "expvar's registry", None),
+    // runtime.SetFinalizer and runtime.AddCleanup are not here: the runtime keeps the function
+    // only while the object is reachable from elsewhere, so they keep nothing alive (that is
+    // why caches use a finalizer to stop their janitor). The one exception, a finalizer that
+    // refers to its own object, is EE0308.
+];

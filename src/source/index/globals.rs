@@ -1,0 +1,136 @@
+//! Package-level declarations: each variable with the kind of holder it is (map, slice,
+//! `sync.Map`, list, channel, pointer, ...), from its type or its initial value.
+
+use super::*;
+
+pub(super) fn collect_globals(ix: &mut PackageIndex, f: usize, file: &GoFile) {
+    for top in named_children(file.tree.root_node()) {
+        if top.kind() == "type_declaration" {
+            for spec in named_children(top) {
+                if let (Some(n), Some(t)) = (
+                    spec.child_by_field_name("name"),
+                    spec.child_by_field_name("type"),
+                ) {
+                    ix.types
+                        .insert(file.text_of(n).to_string(), file.text_of(t).to_string());
+                }
+            }
+            continue;
+        }
+        if top.kind() != "var_declaration" {
+            continue;
+        }
+        let mut specs = Vec::new();
+        for c in named_children(top) {
+            match c.kind() {
+                "var_spec" => specs.push(c),
+                "var_spec_list" => specs.extend(
+                    named_children(c)
+                        .into_iter()
+                        .filter(|s| s.kind() == "var_spec"),
+                ),
+                _ => {}
+            }
+        }
+        for spec in specs {
+            let ty = spec.child_by_field_name("type");
+            let value = spec.child_by_field_name("value");
+            let values: Vec<Node<'_>> = value.map(named_children).unwrap_or_default();
+            let mut c = spec.walk();
+            let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
+            for (i, name) in names.iter().enumerate() {
+                let v = values.get(i).copied();
+                let kind = ty
+                    .map(|t| kind_of_type(file, t))
+                    .or_else(|| v.map(|v| kind_of_value(file, v)))
+                    .unwrap_or(GlobalKind::Other);
+                let type_text = ty
+                    .or(v)
+                    .map(|n| file.text_of(n).to_string())
+                    .unwrap_or_default();
+                let name_text = file.text_of(*name).to_string();
+                if name_text == "_" {
+                    continue;
+                }
+                ix.globals.insert(
+                    name_text.clone(),
+                    Global {
+                        name: name_text,
+                        kind,
+                        decl: loc(f, *name),
+                        type_text,
+                    },
+                );
+            }
+        }
+    }
+}
+
+pub(super) fn kind_of_type(file: &GoFile, t: Node<'_>) -> GlobalKind {
+    match t.kind() {
+        "map_type" => GlobalKind::Map,
+        "slice_type" => GlobalKind::Slice,
+        "array_type" => GlobalKind::Array,
+        "channel_type" => GlobalKind::Chan,
+        "function_type" => GlobalKind::Func,
+        "pointer_type" => match named_children(t).first() {
+            Some(inner) if kind_of_type(file, *inner) == GlobalKind::List => GlobalKind::List,
+            _ => GlobalKind::Pointer,
+        },
+        "qualified_type" => match file.text_of(t) {
+            "sync.Map" => GlobalKind::SyncMap,
+            "list.List" => GlobalKind::List,
+            _ => GlobalKind::Other,
+        },
+        "generic_type" => {
+            // sync.Map-like generic wrappers are unknown; a generic map alias is still a map.
+            GlobalKind::Other
+        }
+        "parenthesized_type" => named_children(t)
+            .first()
+            .map(|i| kind_of_type(file, *i))
+            .unwrap_or(GlobalKind::Other),
+        _ => GlobalKind::Other,
+    }
+}
+
+pub(super) fn kind_of_value(file: &GoFile, v: Node<'_>) -> GlobalKind {
+    match v.kind() {
+        "composite_literal" => v
+            .child_by_field_name("type")
+            .map(|t| kind_of_type(file, t))
+            .unwrap_or(GlobalKind::Other),
+        "call_expression" => {
+            let callee = v
+                .child_by_field_name("function")
+                .map(|n| file.text_of(n))
+                .unwrap_or("");
+            let first_arg = v
+                .child_by_field_name("arguments")
+                .and_then(|a| named_children(a).into_iter().next());
+            match callee {
+                "make" => first_arg
+                    .map(|t| kind_of_type(file, t))
+                    .unwrap_or(GlobalKind::Other),
+                "list.New" => GlobalKind::List,
+                "new" => GlobalKind::Pointer,
+                _ => GlobalKind::Other,
+            }
+        }
+        "unary_expression" if file.text_of(v).starts_with('&') => GlobalKind::Pointer,
+        "func_literal" => GlobalKind::Func,
+        _ => GlobalKind::Other,
+    }
+}
+
+/// The type written for `field` in a struct type's text (`labels []unsafe.Pointer`).
+pub(super) fn field_type<'t>(struct_text: &'t str, field: &str) -> Option<&'t str> {
+    struct_text.lines().find_map(|l| {
+        let l = l.trim();
+        let rest = l.strip_prefix(field)?;
+        if !rest.starts_with([' ', '\t']) {
+            return None;
+        }
+        Some(rest.trim_start())
+    })
+}

@@ -1,0 +1,662 @@
+//! The package index: what a Go package keeps for the life of the process and how it lets go.
+//!
+//! For one package directory it records the package-level variables (with their kind), the
+//! functions, methods and closures (with the compiler's names for them and whether they run
+//! once or many times), and every *effect* on a package-level variable: each statement that
+//! adds to it (insert, append, send, assign, push) or releases from it (delete, clear, truncate,
+//! reset, receive, pop), and each call to an API that keeps what it is given (http.HandleFunc,
+//! time.AfterFunc, signal.Notify, ...).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use tree_sitter::Node;
+
+use super::constraint::{Target, in_build};
+use super::gofile::{GoFile, parser};
+use super::owner::Owner;
+use super::pin::Pin;
+
+mod callgraph;
+mod effects;
+mod globals;
+mod pins;
+mod walker;
+
+use globals::collect_globals;
+use walker::Walker;
+
+/// A span in one of the package's files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loc {
+    /// Index into [`PackageIndex::files`].
+    pub file: usize,
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line and byte column of `start`.
+    pub line: u32,
+    pub column: u32,
+}
+
+/// What a package-level variable is, as far as holding values goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GlobalKind {
+    Map,
+    Slice,
+    /// A fixed-size array: it cannot grow.
+    Array,
+    Pointer,
+    Chan,
+    /// `sync.Map`.
+    SyncMap,
+    /// `container/list`.
+    List,
+    Func,
+    /// Anything else (a struct, an interface, a number, an unknown named type).
+    Other,
+}
+
+/// A package-level variable.
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub name: String,
+    pub kind: GlobalKind,
+    pub decl: Loc,
+    /// The declared type, or the initializer when there is no type.
+    pub type_text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionKind {
+    Func,
+    Method,
+    Closure,
+}
+
+/// A function, method or closure.
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// The compiler's name: `F`, `(*T).M`, `T.M`, `F.func1`, `F.func1.1`.
+    pub name: String,
+    pub kind: FunctionKind,
+    pub loc: Loc,
+    pub parent: Option<usize>,
+    /// Parameter names in order (`_` and unnamed ones included as written or empty).
+    pub params: Vec<String>,
+    /// Runs at most once per process: `init`, `main`, a `sync.Once` body, or an unexported
+    /// function called only from those.
+    pub runs_once: bool,
+    /// Runs during initialization (init, a sync.Once body): a loop in it is bounded by the
+    /// code, not by traffic.
+    pub init_time: bool,
+    pub exported: bool,
+    /// An exported registration API by convention (`Register*`, `MustRegister*`, as in gob,
+    /// image and database/sql): callers are assumed to call it at start-up. The only name
+    /// that lowers a verdict, and the finding says it is an assumption.
+    pub registration_api: bool,
+    /// Panics when the name it is given is already in its table (`if _, dup := m[name]; dup {
+    /// panic(...) }`): a registry that takes each name once.
+    pub rejects_duplicates: bool,
+    /// Takes a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`: it runs in a test
+    /// binary, a process that ends with the tests.
+    pub test_helper: bool,
+    /// Takes no values, only type arguments (`func (Ptr[T]) kind() *kind`): every call with
+    /// the same instantiation computes the same thing, so what it adds is bounded by the
+    /// program's set of types.
+    pub type_args_only: bool,
+}
+
+/// How a statement affects a package-level variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EffectKind {
+    /// `m[k] = v`, `m.Store(k, v)`, `m.Set(k, v)`.
+    Insert,
+    /// `s = append(s, v)`, `l.PushBack(v)`.
+    Append,
+    /// `g = v`, `g.f = v`: replaces what was there.
+    Assign,
+    /// `head = &node{next: head}`: the new value keeps the old one.
+    Grow,
+    /// `ch <- v`.
+    Send,
+    /// `delete(m, k)`, `m.Delete(k)`, `l.Remove(e)`.
+    Delete,
+    /// `clear(m)`.
+    Clear,
+    /// `s = s[:0]`, `s = s[n:]`.
+    Truncate,
+    /// `g = nil`, `g = make(...)`, `g = T{}`.
+    Reset,
+    /// `head = head.next`.
+    Pop,
+    /// `<-ch`, `for v := range ch`.
+    Receive,
+}
+
+impl EffectKind {
+    /// Lets go of what the variable held.
+    pub fn releases(&self) -> bool {
+        matches!(
+            self,
+            EffectKind::Delete
+                | EffectKind::Clear
+                | EffectKind::Truncate
+                | EffectKind::Reset
+                | EffectKind::Pop
+                | EffectKind::Receive
+        )
+    }
+
+    /// Adds to what the variable holds.
+    pub fn adds(&self) -> bool {
+        matches!(
+            self,
+            EffectKind::Insert
+                | EffectKind::Append
+                | EffectKind::Assign
+                | EffectKind::Grow
+                | EffectKind::Send
+        )
+    }
+
+    /// How the source would say it: `delete`, `clear`, `truncate`, ...
+    pub fn verb(&self) -> &'static str {
+        match self {
+            EffectKind::Insert => "insert",
+            EffectKind::Append => "append",
+            EffectKind::Assign => "assign",
+            EffectKind::Grow => "push",
+            EffectKind::Send => "send",
+            EffectKind::Delete => "delete",
+            EffectKind::Clear => "clear",
+            EffectKind::Truncate => "truncate",
+            EffectKind::Reset => "reset",
+            EffectKind::Pop => "pop",
+            EffectKind::Receive => "receive",
+        }
+    }
+}
+
+/// A statement (or call) that affects a package-level variable.
+#[derive(Debug, Clone)]
+pub struct Effect {
+    pub global: String,
+    pub kind: EffectKind,
+    /// The whole statement.
+    pub loc: Loc,
+    pub function: Option<usize>,
+    /// The added value is a sub-slice (`buf[a:b]`): the array it pins, and the sizes when the
+    /// source fixes them.
+    pub pin: Option<Pin>,
+    /// Inside a loop of its function: it runs many times even in run-once code.
+    pub in_loop: bool,
+    /// For an insert: the key as written (`m[k] = v`, `m.Store(k, v)`).
+    pub key: Option<String>,
+}
+
+/// A call to an API that keeps its argument after the call returns.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// The callee as written (`http.HandleFunc`, `mux.Handle`, `time.AfterFunc`).
+    pub api: String,
+    /// Who keeps it, in words.
+    pub keeper: &'static str,
+    /// How the program can take it back, when the API has a way.
+    pub undo: Option<&'static str>,
+    pub loc: Loc,
+    pub function: Option<usize>,
+    pub in_loop: bool,
+    /// The first argument as written (the pattern, the delay, the object).
+    pub first_arg: String,
+    /// The call's result is kept (`t := time.AfterFunc(...)`), so it can be undone.
+    pub bound: bool,
+    /// Who keeps what it is given: the process (DefaultServeMux, a package-level mux, the
+    /// timer heap) or a caller-owned or local value (a router returned to the caller).
+    pub owner: Owner,
+    /// Argument positions that pass a parameter of the enclosing function straight through
+    /// (`func Route(p string, h http.HandlerFunc) { http.HandleFunc(p, h) }`): the function is
+    /// a registration API itself, and its callers are where registrations happen.
+    pub forwards: Vec<usize>,
+}
+
+/// Spans of one kind (functions, effects, registrations) per file, sorted by start, with the
+/// running maximum of their ends: "which spans contain this offset" without a scan of all.
+#[derive(Debug, Default)]
+struct Spans {
+    by_file: HashMap<usize, FileSpans>,
+}
+
+/// (start, end, index) sorted by start, and the running maximum of the ends.
+type FileSpans = (Vec<(usize, usize, usize)>, Vec<usize>);
+
+impl Spans {
+    fn build(locs: impl Iterator<Item = (usize, Loc)>) -> Spans {
+        let mut by_file: HashMap<usize, FileSpans> = HashMap::new();
+        for (i, l) in locs {
+            by_file
+                .entry(l.file)
+                .or_default()
+                .0
+                .push((l.start, l.end, i));
+        }
+        for (v, max_end) in by_file.values_mut() {
+            v.sort();
+            let mut m = 0;
+            *max_end = v
+                .iter()
+                .map(|&(_, e, _)| {
+                    m = m.max(e);
+                    m
+                })
+                .collect();
+        }
+        Spans { by_file }
+    }
+
+    /// Indexes of the spans with `start <= offset <= end`.
+    fn containing(&self, file: usize, offset: usize) -> Vec<usize> {
+        let Some((v, max_end)) = self.by_file.get(&file) else {
+            return Vec::new();
+        };
+        let mut i = v.partition_point(|&(s, _, _)| s <= offset);
+        let mut out = Vec::new();
+        while i > 0 && max_end[i - 1] >= offset {
+            i -= 1;
+            if v[i].1 >= offset {
+                out.push(v[i].2);
+            }
+        }
+        out
+    }
+}
+
+/// Everything the classifier needs to know about one package directory.
+#[derive(Debug, Default)]
+pub struct PackageIndex {
+    pub dir: PathBuf,
+    pub files: Vec<Arc<GoFile>>,
+    pub globals: IndexMap<String, Global>,
+    pub functions: Vec<Function>,
+    pub effects: Vec<Effect>,
+    pub registrations: Vec<Registration>,
+    /// Callee name -> the functions that call it (None: a package-level initializer), and
+    /// whether the call is in a loop.
+    calls: HashMap<String, Vec<(Option<usize>, bool)>>,
+    /// Callee name -> for each call in the package, which arguments are literals
+    /// (`newLoggingConn("server", c)` -> [true, false]).
+    literal_args: HashMap<String, Vec<Vec<bool>>>,
+    /// Function names used as values (passed, stored): they may run from anywhere.
+    used_as_value: HashSet<String>,
+    /// Function names passed to `once.Do(f)`: they run once.
+    once_by_name: HashSet<String>,
+    /// `type T ...` declarations: name -> the type's text.
+    pub types: HashMap<String, String>,
+    /// The package clause's name (`main` for a program).
+    pub package: Option<String>,
+    /// `//go:debug k=v` directives of the package's files (they count in package main).
+    pub go_debug: Vec<(String, String)>,
+    function_spans: Spans,
+    effect_spans: Spans,
+    registration_spans: Spans,
+    by_name: HashMap<String, usize>,
+}
+
+impl PackageIndex {
+    /// Parses every non-test `.go` file of `dir` (test files too when `tests`) that is in the
+    /// build for `target`, in parallel.
+    pub fn build(dir: &Path, tests: bool, target: &Target) -> PackageIndex {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.extension().is_some_and(|e| e == "go")
+                            && (tests || !p.to_string_lossy().ends_with("_test.go"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        paths.sort();
+        let files = parse_all(&paths);
+        Self::from_files(dir, files, target)
+    }
+
+    pub fn from_files(dir: &Path, files: Vec<Arc<GoFile>>, target: &Target) -> PackageIndex {
+        // Guard: a file the compiler does not build for this target (`evict_windows.go`,
+        // `//go:build integration`, a `//go:build ignore` script beside the package) is not
+        // part of the package: its releases, goroutines and globals do not count.
+        let files = files
+            .into_iter()
+            .filter(|f| {
+                let name = f.path.file_name().map(|n| n.to_string_lossy());
+                in_build(name.as_deref().unwrap_or(""), &f.text, target)
+            })
+            .collect();
+        let mut ix = PackageIndex {
+            dir: dir.to_path_buf(),
+            files,
+            ..Default::default()
+        };
+        for f in 0..ix.files.len() {
+            let file = ix.files[f].clone();
+            if ix.package.is_none() {
+                ix.package = package_name(&file).map(str::to_string);
+            }
+            ix.go_debug.extend(go_debug_directives(&file.text));
+            collect_globals(&mut ix, f, &file);
+        }
+        for f in 0..ix.files.len() {
+            let file = ix.files[f].clone();
+            let mut w = Walker {
+                ix: &mut ix,
+                file: &file,
+                f,
+                locals: Vec::new(),
+                bindings: Vec::new(),
+                is_main_pkg: package_name(&file) == Some("main"),
+                pins: HashMap::new(),
+                backings: HashMap::new(),
+                closure_counts: HashMap::new(),
+                loops: vec![0],
+            };
+            w.top_level(file.tree.root_node());
+        }
+        ix.settle_runs_once();
+        ix.function_spans = Spans::build(ix.functions.iter().map(|f| f.loc).enumerate());
+        ix.effect_spans = Spans::build(ix.effects.iter().map(|e| e.loc).enumerate());
+        ix.registration_spans = Spans::build(ix.registrations.iter().map(|r| r.loc).enumerate());
+        for (i, f) in ix.functions.iter().enumerate() {
+            ix.by_name.entry(f.name.clone()).or_insert(i);
+        }
+        ix
+    }
+
+    /// The file of the index with this path.
+    pub fn file_index(&self, path: &Path) -> Option<usize> {
+        self.files.iter().position(|f| f.path == path)
+    }
+
+    /// The innermost function containing a byte offset.
+    pub fn function_at(&self, file: usize, offset: usize) -> Option<usize> {
+        self.function_spans
+            .containing(file, offset)
+            .into_iter()
+            .filter(|&i| offset < self.functions[i].loc.end)
+            .min_by_key(|&i| self.functions[i].loc.end - self.functions[i].loc.start)
+    }
+
+    /// The function with the compiler's name (generic shapes `F[go.shape...]` match `F`).
+    pub fn function_named(&self, name: &str) -> Option<usize> {
+        self.by_name.get(&strip_shapes(name)).copied()
+    }
+
+    /// Effects whose statement contains the byte offset, innermost first. Only those of the
+    /// function the offset is in: a closure inside the statement is code of its own.
+    pub fn effects_at(&self, file: usize, offset: usize) -> Vec<&Effect> {
+        let func = self.function_at(file, offset);
+        let mut v: Vec<&Effect> = self
+            .effect_spans
+            .containing(file, offset)
+            .into_iter()
+            .map(|i| &self.effects[i])
+            .filter(|e| e.function == func)
+            .collect();
+        v.sort_by_key(|e| e.loc.end - e.loc.start);
+        v
+    }
+
+    pub fn registrations_at(&self, file: usize, offset: usize) -> Vec<&Registration> {
+        let func = self.function_at(file, offset);
+        let mut v: Vec<&Registration> = self
+            .registration_spans
+            .containing(file, offset)
+            .into_iter()
+            .map(|i| &self.registrations[i])
+            .filter(|r| r.function == func)
+            .collect();
+        v.sort_by_key(|r| r.loc.end - r.loc.start);
+        v
+    }
+
+    /// The releases of a package-level variable anywhere in the package.
+    pub fn releases_of(&self, global: &str) -> impl Iterator<Item = &Effect> {
+        self.effects
+            .iter()
+            .filter(move |e| e.global == global && e.kind.releases())
+    }
+
+    /// `path:line` of a location, with the path relative to `root` when possible.
+    pub fn file_path(&self, loc: &Loc) -> &Path {
+        &self.files[loc.file].path
+    }
+
+    /// The source line of a location.
+    pub fn line_text(&self, loc: &Loc) -> &str {
+        self.files[loc.file].line(loc.line).unwrap_or("").trim()
+    }
+}
+
+/// Parses files on up to two threads: the machine this runs on is often a small CI runner.
+fn parse_all(paths: &[PathBuf]) -> Vec<Arc<GoFile>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4)
+        .min(paths.len().max(1));
+    if threads <= 1 || paths.len() < 4 {
+        let mut p = parser();
+        return paths
+            .iter()
+            .filter_map(|path| GoFile::read(&mut p, path).map(Arc::new))
+            .collect();
+    }
+    let chunks: Vec<&[PathBuf]> = paths.chunks(paths.len().div_ceil(threads)).collect();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                s.spawn(move || {
+                    let mut p = parser();
+                    chunk
+                        .iter()
+                        .filter_map(|path| GoFile::read(&mut p, path).map(Arc::new))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// `F[go.shape.int]` -> `F`, `(*T[go.shape.int]).M` -> `(*T).M`.
+pub fn strip_shapes(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn loc(f: usize, node: Node<'_>) -> Loc {
+    let start = node.start_byte();
+    Loc {
+        file: f,
+        start,
+        end: node.end_byte(),
+        line: node.start_position().row as u32 + 1,
+        column: node.start_position().column as u32 + 1,
+    }
+}
+
+fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut c = node.walk();
+    node.named_children(&mut c).collect()
+}
+
+/// `//go:debug k=v` lines of a file's header (before the package clause).
+fn go_debug_directives(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with("package ") {
+            break;
+        }
+        if let Some(rest) = l.strip_prefix("//go:debug ")
+            && let Some((k, v)) = rest.trim().split_once('=')
+        {
+            out.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    out
+}
+
+fn package_name(file: &GoFile) -> Option<&str> {
+    let root = file.tree.root_node();
+    let clause = named_children(root)
+        .into_iter()
+        .find(|n| n.kind() == "package_clause")?;
+    named_children(clause)
+        .into_iter()
+        .next()
+        .map(|n| file.text_of(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(src: &str) -> PackageIndex {
+        let f = GoFile::parse(&mut parser(), Path::new("p.go"), src.to_string()).unwrap();
+        PackageIndex::from_files(Path::new("."), vec![Arc::new(f)], &linux())
+    }
+
+    fn linux() -> Target {
+        Target {
+            goos: "linux".into(),
+            goarch: "amd64".into(),
+            tags: Vec::new(),
+            cgo: true,
+            go_minor: None,
+        }
+    }
+
+    const SRC: &str = r#"package main
+
+import (
+	"net/http"
+	"sync"
+)
+
+var cache = map[string][]byte{}
+
+var (
+	log   []string
+	once  sync.Once
+	conf  map[string]string
+	store sync.Map
+)
+
+func put(k string, v []byte) { cache[k] = v }
+
+func drop(k string) { delete(cache, k) }
+
+func record(s string) { log = append(log, s) }
+
+func flush() { log = log[:0] }
+
+func load() {
+	once.Do(func() { conf = map[string]string{} })
+}
+
+func shadow() {
+	cache := map[string]int{}
+	cache["x"] = 1
+}
+
+func (s *Srv) Serve() { store.Store("k", s) }
+
+type Srv struct{}
+
+func register() { http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { put("a", nil) }) }
+
+func init() { register() }
+
+func main() { load() }
+"#;
+
+    #[test]
+    fn globals_and_their_kinds() {
+        let ix = index(SRC);
+        let kinds: Vec<(&str, GlobalKind)> = ix
+            .globals
+            .values()
+            .map(|g| (g.name.as_str(), g.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("cache", GlobalKind::Map),
+                ("log", GlobalKind::Slice),
+                ("once", GlobalKind::Other),
+                ("conf", GlobalKind::Map),
+                ("store", GlobalKind::SyncMap),
+            ]
+        );
+    }
+
+    #[test]
+    fn effects_adds_and_releases() {
+        let ix = index(SRC);
+        let effects: Vec<(&str, &str, String)> = ix
+            .effects
+            .iter()
+            .map(|e| {
+                let f = e
+                    .function
+                    .map(|f| ix.functions[f].name.clone())
+                    .unwrap_or_default();
+                (e.global.as_str(), e.kind.verb(), f)
+            })
+            .collect();
+        assert_eq!(
+            effects,
+            vec![
+                ("cache", "assign", String::new()),
+                ("cache", "insert", "put".to_string()),
+                ("cache", "delete", "drop".to_string()),
+                ("log", "append", "record".to_string()),
+                ("log", "truncate", "flush".to_string()),
+                ("conf", "reset", "load.func1".to_string()),
+                ("store", "insert", "(*Srv).Serve".to_string()),
+            ],
+            "the shadowed `cache` in shadow() is not the global"
+        );
+    }
+
+    #[test]
+    fn which_functions_run_once() {
+        let ix = index(SRC);
+        let once = |n: &str| ix.functions[ix.function_named(n).unwrap()].runs_once;
+        assert!(once("init"));
+        assert!(once("main"));
+        assert!(once("load.func1"), "a sync.Once body");
+        assert!(once("register"), "called only from init");
+        assert!(once("load"), "called only from main");
+        assert!(!once("register.func1"), "a handler runs per request");
+        assert!(!once("put"), "called from a handler");
+        assert!(!once("(*Srv).Serve"));
+        assert_eq!(ix.registrations.len(), 1);
+        assert_eq!(ix.registrations[0].api, "http.HandleFunc");
+    }
+}

@@ -1,0 +1,555 @@
+//! The walk over a package's code: the enclosing function, the names each function declares
+//! (parameters, receiver, results, locals), loop depth, closures as the compiler numbers them,
+//! and the declarations of functions and methods with what is known of them before the call
+//! graph (runs once at start-up, a test helper, a registration API by name).
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::Node;
+
+use super::super::gofile::GoFile;
+use super::super::owner::Binding;
+use super::super::pin::{Backing, Pin};
+use super::effects::is_once_callee;
+use super::*;
+
+/// Walks the package's code, tracking the enclosing function and the names it declares.
+pub(super) struct Walker<'a> {
+    pub(super) ix: &'a mut PackageIndex,
+    pub(super) file: &'a GoFile,
+    pub(super) f: usize,
+    /// One scope per enclosing function: the names declared there so far.
+    pub(super) locals: Vec<HashSet<String>>,
+    /// Parameters, receivers and results of each enclosing function (aligned with `locals`);
+    /// any other name in `locals` is a local variable.
+    pub(super) bindings: Vec<HashMap<String, Binding>>,
+    /// The file is in package main (read once per file, not per declaration).
+    pub(super) is_main_pkg: bool,
+    /// Locals that share a larger backing array (`s := buf[:16]`, `parts := strings.Split(b,
+    /// ",")`): name -> the array they pin. Per top-level declaration.
+    pub(super) pins: HashMap<String, Pin>,
+    /// What locals' backing arrays are, when their declaration says (`make([]byte, 64<<10)`,
+    /// `var b [512]byte`, a view of C or unsafe memory). Per top-level declaration.
+    pub(super) backings: HashMap<String, Backing>,
+    /// Closures numbered per enclosing function, as the compiler numbers them.
+    pub(super) closure_counts: HashMap<usize, usize>,
+    /// Loop depth per enclosing function (aligned with `locals`).
+    pub(super) loops: Vec<u32>,
+}
+
+impl Walker<'_> {
+    pub(super) fn text(&self, n: Node<'_>) -> &str {
+        self.file.text_of(n)
+    }
+
+    pub(super) fn top_level(&mut self, root: Node<'_>) {
+        for top in named_children(root) {
+            match top.kind() {
+                "function_declaration" | "method_declaration" => self.declaration(top),
+                // Package-level initializers run once, before main.
+                "var_declaration" => {
+                    self.initializers(top);
+                    self.walk(top, None);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `var x = v` at package level stores v in x, once.
+    pub(super) fn initializers(&mut self, decl: Node<'_>) {
+        let mut specs = Vec::new();
+        for c in named_children(decl) {
+            match c.kind() {
+                "var_spec" => specs.push(c),
+                "var_spec_list" => specs.extend(named_children(c)),
+                _ => {}
+            }
+        }
+        for spec in specs.into_iter().filter(|s| s.kind() == "var_spec") {
+            if spec.child_by_field_name("value").is_none() {
+                continue;
+            }
+            let mut c = spec.walk();
+            let names: Vec<String> = spec
+                .children_by_field_name("name", &mut c)
+                .map(|n| self.text(n).to_string())
+                .filter(|n| self.ix.globals.contains_key(n))
+                .collect();
+            for name in names {
+                self.effect(name, EffectKind::Assign, spec, None);
+            }
+        }
+    }
+
+    pub(super) fn declaration(&mut self, node: Node<'_>) {
+        self.pins.clear();
+        self.backings.clear();
+        let Some(name_node) = node.child_by_field_name("name") else {
+            return;
+        };
+        let short = self.text(name_node).to_string();
+        let (name, kind) = if node.kind() == "method_declaration" {
+            let recv = node
+                .child_by_field_name("receiver")
+                .map(|r| receiver_type(self.file, r))
+                .unwrap_or_default();
+            (format!("{recv}.{short}"), FunctionKind::Method)
+        } else {
+            (short.clone(), FunctionKind::Func)
+        };
+        let is_main_pkg = self.is_main_pkg;
+        let is_init = kind == FunctionKind::Func && short == "init";
+        // How often a function runs comes from the call graph (settle_runs_once), never from
+        // its name: HTTP handlers are often called Handle... and run per request.
+        let runs_once = is_init || (kind == FunctionKind::Func && short == "main" && is_main_pkg);
+        let mut scope = HashSet::new();
+        let mut binds = HashMap::new();
+        for (field, binding) in [
+            ("receiver", Binding::Receiver),
+            ("parameters", Binding::Param),
+            ("result", Binding::Result),
+        ] {
+            if let Some(p) = node.child_by_field_name(field) {
+                for n in param_names(self.file, p)
+                    .into_iter()
+                    .filter(|n| !n.is_empty())
+                {
+                    binds.insert(n.clone(), binding);
+                    scope.insert(n);
+                }
+            }
+        }
+        let params = node
+            .child_by_field_name("parameters")
+            .map(|p| param_names(self.file, p))
+            .unwrap_or_default();
+        if let Some(p) = node.child_by_field_name("parameters") {
+            self.record_param_backings(p);
+        }
+        let idx = self.ix.functions.len();
+        self.ix.functions.push(Function {
+            name,
+            kind,
+            loc: loc(self.f, node),
+            parent: None,
+            params,
+            runs_once,
+            init_time: is_init,
+            // In package main nothing outside can call an exported name: the call graph
+            // the source shows is all there is.
+            exported: short.starts_with(|c: char| c.is_uppercase()) && !is_main_pkg,
+            registration_api: kind == FunctionKind::Func && is_registration_name(&short),
+            rejects_duplicates: false,
+            test_helper: node
+                .child_by_field_name("parameters")
+                .is_some_and(|p| takes_testing(self.file, p)),
+            type_args_only: type_args_only(self.file, node),
+        });
+        self.locals.push(scope);
+        self.bindings.push(binds);
+        self.loops.push(0);
+        if let Some(body) = node.child_by_field_name("body") {
+            self.walk(body, Some(idx));
+        }
+        self.loops.pop();
+        self.bindings.pop();
+        self.locals.pop();
+    }
+
+    pub(super) fn closure(&mut self, node: Node<'_>, parent: Option<usize>) {
+        let n = {
+            let key = parent.unwrap_or(usize::MAX);
+            let c = self.closure_counts.entry(key).or_insert(0);
+            *c += 1;
+            *c
+        };
+        let name = match parent {
+            Some(p) if self.ix.functions[p].kind == FunctionKind::Closure => {
+                format!("{}.{n}", self.ix.functions[p].name)
+            }
+            Some(p) => format!("{}.func{n}", self.ix.functions[p].name),
+            None => format!("init.func{n}"),
+        };
+        let runs_once = self.closure_runs_once(node, parent);
+        let init_time = runs_once && self.is_once_body(node);
+        let mut scope = HashSet::new();
+        let mut binds = HashMap::new();
+        if let Some(p) = node.child_by_field_name("parameters") {
+            for n in param_names(self.file, p) {
+                binds.insert(n.clone(), Binding::Param);
+                scope.insert(n);
+            }
+        }
+        let params = node
+            .child_by_field_name("parameters")
+            .map(|p| param_names(self.file, p))
+            .unwrap_or_default();
+        let idx = self.ix.functions.len();
+        self.ix.functions.push(Function {
+            name,
+            kind: FunctionKind::Closure,
+            loc: loc(self.f, node),
+            parent,
+            params,
+            runs_once,
+            init_time,
+            exported: false,
+            registration_api: false,
+            rejects_duplicates: false,
+            // A closure in a test helper runs in the test binary too.
+            test_helper: parent.is_some_and(|p| self.ix.functions[p].test_helper),
+            type_args_only: false,
+        });
+        self.locals.push(scope);
+        self.bindings.push(binds);
+        self.loops.push(0);
+        if let Some(body) = node.child_by_field_name("body") {
+            self.walk(body, Some(idx));
+        }
+        self.loops.pop();
+        self.bindings.pop();
+        self.locals.pop();
+    }
+
+    /// A closure handed to sync.Once.Do / OnceFunc / OnceValue(s).
+    pub(super) fn is_once_body(&self, node: Node<'_>) -> bool {
+        node.parent()
+            .filter(|up| up.kind() == "argument_list")
+            .and_then(|up| up.parent())
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|f| is_once_callee(self.text(f)))
+    }
+
+    /// A closure runs once when its parent does and it is called on the spot, or when it is
+    /// handed to sync.Once.Do / sync.OnceFunc / OnceValue(s).
+    pub(super) fn closure_runs_once(&self, node: Node<'_>, parent: Option<usize>) -> bool {
+        let parent_once = self.ix.runs_once(parent);
+        let Some(up) = node.parent() else {
+            return false;
+        };
+        if up.kind() == "call_expression"
+            && up.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
+        {
+            return parent_once;
+        }
+        if up.kind() == "argument_list"
+            && let Some(call) = up.parent()
+        {
+            let callee = call
+                .child_by_field_name("function")
+                .map(|f| self.text(f))
+                .unwrap_or("");
+            if callee.ends_with(".Do")
+                || matches!(
+                    callee,
+                    "sync.OnceFunc" | "sync.OnceValue" | "sync.OnceValues"
+                )
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    pub(super) fn in_loop(&self) -> bool {
+        self.loops.last().is_some_and(|&d| d > 0)
+    }
+
+    pub(super) fn declare(&mut self, name: &str) {
+        if let Some(scope) = self.locals.last_mut() {
+            scope.insert(name.to_string());
+        }
+    }
+
+    /// A name that refers to a package-level variable here (not shadowed by a local).
+    pub(super) fn global_named(&self, name: &str) -> bool {
+        self.ix.globals.contains_key(name) && !self.locals.iter().any(|s| s.contains(name))
+    }
+
+    /// The package-level variable an expression is rooted in: `g`, `g[k]`, `g.f`, `*g`, `(g)`.
+    pub(super) fn root_global(&self, mut n: Node<'_>) -> Option<String> {
+        loop {
+            match n.kind() {
+                "identifier" => {
+                    let name = self.text(n);
+                    return self.global_named(name).then(|| name.to_string());
+                }
+                "index_expression" | "selector_expression" | "slice_expression" => {
+                    n = n.child_by_field_name("operand")?;
+                }
+                "unary_expression" | "parenthesized_expression" => {
+                    n = n
+                        .child_by_field_name("operand")
+                        .or_else(|| named_children(n).into_iter().next())?;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    pub(super) fn mentions_global(&self, n: Node<'_>, global: &str) -> bool {
+        if n.kind() == "identifier" && self.text(n) == global {
+            return true;
+        }
+        named_children(n)
+            .into_iter()
+            .any(|c| c.kind() != "func_literal" && self.mentions_global(c, global))
+    }
+
+    pub(super) fn effect(
+        &mut self,
+        global: String,
+        kind: EffectKind,
+        node: Node<'_>,
+        func: Option<usize>,
+    ) {
+        self.effect_with(global, kind, node, func, None);
+    }
+
+    pub(super) fn effect_with(
+        &mut self,
+        global: String,
+        kind: EffectKind,
+        node: Node<'_>,
+        func: Option<usize>,
+        pin: Option<Pin>,
+    ) {
+        self.ix.effects.push(Effect {
+            global,
+            kind,
+            loc: loc(self.f, node),
+            function: func,
+            pin,
+            in_loop: self.in_loop(),
+            key: None,
+        });
+    }
+
+    pub(super) fn walk(&mut self, node: Node<'_>, func: Option<usize>) {
+        match node.kind() {
+            "func_literal" => {
+                self.closure(node, func);
+                return;
+            }
+            "short_var_declaration" => {
+                // The right side is evaluated before the names exist.
+                if let Some(r) = node.child_by_field_name("right") {
+                    self.walk(r, func);
+                }
+                self.record_pins(node);
+                if let Some(l) = node.child_by_field_name("left") {
+                    for id in named_children(l) {
+                        let name = self.text(id).to_string();
+                        self.declare(&name);
+                    }
+                }
+                return;
+            }
+            "var_spec" if func.is_some() => {
+                let mut c = node.walk();
+                let names: Vec<String> = node
+                    .children_by_field_name("name", &mut c)
+                    .map(|n| self.text(n).to_string())
+                    .collect();
+                for n in names {
+                    self.declare(&n);
+                }
+                self.record_array(node);
+            }
+            "range_clause" => {
+                if let Some(r) = node.child_by_field_name("right")
+                    && let Some(g) = self.root_global(r)
+                    && r.kind() == "identifier"
+                    && self
+                        .ix
+                        .globals
+                        .get(&g)
+                        .is_some_and(|g| g.kind == GlobalKind::Chan)
+                {
+                    self.effect(g, EffectKind::Receive, node, func);
+                }
+                if let Some(l) = node.child_by_field_name("left")
+                    && self.text(node).contains(":=")
+                {
+                    for id in named_children(l) {
+                        let name = self.text(id).to_string();
+                        self.declare(&name);
+                    }
+                }
+            }
+            "for_statement" => {
+                // The loop header runs before the body; everything in the body repeats.
+                let body = node.child_by_field_name("body");
+                for c in named_children(node) {
+                    if Some(c.id()) != body.map(|b| b.id()) {
+                        self.walk(c, func);
+                    }
+                }
+                if let Some(b) = body {
+                    if let Some(d) = self.loops.last_mut() {
+                        *d += 1;
+                    }
+                    self.walk(b, func);
+                    if let Some(d) = self.loops.last_mut() {
+                        *d -= 1;
+                    }
+                }
+                return;
+            }
+            "assignment_statement" => self.assignment(node, func),
+            // `hits[ip]++` adds an entry for every new key, as `hits[ip] = 1` would.
+            "inc_statement" | "dec_statement" => {
+                if let Some(lhs) = named_children(node).into_iter().next()
+                    && lhs.kind() == "index_expression"
+                    && let Some(g) = self.root_global(lhs)
+                    && matches!(
+                        self.indexed_kind(lhs, self.ix.globals[&g].kind, &g),
+                        GlobalKind::Map
+                    )
+                {
+                    let key = lhs
+                        .child_by_field_name("index")
+                        .map(|k| self.text(k).to_string());
+                    self.effect(g, EffectKind::Insert, node, func);
+                    if let Some(e) = self.ix.effects.last_mut() {
+                        e.key = key;
+                    }
+                }
+            }
+            "send_statement" => {
+                if let Some(ch) = node.child_by_field_name("channel")
+                    && let Some(g) = self.root_global(ch)
+                {
+                    self.effect(g, EffectKind::Send, node, func);
+                }
+            }
+            "unary_expression" => {
+                let op = node
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or("");
+                if op == "<-"
+                    && let Some(g) = node
+                        .child_by_field_name("operand")
+                        .and_then(|o| self.root_global(o))
+                {
+                    self.effect(g, EffectKind::Receive, node, func);
+                }
+            }
+            "call_expression" => self.call(node, func),
+            "if_statement" => {
+                if let Some(f) = func
+                    && self.rejects_duplicates(node)
+                    && self.ix.functions[f].kind == FunctionKind::Func
+                    && self.ix.functions[f].exported
+                {
+                    // `if _, dup := drivers[name]; dup { panic(...) }`: a registry that takes
+                    // each name once, as database/sql.Register and expvar.Publish do.
+                    self.ix.functions[f].registration_api = true;
+                    self.ix.functions[f].rejects_duplicates = true;
+                }
+            }
+            "identifier" => {
+                // A function name used other than as a callee may run from anywhere.
+                let name = self.text(node);
+                let is_callee = node.parent().is_some_and(|p| {
+                    p.kind() == "call_expression"
+                        && p.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
+                });
+                if !is_callee && !self.locals.iter().any(|s| s.contains(name)) {
+                    self.ix.used_as_value.insert(name.to_string());
+                }
+            }
+            _ => {}
+        }
+        for c in named_children(node) {
+            self.walk(c, func);
+        }
+    }
+}
+
+/// Exported registration APIs by convention (gob.Register, sql.Register, image.RegisterFormat,
+/// prometheus.MustRegister).
+/// `Register*`, `MustRegister*`, and the unexported `register*` and `pkg_register*` that other
+/// packages reach through `//go:linkname` (an unexported one counts only while the package
+/// itself never calls it: then the call graph decides).
+pub(super) fn is_registration_name(name: &str) -> bool {
+    let word = |rest: &str| rest.is_empty() || rest.starts_with(|c: char| c.is_uppercase());
+    let tail = name.rsplit('_').next().unwrap_or(name);
+    ["Register", "MustRegister", "register", "mustRegister"]
+        .iter()
+        .any(|p| {
+            [name, tail]
+                .iter()
+                .any(|n| n.strip_prefix(p).is_some_and(word))
+        })
+}
+
+/// A parameter list with a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`.
+pub(super) fn takes_testing(file: &GoFile, list: Node<'_>) -> bool {
+    named_children(list).into_iter().any(|d| {
+        d.child_by_field_name("type").is_some_and(|t| {
+            matches!(
+                file.text_of(t),
+                "*testing.T" | "*testing.B" | "*testing.F" | "testing.TB"
+            )
+        })
+    })
+}
+
+/// A generic function or method that takes no values: no parameters, and no receiver name
+/// (or `_`).
+pub(super) fn type_args_only(file: &GoFile, decl: Node<'_>) -> bool {
+    let no_params = decl
+        .child_by_field_name("parameters")
+        .is_none_or(|p| named_children(p).is_empty());
+    let (named_recv, generic) = match decl.child_by_field_name("receiver") {
+        Some(r) => {
+            let d = named_children(r).into_iter().next();
+            let name = d
+                .and_then(|d| d.child_by_field_name("name"))
+                .map(|n| file.text_of(n));
+            let ty = d
+                .and_then(|d| d.child_by_field_name("type"))
+                .map(|t| file.text_of(t))
+                .unwrap_or("");
+            (name.is_some_and(|n| n != "_"), ty.contains('['))
+        }
+        None => (false, decl.child_by_field_name("type_parameters").is_some()),
+    };
+    no_params && !named_recv && generic
+}
+
+/// Parameter names of a parameter_list, in order (empty for unnamed ones).
+pub(super) fn param_names(file: &GoFile, list: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for decl in named_children(list) {
+        let mut c = decl.walk();
+        let names: Vec<String> = decl
+            .children_by_field_name("name", &mut c)
+            .map(|n| file.text_of(n).to_string())
+            .collect();
+        if names.is_empty() {
+            out.push(String::new());
+        } else {
+            out.extend(names);
+        }
+    }
+    out
+}
+
+/// `(s *Store)` -> `(*Store)`, `(s Store[K])` -> `Store`.
+pub(super) fn receiver_type(file: &GoFile, recv: Node<'_>) -> String {
+    let Some(decl) = named_children(recv).into_iter().next() else {
+        return String::new();
+    };
+    let Some(t) = decl.child_by_field_name("type") else {
+        return String::new();
+    };
+    let text = strip_shapes(file.text_of(t));
+    match text.strip_prefix('*') {
+        Some(inner) => format!("(*{})", inner.trim()),
+        None => text,
+    }
+}

@@ -1,0 +1,3 @@
+module example.com/fixtures/startup
+
+go 1.21
