@@ -162,6 +162,7 @@ pub enum VerdictArg {
     LeakRisk,
     Retained,
     Heap,
+    Passes,
     Stack,
 }
 
@@ -172,6 +173,7 @@ impl VerdictArg {
             VerdictArg::LeakRisk => Verdict::LeakRisk,
             VerdictArg::Retained => Verdict::Retained,
             VerdictArg::Heap => Verdict::Heap,
+            VerdictArg::Passes => Verdict::Passes,
             VerdictArg::Stack => Verdict::Stack,
         }
     }
@@ -277,7 +279,7 @@ impl Config {
         } else if args.all {
             (
                 vec![Verdict::LeakRisk, Verdict::Retained],
-                vec![Verdict::Heap, Verdict::Stack],
+                vec![Verdict::Heap, Verdict::Passes, Verdict::Stack],
             )
         } else {
             (

@@ -12,6 +12,9 @@ use crate::escape::Position;
 pub enum Verdict {
     /// Does not escape: freed when the function returns.
     Stack,
+    /// A parameter summary (`leaking param: k`, `k does not escape` for a parameter): what a
+    /// function does with what its callers pass. Nothing is allocated where it is reported.
+    Passes,
     /// On the heap, and the garbage collector frees it once its users drop it.
     Heap,
     /// Kept by a long-lived holder, but bounded: stored once, or released somewhere.
@@ -24,6 +27,7 @@ impl Verdict {
     pub fn name(self) -> &'static str {
         match self {
             Verdict::Stack => "stack",
+            Verdict::Passes => "passes",
             Verdict::Heap => "heap",
             Verdict::Retained => "retained",
             Verdict::LeakRisk => "leak-risk",

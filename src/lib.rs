@@ -129,7 +129,11 @@ pub fn run_with(
                 tags: tags.clone(),
                 test_binaries: binaries.as_ref().map(|b| b.path().to_path_buf()),
             };
-            let listed = runner::list_packages(&go, &req)?;
+            let packages = runner::list_packages(&go, &req)?;
+            let listed: Vec<(String, PathBuf)> = packages
+                .iter()
+                .map(|p| (p.import_path.clone(), p.dir.clone()))
+                .collect();
             let mut locator = Locator::new(dir, Module::find(dir));
             locator.add_package_dirs(listed.clone());
             let run = RunInfo {
@@ -144,6 +148,15 @@ pub fn run_with(
             };
             let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
             pipeline.listed = listed;
+            // go's own answer to which files are in this build, rather than our reading of
+            // their constraints.
+            pipeline.build_files = packages
+                .into_iter()
+                .map(|p| {
+                    let dir = p.dir.canonicalize().unwrap_or(p.dir);
+                    (dir, (p.files, p.test_files))
+                })
+                .collect();
             pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
             let ok = runner::build(&go, &req, &mut |line| {
                 // The line as go printed it, with its line ending.
@@ -414,6 +427,8 @@ struct Pipeline<'r> {
     /// The packages `go list` named (build mode): each gets the source rules even when the
     /// compiler prints nothing for it.
     listed: Vec<(String, PathBuf)>,
+    /// Directory -> the files go builds there (and the test files), from `go list`.
+    build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
 }
 
 impl<'r> Pipeline<'r> {
@@ -448,6 +463,7 @@ impl<'r> Pipeline<'r> {
             ruled: HashSet::new(),
             target: source::constraint::Target::from_env(&config.tags, toolchain),
             listed: Vec::new(),
+            build_files: HashMap::new(),
             toolchain,
             toolchain_source,
         }
@@ -484,7 +500,18 @@ impl<'r> Pipeline<'r> {
             source_rules = inside && self.ruled.insert(dir.clone());
             self.indexes
                 .entry((dir.clone(), tests))
-                .or_insert_with(|| Arc::new(PackageIndex::build(&dir, tests, &self.target)))
+                .or_insert_with(|| {
+                    Arc::new(match self.build_files.get(&dir) {
+                        Some((files, test_files)) => {
+                            let mut names: Vec<&str> = files.iter().map(String::as_str).collect();
+                            if tests {
+                                names.extend(test_files.iter().map(String::as_str));
+                            }
+                            PackageIndex::build_listed(&dir, &names)
+                        }
+                        None => PackageIndex::build(&dir, tests, &self.target),
+                    })
+                })
                 .clone()
         });
         let root = self.locator.module().map(|m| m.root.clone());

@@ -51,6 +51,14 @@ pub struct Totals {
     pub by_verdict: BTreeMap<Verdict, u64>,
     /// Findings with a holder, per holder kind.
     pub by_holder: BTreeMap<HolderKind, u64>,
+    /// Findings about an allocation (`moved to heap`, `escapes to heap`) that is on the heap,
+    /// held or not: the values that really cost heap memory.
+    #[serde(default)]
+    pub heap_allocations: u64,
+    /// Findings about a parameter (`leaking param`, a parameter that does not escape): what a
+    /// function does with its arguments, which allocates nothing where it is reported.
+    #[serde(default)]
+    pub parameters: u64,
 }
 
 impl Totals {
@@ -65,11 +73,55 @@ impl Totals {
         self.findings += reported.len() as u64;
         for f in reported {
             *self.by_verdict.entry(f.verdict).or_default() += 1;
+            let kind = f
+                .diagnostic
+                .and_then(|i| section.diagnostics.get(i))
+                .map(|d| d.kind);
+            match kind {
+                Some(
+                    Kind::LeakingParam | Kind::LeakingParamContent | Kind::LeakingParamToResult,
+                ) => self.parameters += 1,
+                _ if f.verdict == Verdict::Passes => self.parameters += 1,
+                // A site the source found (a timer, a store the flow does not show) allocates.
+                None | Some(Kind::MovedToHeap | Kind::EscapesToHeap | Kind::AppendEscapes)
+                    if f.verdict >= Verdict::Heap =>
+                {
+                    self.heap_allocations += 1
+                }
+                _ => {}
+            }
             if let Some(h) = &f.holder {
                 *self.by_holder.entry(h.kind).or_default() += 1;
             }
         }
     }
+}
+
+/// "3 allocations on the heap; 2 kept by long-lived holders, 1 of which can grow without
+/// bound. 5 parameters passed on: ..." Allocations and parameter summaries are never added
+/// together.
+pub fn heap_sentence(t: &Totals) -> String {
+    let v = |x: Verdict| t.by_verdict.get(&x).copied().unwrap_or(0);
+    let plural = |n: u64, one: &str, many: &str| {
+        if n == 1 {
+            format!("{n} {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let kept = v(Verdict::Retained) + v(Verdict::LeakRisk);
+    let mut s = format!(
+        "{} on the heap; {kept} kept by long-lived holders, {} of which can grow without bound.",
+        plural(t.heap_allocations, "allocation", "allocations"),
+        v(Verdict::LeakRisk)
+    );
+    if t.parameters > 0 {
+        s.push_str(&format!(
+            " {} passed on: what functions do with their arguments, not allocations.",
+            plural(t.parameters, "parameter", "parameters")
+        ));
+    }
+    s
 }
 
 /// Everything known once the input has ended.

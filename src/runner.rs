@@ -90,11 +90,27 @@ pub fn go_version(go: &Path, dir: &Path) -> Option<String> {
     (out.status.success() && !v.is_empty()).then_some(v)
 }
 
-/// `go list` of the requested packages: import path and directory of each. Fails with go's own
-/// message when the directory is not in a module or a pattern matches nothing.
-pub fn list_packages(go: &Path, req: &BuildRequest) -> Result<Vec<(String, PathBuf)>, RunError> {
+/// A package as `go list` sees it for this build (GOOS, GOARCH, tags).
+#[derive(Debug, Clone)]
+pub struct ListedPackage {
+    pub import_path: String,
+    pub dir: PathBuf,
+    /// The files go compiles: GoFiles and CgoFiles.
+    pub files: Vec<String>,
+    /// TestGoFiles and XTestGoFiles.
+    pub test_files: Vec<String>,
+}
+
+/// `go list` of the requested packages: import path, directory and the files in the build of
+/// each. Fails with go's own message when the directory is not in a module or a pattern
+/// matches nothing.
+pub fn list_packages(go: &Path, req: &BuildRequest) -> Result<Vec<ListedPackage>, RunError> {
     let mut cmd = Command::new(go);
-    cmd.args(["list", "-f", "{{.ImportPath}}\t{{.Dir}}"]);
+    cmd.args([
+        "list",
+        "-f",
+        "{{.ImportPath}}\t{{.Dir}}\t{{join .GoFiles \",\"}},{{join .CgoFiles \",\"}}\t{{join .TestGoFiles \",\"}},{{join .XTestGoFiles \",\"}}",
+    ]);
     if let Some(tags) = &req.tags {
         cmd.arg(format!("-tags={tags}"));
     }
@@ -108,10 +124,26 @@ pub fn list_packages(go: &Path, req: &BuildRequest) -> Result<Vec<(String, PathB
     if !out.status.success() {
         return Err(RunError::Go(first_lines(&stderr)));
     }
-    let list: Vec<(String, PathBuf)> = String::from_utf8_lossy(&out.stdout)
+    let names = |s: Option<&str>| -> Vec<String> {
+        s.unwrap_or("")
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let list: Vec<ListedPackage> = String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(p, d)| (p.to_string(), PathBuf::from(d)))
+        .filter_map(|l| {
+            let mut it = l.split('\t');
+            let import_path = it.next()?.to_string();
+            let dir = PathBuf::from(it.next()?);
+            Some(ListedPackage {
+                import_path,
+                dir,
+                files: names(it.next()),
+                test_files: names(it.next()),
+            })
+        })
         .collect();
     if list.is_empty() {
         let why = if stderr.is_empty() {

@@ -430,7 +430,7 @@ fn package_filter_and_color() {
             "example.com/fixtures/...",
         ],
     );
-    assert!(stdout(&all).lines().count() > 20);
+    assert!(stdout(&all).lines().count() > 15);
     let colored = run(dir.path(), &["--input", &holders, "--color", "always"]);
     assert!(
         stdout(&colored).contains('\u{1b}'),

@@ -87,7 +87,7 @@ fn input_file_and_dash_give_the_same_json() {
     a["origin"] = serde_json::Value::Null;
     b["origin"] = serde_json::Value::Null;
     assert_eq!(a, b);
-    assert_eq!(a["schema"], 1);
+    assert_eq!(a["schema"], 2);
     assert_eq!(a["totals"]["diagnostics"], 3);
     assert_eq!(a["totals"]["by_kind"]["moved-to-heap"], 1);
     let d = &a["packages"][0]["diagnostics"][0];
@@ -228,7 +228,12 @@ fn the_default_report_explains_and_sums_up() {
         ),
         "{text}"
     );
-    assert!(text.contains("2 values escape to the heap; 0 are kept by long-lived holders; 0 of those can grow without bound."), "{text}");
+    assert!(
+        text.contains(
+            "2 allocations on the heap; 0 kept by long-lived holders, 0 of which can grow without bound."
+        ),
+        "{text}"
+    );
     assert!(!text.contains('\u{1b}'), "no color when asked for none");
 }
 

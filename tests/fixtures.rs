@@ -539,3 +539,37 @@ fn without_flows_there_are_no_false_alarms() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A goroutine holder names the function that stops it. Two janitors of the package stop on
+/// channels with the same field name (`stop`); each is stopped by the function beside it.
+#[test]
+fn each_janitor_names_its_own_stopper() {
+    for (minor, m, log) in logs() {
+        let name = log.file_name().unwrap().to_string_lossy().into_owned();
+        if m != "janitor" || name != "m2-l.txt" {
+            continue;
+        }
+        let parsed = parse("janitor", &log);
+        let release = |file: &str, line: u32| {
+            parsed
+                .findings
+                .iter()
+                .flatten()
+                .filter(|f| f.code == "EE0309")
+                .find(|f| {
+                    f.position
+                        .as_ref()
+                        .is_some_and(|p| p.path.as_deref() == Some(file) && p.line == line)
+                })
+                .and_then(|f| f.holder.as_ref()?.released.as_ref().map(|r| r.how.clone()))
+                .unwrap_or_default()
+        };
+        let ttl = release("ttl.go", 35);
+        assert!(ttl.contains("Close"), "go1.{minor} ttl.go:35: {ttl}");
+        let wrapped = release("wrapped.go", 50);
+        assert!(
+            wrapped.contains("endSweep"),
+            "go1.{minor} wrapped.go:50: {wrapped}"
+        );
+    }
+}

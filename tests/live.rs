@@ -358,3 +358,53 @@ fn a_generic_only_module_still_gets_the_source_rules() {
     );
     assert!(text.contains("--tests"), "{text}");
 }
+
+/// In wrapper mode the files in the build are go's answer (`go list`), so tags that reach go
+/// another way than `--tags` (here GOFLAGS) decide which releases count.
+#[test]
+fn wrapper_mode_takes_the_files_in_the_build_from_go_list() {
+    if !go_available("wrapper_mode_takes_the_files_in_the_build_from_go_list") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("go.mod", "module example.com/tagged\n\ngo 1.21\n"),
+            (
+                "store.go",
+                "package tagged\n\ntype T struct{ b []byte }\n\nvar m = map[string]*T{}\n\nfunc Add(k string) {\n\tm[k] = &T{b: make([]byte, 64)}\n}\n",
+            ),
+            (
+                "purge.go",
+                "//go:build integration\n\npackage tagged\n\nfunc Purge(k string) { delete(m, k) }\n",
+            ),
+        ],
+    );
+    let verdict_at_add = |goflags: &str| {
+        let out = cmd(cache.path())
+            .current_dir(dir.path())
+            .env("GOFLAGS", goflags)
+            .args(["--format", "json"])
+            .output()
+            .unwrap()
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let doc = json(&out);
+        doc["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["findings"].as_array().unwrap().iter())
+            .filter(|f| f["position"]["line"] == 8)
+            .map(|f| f["verdict"].as_str().unwrap().to_string())
+            .max_by_key(|v| v == "leak-risk")
+            .unwrap_or_default()
+    };
+    assert_eq!(verdict_at_add(""), "leak-risk");
+    assert_eq!(verdict_at_add("-tags=integration"), "retained");
+}

@@ -206,6 +206,9 @@ struct Stop {
 
 fn stop_path(index: &PackageIndex, file: &GoFile, service: Node<'_>) -> Option<Stop> {
     let mut stop = None;
+    // Two janitors of one package often share a field name (`j.stop`): the stopper beside the
+    // loop is the one that stops it.
+    let here = index.file_index(&file.path);
     // `case <-X:` (or `case v, ok := <-X:`) clauses whose body returns or breaks out.
     visit(service, &mut |n| {
         if stop.is_some() {
@@ -217,7 +220,7 @@ fn stop_path(index: &PackageIndex, file: &GoFile, service: Node<'_>) -> Option<S
             let text = file.text_of(comm);
             let exits = file.text_of(n).contains("return") || file.text_of(n).contains("break");
             if exits && let Some(ch) = received(text) {
-                stop = Some(who_stops(index, &ch));
+                stop = Some(who_stops(index, &ch, here));
             }
         }
         n.kind() != "func_literal"
@@ -230,7 +233,7 @@ fn stop_path(index: &PackageIndex, file: &GoFile, service: Node<'_>) -> Option<S
             .find(|h| h.kind() == "range_clause")
             .and_then(|h| h.child_by_field_name("right"))
         {
-            stop = Some(who_stops(index, file.text_of(r)));
+            stop = Some(who_stops(index, file.text_of(r), here));
         }
     }
     stop
@@ -245,7 +248,7 @@ fn received(comm: &str) -> Option<String> {
 
 /// Who ends a loop that waits on `ch`: a context's cancel, or the function that closes or
 /// sends on the channel (a Close method, a finalizer).
-fn who_stops(index: &PackageIndex, ch: &str) -> Stop {
+fn who_stops(index: &PackageIndex, ch: &str, prefer: Option<usize>) -> Stop {
     if let Some(ctx) = ch.strip_suffix(".Done()") {
         return Stop {
             how: format!("until `{ctx}` is cancelled or times out"),
@@ -253,7 +256,11 @@ fn who_stops(index: &PackageIndex, ch: &str) -> Stop {
         };
     }
     let name = ch.rsplit('.').next().unwrap_or(ch).trim();
-    for (fi, f) in index.files.iter().enumerate() {
+    let order = prefer
+        .into_iter()
+        .chain((0..index.files.len()).filter(|&i| Some(i) != prefer));
+    for fi in order {
+        let f = &index.files[fi];
         let mut found = None;
         visit(f.tree.root_node(), &mut |n| {
             if found.is_some() {

@@ -449,6 +449,25 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// `p does not escape` said of a parameter (at its place in the signature), not of an
+    /// allocation in the body.
+    fn is_parameter(&self, d: &Diagnostic, subject: &str) -> bool {
+        let (Some(index), Some((file, off))) =
+            (self.index, d.position.as_ref().and_then(|p| self.locate(p)))
+        else {
+            return false;
+        };
+        let Some(f) = index.function_at(file, off) else {
+            return false;
+        };
+        let func = &index.functions[f];
+        // Still in the signature: no body brace before the position (`interface{}` aside).
+        func.params.iter().any(|p| p == subject)
+            && !index.files[file].text[func.loc.start..off]
+                .replace("interface{}", "")
+                .contains('{')
+    }
+
     fn finding(&self, i: usize, d: &Diagnostic) -> Finding {
         let subject = d.subject.clone().unwrap_or_else(|| match d.kind {
             Kind::AppendEscapes | Kind::AppendDoesNotEscape => "append".to_string(),
@@ -456,6 +475,27 @@ impl<'a> Context<'a> {
         });
         let function = self.function_of(d);
         let compiler = compiler_lines(d, false);
+        if d.kind == Kind::DoesNotEscape && self.is_parameter(d, &subject) {
+            let f = function.clone().unwrap_or_else(|| "the function".into());
+            return Finding {
+                verdict: Verdict::Passes,
+                code: heap::STACK.code.to_string(),
+                title: format!(
+                    "`{subject}` is a parameter `{f}` does not keep: callers' values can stay on their stack"
+                ),
+                subject,
+                function,
+                position: d.position.clone(),
+                why: "a parameter summary: it says what the function does with what callers pass, and nothing is allocated here".into(),
+                fix: None,
+                holder: None,
+                evidence: Vec::new(),
+                diagnostic: Some(i),
+                compiler,
+                basis: Basis::Message,
+                suppressed: None,
+            };
+        }
         if matches!(d.kind, Kind::DoesNotEscape | Kind::AppendDoesNotEscape) {
             return Finding {
                 verdict: Verdict::Stack,
@@ -532,6 +572,46 @@ impl<'a> Context<'a> {
         let mut evidence = flow_evidence(d);
         if let Some(note) = self.scoped_owner_note(d) {
             evidence.insert(0, note);
+        }
+        if is_param_leak(d.kind) {
+            // A parameter summary allocates nothing: it says what the function does with what
+            // it is given, so callers' values passed there must be on the heap.
+            let f = function.clone().unwrap_or_else(|| "the function".into());
+            let title = match d.kind {
+                Kind::LeakingParamToResult => {
+                    format!("`{subject}` is passed back: `{f}` returns what callers pass in it")
+                }
+                Kind::LeakingParamContent => format!(
+                    "`{subject}` is passed on: `{f}` lets what it points to reach the heap ({})",
+                    rule.name
+                ),
+                _ => format!(
+                    "`{subject}` is passed on: `{f}` lets it reach the heap ({})",
+                    rule.name
+                ),
+            };
+            return Finding {
+                verdict: Verdict::Passes,
+                code: rule.code.to_string(),
+                title,
+                subject,
+                function,
+                position: d.position.clone(),
+                why: format!(
+                    "nothing is allocated here: this is what `{f}` does with its parameter. {why}; what a caller passes lives as long as the caller's own references to it, and the GC frees it after"
+                ),
+                fix: None,
+                holder: None,
+                evidence,
+                diagnostic: Some(i),
+                compiler,
+                basis: if d.explanations.is_empty() {
+                    Basis::Message
+                } else {
+                    Basis::Flow
+                },
+                suppressed: None,
+            };
         }
         let title = if subject == "func literal" {
             // The closure itself, not something it captured.

@@ -103,6 +103,7 @@ impl HumanRenderer {
             Verdict::LeakRisk => Level::ERROR.with_name("leak-risk"),
             Verdict::Retained => Level::WARNING.with_name("retained"),
             Verdict::Heap => Level::NOTE.with_name("heap"),
+            Verdict::Passes => Level::HELP.with_name("passes"),
             Verdict::Stack => Level::HELP.with_name("stack"),
         }
     }
@@ -341,10 +342,11 @@ impl Renderer for HumanRenderer {
         )?;
         writeln!(
             out,
-            "  {} leak-risk, {} retained, {} heap, {} stack",
+            "  {} leak-risk, {} retained, {} heap, {} passes, {} stack",
             v(Verdict::LeakRisk).style(self.paint(Style::new().red().bold())),
             v(Verdict::Retained).style(self.paint(Style::new().yellow())),
             v(Verdict::Heap),
+            v(Verdict::Passes),
             v(Verdict::Stack)
         )?;
         if !t.by_holder.is_empty() {
@@ -376,19 +378,10 @@ impl Renderer for HumanRenderer {
         if worst.len() > 20 {
             writeln!(out, "  ... and {} more packages", worst.len() - 20)?;
         }
-        let escaped = v(Verdict::Heap) + v(Verdict::Retained) + v(Verdict::LeakRisk);
-        let kept = v(Verdict::Retained) + v(Verdict::LeakRisk);
         writeln!(
             out,
-            "\n{} {} to the heap; {kept} {} kept by long-lived holders; {} of those can grow without bound.",
-            escaped,
-            if escaped == 1 {
-                "value escapes"
-            } else {
-                "values escape"
-            },
-            if kept == 1 { "is" } else { "are" },
-            v(Verdict::LeakRisk)
+            "\n{}",
+            textwrap::fill(&crate::report::heap_sentence(t), self.opts.width)
         )?;
         let lesson = "Escaping decides where a value is allocated; the garbage collector frees it once nothing refers to it. Only what a long-lived holder keeps can grow.";
         writeln!(out, "{}", textwrap::fill(lesson, self.opts.width))?;

@@ -13,7 +13,10 @@ use crate::finding::Finding;
 use crate::report::{Origin, RunInfo, Summary, Totals};
 
 /// The version of [`Document`]'s layout. Raised when a field changes meaning or goes away.
-pub const SCHEMA: u32 = 1;
+///
+/// 2: parameter summaries have their own verdict, `passes`, and are no longer `heap`;
+/// `totals` has `heap_allocations` and `parameters`.
+pub const SCHEMA: u32 = 2;
 
 /// The JSON report. Fields appear in this order.
 ///
@@ -37,7 +40,9 @@ pub struct Document {
     pub packages: Vec<Package>,
     /// The toolchain version when known (`go1.27.3`).
     pub go_version: Option<String>,
-    /// Counts: packages, diagnostics, and diagnostics per kind.
+    /// Counts: packages, diagnostics, diagnostics per kind, findings per verdict and holder,
+    /// `heap_allocations` (allocation sites on the heap) and `parameters` (parameter
+    /// summaries), never added together. Complete whatever `--verdict` lists.
     pub totals: Totals,
     /// Lines, bytes, and the non-diagnostic lines read.
     pub input: InputStats,
@@ -55,8 +60,8 @@ pub struct Document {
 pub struct Package {
     #[serde(flatten)]
     pub section: Section,
-    /// One finding per value diagnostic: `verdict` (`stack`, `heap`, `retained`,
-    /// `leak-risk`), `code`, `title`, `subject`, `function`, `position`, `why`, `fix`, the
+    /// One finding per value diagnostic: `verdict` (`stack`, `passes` for a parameter
+    /// summary that allocates nothing, `heap`, `retained`, `leak-risk`), `code`, `title`, `subject`, `function`, `position`, `why`, `fix`, the
     /// `holder` (`kind`, `name`, `declared`, `added`, `released`: each a site with `path`,
     /// `line`, `column` and the source `text`; `released` is null when nothing lets go), the
     /// `evidence` (notes with optional sites), the `compiler`'s own lines, and the `basis` of

@@ -113,7 +113,7 @@ fn level(v: Verdict) -> &'static str {
         Verdict::LeakRisk => "error",
         Verdict::Retained => "warning",
         Verdict::Heap => "note",
-        Verdict::Stack => "none",
+        Verdict::Stack | Verdict::Passes => "none",
     }
 }
 

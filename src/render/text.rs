@@ -37,6 +37,7 @@ impl TextRenderer {
             Verdict::LeakRisk => Style::new().red().bold(),
             Verdict::Retained => Style::new().yellow(),
             Verdict::Heap => Style::new().cyan(),
+            Verdict::Passes => Style::new().dimmed(),
             Verdict::Stack => Style::new().green(),
         })
     }
@@ -249,26 +250,14 @@ impl Renderer for TextRenderer {
             summary.input.lines, t.diagnostics, t.packages
         )?;
         let verdicts = |v: Verdict| t.by_verdict.get(&v).copied().unwrap_or(0);
-        let escaped =
-            verdicts(Verdict::Heap) + verdicts(Verdict::Retained) + verdicts(Verdict::LeakRisk);
-        let kept = verdicts(Verdict::Retained) + verdicts(Verdict::LeakRisk);
+        writeln!(out, "  {}", crate::report::heap_sentence(t))?;
         writeln!(
             out,
-            "  {escaped} {} to the heap; {kept} {} kept by long-lived holders; {} of those can grow without bound.",
-            if escaped == 1 {
-                "value escapes"
-            } else {
-                "values escape"
-            },
-            if kept == 1 { "is" } else { "are" },
-            verdicts(Verdict::LeakRisk)
-        )?;
-        writeln!(
-            out,
-            "  verdicts: {} leak-risk, {} retained, {} heap, {} stack.",
+            "  verdicts: {} leak-risk, {} retained, {} heap, {} passes, {} stack.",
             verdicts(Verdict::LeakRisk),
             verdicts(Verdict::Retained),
             verdicts(Verdict::Heap),
+            verdicts(Verdict::Passes),
             verdicts(Verdict::Stack)
         )?;
         let count = |k: Kind| t.by_kind.get(&k).copied().unwrap_or(0);

@@ -323,6 +323,13 @@ impl PackageIndex {
         Self::from_files(dir, files, target)
     }
 
+    /// Parses exactly the named files of `dir`: the ones `go list` says are in the build.
+    pub fn build_listed(dir: &Path, names: &[&str]) -> PackageIndex {
+        let mut paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
+        paths.sort();
+        Self::index(dir, parse_all(&paths))
+    }
+
     pub fn from_files(dir: &Path, files: Vec<Arc<GoFile>>, target: &Target) -> PackageIndex {
         // Guard: a file the compiler does not build for this target (`evict_windows.go`,
         // `//go:build integration`, a `//go:build ignore` script beside the package) is not
@@ -334,6 +341,11 @@ impl PackageIndex {
                 in_build(name.as_deref().unwrap_or(""), &f.text, target)
             })
             .collect();
+        Self::index(dir, files)
+    }
+
+    /// Indexes files already chosen for the build.
+    fn index(dir: &Path, files: Vec<Arc<GoFile>>) -> PackageIndex {
         let mut ix = PackageIndex {
             dir: dir.to_path_buf(),
             files,

@@ -10,7 +10,7 @@ import (
 type store struct {
 	mu    sync.Mutex
 	items map[string]entry
-	quit  chan struct{}
+	stop  chan struct{}
 }
 
 func (s *store) sweep(every time.Duration) {
@@ -26,7 +26,7 @@ func (s *store) sweep(every time.Duration) {
 				}
 			}
 			s.mu.Unlock()
-		case <-s.quit:
+		case <-s.stop:
 			return
 		}
 	}
@@ -41,12 +41,12 @@ type Cache struct {
 
 // endSweep is the finalizer of Cache.
 func endSweep(c *Cache) {
-	close(c.quit)
+	close(c.stop)
 }
 
 // Trap: the sweeper keeps the store until the Cache is finalized; SetFinalizer keeps nothing.
 func NewCache(every time.Duration) *Cache {
-	s := &store{items: map[string]entry{}, quit: make(chan struct{})}
+	s := &store{items: map[string]entry{}, stop: make(chan struct{})}
 	go s.sweep(every) // want: retained goroutine
 	c := &Cache{s}
 	runtime.SetFinalizer(c, endSweep)
