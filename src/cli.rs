@@ -97,6 +97,11 @@ pub struct Args {
     #[arg(long, global = true)]
     pub generated: bool,
 
+    /// Show findings at positions outside the module (the standard library's generic code
+    /// instantiated here, a dependency's inlined code); they are hidden and counted otherwise.
+    #[arg(long, global = true)]
+    pub external: bool,
+
     /// Include the _test.go files: builds the test packages (go test -c) instead.
     #[arg(long)]
     pub tests: bool,
@@ -244,6 +249,8 @@ pub struct Config {
     pub fail_on: Option<crate::finding::Verdict>,
     pub baseline: Option<PathBuf>,
     pub generated: bool,
+    /// Show findings outside the module (`--external`).
+    pub external: bool,
     pub tests: bool,
     pub only_path: Vec<String>,
     pub only_package: Vec<String>,
@@ -322,6 +329,7 @@ impl Config {
             fail_on: args.fail_on.map(FailOn::verdict),
             baseline: args.baseline,
             generated: args.generated,
+            external: args.external,
             tests: args.tests,
             only_path: args.only_path,
             only_package: args.only_package,

@@ -173,6 +173,10 @@ pub struct Finding {
     /// Silenced by an `//escape-explain:ignore CODE reason` comment: not reported, kept here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppressed>,
+    /// At a position outside the analysed module (the standard library's generic code
+    /// instantiated here, a dependency's inlined code): hidden unless `--external`, counted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub external: bool,
 }
 
 /// Why a finding is silenced.
@@ -215,6 +219,6 @@ impl Finding {
 
     /// Reported: neither suppressed nor filtered out.
     pub fn reported(&self) -> bool {
-        self.suppressed.is_none()
+        self.suppressed.is_none() && !self.external
     }
 }

@@ -427,6 +427,8 @@ struct Pipeline<'r> {
     /// The packages `go list` named (build mode): each gets the source rules even when the
     /// compiler prints nothing for it.
     listed: Vec<(String, PathBuf)>,
+    /// `--external`: report findings outside the module too.
+    show_external: bool,
     /// Directory -> the files go builds there (and the test files), from `go list`.
     build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
 }
@@ -463,6 +465,7 @@ impl<'r> Pipeline<'r> {
             ruled: HashSet::new(),
             target: source::constraint::Target::from_env(&config.tags, toolchain),
             listed: Vec::new(),
+            show_external: config.external,
             build_files: HashMap::new(),
             toolchain,
             toolchain_source,
@@ -526,9 +529,14 @@ impl<'r> Pipeline<'r> {
         if section.diagnostics.is_empty() && findings.is_empty() {
             return Ok(());
         }
-        let findings = self
-            .selection
-            .apply(&section, findings, index.as_deref(), root.as_deref());
+        let mut findings =
+            self.selection
+                .apply(&section, findings, index.as_deref(), root.as_deref());
+        if self.show_external {
+            for f in &mut findings {
+                f.external = false;
+            }
+        }
         if let Some(level) = self.fail_on {
             self.failing += findings
                 .iter()
@@ -536,6 +544,8 @@ impl<'r> Pipeline<'r> {
                 .count() as u64;
         }
         self.totals.add(&section, &findings);
+        // Counted above; not the user's code, so not listed (`--external` lists them).
+        findings.retain(|f| !f.external);
         self.renderer.section(out, &section, &findings)
     }
 }

@@ -59,6 +59,9 @@ pub struct Totals {
     /// function does with its arguments, which allocates nothing where it is reported.
     #[serde(default)]
     pub parameters: u64,
+    /// Findings at positions outside the module, hidden (`--external` shows them).
+    #[serde(default)]
+    pub external: u64,
 }
 
 impl Totals {
@@ -68,7 +71,11 @@ impl Totals {
         for d in &section.diagnostics {
             *self.by_kind.entry(d.kind).or_default() += 1;
         }
-        self.suppressed += findings.iter().filter(|f| !f.reported()).count() as u64;
+        self.suppressed += findings.iter().filter(|f| f.suppressed.is_some()).count() as u64;
+        self.external += findings
+            .iter()
+            .filter(|f| f.external && f.suppressed.is_none())
+            .count() as u64;
         let reported: Vec<&Finding> = findings.iter().filter(|f| f.reported()).collect();
         self.findings += reported.len() as u64;
         for f in reported {
@@ -122,6 +129,22 @@ pub fn heap_sentence(t: &Totals) -> String {
         ));
     }
     s
+}
+
+/// "48 findings in code outside the module ... are hidden; --external shows them."
+pub fn external_sentence(t: &Totals) -> Option<String> {
+    (t.external > 0).then(|| {
+        format!(
+            "{} in code outside the module (the standard library's or a dependency's code, instantiated or inlined here) {} hidden; --external shows {}.",
+            if t.external == 1 {
+                "1 finding".to_string()
+            } else {
+                format!("{} findings", t.external)
+            },
+            if t.external == 1 { "is" } else { "are" },
+            if t.external == 1 { "it" } else { "them" },
+        )
+    })
 }
 
 /// Everything known once the input has ended.

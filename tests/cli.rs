@@ -310,6 +310,35 @@ fn goroot_positions_are_outside_the_module_whether_or_not_the_file_exists_here()
             .all(|f| !f.to_string().contains("hashtriemap")),
         "{findings:?}"
     );
+    assert_eq!(v["totals"]["external"], 2, "hidden, and counted");
+
+    // A recording's `$GOROOT/` is outside too; --external lists what is hidden.
+    let log = format!("{LOG}$GOROOT/src/internal/sync/hashtriemap.go:88:7: ht does not escape\n");
+    let text = cmd()
+        .current_dir(dir.path())
+        .args(["--all", "--format", "list"])
+        .write_stdin(log.clone())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(!text.contains("hashtriemap"), "{text}");
+    assert!(
+        text.contains("1 finding in code outside the module"),
+        "{text}"
+    );
+    let text = cmd()
+        .current_dir(dir.path())
+        .args(["--all", "--external", "--format", "list"])
+        .write_stdin(log)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(text).unwrap().contains("hashtriemap"));
 }
 
 /// A file that does not parse does not stop the rest of the package: the other files still

@@ -147,14 +147,14 @@ fn every_position_in_the_module_resolves_to_its_file() {
         for s in parse(&module, &log).sections {
             for d in &s.diagnostics {
                 let Some(p) = &d.position else { continue };
-                // Compiler-made files and GOROOT files are not in the module.
-                // Compiler-made files, GOROOT files and //line targets (templates) are not Go
-                // files of the module.
+                // Compiler-made files, GOROOT files (`$GOROOT/src/...` in a recording) and
+                // //line targets (templates) are not Go files of the module.
                 let generated = !p.file.ends_with(".go")
                     || p.file.starts_with('<')
                     || p.file.starts_with("_cgo_")
                     || p.file.starts_with("_testmain")
                     || p.file.starts_with('/')
+                    || p.file.starts_with("$GOROOT/")
                     || p.file.starts_with("$WORK");
                 if !generated && p.path.is_none() {
                     unresolved.push(format!("{}: {}", log.display(), p.display()));
@@ -572,4 +572,45 @@ fn each_janitor_names_its_own_stopper() {
             "go1.{minor} wrapped.go:50: {wrapped}"
         );
     }
+}
+
+/// No committed recording, sample or fixture names a path of the machine that made it: a home
+/// directory, a toolchain cache, a temporary or work directory.
+#[test]
+fn recordings_carry_no_machine_path() {
+    let repo = root().parent().unwrap().to_path_buf();
+    let mut bad = Vec::new();
+    for top in ["tests/fixtures", "tests/go", "tests/snapshots", "samples"] {
+        let mut stack = vec![repo.join(top)];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&p) else {
+                    continue;
+                };
+                for (n, line) in text.lines().enumerate() {
+                    if [
+                        "/root/",
+                        "/home/",
+                        "/.cache/",
+                        "/tmp/",
+                        "/work/",
+                        "/Users/",
+                        "site-packages",
+                    ]
+                    .iter()
+                    .any(|m| line.contains(m))
+                        && !line.contains("$HOME/.cache")
+                    {
+                        bad.push(format!("{}:{}: {line}", p.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "machine paths:\n{}", bad.join("\n"));
 }

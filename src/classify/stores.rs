@@ -172,5 +172,6 @@ fn finding(
         compiler: Vec::new(),
         basis: Basis::SourceOnly,
         suppressed: None,
+        external: false,
     }
 }

@@ -251,6 +251,9 @@ impl Renderer for TextRenderer {
         )?;
         let verdicts = |v: Verdict| t.by_verdict.get(&v).copied().unwrap_or(0);
         writeln!(out, "  {}", crate::report::heap_sentence(t))?;
+        if let Some(s) = crate::report::external_sentence(t) {
+            writeln!(out, "  {s}")?;
+        }
         writeln!(
             out,
             "  verdicts: {} leak-risk, {} retained, {} heap, {} passes, {} stack.",
