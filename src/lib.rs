@@ -429,6 +429,8 @@ struct Pipeline<'r> {
     listed: Vec<(String, PathBuf)>,
     /// `--external`: report findings outside the module too.
     show_external: bool,
+    /// (path, line, column, code, title) of every finding reported so far.
+    seen: std::collections::HashSet<(String, u32, u32, String, String)>,
     /// Directory -> the files go builds there (and the test files), from `go list`.
     build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
 }
@@ -466,6 +468,7 @@ impl<'r> Pipeline<'r> {
             target: source::constraint::Target::from_env(&config.tags, toolchain),
             listed: Vec::new(),
             show_external: config.external,
+            seen: Default::default(),
             build_files: HashMap::new(),
             toolchain,
             toolchain_source,
@@ -537,6 +540,20 @@ impl<'r> Pipeline<'r> {
                 f.external = false;
             }
         }
+        // Generic code instantiated in several packages, and a package built again as its
+        // test variant, report the same fact about the same line more than once: once is
+        // enough.
+        findings.retain(|f| {
+            let Some(p) = &f.position else { return true };
+            let key = (
+                p.path.as_deref().unwrap_or(&p.file).to_string(),
+                p.line,
+                p.column.unwrap_or(0),
+                f.code.clone(),
+                f.title.clone(),
+            );
+            self.seen.insert(key)
+        });
         if let Some(level) = self.fail_on {
             self.failing += findings
                 .iter()

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use escape_explain::classify::{Options, classify};
 use escape_explain::escape::{Reader, Section};
-use escape_explain::finding::Finding;
+use escape_explain::finding::{Finding, Verdict};
 use escape_explain::source::constraint::Target;
 use escape_explain::source::{Locator, Module, PackageIndex};
 
@@ -442,6 +442,7 @@ fn holder_verdicts_match_the_fixtures() {
         "registrations",
         "runsonce",
         "startup",
+        "words",
         // genericonly's logs are empty: its wants are checked live, where `go list` names the
         // package (tests/live.rs a_generic_only_module_still_gets_the_source_rules).
     ] {
@@ -613,4 +614,78 @@ fn recordings_carry_no_machine_path() {
         }
     }
     assert!(bad.is_empty(), "machine paths:\n{}", bad.join("\n"));
+}
+
+/// What a diagnostic's plain reading gets wrong is said right: a constant converted to an
+/// interface is not allocated; a method value is a closure, not an interface box.
+#[test]
+fn constants_and_method_values_are_told_right() {
+    for (minor, m, log) in logs() {
+        let name = log.file_name().unwrap().to_string_lossy().into_owned();
+        if m != "words" || name != "m2-l.txt" {
+            continue;
+        }
+        let parsed = parse("words", &log);
+        let at = |line: u32| -> Vec<&Finding> {
+            parsed
+                .findings
+                .iter()
+                .flatten()
+                .filter(|f| f.position.as_ref().is_some_and(|p| p.line == line))
+                .collect()
+        };
+        let constants = at(10);
+        assert!(
+            constants.iter().filter(|f| f.code == "EE0002").count() >= 5,
+            "go1.{minor}: {constants:?}"
+        );
+        assert!(constants.iter().all(|f| f.verdict != Verdict::Heap));
+        assert!(at(15).iter().any(|f| f.verdict == Verdict::Heap));
+        let method = at(29);
+        assert!(
+            method.iter().any(|f| f
+                .title
+                .contains("closure is allocated for the method value `c.remove`")),
+            "go1.{minor}: {method:?}"
+        );
+    }
+}
+
+/// What we say is in source terms on every recording: no compiler-internal spelling of
+/// generic code or temporaries in any finding's words, and one finding per position and
+/// message however many instantiations the compiler reported there. (The compiler's own lines
+/// stay as printed, in `compiler`.)
+#[test]
+fn findings_speak_source_terms_once_per_position() {
+    const JARGON: &[&str] = &[
+        "go.shape", ".dict", "~p0", "~r0", "~r1", ".autotmp", "<node ",
+    ];
+    let mut problems = Vec::new();
+    for (minor, module, log) in logs() {
+        for fs in parse(&module, &log).findings {
+            let mut seen = std::collections::HashSet::new();
+            for f in fs.iter().filter(|f| f.reported()) {
+                let mut words = vec![f.title.clone(), f.subject.clone(), f.why.clone()];
+                words.extend(f.function.clone());
+                words.extend(f.evidence.iter().map(|e| e.note.clone()));
+                for w in &words {
+                    if let Some(t) = JARGON.iter().find(|t| w.contains(*t)) {
+                        problems.push(format!("go1.{minor} {module}: `{t}` in {w}"));
+                    }
+                }
+                if let Some(p) = &f.position
+                    && !seen.insert((p.line, p.column, f.code.clone(), f.title.clone()))
+                {
+                    problems.push(format!(
+                        "go1.{minor} {module}: twice at {}: {}",
+                        p.display(),
+                        f.title
+                    ));
+                }
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

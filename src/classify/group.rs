@@ -74,6 +74,8 @@ fn retitle(f: &mut Finding, subjects: &[String]) {
     let quoted: Vec<String> = ordered.iter().map(|s| format!("`{s}`")).collect();
     let (last, head) = quoted.split_last().expect("two or more");
     f.title = format!("{} and {last} are {rest}", head.join(", "));
+    // The finding is about what is kept: the allocation, when there is one.
+    f.subject = ordered[0].clone();
 }
 
 /// A bare identifier (a parameter or variable), as opposed to an allocation.
@@ -113,6 +115,58 @@ fn at_site(mut f: Finding) -> Finding {
 
 /// The code of a kept sub-slice: at the same verdict it says more than "the holder grows".
 const SUBSLICE: &str = "EE0207";
+
+/// One finding per position and message, however many instantiations of generic code the
+/// compiler reported there: each instantiation's diagnostic is the same fact about the same
+/// source line. Every text is put in source terms first (no `go.shape`, `.dict`, `~r0`); the
+/// compiler's own lines of each instantiation stay in `compiler`.
+pub fn by_instantiation(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut at: HashMap<(String, u32, u32, String, String), usize> = HashMap::new();
+    let mut extra: HashMap<usize, usize> = HashMap::new();
+    for mut f in findings {
+        super::words::plain_finding(&mut f);
+        let Some(p) = f.position.as_ref() else {
+            out.push(f);
+            continue;
+        };
+        let key = (
+            p.path.as_deref().unwrap_or(&p.file).to_string(),
+            p.line,
+            p.column.unwrap_or(0),
+            f.code.clone(),
+            f.title.clone(),
+        );
+        match at.get(&key) {
+            Some(&i) => {
+                *extra.entry(i).or_default() += 1;
+                let into = &mut out[i];
+                if f.verdict > into.verdict {
+                    into.verdict = f.verdict;
+                }
+                for line in f.compiler {
+                    if !into.compiler.contains(&line) {
+                        into.compiler.push(line);
+                    }
+                }
+            }
+            None => {
+                at.insert(key, out.len());
+                out.push(f);
+            }
+        }
+    }
+    for (i, n) in extra {
+        out[i].evidence.push(Evidence {
+            note: format!(
+                "the compiler reported this for {} instantiations of the generic code; it is one fact about this line",
+                n + 1
+            ),
+            site: None,
+        });
+    }
+    out
+}
 
 /// A finding that should tell the story of a site over the one already there: a kept
 /// sub-slice (at the same verdict it says more than "the holder grows").

@@ -12,6 +12,12 @@ pub const STACK: Rule = Rule {
     name: "stays on the stack",
     fix: None,
 };
+pub const CONSTANT: Rule = Rule {
+    code: "EE0002",
+    holder: None,
+    name: "a constant in an interface: no allocation",
+    fix: None,
+};
 pub const RETURNED: Rule = Rule {
     code: "EE0101",
     holder: None,

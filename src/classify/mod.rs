@@ -49,6 +49,7 @@ use syntax::mentions;
 /// Every rule, for catalogs and SARIF.
 pub const RULES: &[&Rule] = &[
     &heap::STACK,
+    &heap::CONSTANT,
     &heap::RETURNED,
     &heap::INTERFACE,
     &heap::CLOSURE,
@@ -217,7 +218,7 @@ pub fn classify(
         findings.extend(found.into_iter().map(|sf| cx.source_finding(index, sf)));
         findings.extend(stores::check(&cx, index));
     }
-    let mut findings = group::by_holder_site(findings);
+    let mut findings = group::by_instantiation(group::by_holder_site(findings));
     // A file with a syntax error is indexed around the error, but what the broken part
     // declares, stores or releases is not seen: every verdict of the package says so.
     if let Some(index) = index {
@@ -460,6 +461,51 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// A constant as the compiler prints it: a literal (`"1.0.0"`, `42`, `3.5`, `'x'`, `true`,
+    /// `nil`) or a constant the package declares.
+    fn is_constant(&self, subject: &str) -> bool {
+        let s = subject.trim();
+        let first = s.chars().next().unwrap_or(' ');
+        let numeric = |t: &str| {
+            let t = t.strip_prefix('-').unwrap_or(t);
+            t.starts_with(|c: char| c.is_ascii_digit())
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
+        };
+        (matches!(first, '"' | '`' | '\'') && !s.contains(" + "))
+            || matches!(s, "true" | "false" | "nil")
+            || numeric(s)
+            || self.index.is_some_and(|ix| ix.consts.contains(s))
+    }
+
+    /// `c.remove` used as a value: a method of the package, not called where it is written.
+    fn is_method_value(&self, d: &Diagnostic, subject: &str) -> bool {
+        let Some((_, method)) = subject.rsplit_once('.') else {
+            return false;
+        };
+        let (Some(index), Some((file, off))) =
+            (self.index, d.position.as_ref().and_then(|p| self.locate(p)))
+        else {
+            return false;
+        };
+        let is_method = index.functions.iter().any(|f| {
+            f.kind == crate::source::index::FunctionKind::Method
+                && f.name.rsplit('.').next() == Some(method)
+        });
+        let text = &index.files[file].text;
+        // The compiler places a selector at its dot: `c.remove` is reported at `.remove`.
+        let receiver = subject.len() - method.len() - 1;
+        let start = if off >= receiver && text[off - receiver..].starts_with(subject) {
+            off - receiver
+        } else if text[off..].starts_with(subject) {
+            off
+        } else {
+            return false;
+        };
+        let after = &text[start + subject.len()..];
+        is_method && !after.trim_start().starts_with('(')
+    }
+
     /// `p does not escape` said of a parameter (at its place in the signature), not of an
     /// allocation in the body.
     fn is_parameter(&self, d: &Diagnostic, subject: &str) -> bool {
@@ -472,11 +518,45 @@ impl<'a> Context<'a> {
             return false;
         };
         let func = &index.functions[f];
-        // Still in the signature: no body brace before the position (`interface{}` aside).
-        func.params.iter().any(|p| p == subject)
-            && !index.files[file].text[func.loc.start..off]
-                .replace("interface{}", "")
-                .contains('{')
+        // Still in the signature (a parameter or the receiver): no body brace before the
+        // position (`interface{}` aside).
+        let name = !subject.is_empty() && subject.chars().all(|c| c.is_alphanumeric() || c == '_');
+        name && !index.files[file].text[func.loc.start..off]
+            .replace("interface{}", "")
+            .contains('{')
+    }
+
+    /// The expression at a diagnostic's position as written in the source (`make(map[string]T)`
+    /// where an instantiation prints `make(map[string]int)`), with a composite literal's body
+    /// shortened to `{...}` as the compiler does.
+    fn source_expr(&self, d: &Diagnostic) -> Option<String> {
+        let index = self.index?;
+        let (file, off) = d.position.as_ref().and_then(|p| self.locate(p))?;
+        let f = &index.files[file];
+        let mut n = f.tree.root_node().descendant_for_byte_range(off, off)?;
+        while let Some(p) = n.parent() {
+            let expr = matches!(
+                p.kind(),
+                "call_expression"
+                    | "composite_literal"
+                    | "unary_expression"
+                    | "selector_expression"
+                    | "index_expression"
+                    | "generic_type"
+                    | "type_conversion_expression"
+                    | "slice_expression"
+            );
+            if p.start_byte() != off || !expr {
+                break;
+            }
+            n = p;
+        }
+        let text = f.text_of(n);
+        let short = match text.find('{') {
+            Some(b) if text.ends_with('}') => format!("{}{{...}}", &text[..b]),
+            _ => text.to_string(),
+        };
+        (!short.contains('\n') && short.len() <= 80).then_some(short)
     }
 
     fn finding(&self, i: usize, d: &Diagnostic) -> Finding {
@@ -484,6 +564,15 @@ impl<'a> Context<'a> {
             Kind::AppendEscapes | Kind::AppendDoesNotEscape => "append".to_string(),
             _ => d.message.clone(),
         });
+        // Generic code: each instantiation prints the expression with its type arguments;
+        // the source has one expression, with the type parameters as written.
+        let instantiated = d.function.as_deref().is_some_and(|f| f.contains('['))
+            || subject.contains("go.shape")
+            || subject.contains("<node ");
+        let subject = match instantiated && d.kind == Kind::EscapesToHeap {
+            true => self.source_expr(d).unwrap_or(subject),
+            false => subject,
+        };
         let function = self.function_of(d);
         let compiler = compiler_lines(d, false);
         if d.kind == Kind::DoesNotEscape && self.is_parameter(d, &subject) {
@@ -492,12 +581,33 @@ impl<'a> Context<'a> {
                 verdict: Verdict::Passes,
                 code: heap::STACK.code.to_string(),
                 title: format!(
-                    "`{subject}` is a parameter `{f}` does not keep: callers' values can stay on their stack"
+                    "`{subject}` is not kept by `{f}`: what callers pass can stay on their stack"
                 ),
                 subject,
                 function,
                 position: d.position.clone(),
                 why: "a parameter summary: it says what the function does with what callers pass, and nothing is allocated here".into(),
+                fix: None,
+                holder: None,
+                evidence: Vec::new(),
+                diagnostic: Some(i),
+                compiler,
+                basis: Basis::Message,
+                suppressed: None,
+                external: false,
+            };
+        }
+        if d.kind == Kind::EscapesToHeap && self.is_constant(&subject) {
+            return Finding {
+                verdict: Verdict::Stack,
+                code: heap::CONSTANT.code.to_string(),
+                title: format!(
+                    "`{subject}` is a constant: no allocation, the interface points at read-only data"
+                ),
+                subject,
+                function,
+                position: d.position.clone(),
+                why: "the compiler reports the conversion to an interface as an escape, then builds the interface from a read-only copy of the constant in the binary: nothing is allocated".into(),
                 fix: None,
                 holder: None,
                 evidence: Vec::new(),
@@ -628,9 +738,20 @@ impl<'a> Context<'a> {
                 external: false,
             };
         }
+        let method_value = d.kind == Kind::EscapesToHeap && self.is_method_value(d, &subject);
+        let (rule, why) = if method_value {
+            (
+                &heap::CLOSURE,
+                "a method value is a small closure that binds its receiver, and this one outlives the call, so it is allocated on the heap".to_string(),
+            )
+        } else {
+            (rule, why)
+        };
         let title = if subject == "func literal" {
             // The closure itself, not something it captured.
             "a closure is on the heap: it outlives the call that makes it".to_string()
+        } else if method_value {
+            format!("a closure is allocated for the method value `{subject}`: it outlives the call")
         } else {
             format!("`{subject}` is on the heap: {}", rule.name)
         };

@@ -1,6 +1,113 @@
 //! The compiler's jargon in plain words: `~r0`, `{heap}`, `derefs=1`, `{storage for X}`.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::escape::model::Location;
+use crate::finding::Finding;
+
+/// The compiler's internal spellings of generic code, in source terms: shape type arguments
+/// (`[go.shape.int,go.shape.string]`) dropped, dictionary arguments (`&.dict.T[int]`) and
+/// prefixes removed, `~r0`/`~p1` as result and parameter numbers, `.autotmp_3` as a
+/// temporary, `<node DYNAMICTYPE>` as the type argument.
+pub fn plain(s: &str) -> String {
+    static DICT_ARG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r",\s*&?\.dict\.[^,)\s]*(\[[^\]]*\])?").unwrap());
+    static DICT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"&?\.dict\.").unwrap());
+    // `, (*[34]uintptr)(internal..dict[0])`: a dictionary passed as a word array.
+    static DICT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r",\s*\(\*\[\d+\]uintptr\)\([^()]*\.dict(\[\d+\])?\)").unwrap()
+    });
+    static RESULT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"~r(\d+)").unwrap());
+    static PARAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"~[pR](\d+)").unwrap());
+    static AUTOTMP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.autotmp_\d+").unwrap());
+    static NODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<node ([^>]+)>").unwrap());
+    static SHAPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"go\.shape\.").unwrap());
+    if !s.contains("go.shape")
+        && !s.contains(".dict")
+        && !s.contains('~')
+        && !s.contains(".autotmp")
+        && !s.contains("<node ")
+    {
+        return s.to_string();
+    }
+    let s = strip_shape_brackets(s);
+    let s = DICT_WORDS.replace_all(&s, "");
+    let s = DICT_ARG.replace_all(&s, "");
+    let s = DICT.replace_all(&s, "");
+    let s = RESULT.replace_all(&s, |c: &regex::Captures<'_>| {
+        let n: usize = c[1].parse().unwrap_or(0);
+        if n == 0 {
+            "its result".to_string()
+        } else {
+            format!("result {}", n + 1)
+        }
+    });
+    let s = PARAM.replace_all(&s, |c: &regex::Captures<'_>| {
+        let n: usize = c[1].parse().unwrap_or(0);
+        format!("parameter {}", n + 1)
+    });
+    let s = AUTOTMP.replace_all(&s, "a temporary");
+    // `<node DYNAMICTYPE>`: the type argument; `<node unsafe.String>`: a call to it.
+    let s = NODE.replace_all(&s, |c: &regex::Captures<'_>| {
+        let inner = &c[1];
+        if inner.chars().all(|ch| ch.is_ascii_uppercase()) {
+            "T".to_string()
+        } else {
+            format!("{inner}(...)")
+        }
+    });
+    SHAPE.replace_all(&s, "").into_owned()
+}
+
+/// `Cache[go.shape.int,go.shape.string]` -> `Cache`: a bracketed list that names shapes.
+fn strip_shape_brackets(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < s.len() {
+        if b[i] == b'[' && s[i..].starts_with("[go.shape") {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < s.len() {
+                match b[j] {
+                    b'[' => depth += 1,
+                    b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            i = j + 1;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("in bounds");
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// Every text of a finding in source terms (the compiler's own lines stay as printed).
+pub fn plain_finding(f: &mut Finding) {
+    f.title = plain(&f.title);
+    f.subject = plain(&f.subject);
+    f.why = plain(&f.why);
+    if let Some(func) = &f.function {
+        f.function = Some(plain(func));
+    }
+    for e in &mut f.evidence {
+        e.note = plain(&e.note);
+    }
+    if let Some(h) = &mut f.holder {
+        h.name = plain(&h.name);
+    }
+}
 
 /// A location of the escape graph, as a reader would say it.
 pub fn location(l: &Location) -> String {
@@ -25,6 +132,32 @@ pub fn location(l: &Location) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generic_code_in_source_terms() {
+        assert_eq!(
+            plain("`&TwoQueueCache[go.shape.int,go.shape.int]{...}` is on the heap"),
+            "`&TwoQueueCache{...}` is on the heap"
+        );
+        assert_eq!(
+            plain("passed to (*T[go.shape.int]).Len(l, &.dict.T[int])"),
+            "passed to (*T).Len(l)"
+        );
+        assert_eq!(plain("new(<node DYNAMICTYPE>)"), "new(T)");
+        assert_eq!(
+            plain("return <node unsafe.String>"),
+            "return unsafe.String(...)"
+        );
+        assert_eq!(
+            plain("passed to (*internal.LruList).Init(new(T), (*[34]uintptr)(internal..dict[0]))"),
+            "passed to (*internal.LruList).Init(new(T))"
+        );
+        assert_eq!(plain("flows to ~r0"), "flows to its result");
+        assert_eq!(plain("~p1 and ~r2"), "parameter 2 and result 3");
+        assert_eq!(plain("x = .autotmp_12"), "x = a temporary");
+        assert_eq!(plain("go.shape.int"), "int");
+        assert_eq!(plain("plain `x`"), "plain `x`");
+    }
 
     #[test]
     fn jargon_in_words() {

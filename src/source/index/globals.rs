@@ -17,6 +17,18 @@ pub(super) fn collect_globals(ix: &mut PackageIndex, f: usize, file: &GoFile) {
             }
             continue;
         }
+        if top.kind() == "const_declaration" {
+            for spec in named_children(top)
+                .into_iter()
+                .filter(|s| s.kind() == "const_spec")
+            {
+                let mut c = spec.walk();
+                for n in spec.children_by_field_name("name", &mut c) {
+                    ix.consts.insert(file.text_of(n).to_string());
+                }
+            }
+            continue;
+        }
         if top.kind() != "var_declaration" {
             continue;
         }

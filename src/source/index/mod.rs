@@ -294,6 +294,8 @@ pub struct PackageIndex {
     once_by_name: HashSet<String>,
     /// `type T ...` declarations: name -> the type's text.
     pub types: HashMap<String, String>,
+    /// Package-level constant names.
+    pub consts: HashSet<String>,
     /// The package clause's name (`main` for a program).
     pub package: Option<String>,
     /// `//go:debug k=v` directives of the package's files (they count in package main).

@@ -1,0 +1,3 @@
+module example.com/fixtures/words
+
+go 1.21
