@@ -366,6 +366,15 @@ pub fn demo(
     let live = !recorded && runner::find_go().is_ok();
     let mut config = config.clone();
     config.dir = dir.clone();
+    if config.only.is_empty() && config.format == Format::Text {
+        // A demo teaches: every value in full, heap ones with why they are not a leak.
+        config.full = vec![
+            finding::Verdict::LeakRisk,
+            finding::Verdict::Retained,
+            finding::Verdict::Heap,
+        ];
+        config.brief.retain(|v| *v != finding::Verdict::Heap);
+    }
     if live {
         config.input = Input::Build {
             dir: dir.clone(),

@@ -648,6 +648,24 @@ fn constants_and_method_values_are_told_right() {
                 .contains("closure is allocated for the method value `c.remove`")),
             "go1.{minor}: {method:?}"
         );
+        // The promoted method's wrapper (Registry.Put) is folded into the real method: the
+        // narrative is the real store, not a call to (*store).Put.
+        let put: Vec<&Finding> = parsed
+            .findings
+            .iter()
+            .flatten()
+            .filter(|f| {
+                f.position.as_ref().is_some_and(|p| {
+                    p.path.as_deref() == Some("wrapped.go") && p.line == 6 && p.column == Some(21)
+                })
+            })
+            .collect();
+        assert!(
+            put.len() == 1
+                && put[0].title.contains("keeps it in `s.items[k]`")
+                && !put[0].why.contains("(*store).Put("),
+            "go1.{minor}: {put:?}"
+        );
     }
 }
 

@@ -493,7 +493,7 @@ impl Context<'_> {
 }
 
 /// Reasons of a `from` step that store the value somewhere longer-lived.
-fn stores(r: &Reason) -> bool {
+pub(super) fn stores(r: &Reason) -> bool {
     matches!(
         r,
         Reason::Assign

@@ -233,6 +233,14 @@ impl HumanRenderer {
                 .with_name("why")
                 .secondary_title(self.wrap(&f.why)),
         ));
+        if f.verdict == Verdict::Heap && f.holder.is_none() {
+            // The lesson the tool exists for, where a reader meets a heap value in full.
+            groups.push(Group::with_title(
+                Level::NOTE.with_name("not a leak").secondary_title(self.wrap(
+                    "nothing long-lived keeps it; once the code using it is done with it, the garbage collector frees it",
+                )),
+            ));
+        }
         if let Some(fix) = &f.fix {
             groups.push(Group::with_title(
                 Level::HELP.secondary_title(self.wrap(fix)),
@@ -460,7 +468,10 @@ pub fn flow_sentences(d: &Diagnostic) -> Vec<String> {
             out.push("  (the compiler cut this explanation short at an assignment cycle)".into());
         }
     }
-    out
+    // In source terms: no `~r0`, `.autotmp_3` or shapes of generic code.
+    out.iter()
+        .map(|s| crate::classify::words::plain(s))
+        .collect()
 }
 
 fn name(l: &crate::escape::model::Location) -> String {
