@@ -332,6 +332,11 @@ fn is_param_leak(k: Kind) -> bool {
     matches!(k, Kind::LeakingParam | Kind::LeakingParamContent)
 }
 
+/// A parameter summary: what a function does with a parameter, including returning it.
+fn is_param_summary(k: Kind) -> bool {
+    is_param_leak(k) || k == Kind::LeakingParamToResult
+}
+
 /// Diagnostics about where a value lives (not inliner lines, not capture details).
 fn is_value(k: Kind) -> bool {
     matches!(
@@ -553,6 +558,13 @@ impl<'a> Context<'a> {
     /// A `func literal` at a position where the source has none: a closure cgo wrote around a
     /// `C.` call (`C.free(unsafe.Pointer(p))`), not the user's code.
     fn generated_closure(&self, d: &Diagnostic) -> bool {
+        // The dictionary of generic code is the compiler's own hidden parameter.
+        if d.subject
+            .as_deref()
+            .is_some_and(|s| s.trim_start_matches('&').starts_with(".dict"))
+        {
+            return true;
+        }
         if d.subject.as_deref() != Some("func literal") {
             return false;
         }
@@ -755,7 +767,10 @@ impl<'a> Context<'a> {
         if let Some(note) = self.scoped_owner_note(d) {
             evidence.insert(0, note);
         }
-        if is_param_leak(d.kind) {
+        if is_param_summary(d.kind) {
+            // A parameter has no package: `internal.e` (a generic function of another package
+            // instantiated here) is the parameter `e`.
+            let subject = subject.rsplit('.').next().unwrap_or(&subject).to_string();
             // A parameter summary allocates nothing: it says what the function does with what
             // it is given, so callers' values passed there must be on the heap.
             let f = function.clone().unwrap_or_else(|| "the function".into());

@@ -15,6 +15,10 @@ pub fn plain(s: &str) -> String {
     static DICT_ARG: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r",\s*&?\.dict\.[^,)\s]*(\[[^\]]*\])?").unwrap());
     static DICT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"&?\.dict\.").unwrap());
+    // `F((*[5]uintptr)(.dict[1]), size)`: the same as the first argument.
+    static DICT_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\(\(\*\[\d+\]uintptr\)\([^()]*\.dict(\[\d+\])?\),?\s*").unwrap()
+    });
     // `, (*[34]uintptr)(internal..dict[0])`: a dictionary passed as a word array.
     static DICT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r",\s*\(\*\[\d+\]uintptr\)\([^()]*\.dict(\[\d+\])?\)").unwrap()
@@ -34,6 +38,7 @@ pub fn plain(s: &str) -> String {
     }
     let s = strip_shape_brackets(s);
     let s = DICT_WORDS.replace_all(&s, "");
+    let s = DICT_FIRST.replace_all(&s, "(");
     let s = DICT_ARG.replace_all(&s, "");
     let s = DICT.replace_all(&s, "");
     let s = RESULT.replace_all(&s, |c: &regex::Captures<'_>| {
@@ -147,6 +152,10 @@ mod tests {
         assert_eq!(
             plain("return <node unsafe.String>"),
             "return unsafe.String(...)"
+        );
+        assert_eq!(
+            plain("simplelru.NewLRU((*[5]uintptr)(.dict[1]), size, onEvicted)"),
+            "simplelru.NewLRU(size, onEvicted)"
         );
         assert_eq!(
             plain("passed to (*internal.LruList).Init(new(T), (*[34]uintptr)(internal..dict[0]))"),
