@@ -383,12 +383,14 @@ pub fn demo(
             tags: None,
             tests: false,
         };
-        writeln!(
-            out,
-            "Demo {}: {}.\nAnalysed live with the local go.\n",
-            d.name, d.description
-        )
-        .map_err(Error::Output)?;
+        if config.format == Format::Text {
+            writeln!(
+                out,
+                "Demo {}: {}.\nAnalysed live with the local go.\n",
+                d.name, d.description
+            )
+            .map_err(Error::Output)?;
+        }
     } else {
         let version = d
             .recorded_with()
@@ -405,12 +407,15 @@ pub fn demo(
         } else {
             "`go` is not on PATH"
         };
-        writeln!(
-            out,
-            "Demo {}: {}.\nAnalysed from its recording, made with {version} ({why}).\n",
-            d.name, d.description
-        )
-        .map_err(Error::Output)?;
+        // Machine formats stay one document: the origin says where the output came from.
+        if config.format == Format::Text {
+            writeln!(
+                out,
+                "Demo {}: {}.\nAnalysed from its recording, made with {version} ({why}).\n",
+                d.name, d.description
+            )
+            .map_err(Error::Output)?;
+        }
     }
     run(&config, out)
 }

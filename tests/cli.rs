@@ -424,3 +424,48 @@ fn list_and_json_honour_verdict_while_totals_stay_complete() {
         doc["totals"]
     );
 }
+
+/// Code outside the module is hidden and counted; with --external it is shown, with the line of
+/// the module that brought it in when the flow names one.
+#[test]
+fn external_code_names_the_users_call_site() {
+    let dir = module_dir();
+    let log = "# example.com/m
+$GOROOT/src/internal/sync/hashtriemap.go:88:7: new(node) escapes to heap in F:
+$GOROOT/src/internal/sync/hashtriemap.go:88:7:   flow: {heap} ← &{storage for new(node)}:
+$GOROOT/src/internal/sync/hashtriemap.go:88:7:     from new(node) (spill) at ./main.go:1:1
+$GOROOT/src/internal/sync/hashtriemap.go:88:7: new(node) escapes to heap
+";
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["--format", "json", "--external"])
+        .write_stdin(log)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    let f = &doc["packages"][0]["findings"][0];
+    assert!(
+        f["evidence"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("instantiated or inlined for the call at main.go:1:1"),
+        "{f}"
+    );
+}
+
+/// A demo in a machine format is one document, with no banner before it.
+#[test]
+fn a_demo_in_json_is_one_document() {
+    let out = cmd()
+        .args(["demo", "map-cache", "--recorded", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    assert_eq!(doc["schema"], 2);
+}

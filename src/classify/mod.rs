@@ -204,6 +204,20 @@ pub fn classify(
         .map(|(i, d)| {
             let mut f = cx.finding(i, d);
             f.external = outside_module(d, root);
+            if f.external
+                && let Some(at) = user_call_site(d)
+            {
+                // Shown with --external: which line of the module brought this code in.
+                f.evidence.insert(
+                    0,
+                    Evidence {
+                        note: format!(
+                            "code outside the module, instantiated or inlined for the call at {at}"
+                        ),
+                        site: None,
+                    },
+                );
+            }
             f
         })
         .collect();
@@ -289,6 +303,22 @@ fn without_wrapper_flows(section: &Section) -> Section {
         }
     }
     s
+}
+
+/// The first step of a diagnostic's flow at a position in the module (a relative path that was
+/// found there): the user's call that brought code from outside the module in.
+fn user_call_site(d: &Diagnostic) -> Option<String> {
+    d.explanations
+        .iter()
+        .flat_map(|e| e.flows.iter())
+        .flat_map(|f| f.steps.iter())
+        .filter_map(|s| s.at.as_ref())
+        .find(|p| {
+            p.path
+                .as_deref()
+                .is_some_and(|q| !Path::new(q).is_absolute())
+        })
+        .map(|p| p.display_best())
 }
 
 /// Code the go command generated (cgo's `_cgo_gotypes.go`, a test's `_testmain.go`,
