@@ -557,6 +557,7 @@ impl<'r> Pipeline<'r> {
         // Generic code instantiated in several packages, and a package built again as its
         // test variant, report the same fact about the same line more than once: once is
         // enough.
+        let before = findings.len();
         findings.retain(|f| {
             let Some(p) = &f.position else { return true };
             let key = (
@@ -568,6 +569,7 @@ impl<'r> Pipeline<'r> {
             );
             self.seen.insert(key)
         });
+        self.totals.repeated += (before - findings.len()) as u64;
         if let Some(level) = self.fail_on {
             self.failing += findings
                 .iter()

@@ -62,6 +62,11 @@ pub struct Totals {
     /// Findings at positions outside the module, hidden (`--external` shows them).
     #[serde(default)]
     pub external: u64,
+    /// Findings already reported from an earlier section (the same package's output twice,
+    /// a package and its test variant, generic code instantiated in several packages),
+    /// reported once.
+    #[serde(default)]
+    pub repeated: u64,
 }
 
 impl Totals {
@@ -129,6 +134,20 @@ pub fn heap_sentence(t: &Totals) -> String {
         ));
     }
     s
+}
+
+/// "12 findings repeated in the input are reported once."
+pub fn repeated_sentence(t: &Totals) -> Option<String> {
+    (t.repeated > 0).then(|| {
+        format!(
+            "{} the same fact twice (a package's output repeated, a test variant, generic code instantiated in several packages): reported once.",
+            if t.repeated == 1 {
+                "1 finding repeated".to_string()
+            } else {
+                format!("{} findings repeated", t.repeated)
+            }
+        )
+    })
 }
 
 /// "48 findings in code outside the module ... are hidden; --external shows them."

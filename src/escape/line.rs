@@ -111,6 +111,10 @@ pub fn classify(line: &str) -> Line<'_> {
     if let Some(rest) = line.strip_prefix("<unknown line number>:") {
         return message(None, rest);
     }
+    // Before any position: the event's Output holds `./x.go:1:2:` text that would split.
+    if line.starts_with('{') && line.contains("\"Action\"") {
+        return Line::JsonEvent;
+    }
     if let Some((pos, msg)) = split_position(line) {
         return message(Some(pos), msg);
     }
@@ -118,9 +122,6 @@ pub fn classify(line: &str) -> Line<'_> {
     match message(None, line) {
         Line::Unrecognized => {}
         other => return other,
-    }
-    if line.starts_with('{') && line.contains("\"Action\"") {
-        return Line::JsonEvent;
     }
     if is_tool_line(line) {
         return Line::Tool;

@@ -2,6 +2,7 @@
 //! streaming reader that groups them by package.
 
 pub mod line;
+pub mod lines;
 pub mod model;
 pub mod reader;
 pub mod section;

@@ -75,27 +75,25 @@ impl Reader {
     /// Reads everything from `input`, handing each finished section to `emit`.
     pub fn read(
         &mut self,
-        mut input: impl BufRead,
+        input: impl BufRead,
         emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
-        let mut buf = Vec::with_capacity(256);
-        loop {
-            buf.clear();
-            let n = input.read_until(b'\n', &mut buf)?;
-            if n == 0 {
-                return Ok(());
+        let mut lines = super::lines::open(input)?;
+        while let Some(line) = lines.next_line()? {
+            self.stats.bytes += line.read;
+            if line.unterminated {
+                self.stats.truncated_last_line = true;
             }
-            self.stats.bytes += n as u64;
-            let mut line = buf.as_slice();
-            match line.last() {
-                Some(b'\n') => line = &line[..line.len() - 1],
-                _ => self.stats.truncated_last_line = true,
+            if line.cut {
+                // Not compiler output at that length: counted, kept cut, not parsed.
+                self.stats.lines += 1;
+                self.current.close_block();
+                self.keep_unrecognized(&String::from_utf8_lossy(line.bytes));
+                continue;
             }
-            if line.last() == Some(&b'\r') {
-                line = &line[..line.len() - 1];
-            }
-            self.feed_bytes(line, emit)?;
+            self.feed_bytes(line.bytes, emit)?;
         }
+        Ok(())
     }
 
     /// Feeds one line a command printed (without its line ending), counting it as read.

@@ -254,6 +254,9 @@ impl Renderer for TextRenderer {
         if let Some(s) = crate::report::external_sentence(t) {
             writeln!(out, "  {s}")?;
         }
+        if let Some(s) = crate::report::repeated_sentence(t) {
+            writeln!(out, "  {s}")?;
+        }
         writeln!(
             out,
             "  verdicts: {} leak-risk, {} retained, {} heap, {} passes, {} stack.",

@@ -1,0 +1,273 @@
+//! Raw bytes to lines, whatever wrote the log: LF, CRLF or CR-only line ends, a UTF-8 byte
+//! order mark, UTF-16 (what Windows PowerShell's `2>` writes), terminal colour and control
+//! sequences copied from a CI console, and lines of any length (each is cut at
+//! [`MAX_LINE`], so memory stays bounded on a stream with no newline).
+
+use std::io::{self, BufRead, Read};
+
+/// The longest line kept: longer ones are cut here and counted as not understood.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// One line as read, without its line ending.
+pub struct RawLine<'a> {
+    pub bytes: &'a [u8],
+    /// Bytes read for it, line ending included.
+    pub read: u64,
+    /// The input ended without a line ending.
+    pub unterminated: bool,
+    /// Longer than [`MAX_LINE`]: the rest was skipped.
+    pub cut: bool,
+}
+
+/// Splits a byte stream into lines; [`open`] decodes UTF-16 and drops a BOM first.
+pub struct Lines<R> {
+    input: R,
+    buf: Vec<u8>,
+}
+
+/// How the input is encoded, from its first bytes.
+enum Encoding {
+    Utf8,
+    Utf16 { little_endian: bool, bom: bool },
+}
+
+fn sniff(head: &[u8]) -> Encoding {
+    match head {
+        [0xFF, 0xFE, ..] => Encoding::Utf16 {
+            little_endian: true,
+            bom: true,
+        },
+        [0xFE, 0xFF, ..] => Encoding::Utf16 {
+            little_endian: false,
+            bom: true,
+        },
+        // Without a BOM: ASCII text in UTF-16 has every other byte NUL.
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Encoding::Utf16 {
+            little_endian: true,
+            bom: false,
+        },
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Encoding::Utf16 {
+            little_endian: false,
+            bom: false,
+        },
+        _ => Encoding::Utf8,
+    }
+}
+
+/// Reads a whole UTF-16 stream into UTF-8.
+fn decode_utf16(mut input: impl Read, little_endian: bool, bom: bool) -> io::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    input.read_to_end(&mut raw)?;
+    let start = if bom { 2 } else { 0 };
+    let units = raw[start.min(raw.len())..].chunks_exact(2).map(|c| {
+        if little_endian {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    Ok(text.into_bytes())
+}
+
+/// Opens a stream for line reading: UTF-16 is decoded (into memory: such logs are small), a
+/// UTF-8 BOM is skipped.
+pub fn open<'a>(mut input: impl BufRead + 'a) -> io::Result<Lines<Box<dyn BufRead + 'a>>> {
+    let (encoding, utf8_bom) = {
+        let head = input.fill_buf()?;
+        (sniff(head), head.starts_with(&[0xEF, 0xBB, 0xBF]))
+    };
+    let input: Box<dyn BufRead + 'a> = match encoding {
+        Encoding::Utf16 { little_endian, bom } => {
+            Box::new(io::Cursor::new(decode_utf16(input, little_endian, bom)?))
+        }
+        Encoding::Utf8 => {
+            if utf8_bom {
+                input.consume(3);
+            }
+            Box::new(input)
+        }
+    };
+    Ok(Lines {
+        input,
+        buf: Vec::with_capacity(256),
+    })
+}
+
+impl<R: BufRead> Lines<R> {
+    /// The next line, or None at the end of the input.
+    pub fn next_line(&mut self) -> io::Result<Option<RawLine<'_>>> {
+        self.buf.clear();
+        let mut read = 0u64;
+        let mut cut = false;
+        loop {
+            let chunk = self.input.fill_buf()?;
+            if chunk.is_empty() {
+                if read == 0 {
+                    return Ok(None);
+                }
+                return Ok(Some(self.done(read, true, cut)));
+            }
+            match memchr::memchr2(b'\n', b'\r', chunk) {
+                Some(i) => {
+                    let is_cr = chunk[i] == b'\r';
+                    take(&mut self.buf, &chunk[..i], &mut cut);
+                    let n = i + 1;
+                    self.input.consume(n);
+                    read += n as u64;
+                    if is_cr {
+                        // CRLF is one line end; a lone CR is one too (old Mac logs).
+                        let next = self.input.fill_buf()?;
+                        if next.first() == Some(&b'\n') {
+                            self.input.consume(1);
+                            read += 1;
+                        }
+                    }
+                    return Ok(Some(self.done(read, false, cut)));
+                }
+                None => {
+                    let n = chunk.len();
+                    take(&mut self.buf, chunk, &mut cut);
+                    self.input.consume(n);
+                    read += n as u64;
+                }
+            }
+        }
+    }
+
+    fn done(&mut self, read: u64, unterminated: bool, cut: bool) -> RawLine<'_> {
+        strip_controls(&mut self.buf);
+        RawLine {
+            bytes: &self.buf,
+            read,
+            unterminated,
+            cut,
+        }
+    }
+}
+
+/// Appends what fits under [`MAX_LINE`]; the rest of a longer line is dropped.
+fn take(buf: &mut Vec<u8>, part: &[u8], cut: &mut bool) {
+    let room = MAX_LINE.saturating_sub(buf.len());
+    if part.len() > room {
+        *cut = true;
+    }
+    buf.extend_from_slice(&part[..part.len().min(room)]);
+}
+
+/// Removes terminal escape sequences (colours `ESC [ ... m`, titles `ESC ] ... BEL`, any
+/// other `ESC x`) and the other control characters but tab, in place: a log copied from a
+/// colouring console parses as the plain one, and nothing read can drive the terminal the
+/// report is printed on.
+pub fn strip_controls(line: &mut Vec<u8>) {
+    if !line.iter().any(|&b| b < 0x20 && b != b'\t' || b == 0x7F) {
+        return;
+    }
+    let mut out = Vec::with_capacity(line.len());
+    let mut i = 0;
+    while i < line.len() {
+        let b = line[i];
+        if b == 0x1B {
+            match line.get(i + 1) {
+                // CSI: parameters and intermediates, then one final byte 0x40-0x7E.
+                Some(b'[') => {
+                    i += 2;
+                    while i < line.len() && !(0x40..=0x7E).contains(&line[i]) {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                // OSC (and DCS, PM, APC, SOS): up to BEL or ESC \.
+                Some(b']' | b'P' | b'^' | b'_' | b'X') => {
+                    i += 2;
+                    while i < line.len() {
+                        if line[i] == 0x07 {
+                            i += 1;
+                            break;
+                        }
+                        if line[i] == 0x1B && line.get(i + 1) == Some(&b'\\') {
+                            i += 2;
+                            break;
+                        }
+                        i += 1;
+                    }
+                }
+                Some(_) => i += 2,
+                None => i += 1,
+            }
+            continue;
+        }
+        if (b < 0x20 && b != b'\t') || b == 0x7F {
+            i += 1;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    *line = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(input: &[u8]) -> Vec<(String, bool, bool)> {
+        let mut l = open(input).unwrap();
+        let mut out = Vec::new();
+        while let Some(line) = l.next_line().unwrap() {
+            out.push((
+                String::from_utf8_lossy(line.bytes).into_owned(),
+                line.unterminated,
+                line.cut,
+            ));
+        }
+        out
+    }
+
+    fn texts(input: &[u8]) -> Vec<String> {
+        all(input).into_iter().map(|(t, _, _)| t).collect()
+    }
+
+    #[test]
+    fn every_line_end() {
+        assert_eq!(texts(b"a\nb\r\nc\rd"), ["a", "b", "c", "d"]);
+        assert_eq!(all(b"a\n")[0], ("a".into(), false, false));
+        assert!(all(b"a")[0].1, "no line ending at the end");
+        assert_eq!(texts(b"a\r\n\r\nb"), ["a", "", "b"]);
+    }
+
+    #[test]
+    fn byte_order_marks_and_utf16() {
+        assert_eq!(texts(b"\xEF\xBB\xBF# p\nx"), ["# p", "x"]);
+        let utf16le: Vec<u8> = std::iter::once([0xFF, 0xFE])
+            .chain("# p\r\n./a.go:1:2: x".encode_utf16().map(u16::to_le_bytes))
+            .flatten()
+            .collect();
+        assert_eq!(texts(&utf16le), ["# p", "./a.go:1:2: x"]);
+        let no_bom: Vec<u8> = "# p\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(texts(&no_bom), ["# p"]);
+        let be: Vec<u8> = "# p\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(texts(&be), ["# p"]);
+    }
+
+    #[test]
+    fn colours_and_controls_are_removed() {
+        assert_eq!(
+            texts(b"\x1b[1;31m./a.go:1:2:\x1b[0m x escapes to heap\n"),
+            ["./a.go:1:2: x escapes to heap"]
+        );
+        assert_eq!(texts(b"\x1b]0;title\x07ok\x1b[2J\x07\x08"), ["ok"]);
+        assert_eq!(texts(b"a\tb"), ["a\tb"]);
+    }
+
+    #[test]
+    fn a_line_without_end_is_cut_and_memory_stays_bounded() {
+        let long = vec![b'x'; MAX_LINE * 3];
+        let got = all(&long);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0.len(), MAX_LINE);
+        assert!(got[0].2);
+    }
+}

@@ -1,0 +1,154 @@
+//! Input that loses data when read naively: the same recording written the ways logs really
+//! reach us (colour codes from a CI console, CR-only or CRLF line ends, a BOM, UTF-16 from
+//! PowerShell, `go build -json` events, twice over, a stream with no newline) must give the
+//! same findings as the plain recording, or say clearly why not.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A copy of a fixture module's sources, so holder verdicts can be read.
+fn module_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(root().join("tests/go").join(name)).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+fn recording() -> Vec<u8> {
+    std::fs::read(root().join("tests/fixtures/go1.27/holders/m2-l.txt")).unwrap()
+}
+
+/// Runs with `input` on a pipe and returns the JSON document's totals.
+fn totals(dir: &Path, input: &[u8], extra: &[&str]) -> (serde_json::Value, Output) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        .args(["--format", "json"])
+        .args(extra)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (doc["totals"].clone(), out)
+}
+
+fn by_verdict(t: &serde_json::Value) -> String {
+    t["by_verdict"].to_string()
+}
+
+#[test]
+fn colour_codes_from_a_ci_console_are_stripped() {
+    let dir = module_copy("holders");
+    let plain = recording();
+    let text = String::from_utf8(plain.clone()).unwrap();
+    let coloured: String = text
+        .lines()
+        .map(|l| match l.split_once(": ") {
+            Some((pos, rest)) => format!("\x1b[1m{pos}:\x1b[0m \x1b[36m{rest}\x1b[0m\n"),
+            None => format!("\x1b[33m{l}\x1b[0m\n"),
+        })
+        .collect();
+    let (a, _) = totals(dir.path(), &plain, &[]);
+    let (b, _) = totals(dir.path(), coloured.as_bytes(), &[]);
+    assert_eq!(by_verdict(&a), by_verdict(&b));
+    assert!(a["by_verdict"]["leak-risk"].as_u64().unwrap() > 5);
+}
+
+#[test]
+fn cr_crlf_bom_and_utf16_logs_read_as_the_plain_one() {
+    let dir = module_copy("holders");
+    let plain = recording();
+    let text = String::from_utf8(plain.clone()).unwrap();
+    let (want, _) = totals(dir.path(), &plain, &[]);
+    let cr = text.replace('\n', "\r").into_bytes();
+    let crlf = text.replace('\n', "\r\n").into_bytes();
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(&plain);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        text.replace('\n', "\r\n")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    for (name, input) in [("CR", cr), ("CRLF", crlf), ("BOM", bom), ("UTF-16", utf16)] {
+        let (got, _) = totals(dir.path(), &input, &[]);
+        assert_eq!(by_verdict(&got), by_verdict(&want), "{name}");
+        assert_eq!(got["diagnostics"], want["diagnostics"], "{name}");
+    }
+}
+
+#[test]
+fn go_build_json_events_give_the_same_findings() {
+    let dir = module_copy("holders");
+    let plain = recording();
+    let text = String::from_utf8(plain.clone()).unwrap();
+    // As `go build -json` writes it: one build-output event per package, the whole output of
+    // the package in `Output` (the first line is its `# path` header).
+    let mut events = String::new();
+    for block in text.split_inclusive('\n').collect::<String>().split("\n# ") {
+        let block = if block.starts_with("# ") {
+            block.to_string()
+        } else {
+            format!("# {block}")
+        };
+        let block = if block.ends_with('\n') {
+            block
+        } else {
+            format!("{block}\n")
+        };
+        let ev = serde_json::json!({
+            "ImportPath": "example.com/fixtures/holders",
+            "Action": "build-output",
+            "Output": block,
+        });
+        events.push_str(&ev.to_string());
+        events.push('\n');
+    }
+    let (want, _) = totals(dir.path(), &plain, &[]);
+    let (got, _) = totals(dir.path(), events.as_bytes(), &[]);
+    assert_eq!(by_verdict(&got), by_verdict(&want));
+    // Mixed with plain lines (a wrapper that prints its own output too).
+    let mixed = format!("building...\n{events}");
+    let (got, _) = totals(dir.path(), mixed.as_bytes(), &[]);
+    assert_eq!(by_verdict(&got), by_verdict(&want));
+}
+
+#[test]
+fn a_stream_without_newlines_stays_bounded_and_is_not_understood() {
+    let dir = module_copy("holders");
+    let endless = vec![b'x'; 8 << 20];
+    let (t, out) = totals(dir.path(), &endless, &[]);
+    assert_eq!(t["diagnostics"], 0);
+    let doc_unrecognized = String::from_utf8_lossy(&out.stdout);
+    assert!(doc_unrecognized.contains("\"unrecognized_lines\":1"));
+}
+
+#[test]
+fn the_same_log_twice_counts_once_and_says_so() {
+    let dir = module_copy("holders");
+    let plain = recording();
+    let mut twice = plain.clone();
+    twice.extend_from_slice(&plain);
+    let (once, _) = totals(dir.path(), &plain, &[]);
+    let (again, _) = totals(dir.path(), &twice, &[]);
+    assert_eq!(by_verdict(&once), by_verdict(&again));
+    assert!(again["repeated"].as_u64().unwrap() > 0, "{again}");
+}
