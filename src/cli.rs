@@ -24,7 +24,7 @@ pub struct Args {
     pub command: Option<Command>,
 
     /// Packages to build (go package patterns).
-    #[arg(value_name = "PACKAGES")]
+    #[arg(value_name = "PACKAGES", value_parser = package_pattern)]
     pub packages: Vec<String>,
 
     /// Run the build in DIR instead of the current directory.
@@ -335,6 +335,17 @@ impl Config {
             only_package: args.only_package,
         }
     }
+}
+
+/// A go package pattern. One that starts with `-` would reach `go` as a flag
+/// (`-toolexec=...` runs a program): refused.
+fn package_pattern(s: &str) -> Result<String, String> {
+    if s.starts_with('-') {
+        return Err(format!(
+            "`{s}` is not a package pattern (it would reach go as a flag); pass go flags with --gcflags or --tags"
+        ));
+    }
+    Ok(s.to_string())
 }
 
 /// `1.27`, `go1.27`, `go1.27.3` all become `go1.27[.3]`.

@@ -15,20 +15,37 @@ use escape_explain::{Error, ExitStatus};
 fn main() -> ExitCode {
     let mut args = match Args::try_parse() {
         Ok(a) => a,
-        Err(e) => {
-            let code = if e.use_stderr() {
-                ExitStatus::Error as u8
-            } else {
-                0
-            };
+        Err(e) if e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::from(ExitStatus::Error as u8);
+        }
+        Err(e) => {
+            // --help, --version: what was asked for must really be written.
+            let text = e.render().to_string();
+            let mut stdout = io::stdout().lock();
+            return match stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    let _ = writeln!(io::stderr(), "escape-explain: cannot write: {e}");
+                    ExitCode::from(ExitStatus::Error as u8)
+                }
+            };
         }
     };
     let command = args.command.take();
     let config = Config::from_args(args);
     let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = io::BufWriter::with_capacity(
+        1 << 16,
+        ClosedPipe {
+            inner: stdout.lock(),
+            closed: false,
+        },
+    );
     let result = match command {
         Some(Command::Explain { code, list }) => {
             escape_explain::explain(code.as_deref(), list, &mut out)
@@ -39,11 +56,13 @@ fn main() -> ExitCode {
         }
         None => escape_explain::run(&config, &mut out),
     };
-    let _ = out.flush();
+    // A report that could not be written (a full disk) is a failure, whatever it found.
+    let result = match (result, out.flush()) {
+        (Ok(_), Err(e)) => Err(Error::Output(e)),
+        (r, _) => r,
+    };
     match result {
         Ok(status) => ExitCode::from(status as u8),
-        // Someone closed the pipe we write to (`| head`): that is not an error.
-        Err(Error::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             let stderr = io::stderr();
             let mut err = stderr.lock();
@@ -54,6 +73,41 @@ fn main() -> ExitCode {
             }
             let _ = writeln!(err, "escape-explain: {e}");
             ExitCode::from(ExitStatus::Error as u8)
+        }
+    }
+}
+
+/// Standard output that a reader may close (`| head -1`): once closed, writes are dropped and
+/// the run goes on, so the exit status still says what was found (`--fail-on`).
+struct ClosedPipe<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Write for ClosedPipe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
         }
     }
 }

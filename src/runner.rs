@@ -55,6 +55,8 @@ impl BuildRequest {
         if let Some(tags) = &self.tags {
             args.push(format!("-tags={tags}"));
         }
+        // Whatever a pattern looks like, go reads it as a pattern, never as a flag.
+        args.push("--".to_string());
         args.extend(self.packages.iter().cloned());
         args
     }
@@ -115,6 +117,7 @@ pub fn list_packages(go: &Path, req: &BuildRequest) -> Result<Vec<ListedPackage>
         cmd.arg(format!("-tags={tags}"));
     }
     let out = cmd
+        .arg("--")
         .args(&req.packages)
         .current_dir(&req.dir)
         .stdin(Stdio::null())

@@ -152,3 +152,75 @@ fn the_same_log_twice_counts_once_and_says_so() {
     assert_eq!(by_verdict(&once), by_verdict(&again));
     assert!(again["repeated"].as_u64().unwrap() > 0, "{again}");
 }
+
+fn bin() -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"));
+    c.stdin(Stdio::null());
+    c
+}
+
+/// `--fail-on leak-risk | head -1`: the reader leaves early; the status still says what was
+/// found.
+#[test]
+fn a_reader_that_goes_away_keeps_the_findings_exit_status() {
+    let dir = module_copy("holders");
+    let log = root().join("tests/fixtures/go1.27/holders/m2-l.txt");
+    let mut child = bin()
+        .args(["--fail-on", "leak-risk", "--format", "json", "--input"])
+        .arg(&log)
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+}
+
+/// A report, a list, a demo, help or a version that cannot be written is a failure.
+#[test]
+fn every_subcommand_fails_when_its_output_cannot_be_written() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    for args in [
+        &["explain", "EE0201"][..],
+        &["explain", "--list"],
+        &["demo", "map-cache", "--recorded"],
+        &["demo"],
+        &["--help"],
+        &["--version"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = bin().args(args).stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("escape-explain: cannot write"),
+            "{args:?}"
+        );
+    }
+}
+
+/// A pattern that starts with `-` would reach go as a flag (`-toolexec` runs a program).
+#[test]
+fn a_package_pattern_cannot_be_a_go_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    let script = dir.path().join("x.sh");
+    std::fs::write(&script, format!("#!/bin/sh\ntouch {}\n", marker.display())).unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["--", &format!("-toolexec={}", script.display()), "./..."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a package pattern"));
+    assert!(!marker.exists());
+}
