@@ -17,7 +17,8 @@ use clap::{Parser, ValueEnum};
     version,
     about,
     long_about,
-    args_conflicts_with_subcommands = true
+    // `escape-explain -C dir diff a b`: `diff` is the subcommand, not a package pattern.
+    subcommand_precedence_over_arg = true
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -28,7 +29,7 @@ pub struct Args {
     pub packages: Vec<String>,
 
     /// Run the build in DIR instead of the current directory.
-    #[arg(short = 'C', value_name = "DIR")]
+    #[arg(short = 'C', value_name = "DIR", global = true)]
     pub dir: Option<PathBuf>,
 
     /// Compiler flags for the packages named (-m=2 adds the reasons; -l turns off inlining so
@@ -221,6 +222,11 @@ pub enum Input {
     File(PathBuf),
     /// Read standard input.
     Stdin,
+    /// A log already read (a `diff` side that was a pipe): its name and its bytes.
+    Bytes {
+        name: String,
+        bytes: std::sync::Arc<Vec<u8>>,
+    },
 }
 
 /// Everything decided before the work starts.

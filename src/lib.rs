@@ -193,6 +193,19 @@ pub fn run_with(
             )?;
             (run, pipeline, true)
         }
+        Input::Bytes { name, bytes } => {
+            let run = RunInfo {
+                origin: Origin::File { path: name.clone() },
+                go_version: config.go_version.clone(),
+            };
+            let locator = Locator::new(&config.dir, Module::find(&config.dir));
+            let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
+            pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
+            read_log(io::Cursor::new(bytes.as_slice()), name, &mut reader, |s| {
+                pipeline.section(out, s)
+            })?;
+            (run, pipeline, true)
+        }
         Input::Stdin => {
             let run = RunInfo {
                 origin: Origin::Stdin,
@@ -278,13 +291,19 @@ pub fn diff(
             path: path.display().to_string(),
             source,
         })?;
+        // Read once: a side may be a pipe (`<(cat a.log)`, /dev/stdin) that cannot be read twice.
         if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
             && !head.starts_with(b"{\"ImportPath\"")
         {
-            return load_packages(path);
+            return render::json::read_document(&String::from_utf8_lossy(&head))
+                .map(|d| d.packages)
+                .map_err(|e| Error::BadReport(path.display().to_string(), e.to_string()));
         }
         let mut cfg = config.clone();
-        cfg.input = Input::File(path.to_path_buf());
+        cfg.input = Input::Bytes {
+            name: path.display().to_string(),
+            bytes: std::sync::Arc::new(head),
+        };
         cfg.baseline = None;
         cfg.fail_on = None;
         let mut collect = render::Collect::default();

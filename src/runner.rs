@@ -55,8 +55,12 @@ impl BuildRequest {
         if let Some(tags) = &self.tags {
             args.push(format!("-tags={tags}"));
         }
-        // Whatever a pattern looks like, go reads it as a pattern, never as a flag.
-        args.push("--".to_string());
+        // Whatever a pattern looks like, go build reads it as a pattern, never as a flag. (go
+        // test passes what follows `--` to the test binary; patterns starting with `-` are
+        // refused before they get here.)
+        if self.test_binaries.is_none() {
+            args.push("--".to_string());
+        }
         args.extend(self.packages.iter().cloned());
         args
     }

@@ -224,3 +224,33 @@ fn a_package_pattern_cannot_be_a_go_flag() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a package pattern"));
     assert!(!marker.exists());
 }
+
+/// Each side of a diff is read once: a pipe (`<(cat a.log)`, /dev/stdin) cannot be read again.
+#[test]
+fn diff_reads_a_piped_side_once() {
+    let dir = module_copy("holders");
+    let log = root().join("tests/fixtures/go1.27/holders/m2-l.txt");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        .arg("-C")
+        .arg(dir.path())
+        .args(["diff", "/dev/stdin"])
+        .arg(&log)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let data = std::fs::read(&log).unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("started escaping: 0") && text.contains("stopped escaping: 0"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
