@@ -233,6 +233,9 @@ pub enum Input {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub input: Input,
+    /// Standard input was taken for a log because it is a pipe; when that pipe turns out to
+    /// be empty, this build runs instead.
+    pub build_if_empty: Option<Input>,
     /// The directory paths in a saved log are taken relative to.
     pub dir: PathBuf,
     pub format: Format,
@@ -267,21 +270,23 @@ impl Config {
     /// takes color.
     pub fn from_args(args: Args) -> Config {
         let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-        let input = match &args.input {
-            Some(p) if p.as_os_str() == "-" => Input::Stdin,
-            Some(p) => Input::File(p.clone()),
-            None if args.packages.is_empty() && stdin_has_log() => Input::Stdin,
-            None => Input::Build {
-                dir: dir.clone(),
-                packages: if args.packages.is_empty() {
-                    vec!["./...".to_string()]
-                } else {
-                    args.packages.clone()
-                },
-                gcflags: args.gcflags.clone(),
-                tags: args.tags.clone(),
-                tests: args.tests,
+        let build = Input::Build {
+            dir: dir.clone(),
+            packages: if args.packages.is_empty() {
+                vec!["./...".to_string()]
+            } else {
+                args.packages.clone()
             },
+            gcflags: args.gcflags.clone(),
+            tags: args.tags.clone(),
+            tests: args.tests,
+        };
+        let (input, build_if_empty) = match &args.input {
+            Some(p) if p.as_os_str() == "-" => (Input::Stdin, None),
+            Some(p) => (Input::File(p.clone()), None),
+            // A pipe nobody writes to (a CI runner's stdin) is not a log: build instead.
+            None if args.packages.is_empty() && stdin_has_log() => (Input::Stdin, Some(build)),
+            None => (build, None),
         };
         use crate::finding::Verdict;
         let (full, brief) = if !args.verdict.is_empty() {
@@ -314,6 +319,7 @@ impl Config {
         };
         Config {
             input,
+            build_if_empty,
             dir,
             format: args.format,
             verbose: args.verbose,

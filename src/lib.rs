@@ -54,6 +54,10 @@ pub enum Error {
     BuildFailed { errors: Vec<String> },
     #[error("{0} is not an escape-explain JSON report: {1}")]
     BadReport(String, String),
+    #[error(
+        "--fail-on cannot judge {0} positions whose source was not found; run in the module or pass -C DIR"
+    )]
+    SourceNotFound(u64),
     #[error("unknown code '{0}'; `escape-explain explain --list` lists the codes")]
     UnknownCode(String),
     #[error("unknown demo '{0}'; choose from: {1}")]
@@ -207,6 +211,23 @@ pub fn run_with(
             (run, pipeline, true)
         }
         Input::Stdin => {
+            let stdin = io::stdin();
+            let mut input = BufReader::with_capacity(1 << 16, stdin.lock());
+            if let Some(build) = &config.build_if_empty
+                && io::BufRead::fill_buf(&mut input).is_ok_and(|b| b.is_empty())
+            {
+                if config.verbose && config.format == Format::Text {
+                    writeln!(
+                        out,
+                        "Standard input is an empty pipe: running the build instead.\n"
+                    )
+                    .map_err(Error::Output)?;
+                }
+                let mut cfg = config.clone();
+                cfg.input = build.clone();
+                cfg.build_if_empty = None;
+                return run_with(&cfg, renderer, out);
+            }
             let run = RunInfo {
                 origin: Origin::Stdin,
                 go_version: config.go_version.clone(),
@@ -214,13 +235,9 @@ pub fn run_with(
             let locator = Locator::new(&config.dir, Module::find(&config.dir));
             let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
             pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
-            let stdin = io::stdin();
-            read_log(
-                BufReader::with_capacity(1 << 16, stdin.lock()),
-                "standard input",
-                &mut reader,
-                |s| pipeline.section(out, s),
-            )?;
+            read_log(input, "standard input", &mut reader, |s| {
+                pipeline.section(out, s)
+            })?;
             (run, pipeline, true)
         }
     };
@@ -228,6 +245,8 @@ pub fn run_with(
     let (input, unrecognized) = reader
         .finish(&mut |s| pipeline.section(out, s))
         .map_err(Error::Output)?;
+    // A saved log of a build that failed says so in its own lines: reported as in wrapper mode.
+    let build_ok = build_ok && !unrecognized.iter().any(|u| is_compile_error(&u.text));
     // Packages the compiler printed nothing for (generic code never instantiated, code with
     // nothing to say) still get the source rules.
     for (package, _) in std::mem::take(&mut pipeline.listed) {
@@ -237,6 +256,13 @@ pub fn run_with(
             diagnostics: Vec::new(),
         };
         pipeline.section(out, silent).map_err(Error::Output)?;
+    }
+    let unresolved = pipeline.totals.unresolved;
+    if unresolved > 0 {
+        warn(format!(
+            "{unresolved} positions in the log name files that are not under {}: their holder verdicts need the source (run in the module, or pass -C DIR)",
+            config.dir.display()
+        ));
     }
     let summary = Summary {
         totals: std::mem::take(&mut pipeline.totals),
@@ -254,6 +280,10 @@ pub fn run_with(
         return Err(Error::BuildFailed {
             errors: build_errors(&summary),
         });
+    }
+    if unresolved > 0 && config.fail_on.is_some() {
+        // A gate that could not see the holders must not pass.
+        return Err(Error::SourceNotFound(unresolved));
     }
     Ok(if pipeline.failing > 0 {
         ExitStatus::Findings
@@ -510,6 +540,20 @@ impl<'r> Pipeline<'r> {
 
     fn section(&mut self, out: &mut dyn Write, mut section: Section) -> io::Result<()> {
         self.locator.resolve_section(&mut section);
+        if self.source {
+            self.totals.unresolved += section
+                .diagnostics
+                .iter()
+                .filter_map(|d| d.position.as_ref())
+                .filter(|p| {
+                    p.path.is_none()
+                        && p.file.ends_with(".go")
+                        && !p.file.starts_with(['<', '/', '$'])
+                        && !p.file.contains(":\\")
+                        && !p.file.starts_with("_cgo_")
+                })
+                .count() as u64;
+        }
         let dir = if self.source {
             self.locator.section_dir(&section)
         } else {
@@ -628,6 +672,57 @@ fn read_log(
 }
 
 /// The compiler's error lines, under their package headers, as go printed them.
+/// Warnings for standard error, collected for `main` (the only place that prints).
+static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn warn(message: String) {
+    if let Ok(mut w) = WARNINGS.lock() {
+        w.push(message);
+    }
+}
+
+/// The warnings of the run, for standard error.
+pub fn take_warnings() -> Vec<String> {
+    WARNINGS
+        .lock()
+        .map(|mut w| std::mem::take(&mut *w))
+        .unwrap_or_default()
+}
+
+/// A compiler error line (`./x.go:3:5: undefined: foo`, `too many errors`), as opposed to a line
+/// we merely do not understand.
+fn is_compile_error(line: &str) -> bool {
+    const ERRORS: &[&str] = &[
+        "undefined: ",
+        "syntax error",
+        "cannot use ",
+        "declared and not used",
+        "imported and not used",
+        "missing return",
+        "not enough arguments",
+        "too many arguments",
+        "has no field or method",
+        "redeclared in this block",
+        "invalid operation",
+        "cannot assign to",
+        "is not a type",
+        "mismatched types",
+        "non-boolean condition",
+        "expected ",
+        "could not import",
+        "no required module provides",
+    ];
+    let l = line.trim();
+    if l == "too many errors" {
+        return true;
+    }
+    let msg = match l.split_once(".go:") {
+        Some((_, rest)) => rest.split_once(": ").map(|(_, m)| m).unwrap_or(""),
+        None => return false,
+    };
+    ERRORS.iter().any(|e| msg.starts_with(e) || msg.contains(e))
+}
+
 fn build_errors(summary: &Summary) -> Vec<String> {
     let mut lines = Vec::new();
     let mut pkg: Option<&str> = None;

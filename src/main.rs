@@ -56,6 +56,9 @@ fn main() -> ExitCode {
         }
         None => escape_explain::run(&config, &mut out),
     };
+    for w in escape_explain::take_warnings() {
+        let _ = writeln!(io::stderr(), "escape-explain: warning: {w}");
+    }
     // A report that could not be written (a full disk) is a failure, whatever it found.
     let result = match (result, out.flush()) {
         (Ok(_), Err(e)) => Err(Error::Output(e)),

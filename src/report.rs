@@ -67,6 +67,10 @@ pub struct Totals {
     /// reported once.
     #[serde(default)]
     pub repeated: u64,
+    /// Positions in the module's form (relative paths) whose file was not found: their
+    /// findings could not be judged against the source.
+    #[serde(default)]
+    pub unresolved: u64,
 }
 
 impl Totals {

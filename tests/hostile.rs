@@ -254,3 +254,63 @@ fn diff_reads_a_piped_side_once() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// An empty pipe on standard input (a CI runner that attaches one and never writes) is not an
+/// empty log: the build runs. Without go, that is go's absence that is reported.
+#[test]
+fn an_empty_stdin_pipe_means_build() {
+    let dir = module_copy("holders");
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        .current_dir(dir.path())
+        .env("PATH", "/nonexistent")
+        .stdin(Stdio::piped())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`go` was not found"), "{err}");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// A saved log of a failed build reports what compiled, says the build failed, exits 2.
+#[test]
+fn a_log_of_a_failed_build_exits_2() {
+    let dir = module_copy("holders");
+    let mut log = recording();
+    log.extend_from_slice(
+        b"# example.com/fixtures/holders/broken\n./broken.go:3:5: undefined: foo\n",
+    );
+    let (t, out) = totals(dir.path(), &log, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(t["by_verdict"]["leak-risk"].as_u64().unwrap() > 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"build_failed\":true"));
+}
+
+/// A log read where its sources are not: the holder verdicts cannot be made, so stderr says
+/// so, and a --fail-on gate exits 2 rather than passing.
+#[test]
+fn a_log_without_its_sources_warns_and_fails_a_gate() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (_, out) = totals(elsewhere.path(), &recording(), &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holder verdicts need the source"));
+    let (_, out) = totals(elsewhere.path(), &recording(), &["--fail-on", "leak-risk"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// A log cut mid-line says so in the default report.
+#[test]
+fn a_truncated_log_is_mentioned_in_the_default_report() {
+    let dir = module_copy("holders");
+    let log = recording();
+    let cut = &log[..log.len() - 10];
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        .current_dir(dir.path())
+        .args(["--input", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(cut).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cut short"));
+}

@@ -397,6 +397,16 @@ impl Renderer for HumanRenderer {
         if let Some(s) = crate::report::repeated_sentence(t) {
             writeln!(out, "{}", textwrap::fill(&s, self.opts.width))?;
         }
+        if summary.input.truncated_last_line {
+            writeln!(
+                out,
+                "{}",
+                textwrap::fill(
+                    "The log ends in the middle of a line: it was probably cut short, and its last package may be incomplete.",
+                    self.opts.width
+                )
+            )?;
+        }
         let lesson = "Escaping decides where a value is allocated; the garbage collector frees it once nothing refers to it. Only what a long-lived holder keeps can grow.";
         writeln!(out, "{}", textwrap::fill(lesson, self.opts.width))?;
         if summary.input.unrecognized_lines > 0 {
