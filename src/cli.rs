@@ -29,7 +29,7 @@ pub struct Args {
     pub packages: Vec<String>,
 
     /// Run the build in DIR instead of the current directory.
-    #[arg(short = 'C', value_name = "DIR", global = true)]
+    #[arg(short = 'C', value_name = "DIR", global = true, value_parser = existing_dir)]
     pub dir: Option<PathBuf>,
 
     /// Compiler flags for the packages named (-m=2 adds the reasons; -l turns off inlining so
@@ -77,7 +77,7 @@ pub struct Args {
     /// The Go version that produced a saved log (e.g. 1.27 or go1.27.3), when it is not the
     /// local toolchain's. Timer and ticker verdicts depend on it. With `demo`, the version to
     /// judge the demo's recording by.
-    #[arg(long, value_name = "VERSION", global = true)]
+    #[arg(long, value_name = "VERSION", global = true, value_parser = go_version)]
     pub go_version: Option<String>,
 
     /// Do not read the Go source: report the compiler's facts with heap and stack verdicts only
@@ -108,7 +108,7 @@ pub struct Args {
     pub tests: bool,
 
     /// Report only findings under these paths (globs relative to the module root: `internal/**`).
-    #[arg(long = "only-path", value_name = "GLOB", global = true)]
+    #[arg(long = "only-path", value_name = "GLOB", global = true, value_parser = path_glob)]
     pub only_path: Vec<String>,
 
     /// Report only findings of these packages (`example.com/m/...`).
@@ -346,6 +346,37 @@ impl Config {
             only_path: args.only_path,
             only_package: args.only_package,
         }
+    }
+}
+
+/// A Go release: `1.27`, `1.27.3`, `go1.27`, `go1.23rc1`.
+fn go_version(s: &str) -> Result<String, String> {
+    let v = normalize_version(s);
+    match crate::source::module::minor_version(&v) {
+        Some(_) => Ok(v),
+        None => Err(format!(
+            "`{s}` is not a Go version; write it as 1.27, 1.27.3 or go1.27.3"
+        )),
+    }
+}
+
+/// A path glob as `--only-path` understands it: `*` and `**` only.
+fn path_glob(s: &str) -> Result<String, String> {
+    if s.is_empty() || s.contains(['[', ']', '{', '}', '?']) {
+        return Err(format!(
+            "`{s}` is not a path glob this tool reads: use `*` within a path element and `**` across them"
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// `-C DIR` must name a directory.
+fn existing_dir(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    if p.is_dir() {
+        Ok(p)
+    } else {
+        Err(format!("`{s}` is not a directory"))
     }
 }
 

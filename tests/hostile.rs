@@ -314,3 +314,20 @@ fn a_truncated_log_is_mentioned_in_the_default_report() {
     let out = child.wait_with_output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("cut short"));
 }
+
+/// Values that cannot mean anything are refused with one line and exit 2, not carried into
+/// the report ("gobanana") or silently matching nothing.
+#[test]
+fn meaningless_values_are_refused() {
+    for args in [
+        &["--go-version", "banana"][..],
+        &["--go-version", "2.0"],
+        &["--only-path", "["],
+        &["-C", "/nonexistent/dir"],
+    ] {
+        let out = bin().args(args).args(["--input", "-"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("error: invalid value"), "{args:?}: {err}");
+    }
+}
