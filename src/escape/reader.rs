@@ -41,6 +41,10 @@ pub struct InputStats {
     /// Whether the last line had no line ending (a truncated log).
     pub truncated_last_line: bool,
     pub unrecognized_lines: u64,
+    /// Lines of escape analysis output: diagnostics, flows, inliner lines. Every line read is
+    /// one of blank, header, tool, escape or unrecognized.
+    #[serde(default)]
+    pub escape_lines: u64,
     /// Unrecognized lines beyond the first 10 000, counted but not kept.
     pub unrecognized_not_kept: u64,
     /// The oldest Go version whose wording matches what was read (`1.25` once `←` is seen).
@@ -155,6 +159,8 @@ impl Reader {
                 self.note_wording(text, &line);
                 if self.current.feed(&line) == Fed::Orphan {
                     self.keep_unrecognized(text);
+                } else {
+                    self.stats.escape_lines += 1;
                 }
             }
         }
@@ -174,11 +180,15 @@ impl Reader {
         }
         match serde_json::from_str::<Event>(text) {
             Ok(ev) => {
-                self.stats.tool_lines += 1;
-                for l in ev.output.unwrap_or_default().lines() {
+                let output = ev.output.unwrap_or_default();
+                if output.is_empty() {
+                    self.stats.tool_lines += 1;
+                    return Ok(());
+                }
+                // The event stands for the lines of its Output, each counted as read.
+                self.stats.lines -= 1;
+                for l in output.lines() {
                     self.feed_line(l, emit)?;
-                    // The event line itself was counted; its output lines are part of it.
-                    self.stats.lines -= 1;
                 }
                 Ok(())
             }
