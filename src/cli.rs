@@ -131,11 +131,11 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
-    /// List the teaching demos, or analyse one: live with the local `go`, else from its
-    /// recording.
     /// Compare two reports (JSON) or two saved logs: what started escaping, what stopped, and
     /// verdicts that changed, matched by package, function, subject and code.
     Diff { old: PathBuf, new: PathBuf },
+    /// List the teaching demos, or analyse one: live with the local `go`, else from its
+    /// recording.
     Demo {
         /// The demo's name; without it, the list.
         name: Option<String>,

@@ -331,3 +331,45 @@ fn meaningless_values_are_refused() {
         assert!(err.starts_with("error: invalid value"), "{args:?}: {err}");
     }
 }
+
+/// Each subcommand's help says what it does: diff compares, demo teaches.
+#[test]
+fn each_subcommand_has_its_own_description() {
+    let out = bin().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let line = |name: &str| {
+        help.lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("diff").contains("Compare"), "{help}");
+    assert!(line("demo").contains("demos"), "{help}");
+}
+
+/// Terminal control sequences in a log never reach the terminal the report is printed on.
+#[test]
+fn control_sequences_in_a_log_are_not_printed() {
+    let dir = module_copy("holders");
+    let mut log = recording();
+    log.extend_from_slice(
+        b"# example.com/fixtures/holders\n./a.go:1:2: \x1b]0;owned\x07x\x1b[2J escapes to heap\n",
+    );
+    for format in ["text", "list", "compact"] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+            .current_dir(dir.path())
+            .args([
+                "--all", "--color", "never", "--format", format, "--input", "-",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&log).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            !out.stdout.iter().any(|&b| b == 0x1b || b == 0x07),
+            "{format}"
+        );
+    }
+}
