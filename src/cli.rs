@@ -57,7 +57,7 @@ pub struct Args {
     pub format: Format,
 
     /// Show every verdict, `stack` included.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "verdict")]
     pub all: bool,
 
     /// Show only these verdicts (comma-separated: leak-risk, retained, heap, stack).
@@ -263,6 +263,56 @@ pub struct Config {
     pub tests: bool,
     pub only_path: Vec<String>,
     pub only_package: Vec<String>,
+}
+
+impl Args {
+    /// Flags that a subcommand would accept and then ignore are refused instead.
+    pub fn check_combinations(&self) -> Result<(), String> {
+        let refuse = |flag: &str, cmd: &str| Err(format!("{flag} has no effect with `{cmd}`"));
+        match &self.command {
+            Some(Command::Explain { .. }) => {
+                if self.format != Format::Text {
+                    return refuse("--format", "explain");
+                }
+                if self.fail_on.is_some() {
+                    return refuse("--fail-on", "explain");
+                }
+                if self.baseline.is_some() {
+                    return refuse("--baseline", "explain");
+                }
+                if !self.verdict.is_empty() {
+                    return refuse("--verdict", "explain");
+                }
+            }
+            Some(Command::Diff { .. }) => {
+                if !matches!(self.format, Format::Text | Format::Json) {
+                    return Err("`diff` writes text or JSON (--format text|json)".into());
+                }
+                if !self.verdict.is_empty() {
+                    return refuse("--verdict", "diff");
+                }
+                if self.baseline.is_some() {
+                    return refuse("--baseline", "diff");
+                }
+            }
+            Some(Command::Demo { .. }) => {
+                if self.fail_on.is_some() {
+                    return refuse("--fail-on", "demo");
+                }
+                if self.baseline.is_some() {
+                    return refuse("--baseline", "demo");
+                }
+            }
+            None => {
+                if self.input.is_some() && self.tests {
+                    return Err(
+                        "--tests builds the test packages; a saved log is read as it is (record it with go test -c)".into(),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Config {

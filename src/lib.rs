@@ -492,6 +492,8 @@ struct Pipeline<'r> {
     listed: Vec<(String, PathBuf)>,
     /// `--external`: report findings outside the module too.
     show_external: bool,
+    /// `--verdict`: the verdicts shown (empty: all).
+    only: Vec<finding::Verdict>,
     /// (path, line, column, code, title) of every finding reported so far.
     seen: std::collections::HashSet<(String, u32, u32, String, String)>,
     /// Directory -> the files go builds there (and the test files), from `go list`.
@@ -531,6 +533,7 @@ impl<'r> Pipeline<'r> {
             target: source::constraint::Target::from_env(&config.tags, toolchain),
             listed: Vec::new(),
             show_external: config.external,
+            only: config.only.clone(),
             seen: Default::default(),
             build_files: HashMap::new(),
             toolchain,
@@ -634,9 +637,12 @@ impl<'r> Pipeline<'r> {
         });
         self.totals.repeated += (before - findings.len()) as u64;
         if let Some(level) = self.fail_on {
+            // The status follows what is shown: `--verdict stack --fail-on heap` fails on
+            // nothing it does not show.
             self.failing += findings
                 .iter()
                 .filter(|f| f.reported() && f.verdict >= level)
+                .filter(|f| self.only.is_empty() || self.only.contains(&f.verdict))
                 .count() as u64;
         }
         self.totals.add(&section, &findings);

@@ -36,6 +36,10 @@ fn main() -> ExitCode {
             };
         }
     };
+    if let Err(why) = args.check_combinations() {
+        let _ = writeln!(io::stderr(), "escape-explain: {why}");
+        return ExitCode::from(ExitStatus::Error as u8);
+    }
     let command = args.command.take();
     let config = Config::from_args(args);
     let stdout = io::stdout();

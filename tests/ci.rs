@@ -106,8 +106,15 @@ fn exit_codes_follow_fail_on() {
     args.extend(["--fail-on", "leak-risk"]);
     assert_eq!(
         code(&args),
+        Some(0),
+        "the status follows what is shown: no leak risk is shown with --verdict heap"
+    );
+    let mut args = only_heap.to_vec();
+    args.extend(["--fail-on", "heap"]);
+    assert_eq!(
+        code(&args),
         Some(1),
-        "a leak risk is reported whatever is shown"
+        "a shown heap finding fails --fail-on heap"
     );
     assert_eq!(
         code(&["--input", "/nonexistent.log", "--fail-on", "heap"]),

@@ -373,3 +373,34 @@ fn control_sequences_in_a_log_are_not_printed() {
         );
     }
 }
+
+/// Flags that would be accepted and then ignored are refused; the exit status follows what is
+/// shown.
+#[test]
+fn ignored_flag_combinations_are_refused() {
+    let log = root().join("tests/fixtures/go1.27/holders/m2-l.txt");
+    let log = log.to_str().unwrap();
+    for args in [
+        &["explain", "EE0201", "--format", "json"][..],
+        &["explain", "--list", "--fail-on", "heap"],
+        &["explain", "EE0201", "--baseline", log],
+        &["diff", log, log, "--format", "sarif"],
+        &["diff", log, log, "--verdict", "heap"],
+        &["diff", log, log, "--baseline", log],
+        &["demo", "map-cache", "--fail-on", "heap"],
+        &["demo", "map-cache", "--baseline", log],
+        &["--input", log, "--tests"],
+        &["--input", log, "--all", "--verdict", "heap"],
+    ] {
+        let out = bin().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?}");
+    }
+    let dir = module_copy("holders");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["--input", log, "--verdict", "stack", "--fail-on", "heap"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "no heap finding is shown");
+}
