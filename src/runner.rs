@@ -129,7 +129,18 @@ pub fn list_packages(go: &Path, req: &BuildRequest) -> Result<Vec<ListedPackage>
         .map_err(RunError::Spawn)?;
     let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
     if !out.status.success() {
-        return Err(RunError::Go(first_lines(&stderr)));
+        let why = if stderr.is_empty() {
+            format!(
+                "`go list` exited with {} and printed nothing",
+                out.status
+                    .code()
+                    .map(|c| format!("status {c}"))
+                    .unwrap_or_else(|| "a signal".into())
+            )
+        } else {
+            first_lines(&stderr)
+        };
+        return Err(RunError::Go(why));
     }
     let names = |s: Option<&str>| -> Vec<String> {
         s.unwrap_or("")

@@ -404,3 +404,35 @@ fn ignored_flag_combinations_are_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "no heap finding is shown");
 }
+
+/// A go that fails without a word, and a line number too large to read, each get a clear
+/// account rather than an empty message or a file named `a.go:99999999999`.
+#[test]
+fn silent_go_and_huge_line_numbers_are_explained() {
+    let fake = tempfile::tempdir().unwrap();
+    let go = fake.path().join("go");
+    std::fs::write(&go, "#!/bin/sh\nexit 3\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let dir = module_copy("holders");
+    let out = bin()
+        .current_dir(dir.path())
+        .env("PATH", fake.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("exited with status 3 and printed nothing")
+    );
+
+    let (t, out) = totals(
+        dir.path(),
+        b"# m\n./a.go:99999999999:2: x escapes to heap\n",
+        &[],
+    );
+    assert_eq!(t["diagnostics"], 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"unrecognized_lines\":1"));
+}

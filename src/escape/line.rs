@@ -118,6 +118,12 @@ pub fn classify(line: &str) -> Line<'_> {
     if let Some((pos, msg)) = split_position(line) {
         return message(Some(pos), msg);
     }
+    // A position we could not read (a line number beyond 2^32) is not a positionless line.
+    if let Some(i) = line.find(".go:")
+        && line.as_bytes().get(i + 4).is_some_and(u8::is_ascii_digit)
+    {
+        return Line::Unrecognized;
+    }
     // A positionless WarnfAt line (`moved to heap: #next`) is the whole line.
     match message(None, line) {
         Line::Unrecognized => {}
@@ -159,6 +165,15 @@ pub fn split_position(line: &str) -> Option<(RawPos<'_>, &str)> {
             continue;
         }
         if let Some((pos_end, l, c, orig)) = parse_pos_tail(&line[i + 1..]) {
+            // `x.go:99999999999:2:` is a line number too large to read, not a file named
+            // `x.go:99999999999`: the line is not understood.
+            if let Some((head, num)) = line[..i].rsplit_once(':')
+                && head.ends_with(".go")
+                && !num.is_empty()
+                && num.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
             let msg = &line[i + 1 + pos_end..];
             return Some((
                 RawPos {
