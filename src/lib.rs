@@ -412,7 +412,10 @@ pub fn demo(
     let tmp = tempfile::tempdir().map_err(Error::Output)?;
     let dir = tmp.path().join(d.name);
     d.extract(&dir).map_err(Error::Output)?;
-    let live = !recorded && runner::find_go().is_ok();
+    // A cgo demo needs a C compiler as well as go; without one it is shown from its recording.
+    let needs_cc = demo_uses_cgo(&dir);
+    let no_cc = needs_cc && !c_compiler_available();
+    let live = !recorded && runner::find_go().is_ok() && !no_cc;
     let mut config = config.clone();
     config.dir = dir.clone();
     if config.only.is_empty() && config.format == Format::Text {
@@ -453,6 +456,8 @@ pub fn demo(
         config.origin_label = Some(format!("the recording of samples/{}/", d.name));
         let why = if recorded {
             "as asked"
+        } else if no_cc && runner::find_go().is_ok() {
+            "cgo needs a C compiler, and none was found"
         } else {
             "`go` is not on PATH"
         };
@@ -467,6 +472,31 @@ pub fn demo(
         }
     }
     run(&config, out)
+}
+
+/// A demo whose Go files import "C".
+fn demo_uses_cgo(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "go"))
+        .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("import \"C\"")))
+}
+
+/// A C compiler cgo can use: `$CC`, else cc or gcc or clang on PATH.
+fn c_compiler_available() -> bool {
+    let cc = std::env::var("CC").ok().filter(|c| !c.trim().is_empty());
+    let names: Vec<String> = match cc {
+        Some(c) => vec![c.split_whitespace().next().unwrap_or("").to_string()],
+        None => vec!["cc".into(), "gcc".into(), "clang".into()],
+    };
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    names.iter().any(|n| {
+        let p = std::path::Path::new(n);
+        (p.is_absolute() && p.is_file())
+            || std::env::split_paths(&path).any(|d| d.join(n).is_file())
+    })
 }
 
 /// What happens to each finished section: its paths are resolved, its package's source is

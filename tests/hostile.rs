@@ -436,3 +436,31 @@ fn silent_go_and_huge_line_numbers_are_explained() {
     assert_eq!(t["diagnostics"], 0);
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"unrecognized_lines\":1"));
 }
+
+/// `demo cstring` with go but no C compiler falls back to its recording and says why.
+#[test]
+fn a_cgo_demo_without_a_c_compiler_uses_its_recording() {
+    let Ok(go) = which_go() else {
+        eprintln!("skipped: no go on PATH");
+        return;
+    };
+    let path = tempfile::tempdir().unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(go, path.path().join("go")).unwrap();
+    let out = bin()
+        .args(["demo", "cstring"])
+        .env("PATH", path.path())
+        .env_remove("CC")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cgo needs a C compiler"));
+}
+
+fn which_go() -> Result<PathBuf, ()> {
+    let path = std::env::var_os("PATH").ok_or(())?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("go"))
+        .find(|p| p.is_file())
+        .ok_or(())
+}
