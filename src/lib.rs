@@ -609,10 +609,7 @@ impl<'r> Pipeline<'r> {
             // another tree (a test binary's main package, whose inlined lines name GOROOT) is
             // not the user's to change.
             // Both are canonical (Module::find and section_dir canonicalize).
-            let inside = self
-                .locator
-                .module()
-                .is_none_or(|m| dir.starts_with(&m.root));
+            let inside = self.locator.module().is_none_or(|m| m.contains(&dir));
             source_rules = inside && self.ruled.insert(dir.clone());
             self.indexes
                 .entry((dir.clone(), tests))

@@ -408,3 +408,58 @@ fn wrapper_mode_takes_the_files_in_the_build_from_go_list() {
     assert_eq!(verdict_at_add(""), "leak-risk");
     assert_eq!(verdict_at_add("-tags=integration"), "retained");
 }
+
+/// In a go.work workspace, every package the patterns match is reported, from any module's
+/// directory, with its holder verdicts.
+#[test]
+fn a_workspace_reports_every_module_it_builds() {
+    if !go_available("a_workspace_reports_every_module_it_builds") {
+        return;
+    }
+    let ws = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    write(
+        ws.path(),
+        &[
+            ("go.work", "go 1.21\n\nuse (\n\t./a\n\t./b\n)\n"),
+            ("a/go.mod", "module example.com/a\n\ngo 1.21\n"),
+            (
+                "a/a.go",
+                "package a\n\nvar seen = map[string]*int{}\n\nfunc Keep(k string) {\n\tv := len(k)\n\tseen[k] = &v\n}\n",
+            ),
+            ("b/go.mod", "module example.com/b\n\ngo 1.21\n"),
+            (
+                "b/b.go",
+                "package b\n\nfunc New() *int {\n\tx := 1\n\treturn &x\n}\n",
+            ),
+        ],
+    );
+    let out = cmd(cache.path())
+        .env_remove("GOWORK")
+        .arg("-C")
+        .arg(ws.path().join("b"))
+        .args(["--format", "json", "example.com/a", "example.com/b"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out.stdout);
+    let packages: Vec<&str> = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["package"].as_str().unwrap())
+        .collect();
+    assert!(packages.contains(&"example.com/a"), "{packages:?}");
+    assert!(packages.contains(&"example.com/b"), "{packages:?}");
+    let leak = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["findings"].as_array().unwrap())
+        .any(|f| f["verdict"] == "leak-risk");
+    assert!(leak, "module a's map is judged from its source: {doc}");
+}

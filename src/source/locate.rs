@@ -179,6 +179,15 @@ impl Locator {
         {
             return rel.to_string_lossy().replace('\\', "/");
         }
+        // Another module of the workspace: relative to this one (`../a/a.go`), like go prints it.
+        if let Some(m) = &self.module
+            && m.contains(&file)
+            && let Some((dir, _)) = &m.workspace
+            && let (Ok(from), Ok(to)) = (m.root.strip_prefix(dir), file.strip_prefix(dir))
+        {
+            let up = "../".repeat(from.components().count());
+            return format!("{up}{}", to.to_string_lossy().replace('\\', "/"));
+        }
         file.to_string_lossy().into_owned()
     }
 }

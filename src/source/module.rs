@@ -12,6 +12,9 @@ pub struct Module {
     pub go_version: Option<String>,
     /// The `godebug` settings (`asynctimerchan=1`), from `godebug k=v` lines and blocks.
     pub godebug: Vec<(String, String)>,
+    /// With a go.work above the module (and GOWORK not `off`): its directory and the roots of
+    /// the modules it uses. Their code is the user's too.
+    pub workspace: Option<(PathBuf, Vec<PathBuf>)>,
 }
 
 impl Module {
@@ -25,7 +28,17 @@ impl Module {
             path: directive(&text, "module"),
             go_version: directive(&text, "go"),
             godebug: godebug(&text),
+            workspace: workspace(root),
         })
+    }
+
+    /// The directory is this module's or, in a workspace, one of its modules'.
+    pub fn contains(&self, dir: &Path) -> bool {
+        dir.starts_with(&self.root)
+            || self
+                .workspace
+                .as_ref()
+                .is_some_and(|(_, uses)| uses.iter().any(|u| dir.starts_with(u)))
     }
 
     /// The go line's minor version (`1.21.3` -> 21).
@@ -58,6 +71,47 @@ impl Module {
         let rest = import_path.strip_prefix(module)?.strip_prefix('/')?;
         Some(self.root.join(rest))
     }
+}
+
+/// The go.work above a module root, when the go command would use it: its directory and the
+/// canonical roots of its `use` lines.
+fn workspace(root: &Path) -> Option<(PathBuf, Vec<PathBuf>)> {
+    let env = std::env::var("GOWORK").unwrap_or_default();
+    if env == "off" {
+        return None;
+    }
+    let file = if env.is_empty() {
+        root.ancestors()
+            .map(|d| d.join("go.work"))
+            .find(|f| f.is_file())?
+    } else {
+        PathBuf::from(env)
+    };
+    let dir = file.parent()?.canonicalize().ok()?;
+    let text = std::fs::read_to_string(&file).ok()?;
+    let mut uses = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        let l = line.split("//").next().unwrap_or("").trim();
+        let entry = if in_block {
+            if l == ")" {
+                in_block = false;
+                continue;
+            }
+            Some(l)
+        } else if l == "use (" {
+            in_block = true;
+            None
+        } else {
+            l.strip_prefix("use ").map(str::trim)
+        };
+        if let Some(e) = entry.filter(|e| !e.is_empty())
+            && let Ok(p) = dir.join(e.trim_matches('"')).canonicalize()
+        {
+            uses.push(p);
+        }
+    }
+    Some((dir, uses))
 }
 
 /// `go1.27.3`, `1.23`, `1.21rc1` -> the minor version.
