@@ -464,3 +464,44 @@ fn which_go() -> Result<PathBuf, ()> {
         .find(|p| p.is_file())
         .ok_or(())
 }
+
+/// A control character inside the Go source (a raw string literal) is shown as `?` in code
+/// frames, never sent to the terminal.
+#[test]
+fn control_characters_in_the_source_are_not_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/m\n\ngo 1.21\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nvar keep = map[string]*string{}\n\nfunc put(k string) *string {\n\ts := k + \"\x1b]0;owned\x07\"\n\treturn &s\n}\n",
+    )
+    .unwrap();
+    let log = "# example.com/m\n./main.go:6:2: moved to heap: s\n";
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        .current_dir(dir.path())
+        .args(["--verdict", "heap", "--color", "never", "--input", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(log.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("]0;owned?"),
+        "the frame shows the line: {text}"
+    );
+    assert!(
+        !out.stdout.iter().any(|&b| b == 0x1b || b == 0x07),
+        "{text}"
+    );
+}

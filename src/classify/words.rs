@@ -28,6 +28,14 @@ pub fn plain(s: &str) -> String {
     static AUTOTMP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.autotmp_\d+").unwrap());
     static NODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<node ([^>]+)>").unwrap());
     static SHAPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"go\.shape\.").unwrap());
+    if s.chars().any(|c| c.is_control() && c != '\t') {
+        // Text from the source (a string literal) never carries control characters out.
+        let clean: String = s
+            .chars()
+            .map(|c| if c.is_control() && c != '\t' { '?' } else { c })
+            .collect();
+        return plain(&clean);
+    }
     if !s.contains("go.shape")
         && !s.contains(".dict")
         && !s.contains('~')

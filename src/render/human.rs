@@ -74,7 +74,19 @@ impl HumanRenderer {
         };
         self.files
             .entry(abs.clone())
-            .or_insert_with(|| std::fs::read_to_string(&abs).ok())
+            // A control character in a Go string literal must not drive the reader's terminal:
+            // each becomes `?`, one byte for one, so spans stay where they were.
+            .or_insert_with(|| {
+                std::fs::read_to_string(&abs).ok().map(|t| {
+                    t.chars()
+                        .map(|c| match c {
+                            '\t' | '\n' | '\r' => c,
+                            c if c.is_ascii_control() => '?',
+                            c => c,
+                        })
+                        .collect()
+                })
+            })
             .as_deref()
     }
 
