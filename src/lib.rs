@@ -725,25 +725,28 @@ pub fn take_warnings() -> Vec<String> {
 /// A compiler error line (`./x.go:3:5: undefined: foo`, `too many errors`), as opposed to a line
 /// we merely do not understand.
 fn is_compile_error(line: &str) -> bool {
-    const ERRORS: &[&str] = &[
+    // How the message starts...
+    const STARTS: &[&str] = &[
         "undefined: ",
         "syntax error",
         "cannot use ",
         "declared and not used",
-        "imported and not used",
         "missing return",
         "not enough arguments",
         "too many arguments",
-        "has no field or method",
-        "redeclared in this block",
         "invalid operation",
         "cannot assign to",
-        "is not a type",
-        "mismatched types",
         "non-boolean condition",
-        "expected ",
         "could not import",
         "no required module provides",
+    ];
+    // ...or what it says about a name it starts with.
+    const CONTAINS: &[&str] = &[
+        " imported and not used",
+        " has no field or method ",
+        " redeclared in this block",
+        " is not a type",
+        "mismatched types ",
     ];
     let l = line.trim();
     if l == "too many errors" {
@@ -753,7 +756,7 @@ fn is_compile_error(line: &str) -> bool {
         Some((_, rest)) => rest.split_once(": ").map(|(_, m)| m).unwrap_or(""),
         None => return false,
     };
-    ERRORS.iter().any(|e| msg.starts_with(e) || msg.contains(e))
+    STARTS.iter().any(|e| msg.starts_with(e)) || CONTAINS.iter().any(|e| msg.contains(e))
 }
 
 fn build_errors(summary: &Summary) -> Vec<String> {
@@ -769,4 +772,30 @@ fn build_errors(summary: &Summary) -> Vec<String> {
         lines.push(u.text.clone());
     }
     lines
+}
+
+#[cfg(test)]
+mod compile_error_tests {
+    use super::is_compile_error;
+
+    #[test]
+    fn compiler_errors_are_told_from_unknown_lines() {
+        for l in [
+            "./x.go:3:5: undefined: foo",
+            "./x.go:3:5: syntax error: unexpected newline",
+            "./x.go:4:2: declared and not used: v",
+            "./x.go:3:2: \"fmt\" imported and not used",
+            "./x.go:9:4: c.x undefined (type *C has no field or method x)",
+            "too many errors",
+        ] {
+            assert!(is_compile_error(l), "{l}");
+        }
+        for l in [
+            "./x.go:3:5: something the compiler expected to say",
+            "./x.go:3:5: x escapes to heap in a new wording",
+            "building the module",
+        ] {
+            assert!(!is_compile_error(l), "{l}");
+        }
+    }
 }
