@@ -435,13 +435,15 @@ pub fn demo(
             tags: None,
             tests: false,
         };
+        let banner = format!(
+            "Demo {}: {}.\nAnalysed live with the local go.\n",
+            d.name, d.description
+        );
         if config.format == Format::Text {
-            writeln!(
-                out,
-                "Demo {}: {}.\nAnalysed live with the local go.\n",
-                d.name, d.description
-            )
-            .map_err(Error::Output)?;
+            writeln!(out, "{banner}").map_err(Error::Output)?;
+        } else {
+            // Machine formats stay one document; the banner goes to standard error.
+            notice(banner);
         }
     } else {
         let version = d
@@ -461,14 +463,15 @@ pub fn demo(
         } else {
             "`go` is not on PATH"
         };
-        // Machine formats stay one document: the origin says where the output came from.
+        let banner = format!(
+            "Demo {}: {}.\nAnalysed from its recording, made with {version} ({why}).\n",
+            d.name, d.description
+        );
         if config.format == Format::Text {
-            writeln!(
-                out,
-                "Demo {}: {}.\nAnalysed from its recording, made with {version} ({why}).\n",
-                d.name, d.description
-            )
-            .map_err(Error::Output)?;
+            writeln!(out, "{banner}").map_err(Error::Output)?;
+        } else {
+            // Machine formats stay one document; the banner goes to standard error.
+            notice(banner);
         }
     }
     run(&config, out)
@@ -719,6 +722,23 @@ pub fn take_warnings() -> Vec<String> {
     WARNINGS
         .lock()
         .map(|mut w| std::mem::take(&mut *w))
+        .unwrap_or_default()
+}
+
+/// Words for standard error that are not warnings (a demo's banner beside a JSON report).
+static NOTICES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn notice(message: String) {
+    if let Ok(mut n) = NOTICES.lock() {
+        n.push(message);
+    }
+}
+
+/// The notices of the run, for standard error.
+pub fn take_notices() -> Vec<String> {
+    NOTICES
+        .lock()
+        .map(|mut n| std::mem::take(&mut *n))
         .unwrap_or_default()
 }
 

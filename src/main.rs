@@ -60,6 +60,9 @@ fn main() -> ExitCode {
         }
         None => escape_explain::run(&config, &mut out),
     };
+    for n in escape_explain::take_notices() {
+        let _ = write!(io::stderr(), "{n}");
+    }
     for w in escape_explain::take_warnings() {
         let _ = writeln!(io::stderr(), "escape-explain: warning: {w}");
     }

@@ -456,7 +456,7 @@ $GOROOT/src/internal/sync/hashtriemap.go:88:7: new(node) escapes to heap
     );
 }
 
-/// A demo in a machine format is one document, with no banner before it.
+/// A demo in a machine format is one document; its banner goes to standard error.
 #[test]
 fn a_demo_in_json_is_one_document() {
     let out = cmd()
@@ -464,8 +464,8 @@ fn a_demo_in_json_is_one_document() {
         .assert()
         .success()
         .get_output()
-        .stdout
         .clone();
-    let doc = json(&out);
+    let doc = json(&out.stdout);
     assert_eq!(doc["schema"], 2);
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("Demo map-cache:"));
 }
