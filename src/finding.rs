@@ -203,7 +203,23 @@ pub struct FindingKey {
     pub holder: String,
 }
 
+/// One fact about one place: (path, line, column, code, title).
+pub type SiteKey = (String, u32, u32, String, String);
+
 impl Finding {
+    /// What makes two findings the same fact about the same place, whichever package or
+    /// instantiation reported them; None without a position.
+    pub fn site_key(&self) -> Option<SiteKey> {
+        let p = self.position.as_ref()?;
+        Some((
+            p.path.as_deref().unwrap_or(&p.file).to_string(),
+            p.line,
+            p.column.unwrap_or(0),
+            self.code.clone(),
+            self.title.clone(),
+        ))
+    }
+
     pub fn key(&self, package: &str) -> FindingKey {
         FindingKey {
             package: package.to_string(),

@@ -177,38 +177,38 @@ pub fn run_with(
                 path: path.display().to_string(),
                 source,
             })?;
-            let run = RunInfo {
-                origin: Origin::File {
-                    path: config
-                        .origin_label
-                        .clone()
-                        .unwrap_or_else(|| path.display().to_string()),
-                },
-                go_version: config.go_version.clone(),
+            let origin = Origin::File {
+                path: config
+                    .origin_label
+                    .clone()
+                    .unwrap_or_else(|| path.display().to_string()),
             };
-            let locator = Locator::new(&config.dir, Module::find(&config.dir));
-            let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
-            pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
-            read_log(
-                BufReader::with_capacity(1 << 16, file),
-                &path.display().to_string(),
+            let name = path.display().to_string();
+            let input = BufReader::with_capacity(1 << 16, file);
+            saved_log(
+                renderer,
+                config,
+                selection,
                 &mut reader,
-                |s| pipeline.section(out, s),
-            )?;
-            (run, pipeline, true)
+                out,
+                origin,
+                input,
+                &name,
+            )?
         }
         Input::Bytes { name, bytes } => {
-            let run = RunInfo {
-                origin: Origin::File { path: name.clone() },
-                go_version: config.go_version.clone(),
-            };
-            let locator = Locator::new(&config.dir, Module::find(&config.dir));
-            let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
-            pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
-            read_log(io::Cursor::new(bytes.as_slice()), name, &mut reader, |s| {
-                pipeline.section(out, s)
-            })?;
-            (run, pipeline, true)
+            let origin = Origin::File { path: name.clone() };
+            let input = io::Cursor::new(bytes.as_slice());
+            saved_log(
+                renderer,
+                config,
+                selection,
+                &mut reader,
+                out,
+                origin,
+                input,
+                name,
+            )?
         }
         Input::Stdin => {
             let stdin = io::stdin();
@@ -228,17 +228,17 @@ pub fn run_with(
                 cfg.build_if_empty = None;
                 return run_with(&cfg, renderer, out);
             }
-            let run = RunInfo {
-                origin: Origin::Stdin,
-                go_version: config.go_version.clone(),
-            };
-            let locator = Locator::new(&config.dir, Module::find(&config.dir));
-            let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
-            pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
-            read_log(input, "standard input", &mut reader, |s| {
-                pipeline.section(out, s)
-            })?;
-            (run, pipeline, true)
+            let origin = Origin::Stdin;
+            saved_log(
+                renderer,
+                config,
+                selection,
+                &mut reader,
+                out,
+                origin,
+                input,
+                "standard input",
+            )?
         }
     };
 
@@ -528,7 +528,7 @@ struct Pipeline<'r> {
     /// `--verdict`: the verdicts shown (empty: all).
     only: Vec<finding::Verdict>,
     /// (path, line, column, code, title) of every finding reported so far.
-    seen: std::collections::HashSet<(String, u32, u32, String, String)>,
+    seen: std::collections::HashSet<finding::SiteKey>,
     /// Directory -> the files go builds there (and the test files), from `go list`.
     build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
 }
@@ -654,17 +654,7 @@ impl<'r> Pipeline<'r> {
         // test variant, report the same fact about the same line more than once: once is
         // enough.
         let before = findings.len();
-        findings.retain(|f| {
-            let Some(p) = &f.position else { return true };
-            let key = (
-                p.path.as_deref().unwrap_or(&p.file).to_string(),
-                p.line,
-                p.column.unwrap_or(0),
-                f.code.clone(),
-                f.title.clone(),
-            );
-            self.seen.insert(key)
-        });
+        findings.retain(|f| f.site_key().is_none_or(|k| self.seen.insert(k)));
         self.totals.repeated += (before - findings.len()) as u64;
         if let Some(level) = self.fail_on {
             // The status follows what is shown: `--verdict stack --fail-on heap` fails on
@@ -680,6 +670,29 @@ impl<'r> Pipeline<'r> {
         findings.retain(|f| !f.external);
         self.renderer.section(out, &section, &findings)
     }
+}
+
+/// Reads a saved log (a file, a pipe, bytes already read) through a new pipeline.
+#[allow(clippy::too_many_arguments)]
+fn saved_log<'r>(
+    renderer: &'r mut dyn Renderer,
+    config: &Config,
+    selection: select::Selection,
+    reader: &mut Reader,
+    out: &mut dyn Write,
+    origin: Origin,
+    input: impl io::BufRead,
+    name: &str,
+) -> Result<(RunInfo, Pipeline<'r>, bool), Error> {
+    let run = RunInfo {
+        origin,
+        go_version: config.go_version.clone(),
+    };
+    let locator = Locator::new(&config.dir, Module::find(&config.dir));
+    let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
+    pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
+    read_log(input, name, reader, |s| pipeline.section(out, s))?;
+    Ok((run, pipeline, true))
 }
 
 fn read_log(
@@ -708,37 +721,29 @@ fn read_log(
 }
 
 /// The compiler's error lines, under their package headers, as go printed them.
-/// Warnings for standard error, collected for `main` (the only place that prints).
-static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+/// What `main` prints to standard error after the report (the only place that prints):
+/// notices (a demo's banner beside a JSON report) and warnings.
+static STDERR: std::sync::Mutex<Vec<(bool, String)>> = std::sync::Mutex::new(Vec::new());
+
+fn to_stderr(warning: bool, message: String) {
+    if let Ok(mut m) = STDERR.lock() {
+        m.push((warning, message));
+    }
+}
 
 fn warn(message: String) {
-    if let Ok(mut w) = WARNINGS.lock() {
-        w.push(message);
-    }
+    to_stderr(true, message);
 }
-
-/// The warnings of the run, for standard error.
-pub fn take_warnings() -> Vec<String> {
-    WARNINGS
-        .lock()
-        .map(|mut w| std::mem::take(&mut *w))
-        .unwrap_or_default()
-}
-
-/// Words for standard error that are not warnings (a demo's banner beside a JSON report).
-static NOTICES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 fn notice(message: String) {
-    if let Ok(mut n) = NOTICES.lock() {
-        n.push(message);
-    }
+    to_stderr(false, message);
 }
 
-/// The notices of the run, for standard error.
-pub fn take_notices() -> Vec<String> {
-    NOTICES
+/// The run's words for standard error, in order: (is a warning, text).
+pub fn take_stderr() -> Vec<(bool, String)> {
+    STDERR
         .lock()
-        .map(|mut n| std::mem::take(&mut *n))
+        .map(|mut m| std::mem::take(&mut *m))
         .unwrap_or_default()
 }
 

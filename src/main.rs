@@ -60,11 +60,12 @@ fn main() -> ExitCode {
         }
         None => escape_explain::run(&config, &mut out),
     };
-    for n in escape_explain::take_notices() {
-        let _ = write!(io::stderr(), "{n}");
-    }
-    for w in escape_explain::take_warnings() {
-        let _ = writeln!(io::stderr(), "escape-explain: warning: {w}");
+    for (warning, text) in escape_explain::take_stderr() {
+        let _ = if warning {
+            writeln!(io::stderr(), "escape-explain: warning: {text}")
+        } else {
+            write!(io::stderr(), "{text}")
+        };
     }
     // A report that could not be written (a full disk) is a failure, whatever it found.
     let result = match (result, out.flush()) {

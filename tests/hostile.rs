@@ -27,12 +27,10 @@ fn recording() -> Vec<u8> {
     std::fs::read(root().join("tests/fixtures/go1.27/holders/m2-l.txt")).unwrap()
 }
 
-/// Runs with `input` on a pipe and returns the JSON document's totals.
-fn totals(dir: &Path, input: &[u8], extra: &[&str]) -> (serde_json::Value, Output) {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
-        .args(["--format", "json"])
-        .args(extra)
-        .current_dir(dir)
+/// Runs `cmd` with `input` on its standard input, written from a thread so that a large
+/// input cannot deadlock against a full output pipe; stdout and stderr are captured.
+fn feed(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -45,6 +43,18 @@ fn totals(dir: &Path, input: &[u8], extra: &[&str]) -> (serde_json::Value, Outpu
     });
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
+    out
+}
+
+/// Runs with `input` on a pipe and returns the JSON document's totals.
+fn totals(dir: &Path, input: &[u8], extra: &[&str]) -> (serde_json::Value, Output) {
+    let out = feed(
+        Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+            .args(["--format", "json"])
+            .args(extra)
+            .current_dir(dir),
+        input,
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     (doc["totals"].clone(), out)
@@ -230,23 +240,14 @@ fn a_package_pattern_cannot_be_a_go_flag() {
 fn diff_reads_a_piped_side_once() {
     let dir = module_copy("holders");
     let log = root().join("tests/fixtures/go1.27/holders/m2-l.txt");
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
-        .arg("-C")
-        .arg(dir.path())
-        .args(["diff", "/dev/stdin"])
-        .arg(&log)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = std::fs::read(&log).unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
+    let out = feed(
+        bin()
+            .arg("-C")
+            .arg(dir.path())
+            .args(["diff", "/dev/stdin"])
+            .arg(&log),
+        &std::fs::read(&log).unwrap(),
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("started escaping: 0") && text.contains("stopped escaping: 0"),
@@ -303,15 +304,7 @@ fn a_truncated_log_is_mentioned_in_the_default_report() {
     let dir = module_copy("holders");
     let log = recording();
     let cut = &log[..log.len() - 10];
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
-        .current_dir(dir.path())
-        .args(["--input", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(cut).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = feed(bin().current_dir(dir.path()).args(["--input", "-"]), cut);
     assert!(String::from_utf8_lossy(&out.stdout).contains("cut short"));
 }
 
@@ -356,17 +349,12 @@ fn control_sequences_in_a_log_are_not_printed() {
         b"# example.com/fixtures/holders\n./a.go:1:2: \x1b]0;owned\x07x\x1b[2J escapes to heap\n",
     );
     for format in ["text", "list", "compact"] {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
-            .current_dir(dir.path())
-            .args([
+        let out = feed(
+            bin().current_dir(dir.path()).args([
                 "--all", "--color", "never", "--format", format, "--input", "-",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(&log).unwrap();
-        let out = child.wait_with_output().unwrap();
+            ]),
+            &log,
+        );
         assert!(
             !out.stdout.iter().any(|&b| b == 0x1b || b == 0x07),
             "{format}"
@@ -481,20 +469,17 @@ fn control_characters_in_the_source_are_not_printed() {
     )
     .unwrap();
     let log = "# example.com/m\n./main.go:6:2: moved to heap: s\n";
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
-        .current_dir(dir.path())
-        .args(["--verdict", "heap", "--color", "never", "--input", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(log.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = feed(
+        bin().current_dir(dir.path()).args([
+            "--verdict",
+            "heap",
+            "--color",
+            "never",
+            "--input",
+            "-",
+        ]),
+        log.as_bytes(),
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("]0;owned?"),

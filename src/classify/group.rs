@@ -122,21 +122,14 @@ const SUBSLICE: &str = "EE0207";
 /// compiler's own lines of each instantiation stay in `compiler`.
 pub fn by_instantiation(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut at: HashMap<(String, u32, u32, String, String), usize> = HashMap::new();
+    let mut at: HashMap<crate::finding::SiteKey, usize> = HashMap::new();
     let mut extra: HashMap<usize, usize> = HashMap::new();
     for mut f in findings {
         super::words::plain_finding(&mut f);
-        let Some(p) = f.position.as_ref() else {
+        let Some(key) = f.site_key() else {
             out.push(f);
             continue;
         };
-        let key = (
-            p.path.as_deref().unwrap_or(&p.file).to_string(),
-            p.line,
-            p.column.unwrap_or(0),
-            f.code.clone(),
-            f.title.clone(),
-        );
         match at.get(&key) {
             Some(&i) => {
                 *extra.entry(i).or_default() += 1;

@@ -296,6 +296,8 @@ pub struct PackageIndex {
     pub types: HashMap<String, String>,
     /// Package-level constant names.
     pub consts: HashSet<String>,
+    /// The names of the package's methods (`remove` for `(*Cache).remove`).
+    pub method_names: HashSet<String>,
     /// The package clause's name (`main` for a program).
     pub package: Option<String>,
     /// `//go:debug k=v` directives of the package's files (they count in package main).
@@ -383,6 +385,11 @@ impl PackageIndex {
         ix.registration_spans = Spans::build(ix.registrations.iter().map(|r| r.loc).enumerate());
         for (i, f) in ix.functions.iter().enumerate() {
             ix.by_name.entry(f.name.clone()).or_insert(i);
+            if f.kind == FunctionKind::Method
+                && let Some(m) = f.name.rsplit('.').next()
+            {
+                ix.method_names.insert(m.to_string());
+            }
         }
         ix
     }

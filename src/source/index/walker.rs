@@ -146,6 +146,17 @@ impl Walker<'_> {
                 .is_some_and(|p| takes_testing(self.file, p)),
             type_args_only: type_args_only(self.file, node),
         });
+        self.body(node, idx, scope, binds);
+    }
+
+    /// Walks a function's body in a scope of its own: its names, bindings and loop depth.
+    fn body(
+        &mut self,
+        node: Node<'_>,
+        idx: usize,
+        scope: HashSet<String>,
+        binds: HashMap<String, Binding>,
+    ) {
         self.locals.push(scope);
         self.bindings.push(binds);
         self.loops.push(0);
@@ -201,15 +212,7 @@ impl Walker<'_> {
             test_helper: parent.is_some_and(|p| self.ix.functions[p].test_helper),
             type_args_only: false,
         });
-        self.locals.push(scope);
-        self.bindings.push(binds);
-        self.loops.push(0);
-        if let Some(body) = node.child_by_field_name("body") {
-            self.walk(body, Some(idx));
-        }
-        self.loops.pop();
-        self.bindings.pop();
-        self.locals.pop();
+        self.body(node, idx, scope, binds);
     }
 
     /// A closure handed to sync.Once.Do / OnceFunc / OnceValue(s).
