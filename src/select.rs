@@ -90,53 +90,56 @@ impl Selection {
                     .insert((path.clone(), s.line, s.code.clone(), s.reason.clone()));
             }
         }
-        let mut out = Vec::with_capacity(findings.len());
-        for mut f in findings {
-            let path = f
-                .position
-                .as_ref()
-                .and_then(|p| p.path.as_deref())
-                .map(str::to_string);
-            let file = path.as_ref().and_then(|p| files.get(p));
-            // Guard: a generated file is rewritten by its generator; fixing it by hand is lost.
-            if !self.generated && file.is_some_and(|f| f.generated) {
-                continue;
-            }
-            if !self.paths.is_empty()
-                && !path
-                    .as_deref()
-                    .is_some_and(|p| self.paths.iter().any(|g| glob(g, p)))
-            {
-                continue;
-            }
-            if let (Some(file), Some(path), Some(line)) =
-                (file, &path, f.position.as_ref().map(|p| p.line))
-                && let Some(s) = file.suppressions.iter().find(|s| {
-                    s.code.eq_ignore_ascii_case(&f.code)
-                        && !s.reason.is_empty()
-                        && (s.line == line || s.line + 1 == line)
-                })
-            {
-                self.used.insert((path.clone(), s.line));
-                f.suppressed = Some(Suppressed {
-                    reason: s.reason.clone(),
-                    site: Site {
-                        path: path.clone(),
-                        line: s.line,
-                        column: 1,
-                        text: file.line(s.line).unwrap_or("").trim().to_string(),
-                    },
-                });
-            }
-            if let Some(b) = self.baseline.as_mut()
-                && f.suppressed.is_none()
-                && b.take(&f.key(&package))
-            {
-                continue;
-            }
-            out.push(f);
-        }
-        out
+        // Filtered in place (`filter_map` over `into_iter` reuses the vector): a package can
+        // have hundreds of thousands of findings.
+        findings
+            .into_iter()
+            .filter_map(|mut f| {
+                let path = f
+                    .position
+                    .as_ref()
+                    .and_then(|p| p.path.as_deref())
+                    .map(str::to_string);
+                let file = path.as_ref().and_then(|p| files.get(p));
+                // Guard: a generated file is rewritten by its generator; fixing it by hand is lost.
+                if !self.generated && file.is_some_and(|f| f.generated) {
+                    return None;
+                }
+                if !self.paths.is_empty()
+                    && !path
+                        .as_deref()
+                        .is_some_and(|p| self.paths.iter().any(|g| glob(g, p)))
+                {
+                    return None;
+                }
+                if let (Some(file), Some(path), Some(line)) =
+                    (file, &path, f.position.as_ref().map(|p| p.line))
+                    && let Some(s) = file.suppressions.iter().find(|s| {
+                        s.code.eq_ignore_ascii_case(&f.code)
+                            && !s.reason.is_empty()
+                            && (s.line == line || s.line + 1 == line)
+                    })
+                {
+                    self.used.insert((path.clone(), s.line));
+                    f.suppressed = Some(Box::new(Suppressed {
+                        reason: s.reason.clone(),
+                        site: Site {
+                            path: path.clone(),
+                            line: s.line,
+                            column: 1,
+                            text: file.line(s.line).unwrap_or("").trim().to_string(),
+                        },
+                    }));
+                }
+                if let Some(b) = self.baseline.as_mut()
+                    && f.suppressed.is_none()
+                    && b.take(&f.key(&package))
+                {
+                    return None;
+                }
+                Some(f)
+            })
+            .collect()
     }
 
     /// Suppression comments that silenced nothing, or that have no reason, in words.

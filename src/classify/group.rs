@@ -13,11 +13,14 @@ use crate::finding::{Evidence, Finding, Verdict};
 /// both grows a holder and keeps a sub-slice in it is one place: the sub-slice finding, the
 /// more telling of the two, leads.
 pub fn by_holder_site(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    // Merged in place: a package can have hundreds of thousands of findings, and a second
+    // vector of them would double the peak.
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
     let mut at: HashMap<(String, String, u32, u32), usize> = HashMap::new();
     // The subjects kept at each merged site, in the order they were reported.
     let mut subjects: HashMap<usize, Vec<String>> = HashMap::new();
-    for f in findings {
+    for j in 0..slots.len() {
+        let Some(f) = &slots[j] else { continue };
         let key = match (&f.holder, f.verdict) {
             (Some(h), Verdict::Retained | Verdict::LeakRisk) => h
                 .added
@@ -26,41 +29,43 @@ pub fn by_holder_site(findings: Vec<Finding>) -> Vec<Finding> {
                 .map(|a| (h.name.clone(), a.path.clone(), a.line, a.column)),
             _ => None,
         };
-        let Some(key) = key else {
-            out.push(f);
-            continue;
-        };
+        let Some(key) = key else { continue };
         match at.get(&key) {
             Some(&i) => {
+                let f = slots[j].take().expect("checked above");
+                let into = slots[i].as_mut().expect("a merge target stays");
                 let list = subjects
                     .entry(i)
-                    .or_insert_with(|| vec![out[i].subject.clone()]);
+                    .or_insert_with(|| vec![into.subject.clone()]);
                 if !list.contains(&f.subject) && f.diagnostic.is_some() {
                     list.push(f.subject.clone());
                 }
-                if leads(&f, &out[i]) {
+                if leads(&f, into) {
                     // The sub-slice finding, or a stronger verdict, tells the site's story;
                     // what was there becomes one more kept value of it.
                     list.retain(|s| s != &f.subject);
                     list.insert(0, f.subject.clone());
-                    let prev = std::mem::replace(&mut out[i], at_site(f));
-                    merge(&mut out[i], prev);
+                    let prev = std::mem::replace(into, at_site(f));
+                    merge(into, prev);
                 } else {
-                    merge(&mut out[i], f);
+                    merge(into, f);
                 }
             }
             None => {
-                at.insert(key, out.len());
-                out.push(at_site(f));
+                at.insert(key, j);
+                let f = slots[j].take().expect("checked above");
+                slots[j] = Some(at_site(f));
             }
         }
     }
     for (i, list) in subjects {
-        if list.len() > 1 {
-            retitle(&mut out[i], &list);
+        if list.len() > 1
+            && let Some(f) = &mut slots[i]
+        {
+            retitle(f, &list);
         }
     }
-    out
+    slots.into_iter().filter_map(|f| f).collect()
 }
 
 /// "`a`, `b` and `c` are kept ..." for a title written for one value ("`a` is kept ..."). The
@@ -121,19 +126,19 @@ const SUBSLICE: &str = "EE0207";
 /// source line. Every text is put in source terms first (no `go.shape`, `.dict`, `~r0`); the
 /// compiler's own lines of each instantiation stay in `compiler`.
 pub fn by_instantiation(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    // In place, as in `by_holder_site`.
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
     let mut at: HashMap<crate::finding::SiteKey, usize> = HashMap::new();
     let mut extra: HashMap<usize, usize> = HashMap::new();
-    for mut f in findings {
-        super::words::plain_finding(&mut f);
-        let Some(key) = f.site_key() else {
-            out.push(f);
-            continue;
-        };
+    for j in 0..slots.len() {
+        let Some(f) = &mut slots[j] else { continue };
+        super::words::plain_finding(f);
+        let Some(key) = f.site_key() else { continue };
         match at.get(&key) {
             Some(&i) => {
+                let f = slots[j].take().expect("checked above");
                 *extra.entry(i).or_default() += 1;
-                let into = &mut out[i];
+                let into = slots[i].as_mut().expect("a merge target stays");
                 if f.verdict > into.verdict {
                     into.verdict = f.verdict;
                 }
@@ -144,21 +149,22 @@ pub fn by_instantiation(findings: Vec<Finding>) -> Vec<Finding> {
                 }
             }
             None => {
-                at.insert(key, out.len());
-                out.push(f);
+                at.insert(key, j);
             }
         }
     }
     for (i, n) in extra {
-        out[i].evidence.push(Evidence {
-            note: format!(
-                "the compiler reported this for {} instantiations of the generic code; it is one fact about this line",
-                n + 1
-            ),
-            site: None,
-        });
+        if let Some(f) = &mut slots[i] {
+            f.evidence.push(Evidence {
+                note: format!(
+                    "the compiler reported this for {} instantiations of the generic code; it is one fact about this line",
+                    n + 1
+                ),
+                site: None,
+            });
+        }
     }
-    out
+    slots.into_iter().filter_map(|f| f).collect()
 }
 
 /// A finding that should tell the story of a site over the one already there: a kept

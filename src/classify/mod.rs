@@ -149,7 +149,8 @@ pub struct Context<'a> {
     by_pos: HashMap<(String, u32, u32), Vec<usize>>,
     /// (function, parameter) -> leaking-parameter diagnostics.
     params: HashMap<(String, String), Vec<usize>>,
-    memo: RefCell<HashMap<usize, Option<Hit>>>,
+    /// Boxed: most diagnostics reach no holder, and their entries stay small.
+    memo: RefCell<HashMap<usize, Option<Box<Hit>>>>,
     files: RefCell<HashMap<String, Option<usize>>>,
 }
 
@@ -196,19 +197,25 @@ pub fn classify(
             cx.params.entry((f, name)).or_default().push(i);
         }
     }
-    let mut findings: Vec<Finding> = section
-        .diagnostics
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| is_value(d.kind) && !generated(d) && !cx.generated_closure(d))
-        .map(|(i, d)| {
-            let mut f = cx.finding(i, d);
-            f.external = outside_module(d, root);
-            if f.external
-                && let Some(at) = user_call_site(d)
-            {
-                // Shown with --external: which line of the module brought this code in.
-                f.evidence.insert(
+    let reported = |d: &Diagnostic| is_value(d.kind) && !generated(d) && !cx.generated_closure(d);
+    // Sized up front: growing a vector of a few hundred thousand findings by doubling would
+    // hold two of them at once.
+    let mut findings: Vec<Finding> =
+        Vec::with_capacity(section.diagnostics.iter().filter(|d| reported(d)).count());
+    findings.extend(
+        section
+            .diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| reported(d))
+            .map(|(i, d)| {
+                let mut f = cx.finding(i, d);
+                f.external = outside_module(d, root);
+                if f.external
+                    && let Some(at) = user_call_site(d)
+                {
+                    // Shown with --external: which line of the module brought this code in.
+                    f.evidence.insert(
                     0,
                     Evidence {
                         note: format!(
@@ -217,10 +224,10 @@ pub fn classify(
                         site: None,
                     },
                 );
-            }
-            f
-        })
-        .collect();
+                }
+                f
+            }),
+    );
     // Guard: the runtime's own goroutines and channels are started once by design, behind
     // atomic state the source index cannot follow (bgsweep, runFinalizers, the signal mask
     // watcher); the source rules would only second-guess it.
@@ -463,13 +470,13 @@ impl<'a> Context<'a> {
             fix: (sf.verdict == Verdict::LeakRisk)
                 .then(|| sf.rule.fix.map(str::to_string))
                 .flatten(),
-            holder: Some(Holder {
+            holder: Some(Box::new(Holder {
                 kind,
                 name: holder_name,
                 declared: None,
                 added: Some(site.clone()),
                 released: sf.release,
-            }),
+            })),
             evidence: sf.evidence,
             diagnostic: None,
             compiler: Vec::new(),
@@ -798,7 +805,7 @@ impl<'a> Context<'a> {
                 fix: (hit.verdict == Verdict::LeakRisk)
                     .then(|| hit.rule.fix.map(str::to_string))
                     .flatten(),
-                holder: Some(hit.holder),
+                holder: Some(Box::new(hit.holder)),
                 evidence: hit.evidence,
                 diagnostic: Some(i),
                 compiler,

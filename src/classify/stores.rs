@@ -166,7 +166,7 @@ fn finding(
         fix: (hit.verdict == Verdict::LeakRisk)
             .then(|| hit.rule.fix.map(str::to_string))
             .flatten(),
-        holder: Some(hit.holder),
+        holder: Some(Box::new(hit.holder)),
         evidence: hit.evidence,
         diagnostic: None,
         compiler: Vec::new(),

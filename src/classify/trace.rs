@@ -14,7 +14,7 @@ impl Context<'_> {
             return None;
         }
         if let Some(h) = self.memo.borrow().get(&i) {
-            return h.clone();
+            return h.as_deref().cloned();
         }
         // Break cycles (recursive calls): assume no holder while this one is being computed.
         self.memo.borrow_mut().insert(i, None);
@@ -25,7 +25,7 @@ impl Context<'_> {
             self.hit_from_flows(d, depth)
         }
         .or_else(|| self.hit_through_capture(d, depth));
-        self.memo.borrow_mut().insert(i, h.clone());
+        self.memo.borrow_mut().insert(i, h.clone().map(Box::new));
         h
     }
 
