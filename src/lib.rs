@@ -638,7 +638,9 @@ impl<'r> Pipeline<'r> {
             module: self.locator.module(),
             source_rules,
         };
+        let wrappers = classify::set_aside_wrapper_flows(&mut section);
         let findings = classify::classify(&section, index.as_deref(), &opts);
+        classify::restore_wrapper_flows(&mut section, wrappers);
         if section.diagnostics.is_empty() && findings.is_empty() {
             return Ok(());
         }

@@ -149,6 +149,9 @@ pub struct Context<'a> {
     by_pos: HashMap<(String, u32, u32), Vec<usize>>,
     /// (function, parameter) -> leaking-parameter diagnostics.
     params: HashMap<(String, String), Vec<usize>>,
+    /// (path, subject) -> the (line, diagnostic) of its `escapes to heap` diagnostics, by
+    /// line: where a flow's `{storage for EXPR}` was allocated.
+    escapes_by_subject: HashMap<(String, String), Vec<(u32, usize)>>,
     /// Boxed: most diagnostics reach no holder, and their entries stay small.
     memo: RefCell<HashMap<usize, Option<Box<Hit>>>>,
     files: RefCell<HashMap<String, Option<usize>>>,
@@ -178,6 +181,7 @@ pub fn classify(
         module: opts.module,
         by_pos: HashMap::new(),
         params: HashMap::new(),
+        escapes_by_subject: HashMap::new(),
         memo: RefCell::new(HashMap::new()),
         files: RefCell::new(HashMap::new()),
     };
@@ -190,12 +194,25 @@ pub fn classify(
                 .or_default()
                 .push(i);
         }
+        if d.kind == Kind::EscapesToHeap
+            && let Some(s) = &d.subject
+            && let Some(p) = &d.position
+            && let Some(path) = &p.path
+        {
+            cx.escapes_by_subject
+                .entry((path.to_string(), s.clone()))
+                .or_default()
+                .push((p.line, i));
+        }
         if is_param_leak(d.kind)
             && let (Some(f), Some(s)) = (cx.function_of(d), &d.subject)
         {
             let name = s.rsplit('.').next().unwrap_or(s).to_string();
             cx.params.entry((f, name)).or_default().push(i);
         }
+    }
+    for lines in cx.escapes_by_subject.values_mut() {
+        lines.sort_unstable();
     }
     let reported = |d: &Diagnostic| is_value(d.kind) && !generated(d) && !cx.generated_closure(d);
     // Sized up front: growing a vector of a few hundred thousand findings by doubling would
@@ -304,12 +321,42 @@ fn wrapper_flows(d: &Diagnostic) -> usize {
 /// still shows every line the compiler printed.
 fn without_wrapper_flows(section: &Section) -> Section {
     let mut s = section.clone();
-    for d in &mut s.diagnostics {
-        if wrapper_flows(d) > 0 {
-            d.explanations.retain(|e| !is_wrapper_explanation(e));
+    set_aside_wrapper_flows(&mut s);
+    s
+}
+
+/// The wrapper explanations taken out of a section by [`set_aside_wrapper_flows`]: (diagnostic,
+/// position among its explanations, the explanation), in order.
+pub struct WrapperFlows(Vec<(usize, usize, Explanation)>);
+
+/// Takes the wrappers' explanations out of the section in place, so that [`classify`] sees the
+/// real methods' without copying the section (a package's section can hold hundreds of
+/// megabytes of flows); [`restore_wrapper_flows`] puts them back for the report.
+pub fn set_aside_wrapper_flows(section: &mut Section) -> WrapperFlows {
+    let mut taken = Vec::new();
+    for (i, d) in section.diagnostics.iter_mut().enumerate() {
+        if wrapper_flows(d) == 0 {
+            continue;
+        }
+        let all = std::mem::take(&mut d.explanations);
+        for (j, e) in all.into_iter().enumerate() {
+            if is_wrapper_explanation(&e) {
+                taken.push((i, j, e));
+            } else {
+                d.explanations.push(e);
+            }
         }
     }
-    s
+    WrapperFlows(taken)
+}
+
+/// Puts back what [`set_aside_wrapper_flows`] took, each explanation at its place.
+pub fn restore_wrapper_flows(section: &mut Section, flows: WrapperFlows) {
+    // In order of (diagnostic, place): inserting each at its original index restores the list.
+    for (i, j, e) in flows.0 {
+        let list = &mut section.diagnostics[i].explanations;
+        list.insert(j.min(list.len()), e);
+    }
 }
 
 /// The first step of a diagnostic's flow at a position in the module (a relative path that was

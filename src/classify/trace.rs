@@ -428,16 +428,13 @@ impl Context<'_> {
     pub(super) fn hit_through_storage(&self, expr: &str, flow: &Flow, depth: u32) -> Option<Hit> {
         let at = flow.steps.last()?.at.as_ref()?;
         let path = at.path.as_deref()?;
-        let j = self
-            .section
-            .diagnostics
+        // The nearest within two lines, from the lines of that subject in that file (sorted).
+        let lines = self.escapes_by_subject.get(&(path.to_string(), expr.to_string()))?;
+        let from = lines.partition_point(|&(l, _)| l + 2 < at.line);
+        let j = lines[from..]
             .iter()
-            .enumerate()
-            .filter(|(_, d)| d.subject.as_deref() == Some(expr) && d.kind == Kind::EscapesToHeap)
-            .filter_map(|(j, d)| {
-                let p = d.position.as_ref()?;
-                (p.path.as_deref() == Some(path)).then(|| (p.line.abs_diff(at.line), j))
-            })
+            .take_while(|&&(l, _)| l <= at.line + 2)
+            .map(|&(l, j)| (l.abs_diff(at.line), j))
             .min()
             .filter(|(dist, _)| *dist <= 2)?
             .1;

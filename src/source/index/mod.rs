@@ -306,6 +306,11 @@ pub struct PackageIndex {
     effect_spans: Spans,
     registration_spans: Spans,
     by_name: HashMap<String, usize>,
+    /// Global name -> its effects, in order: a package of many functions looks each up often.
+    effects_by_global: HashMap<String, Vec<usize>>,
+    /// Global name -> its releases only: a map with thousands of inserts and no delete is
+    /// asked "is it ever released?" once per insert.
+    releases_by_global: HashMap<String, Vec<usize>>,
 }
 
 impl PackageIndex {
@@ -383,6 +388,18 @@ impl PackageIndex {
         ix.function_spans = Spans::build(ix.functions.iter().map(|f| f.loc).enumerate());
         ix.effect_spans = Spans::build(ix.effects.iter().map(|e| e.loc).enumerate());
         ix.registration_spans = Spans::build(ix.registrations.iter().map(|r| r.loc).enumerate());
+        for (i, e) in ix.effects.iter().enumerate() {
+            ix.effects_by_global
+                .entry(e.global.clone())
+                .or_default()
+                .push(i);
+            if e.kind.releases() {
+                ix.releases_by_global
+                    .entry(e.global.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
         for (i, f) in ix.functions.iter().enumerate() {
             ix.by_name.entry(f.name.clone()).or_insert(i);
             if f.kind == FunctionKind::Method
@@ -443,9 +460,20 @@ impl PackageIndex {
 
     /// The releases of a package-level variable anywhere in the package.
     pub fn releases_of(&self, global: &str) -> impl Iterator<Item = &Effect> {
-        self.effects
-            .iter()
-            .filter(move |e| e.global == global && e.kind.releases())
+        self.releases_by_global
+            .get(global)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.effects[i])
+    }
+
+    /// The effects on a package-level variable, in source order.
+    pub fn effects_of(&self, global: &str) -> impl Iterator<Item = &Effect> {
+        self.effects_by_global
+            .get(global)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.effects[i])
     }
 
     /// `path:line` of a location, with the path relative to `root` when possible.
