@@ -11,24 +11,24 @@ pub mod demo;
 pub mod diff;
 pub mod escape;
 pub mod finding;
+mod pipeline;
 pub mod render;
 pub mod report;
 pub mod runner;
 pub mod select;
 pub mod source;
 
-use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use cli::{Config, Format, Input};
 use escape::{Reader, Section};
+use pipeline::Pipeline;
 use render::Renderer;
-use report::{Origin, RunInfo, Summary, Totals};
+use report::{Origin, RunInfo, Summary};
 use runner::{BuildRequest, RunError};
-use source::{Locator, Module, PackageIndex};
+use source::{Locator, Module};
 
 /// The process exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,6 +257,7 @@ pub fn run_with(
         };
         pipeline.section(out, silent).map_err(Error::Output)?;
     }
+    pipeline.finish(out).map_err(Error::Output)?;
     let unresolved = pipeline.totals.unresolved;
     if unresolved > 0 {
         warn(format!(
@@ -500,178 +501,6 @@ fn c_compiler_available() -> bool {
         (p.is_absolute() && p.is_file())
             || std::env::split_paths(&path).any(|d| d.join(n).is_file())
     })
-}
-
-/// What happens to each finished section: its paths are resolved, its package's source is
-/// indexed (once), it is classified, counted and rendered.
-struct Pipeline<'r> {
-    renderer: &'r mut dyn Renderer,
-    selection: select::Selection,
-    fail_on: Option<finding::Verdict>,
-    /// Reported findings at or above `fail_on`.
-    failing: u64,
-    locator: Locator,
-    totals: Totals,
-    source: bool,
-    indexes: HashMap<(PathBuf, bool), Arc<PackageIndex>>,
-    /// Package directories whose source-only rules have run.
-    ruled: HashSet<PathBuf>,
-    toolchain: Option<u32>,
-    toolchain_source: String,
-    /// Which files are in the build (GOOS, GOARCH, tags).
-    target: source::constraint::Target,
-    /// The packages `go list` named (build mode): each gets the source rules even when the
-    /// compiler prints nothing for it.
-    listed: Vec<(String, PathBuf)>,
-    /// `--external`: report findings outside the module too.
-    show_external: bool,
-    /// `--verdict`: the verdicts shown (empty: all).
-    only: Vec<finding::Verdict>,
-    /// (path, line, column, code, title) of every finding reported so far.
-    seen: std::collections::HashSet<finding::SiteKey>,
-    /// Directory -> the files go builds there (and the test files), from `go list`.
-    build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
-}
-
-impl<'r> Pipeline<'r> {
-    fn new(
-        renderer: &'r mut dyn Renderer,
-        locator: Locator,
-        config: &Config,
-        run: &RunInfo,
-        selection: select::Selection,
-    ) -> Self {
-        let toolchain = run
-            .go_version
-            .as_deref()
-            .and_then(source::module::minor_version);
-        let toolchain_source = match (&config.input, &config.go_version) {
-            (_, Some(v)) => format!("--go-version {v}"),
-            (Input::Build { .. }, None) => format!(
-                "toolchain {}",
-                run.go_version.as_deref().unwrap_or_default()
-            ),
-            _ => String::new(),
-        };
-        Pipeline {
-            renderer,
-            selection,
-            fail_on: config.fail_on,
-            failing: 0,
-            locator,
-            totals: Totals::default(),
-            source: config.source,
-            indexes: HashMap::new(),
-            ruled: HashSet::new(),
-            target: source::constraint::Target::from_env(&config.tags, toolchain),
-            listed: Vec::new(),
-            show_external: config.external,
-            only: config.only.clone(),
-            seen: Default::default(),
-            build_files: HashMap::new(),
-            toolchain,
-            toolchain_source,
-        }
-    }
-
-    fn section(&mut self, out: &mut dyn Write, mut section: Section) -> io::Result<()> {
-        self.locator.resolve_section(&mut section);
-        if self.source {
-            self.totals.unresolved += section
-                .diagnostics
-                .iter()
-                .filter_map(|d| d.position.as_ref())
-                .filter(|p| {
-                    p.path.is_none()
-                        && p.file.ends_with(".go")
-                        && !p.file.starts_with(['<', '/', '$'])
-                        && !p.file.contains(":\\")
-                        && !p.file.starts_with("_cgo_")
-                })
-                .count() as u64;
-        }
-        let dir = if self.source {
-            self.locator.section_dir(&section)
-        } else {
-            None
-        };
-        let mut source_rules = false;
-        if section.diagnostics.is_empty() && dir.as_ref().is_some_and(|d| self.ruled.contains(d)) {
-            // A package the compiler said nothing about, whose source rules have run.
-            return Ok(());
-        }
-        let index = dir.map(|dir| {
-            // A test variant compiles the _test.go files too.
-            let tests = section.variant.as_deref().is_some_and(|v| v != "vet");
-            // A package's output comes in one section (twice with a test variant): keep only a
-            // few indexes, so memory follows one package, not the whole build.
-            if self.indexes.len() >= 4 && !self.indexes.contains_key(&(dir.clone(), tests)) {
-                self.indexes.clear();
-            }
-            // Guard: the source rules judge the module's own code; a section that maps to
-            // another tree (a test binary's main package, whose inlined lines name GOROOT) is
-            // not the user's to change.
-            // Both are canonical (Module::find and section_dir canonicalize).
-            let inside = self.locator.module().is_none_or(|m| m.contains(&dir));
-            source_rules = inside && self.ruled.insert(dir.clone());
-            self.indexes
-                .entry((dir.clone(), tests))
-                .or_insert_with(|| {
-                    Arc::new(match self.build_files.get(&dir) {
-                        Some((files, test_files)) => {
-                            let mut names: Vec<&str> = files.iter().map(String::as_str).collect();
-                            if tests {
-                                names.extend(test_files.iter().map(String::as_str));
-                            }
-                            PackageIndex::build_listed(&dir, &names)
-                        }
-                        None => PackageIndex::build(&dir, tests, &self.target),
-                    })
-                })
-                .clone()
-        });
-        let root = self.locator.module().map(|m| m.root.clone());
-        let opts = classify::Options {
-            root: root.as_deref(),
-            toolchain: self.toolchain,
-            toolchain_source: self.toolchain_source.clone(),
-            module: self.locator.module(),
-            source_rules,
-        };
-        let wrappers = classify::set_aside_wrapper_flows(&mut section);
-        let findings = classify::classify(&section, index.as_deref(), &opts);
-        classify::restore_wrapper_flows(&mut section, wrappers);
-        if section.diagnostics.is_empty() && findings.is_empty() {
-            return Ok(());
-        }
-        let mut findings =
-            self.selection
-                .apply(&section, findings, index.as_deref(), root.as_deref());
-        if self.show_external {
-            for f in &mut findings {
-                f.external = false;
-            }
-        }
-        // Generic code instantiated in several packages, and a package built again as its
-        // test variant, report the same fact about the same line more than once: once is
-        // enough.
-        let before = findings.len();
-        findings.retain(|f| f.site_key().is_none_or(|k| self.seen.insert(k)));
-        self.totals.repeated += (before - findings.len()) as u64;
-        if let Some(level) = self.fail_on {
-            // The status follows what is shown: `--verdict stack --fail-on heap` fails on
-            // nothing it does not show.
-            self.failing += findings
-                .iter()
-                .filter(|f| f.reported() && f.verdict >= level)
-                .filter(|f| self.only.is_empty() || self.only.contains(&f.verdict))
-                .count() as u64;
-        }
-        self.totals.add(&section, &findings);
-        // Counted above; not the user's code, so not listed (`--external` lists them).
-        findings.retain(|f| !f.external);
-        self.renderer.section(out, &section, &findings)
-    }
 }
 
 /// Reads a saved log (a file, a pipe, bytes already read) through a new pipeline.

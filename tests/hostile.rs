@@ -490,3 +490,52 @@ fn control_characters_in_the_source_are_not_printed() {
         "{text}"
     );
 }
+
+/// Packages are analysed on several threads; the report keeps the order the compiler printed
+/// them in, whatever their sizes (a large package finishes after the small ones sent later).
+#[test]
+fn packages_are_reported_in_the_order_printed() {
+    let mut log = String::new();
+    let mut names = Vec::new();
+    for p in 0..40 {
+        let name = format!("example.com/p{p}");
+        log.push_str(&format!("# {name}\n"));
+        // Package 3 is far larger than the rest: it finishes after later ones.
+        let n = if p == 3 { 20_000 } else { 1 + p % 5 };
+        for i in 1..=n {
+            log.push_str(&format!("./p{p}.go:{i}:2: v{i} escapes to heap\n"));
+        }
+        names.push(name);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.log");
+    std::fs::write(&path, &log).unwrap();
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_escape-explain"))
+            .args(["--input", path.to_str().unwrap(), "--format", "json"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let first = run();
+    let doc: serde_json::Value = serde_json::from_slice(&first).unwrap();
+    let order: Vec<&str> = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["package"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, names);
+    assert_eq!(
+        doc["totals"]["findings"],
+        20_000 + (0..40).filter(|&p| p != 3).map(|p| 1 + p % 5).sum::<u64>()
+    );
+    assert_eq!(first, run(), "two runs of the same log differ");
+}

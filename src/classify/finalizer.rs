@@ -19,6 +19,9 @@ pub const RULE: Rule = Rule {
 
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     for (f, file) in index.files.iter().enumerate() {
+        if !super::syntax::mentions_any(&file.text, &["runtime.SetFinalizer"]) {
+            continue;
+        }
         let mut calls = Vec::new();
         visit(file.tree.root_node(), &mut |n| {
             if n.kind() == "call_expression" && callee(file, n) == "runtime.SetFinalizer" {

@@ -23,6 +23,9 @@ pub const RULE: Rule = Rule {
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     // Channels made and used within one function: the index's files are all it needs.
     for (f, file) in index.files.iter().enumerate() {
+        if !super::syntax::mentions_any(&file.text, &["chan"]) {
+            continue;
+        }
         let mut makes = Vec::new();
         visit(file.tree.root_node(), &mut |n| {
             if n.kind() == "call_expression"

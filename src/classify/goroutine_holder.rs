@@ -25,7 +25,7 @@ pub const RULE: Rule = Rule {
 /// end: what it keeps, and what ends it.
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     for (f, file) in index.files.iter().enumerate() {
-        for go in super::syntax::all(file.tree.root_node(), "go_statement") {
+        for go in super::syntax::go_statements(file) {
             let Some((bfile, body)) = super::goroutine::started_body(index, file, go) else {
                 continue;
             };
@@ -316,6 +316,9 @@ fn who_stops(index: &PackageIndex, ch: &str, prefer: Option<usize>) -> Stop {
 fn describe_stopper(index: &PackageIndex, f: usize) -> String {
     let name = &index.functions[f].name;
     let finalizer = index.files.iter().any(|file| {
+        if !super::syntax::mentions_any(&file.text, &["runtime.SetFinalizer"]) {
+            return false;
+        }
         let mut yes = false;
         visit(file.tree.root_node(), &mut |n| {
             if n.kind() == "call_expression"

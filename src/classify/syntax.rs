@@ -6,14 +6,56 @@ use tree_sitter::Node;
 use crate::source::GoFile;
 
 /// Visits `node` and its descendants in source order; `enter` returns false to skip a subtree.
+/// Only named nodes are visited (anonymous ones are tokens, with nothing named under them).
 pub fn visit<'t>(node: Node<'t>, f: &mut dyn FnMut(Node<'t>) -> bool) {
-    if !f(node) {
-        return;
-    }
+    // One cursor for the whole walk: a cursor per node (and recursion) cost more than the
+    // rules that use the walk, on packages of thousands of functions.
     let mut c = node.walk();
-    for child in node.named_children(&mut c) {
-        visit(child, f);
+    let mut depth = 0usize;
+    loop {
+        let n = c.node();
+        let descend = (depth == 0 || n.is_named()) && f(n);
+        if descend && c.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if depth == 0 {
+                return;
+            }
+            if c.goto_next_sibling() {
+                break;
+            }
+            c.goto_parent();
+            depth -= 1;
+        }
     }
+}
+
+/// Whether `text` holds any of `words`: a byte scan that lets a rule skip a file's syntax tree
+/// when the calls it looks for are not written there (a rule that matches `time.AfterFunc` as
+/// a callee cannot match a file without those bytes).
+pub fn mentions_any(text: &str, words: &[&str]) -> bool {
+    words
+        .iter()
+        .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
+}
+
+/// Whether `text` holds the keyword `go` (not inside a longer word): without it a file has no
+/// `go` statement.
+pub fn may_start_goroutines(text: &str) -> bool {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    memchr::memmem::find_iter(b, b"go")
+        .any(|i| (i == 0 || !word(b[i - 1])) && b.get(i + 2).is_none_or(|&c| !word(c)))
+}
+
+/// Every `go` statement of a file.
+pub fn go_statements(file: &GoFile) -> Vec<Node<'_>> {
+    if !may_start_goroutines(&file.text) {
+        return Vec::new();
+    }
+    all(file.tree.root_node(), "go_statement")
 }
 
 /// Every node of `kind` under `node`, nested func literals included.

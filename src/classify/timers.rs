@@ -172,6 +172,10 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
     let modern = r.collected;
     let version_note = r.why;
     for (f, file) in index.files.iter().enumerate() {
+        if !super::syntax::mentions_any(&file.text, &["time.NewTicker", "time.Tick", "time.After"])
+        {
+            continue;
+        }
         let mut calls = Vec::new();
         visit(file.tree.root_node(), &mut |n| {
             if n.kind() == "call_expression"

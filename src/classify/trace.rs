@@ -429,7 +429,9 @@ impl Context<'_> {
         let at = flow.steps.last()?.at.as_ref()?;
         let path = at.path.as_deref()?;
         // The nearest within two lines, from the lines of that subject in that file (sorted).
-        let lines = self.escapes_by_subject.get(&(path.to_string(), expr.to_string()))?;
+        let lines = self
+            .escapes_by_subject
+            .get(&(path.to_string(), expr.to_string()))?;
         let from = lines.partition_point(|&(l, _)| l + 2 < at.line);
         let j = lines[from..]
             .iter()

@@ -1,0 +1,464 @@
+//! What happens to each finished section: its paths are resolved and it is decided which
+//! source it needs (in order, on the calling thread); its package's source is indexed and it
+//! is classified (on a worker: packages are independent, and this is where the time goes); then,
+//! back in the order the compiler printed the packages, it is filtered, counted and rendered.
+//!
+//! Only a few sections are in flight at once, so memory follows the largest package, not the
+//! build; in wrapper mode a package is analysed while go is still building the next ones.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+
+use crate::cli::{Config, Input};
+use crate::escape::Section;
+use crate::finding::{self, Finding};
+use crate::render::Renderer;
+use crate::report::{RunInfo, Totals};
+use crate::source::{self, Locator, Module, PackageIndex};
+use crate::{classify, select};
+
+/// How many sections may be analysed or waiting to be rendered at once...
+const IN_FLIGHT: usize = 4;
+/// ...and how much of the compiler's output they may hold together, in lines (a fact or a flow
+/// step each). A package larger than this is analysed alone: one package of the standard
+/// library (go/types) prints more than half a million lines, and holding it beside three others
+/// would double the peak.
+const IN_FLIGHT_LINES: usize = 150_000;
+
+/// The main thread's side: everything that must happen in order.
+pub(crate) struct Pipeline<'r> {
+    pub renderer: &'r mut dyn Renderer,
+    pub selection: select::Selection,
+    fail_on: Option<finding::Verdict>,
+    /// Reported findings at or above `fail_on`.
+    pub failing: u64,
+    locator: Locator,
+    pub totals: Totals,
+    source: bool,
+    /// Package directories whose source-only rules have run.
+    ruled: HashSet<PathBuf>,
+    /// The packages `go list` named (build mode): each gets the source rules even when the
+    /// compiler prints nothing for it.
+    pub listed: Vec<(String, PathBuf)>,
+    /// `--external`: report findings outside the module too.
+    show_external: bool,
+    /// `--verdict`: the verdicts shown (empty: all).
+    only: Vec<finding::Verdict>,
+    /// A digest of every finding reported so far (see [`Finding::site_key`]).
+    seen: HashSet<finding::SiteKey>,
+    /// Directory -> the files go builds there (and the test files), from `go list`; moved to
+    /// the workers with the first section.
+    pub build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
+    toolchain: Option<u32>,
+    toolchain_source: String,
+    /// Which files are in the build (GOOS, GOARCH, tags).
+    target: source::constraint::Target,
+    pool: Option<Pool>,
+    /// The next section to send, and the next to render.
+    next_seq: u64,
+    next_render: u64,
+    /// Analysed sections waiting for an earlier one.
+    ready: BTreeMap<u64, Analysed>,
+    /// The size in lines of each section sent and not yet rendered, and their sum.
+    weights: BTreeMap<u64, usize>,
+    weight: usize,
+}
+
+/// What a worker needs besides the section: shared, read-only but for the index cache.
+struct Shared {
+    root: Option<PathBuf>,
+    module: Option<Module>,
+    toolchain: Option<u32>,
+    toolchain_source: String,
+    target: source::constraint::Target,
+    build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
+    /// (directory, with test files) -> its index, built once by whichever worker needs it
+    /// first (a package and its test variant share the directory).
+    indexes: Mutex<HashMap<(PathBuf, bool), IndexCell>>,
+}
+
+/// An index being built or built, shared by the sections that need it.
+type IndexCell = Arc<OnceLock<Arc<PackageIndex>>>;
+
+/// A section and what to do with it.
+struct Job {
+    seq: u64,
+    section: Section,
+    dir: Option<PathBuf>,
+    tests: bool,
+    source_rules: bool,
+}
+
+/// A section classified.
+struct Analysed {
+    section: Section,
+    index: Option<Arc<PackageIndex>>,
+    findings: Vec<Finding>,
+}
+
+type Outcome = (u64, std::thread::Result<Analysed>);
+
+struct Pool {
+    jobs: Option<Sender<Job>>,
+    done: Receiver<Outcome>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Closing the job channel ends the workers' loops.
+        self.jobs = None;
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+    }
+}
+
+impl<'r> Pipeline<'r> {
+    pub fn new(
+        renderer: &'r mut dyn Renderer,
+        locator: Locator,
+        config: &Config,
+        run: &RunInfo,
+        selection: select::Selection,
+    ) -> Self {
+        let toolchain = run
+            .go_version
+            .as_deref()
+            .and_then(source::module::minor_version);
+        let toolchain_source = match (&config.input, &config.go_version) {
+            (_, Some(v)) => format!("--go-version {v}"),
+            (Input::Build { .. }, None) => format!(
+                "toolchain {}",
+                run.go_version.as_deref().unwrap_or_default()
+            ),
+            _ => String::new(),
+        };
+        Pipeline {
+            renderer,
+            selection,
+            fail_on: config.fail_on,
+            failing: 0,
+            locator,
+            totals: Totals::default(),
+            source: config.source,
+            ruled: HashSet::new(),
+            target: source::constraint::Target::from_env(&config.tags, toolchain),
+            listed: Vec::new(),
+            show_external: config.external,
+            only: config.only.clone(),
+            seen: HashSet::new(),
+            build_files: HashMap::new(),
+            toolchain,
+            toolchain_source,
+            pool: None,
+            next_seq: 0,
+            next_render: 0,
+            ready: BTreeMap::new(),
+            weights: BTreeMap::new(),
+            weight: 0,
+        }
+    }
+
+    /// Takes a finished section: sends it to a worker, and renders whatever is ready in order.
+    pub fn section(&mut self, out: &mut dyn Write, mut section: Section) -> io::Result<()> {
+        self.locator.resolve_section(&mut section);
+        if self.source {
+            self.totals.unresolved += section
+                .diagnostics
+                .iter()
+                .filter_map(|d| d.position.as_ref())
+                .filter(|p| {
+                    p.path.is_none()
+                        && p.file.ends_with(".go")
+                        && !p.file.starts_with(['<', '/', '$'])
+                        && !p.file.contains(":\\")
+                        && !p.file.starts_with("_cgo_")
+                })
+                .count() as u64;
+        }
+        let dir = if self.source {
+            self.locator.section_dir(&section)
+        } else {
+            None
+        };
+        if section.diagnostics.is_empty() && dir.as_ref().is_some_and(|d| self.ruled.contains(d)) {
+            // A package the compiler said nothing about, whose source rules have run.
+            return Ok(());
+        }
+        // A test variant compiles the _test.go files too.
+        let tests = section.variant.as_deref().is_some_and(|v| v != "vet");
+        // Guard: the source rules judge the module's own code; a section that maps to another
+        // tree (a test binary's main package, whose inlined lines name GOROOT) is not the
+        // user's to change. Both are canonical (Module::find and section_dir canonicalize).
+        let source_rules = dir.as_ref().is_some_and(|dir| {
+            let inside = self.locator.module().is_none_or(|m| m.contains(dir));
+            inside && self.ruled.insert(dir.clone())
+        });
+        let weight = lines(&section);
+        while self.next_seq > self.next_render && self.weight + weight > IN_FLIGHT_LINES {
+            self.render_next(out)?;
+        }
+        self.weights.insert(self.next_seq, weight);
+        self.weight += weight;
+        let job = Job {
+            seq: self.next_seq,
+            section,
+            dir,
+            tests,
+            source_rules,
+        };
+        self.next_seq += 1;
+        self.pool().send(job);
+        self.render_ready(out, false)
+    }
+
+    /// Waits for every section sent, and renders them.
+    pub fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.render_ready(out, true)
+    }
+
+    fn pool(&mut self) -> &Pool {
+        if self.pool.is_none() {
+            let shared = Arc::new(Shared {
+                root: self.locator.module().map(|m| m.root.clone()),
+                module: self.locator.module().cloned(),
+                toolchain: self.toolchain,
+                toolchain_source: self.toolchain_source.clone(),
+                target: self.target.clone(),
+                build_files: std::mem::take(&mut self.build_files),
+                indexes: Mutex::new(HashMap::new()),
+            });
+            self.pool = Some(Pool::start(shared));
+        }
+        self.pool.as_ref().expect("started above")
+    }
+
+    /// Waits for the next section in order, and renders it.
+    fn render_next(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let goal = self.next_render + 1;
+        while self.next_render < goal && self.next_render < self.next_seq {
+            self.render_one(out, true)?;
+        }
+        Ok(())
+    }
+
+    /// Renders the analysed sections that are next in order. Blocks while too many are in
+    /// flight, or until all are done with `all`.
+    fn render_ready(&mut self, out: &mut dyn Write, all: bool) -> io::Result<()> {
+        loop {
+            let in_flight = (self.next_seq - self.next_render) as usize;
+            if in_flight == 0 {
+                return Ok(());
+            }
+            if !self.render_one(out, all || in_flight >= IN_FLIGHT)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Takes one result from the workers, or renders the next section when it is there;
+    /// false when nothing was ready and `wait` is false.
+    fn render_one(&mut self, out: &mut dyn Write, wait: bool) -> io::Result<bool> {
+        if !self.ready.contains_key(&self.next_render) {
+            let Some(pool) = &self.pool else {
+                return Ok(false);
+            };
+            let outcome = if wait {
+                pool.done.recv().ok()
+            } else {
+                pool.done.try_recv().ok()
+            };
+            return match outcome {
+                Some((seq, Ok(a))) => {
+                    self.ready.insert(seq, a);
+                    Ok(true)
+                }
+                // A worker's panic is this run's panic, as if it had happened here.
+                Some((_, Err(panic))) => std::panic::resume_unwind(panic),
+                None if wait => Err(io::Error::other("the analysis workers stopped")),
+                None => Ok(false),
+            };
+        }
+        let a = self.ready.remove(&self.next_render).expect("checked above");
+        self.weight -= self.weights.remove(&self.next_render).unwrap_or(0);
+        self.next_render += 1;
+        self.render(out, a)?;
+        Ok(true)
+    }
+
+    /// Filters, counts and renders one analysed section: in order, since what is reported
+    /// first is what a repeat is a repeat of.
+    fn render(&mut self, out: &mut dyn Write, a: Analysed) -> io::Result<()> {
+        let Analysed {
+            section,
+            index,
+            findings,
+        } = a;
+        if section.diagnostics.is_empty() && findings.is_empty() {
+            return Ok(());
+        }
+        let root = self.locator.module().map(|m| m.root.clone());
+        let mut findings =
+            self.selection
+                .apply(&section, findings, index.as_deref(), root.as_deref());
+        if self.show_external {
+            for f in &mut findings {
+                f.external = false;
+            }
+        }
+        // Generic code instantiated in several packages, and a package built again as its
+        // test variant, report the same fact about the same line more than once: once is
+        // enough.
+        let before = findings.len();
+        findings.retain(|f| f.site_key().is_none_or(|k| self.seen.insert(k)));
+        self.totals.repeated += (before - findings.len()) as u64;
+        if let Some(level) = self.fail_on {
+            // The status follows what is shown: `--verdict stack --fail-on heap` fails on
+            // nothing it does not show.
+            self.failing += findings
+                .iter()
+                .filter(|f| f.reported() && f.verdict >= level)
+                .filter(|f| self.only.is_empty() || self.only.contains(&f.verdict))
+                .count() as u64;
+        }
+        self.totals.add(&section, &findings);
+        // Counted above; not the user's code, so not listed (`--external` lists them).
+        findings.retain(|f| !f.external);
+        self.renderer.section(out, &section, &findings)
+    }
+}
+
+impl Pool {
+    fn start(shared: Arc<Shared>) -> Pool {
+        let (jobs, inbox) = channel::<Job>();
+        let (results, done) = channel::<Outcome>();
+        let inbox = Arc::new(Mutex::new(inbox));
+        let n = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        let workers = (0..n)
+            .map(|_| {
+                let inbox = inbox.clone();
+                let results = results.clone();
+                let shared = shared.clone();
+                std::thread::spawn(move || {
+                    loop {
+                        let job = match inbox.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(job) = job else { return };
+                        let seq = job.seq;
+                        let outcome =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                shared.analyse(job)
+                            }));
+                        if results.send((seq, outcome)).is_err() {
+                            return;
+                        }
+                    }
+                })
+            })
+            .collect();
+        Pool {
+            jobs: Some(jobs),
+            done,
+            workers,
+        }
+    }
+
+    fn send(&self, job: Job) {
+        if let Some(jobs) = &self.jobs {
+            // A send fails only when every worker has gone, which `render_ready` reports.
+            let _ = jobs.send(job);
+        }
+    }
+}
+
+impl Shared {
+    /// Indexes the section's package (once per directory) and classifies the section.
+    fn analyse(&self, job: Job) -> Analysed {
+        let Job {
+            mut section,
+            dir,
+            tests,
+            source_rules,
+            ..
+        } = job;
+        let index = dir.as_ref().map(|dir| self.index(dir.clone(), tests));
+        let opts = classify::Options {
+            root: self.root.as_deref(),
+            toolchain: self.toolchain,
+            toolchain_source: self.toolchain_source.clone(),
+            module: self.module.as_ref(),
+            source_rules,
+        };
+        let wrappers = classify::set_aside_wrapper_flows(&mut section);
+        let findings = classify::classify(&section, index.as_deref(), &opts);
+        classify::restore_wrapper_flows(&mut section, wrappers);
+        if !tests && let Some(dir) = &dir {
+            // Only a test build shares a directory between sections (the package's tests and
+            // its external test package): an index without test files is not asked for again,
+            // and its syntax trees are the largest thing a run holds.
+            self.forget(dir);
+        }
+        Analysed {
+            section,
+            index,
+            findings,
+        }
+    }
+
+    fn forget(&self, dir: &std::path::Path) {
+        let mut cache = self.indexes.lock().unwrap_or_else(|e| e.into_inner());
+        cache.remove(&(dir.to_path_buf(), false));
+    }
+
+    fn index(&self, dir: PathBuf, tests: bool) -> Arc<PackageIndex> {
+        let key = (dir, tests);
+        let cell = {
+            let mut cache = self.indexes.lock().unwrap_or_else(|e| e.into_inner());
+            // A package's output comes in one section (twice with a test variant): keep only
+            // a few indexes, so memory follows a few packages, not the whole build.
+            if cache.len() >= IN_FLIGHT && !cache.contains_key(&key) {
+                cache.clear();
+            }
+            cache.entry(key.clone()).or_default().clone()
+        };
+        let (dir, tests) = key;
+        cell.get_or_init(|| {
+            Arc::new(match self.build_files.get(&dir) {
+                Some((files, test_files)) => {
+                    let mut names: Vec<&str> = files.iter().map(String::as_str).collect();
+                    if tests {
+                        names.extend(test_files.iter().map(String::as_str));
+                    }
+                    PackageIndex::build_listed(&dir, &names)
+                }
+                None => PackageIndex::build(&dir, tests, &self.target),
+            })
+        })
+        .clone()
+    }
+}
+
+/// A section's size in the compiler's lines: its facts and their flow steps.
+fn lines(section: &Section) -> usize {
+    section
+        .diagnostics
+        .iter()
+        .map(|d| {
+            1 + d
+                .explanations
+                .iter()
+                .map(|e| 1 + e.flows.iter().map(|f| 1 + f.steps.len()).sum::<usize>())
+                .sum::<usize>()
+        })
+        .sum()
+}
