@@ -74,6 +74,11 @@ pub struct Args {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
+    /// No progress line on standard error (it is shown only on a terminal, for runs longer
+    /// than a second).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
     /// The Go version that produced a saved log (e.g. 1.27 or go1.27.3), when it is not the
     /// local toolchain's. Timer and ticker verdicts depend on it. With `demo`, the version to
     /// judge the demo's recording by.
@@ -240,6 +245,8 @@ pub struct Config {
     pub dir: PathBuf,
     pub format: Format,
     pub verbose: bool,
+    /// `--quiet`: no progress line.
+    pub quiet: bool,
     pub color: bool,
     pub go_version: Option<String>,
     /// Build tags, for deciding which files are in the build.
@@ -373,6 +380,7 @@ impl Config {
             dir,
             format: args.format,
             verbose: args.verbose,
+            quiet: args.quiet,
             color,
             go_version: args.go_version.map(|v| normalize_version(&v)),
             tags: args

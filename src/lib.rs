@@ -12,6 +12,7 @@ pub mod diff;
 pub mod escape;
 pub mod finding;
 mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod runner;

@@ -4,7 +4,12 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use escape_explain::cli::{Args, Command, Config};
 use escape_explain::{Error, ExitStatus};
@@ -40,11 +45,20 @@ fn main() -> ExitCode {
     }
     let command = args.command.take();
     let config = Config::from_args(args);
+    let verb = match config.input {
+        escape_explain::cli::Input::Build { .. } => "built",
+        _ => "read",
+    };
+    let bar = (command.is_none() && !config.quiet && io::stderr().is_terminal())
+        .then(|| progress_line(verb));
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(
         1 << 16,
         ClosedPipe {
-            inner: stdout.lock(),
+            inner: Suspending {
+                inner: stdout.lock(),
+                bar: bar.clone(),
+            },
             closed: false,
         },
     );
@@ -58,6 +72,9 @@ fn main() -> ExitCode {
         }
         None => escape_explain::run(&config, &mut out),
     };
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
     for (warning, text) in escape_explain::take_stderr() {
         let _ = if warning {
             writeln!(io::stderr(), "escape-explain: warning: {text}")
@@ -88,6 +105,76 @@ fn main() -> ExitCode {
 
 /// Standard output that a reader may close (`| head -1`): once closed, writes are dropped and
 /// the run goes on, so the exit status still says what was found (`--fail-on`).
+/// A progress line on standard error: hidden for the first second (a short run shows
+/// nothing), then the packages built and explained so far.
+fn progress_line(verb: &'static str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+        bar.set_style(style);
+    }
+    escape_explain::progress::install(Box::new(Line {
+        bar: bar.clone(),
+        verb,
+        start: Instant::now(),
+        delay: std::env::var("ESCAPE_EXPLAIN_PROGRESS_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(Duration::from_millis)
+            .unwrap_or(Duration::from_secs(1)),
+        shown: AtomicBool::new(false),
+    }));
+    bar
+}
+
+struct Line {
+    bar: ProgressBar,
+    /// `built` (go is building) or `read` (a saved log).
+    verb: &'static str,
+    start: Instant,
+    /// One second; `ESCAPE_EXPLAIN_PROGRESS_DELAY_MS` changes it (tests show it at once).
+    delay: Duration,
+    shown: AtomicBool,
+}
+
+impl escape_explain::progress::Progress for Line {
+    fn update(&self, built: u64, explained: u64, package: &str) {
+        if !self.shown.load(Ordering::Relaxed) {
+            if self.start.elapsed() < self.delay {
+                return;
+            }
+            self.shown.store(true, Ordering::Relaxed);
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.bar.enable_steady_tick(Duration::from_millis(120));
+        }
+        // The package name comes from the log: no control character reaches the terminal.
+        let package: String = package.chars().filter(|c| !c.is_control()).collect();
+        self.bar.set_message(format!(
+            "{built} packages {}, {explained} explained  {package}",
+            self.verb
+        ));
+    }
+}
+
+/// Standard output that clears the progress line while the report is written to it, so the
+/// two never mix on one terminal.
+struct Suspending<W> {
+    inner: W,
+    bar: Option<ProgressBar>,
+}
+
+impl<W: Write> Write for Suspending<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| self.inner.write(buf)),
+            None => self.inner.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 struct ClosedPipe<W> {
     inner: W,
     closed: bool,

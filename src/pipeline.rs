@@ -213,6 +213,11 @@ impl<'r> Pipeline<'r> {
             source_rules,
         };
         self.next_seq += 1;
+        crate::progress::update(
+            self.next_seq,
+            self.next_render,
+            job.section.package.as_deref().unwrap_or(""),
+        );
         self.pool().send(job);
         self.render_ready(out, false)
     }
@@ -287,6 +292,11 @@ impl<'r> Pipeline<'r> {
         let a = self.ready.remove(&self.next_render).expect("checked above");
         self.weight -= self.weights.remove(&self.next_render).unwrap_or(0);
         self.next_render += 1;
+        crate::progress::update(
+            self.next_seq,
+            self.next_render,
+            a.section.package.as_deref().unwrap_or(""),
+        );
         self.render(out, a)?;
         Ok(true)
     }

@@ -469,3 +469,60 @@ fn a_demo_in_json_is_one_document() {
     assert_eq!(doc["schema"], 2);
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("Demo map-cache:"));
 }
+
+/// Runs escape-explain under a pseudo-terminal (`script`), its report to a file: what the
+/// terminal shows is standard error alone.
+fn on_a_terminal(args: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("two.log");
+    let mut text = String::new();
+    for p in ["a", "b"] {
+        text.push_str(&format!("# example.com/{p}\n"));
+        for i in 1..200 {
+            text.push_str(&format!("./{p}.go:{i}:2: v{i} escapes to heap\n"));
+        }
+    }
+    std::fs::write(&log, text).unwrap();
+    let cmd = format!(
+        "{} {args} --input {} --format json > {}",
+        env!("CARGO_BIN_EXE_escape-explain"),
+        log.display(),
+        dir.path().join("out.json").display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("ESCAPE_EXPLAIN_PROGRESS_DELAY_MS", "0")
+        .current_dir(dir.path())
+        .output()
+        .expect("script (util-linux) runs a command on a pseudo-terminal");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = std::fs::read_to_string(dir.path().join("out.json")).unwrap();
+    assert!(report.contains("\"example.com/b\""), "{report}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn progress_shows_on_a_terminal_and_not_with_quiet() {
+    let shown = on_a_terminal("");
+    assert!(shown.contains("2 packages read"), "{shown:?}");
+    let quiet = on_a_terminal("--quiet");
+    assert!(!quiet.contains("packages read"), "{quiet:?}");
+}
+
+#[test]
+fn progress_never_shows_when_standard_error_is_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("one.log");
+    std::fs::write(&log, "# example.com/a\n./a.go:1:2: v escapes to heap\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_escape-explain"))
+        .args(["--input", log.to_str().unwrap(), "--format", "json"])
+        .env("ESCAPE_EXPLAIN_PROGRESS_DELAY_MS", "0")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("packages"));
+}
