@@ -173,19 +173,48 @@ pub fn run_with(
             })?;
             (run, pipeline, ok)
         }
-        Input::File(path) => {
-            let file = File::open(path).map_err(|source| Error::Input {
-                path: path.display().to_string(),
-                source,
-            })?;
-            let origin = Origin::File {
-                path: config
-                    .origin_label
-                    .clone()
-                    .unwrap_or_else(|| path.display().to_string()),
+        saved => {
+            // A saved log: a file, bytes already read (a side of a diff), or standard input.
+            let (origin, name, input): (Origin, String, Box<dyn io::BufRead + '_>) = match saved {
+                Input::File(path) => {
+                    let file = File::open(path).map_err(|source| Error::Input {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+                    let origin = Origin::File {
+                        path: config
+                            .origin_label
+                            .clone()
+                            .unwrap_or_else(|| path.display().to_string()),
+                    };
+                    let input = BufReader::with_capacity(1 << 16, file);
+                    (origin, path.display().to_string(), Box::new(input))
+                }
+                Input::Bytes { name, bytes } => (
+                    Origin::File { path: name.clone() },
+                    name.clone(),
+                    Box::new(io::Cursor::new(bytes.as_slice())),
+                ),
+                _ => {
+                    let mut input = BufReader::with_capacity(1 << 16, io::stdin().lock());
+                    if let Some(build) = &config.build_if_empty
+                        && io::BufRead::fill_buf(&mut input).is_ok_and(|b| b.is_empty())
+                    {
+                        if config.verbose && config.format == Format::Text {
+                            writeln!(
+                                out,
+                                "Standard input is an empty pipe: running the build instead.\n"
+                            )
+                            .map_err(Error::Output)?;
+                        }
+                        let mut cfg = config.clone();
+                        cfg.input = build.clone();
+                        cfg.build_if_empty = None;
+                        return run_with(&cfg, renderer, out);
+                    }
+                    (Origin::Stdin, "standard input".into(), Box::new(input))
+                }
             };
-            let name = path.display().to_string();
-            let input = BufReader::with_capacity(1 << 16, file);
             saved_log(
                 renderer,
                 config,
@@ -195,50 +224,6 @@ pub fn run_with(
                 origin,
                 input,
                 &name,
-            )?
-        }
-        Input::Bytes { name, bytes } => {
-            let origin = Origin::File { path: name.clone() };
-            let input = io::Cursor::new(bytes.as_slice());
-            saved_log(
-                renderer,
-                config,
-                selection,
-                &mut reader,
-                out,
-                origin,
-                input,
-                name,
-            )?
-        }
-        Input::Stdin => {
-            let stdin = io::stdin();
-            let mut input = BufReader::with_capacity(1 << 16, stdin.lock());
-            if let Some(build) = &config.build_if_empty
-                && io::BufRead::fill_buf(&mut input).is_ok_and(|b| b.is_empty())
-            {
-                if config.verbose && config.format == Format::Text {
-                    writeln!(
-                        out,
-                        "Standard input is an empty pipe: running the build instead.\n"
-                    )
-                    .map_err(Error::Output)?;
-                }
-                let mut cfg = config.clone();
-                cfg.input = build.clone();
-                cfg.build_if_empty = None;
-                return run_with(&cfg, renderer, out);
-            }
-            let origin = Origin::Stdin;
-            saved_log(
-                renderer,
-                config,
-                selection,
-                &mut reader,
-                out,
-                origin,
-                input,
-                "standard input",
             )?
         }
     };

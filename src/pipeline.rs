@@ -70,7 +70,6 @@ pub(crate) struct Pipeline<'r> {
 
 /// What a worker needs besides the section: shared, read-only but for the index cache.
 struct Shared {
-    root: Option<PathBuf>,
     module: Option<Module>,
     toolchain: Option<u32>,
     toolchain_source: String,
@@ -230,7 +229,6 @@ impl<'r> Pipeline<'r> {
     fn pool(&mut self) -> &Pool {
         if self.pool.is_none() {
             let shared = Arc::new(Shared {
-                root: self.locator.module().map(|m| m.root.clone()),
                 module: self.locator.module().cloned(),
                 toolchain: self.toolchain,
                 toolchain_source: self.toolchain_source.clone(),
@@ -403,7 +401,7 @@ impl Shared {
         } = job;
         let index = dir.as_ref().map(|dir| self.index(dir.clone(), tests));
         let opts = classify::Options {
-            root: self.root.as_deref(),
+            root: self.module.as_ref().map(|m| m.root.as_path()),
             toolchain: self.toolchain,
             toolchain_source: self.toolchain_source.clone(),
             module: self.module.as_ref(),

@@ -744,59 +744,47 @@ impl<'a> Context<'a> {
         };
         let function = self.function_of(d);
         let compiler = compiler_lines(d, false);
-        if d.kind == Kind::DoesNotEscape && self.is_parameter(d, &subject) {
-            let f = function.clone().unwrap_or_else(|| "the function".into());
-            return Finding {
-                verdict: Verdict::Passes,
-                code: heap::STACK.code.to_string(),
-                title: format!(
+        // What the message alone settles: a parameter that stays, a constant, a stack value.
+        let said: Option<(Verdict, &str, String, &str)> = if d.kind == Kind::DoesNotEscape
+            && self.is_parameter(d, &subject)
+        {
+            let f = function.as_deref().unwrap_or("the function");
+            Some((
+                Verdict::Passes,
+                heap::STACK.code,
+                format!(
                     "`{subject}` is not kept by `{f}`: what callers pass can stay on their stack"
                 ),
-                subject,
-                function,
-                position: d.position.clone(),
-                why: "a parameter summary: it says what the function does with what callers pass, and nothing is allocated here".into(),
-                fix: None,
-                holder: None,
-                evidence: Vec::new(),
-                diagnostic: Some(i),
-                compiler,
-                basis: Basis::Message,
-                suppressed: None,
-                external: false,
-            };
-        }
-        if d.kind == Kind::EscapesToHeap && self.is_constant(&subject) {
-            return Finding {
-                verdict: Verdict::Stack,
-                code: heap::CONSTANT.code.to_string(),
-                title: format!(
+                "a parameter summary: it says what the function does with what callers pass, and nothing is allocated here",
+            ))
+        } else if d.kind == Kind::EscapesToHeap && self.is_constant(&subject) {
+            Some((
+                Verdict::Stack,
+                heap::CONSTANT.code,
+                format!(
                     "`{subject}` is a constant: no allocation, the interface points at read-only data"
                 ),
-                subject,
-                function,
-                position: d.position.clone(),
-                why: "the compiler reports the conversion to an interface as an escape, then builds the interface from a read-only copy of the constant in the binary: nothing is allocated".into(),
-                fix: None,
-                holder: None,
-                evidence: Vec::new(),
-                diagnostic: Some(i),
-                compiler,
-                basis: Basis::Message,
-                suppressed: None,
-                external: false,
-            };
-        }
-        if matches!(d.kind, Kind::DoesNotEscape | Kind::AppendDoesNotEscape) {
+                "the compiler reports the conversion to an interface as an escape, then builds the interface from a read-only copy of the constant in the binary: nothing is allocated",
+            ))
+        } else if matches!(d.kind, Kind::DoesNotEscape | Kind::AppendDoesNotEscape) {
+            Some((
+                Verdict::Stack,
+                heap::STACK.code,
+                format!("`{subject}` stays on the stack"),
+                "it does not outlive the function, so it is freed when the function returns",
+            ))
+        } else {
+            None
+        };
+        if let Some((verdict, code, title, why)) = said {
             return Finding {
-                verdict: Verdict::Stack,
-                code: heap::STACK.code.to_string(),
-                title: format!("`{subject}` stays on the stack"),
+                verdict,
+                code: code.to_string(),
+                title,
                 subject,
                 function,
                 position: d.position.clone(),
-                why: "it does not outlive the function, so it is freed when the function returns"
-                    .into(),
+                why: why.to_string(),
                 fix: None,
                 holder: None,
                 evidence: Vec::new(),
