@@ -123,6 +123,26 @@ pub struct Args {
     /// When to use color.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+
+    /// A heap or goroutine profile of the program (pprof protobuf, gzipped or not, or the text
+    /// of debug/pprof/goroutine?debug=2): its live bytes and goroutines are put on the findings
+    /// at their lines. Repeat it: two heap profiles give the growth between them.
+    #[arg(long = "profile", value_name = "FILE", global = true)]
+    pub profiles: Vec<PathBuf>,
+
+    /// With --profile: the live memory at a line with no holder that makes a finding of its
+    /// own (EE0901), together with --min-share.
+    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = crate::profile::units::parse_bytes, global = true)]
+    pub min_live: i64,
+
+    /// With --profile: the share of all live memory a line must hold for EE0901.
+    #[arg(long, value_name = "PERCENT", default_value = "1%", value_parser = crate::profile::units::parse_percent, global = true)]
+    pub min_share: f64,
+
+    /// With --profile: goroutines alive at one `go` statement with no finding that make a
+    /// finding of their own (EE0902).
+    #[arg(long, value_name = "N", default_value_t = 10, global = true)]
+    pub min_goroutines: i64,
 }
 
 /// Subcommands.
@@ -270,6 +290,9 @@ pub struct Config {
     pub tests: bool,
     pub only_path: Vec<String>,
     pub only_package: Vec<String>,
+    /// `--profile`: heap and goroutine profiles to join to the findings.
+    pub profiles: Vec<PathBuf>,
+    pub thresholds: crate::profile::join::Thresholds,
 }
 
 impl Args {
@@ -290,6 +313,9 @@ impl Args {
                 if !self.verdict.is_empty() {
                     return refuse("--verdict", "explain");
                 }
+                if !self.profiles.is_empty() {
+                    return refuse("--profile", "explain");
+                }
             }
             Some(Command::Diff { .. }) => {
                 if !matches!(self.format, Format::Text | Format::Json) {
@@ -297,6 +323,9 @@ impl Args {
                 }
                 if !self.verdict.is_empty() {
                     return refuse("--verdict", "diff");
+                }
+                if !self.profiles.is_empty() {
+                    return refuse("--profile", "diff");
                 }
                 if self.baseline.is_some() {
                     return refuse("--baseline", "diff");
@@ -403,6 +432,12 @@ impl Config {
             tests: args.tests,
             only_path: args.only_path,
             only_package: args.only_package,
+            profiles: args.profiles,
+            thresholds: crate::profile::join::Thresholds {
+                min_live: args.min_live,
+                min_share: args.min_share,
+                min_goroutines: args.min_goroutines,
+            },
         }
     }
 }

@@ -116,6 +116,10 @@ pub struct Holder {
     pub added: Option<Site>,
     /// How it is released, or null when nothing in the package releases it.
     pub released: Option<Release>,
+    /// Where each value kept at `added` was allocated (module-relative path, line): a finding
+    /// placed at the store speaks for allocations on other lines, which a heap profile names.
+    #[serde(skip)]
+    pub kept_at: Vec<(std::sync::Arc<str>, u32)>,
 }
 
 /// One piece of the reasoning: a flow step or a source line, in words.
@@ -178,7 +182,39 @@ pub struct Finding {
     /// instantiated here, a dependency's inlined code): hidden unless `--external`, counted.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub external: bool,
+    /// What the runtime's profiles (`--profile`) say about this value. Boxed: only a run with
+    /// profiles has any.
+    #[serde(default, flatten, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Box<Measured>>,
 }
+
+/// What the profiles measured for a finding: live and allocated bytes at its allocation
+/// lines, growth between two heap profiles, goroutines started at its `go` statement.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measured {
+    /// The profiles the numbers come from.
+    pub measured_in: Vec<String>,
+    /// Still referenced in the latest heap profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<Amount>,
+    /// Allocated over the program's life, as the latest heap profile counts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocated: Option<Amount>,
+    /// Live in the latest heap profile minus live in the earliest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grew: Option<Amount>,
+    /// Goroutines started here and running when the goroutine profile was taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goroutines: Option<i64>,
+    /// Where in the module those goroutines were (`workers.go:22 (chan send)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_at: Option<String>,
+    /// Where the profile and the verdict disagree: "not exercised in heap.pprof".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_note: Option<String>,
+}
+
+pub use crate::profile::join::Amount;
 
 /// Why a finding is silenced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -240,6 +276,15 @@ impl Finding {
                 (Some("init") | None, Some(h)) => h.name.clone(),
                 _ => String::new(),
             },
+        }
+    }
+
+    /// The title, led by what the profiles measured (`83.8 MiB (53,770 objects) live in
+    /// heap.pprof: ...`); the findings the profiles make say their figures already.
+    pub fn measured_title(&self) -> std::borrow::Cow<'_, str> {
+        match self.measured.as_ref().and_then(|m| m.headline()) {
+            Some(h) if !self.code.starts_with("EE09") => format!("{h}: {}", self.title).into(),
+            _ => self.title.as_str().into(),
         }
     }
 

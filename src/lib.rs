@@ -12,6 +12,7 @@ pub mod diff;
 pub mod escape;
 pub mod finding;
 mod pipeline;
+pub mod profile;
 pub mod progress;
 pub mod render;
 pub mod report;
@@ -59,6 +60,8 @@ pub enum Error {
         "--fail-on cannot judge {0} positions whose source was not found; run in the module or pass -C DIR"
     )]
     SourceNotFound(u64),
+    #[error(transparent)]
+    Profile(#[from] profile::ProfileError),
     #[error("unknown code '{0}'; `escape-explain explain --list` lists the codes")]
     UnknownCode(String),
     #[error("unknown demo '{0}'; choose from: {1}")]
@@ -112,6 +115,11 @@ pub fn run_with(
         baseline,
     );
     let mut reader = Reader::new();
+    let profiles = config
+        .profiles
+        .iter()
+        .map(|p| profile::load(p))
+        .collect::<Result<Vec<_>, _>>()?;
 
     let (run, mut pipeline, build_ok) = match &config.input {
         Input::Build {
@@ -151,7 +159,7 @@ pub fn run_with(
                     .clone()
                     .or_else(|| runner::go_version(&go, dir)),
             };
-            let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
+            let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection, profiles);
             pipeline.listed = listed;
             // go's own answer to which files are in this build, rather than our reading of
             // their constraints.
@@ -219,6 +227,7 @@ pub fn run_with(
                 renderer,
                 config,
                 selection,
+                profiles,
                 &mut reader,
                 out,
                 origin,
@@ -251,7 +260,23 @@ pub fn run_with(
             config.dir.display()
         ));
     }
+    let profile = pipeline.runtime.as_mut().map(|rt| {
+        rt.finish();
+        for (name, samples) in rt.unmatched() {
+            warn(format!(
+                "{name}: none of its {samples} samples is in this module's code; is it a profile of another program? (run in the module, or pass -C DIR)"
+            ));
+        }
+        if rt.summary.unplaced > 0 {
+            warn(format!(
+                "{} lines hold memory in the profile but are in no package of this report",
+                rt.summary.unplaced
+            ));
+        }
+        std::mem::take(&mut rt.summary)
+    });
     let summary = Summary {
+        profile,
         totals: std::mem::take(&mut pipeline.totals),
         input,
         unrecognized,
@@ -495,6 +520,7 @@ fn saved_log<'r>(
     renderer: &'r mut dyn Renderer,
     config: &Config,
     selection: select::Selection,
+    profiles: Vec<profile::Profile>,
     reader: &mut Reader,
     out: &mut dyn Write,
     origin: Origin,
@@ -506,7 +532,7 @@ fn saved_log<'r>(
         go_version: config.go_version.clone(),
     };
     let locator = Locator::new(&config.dir, Module::find(&config.dir));
-    let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection);
+    let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection, profiles);
     pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
     read_log(input, name, reader, |s| pipeline.section(out, s))?;
     Ok((run, pipeline, true))

@@ -66,6 +66,8 @@ pub(crate) struct Pipeline<'r> {
     /// The size in lines of each section sent and not yet rendered, and their sum.
     weights: BTreeMap<u64, usize>,
     weight: usize,
+    /// `--profile`: the runtime's numbers, put on each package's findings as it is rendered.
+    pub runtime: Option<crate::profile::join::Runtime>,
 }
 
 /// What a worker needs besides the section: shared, read-only but for the index cache.
@@ -95,6 +97,8 @@ struct Job {
 /// A section classified.
 struct Analysed {
     section: Section,
+    /// The package's directory, when its source was found.
+    dir: Option<PathBuf>,
     index: Option<Arc<PackageIndex>>,
     findings: Vec<Finding>,
 }
@@ -124,6 +128,7 @@ impl<'r> Pipeline<'r> {
         config: &Config,
         run: &RunInfo,
         selection: select::Selection,
+        profiles: Vec<crate::profile::Profile>,
     ) -> Self {
         let toolchain = run
             .go_version
@@ -137,7 +142,11 @@ impl<'r> Pipeline<'r> {
             ),
             _ => String::new(),
         };
+        let runtime = (!profiles.is_empty()).then(|| {
+            crate::profile::join::Runtime::new(profiles, locator.module(), config.thresholds)
+        });
         Pipeline {
+            runtime,
             renderer,
             selection,
             fail_on: config.fail_on,
@@ -304,13 +313,27 @@ impl<'r> Pipeline<'r> {
     fn render(&mut self, out: &mut dyn Write, a: Analysed) -> io::Result<()> {
         let Analysed {
             section,
+            dir,
             index,
-            findings,
+            mut findings,
         } = a;
+        let root = self.locator.module().map(|m| m.root.clone());
+        if let Some(rt) = &mut self.runtime {
+            // The package's directory inside the module: lines of its files that the profile
+            // names and no finding covers are this package's to report.
+            let rel = match (&dir, &root) {
+                (Some(d), Some(r)) => d
+                    .strip_prefix(r)
+                    .ok()
+                    .and_then(|p| p.to_str())
+                    .map(|p| p.replace('\\', "/")),
+                _ => None,
+            };
+            rt.annotate(rel.as_deref(), &mut findings);
+        }
         if section.diagnostics.is_empty() && findings.is_empty() {
             return Ok(());
         }
-        let root = self.locator.module().map(|m| m.root.clone());
         let mut findings =
             self.selection
                 .apply(&section, findings, index.as_deref(), root.as_deref());
@@ -418,6 +441,7 @@ impl Shared {
         }
         Analysed {
             section,
+            dir,
             index,
             findings,
         }

@@ -180,4 +180,7 @@ pub struct Summary {
     pub build_failed: bool,
     /// `//escape-explain:ignore` comments that silenced nothing or gave no reason.
     pub unused_suppressions: Vec<String>,
+    /// With `--profile`: what the profiles were, what they hold most, and what they disagree on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::profile::join::ProfileSummary>,
 }

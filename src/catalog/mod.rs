@@ -15,7 +15,7 @@ macro_rules! catalog {
 pub const ENTRIES: &[(&str, &str)] = catalog!(
     "EE0001", "EE0002", "EE0101", "EE0102", "EE0103", "EE0104", "EE0105", "EE0106", "EE0107",
     "EE0201", "EE0202", "EE0203", "EE0204", "EE0205", "EE0206", "EE0207", "EE0301", "EE0302",
-    "EE0303", "EE0304", "EE0305", "EE0306", "EE0307", "EE0308", "EE0309",
+    "EE0303", "EE0304", "EE0305", "EE0306", "EE0307", "EE0308", "EE0309", "EE0901", "EE0902",
 );
 
 /// The markdown of a code (case-insensitive).

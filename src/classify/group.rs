@@ -94,6 +94,10 @@ fn at_site(mut f: Finding) -> Finding {
     let Some(added) = f.holder.as_ref().and_then(|h| h.added.clone()) else {
         return f;
     };
+    let allocated = allocated_at(&f);
+    if let Some(h) = f.holder.as_mut() {
+        h.kept_at = allocated;
+    }
     let same_line = f
         .position
         .as_ref()
@@ -116,6 +120,19 @@ fn at_site(mut f: Finding) -> Finding {
         path: Some(path),
     });
     f
+}
+
+/// Where a finding's values were allocated: its own line until it is moved to a store.
+fn allocated_at(f: &Finding) -> Vec<(Arc<str>, u32)> {
+    match f.holder.as_ref().filter(|h| !h.kept_at.is_empty()) {
+        Some(h) => h.kept_at.clone(),
+        None => f
+            .position
+            .as_ref()
+            .and_then(|p| Some((p.path.clone()?, p.line)))
+            .into_iter()
+            .collect(),
+    }
 }
 
 /// The code of a kept sub-slice: at the same verdict it says more than "the holder grows".
@@ -187,6 +204,14 @@ fn merge(into: &mut Finding, other: Finding) {
     {
         // What bounds the holder is known whichever finding found it.
         h.released = Some(rel);
+    }
+    let allocated = allocated_at(&other);
+    if let Some(h) = into.holder.as_mut() {
+        for place in allocated {
+            if !h.kept_at.contains(&place) {
+                h.kept_at.push(place);
+            }
+        }
     }
     // The source's own record of the store adds nothing to the compiler's narrative of it.
     let source_twin = other.diagnostic.is_none() && into.diagnostic.is_some();

@@ -73,6 +73,8 @@ pub const RULES: &[&Rule] = &[
     &timers::TICK_AFTER,
     &timers::AFTER_FUNC,
     &finalizer::RULE,
+    &crate::profile::join::HELD_RULE,
+    &crate::profile::join::ALIVE_RULE,
 ];
 
 /// A finding that comes from the source alone (what the compiler does not report).
@@ -523,6 +525,7 @@ impl<'a> Context<'a> {
                 declared: None,
                 added: Some(site.clone()),
                 released: sf.release,
+                kept_at: Vec::new(),
             })),
             evidence: sf.evidence,
             diagnostic: None,
@@ -530,6 +533,7 @@ impl<'a> Context<'a> {
             basis: Basis::SourceOnly,
             suppressed: None,
             external: false,
+            measured: None,
         }
     }
 
@@ -793,6 +797,7 @@ impl<'a> Context<'a> {
                 basis: Basis::Message,
                 suppressed: None,
                 external: false,
+                measured: None,
             };
         }
         if let Some(hit) = self.hit(i, 0) {
@@ -847,6 +852,7 @@ impl<'a> Context<'a> {
                 basis: hit.basis,
                 suppressed: None,
                 external: false,
+                measured: None,
             };
         }
         let (rule, why) = heap::reason(d);
@@ -906,6 +912,7 @@ impl<'a> Context<'a> {
                 basis: flow_basis(d),
                 suppressed: None,
                 external: false,
+                measured: None,
             };
         }
         let method_value = d.kind == Kind::EscapesToHeap && self.is_method_value(d, &subject);
@@ -941,6 +948,7 @@ impl<'a> Context<'a> {
             basis: flow_basis(d),
             suppressed: None,
             external: false,
+            measured: None,
         }
     }
 

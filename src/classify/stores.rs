@@ -173,5 +173,6 @@ fn finding(
         basis: Basis::SourceOnly,
         suppressed: None,
         external: false,
+        measured: None,
     }
 }

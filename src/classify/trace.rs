@@ -172,6 +172,7 @@ impl Context<'_> {
                 declared: Some(declared),
                 added: Some(added),
                 released,
+                kept_at: Vec::new(),
             },
             verdict,
             evidence,
@@ -203,6 +204,7 @@ impl Context<'_> {
                 declared: None,
                 added: Some(added.clone()),
                 released: released.clone(),
+                kept_at: Vec::new(),
             },
             verdict,
             evidence: vec![Evidence {

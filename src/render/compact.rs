@@ -37,7 +37,7 @@ impl Renderer for CompactRenderer {
                 p.column.unwrap_or(1),
                 f.verdict.name(),
                 f.code,
-                f.title
+                f.measured_title()
             )?;
         }
         Ok(())

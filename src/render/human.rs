@@ -128,7 +128,9 @@ impl HumanRenderer {
             .unwrap_or_default();
         let text = self.source(&path).map(str::to_string);
         let level = Self::verdict_level(f.verdict);
-        let title = level.primary_title(f.title.as_str()).id(f.code.as_str());
+        // What the runtime measured leads: it is the reader's evidence before ours.
+        let title_text = f.measured_title();
+        let title = level.primary_title(title_text.as_ref()).id(f.code.as_str());
         let mut notes: Vec<String> = Vec::new();
         let mut group = Group::with_title(title);
         match (&text, &f.position) {
@@ -136,7 +138,20 @@ impl HumanRenderer {
                 let mut snippet = Snippet::source(text.as_str())
                     .path(path.as_str())
                     .fold(true);
-                if let Some(span) = span_at(text, pos.line, pos.column.unwrap_or(1), &f.subject) {
+                // A line the profile named has no column: the whole line is the place.
+                let span =
+                    span_at(text, pos.line, pos.column.unwrap_or(1), &f.subject).or_else(|| {
+                        pos.column.is_none().then(|| {
+                            line_start(text, pos.line).map(|start| {
+                                let end =
+                                    text[start..].find('\n').map_or(text.len(), |e| start + e);
+                                let indent =
+                                    text[start..end].len() - text[start..end].trim_start().len();
+                                start + indent..end
+                            })
+                        })?
+                    });
+                if let Some(span) = span {
                     // What the compiler reported is a value; what only the source shows is a
                     // statement (a goroutine, a C allocation, a timer).
                     let label = match (&f.holder, f.diagnostic) {
@@ -216,6 +231,9 @@ impl HumanRenderer {
         let flow = d.map(flow_sentences).unwrap_or_default();
         let said = f.compiler.first().cloned();
         let mut note_lines: Vec<String> = notes;
+        if let Some(m) = &f.measured {
+            note_lines.extend(m.lines().into_iter().map(|l| format!("profile: {l}")));
+        }
         if let Some(said) = said {
             note_lines.push(format!("the compiler said: {said}"));
         }
@@ -267,13 +285,80 @@ impl HumanRenderer {
         writeln!(out, "{}\n", renderer.render(&groups))
     }
 
+    /// The largest holders the profiles show, then what each profile was.
+    fn profile_summary(
+        &self,
+        out: &mut dyn Write,
+        p: &crate::profile::join::ProfileSummary,
+    ) -> io::Result<()> {
+        use crate::profile::units;
+        if !p.largest.is_empty() {
+            let growth = p.largest.iter().any(|r| r.grew.is_some());
+            writeln!(
+                out,
+                "  largest holders{}:",
+                if growth {
+                    " (by growth, then live)"
+                } else {
+                    " (by live bytes)"
+                }
+            )?;
+            for r in &p.largest {
+                let grew = match r.grew {
+                    Some(g) if g.bytes >= 0 => {
+                        format!("{:>11}", format!("+{}", units::bytes(g.bytes)))
+                    }
+                    Some(g) => format!("{:>11}", units::bytes(g.bytes)),
+                    None => String::new(),
+                };
+                let line = format!(
+                    "    {:>10} {grew}  {:<9} {} {}: {}",
+                    units::bytes(r.live.bytes),
+                    r.verdict.name(),
+                    r.code,
+                    r.position,
+                    r.title
+                );
+                writeln!(out, "{}", fit(&line, self.opts.width))?;
+            }
+        }
+        for s in &p.profiles {
+            writeln!(
+                out,
+                "  profile {} ({}): {} of {} samples in the module's code",
+                s.name, s.kind, s.matched, s.samples
+            )?;
+        }
+        if let Some(live) = p.live {
+            writeln!(out, "  live in the latest heap profile: {}", live.display())?;
+        }
+        if p.not_exercised > 0 {
+            writeln!(
+                out,
+                "  {} leak-risk {} nothing held in the profiles: not exercised, or let go of in this run (not cleared)",
+                p.not_exercised,
+                if p.not_exercised == 1 {
+                    "finding shows"
+                } else {
+                    "findings show"
+                }
+            )?;
+        }
+        Ok(())
+    }
+
     fn brief(&self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
         let at = f
             .position
             .as_ref()
             .map(|p| p.display_best())
             .unwrap_or_default();
-        let line = format!("{:<9} {} {at}: {}", f.verdict.name(), f.code, f.title);
+        let line = format!(
+            "{:<9} {} {at}: {}",
+            f.verdict.name(),
+            f.code,
+            f.measured_title()
+        );
         writeln!(
             out,
             "{}",
@@ -355,6 +440,9 @@ impl Renderer for HumanRenderer {
             .map(|v| format!(", {v}"))
             .unwrap_or_default();
         writeln!(out, "{}", "Summary".style(self.paint(Style::new().bold())))?;
+        if let Some(p) = &summary.profile {
+            self.profile_summary(out, p)?;
+        }
         writeln!(
             out,
             "  read {} lines from {from}{version}: {} diagnostics, {} findings in {} packages",

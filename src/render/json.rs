@@ -53,6 +53,14 @@ pub struct Document {
     /// `//escape-explain:ignore` comments that silenced nothing, or gave no reason.
     #[serde(default)]
     pub unused_suppressions: Vec<String>,
+    /// With `--profile`: each profile (`name`, `kind`, `samples`, `matched`: samples with a
+    /// frame in the module), everything `live` in the latest heap profile, the `largest`
+    /// holders (by growth, then live bytes), `not_exercised` (leak-risk findings the profiles
+    /// show holding nothing) and `unplaced` (lines holding memory in no package reported).
+    /// Findings then carry `measured_in`, `live` and `allocated` (`bytes`, `objects`), `grew`,
+    /// `goroutines`, `blocked_at` and `runtime_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::profile::join::ProfileSummary>,
 }
 
 /// One package section: what the compiler said, and what we say about it.
@@ -155,6 +163,10 @@ impl Renderer for JsonRenderer {
             summary.build_failed
         )?;
         serde_json::to_writer(&mut *out, &summary.unused_suppressions)?;
+        if let Some(p) = &summary.profile {
+            out.write_all(b",\"profile\":")?;
+            serde_json::to_writer(&mut *out, p)?;
+        }
         out.write_all(b"}\n")
     }
 }

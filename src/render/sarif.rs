@@ -54,7 +54,7 @@ struct Configuration {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult {
+struct SarifResult<'a> {
     rule_id: String,
     rule_index: usize,
     level: &'static str,
@@ -63,7 +63,7 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
     partial_fingerprints: Fingerprints,
-    properties: Properties,
+    properties: Properties<'a>,
 }
 
 #[derive(Serialize)]
@@ -102,10 +102,13 @@ struct Fingerprints {
 }
 
 #[derive(Serialize)]
-struct Properties {
+struct Properties<'a> {
     verdict: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     holder: Option<&'static str>,
+    /// With `--profile`: `live`, `allocated`, `grew`, `goroutines`, `blocked_at`, as in JSON.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    measured: Option<&'a crate::finding::Measured>,
 }
 
 fn level(v: Verdict) -> &'static str {
@@ -247,7 +250,7 @@ impl Renderer for SarifRenderer {
                     }
                 }
             }
-            let mut text = format!("{}. {}", f.title, f.why);
+            let mut text = format!("{}. {}", f.measured_title(), f.why);
             if let Some(fix) = &f.fix {
                 text.push_str(&format!(" Fix: {fix}"));
             }
@@ -269,6 +272,7 @@ impl Renderer for SarifRenderer {
                 properties: Properties {
                     verdict: f.verdict.name(),
                     holder: f.holder.as_ref().map(|h| h.kind.name()),
+                    measured: f.measured.as_deref(),
                 },
             };
             if self.results > 0 {

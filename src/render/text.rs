@@ -152,7 +152,7 @@ impl Renderer for TextRenderer {
                 "    {at:<8}{:<10} {}  {}",
                 f.verdict.name().style(self.verdict_style(f.verdict)),
                 f.code.style(self.paint(Style::new().dimmed())),
-                f.title
+                f.measured_title()
             )?;
             if let Some(said) = f.compiler.first() {
                 writeln!(

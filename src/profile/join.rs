@@ -1,0 +1,899 @@
+//! Puts the runtime's numbers on the findings. A heap sample belongs to the innermost frame of
+//! its stack that is in the analysed module (the line that allocated, or called what did); a
+//! goroutine sample to the `go` statement that started it. Sites are matched by the module path
+//! and the file's path inside the module, so a profile taken on another machine, or from a
+//! `-trimpath` build, still lands on the right line.
+//!
+//! Where the profile and the verdict disagree, that is a finding of its own: memory held where
+//! no holder was found (EE0901), goroutines alive where nothing was expected to keep them
+//! (EE0902); and a `leak-risk` the profile does not show holding anything says so.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::units;
+use super::{Frame, Kind, Profile, Values};
+use crate::classify::rule::Rule;
+use crate::escape::Position;
+use crate::finding::{Basis, Evidence, Finding, HolderKind, Measured, Verdict};
+use crate::source::Module;
+
+/// When a site's live memory is worth a finding of its own: at least `min_live` bytes and
+/// `min_share` percent of everything live in the profile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    pub min_live: i64,
+    pub min_share: f64,
+    /// Goroutines alive at one `go` statement with no finding there.
+    pub min_goroutines: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_live: 1 << 20,
+            min_share: 1.0,
+            min_goroutines: 10,
+        }
+    }
+}
+
+/// Bytes and objects.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amount {
+    pub bytes: i64,
+    pub objects: i64,
+}
+
+impl Amount {
+    /// `81.6 MiB (20,000 objects)`.
+    pub fn display(&self) -> String {
+        let n = self.objects;
+        format!(
+            "{} ({} {})",
+            units::bytes(self.bytes),
+            units::count(n),
+            if n == 1 { "object" } else { "objects" }
+        )
+    }
+}
+
+/// (module-relative path, line).
+type Place = (Arc<str>, u32);
+
+/// What the heap profiles say about one line of the module.
+#[derive(Debug, Clone, Default)]
+struct HeapSite {
+    live: Amount,
+    allocated: Amount,
+    /// Live in the earliest profile, when there are two or more.
+    earlier: Option<Amount>,
+    /// The function the line is in, as the runtime names it.
+    function: String,
+    /// The code outside the module that allocated, when the line calls it (`strings.Repeat`).
+    via: Option<String>,
+}
+
+/// What the goroutine profiles say about one `go` statement (or one function, when the
+/// profile does not say where its goroutines were started).
+#[derive(Debug, Clone, Default)]
+struct GoSite {
+    count: i64,
+    /// The innermost line of the module they are at, and what they wait for.
+    blocked: Option<Place>,
+    state: Option<String>,
+    /// The function they run.
+    function: String,
+}
+
+/// One row of the "largest holders" table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Largest {
+    pub verdict: Verdict,
+    pub code: String,
+    pub title: String,
+    pub position: String,
+    pub live: Amount,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grew: Option<Amount>,
+}
+
+/// What each profile was and how much of it fell in the module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProfileStat {
+    pub name: String,
+    pub kind: String,
+    pub samples: usize,
+    /// Samples with a frame in the analysed module.
+    pub matched: usize,
+}
+
+/// The profiles' part of the summary.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProfileSummary {
+    pub profiles: Vec<ProfileStat>,
+    /// Everything live in the latest heap profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<Amount>,
+    /// The sites holding the most, by growth and then by live bytes.
+    pub largest: Vec<Largest>,
+    /// `leak-risk` findings the profiles do not show holding anything.
+    pub not_exercised: u64,
+    /// Sites in the profile with no package of this report to put them in.
+    pub unplaced: u64,
+}
+
+/// How many rows the largest-holders table keeps.
+const LARGEST: usize = 10;
+
+/// Where a profile's frames are in the module: by the package path in the function's name, by
+/// a `-trimpath` file name, or by the longest tail of an absolute path that is a file of the
+/// module.
+struct Places {
+    module_path: Option<String>,
+    root: Option<PathBuf>,
+    cache: HashMap<(String, String), Option<Arc<str>>>,
+}
+
+impl Places {
+    fn rel(&mut self, f: &Frame) -> Option<Arc<str>> {
+        let key = (f.function.clone(), f.file.clone());
+        if let Some(hit) = self.cache.get(&key) {
+            return hit.clone();
+        }
+        let hit = self.find(&f.function, &f.file).map(Arc::from);
+        self.cache.insert(key, hit.clone());
+        hit
+    }
+
+    fn find(&self, function: &str, file: &str) -> Option<String> {
+        let file = file.replace('\\', "/");
+        let base = file.rsplit('/').next()?;
+        if !base.ends_with(".go") {
+            return None;
+        }
+        let package = package_of(function);
+        if let Some(mp) = &self.module_path {
+            // `-trimpath`: `example.com/m/sub/x.go`.
+            if let Some(rest) = file
+                .strip_prefix(mp.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                return self.exists(rest).then(|| rest.to_string());
+            }
+            // The function's package is in the module: its directory, and the file's name.
+            if package == mp.as_str() {
+                return self.exists(base).then(|| base.to_string());
+            }
+            if let Some(dir) = package
+                .strip_prefix(mp.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                let rel = format!("{dir}/{base}");
+                return self.exists(&rel).then_some(rel);
+            }
+        }
+        // `main.main` names no module path, and neither does a module whose path has no dot:
+        // the longest tail of the absolute path that is a file of the module.
+        let mine = package == "main"
+            || self.module_path.as_deref().is_some_and(|mp| {
+                package == mp
+                    || package.starts_with(&format!("{mp}/"))
+                    || package == format!("{mp}_test")
+            });
+        if !mine || !file.starts_with('/') && !file.contains(":/") {
+            return None;
+        }
+        let root = self.root.as_ref()?;
+        let parts: Vec<&str> = file.split('/').filter(|p| !p.is_empty()).collect();
+        (0..parts.len())
+            .map(|i| parts[i..].join("/"))
+            .find(|tail| root.join(tail).is_file())
+    }
+
+    fn exists(&self, rel: &str) -> bool {
+        // Without the source at hand, a name that fits is taken at its word.
+        self.root.as_ref().is_none_or(|r| r.join(rel).is_file())
+    }
+}
+
+/// `example.com/m/cache.(*LRU).Add` -> `example.com/m/cache`; `main.main.func1` -> `main`.
+fn package_of(function: &str) -> &str {
+    let slash = function.rfind('/').map_or(0, |i| i + 1);
+    match function[slash..].find('.') {
+        Some(dot) => &function[..slash + dot],
+        None => function,
+    }
+}
+
+/// `example.com/m/cache.(*LRU).Add` -> `(*LRU).Add`.
+fn short_name(function: &str) -> &str {
+    let package = package_of(function);
+    function[package.len()..].trim_start_matches('.')
+}
+
+/// The profiles of a run, indexed by module line, and what has been put on findings so far.
+pub struct Runtime {
+    thresholds: Thresholds,
+    heap_name: Option<String>,
+    earlier_name: Option<String>,
+    heap: HashMap<Place, HeapSite>,
+    total_live: Amount,
+    goroutine_name: Option<String>,
+    /// By the `go` statement that started them; by the function they run when the profile
+    /// does not say (the protobuf form), at the line the function starts.
+    goroutines: HashMap<Place, GoSite>,
+    claimed: HashSet<Place>,
+    pub summary: ProfileSummary,
+}
+
+impl Runtime {
+    /// Indexes the profiles by the lines of `module` they fall on.
+    pub fn new(profiles: Vec<Profile>, module: Option<&Module>, thresholds: Thresholds) -> Runtime {
+        let mut places = Places {
+            module_path: module.and_then(|m| m.path.clone()),
+            root: module.map(|m| m.root.clone()),
+            cache: HashMap::new(),
+        };
+        let mut rt = Runtime {
+            thresholds,
+            heap_name: None,
+            earlier_name: None,
+            heap: HashMap::new(),
+            total_live: Amount::default(),
+            goroutine_name: None,
+            goroutines: HashMap::new(),
+            claimed: HashSet::new(),
+            summary: ProfileSummary::default(),
+        };
+        let (mut heaps, goroutines): (Vec<Profile>, Vec<Profile>) =
+            profiles.into_iter().partition(|p| p.kind == Kind::Heap);
+        // Earliest first: by when they were taken, else as given.
+        heaps.sort_by_key(|p| p.time_nanos);
+        for (i, p) in heaps.iter().enumerate() {
+            let latest = i + 1 == heaps.len();
+            let earliest = i == 0 && heaps.len() > 1;
+            let mut matched = 0;
+            for s in &p.samples {
+                let Values::Heap(v) = s.values else { continue };
+                if latest {
+                    rt.total_live.bytes += v.inuse_bytes;
+                    rt.total_live.objects += v.inuse_objects;
+                }
+                let Some((at, frame)) = innermost(&mut places, &s.frames) else {
+                    continue;
+                };
+                matched += 1;
+                let site = rt.heap.entry(at).or_default();
+                if latest {
+                    site.live.bytes += v.inuse_bytes;
+                    site.live.objects += v.inuse_objects;
+                    site.allocated.bytes += v.alloc_bytes;
+                    site.allocated.objects += v.alloc_objects;
+                    site.function = frame.function.clone();
+                    if s.frames[0].function != frame.function && site.via.is_none() {
+                        site.via = Some(s.frames[0].function.clone());
+                    }
+                }
+                if earliest {
+                    let e = site.earlier.get_or_insert_with(Amount::default);
+                    e.bytes += v.inuse_bytes;
+                    e.objects += v.inuse_objects;
+                }
+            }
+            rt.summary.profiles.push(ProfileStat {
+                name: p.name.clone(),
+                kind: "heap".into(),
+                samples: p.samples.len(),
+                matched,
+            });
+        }
+        // A site seen only in the earlier profile has let go of what it held: not a site now.
+        rt.heap.retain(|_, s| !s.function.is_empty());
+        if heaps.len() > 1 {
+            // Sites new in the later profile grew from nothing.
+            for s in rt.heap.values_mut() {
+                s.earlier.get_or_insert_with(Amount::default);
+            }
+            rt.earlier_name = heaps.first().map(|p| p.name.clone());
+        }
+        rt.heap_name = heaps.last().map(|p| p.name.clone());
+        if rt.heap_name.is_some() {
+            rt.summary.live = Some(rt.total_live);
+        }
+        for p in &goroutines {
+            let mut matched = 0;
+            for s in &p.samples {
+                let Values::Goroutine {
+                    count,
+                    created_by,
+                    state,
+                } = &s.values
+                else {
+                    continue;
+                };
+                // Where they were started: the `created by` position, else the function they
+                // run (the outermost frame) at the line it starts.
+                let start = match created_by {
+                    Some(c) => places.rel(c).map(|p| (p, c.line)),
+                    None => s.frames.last().and_then(|root| {
+                        let line = if root.start_line > 0 {
+                            root.start_line
+                        } else {
+                            root.line
+                        };
+                        places.rel(root).map(|p| (p, line))
+                    }),
+                };
+                let Some(start) = start else { continue };
+                matched += 1;
+                let blocked = innermost(&mut places, &s.frames);
+                let site = rt.goroutines.entry(start).or_default();
+                site.count += count;
+                if site.blocked.is_none() {
+                    site.function = s
+                        .frames
+                        .last()
+                        .map(|f| f.function.clone())
+                        .unwrap_or_default();
+                    site.blocked = blocked.map(|(p, _)| p);
+                    site.state = state.clone();
+                }
+            }
+            rt.summary.profiles.push(ProfileStat {
+                name: p.name.clone(),
+                kind: "goroutine".into(),
+                samples: p.samples.len(),
+                matched,
+            });
+        }
+        rt.goroutine_name = goroutines.last().map(|p| p.name.clone());
+        rt
+    }
+
+    /// Profiles none of whose samples is in the module: (name, samples).
+    pub fn unmatched(&self) -> Vec<(String, usize)> {
+        self.summary
+            .profiles
+            .iter()
+            .filter(|p| p.matched == 0)
+            .map(|p| (p.name.clone(), p.samples))
+            .collect()
+    }
+
+    /// Puts the profiles' numbers on a package's findings, and adds the findings of
+    /// disagreement. `dir` is the package's directory relative to the module root, when known:
+    /// lines of its files with no finding are this package's to report.
+    pub fn annotate(&mut self, dir: Option<&str>, findings: &mut Vec<Finding>) {
+        let mut added = Vec::new();
+        self.annotate_heap(dir, findings, &mut added);
+        self.annotate_goroutines(dir, findings, &mut added);
+        findings.extend(added);
+    }
+
+    fn annotate_heap(
+        &mut self,
+        dir: Option<&str>,
+        findings: &mut [Finding],
+        added: &mut Vec<Finding>,
+    ) {
+        let Some(profile) = self.heap_name.clone() else {
+            return;
+        };
+        // Each line of the package that allocates, to the strongest finding about it.
+        let mut by_line: HashMap<Place, usize> = HashMap::new();
+        for (i, f) in findings.iter().enumerate() {
+            if f.verdict == Verdict::Passes {
+                continue;
+            }
+            for place in allocation_lines(f) {
+                let e = by_line.entry(place).or_insert(i);
+                if findings[*e].verdict < f.verdict {
+                    *e = i;
+                }
+            }
+        }
+        let files: HashSet<Arc<str>> = by_line.keys().map(|(p, _)| p.clone()).collect();
+        let mut sites: Vec<(Place, HeapSite)> = self
+            .heap
+            .iter()
+            .filter(|(k, _)| !self.claimed.contains(*k))
+            .filter(|(k, _)| by_line.contains_key(*k) || files.contains(&k.0) || in_dir(&k.0, dir))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        sites.sort_by(|a, b| a.0.cmp(&b.0));
+        let big = |t: &Thresholds, live: i64, total: i64| {
+            live >= t.min_live && (live as f64) * 100.0 >= t.min_share * total as f64
+        };
+        for (place, site) in sites {
+            self.claimed.insert(place.clone());
+            let grew = site.earlier.map(|e| Amount {
+                bytes: site.live.bytes - e.bytes,
+                objects: site.live.objects - e.objects,
+            });
+            let holds_a_lot = big(&self.thresholds, site.live.bytes, self.total_live.bytes);
+            match by_line.get(&place) {
+                Some(&i) => {
+                    let f = &mut findings[i];
+                    let m = measured(f);
+                    add_source(m, &profile);
+                    add(&mut m.live, site.live);
+                    add(&mut m.allocated, site.allocated);
+                    if let Some(g) = grew {
+                        add(&mut m.grew, g);
+                    }
+                    if holds_a_lot && f.verdict <= Verdict::Heap {
+                        added.push(self.held_here(&place, &site, grew, &profile, Some(f)));
+                    }
+                }
+                None if holds_a_lot => {
+                    added.push(self.held_here(&place, &site, grew, &profile, None));
+                }
+                None => {}
+            }
+        }
+        // What a leak-risk is said to keep, the profile may not show held.
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.verdict == Verdict::LeakRisk)
+        {
+            if f.holder.as_ref().is_some_and(|h| is_goroutine(h.kind)) || f.position.is_none() {
+                continue;
+            }
+            let live = f.measured.as_ref().and_then(|m| m.live).unwrap_or_default();
+            let grew = f.measured.as_ref().and_then(|m| m.grew).unwrap_or_default();
+            if live.bytes >= self.thresholds.min_live || grew.bytes >= self.thresholds.min_live {
+                continue;
+            }
+            let allocated = f
+                .measured
+                .as_ref()
+                .and_then(|m| m.allocated)
+                .unwrap_or_default();
+            let note = if allocated.bytes == 0 {
+                format!(
+                    "not exercised in {profile}: nothing was allocated here, so the profile can neither confirm nor clear it"
+                )
+            } else {
+                format!(
+                    "{profile} shows {} allocated here but only {} live: in this run something let go of it",
+                    units::bytes(allocated.bytes),
+                    units::bytes(live.bytes)
+                )
+            };
+            let m = measured(f);
+            add_source(m, &profile);
+            m.runtime_note = Some(note);
+            self.summary.not_exercised += 1;
+        }
+        for f in findings.iter() {
+            self.rank(f);
+        }
+        for f in added.iter() {
+            self.rank(f);
+        }
+    }
+
+    fn annotate_goroutines(
+        &mut self,
+        dir: Option<&str>,
+        findings: &mut Vec<Finding>,
+        added: &mut Vec<Finding>,
+    ) {
+        let Some(profile) = self.goroutine_name.clone() else {
+            return;
+        };
+        let mut matched_any = vec![false; findings.len()];
+        let mut files: HashSet<Arc<str>> = HashSet::new();
+        for (i, f) in findings.iter_mut().enumerate() {
+            let Some(p) = &f.position else { continue };
+            let Some(path) = &p.path else { continue };
+            files.insert(path.clone());
+            if !f.holder.as_ref().is_some_and(|h| is_goroutine(h.kind)) {
+                continue;
+            }
+            let place = (path.clone(), p.line);
+            let site = self
+                .goroutines
+                .get(&place)
+                .filter(|_| !self.claimed_goroutine(&place))
+                .cloned();
+            let site = site.or_else(|| {
+                // The protobuf form names the function they run, not the `go` statement: the
+                // statement that calls it by name.
+                let text = f.holder.as_ref()?.added.as_ref()?.text.clone();
+                let (k, s) = self.goroutines.iter().find(|(k, s)| {
+                    k.0 == *path
+                        && !self.claimed.contains(&goroutine_key(k))
+                        && calls(&text, &s.function)
+                })?;
+                Some((k.clone(), s.clone())).map(|(k, s)| {
+                    self.claimed.insert(goroutine_key(&k));
+                    s
+                })
+            });
+            let Some(site) = site else { continue };
+            self.claimed.insert(goroutine_key(&place));
+            matched_any[i] = true;
+            let m = measured(f);
+            add_source(m, &profile);
+            *m.goroutines.get_or_insert(0) += site.count;
+            m.blocked_at = site
+                .blocked
+                .as_ref()
+                .map(|(p, l)| blocked(p, *l, site.state.as_deref()));
+        }
+        for (i, f) in findings.iter_mut().enumerate() {
+            if f.verdict == Verdict::LeakRisk
+                && !matched_any[i]
+                && f.holder.as_ref().is_some_and(|h| is_goroutine(h.kind))
+            {
+                let m = measured(f);
+                add_source(m, &profile);
+                m.goroutines = Some(0);
+                m.runtime_note = Some(format!(
+                    "not exercised in {profile}: no goroutine started here is running in it"
+                ));
+                self.summary.not_exercised += 1;
+            }
+        }
+        let mut sites: Vec<(Place, GoSite)> = self
+            .goroutines
+            .iter()
+            .filter(|(k, _)| !self.claimed.contains(&goroutine_key(k)))
+            .filter(|(k, _)| files.contains(&k.0) || in_dir(&k.0, dir))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        sites.sort_by(|a, b| a.0.cmp(&b.0));
+        for (place, site) in sites {
+            self.claimed.insert(goroutine_key(&place));
+            if site.count >= self.thresholds.min_goroutines {
+                added.push(alive_here(&place, &site, &profile));
+            }
+        }
+    }
+
+    fn claimed_goroutine(&self, place: &Place) -> bool {
+        self.claimed.contains(&goroutine_key(place))
+    }
+
+    /// Keeps the finding in the largest-holders table if it holds enough to be there.
+    fn rank(&mut self, f: &Finding) {
+        let Some(m) = &f.measured else { return };
+        let Some(live) = m.live else { return };
+        if live.bytes <= 0 && m.grew.is_none_or(|g| g.bytes <= 0) {
+            return;
+        }
+        let row = Largest {
+            verdict: f.verdict,
+            code: f.code.clone(),
+            title: f.title.clone(),
+            position: f
+                .position
+                .as_ref()
+                .map(|p| p.display_best())
+                .unwrap_or_default(),
+            live,
+            grew: m.grew,
+        };
+        let largest = &mut self.summary.largest;
+        largest.push(row);
+        largest.sort_by(|a, b| {
+            let g = |r: &Largest| r.grew.map_or(0, |g| g.bytes);
+            g(b).cmp(&g(a)).then(b.live.bytes.cmp(&a.live.bytes))
+        });
+        largest.truncate(LARGEST);
+    }
+
+    /// Sites left over once every package has been reported: in files no package covered.
+    pub fn finish(&mut self) {
+        let t = self.thresholds;
+        let total = self.total_live.bytes;
+        self.summary.unplaced = self
+            .heap
+            .iter()
+            .filter(|(k, s)| {
+                !self.claimed.contains(*k)
+                    && s.live.bytes >= t.min_live
+                    && (s.live.bytes as f64) * 100.0 >= t.min_share * total as f64
+            })
+            .count() as u64;
+    }
+
+    /// EE0901: the profile shows memory held at a line where no holder was found.
+    fn held_here(
+        &self,
+        place: &Place,
+        site: &HeapSite,
+        grew: Option<Amount>,
+        profile: &str,
+        beside: Option<&Finding>,
+    ) -> Finding {
+        let growing = grew.is_some_and(|g| g.bytes >= self.thresholds.min_live);
+        let subject = match (beside, &site.via) {
+            (Some(f), _) => f.subject.clone(),
+            (None, Some(via)) => format!("what {} allocates", short_name(via)),
+            (None, None) => "memory allocated here".to_string(),
+        };
+        let mut evidence = vec![Evidence {
+            note: format!(
+                "{profile}: {} live here, of {} live in the whole program",
+                site.live.display(),
+                units::bytes(self.total_live.bytes)
+            ),
+            site: None,
+        }];
+        if let (Some(g), Some(earlier)) = (grew, &self.earlier_name) {
+            evidence.push(Evidence {
+                note: format!("{} since {earlier}", signed(g)),
+                site: None,
+            });
+        }
+        if let Some(via) = &site.via {
+            evidence.push(Evidence {
+                note: format!(
+                    "allocated inside {via}, called from {}",
+                    short_name(&site.function)
+                ),
+                site: None,
+            });
+        }
+        if let Some(f) = beside {
+            evidence.push(Evidence {
+                note: format!(
+                    "the static verdict here is `{}` ({}): {}",
+                    f.verdict.name(),
+                    f.code,
+                    f.title
+                ),
+                site: None,
+            });
+        }
+        let mut f = Finding {
+            verdict: if growing { Verdict::LeakRisk } else { Verdict::Retained },
+            code: HELD.into(),
+            title: format!(
+                "{profile} shows {} live here{}, but no holder was found: something keeps it",
+                units::bytes(site.live.bytes),
+                match (growing, grew) {
+                    (true, Some(g)) => format!(", grown by {}", units::bytes(g.bytes)),
+                    _ => String::new(),
+                }
+            ),
+            subject,
+            function: Some(short_name(&site.function).to_string()).filter(|s| !s.is_empty()),
+            position: Some(position(place)),
+            why: "the heap profile counts what is still reachable after a collection: something refers to this memory, through a path the source rules do not follow (a field of a long-lived value, a callee's cache, a goroutine's stack)".into(),
+            fix: Some("find what refers to it: `go tool pprof -list` on the function, or a heap dump; if it is a cache, bound it".into()),
+            holder: None,
+            evidence,
+            diagnostic: None,
+            compiler: Vec::new(),
+            basis: Basis::Message,
+            suppressed: None,
+            external: false,
+            measured: None,
+        };
+        let m = measured(&mut f);
+        add_source(m, profile);
+        m.live = Some(site.live);
+        m.allocated = Some(site.allocated);
+        m.grew = grew;
+        f
+    }
+}
+
+/// EE0902: goroutines the profile shows alive at a `go` statement with no finding.
+fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
+    let at = site
+        .blocked
+        .as_ref()
+        .map(|(p, l)| format!(", at {}", blocked(p, *l, site.state.as_deref())))
+        .unwrap_or_default();
+    let mut f = Finding {
+        verdict: Verdict::Retained,
+        code: ALIVE.into(),
+        title: format!(
+            "{profile} shows {} goroutines started here still alive{at}",
+            units::count(site.count)
+        ),
+        subject: format!("go {}", short_name(&site.function)),
+        function: None,
+        position: Some(position(place)),
+        why: "each goroutine keeps its stack and everything it refers to until it returns; this many alive at one `go` statement usually means they wait for something that will not come (a send nobody receives, a receive nobody sends to)".into(),
+        fix: Some("give each goroutine a way to finish: a buffered channel with room for every send, a `select` with `ctx.Done()`, or a close the receivers range over".into()),
+        holder: None,
+        evidence: vec![Evidence {
+            note: format!("{profile}: {} goroutines run {}", units::count(site.count), site.function),
+            site: None,
+        }],
+        diagnostic: None,
+        compiler: Vec::new(),
+        basis: Basis::Message,
+        suppressed: None,
+        external: false,
+        measured: None,
+    };
+    let m = measured(&mut f);
+    add_source(m, profile);
+    m.goroutines = Some(site.count);
+    m.blocked_at = site
+        .blocked
+        .as_ref()
+        .map(|(p, l)| blocked(p, *l, site.state.as_deref()));
+    f
+}
+
+/// Memory held at run time where no holder was found.
+pub const HELD_RULE: Rule = Rule {
+    code: "EE0901",
+    holder: None,
+    name: "memory a profile shows held, where no holder was found",
+    fix: Some(
+        "find what refers to it (`go tool pprof -list`), then drop the reference or bound what keeps it",
+    ),
+};
+const HELD: &str = HELD_RULE.code;
+
+/// Goroutines alive at run time where no finding was.
+pub const ALIVE_RULE: Rule = Rule {
+    code: "EE0902",
+    holder: None,
+    name: "goroutines a profile shows alive, where no finding was",
+    fix: Some(
+        "give each goroutine a way to finish: room in the channel for every send, or a select on ctx.Done()",
+    ),
+};
+const ALIVE: &str = ALIVE_RULE.code;
+
+fn is_goroutine(kind: HolderKind) -> bool {
+    kind == HolderKind::Goroutine
+}
+
+/// Goroutine sites share the claimed set with heap sites: line 0 cannot be either.
+fn goroutine_key(place: &Place) -> Place {
+    (Arc::from(format!("go:{}", place.0)), place.1)
+}
+
+/// `go worker(ch)`, `go c.janitor()` call `example.com/m.worker`, `example.com/m.(*C).janitor`.
+fn calls(go_line: &str, function: &str) -> bool {
+    let name = short_name(function).rsplit('.').next().unwrap_or("");
+    if name.is_empty() || name.starts_with("func") || name.starts_with("gowrap") {
+        return false;
+    }
+    go_line.contains(&format!(" {name}(")) || go_line.contains(&format!(".{name}("))
+}
+
+fn blocked(path: &str, line: u32, state: Option<&str>) -> String {
+    match state {
+        Some(s) => format!("{path}:{line} ({s})"),
+        None => format!("{path}:{line}"),
+    }
+}
+
+fn signed(a: Amount) -> String {
+    if a.bytes >= 0 {
+        format!("+{}", a.display())
+    } else {
+        a.display()
+    }
+}
+
+fn position(place: &Place) -> Position {
+    Position {
+        file: place.0.clone(),
+        line: place.1,
+        column: None,
+        original: None,
+        path: Some(place.0.clone()),
+    }
+}
+
+/// The innermost frame in the module, and its line.
+fn innermost<'f>(places: &mut Places, frames: &'f [Frame]) -> Option<(Place, &'f Frame)> {
+    frames
+        .iter()
+        .find_map(|f| places.rel(f).map(|p| ((p, f.line), f)))
+}
+
+/// The lines a finding's values were allocated on: where the compiler reported each value kept
+/// at a holder's site, else the finding's own line.
+fn allocation_lines(f: &Finding) -> Vec<Place> {
+    if let Some(h) = &f.holder
+        && !h.kept_at.is_empty()
+    {
+        return h.kept_at.clone();
+    }
+    f.position
+        .as_ref()
+        .and_then(|p| Some((p.path.clone()?, p.line)))
+        .into_iter()
+        .collect()
+}
+
+fn in_dir(path: &str, dir: Option<&str>) -> bool {
+    let Some(dir) = dir else { return false };
+    let parent = Path::new(path)
+        .parent()
+        .and_then(|p| p.to_str())
+        .unwrap_or("");
+    parent == dir
+}
+
+fn measured(f: &mut Finding) -> &mut Measured {
+    f.measured.get_or_insert_with(Default::default)
+}
+
+fn add_source(m: &mut Measured, profile: &str) {
+    if !m.measured_in.iter().any(|p| p == profile) {
+        m.measured_in.push(profile.to_string());
+    }
+}
+
+fn add(slot: &mut Option<Amount>, a: Amount) {
+    let s = slot.get_or_insert_with(Amount::default);
+    s.bytes += a.bytes;
+    s.objects += a.objects;
+}
+
+impl Measured {
+    /// What goes in a finding's header: `83.8 MiB live (53,770 objects) in heap.pprof`,
+    /// `8 goroutines alive in goroutine.pprof`.
+    pub fn headline(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let (Some(live), Some(p)) = (self.live, self.measured_in.first())
+            && live.bytes > 0
+        {
+            parts.push(format!("{} live in {p}", live.display()));
+        }
+        if let (Some(n), Some(p)) = (self.goroutines, self.measured_in.last())
+            && n > 0
+        {
+            parts.push(format!(
+                "{} {} alive in {p}",
+                units::count(n),
+                if n == 1 { "goroutine" } else { "goroutines" }
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    /// The rest, one line each: growth, allocations, where goroutines wait, disagreements.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(g) = self.grew {
+            out.push(format!(
+                "{} between the earliest and the latest heap profile",
+                if g.bytes > 0 {
+                    format!("grew by {}", g.display())
+                } else if g.bytes < 0 {
+                    format!(
+                        "shrank by {}",
+                        Amount {
+                            bytes: -g.bytes,
+                            objects: -g.objects
+                        }
+                        .display()
+                    )
+                } else {
+                    "did not grow".to_string()
+                }
+            ));
+        }
+        if let Some(a) = self.allocated
+            && a.bytes > 0
+        {
+            out.push(format!("allocated here over the run: {}", a.display()));
+        }
+        if let Some(b) = &self.blocked_at {
+            out.push(format!("the goroutines are at {b}"));
+        }
+        if let Some(n) = &self.runtime_note {
+            out.push(n.clone());
+        }
+        out
+    }
+}

@@ -1,0 +1,127 @@
+//! What the runtime said: heap and goroutine profiles, read from the files `net/http/pprof`,
+//! `runtime/pprof` and `go test -memprofile` write (pprof protobuf, gzipped or not) and from the
+//! text of `/debug/pprof/goroutine?debug=1|2`. A profile is another input, like the compiler's
+//! log: this module reads it into [`Profile`]; [`join`] puts its numbers on the findings.
+
+pub mod join;
+mod pprof;
+mod text;
+pub mod units;
+
+use std::path::Path;
+
+/// What kind of profile a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A heap (or allocs) profile: what is allocated and what is still live, per stack.
+    Heap,
+    /// A goroutine profile: how many goroutines are at each stack.
+    Goroutine,
+}
+
+/// One frame of a stack: a function at a line. Inlined calls are frames of their own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Frame {
+    /// As the runtime names it: `example.com/m/cache.(*LRU).Add`, `main.main.func1`.
+    pub function: String,
+    /// As recorded by the machine that built the program: absolute, or `example.com/m/x.go`
+    /// with `-trimpath`.
+    pub file: String,
+    pub line: u32,
+    /// The line the function starts on, when the profile records it (0 otherwise).
+    pub start_line: u32,
+}
+
+/// What a heap sample measured, already scaled by the sampling rate (the runtime writes
+/// unsampled estimates in its protobuf profiles, as pprof shows them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeapValues {
+    pub alloc_objects: i64,
+    pub alloc_bytes: i64,
+    pub inuse_objects: i64,
+    pub inuse_bytes: i64,
+}
+
+/// One stack and what was measured at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    /// Leaf first.
+    pub frames: Vec<Frame>,
+    pub values: Values,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Values {
+    Heap(HeapValues),
+    Goroutine {
+        count: i64,
+        /// The `go` statement that started them, when the profile says (`created by` in the
+        /// text form).
+        created_by: Option<Frame>,
+        /// What they wait for (`chan send`, `sleep`), in the text form.
+        state: Option<String>,
+    },
+}
+
+/// A profile read from a file.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The file's name as given, for the report (`heap.pprof`).
+    pub name: String,
+    pub kind: Kind,
+    /// When it was taken (nanoseconds since the epoch), when the profile says.
+    pub time_nanos: i64,
+    pub samples: Vec<Sample>,
+}
+
+/// Why a file is not a profile this tool reads.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a heap or goroutine profile: {why}")]
+    NotAProfile { path: String, why: String },
+}
+
+/// The largest profile, once decompressed, that is read: a gzip bomb stops here.
+const MAX_BYTES: u64 = 1 << 30;
+
+/// Reads a heap or goroutine profile from `path`.
+pub fn load(path: &Path) -> Result<Profile, ProfileError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| ProfileError::Read {
+        path: name.clone(),
+        source,
+    })?;
+    parse(&name, &bytes).map_err(|why| ProfileError::NotAProfile { path: name, why })
+}
+
+/// Reads a profile from its bytes; the error says what the bytes are instead.
+pub fn parse(name: &str, bytes: &[u8]) -> Result<Profile, String> {
+    let bytes = gunzip(bytes)?;
+    let trimmed = bytes.trim_ascii_start();
+    if trimmed.starts_with(b"goroutine ") {
+        return text::parse(name, &String::from_utf8_lossy(&bytes));
+    }
+    if trimmed.starts_with(b"heap profile:") {
+        return Err("the legacy text heap profile (debug=1); take it with debug=0 (the default), as `curl .../debug/pprof/heap > heap.pprof` does".into());
+    }
+    pprof::decode(name, &bytes)
+}
+
+/// The bytes, decompressed when they are gzip's.
+fn gunzip(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    use std::io::Read;
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes.into());
+    }
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .take(MAX_BYTES)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("its gzip stream is damaged ({e})"))?;
+    Ok(out.into())
+}

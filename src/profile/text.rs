@@ -1,0 +1,234 @@
+//! The text of a goroutine profile, as people paste it into issues: `debug=2` (every goroutine
+//! with its state and `created by` line, as in a crash) and `debug=1` (stacks with counts).
+
+use std::collections::HashMap;
+
+use super::{Frame, Kind, Profile, Sample, Values};
+
+/// Reads either text form; goroutines with the same stack, state and creator are one sample.
+pub fn parse(name: &str, text: &str) -> Result<Profile, String> {
+    let samples = if text.trim_start().starts_with("goroutine profile:") {
+        debug1(text)?
+    } else {
+        debug2(text)?
+    };
+    if samples.is_empty() {
+        return Err("a goroutine profile's text with no goroutine in it".into());
+    }
+    Ok(Profile {
+        name: name.to_string(),
+        kind: Kind::Goroutine,
+        time_nanos: 0,
+        samples,
+    })
+}
+
+/// `goroutine 7 [chan send, 2 minutes]:`, then `function(args)` / `\tfile:line +0x1d` pairs,
+/// then `created by F in goroutine 1` and its position.
+fn debug2(text: &str) -> Result<Vec<Sample>, String> {
+    type Key = (Vec<Frame>, Option<Frame>, Option<String>);
+    let mut groups: HashMap<Key, i64> = HashMap::new();
+    let mut order: Vec<Key> = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(head) = line.strip_prefix("goroutine ") else {
+            continue;
+        };
+        let state = head
+            .split_once('[')
+            .and_then(|(_, s)| s.rsplit_once(']'))
+            .map(|(s, _)| {
+                // `chan send, 2 minutes`, `select (no cases)`: the wait, without how long.
+                s.split(", ").next().unwrap_or(s).to_string()
+            });
+        if state.is_none() || !head.trim_end().ends_with(':') {
+            return Err(format!("damaged goroutine header `{}`", clip(line)));
+        }
+        let mut frames = Vec::new();
+        let mut created_by = None;
+        while let Some(&l) = lines.peek() {
+            if l.trim().is_empty() || l.starts_with("goroutine ") {
+                break;
+            }
+            lines.next();
+            if l.starts_with("...") {
+                // `...additional frames elided...`
+                continue;
+            }
+            let (creator, function) = match l.strip_prefix("created by ") {
+                // `created by F in goroutine 1` (Go 1.21 and later), `created by F` before.
+                Some(rest) => (true, rest.split(" in goroutine ").next().unwrap_or(rest)),
+                None => (false, strip_args(l)),
+            };
+            let position = lines.next_if(|p| p.starts_with('\t'));
+            let (file, line_no) = position.map(parse_position).unwrap_or_default();
+            let frame = Frame {
+                function: function.to_string(),
+                file,
+                line: line_no,
+                start_line: 0,
+            };
+            if creator {
+                created_by = Some(frame);
+            } else {
+                frames.push(frame);
+            }
+        }
+        let key = (frames, created_by, state);
+        let n = groups.entry(key.clone()).or_insert(0);
+        if *n == 0 {
+            order.push(key);
+        }
+        *n += 1;
+    }
+    Ok(order
+        .into_iter()
+        .map(|key| {
+            let count = groups[&key];
+            let (frames, created_by, state) = key;
+            Sample {
+                frames,
+                values: Values::Goroutine {
+                    count,
+                    created_by,
+                    state,
+                },
+            }
+        })
+        .collect())
+}
+
+/// `goroutine profile: total 25`, then `8 @ 0x43a6b6 0x46f0e5` and `#\t0x46f0e4\tF+0x164\tfile:line`.
+fn debug1(text: &str) -> Result<Vec<Sample>, String> {
+    let mut samples: Vec<Sample> = Vec::new();
+    for line in text.lines().skip(1) {
+        if let Some((count, _)) = line.split_once(" @ ") {
+            let count = count
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| format!("damaged stack header `{}`", clip(line)))?;
+            samples.push(Sample {
+                frames: Vec::new(),
+                values: Values::Goroutine {
+                    count,
+                    created_by: None,
+                    state: None,
+                },
+            });
+        } else if let Some(rest) = line.strip_prefix("#\t") {
+            // `0x46f0e4\ttime.Sleep+0x164\t\t\truntime/time.go:368`; `# labels: {...}` has no tab.
+            let mut parts = rest.split('\t').filter(|p| !p.is_empty());
+            let (Some(_pc), Some(function), Some(position)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let function = function.rsplit_once("+0x").map_or(function, |(f, _)| f);
+            let (file, line_no) = parse_position(position);
+            if let Some(s) = samples.last_mut() {
+                s.frames.push(Frame {
+                    function: function.to_string(),
+                    file,
+                    line: line_no,
+                    start_line: 0,
+                });
+            }
+        }
+    }
+    Ok(samples)
+}
+
+/// `example.com/m.(*T).Run(0xc000, {0x1, 0x2})` -> `example.com/m.(*T).Run`.
+fn strip_args(line: &str) -> &str {
+    let l = line.trim_end();
+    match (l.ends_with(')'), l.rfind('(')) {
+        (true, Some(i)) if i > 0 => &l[..i],
+        _ => l,
+    }
+}
+
+/// `\t/src/m/x.go:12 +0x1d` -> (`/src/m/x.go`, 12).
+fn parse_position(p: &str) -> (String, u32) {
+    let p = p.trim();
+    let p = p.rsplit_once(" +0x").map_or(p, |(p, _)| p);
+    match p.rsplit_once(':') {
+        Some((file, line)) => match line.parse() {
+            Ok(n) => (file.to_string(), n),
+            Err(_) => (p.to_string(), 0),
+        },
+        None => (p.to_string(), 0),
+    }
+}
+
+/// A line quoted in an error: short, and with no control character.
+fn clip(line: &str) -> String {
+    line.chars().filter(|c| !c.is_control()).take(80).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEBUG2: &str = "goroutine 5 [sleep]:
+time.Sleep(0x34630b8a000)
+\truntime/time.go:368 +0x165
+example.com/p.StartWorkers.func1()
+\t/home/u/p/workers.go:10 +0x1d
+created by example.com/p.StartWorkers in goroutine 18
+\t/home/u/p/workers.go:8 +0x25
+
+goroutine 6 [sleep, 3 minutes]:
+time.Sleep(0x34630b8a000)
+\truntime/time.go:368 +0x165
+example.com/p.StartWorkers.func1()
+\t/home/u/p/workers.go:10 +0x1d
+created by example.com/p.StartWorkers in goroutine 18
+\t/home/u/p/workers.go:8 +0x25
+";
+
+    #[test]
+    fn debug2_groups_goroutines_by_stack_state_and_creator() {
+        let p = parse("g.txt", DEBUG2).unwrap();
+        assert_eq!(p.samples.len(), 1);
+        let s = &p.samples[0];
+        assert_eq!(s.frames[1].function, "example.com/p.StartWorkers.func1");
+        assert_eq!(s.frames[1].line, 10);
+        let Values::Goroutine {
+            count,
+            created_by,
+            state,
+        } = &s.values
+        else {
+            panic!("not goroutines")
+        };
+        assert_eq!(*count, 2);
+        assert_eq!(state.as_deref(), Some("sleep"));
+        let c = created_by.as_ref().unwrap();
+        assert_eq!(
+            (c.function.as_str(), c.file.as_str(), c.line),
+            ("example.com/p.StartWorkers", "/home/u/p/workers.go", 8)
+        );
+    }
+
+    #[test]
+    fn debug1_reads_counts() {
+        let text = "goroutine profile: total 9\n8 @ 0x43a6b6 0x46f0e5\n#\t0x46f0e4\ttime.Sleep+0x164\t\t\truntime/time.go:368\n#\t0x4a2f3c\texample.com/p.StartWorkers.func1+0x1c\t/home/u/p/workers.go:10\n\n1 @ 0x1\n#\t0x1\tmain.main+0x1\t/home/u/p/main.go:3\n";
+        let p = parse("g.txt", text).unwrap();
+        assert_eq!(p.samples.len(), 2);
+        assert_eq!(
+            p.samples[0].frames[1].function,
+            "example.com/p.StartWorkers.func1"
+        );
+        assert_eq!(p.samples[0].frames[1].line, 10);
+        assert!(matches!(
+            p.samples[0].values,
+            Values::Goroutine { count: 8, .. }
+        ));
+    }
+
+    #[test]
+    fn a_damaged_header_is_an_error() {
+        assert!(parse("g.txt", "goroutine 5 sleep\n").is_err());
+        assert!(parse("g.txt", "goroutine profile: total 0\n").is_err());
+    }
+}

@@ -1,0 +1,59 @@
+package profiles
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"testing"
+	"time"
+)
+
+// TestWriteProfiles drives the package and writes its profiles into $PROFILES_DIR:
+// heap-1.pprof half way, heap-2.pprof at the end, goroutine.pprof (debug=0) and
+// goroutine.txt (debug=2). Without PROFILES_DIR it does nothing.
+func TestWriteProfiles(t *testing.T) {
+	dir := os.Getenv("PROFILES_DIR")
+	if dir == "" {
+		t.Skip("PROFILES_DIR is not set")
+	}
+	id := 0
+	drive := func(n int) {
+		for i := 0; i < n; i++ {
+			id++
+			Open(id)
+			Remember(id)
+			if i%50 == 0 {
+				Load(byte(i))
+			}
+		}
+	}
+	drive(10000)
+	write(t, filepath.Join(dir, "heap-1.pprof"), "heap", 0)
+	drive(10000)
+	StartWorkers(8)
+	for i := 0; i < 5; i++ {
+		First([]string{"a", "b", "c", "d"})
+	}
+	// Let the goroutines reach where they block.
+	time.Sleep(100 * time.Millisecond)
+	write(t, filepath.Join(dir, "heap-2.pprof"), "heap", 0)
+	write(t, filepath.Join(dir, "goroutine.pprof"), "goroutine", 0)
+	write(t, filepath.Join(dir, "goroutine.txt"), "goroutine", 2)
+}
+
+func write(t *testing.T, path, profile string, debug int) {
+	t.Helper()
+	if profile == "heap" {
+		// What is still referenced, not what was allocated since the last collection.
+		runtime.GC()
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup(profile).WriteTo(f, debug); err != nil {
+		t.Fatal(err)
+	}
+}
