@@ -115,11 +115,7 @@ pub fn run_with(
         baseline,
     );
     let mut reader = Reader::new();
-    let profiles = config
-        .profiles
-        .iter()
-        .map(|p| profile::load(p))
-        .collect::<Result<Vec<_>, _>>()?;
+    let profiles = load_profiles(&config.profiles)?;
 
     let (run, mut pipeline, build_ok) = match &config.input {
         Input::Build {
@@ -264,7 +260,7 @@ pub fn run_with(
         rt.finish();
         for (name, samples) in rt.unmatched() {
             warn(format!(
-                "{name}: none of its {samples} samples is in this module's code; is it a profile of another program? (run in the module, or pass -C DIR)"
+                "{name}: none of its {samples} samples is in this module's code: a profile of another program, or of a run too short to sample it (run in the module, or pass -C DIR)"
             ));
         }
         if rt.summary.unplaced > 0 {
@@ -302,6 +298,33 @@ pub fn run_with(
     } else {
         ExitStatus::Clean
     })
+}
+
+/// The `--profile` files, each named in the report by its file name (by its path when two
+/// share a name).
+fn load_profiles(paths: &[PathBuf]) -> Result<Vec<profile::Profile>, Error> {
+    let base = |p: &PathBuf| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string())
+    };
+    let unique = {
+        let mut names: Vec<String> = paths.iter().map(base).collect();
+        names.sort();
+        names.dedup();
+        names.len() == paths.len()
+    };
+    paths
+        .iter()
+        .map(|p| {
+            let name = if unique {
+                base(p)
+            } else {
+                p.display().to_string()
+            };
+            profile::load(p, &name).map_err(Error::from)
+        })
+        .collect()
 }
 
 /// A baseline from a JSON report saved earlier.
@@ -430,6 +453,17 @@ pub fn demo(
     let live = !recorded && runner::find_go().is_ok() && !no_cc;
     let mut config = config.clone();
     config.dir = dir.clone();
+    // A demo with a recorded heap profile shows what its program really held.
+    let profile = dir.join("heap.pprof");
+    let with_profile = config.profiles.is_empty() && profile.is_file();
+    if with_profile {
+        config.profiles = vec![profile];
+    }
+    let with_profile = if with_profile {
+        "Its heap profile, heap.pprof, was recorded from its driver test (go test -memprofile).\n"
+    } else {
+        ""
+    };
     if config.only.is_empty() && config.format == Format::Text {
         // A demo teaches: every value in full, heap ones with why they are not a leak.
         config.full = vec![
@@ -448,7 +482,7 @@ pub fn demo(
             tests: false,
         };
         let banner = format!(
-            "Demo {}: {}.\nAnalysed live with the local go.\n",
+            "Demo {}: {}.\nAnalysed live with the local go.\n{with_profile}",
             d.name, d.description
         );
         if config.format == Format::Text {
@@ -476,7 +510,7 @@ pub fn demo(
             "`go` is not on PATH"
         };
         let banner = format!(
-            "Demo {}: {}.\nAnalysed from its recording, made with {version} ({why}).\n",
+            "Demo {}: {}.\nAnalysed from its recording, made with {version} ({why}).\n{with_profile}",
             d.name, d.description
         );
         if config.format == Format::Text {

@@ -590,9 +590,19 @@ fn recordings_carry_no_machine_path() {
                     stack.push(p);
                     continue;
                 }
-                let Ok(text) = std::fs::read_to_string(&p) else {
+                let Ok(mut bytes) = std::fs::read(&p) else {
                     continue;
                 };
+                if bytes.starts_with(&[0x1f, 0x8b]) {
+                    // A gzipped profile: its string table names files and the binary.
+                    use std::io::Read;
+                    let mut out = Vec::new();
+                    flate2::read::GzDecoder::new(bytes.as_slice())
+                        .read_to_end(&mut out)
+                        .unwrap();
+                    bytes = out;
+                }
+                let text = String::from_utf8_lossy(&bytes);
                 for (n, line) in text.lines().enumerate() {
                     if [
                         "/root/",

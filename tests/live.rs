@@ -324,7 +324,7 @@ fn a_demo_runs_live_with_go() {
     );
     assert!(text.contains("Analysed live with the local go."), "{text}");
     assert!(
-        text.contains("leak-risk[EE0201]: `&Entry{...}`, `make([]byte, 4096)` and `key` are kept in a package-level map `entries`"),
+        text.contains("live in heap.pprof: `&Entry{...}`, `make([]byte, 4096)` and `key` are kept in a package-level map `entries`"),
         "{text}"
     );
 }

@@ -140,3 +140,66 @@ proptest! {
         accounted(&read(&log))?;
     }
 }
+
+/// The demo's recorded heap profile, decompressed: a real protobuf to mutate.
+fn real_profile() -> Vec<u8> {
+    use std::io::Read;
+    let gz = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/map-cache/heap.pprof"
+    ))
+    .unwrap();
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(gz.as_slice())
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// A profile is read or refused with a reason; no byte sequence panics.
+    #[test]
+    fn any_bytes_are_a_profile_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = escape_explain::profile::parse("p", &bytes);
+        let _ = escape_explain::profile::parse("p", &gzip(&bytes));
+    }
+
+    #[test]
+    fn a_mutated_real_profile_never_panics(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..16),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let mut bytes = real_profile();
+        for (at, b) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        let _ = escape_explain::profile::parse("p", &bytes);
+        let end = cut.index(bytes.len());
+        let _ = escape_explain::profile::parse("p", &bytes[..end]);
+        let gz = gzip(&bytes);
+        let _ = escape_explain::profile::parse("p", &gz[..cut.index(gz.len())]);
+    }
+
+    #[test]
+    fn any_goroutine_text_never_panics(text in "goroutine [0-9 a-z\\[\\]:,()./\\n\\t+x]{0,400}") {
+        let _ = escape_explain::profile::parse("p", text.as_bytes());
+        let _ = escape_explain::profile::parse("p", format!("goroutine profile: total 1\n{text}").as_bytes());
+    }
+}
+
+#[test]
+fn the_real_profile_reads() {
+    let p = escape_explain::profile::parse("heap.pprof", &gzip(&real_profile())).unwrap();
+    assert_eq!(p.kind, escape_explain::profile::Kind::Heap);
+    assert!(!p.samples.is_empty());
+}

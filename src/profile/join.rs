@@ -126,6 +126,10 @@ pub struct ProfileSummary {
     pub unplaced: u64,
 }
 
+/// The share of what a line allocated (percent) that must still be live for a `leak-risk`
+/// there to count as holding it, with no growth seen.
+const KEPT_SHARE: f64 = 5.0;
+
 /// How many rows the largest-holders table keeps.
 const LARGEST: usize = 10;
 
@@ -408,6 +412,7 @@ impl Runtime {
         let big = |t: &Thresholds, live: i64, total: i64| {
             live >= t.min_live && (live as f64) * 100.0 >= t.min_share * total as f64
         };
+        let mut outranked: HashSet<usize> = HashSet::new();
         for (place, site) in sites {
             self.claimed.insert(place.clone());
             let grew = site.earlier.map(|e| Amount {
@@ -427,6 +432,8 @@ impl Runtime {
                     }
                     if holds_a_lot && f.verdict <= Verdict::Heap {
                         added.push(self.held_here(&place, &site, grew, &profile, Some(f)));
+                        // The finding of disagreement speaks for these bytes in the table.
+                        outranked.insert(i);
                     }
                 }
                 None if holds_a_lot => {
@@ -440,26 +447,34 @@ impl Runtime {
             .iter_mut()
             .filter(|f| f.verdict == Verdict::LeakRisk)
         {
-            if f.holder.as_ref().is_some_and(|h| is_goroutine(h.kind)) || f.position.is_none() {
+            // Goroutines are the goroutine profile's to judge; C memory is in no Go profile.
+            let kind = f.holder.as_ref().map(|h| h.kind);
+            if matches!(kind, Some(HolderKind::Goroutine | HolderKind::Cgo)) || f.position.is_none()
+            {
                 continue;
             }
             let live = f.measured.as_ref().and_then(|m| m.live).unwrap_or_default();
             let grew = f.measured.as_ref().and_then(|m| m.grew).unwrap_or_default();
-            if live.bytes >= self.thresholds.min_live || grew.bytes >= self.thresholds.min_live {
-                continue;
-            }
             let allocated = f
                 .measured
                 .as_ref()
                 .and_then(|m| m.allocated)
                 .unwrap_or_default();
+            // Held: it grew, or it keeps a fair share of what it allocated. A sampled profile
+            // puts a few 512 KiB samples on a small cache, hence the share as well as the size.
+            let kept_share = live.bytes as f64 * 100.0 >= KEPT_SHARE * allocated.bytes as f64;
+            if grew.bytes >= self.thresholds.min_live
+                || (live.bytes >= self.thresholds.min_live && kept_share)
+            {
+                continue;
+            }
             let note = if allocated.bytes == 0 {
                 format!(
                     "not exercised in {profile}: nothing was allocated here, so the profile can neither confirm nor clear it"
                 )
             } else {
                 format!(
-                    "{profile} shows {} allocated here but only {} live: in this run something let go of it",
+                    "{profile} shows {} allocated here but only {} of it live: in this run something let go of it",
                     units::bytes(allocated.bytes),
                     units::bytes(live.bytes)
                 )
@@ -469,8 +484,10 @@ impl Runtime {
             m.runtime_note = Some(note);
             self.summary.not_exercised += 1;
         }
-        for f in findings.iter() {
-            self.rank(f);
+        for (i, f) in findings.iter().enumerate() {
+            if !outranked.contains(&i) {
+                self.rank(f);
+            }
         }
         for f in added.iter() {
             self.rank(f);
@@ -480,7 +497,7 @@ impl Runtime {
     fn annotate_goroutines(
         &mut self,
         dir: Option<&str>,
-        findings: &mut Vec<Finding>,
+        findings: &mut [Finding],
         added: &mut Vec<Finding>,
     ) {
         let Some(profile) = self.goroutine_name.clone() else {
@@ -503,17 +520,21 @@ impl Runtime {
                 .cloned();
             let site = site.or_else(|| {
                 // The protobuf form names the function they run, not the `go` statement: the
-                // statement that calls it by name.
+                // statement of the package that calls it by name.
                 let text = f.holder.as_ref()?.added.as_ref()?.text.clone();
-                let (k, s) = self.goroutines.iter().find(|(k, s)| {
-                    k.0 == *path
-                        && !self.claimed.contains(&goroutine_key(k))
-                        && calls(&text, &s.function)
-                })?;
-                Some((k.clone(), s.clone())).map(|(k, s)| {
-                    self.claimed.insert(goroutine_key(&k));
-                    s
-                })
+                let key = self
+                    .goroutines
+                    .iter()
+                    .find(|(k, s)| {
+                        in_dir(
+                            &k.0,
+                            Path::new(path.as_ref()).parent().and_then(|d| d.to_str()),
+                        ) && !self.claimed.contains(&goroutine_key(k))
+                            && calls(&text, &s.function)
+                    })
+                    .map(|(k, _)| k.clone())?;
+                self.claimed.insert(goroutine_key(&key));
+                self.goroutines.get(&key).cloned()
             });
             let Some(site) = site else { continue };
             self.claimed.insert(goroutine_key(&place));
@@ -895,5 +916,248 @@ impl Measured {
             out.push(n.clone());
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{HeapValues, Sample};
+
+    fn frame(function: &str, file: &str, line: u32) -> Frame {
+        Frame {
+            function: function.into(),
+            file: file.into(),
+            line,
+            start_line: 0,
+        }
+    }
+
+    /// A module `example.com/m` with `grow.go`, `cmd/tool/main.go` and `sub/x.go`.
+    fn module() -> (tempfile::TempDir, Module) {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["grow.go", "cmd/tool/main.go", "sub/x.go"] {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "package x\n").unwrap();
+        }
+        let module = Module {
+            root: dir.path().to_path_buf(),
+            path: Some("example.com/m".into()),
+            go_version: None,
+            godebug: Vec::new(),
+            workspace: None,
+        };
+        (dir, module)
+    }
+
+    fn places(m: &Module) -> Places {
+        Places {
+            module_path: m.path.clone(),
+            root: Some(m.root.clone()),
+            cache: HashMap::new(),
+        }
+    }
+
+    #[test]
+    fn frames_are_placed_whatever_machine_recorded_them() {
+        let (_dir, m) = module();
+        let mut p = places(&m);
+        let rel =
+            |p: &mut Places, f: &str, file: &str| p.rel(&frame(f, file, 1)).map(|s| s.to_string());
+        // Another machine's absolute path: the package path and the file name decide.
+        assert_eq!(
+            rel(&mut p, "example.com/m.Open", "/home/alice/src/m/grow.go").as_deref(),
+            Some("grow.go")
+        );
+        assert_eq!(
+            rel(&mut p, "example.com/m/sub.(*T).Add", "/build/x/sub/x.go").as_deref(),
+            Some("sub/x.go")
+        );
+        // -trimpath.
+        assert_eq!(
+            rel(
+                &mut p,
+                "example.com/m/sub.F.func1",
+                "example.com/m/sub/x.go"
+            )
+            .as_deref(),
+            Some("sub/x.go")
+        );
+        // package main names no module path: the longest tail that is a file of the module.
+        assert_eq!(
+            rel(&mut p, "main.main", "/srv/ci/checkout/cmd/tool/main.go").as_deref(),
+            Some("cmd/tool/main.go")
+        );
+        // The standard library, a dependency, a file the module does not have: not ours.
+        assert_eq!(
+            rel(
+                &mut p,
+                "strings.Repeat",
+                "/usr/lib/go/src/strings/strings.go"
+            ),
+            None
+        );
+        assert_eq!(
+            rel(
+                &mut p,
+                "example.com/other.F",
+                "/home/alice/src/other/grow.go"
+            ),
+            None
+        );
+        assert_eq!(
+            rel(&mut p, "example.com/m.Gone", "/home/alice/src/m/gone.go"),
+            None
+        );
+        assert_eq!(
+            rel(
+                &mut p,
+                "example.com/m@v1.2.0.F",
+                "example.com/m@v1.2.0/grow.go"
+            ),
+            None
+        );
+    }
+
+    fn heap(frames: Vec<Frame>, live: i64, objects: i64) -> Sample {
+        Sample {
+            frames,
+            values: Values::Heap(HeapValues {
+                alloc_objects: objects,
+                alloc_bytes: live,
+                inuse_objects: objects,
+                inuse_bytes: live,
+            }),
+        }
+    }
+
+    fn finding(verdict: Verdict, path: &str, line: u32) -> Finding {
+        let p: Arc<str> = Arc::from(path);
+        Finding {
+            verdict,
+            code: "EE0201".into(),
+            title: "t".into(),
+            subject: "s".into(),
+            function: None,
+            position: Some(Position {
+                file: p.clone(),
+                line,
+                column: Some(2),
+                original: None,
+                path: Some(p),
+            }),
+            why: String::new(),
+            fix: None,
+            holder: None,
+            evidence: Vec::new(),
+            diagnostic: None,
+            compiler: Vec::new(),
+            basis: Basis::Flow,
+            suppressed: None,
+            external: false,
+            measured: None,
+        }
+    }
+
+    #[test]
+    fn live_bytes_land_on_the_innermost_module_line_and_disagreements_become_findings() {
+        let (_dir, m) = module();
+        let p = Profile {
+            name: "heap.pprof".into(),
+            kind: Kind::Heap,
+            time_nanos: 1,
+            samples: vec![
+                // Allocated in strings.Repeat, called from grow.go:7.
+                heap(
+                    vec![
+                        frame("strings.Repeat", "strings/strings.go", 40),
+                        frame("example.com/m.Open", "/a/grow.go", 7),
+                    ],
+                    3 << 20,
+                    3,
+                ),
+                heap(
+                    vec![frame("example.com/m.Open", "/a/grow.go", 9)],
+                    50 << 20,
+                    500,
+                ),
+                heap(
+                    vec![frame("example.com/m.Small", "/a/grow.go", 12)],
+                    4096,
+                    1,
+                ),
+            ],
+        };
+        let mut rt = Runtime::new(vec![p], Some(&m), Thresholds::default());
+        let mut findings = vec![
+            finding(Verdict::LeakRisk, "grow.go", 9),
+            finding(Verdict::Heap, "grow.go", 12),
+            finding(Verdict::LeakRisk, "grow.go", 20),
+        ];
+        rt.annotate(Some(""), &mut findings);
+        let live = |f: &Finding| f.measured.as_ref().and_then(|m| m.live).map(|a| a.bytes);
+        assert_eq!(live(&findings[0]), Some(50 << 20));
+        assert_eq!(live(&findings[1]), Some(4096));
+        // Nothing allocated at line 20: the profile cannot confirm it.
+        let note = findings[2]
+            .measured
+            .as_ref()
+            .and_then(|m| m.runtime_note.clone());
+        assert!(note.unwrap().starts_with("not exercised in heap.pprof"));
+        // Line 7 holds 3 MiB (over 1 MiB and 1%) and has no finding: EE0901.
+        let held: Vec<&Finding> = findings.iter().filter(|f| f.code == "EE0901").collect();
+        assert_eq!(held.len(), 1, "{findings:#?}");
+        assert_eq!(held[0].position.as_ref().unwrap().line, 7);
+        assert!(held[0].subject.contains("Repeat"), "{}", held[0].subject);
+        assert_eq!(rt.summary.largest[0].live.bytes, 50 << 20);
+        assert_eq!(rt.summary.not_exercised, 1);
+    }
+
+    /// The protobuf goroutine profile names the function the goroutines run (`worker`, which
+    /// starts on its own line), not the `go` statement: the statement that calls it is found
+    /// by name.
+    #[test]
+    fn goroutines_of_a_named_function_are_counted_at_the_go_statement_that_calls_it() {
+        let (_dir, m) = module();
+        let mut root = frame("example.com/m.worker", "/x/grow.go", 33);
+        root.start_line = 30;
+        let p = Profile {
+            name: "goroutine.pprof".into(),
+            kind: Kind::Goroutine,
+            time_nanos: 0,
+            samples: vec![Sample {
+                frames: vec![frame("runtime.gopark", "runtime/proc.go", 1), root],
+                values: Values::Goroutine {
+                    count: 12,
+                    created_by: None,
+                    state: None,
+                },
+            }],
+        };
+        let mut rt = Runtime::new(vec![p], Some(&m), Thresholds::default());
+        let mut f = finding(Verdict::LeakRisk, "grow.go", 5);
+        f.code = "EE0303".into();
+        let site = crate::finding::Site {
+            path: "grow.go".into(),
+            line: 5,
+            column: 2,
+            text: "go worker(ch)".into(),
+        };
+        f.holder = Some(Box::new(crate::finding::Holder {
+            kind: HolderKind::Goroutine,
+            name: "goroutine".into(),
+            declared: None,
+            added: Some(site),
+            released: None,
+            kept_at: Vec::new(),
+        }));
+        let mut findings = vec![f];
+        rt.annotate(Some(""), &mut findings);
+        let m = findings[0].measured.as_ref().expect("measured");
+        assert_eq!(m.goroutines, Some(12));
+        assert_eq!(m.blocked_at.as_deref(), Some("grow.go:33"));
+        // Counted once: no EE0902 for the same goroutines.
+        assert_eq!(findings.len(), 1, "{findings:#?}");
     }
 }

@@ -89,14 +89,14 @@ pub enum ProfileError {
 /// The largest profile, once decompressed, that is read: a gzip bomb stops here.
 const MAX_BYTES: u64 = 1 << 30;
 
-/// Reads a heap or goroutine profile from `path`.
-pub fn load(path: &Path) -> Result<Profile, ProfileError> {
-    let name = path.display().to_string();
+/// Reads a heap or goroutine profile from `path`; `name` is what the report calls it.
+pub fn load(path: &Path, name: &str) -> Result<Profile, ProfileError> {
+    let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| ProfileError::Read {
-        path: name.clone(),
+        path: shown.clone(),
         source,
     })?;
-    parse(&name, &bytes).map_err(|why| ProfileError::NotAProfile { path: name, why })
+    parse(name, &bytes).map_err(|why| ProfileError::NotAProfile { path: shown, why })
 }
 
 /// Reads a profile from its bytes; the error says what the bytes are instead.
