@@ -56,6 +56,10 @@ pub struct Args {
     #[arg(short, long, value_enum, default_value_t = Format::Text, global = true)]
     pub format: Format,
 
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+
     /// Show every verdict, `stack` included.
     #[arg(long, global = true, conflicts_with = "verdict")]
     pub all: bool,
@@ -222,6 +226,8 @@ pub enum Format {
     Sarif,
     /// One line per finding, `path:line:col: verdict CODE: message`, for editors.
     Compact,
+    /// One self-contained HTML page: the source shaded by verdict, the findings in place.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -292,6 +298,12 @@ pub struct Config {
     pub only_package: Vec<String>,
     /// `--profile`: heap and goroutine profiles to join to the findings.
     pub profiles: Vec<PathBuf>,
+    /// `--format html`: two files shown side by side first (a demo's leaky and fixed file).
+    pub html_pair: Option<(String, String)>,
+    /// `--format html`: the page's title, when not the module's.
+    pub html_title: Option<String>,
+    /// `-o FILE`: where the report goes instead of standard output.
+    pub output: Option<PathBuf>,
     pub thresholds: crate::profile::join::Thresholds,
 }
 
@@ -433,6 +445,9 @@ impl Config {
             only_path: args.only_path,
             only_package: args.only_package,
             profiles: args.profiles,
+            html_pair: None,
+            html_title: None,
+            output: args.output,
             thresholds: crate::profile::join::Thresholds {
                 min_live: args.min_live,
                 min_share: args.min_share,

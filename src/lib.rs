@@ -94,6 +94,21 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Format::Compact => Box::new(render::compact::CompactRenderer {
             shown: shown(config),
         }),
+        Format::Html => Box::new(render::html::HtmlRenderer::new(render::html::HtmlOptions {
+            root: Module::find(&config.dir).map(|m| m.root),
+            pair: config.html_pair.clone(),
+            title: Some(
+                config
+                    .html_title
+                    .clone()
+                    .or_else(|| {
+                        Module::find(&config.dir)
+                            .and_then(|m| m.path)
+                            .map(|p| format!("escape-explain: {p}"))
+                    })
+                    .unwrap_or_else(|| "escape-explain".into()),
+            ),
+        })),
     };
     run_with(config, &mut *renderer, out)
 }
@@ -453,6 +468,9 @@ pub fn demo(
     let live = !recorded && runner::find_go().is_ok() && !no_cc;
     let mut config = config.clone();
     config.dir = dir.clone();
+    // A teaching page shows the leaky and the fixed file side by side.
+    config.html_pair = Some(("leaky.go".into(), "fixed.go".into()));
+    config.html_title = Some(format!("escape-explain demo {}: {}", d.name, d.description));
     // A demo with a recorded heap profile shows what its program really held.
     let profile = dir.join("heap.pprof");
     let with_profile = config.profiles.is_empty() && profile.is_file();

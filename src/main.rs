@@ -52,13 +52,27 @@ fn main() -> ExitCode {
     let bar = (command.is_none() && !config.quiet && io::stderr().is_terminal())
         .then(|| progress_line(verb));
     let stdout = io::stdout();
+    let target: Box<dyn Write> = match &config.output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                let _ = writeln!(
+                    io::stderr(),
+                    "escape-explain: cannot write {}: {e}",
+                    path.display()
+                );
+                return ExitCode::from(ExitStatus::Error as u8);
+            }
+        },
+        None => Box::new(Suspending {
+            inner: stdout.lock(),
+            bar: bar.clone(),
+        }),
+    };
     let mut out = io::BufWriter::with_capacity(
         1 << 16,
         ClosedPipe {
-            inner: Suspending {
-                inner: stdout.lock(),
-                bar: bar.clone(),
-            },
+            inner: target,
             closed: false,
         },
     );

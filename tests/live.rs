@@ -463,3 +463,38 @@ fn a_workspace_reports_every_module_it_builds() {
         .any(|f| f["verdict"] == "leak-risk");
     assert!(leak, "module a's map is judged from its source: {doc}");
 }
+
+/// `--profile` in wrapper mode: the build is run, and the recorded profile of the same module
+/// (taken by another toolchain's -trimpath build) lands on its lines.
+#[test]
+fn a_profile_joins_the_findings_of_a_build() {
+    if !go_available("a_profile_joins_the_findings_of_a_build") {
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cache = tempfile::tempdir().unwrap();
+    let out = cmd(cache.path())
+        .current_dir(root.join("tests/go/profiles"))
+        .args([
+            "--format",
+            "compact",
+            "--profile",
+            "../../fixtures/go1.21/profiles/profiles/heap-2.pprof",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("grow.go:15:2: leak-risk EE0201"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("MiB") && line.contains("live in heap-2.pprof"),
+        "{line}"
+    );
+}

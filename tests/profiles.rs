@@ -161,6 +161,19 @@ fn goroutines_are_counted_at_their_go_statement() {
             if profile.ends_with(".txt") {
                 assert!(blocked.ends_with("(chan send)"), "{blocked}");
             }
+            // The forgotten sender: twelve calls cancelled before the backend answered.
+            let forgotten = at(&doc, "workers.go", 32, "EE0304");
+            assert_eq!(
+                forgotten["goroutines"], 12,
+                "{version} {profile}: {forgotten}"
+            );
+            assert!(
+                forgotten["blocked_at"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("workers.go:32"),
+                "{version} {profile}: {forgotten}"
+            );
         }
     }
 }
@@ -264,4 +277,33 @@ fn the_demo_shows_the_leak_holding_and_the_fix_not() {
     assert!(bytes(leak, "live") > 50 * MIB, "{leak}");
     assert!(bytes(fix, "live") < 2 * MIB, "{fix}");
     assert!(bytes(fix, "allocated") > 50 * MIB, "{fix}");
+}
+
+#[test]
+fn a_piped_log_gets_the_profile_too() {
+    let (_, dir) = series().pop().unwrap();
+    let log = std::fs::File::open(dir.join("m2-l.txt")).unwrap();
+    let heap = rel(&dir.join("profiles/heap-2.pprof"));
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        .current_dir(root())
+        .args([
+            "-C",
+            "tests/go/profiles",
+            "--format",
+            "json",
+            "--profile",
+            &heap,
+        ])
+        .env("PATH", "/nonexistent")
+        .stdin(log)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["origin"]["mode"], "stdin");
+    assert!(bytes(at(&doc, "grow.go", 15, "EE0201"), "live") > 60 * MIB);
 }

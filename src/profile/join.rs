@@ -449,8 +449,7 @@ impl Runtime {
         {
             // Goroutines are the goroutine profile's to judge; C memory is in no Go profile.
             let kind = f.holder.as_ref().map(|h| h.kind);
-            if matches!(kind, Some(HolderKind::Goroutine | HolderKind::Cgo)) || f.position.is_none()
-            {
+            if about_goroutines(f) || kind == Some(HolderKind::Cgo) || f.position.is_none() {
                 continue;
             }
             let live = f.measured.as_ref().and_then(|m| m.live).unwrap_or_default();
@@ -509,7 +508,7 @@ impl Runtime {
             let Some(p) = &f.position else { continue };
             let Some(path) = &p.path else { continue };
             files.insert(path.clone());
-            if !f.holder.as_ref().is_some_and(|h| is_goroutine(h.kind)) {
+            if !about_goroutines(f) {
                 continue;
             }
             let place = (path.clone(), p.line);
@@ -548,10 +547,7 @@ impl Runtime {
                 .map(|(p, l)| blocked(p, *l, site.state.as_deref()));
         }
         for (i, f) in findings.iter_mut().enumerate() {
-            if f.verdict == Verdict::LeakRisk
-                && !matched_any[i]
-                && f.holder.as_ref().is_some_and(|h| is_goroutine(h.kind))
-            {
+            if f.verdict == Verdict::LeakRisk && !matched_any[i] && about_goroutines(f) {
                 let m = measured(f);
                 add_source(m, &profile);
                 m.goroutines = Some(0);
@@ -770,8 +766,13 @@ pub const ALIVE_RULE: Rule = Rule {
 };
 const ALIVE: &str = ALIVE_RULE.code;
 
-fn is_goroutine(kind: HolderKind) -> bool {
-    kind == HolderKind::Goroutine
+/// A finding placed at a `go` statement about the goroutines it starts: one that never ends
+/// (EE0303), a sender nobody receives from (EE0304), a goroutine that holds values (EE0309).
+fn about_goroutines(f: &Finding) -> bool {
+    f.code == crate::classify::forgotten_sender::RULE.code
+        || f.holder
+            .as_ref()
+            .is_some_and(|h| h.kind == HolderKind::Goroutine)
 }
 
 /// Goroutine sites share the claimed set with heap sites: line 0 cannot be either.

@@ -2,6 +2,7 @@
 //! large build streams through; none of them prints on its own.
 
 pub mod compact;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod sarif;

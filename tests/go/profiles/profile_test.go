@@ -9,7 +9,9 @@ import (
 	"time"
 )
 
-// TestWriteProfiles drives the package and writes its profiles into $PROFILES_DIR:
+// TestWriteProfiles drives the package (20,000 sessions, 20,000 cache values, 400 pinned
+// buffers, 8 endless workers, 15 senders left by First and 12 by Search) and writes its
+// profiles into $PROFILES_DIR:
 // heap-1.pprof half way, heap-2.pprof at the end, goroutine.pprof (debug=0) and
 // goroutine.txt (debug=2). Without PROFILES_DIR it does nothing.
 func TestWriteProfiles(t *testing.T) {
@@ -34,6 +36,12 @@ func TestWriteProfiles(t *testing.T) {
 	StartWorkers(8)
 	for i := 0; i < 5; i++ {
 		First([]string{"a", "b", "c", "d"})
+	}
+	cancelled := make(chan struct{})
+	close(cancelled)
+	slow := func() string { time.Sleep(10 * time.Millisecond); return "late" }
+	for i := 0; i < 12; i++ {
+		Search(slow, cancelled)
 	}
 	// Let the goroutines reach where they block.
 	time.Sleep(100 * time.Millisecond)

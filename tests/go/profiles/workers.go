@@ -24,3 +24,16 @@ func First(names []string) string {
 	}
 	return <-ch
 }
+
+// Search returns the backend's answer, or "" once cancel is closed; when cancel wins, the
+// goroutine is left blocked forever on its send.
+func Search(backend func() string, cancel <-chan struct{}) string {
+	ch := make(chan string)
+	go func() { ch <- backend() }()
+	select {
+	case r := <-ch:
+		return r
+	case <-cancel:
+		return ""
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/markup
+
+go 1.21
