@@ -24,11 +24,14 @@ pub(super) fn path(it: &Item, _page: &Page) -> Markup {
         return html! {};
     };
     let at = |l: Option<u32>| l.map(|l| format!("line {l}")).unwrap_or_default();
-    let mut nodes: Vec<(String, String, &str)> = vec![(
-        fit(&f.subject, 20),
-        at(f.position.as_ref().map(|p| p.line)),
-        "value",
-    )];
+    // Where the value was allocated: a finding placed at the store remembers it.
+    let allocated = h
+        .kept_at
+        .first()
+        .map(|(_, l)| *l)
+        .or(f.position.as_ref().map(|p| p.line));
+    let mut nodes: Vec<(String, String, &str)> =
+        vec![(fit(&f.subject, 20), at(allocated), "value")];
     // At most two steps of the flow: the picture is an outline, the list above has them all.
     let mut steps: Vec<&(String, Option<u32>)> = Vec::new();
     for s in &it.steps {
