@@ -177,21 +177,36 @@ fn sarif_passes_the_official_validator() {
         eprintln!("sarif_passes_the_official_validator: skipped, sarif-multitool is not installed");
         return;
     }
-    let dir = module_copy("holders");
-    let o = run(
-        dir.path(),
-        &["--input", &log("go1.27", "holders"), "--format", "sarif"],
-    );
-    let file = dir.path().join("report.sarif");
-    std::fs::write(&file, &o.stdout).unwrap();
-    let v = Command::new(&tool)
-        .args(["validate", file.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&v.stdout).into_owned() + &String::from_utf8_lossy(&v.stderr);
-    assert!(v.status.success(), "{text}");
-    assert!(!text.contains(": error "), "{text}");
+    // A report, and one with profiles (their figures are result properties).
+    let heap = root().join("tests/fixtures/go1.27/profiles/profiles/heap-2.pprof");
+    let goroutines = root().join("tests/fixtures/go1.27/profiles/profiles/goroutine.txt");
+    for (module, profiles) in [("holders", vec![]), ("profiles", vec![heap, goroutines])] {
+        let dir = module_copy(module);
+        let input = log("go1.27", module);
+        let mut args = vec![
+            "--input".to_string(),
+            input,
+            "--format".into(),
+            "sarif".into(),
+        ];
+        for p in profiles {
+            args.push("--profile".into());
+            args.push(p.display().to_string());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(dir.path(), &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let file = dir.path().join("report.sarif");
+        std::fs::write(&file, &o.stdout).unwrap();
+        let v = Command::new(&tool)
+            .args(["validate", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let text =
+            String::from_utf8_lossy(&v.stdout).into_owned() + &String::from_utf8_lossy(&v.stderr);
+        assert!(v.status.success(), "{module}: {text}");
+        assert!(!text.contains(": error "), "{module}: {text}");
+    }
 }
 
 #[test]

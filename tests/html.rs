@@ -354,3 +354,35 @@ fn a_real_browser_renders_the_pages() {
         );
     }
 }
+
+/// A log piped in makes the same page as the same log read from a file.
+#[test]
+fn a_piped_log_makes_the_same_page() {
+    let log = root().join("tests/fixtures/go1.27/profiles/m2-l.txt");
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        .current_dir(root())
+        .args(["-C", "tests/go/profiles", "--format", "html"])
+        .env("PATH", "/nonexistent")
+        .stdin(std::fs::File::open(&log).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let piped = String::from_utf8(out.stdout).unwrap();
+    let read = page(&[
+        "--input",
+        "tests/fixtures/go1.27/profiles/m2-l.txt",
+        "-C",
+        "tests/go/profiles",
+    ]);
+    // Only where the log came from differs.
+    let strip = |s: &str| {
+        s.replace("standard input", "")
+            .replace("tests/fixtures/go1.27/profiles/m2-l.txt", "")
+    };
+    assert_eq!(strip(&piped), strip(&read));
+    assert!(piped.contains(r#"data-verdict="leak-risk""#));
+}

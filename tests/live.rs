@@ -498,3 +498,32 @@ fn a_profile_joins_the_findings_of_a_build() {
         "{line}"
     );
 }
+
+/// `--format html` in wrapper mode, written with `-o`: the built module's lines carry their
+/// verdicts.
+#[test]
+fn an_html_page_of_a_build() {
+    if !go_available("an_html_page_of_a_build") {
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cache = tempfile::tempdir().unwrap();
+    let page = cache.path().join("page.html");
+    let out = cmd(cache.path())
+        .current_dir(root.join("tests/go/profiles"))
+        .args(["--format", "html", "-o"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "the page went to the file");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains(r#"data-file="grow.go" data-line="15" data-verdict="leak-risk""#),
+        "{html}"
+    );
+}
