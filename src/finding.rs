@@ -212,6 +212,10 @@ pub struct Measured {
     /// Where the profile and the verdict disagree: "not exercised in heap.pprof".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_note: Option<String>,
+    /// A finding of disagreement (EE0901) at the same line speaks for these bytes in the
+    /// largest-holders table.
+    #[serde(skip)]
+    pub outranked: bool,
 }
 
 pub use crate::profile::join::Amount;

@@ -278,6 +278,11 @@ pub fn run_with(
                 "{name}: none of its {samples} samples is in this module's code: a profile of another program, or of a run too short to sample it (run in the module, or pass -C DIR)"
             ));
         }
+        for name in &rt.summary.ignored {
+            warn(format!(
+                "{name}: only the latest goroutine profile is joined (a goroutine profile is a snapshot)"
+            ));
+        }
         if rt.summary.unplaced > 0 {
             warn(format!(
                 "{} lines hold memory in the profile but are in no package of this report",

@@ -52,18 +52,38 @@ fn main() -> ExitCode {
     let bar = (command.is_none() && !config.quiet && io::stderr().is_terminal())
         .then(|| progress_line(verb));
     let stdout = io::stdout();
+    // `-o FILE`: the report goes to a new file beside it, which replaces FILE only when the
+    // run succeeds (a failed run leaves the previous report, or the input it names, alone).
+    let mut pending: Option<tempfile::NamedTempFile> = None;
     let target: Box<dyn Write> = match &config.output {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                let _ = writeln!(
-                    io::stderr(),
-                    "escape-explain: cannot write {}: {e}",
-                    path.display()
-                );
-                return ExitCode::from(ExitStatus::Error as u8);
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => std::path::PathBuf::from("."),
+            };
+            match tempfile::NamedTempFile::new_in(&dir).and_then(|t| {
+                // A report is as readable as any file the user writes (not 0600).
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    t.as_file()
+                        .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+                }
+                let f = t.as_file().try_clone()?;
+                pending = Some(t);
+                Ok(f)
+            }) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    let _ = writeln!(
+                        io::stderr(),
+                        "escape-explain: cannot write {}: {e}",
+                        path.display()
+                    );
+                    return ExitCode::from(ExitStatus::Error as u8);
+                }
             }
-        },
+        }
         None => Box::new(Suspending {
             inner: stdout.lock(),
             bar: bar.clone(),
@@ -100,6 +120,14 @@ fn main() -> ExitCode {
     let result = match (result, out.flush()) {
         (Ok(_), Err(e)) => Err(Error::Output(e)),
         (r, _) => r,
+    };
+    drop(out);
+    let result = match (result, pending, &config.output) {
+        (Ok(status), Some(t), Some(path)) => t
+            .persist(path)
+            .map(|_| status)
+            .map_err(|e| Error::Output(e.error)),
+        (r, _, _) => r,
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

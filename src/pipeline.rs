@@ -315,25 +315,12 @@ impl<'r> Pipeline<'r> {
             section,
             dir,
             index,
-            mut findings,
+            findings,
         } = a;
-        let root = self.locator.module().map(|m| m.root.clone());
-        if let Some(rt) = &mut self.runtime {
-            // The package's directory inside the module: lines of its files that the profile
-            // names and no finding covers are this package's to report.
-            let rel = match (&dir, &root) {
-                (Some(d), Some(r)) => d
-                    .strip_prefix(r)
-                    .ok()
-                    .and_then(|p| p.to_str())
-                    .map(|p| p.replace('\\', "/")),
-                _ => None,
-            };
-            rt.annotate(rel.as_deref(), &mut findings);
-        }
-        if section.diagnostics.is_empty() && findings.is_empty() {
+        if section.diagnostics.is_empty() && findings.is_empty() && self.runtime.is_none() {
             return Ok(());
         }
+        let root = self.locator.module().map(|m| m.root.clone());
         let mut findings =
             self.selection
                 .apply(&section, findings, index.as_deref(), root.as_deref());
@@ -348,6 +335,30 @@ impl<'r> Pipeline<'r> {
         let before = findings.len();
         findings.retain(|f| f.site_key().is_none_or(|k| self.seen.insert(k)));
         self.totals.repeated += (before - findings.len()) as u64;
+        if let Some(rt) = &mut self.runtime {
+            // After the repeats and the filters: the profile's numbers go on what is reported.
+            // The package's directory inside the module: lines of its files that the profile
+            // names and no finding covers are this package's to report.
+            let rel = match (&dir, &root) {
+                (Some(d), Some(r)) => d
+                    .strip_prefix(r)
+                    .ok()
+                    .and_then(|p| p.to_str())
+                    .map(|p| p.replace('\\', "/")),
+                _ => None,
+            };
+            let added = rt.annotate(rel.as_deref(), &mut findings);
+            // The findings of disagreement are filtered like any other.
+            let mut added =
+                self.selection
+                    .apply(&section, added, index.as_deref(), root.as_deref());
+            added.retain(|f| f.site_key().is_none_or(|k| self.seen.insert(k)));
+            findings.extend(added);
+            rt.rank(&findings);
+        }
+        if section.diagnostics.is_empty() && findings.is_empty() {
+            return Ok(());
+        }
         if let Some(level) = self.fail_on {
             // The status follows what is shown: `--verdict stack --fail-on heap` fails on
             // nothing it does not show.

@@ -184,6 +184,7 @@ fn nothing_from_the_source_or_the_log_becomes_markup() {
             "x2",
             "y2",
             "points",
+            "aria-hidden",
         ];
         for e in doc
             .root_element()
@@ -385,4 +386,67 @@ fn a_piped_log_makes_the_same_page() {
     };
     assert_eq!(strip(&piped), strip(&read));
     assert!(piped.contains(r#"data-verdict="leak-risk""#));
+}
+
+/// What a profile brings to the page (its file name, in titles) is text too.
+#[test]
+fn a_profile_named_with_markup_shows_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hostile = tmp.path().join("<img src=x onerror=alert(9)>.pprof");
+    std::fs::copy(
+        root().join("tests/fixtures/go1.27/profiles/profiles/heap-2.pprof"),
+        &hostile,
+    )
+    .unwrap();
+    let html = page(&[
+        "--input",
+        "tests/fixtures/go1.27/profiles/m2-l.txt",
+        "-C",
+        "tests/go/profiles",
+        "--profile",
+        hostile.to_str().unwrap(),
+    ]);
+    let doc = Html::parse_document(&html);
+    assert!(select(&doc, "img").is_empty());
+    let titles: String = select(&doc, ".panel h3")
+        .iter()
+        .flat_map(|h| h.text())
+        .collect();
+    assert!(
+        titles.contains("live in <img src=x onerror=alert(9)>.pprof"),
+        "{titles}"
+    );
+}
+
+/// A finding at a line the file no longer has (the source changed since the log was saved)
+/// is listed apart, never dropped.
+#[test]
+fn findings_past_the_end_of_a_changed_file_are_listed_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        "go.mod",
+        "grow.go",
+        "lru.go",
+        "pin.go",
+        "workers.go",
+        "doc.go",
+    ] {
+        std::fs::copy(root().join("tests/go/profiles").join(f), tmp.path().join(f)).unwrap();
+    }
+    let grow = std::fs::read_to_string(tmp.path().join("grow.go")).unwrap();
+    let short: Vec<&str> = grow.lines().take(12).collect();
+    std::fs::write(tmp.path().join("grow.go"), short.join("\n")).unwrap();
+    let log = root().join("tests/fixtures/go1.27/profiles/m2-l.txt");
+    let html = page(&[
+        "--input",
+        log.to_str().unwrap(),
+        "-C",
+        tmp.path().to_str().unwrap(),
+    ]);
+    let doc = Html::parse_document(&html);
+    let apart: String = select(&doc, "section.elsewhere")
+        .iter()
+        .flat_map(|e| e.text())
+        .collect();
+    assert!(apart.contains("`&Session{...}` is on the heap"), "{apart}");
 }

@@ -97,8 +97,12 @@ fn at<'a>(doc: &'a Value, file: &str, line: u64, code: &str) -> &'a Value {
 
 const MIB: i64 = 1 << 20;
 
+/// A size the join must have put there: a finding with no such field fails, rather than
+/// reading as zero.
 fn bytes(f: &Value, field: &str) -> i64 {
-    f[field]["bytes"].as_i64().unwrap_or(0)
+    f[field]["bytes"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no {field} on {f}"))
 }
 
 #[test]
@@ -306,4 +310,145 @@ fn a_piped_log_gets_the_profile_too() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["origin"]["mode"], "stdin");
     assert!(bytes(at(&doc, "grow.go", 15, "EE0201"), "live") > 60 * MIB);
+}
+
+/// Only the latest goroutine profile counts: two of the same run are not added together.
+#[test]
+fn two_goroutine_profiles_are_not_added_together() {
+    let (_, dir) = series().pop().unwrap();
+    let input = rel(&dir.join("m2-l.txt"));
+    let (a, b) = (
+        rel(&dir.join("profiles/goroutine.pprof")),
+        rel(&dir.join("profiles/goroutine.txt")),
+    );
+    let out = run(&[
+        "--input",
+        &input,
+        "-C",
+        "tests/go/profiles",
+        "--format",
+        "json",
+        "--profile",
+        &a,
+        "--profile",
+        &b,
+    ]);
+    assert!(out.status.success());
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(at(&doc, "workers.go", 8, "EE0303")["goroutines"], 8);
+    assert_eq!(at(&doc, "workers.go", 21, "EE0902")["goroutines"], 15);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("goroutine.pprof: only the latest goroutine profile is joined"),
+        "{err}"
+    );
+}
+
+/// The text of ?debug=1 names neither the `go` statement nor where the function starts: its
+/// closures are matched to the goroutine findings of the function that starts them, and it
+/// never says "not exercised".
+#[test]
+fn a_debug1_goroutine_profile_is_matched_by_function() {
+    for (version, dir) in series() {
+        let p = dir.join("profiles/goroutine-debug1.txt");
+        if !p.is_file() {
+            continue;
+        }
+        let doc = report(&dir, &["goroutine-debug1.txt"]);
+        let workers = at(&doc, "workers.go", 8, "EE0303");
+        assert_eq!(workers["goroutines"], 8, "{version}: {workers}");
+        let search = at(&doc, "workers.go", 32, "EE0304");
+        assert_eq!(search["goroutines"], 12, "{version}: {search}");
+        assert_eq!(doc["profile"]["not_exercised"], 0, "{version}");
+    }
+}
+
+/// A package reported twice (its test variant) and filters: the profile's numbers go on what
+/// is reported, once.
+#[test]
+fn repeats_and_filters_do_not_count_twice() {
+    let (_, dir) = series().pop().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let twice = tmp.path().join("twice.txt");
+    let mut log = std::fs::read(dir.join("m2-l.txt")).unwrap();
+    log.extend(std::fs::read(dir.join("m2-l.txt")).unwrap());
+    std::fs::write(&twice, log).unwrap();
+    let heap = rel(&dir.join("profiles/heap-2.pprof"));
+    let out = run(&[
+        "--input",
+        twice.to_str().unwrap(),
+        "-C",
+        "tests/go/profiles",
+        "--format",
+        "json",
+        "--profile",
+        &heap,
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["profile"]["not_exercised"], 1, "{}", doc["profile"]);
+    assert_eq!(
+        doc["profile"]["largest"].as_array().unwrap().len(),
+        2,
+        "{}",
+        doc["profile"]
+    );
+    let input = rel(&dir.join("m2-l.txt"));
+    let out = run(&[
+        "--input",
+        &input,
+        "-C",
+        "tests/go/profiles",
+        "--format",
+        "json",
+        "--profile",
+        &heap,
+        "--only-path",
+        "lru.go",
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for row in doc["profile"]["largest"].as_array().unwrap() {
+        assert!(
+            row["position"].as_str().unwrap().starts_with("lru.go"),
+            "{row}"
+        );
+    }
+}
+
+/// `-o FILE` leaves the file as it was when the run fails.
+#[test]
+fn a_failed_run_leaves_the_output_file_alone() {
+    let (_, dir) = series().pop().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out_file = tmp.path().join("report.txt");
+    std::fs::write(&out_file, "the previous report\n").unwrap();
+    let input = rel(&dir.join("m2-l.txt"));
+    let out = run(&[
+        "--input",
+        &input,
+        "-C",
+        "tests/go/profiles",
+        "--profile",
+        "no/such.pprof",
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap(),
+        "the previous report\n"
+    );
+    let out = run(&[
+        "--input",
+        &input,
+        "-C",
+        "tests/go/profiles",
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(
+        std::fs::read_to_string(&out_file)
+            .unwrap()
+            .contains("leak-risk[EE0201]")
+    );
 }

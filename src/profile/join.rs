@@ -8,7 +8,7 @@
 //! no holder was found (EE0901), goroutines alive where nothing was expected to keep them
 //! (EE0902); and a `leak-risk` the profile does not show holding anything says so.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -81,6 +81,10 @@ struct HeapSite {
 /// profile does not say where its goroutines were started).
 #[derive(Debug, Clone, Default)]
 struct GoSite {
+    /// True when the place is the `go` statement (a `created by` line, or a closure, which
+    /// starts on the statement's line); false when it is where the named function they run
+    /// is declared.
+    at_go: bool,
     count: i64,
     /// The innermost line of the module they are at, and what they wait for.
     blocked: Option<Place>,
@@ -120,10 +124,14 @@ pub struct ProfileSummary {
     pub live: Option<Amount>,
     /// The sites holding the most, by growth and then by live bytes.
     pub largest: Vec<Largest>,
-    /// `leak-risk` findings the profiles do not show holding anything.
+    /// `leak-risk` findings the profiles do not confirm: not exercised, let go of, or below
+    /// `--min-live` in the run profiled.
     pub not_exercised: u64,
     /// Sites in the profile with no package of this report to put them in.
     pub unplaced: u64,
+    /// Goroutine profiles not joined: only the latest one is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<String>,
 }
 
 /// The share of what a line allocated (percent) that must still be live for a `leak-risk`
@@ -159,7 +167,10 @@ impl Places {
         if !base.ends_with(".go") {
             return None;
         }
-        let package = package_of(function);
+        // The runtime escapes a dot in a path's last element (`example.com/m.v2` is written
+        // `example.com/m%2ev2`); an external test package is its directory's `_test`.
+        let package = package_of(function).replace("%2e", ".");
+        let package = package.strip_suffix("_test").unwrap_or(&package);
         if let Some(mp) = &self.module_path {
             // `-trimpath`: `example.com/m/sub/x.go`.
             if let Some(rest) = file
@@ -183,11 +194,10 @@ impl Places {
         // `main.main` names no module path, and neither does a module whose path has no dot:
         // the longest tail of the absolute path that is a file of the module.
         let mine = package == "main"
-            || self.module_path.as_deref().is_some_and(|mp| {
-                package == mp
-                    || package.starts_with(&format!("{mp}/"))
-                    || package == format!("{mp}_test")
-            });
+            || self
+                .module_path
+                .as_deref()
+                .is_some_and(|mp| package == mp || package.starts_with(&format!("{mp}/")));
         if !mine || !file.starts_with('/') && !file.contains(":/") {
             return None;
         }
@@ -229,7 +239,10 @@ pub struct Runtime {
     goroutine_name: Option<String>,
     /// By the `go` statement that started them; by the function they run when the profile
     /// does not say (the protobuf form), at the line the function starts.
-    goroutines: HashMap<Place, GoSite>,
+    goroutines: BTreeMap<Place, GoSite>,
+    /// By the function they run, when the profile names no line to start from (the text of
+    /// `?debug=1`): matched to the `go` statements of the function that starts them.
+    unplaced: BTreeMap<String, GoSite>,
     claimed: HashSet<Place>,
     pub summary: ProfileSummary,
 }
@@ -249,7 +262,8 @@ impl Runtime {
             heap: HashMap::new(),
             total_live: Amount::default(),
             goroutine_name: None,
-            goroutines: HashMap::new(),
+            goroutines: BTreeMap::new(),
+            unplaced: BTreeMap::new(),
             claimed: HashSet::new(),
             summary: ProfileSummary::default(),
         };
@@ -264,8 +278,8 @@ impl Runtime {
             for s in &p.samples {
                 let Values::Heap(v) = s.values else { continue };
                 if latest {
-                    rt.total_live.bytes += v.inuse_bytes;
-                    rt.total_live.objects += v.inuse_objects;
+                    rt.total_live.bytes = rt.total_live.bytes.saturating_add(v.inuse_bytes);
+                    rt.total_live.objects = rt.total_live.objects.saturating_add(v.inuse_objects);
                 }
                 let Some((at, frame)) = innermost(&mut places, &s.frames) else {
                     continue;
@@ -273,10 +287,10 @@ impl Runtime {
                 matched += 1;
                 let site = rt.heap.entry(at).or_default();
                 if latest {
-                    site.live.bytes += v.inuse_bytes;
-                    site.live.objects += v.inuse_objects;
-                    site.allocated.bytes += v.alloc_bytes;
-                    site.allocated.objects += v.alloc_objects;
+                    site.live.bytes = site.live.bytes.saturating_add(v.inuse_bytes);
+                    site.live.objects = site.live.objects.saturating_add(v.inuse_objects);
+                    site.allocated.bytes = site.allocated.bytes.saturating_add(v.alloc_bytes);
+                    site.allocated.objects = site.allocated.objects.saturating_add(v.alloc_objects);
                     site.function = frame.function.clone();
                     if s.frames[0].function != frame.function && site.via.is_none() {
                         site.via = Some(s.frames[0].function.clone());
@@ -284,8 +298,8 @@ impl Runtime {
                 }
                 if earliest {
                     let e = site.earlier.get_or_insert_with(Amount::default);
-                    e.bytes += v.inuse_bytes;
-                    e.objects += v.inuse_objects;
+                    e.bytes = e.bytes.saturating_add(v.inuse_bytes);
+                    e.objects = e.objects.saturating_add(v.inuse_objects);
                 }
             }
             rt.summary.profiles.push(ProfileStat {
@@ -308,7 +322,16 @@ impl Runtime {
         if rt.heap_name.is_some() {
             rt.summary.live = Some(rt.total_live);
         }
-        for p in &goroutines {
+        // Goroutine counts are a snapshot: the latest profile's (by when it was taken, else the
+        // last given); the others are named in the summary as not used.
+        let mut goroutines = goroutines;
+        // The text forms carry no time: then the order given decides.
+        if goroutines.iter().all(|p| p.time_nanos > 0) {
+            goroutines.sort_by_key(|p| p.time_nanos);
+        }
+        let latest = goroutines.pop();
+        rt.summary.ignored = goroutines.iter().map(|p| p.name.clone()).collect();
+        if let Some(p) = &latest {
             let mut matched = 0;
             for s in &p.samples {
                 let Values::Goroutine {
@@ -319,33 +342,33 @@ impl Runtime {
                 else {
                     continue;
                 };
+                let Some(root) = s.frames.last() else {
+                    continue;
+                };
+                let blocked = innermost(&mut places, &s.frames).map(|(p, _)| p);
+                let site = GoSite {
+                    at_go: created_by.is_some() || is_closure(&root.function),
+                    count: (*count).max(0),
+                    blocked,
+                    state: state.clone(),
+                    function: root.function.clone(),
+                };
                 // Where they were started: the `created by` position, else the function they
-                // run (the outermost frame) at the line it starts.
+                // run at the line it starts; the text of debug=1 names neither.
                 let start = match created_by {
                     Some(c) => places.rel(c).map(|p| (p, c.line)),
-                    None => s.frames.last().and_then(|root| {
-                        let line = if root.start_line > 0 {
-                            root.start_line
-                        } else {
-                            root.line
-                        };
-                        places.rel(root).map(|p| (p, line))
-                    }),
+                    None if root.start_line > 0 => places.rel(root).map(|p| (p, root.start_line)),
+                    None => {
+                        if places.rel(root).is_some() {
+                            matched += 1;
+                            merge_site(rt.unplaced.entry(root.function.clone()).or_default(), site);
+                        }
+                        continue;
+                    }
                 };
                 let Some(start) = start else { continue };
                 matched += 1;
-                let blocked = innermost(&mut places, &s.frames);
-                let site = rt.goroutines.entry(start).or_default();
-                site.count += count;
-                if site.blocked.is_none() {
-                    site.function = s
-                        .frames
-                        .last()
-                        .map(|f| f.function.clone())
-                        .unwrap_or_default();
-                    site.blocked = blocked.map(|(p, _)| p);
-                    site.state = state.clone();
-                }
+                merge_site(rt.goroutines.entry(start).or_default(), site);
             }
             rt.summary.profiles.push(ProfileStat {
                 name: p.name.clone(),
@@ -354,7 +377,7 @@ impl Runtime {
                 matched,
             });
         }
-        rt.goroutine_name = goroutines.last().map(|p| p.name.clone());
+        rt.goroutine_name = latest.map(|p| p.name);
         rt
     }
 
@@ -371,11 +394,21 @@ impl Runtime {
     /// Puts the profiles' numbers on a package's findings, and adds the findings of
     /// disagreement. `dir` is the package's directory relative to the module root, when known:
     /// lines of its files with no finding are this package's to report.
-    pub fn annotate(&mut self, dir: Option<&str>, findings: &mut Vec<Finding>) {
+    /// Only reported findings (not suppressed, not outside the module) are measured; the
+    /// findings of disagreement are returned, for the caller to filter like any other, and
+    /// [`Runtime::rank`] then takes what is kept.
+    pub fn annotate(&mut self, dir: Option<&str>, findings: &mut [Finding]) -> Vec<Finding> {
         let mut added = Vec::new();
         self.annotate_heap(dir, findings, &mut added);
         self.annotate_goroutines(dir, findings, &mut added);
-        findings.extend(added);
+        added
+    }
+
+    /// Keeps the largest holders among a package's reported findings for the summary.
+    pub fn rank(&mut self, findings: &[Finding]) {
+        for f in findings.iter().filter(|f| f.reported()) {
+            self.rank_one(f);
+        }
     }
 
     fn annotate_heap(
@@ -390,7 +423,7 @@ impl Runtime {
         // Each line of the package that allocates, to the strongest finding about it.
         let mut by_line: HashMap<Place, usize> = HashMap::new();
         for (i, f) in findings.iter().enumerate() {
-            if f.verdict == Verdict::Passes {
+            if f.verdict == Verdict::Passes || !f.reported() {
                 continue;
             }
             for place in allocation_lines(f) {
@@ -412,12 +445,11 @@ impl Runtime {
         let big = |t: &Thresholds, live: i64, total: i64| {
             live >= t.min_live && (live as f64) * 100.0 >= t.min_share * total as f64
         };
-        let mut outranked: HashSet<usize> = HashSet::new();
         for (place, site) in sites {
             self.claimed.insert(place.clone());
             let grew = site.earlier.map(|e| Amount {
-                bytes: site.live.bytes - e.bytes,
-                objects: site.live.objects - e.objects,
+                bytes: site.live.bytes.saturating_sub(e.bytes),
+                objects: site.live.objects.saturating_sub(e.objects),
             });
             let holds_a_lot = big(&self.thresholds, site.live.bytes, self.total_live.bytes);
             match by_line.get(&place) {
@@ -433,7 +465,7 @@ impl Runtime {
                     if holds_a_lot && f.verdict <= Verdict::Heap {
                         added.push(self.held_here(&place, &site, grew, &profile, Some(f)));
                         // The finding of disagreement speaks for these bytes in the table.
-                        outranked.insert(i);
+                        measured(&mut findings[i]).outranked = true;
                     }
                 }
                 None if holds_a_lot => {
@@ -445,7 +477,7 @@ impl Runtime {
         // What a leak-risk is said to keep, the profile may not show held.
         for f in findings
             .iter_mut()
-            .filter(|f| f.verdict == Verdict::LeakRisk)
+            .filter(|f| f.verdict == Verdict::LeakRisk && f.reported())
         {
             // Goroutines are the goroutine profile's to judge; C memory is in no Go profile.
             let kind = f.holder.as_ref().map(|h| h.kind);
@@ -471,6 +503,12 @@ impl Runtime {
                 format!(
                     "not exercised in {profile}: nothing was allocated here, so the profile can neither confirm nor clear it"
                 )
+            } else if kept_share {
+                format!(
+                    "{profile} shows {} live here, below --min-live ({}): too little in this run to confirm it grows",
+                    units::bytes(live.bytes),
+                    units::bytes(self.thresholds.min_live)
+                )
             } else {
                 format!(
                     "{profile} shows {} allocated here but only {} of it live: in this run something let go of it",
@@ -483,14 +521,6 @@ impl Runtime {
             m.runtime_note = Some(note);
             self.summary.not_exercised += 1;
         }
-        for (i, f) in findings.iter().enumerate() {
-            if !outranked.contains(&i) {
-                self.rank(f);
-            }
-        }
-        for f in added.iter() {
-            self.rank(f);
-        }
     }
 
     fn annotate_goroutines(
@@ -502,52 +532,82 @@ impl Runtime {
         let Some(profile) = self.goroutine_name.clone() else {
             return;
         };
-        let mut matched_any = vec![false; findings.len()];
         let mut files: HashSet<Arc<str>> = HashSet::new();
-        for (i, f) in findings.iter_mut().enumerate() {
+        // The findings at `go` statements, by place.
+        let mut at_go: Vec<(usize, Place)> = Vec::new();
+        for (i, f) in findings.iter().enumerate() {
             let Some(p) = &f.position else { continue };
             let Some(path) = &p.path else { continue };
             files.insert(path.clone());
-            if !about_goroutines(f) {
+            if about_goroutines(f) && f.reported() {
+                at_go.push((i, (path.clone(), p.line)));
+            }
+        }
+        let mut measured_any = vec![false; findings.len()];
+        // First by place: the profile says which statement started them.
+        for (i, place) in &at_go {
+            let Some(site) = self.goroutines.get(place).filter(|s| s.at_go) else {
+                continue;
+            };
+            if !self.claimed.insert(goroutine_key(place)) {
                 continue;
             }
-            let place = (path.clone(), p.line);
-            let site = self
-                .goroutines
-                .get(&place)
-                .filter(|_| !self.claimed_goroutine(&place))
-                .cloned();
-            let site = site.or_else(|| {
-                // The protobuf form names the function they run, not the `go` statement: the
-                // statement of the package that calls it by name.
-                let text = f.holder.as_ref()?.added.as_ref()?.text.clone();
-                let key = self
-                    .goroutines
-                    .iter()
-                    .find(|(k, s)| {
-                        in_dir(
-                            &k.0,
-                            Path::new(path.as_ref()).parent().and_then(|d| d.to_str()),
-                        ) && !self.claimed.contains(&goroutine_key(k))
-                            && calls(&text, &s.function)
-                    })
-                    .map(|(k, _)| k.clone())?;
-                self.claimed.insert(goroutine_key(&key));
-                self.goroutines.get(&key).cloned()
-            });
-            let Some(site) = site else { continue };
-            self.claimed.insert(goroutine_key(&place));
-            matched_any[i] = true;
-            let m = measured(f);
-            add_source(m, &profile);
-            *m.goroutines.get_or_insert(0) += site.count;
-            m.blocked_at = site
-                .blocked
-                .as_ref()
-                .map(|(p, l)| blocked(p, *l, site.state.as_deref()));
+            let site = site.clone();
+            put_goroutines(&mut findings[*i], &site, &profile, None);
+            measured_any[*i] = true;
+        }
+        // Then by name: the function they run, called by `go` statements of the package (the
+        // protobuf form names a named function by its declaration), or the function that
+        // started a closure (debug=1). Several statements that fit share the count.
+        let by_name: Vec<(Option<Place>, GoSite)> = self
+            .goroutines
+            .iter()
+            .filter(|(k, s)| !s.at_go && !self.claimed.contains(&goroutine_key(k)))
+            .map(|(k, s)| (Some(k.clone()), s.clone()))
+            .chain(self.unplaced.values().map(|s| (None, s.clone())))
+            .collect();
+        let mut unplaced_seen = false;
+        for (key, site) in by_name {
+            let fits: Vec<usize> = at_go
+                .iter()
+                .filter(|(i, _)| !measured_any[*i])
+                .filter(|(i, place)| {
+                    let f = &findings[*i];
+                    match &key {
+                        Some(k) => {
+                            same_dir(&k.0, &place.0)
+                                && f.holder
+                                    .as_ref()
+                                    .and_then(|h| h.added.as_ref())
+                                    .is_some_and(|a| calls(&a.text, &site.function))
+                        }
+                        None => f.function.as_deref() == Some(starter(&site.function)),
+                    }
+                })
+                .map(|(i, _)| *i)
+                .collect();
+            if key.is_none() {
+                unplaced_seen = true;
+            }
+            if fits.is_empty() {
+                continue;
+            }
+            if let Some(k) = &key {
+                self.claimed.insert(goroutine_key(k));
+            }
+            let shared = (fits.len() > 1).then_some(fits.len());
+            for i in fits {
+                put_goroutines(&mut findings[i], &site, &profile, shared);
+                measured_any[i] = true;
+            }
         }
         for (i, f) in findings.iter_mut().enumerate() {
-            if f.verdict == Verdict::LeakRisk && !matched_any[i] && about_goroutines(f) {
+            // A profile that places goroutines only by function cannot say none came from here.
+            if f.verdict == Verdict::LeakRisk
+                && !measured_any[i]
+                && about_goroutines(f)
+                && !unplaced_seen
+            {
                 let m = measured(f);
                 add_source(m, &profile);
                 m.goroutines = Some(0);
@@ -557,14 +617,13 @@ impl Runtime {
                 self.summary.not_exercised += 1;
             }
         }
-        let mut sites: Vec<(Place, GoSite)> = self
+        let sites: Vec<(Place, GoSite)> = self
             .goroutines
             .iter()
             .filter(|(k, _)| !self.claimed.contains(&goroutine_key(k)))
             .filter(|(k, _)| files.contains(&k.0) || in_dir(&k.0, dir))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        sites.sort_by(|a, b| a.0.cmp(&b.0));
         for (place, site) in sites {
             self.claimed.insert(goroutine_key(&place));
             if site.count >= self.thresholds.min_goroutines {
@@ -573,13 +632,11 @@ impl Runtime {
         }
     }
 
-    fn claimed_goroutine(&self, place: &Place) -> bool {
-        self.claimed.contains(&goroutine_key(place))
-    }
-
     /// Keeps the finding in the largest-holders table if it holds enough to be there.
-    fn rank(&mut self, f: &Finding) {
-        let Some(m) = &f.measured else { return };
+    fn rank_one(&mut self, f: &Finding) {
+        let Some(m) = f.measured.as_deref().filter(|m| !m.outranked) else {
+            return;
+        };
         let Some(live) = m.live else { return };
         if live.bytes <= 0 && m.grew.is_none_or(|g| g.bytes <= 0) {
             return;
@@ -713,10 +770,18 @@ fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
     let mut f = Finding {
         verdict: Verdict::Retained,
         code: ALIVE.into(),
-        title: format!(
-            "{profile} shows {} goroutines started here still alive{at}",
-            units::count(site.count)
-        ),
+        title: if site.at_go {
+            format!(
+                "{profile} shows {} goroutines started here still alive{at}",
+                units::count(site.count)
+            )
+        } else {
+            format!(
+                "{profile} shows {} goroutines running `{}`, declared here, still alive{at}",
+                units::count(site.count),
+                short_name(&site.function)
+            )
+        },
         subject: format!("go {}", short_name(&site.function)),
         function: None,
         position: Some(position(place)),
@@ -778,6 +843,64 @@ fn about_goroutines(f: &Finding) -> bool {
 /// Goroutine sites share the claimed set with heap sites: line 0 cannot be either.
 fn goroutine_key(place: &Place) -> Place {
     (Arc::from(format!("go:{}", place.0)), place.1)
+}
+
+/// Adds one profile site's goroutines to a finding at a `go` statement.
+fn put_goroutines(f: &mut Finding, site: &GoSite, profile: &str, shared: Option<usize>) {
+    let m = measured(f);
+    add_source(m, profile);
+    let n = m.goroutines.get_or_insert(0);
+    *n = n.saturating_add(site.count);
+    m.blocked_at = site
+        .blocked
+        .as_ref()
+        .map(|(p, l)| blocked(p, *l, site.state.as_deref()));
+    if let Some(k) = shared {
+        m.runtime_note = Some(format!(
+            "{profile} counts {} goroutines running {} for {k} `go` statements together: it does not say which started which",
+            units::count(site.count),
+            short_name(&site.function)
+        ));
+    }
+}
+
+/// Goroutines of one place from several samples (stacks): counted together.
+fn merge_site(into: &mut GoSite, s: GoSite) {
+    into.count = into.count.saturating_add(s.count);
+    into.at_go |= s.at_go;
+    if into.function.is_empty() {
+        into.function = s.function;
+        into.blocked = s.blocked;
+        into.state = s.state;
+    }
+}
+
+/// `pkg.F.func1`, `pkg.F.gowrap2`, `pkg.F.func1.1`: a closure, which starts on its `go` line.
+fn is_closure(function: &str) -> bool {
+    short_name(function) != starter(function)
+}
+
+/// The function that starts a closure: `pkg.(*T).Run.func1.2` -> `(*T).Run`.
+fn starter(function: &str) -> &str {
+    let mut name = short_name(function);
+    loop {
+        let Some((head, last)) = name.rsplit_once('.') else {
+            return name;
+        };
+        let numbered = last.chars().all(|c| c.is_ascii_digit())
+            || last
+                .strip_prefix("func")
+                .or_else(|| last.strip_prefix("gowrap"))
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if !numbered {
+            return name;
+        }
+        name = head;
+    }
+}
+
+fn same_dir(a: &str, b: &str) -> bool {
+    Path::new(a).parent() == Path::new(b).parent()
 }
 
 /// `go worker(ch)`, `go c.janitor()` call `example.com/m.worker`, `example.com/m.(*C).janitor`.
@@ -857,8 +980,8 @@ fn add_source(m: &mut Measured, profile: &str) {
 
 fn add(slot: &mut Option<Amount>, a: Amount) {
     let s = slot.get_or_insert_with(Amount::default);
-    s.bytes += a.bytes;
-    s.objects += a.objects;
+    s.bytes = s.bytes.saturating_add(a.bytes);
+    s.objects = s.objects.saturating_add(a.objects);
 }
 
 impl Measured {
@@ -895,8 +1018,8 @@ impl Measured {
                     format!(
                         "shrank by {}",
                         Amount {
-                            bytes: -g.bytes,
-                            objects: -g.objects
+                            bytes: g.bytes.saturating_neg(),
+                            objects: g.objects.saturating_neg()
                         }
                         .display()
                     )
@@ -973,6 +1096,17 @@ mod tests {
         );
         assert_eq!(
             rel(&mut p, "example.com/m/sub.(*T).Add", "/build/x/sub/x.go").as_deref(),
+            Some("sub/x.go")
+        );
+        // The runtime's escape of a dot in the last path element; an external test package.
+        let mut dotted = places(&m);
+        dotted.module_path = Some("example.com/m.v2".into());
+        assert_eq!(
+            rel(&mut dotted, "example.com/m%2ev2.Open", "/x/grow.go").as_deref(),
+            Some("grow.go")
+        );
+        assert_eq!(
+            rel(&mut p, "example.com/m/sub_test.TestX", "/x/sub/x.go").as_deref(),
             Some("sub/x.go")
         );
         // -trimpath.
@@ -1096,7 +1230,9 @@ mod tests {
             finding(Verdict::Heap, "grow.go", 12),
             finding(Verdict::LeakRisk, "grow.go", 20),
         ];
-        rt.annotate(Some(""), &mut findings);
+        let added = rt.annotate(Some(""), &mut findings);
+        findings.extend(added);
+        rt.rank(&findings);
         let live = |f: &Finding| f.measured.as_ref().and_then(|m| m.live).map(|a| a.bytes);
         assert_eq!(live(&findings[0]), Some(50 << 20));
         assert_eq!(live(&findings[1]), Some(4096));
@@ -1154,7 +1290,9 @@ mod tests {
             kept_at: Vec::new(),
         }));
         let mut findings = vec![f];
-        rt.annotate(Some(""), &mut findings);
+        let added = rt.annotate(Some(""), &mut findings);
+        findings.extend(added);
+        rt.rank(&findings);
         let m = findings[0].measured.as_ref().expect("measured");
         assert_eq!(m.goroutines, Some(12));
         assert_eq!(m.blocked_at.as_deref(), Some("grow.go:33"));

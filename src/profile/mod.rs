@@ -106,6 +106,12 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Profile, String> {
     if trimmed.starts_with(b"goroutine ") {
         return text::parse(name, &String::from_utf8_lossy(&bytes));
     }
+    // A crash's output (`panic: ...`, `fatal error: ...`), whose goroutines follow.
+    if (trimmed.starts_with(b"panic: ") || trimmed.starts_with(b"fatal error: "))
+        && let Some(i) = memchr::memmem::find(trimmed, b"\ngoroutine ")
+    {
+        return text::parse(name, &String::from_utf8_lossy(&trimmed[i + 1..]));
+    }
     if trimmed.starts_with(b"heap profile:") {
         return Err("the legacy text heap profile (debug=1); take it with debug=0 (the default), as `curl .../debug/pprof/heap > heap.pprof` does".into());
     }

@@ -102,11 +102,12 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Profile, String> {
         let value = |i: Option<usize>| -> Result<i64, String> {
             match i {
                 None => Ok(0),
-                Some(i) => s
-                    .value
-                    .get(i)
-                    .copied()
-                    .ok_or_else(|| "damaged: a sample has fewer values than types".to_string()),
+                Some(i) => match s.value.get(i).copied() {
+                    None => Err("damaged: a sample has fewer values than types".to_string()),
+                    // Counts and sizes: a negative one is no measurement.
+                    Some(v) if v < 0 => Err(format!("damaged: a sample has the value {v}")),
+                    Some(v) => Ok(v),
+                },
             }
         };
         let [ao, ab, io, ib] = kind.1;

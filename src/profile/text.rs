@@ -51,6 +51,7 @@ fn debug2(text: &str) -> Result<Vec<Sample>, String> {
                 break;
             }
             lines.next();
+            let l = l.trim_start();
             if l.starts_with("...") {
                 // `...additional frames elided...`
                 continue;
@@ -60,7 +61,8 @@ fn debug2(text: &str) -> Result<Vec<Sample>, String> {
                 Some(rest) => (true, rest.split(" in goroutine ").next().unwrap_or(rest)),
                 None => (false, strip_args(l)),
             };
-            let position = lines.next_if(|p| p.starts_with('\t'));
+            // A tab as printed; spaces where a paste turned it into them.
+            let position = lines.next_if(|p| p.starts_with(['\t', ' ']));
             let (file, line_no) = position.map(parse_position).unwrap_or_default();
             let frame = Frame {
                 function: function.to_string(),
@@ -105,8 +107,9 @@ fn debug1(text: &str) -> Result<Vec<Sample>, String> {
         if let Some((count, _)) = line.split_once(" @ ") {
             let count = count
                 .trim()
-                .parse::<i64>()
-                .map_err(|_| format!("damaged stack header `{}`", clip(line)))?;
+                .parse::<u32>()
+                .map_err(|_| format!("damaged stack header `{}`", clip(line)))?
+                .into();
             samples.push(Sample {
                 frames: Vec::new(),
                 values: Values::Goroutine {
@@ -224,6 +227,15 @@ created by example.com/p.StartWorkers in goroutine 18
             p.samples[0].values,
             Values::Goroutine { count: 8, .. }
         ));
+    }
+
+    #[test]
+    fn a_pasted_crash_with_spaces_for_tabs_reads() {
+        let pasted = format!("panic: boom\n\n{}", DEBUG2.replace('\t', "        "));
+        let p = crate::profile::parse("crash.txt", pasted.as_bytes()).unwrap();
+        assert_eq!(p.samples.len(), 1);
+        assert_eq!(p.samples[0].frames[1].file, "/home/u/p/workers.go");
+        assert_eq!(p.samples[0].frames[1].line, 10);
     }
 
     #[test]

@@ -335,12 +335,12 @@ impl HumanRenderer {
         if p.not_exercised > 0 {
             writeln!(
                 out,
-                "  {} leak-risk {} nothing held in the profiles: not exercised, or let go of in this run (not cleared)",
+                "  {} leak-risk {} not confirmed by the profiles: not exercised, let go of, or too small in this run (not cleared)",
                 p.not_exercised,
                 if p.not_exercised == 1 {
-                    "finding shows"
+                    "finding is"
                 } else {
-                    "findings show"
+                    "findings are"
                 }
             )?;
         }

@@ -172,13 +172,20 @@ struct Page<'a> {
 
 impl<'a> Page<'a> {
     fn new(opts: &'a HtmlOptions, items: &'a [Item], dirs: &BTreeSet<String>) -> Page<'a> {
+        // Each file read once: (path -> its lines), None when it cannot be read.
+        let mut sources: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
         let mut with: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
         let mut elsewhere = Vec::new();
         let mut codes = BTreeSet::new();
         for it in items {
             codes.insert(it.finding.code.clone());
-            match it.finding.position.as_ref().and_then(|p| p.path.as_deref()) {
-                Some(p) if is_module_file(p) && read(opts, p).is_some() => {
+            match it
+                .finding
+                .position
+                .as_ref()
+                .and_then(|p| Some((p.path.as_deref()?, p.line)))
+            {
+                Some((p, _)) if is_module_file(p) && load(&mut sources, opts, p) => {
                     with.entry(p.to_string()).or_default().push(it)
                 }
                 _ => elsewhere.push(it),
@@ -206,6 +213,25 @@ impl<'a> Page<'a> {
                 }
             }
         }
+        // Where holders are added to and released, in one pass: path -> line -> role.
+        let mut roles: HashMap<String, HashMap<u32, &'static str>> = HashMap::new();
+        for it in items {
+            let Some(h) = &it.finding.holder else {
+                continue;
+            };
+            if let Some(a) = &h.added {
+                roles
+                    .entry(a.path.clone())
+                    .or_default()
+                    .insert(a.line, "role-add");
+            }
+            if let Some(s) = h.released.as_ref().and_then(|r| r.site.as_ref()) {
+                roles
+                    .entry(s.path.clone())
+                    .or_default()
+                    .insert(s.line, "role-release");
+            }
+        }
         let mut files = Vec::new();
         let mut max_live = 0;
         let order: Vec<(String, Vec<&Item>)> = with
@@ -213,47 +239,38 @@ impl<'a> Page<'a> {
             .chain(rest.into_iter().map(|p| (p, Vec::new())))
             .collect();
         for (path, its) in order {
-            let Some(text) = read(opts, &path) else {
+            load(&mut sources, opts, &path);
+            let Some(Some(lines)) = sources.remove(&path) else {
                 continue;
             };
             let mut findings: BTreeMap<u32, Vec<&Item>> = BTreeMap::new();
-            let mut roles = HashMap::new();
             for it in its {
                 let line = it.finding.position.as_ref().map_or(0, |p| p.line);
-                findings.entry(line).or_default().push(it);
+                // A line the file no longer has (the source changed since the log): listed
+                // apart, never dropped.
+                if line == 0 || line as usize > lines.len() {
+                    elsewhere.push(it);
+                } else {
+                    findings.entry(line).or_default().push(it);
+                }
             }
             for list in findings.values_mut() {
                 list.sort_by_key(|i| std::cmp::Reverse(i.finding.verdict));
-                let live: i64 = list
+                let live = list
                     .iter()
                     .filter_map(|i| i.finding.measured.as_ref()?.live)
                     .map(|a| a.bytes)
-                    .sum();
+                    .max()
+                    .unwrap_or(0);
                 max_live = max_live.max(live);
-            }
-            for it in items {
-                let Some(h) = &it.finding.holder else {
-                    continue;
-                };
-                if let Some(a) = h.added.as_ref().filter(|s| s.path == path) {
-                    roles.insert(a.line, "role-add");
-                }
-                if let Some(s) = h
-                    .released
-                    .as_ref()
-                    .and_then(|r| r.site.as_ref())
-                    .filter(|s| s.path == path)
-                {
-                    roles.insert(s.line, "role-release");
-                }
             }
             let id = format!("f{}", files.len());
             files.push(File {
+                roles: roles.remove(&path).unwrap_or_default(),
                 path,
                 id,
-                lines: text.lines().map(str::to_string).collect(),
+                lines,
                 findings,
-                roles,
             });
         }
         let by_path = files
@@ -331,6 +348,7 @@ impl<'a> Page<'a> {
             .files
             .iter()
             .flat_map(|f| f.findings.values().flatten())
+            .chain(&self.elsewhere)
             .copied()
             .filter(|i| i.finding.verdict == Verdict::LeakRisk)
             .collect();
@@ -463,7 +481,8 @@ impl<'a> Page<'a> {
             .iter()
             .filter_map(|i| i.finding.measured.as_ref()?.live)
             .map(|a| a.bytes)
-            .sum();
+            .max()
+            .unwrap_or(0);
         let mark = match verdict {
             "leak-risk" => "!",
             "retained" => "●",
@@ -472,10 +491,11 @@ impl<'a> Page<'a> {
         };
         html! {
             span.ln { (n) }
-            span.mark title=(verdict) { (mark) }
+            span.mark title=(verdict) aria-hidden="true" { (mark) }
+            span.sr { (verdict) ": " }
             span.bar {
                 @if live > 0 && self.max_live > 0 {
-                    i style=(format!("width:{}px", 2 + 38 * live / self.max_live)) title=(format!("{} live", units::bytes(live))) {}
+                    i style=(format!("width:{}px", 2 + (38.0 * live as f64 / self.max_live as f64) as i64)) title=(format!("{} live", units::bytes(live))) {}
                 }
             }
         }
@@ -610,6 +630,19 @@ fn legend() -> Markup {
             }
         }
     }
+}
+
+/// Reads a file into `sources` once; true when it has lines.
+fn load(
+    sources: &mut BTreeMap<String, Option<Vec<String>>>,
+    opts: &HtmlOptions,
+    path: &str,
+) -> bool {
+    sources
+        .entry(path.to_string())
+        .or_insert_with(|| read(opts, path).map(|t| t.lines().map(str::to_string).collect()))
+        .as_ref()
+        .is_some_and(|lines| !lines.is_empty())
 }
 
 /// The source of a module file, when it can be read.

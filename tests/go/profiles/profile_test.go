@@ -12,8 +12,8 @@ import (
 // TestWriteProfiles drives the package (20,000 sessions, 20,000 cache values, 400 pinned
 // buffers, 8 endless workers, 15 senders left by First and 12 by Search) and writes its
 // profiles into $PROFILES_DIR:
-// heap-1.pprof half way, heap-2.pprof at the end, goroutine.pprof (debug=0) and
-// goroutine.txt (debug=2). Without PROFILES_DIR it does nothing.
+// heap-1.pprof half way, heap-2.pprof at the end, goroutine.pprof (debug=0),
+// goroutine.txt (debug=2) and goroutine-debug1.txt (debug=1). Without PROFILES_DIR it does nothing.
 func TestWriteProfiles(t *testing.T) {
 	dir := os.Getenv("PROFILES_DIR")
 	if dir == "" {
@@ -48,6 +48,7 @@ func TestWriteProfiles(t *testing.T) {
 	write(t, filepath.Join(dir, "heap-2.pprof"), "heap", 0)
 	write(t, filepath.Join(dir, "goroutine.pprof"), "goroutine", 0)
 	write(t, filepath.Join(dir, "goroutine.txt"), "goroutine", 2)
+	write(t, filepath.Join(dir, "goroutine-debug1.txt"), "goroutine", 1)
 }
 
 func write(t *testing.T, path, profile string, debug int) {
