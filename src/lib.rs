@@ -478,11 +478,11 @@ pub fn demo(
     config.html_title = Some(format!("escape-explain demo {}: {}", d.name, d.description));
     // A demo with a recorded heap profile shows what its program really held.
     let profile = dir.join("heap.pprof");
-    let with_profile = config.profiles.is_empty() && profile.is_file();
-    if with_profile {
+    let recorded_profile = config.profiles.is_empty() && profile.is_file();
+    if recorded_profile {
         config.profiles = vec![profile];
     }
-    let with_profile = if with_profile {
+    let with_profile = if recorded_profile {
         "Its heap profile, heap.pprof, was recorded from its driver test (go test -memprofile).\n"
     } else {
         ""

@@ -236,6 +236,15 @@ fn nothing_from_the_source_or_the_log_becomes_markup() {
 /// The DOM Chromium renders for a page, and the URLs the page asked for (from its network
 /// log: requests whose initiator is the page, not the browser's own background requests).
 fn render(chromium: &str, file: &std::path::Path, dir: &std::path::Path) -> (String, Vec<String>) {
+    render_url(chromium, &format!("file://{}", file.display()), file, dir)
+}
+
+fn render_url(
+    chromium: &str,
+    url: &str,
+    file: &std::path::Path,
+    dir: &std::path::Path,
+) -> (String, Vec<String>) {
     let netlog = file.with_extension("netlog.json");
     let out = Command::new(chromium)
         .args([
@@ -246,7 +255,7 @@ fn render(chromium: &str, file: &std::path::Path, dir: &std::path::Path) -> (Str
             &format!("--user-data-dir={}", dir.join("profile").display()),
             &format!("--log-net-log={}", netlog.display()),
             "--dump-dom",
-            &format!("file://{}", file.display()),
+            url,
         ])
         .stdin(Stdio::null())
         .output()
@@ -332,6 +341,39 @@ fn a_real_browser_renders_the_pages() {
             "{name}"
         );
     }
+    // A click on a marked line opens its findings; a link to a line opens it too.
+    let html = page(&pages()[0].1);
+    let clicked = dir.path().join("clicked.html");
+    std::fs::write(
+        &clicked,
+        html.replace(
+            "</body>",
+            "<script>document.querySelector('[data-verdict=\"leak-risk\"] > summary').click();</script></body>",
+        ),
+    )
+    .unwrap();
+    let (dom, _) = render(chromium, &clicked, dir.path());
+    let dom = Html::parse_document(&dom);
+    let leak = select(&dom, "details[data-verdict=\"leak-risk\"]");
+    assert!(
+        leak[0].value().attr("open").is_some(),
+        "a click opens the line"
+    );
+    let id = leak[0].value().attr("id").unwrap().to_string();
+    let linked = dir.path().join("linked.html");
+    std::fs::write(&linked, &html).unwrap();
+    let (dom, _) = render_url(
+        chromium,
+        &format!("file://{}#{id}", linked.display()),
+        &linked,
+        dir.path(),
+    );
+    let dom = Html::parse_document(&dom);
+    let target = select(&dom, &format!("details#{id}"));
+    assert!(
+        target[0].value().attr("open").is_some(),
+        "a link to the line opens it"
+    );
     if std::env::var_os("ESCAPE_EXPLAIN_SCREENSHOT").is_some() {
         let file = dir.path().join("demo-map-cache.html");
         let png = root().join("docs/see-it.png");
