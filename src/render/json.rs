@@ -97,11 +97,18 @@ pub struct JsonRenderer {
     sections: u64,
     /// The verdicts listed in `findings` (empty: all); `totals` count every finding.
     only: Vec<crate::finding::Verdict>,
+    /// Serde writes many small pieces; gathered here and passed on a mebibyte at a time (see
+    /// [`Chunks`]).
+    buf: Vec<u8>,
 }
 
 impl JsonRenderer {
     pub fn new(only: Vec<crate::finding::Verdict>) -> Self {
-        JsonRenderer { sections: 0, only }
+        JsonRenderer {
+            sections: 0,
+            only,
+            buf: Vec::new(),
+        }
     }
 }
 
@@ -124,13 +131,17 @@ impl Renderer for JsonRenderer {
         section: &Section,
         findings: &[Finding],
     ) -> io::Result<()> {
+        let mut w = Chunks {
+            buf: std::mem::take(&mut self.buf),
+            out,
+        };
         if self.sections > 0 {
-            out.write_all(b",")?;
+            w.buf.push(b',');
         }
         self.sections += 1;
-        out.write_all(b"\n")?;
+        w.buf.push(b'\n');
         if self.only.is_empty() {
-            serde_json::to_writer(&mut *out, &PackageRef { section, findings })?;
+            serde_json::to_writer(&mut w, &PackageRef { section, findings })?;
         } else {
             let kept: Vec<Finding> = findings
                 .iter()
@@ -138,13 +149,15 @@ impl Renderer for JsonRenderer {
                 .cloned()
                 .collect();
             serde_json::to_writer(
-                &mut *out,
+                &mut w,
                 &PackageRef {
                     section,
                     findings: &kept,
                 },
             )?;
         }
+        w.pass_on()?;
+        self.buf = w.buf;
         Ok(())
     }
 
@@ -168,6 +181,42 @@ impl Renderer for JsonRenderer {
             serde_json::to_writer(&mut *out, p)?;
         }
         out.write_all(b"}\n")
+    }
+}
+
+/// A buffer in front of the report's writer: serde's many small writes are a copy into it
+/// rather than a call through `dyn Write` each, and it is passed on whole once it holds a
+/// mebibyte, so its size stays bounded whatever the package.
+struct Chunks<'a> {
+    buf: Vec<u8>,
+    out: &'a mut dyn Write,
+}
+
+impl Chunks<'_> {
+    const SIZE: usize = 1 << 20;
+
+    fn pass_on(&mut self) -> io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+impl Write for Chunks<'_> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= Self::SIZE {
+            self.pass_on()?;
+        }
+        Ok(data.len())
+    }
+
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.write(data).map(|_| ())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.pass_on()
     }
 }
 
