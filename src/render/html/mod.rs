@@ -546,7 +546,7 @@ impl<'a> Page<'a> {
                             }
                         }
                     }
-                    @if f.verdict >= Verdict::Retained { (svg::path(it, self)) }
+                    @if f.verdict >= Verdict::Retained { (svg::path(it)) }
                 }
                 @if !f.evidence.is_empty() {
                     ul.evidence {

@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::{Item, Page};
+use super::Item;
 
 const W: i64 = 150;
 const GAP: i64 = 26;
@@ -18,7 +18,7 @@ fn fit(s: &str, n: usize) -> String {
     }
 }
 
-pub(super) fn path(it: &Item, _page: &Page) -> Markup {
+pub(super) fn path(it: &Item) -> Markup {
     let f = &it.finding;
     let Some(h) = &f.holder else {
         return html! {};
