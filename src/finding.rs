@@ -287,7 +287,9 @@ impl Finding {
     /// heap.pprof: ...`); the findings the profiles make say their figures already.
     pub fn measured_title(&self) -> std::borrow::Cow<'_, str> {
         match self.measured.as_ref().and_then(|m| m.headline()) {
-            Some(h) if !self.code.starts_with("EE09") => format!("{h}: {}", self.title).into(),
+            Some(h) if !crate::profile::join::is_of_the_profile(&self.code) => {
+                format!("{h}: {}", self.title).into()
+            }
             _ => self.title.as_str().into(),
         }
     }

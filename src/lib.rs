@@ -94,21 +94,18 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Format::Compact => Box::new(render::compact::CompactRenderer {
             shown: shown(config),
         }),
-        Format::Html => Box::new(render::html::HtmlRenderer::new(render::html::HtmlOptions {
-            root: Module::find(&config.dir).map(|m| m.root),
-            pair: config.html_pair.clone(),
-            title: Some(
-                config
-                    .html_title
-                    .clone()
-                    .or_else(|| {
-                        Module::find(&config.dir)
-                            .and_then(|m| m.path)
-                            .map(|p| format!("escape-explain: {p}"))
-                    })
-                    .unwrap_or_else(|| "escape-explain".into()),
-            ),
-        })),
+        Format::Html => {
+            let module = Module::find(&config.dir);
+            let title = config.html_title.clone().or_else(|| {
+                let path = module.as_ref()?.path.as_ref()?;
+                Some(format!("escape-explain: {path}"))
+            });
+            Box::new(render::html::HtmlRenderer::new(render::html::HtmlOptions {
+                root: module.map(|m| m.root),
+                pair: config.html_pair.clone(),
+                title: Some(title.unwrap_or_else(|| "escape-explain".into())),
+            }))
+        }
     };
     run_with(config, &mut *renderer, out)
 }

@@ -244,6 +244,8 @@ pub struct Runtime {
     /// `?debug=1`): matched to the `go` statements of the function that starts them.
     unplaced: BTreeMap<String, GoSite>,
     claimed: HashSet<Place>,
+    /// Goroutine sites already put on a finding (or reported as EE0902).
+    claimed_go: HashSet<Place>,
     pub summary: ProfileSummary,
 }
 
@@ -265,6 +267,7 @@ impl Runtime {
             goroutines: BTreeMap::new(),
             unplaced: BTreeMap::new(),
             claimed: HashSet::new(),
+            claimed_go: HashSet::new(),
             summary: ProfileSummary::default(),
         };
         let (mut heaps, goroutines): (Vec<Profile>, Vec<Profile>) =
@@ -549,7 +552,7 @@ impl Runtime {
             let Some(site) = self.goroutines.get(place).filter(|s| s.at_go) else {
                 continue;
             };
-            if !self.claimed.insert(goroutine_key(place)) {
+            if !self.claimed_go.insert(place.clone()) {
                 continue;
             }
             let site = site.clone();
@@ -562,7 +565,7 @@ impl Runtime {
         let by_name: Vec<(Option<Place>, GoSite)> = self
             .goroutines
             .iter()
-            .filter(|(k, s)| !s.at_go && !self.claimed.contains(&goroutine_key(k)))
+            .filter(|(k, s)| !s.at_go && !self.claimed_go.contains(k))
             .map(|(k, s)| (Some(k.clone()), s.clone()))
             .chain(self.unplaced.values().map(|s| (None, s.clone())))
             .collect();
@@ -593,7 +596,7 @@ impl Runtime {
                 continue;
             }
             if let Some(k) = &key {
-                self.claimed.insert(goroutine_key(k));
+                self.claimed_go.insert(k.clone());
             }
             let shared = (fits.len() > 1).then_some(fits.len());
             for i in fits {
@@ -620,12 +623,12 @@ impl Runtime {
         let sites: Vec<(Place, GoSite)> = self
             .goroutines
             .iter()
-            .filter(|(k, _)| !self.claimed.contains(&goroutine_key(k)))
+            .filter(|(k, _)| !self.claimed_go.contains(k))
             .filter(|(k, _)| files.contains(&k.0) || in_dir(&k.0, dir))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         for (place, site) in sites {
-            self.claimed.insert(goroutine_key(&place));
+            self.claimed_go.insert(place.clone());
             if site.count >= self.thresholds.min_goroutines {
                 added.push(alive_here(&place, &site, &profile));
             }
@@ -726,31 +729,23 @@ impl Runtime {
                 site: None,
             });
         }
-        let mut f = Finding {
-            verdict: if growing { Verdict::LeakRisk } else { Verdict::Retained },
-            code: HELD.into(),
-            title: format!(
-                "{profile} shows {} live here{}, but no holder was found: something keeps it",
-                units::bytes(site.live.bytes),
-                match (growing, grew) {
-                    (true, Some(g)) => format!(", grown by {}", units::bytes(g.bytes)),
-                    _ => String::new(),
-                }
-            ),
-            subject,
-            function: Some(short_name(&site.function).to_string()).filter(|s| !s.is_empty()),
-            position: Some(position(place)),
-            why: "the heap profile counts what is still reachable after a collection: something refers to this memory, through a path the source rules do not follow (a field of a long-lived value, a callee's cache, a goroutine's stack)".into(),
-            fix: Some("find what refers to it: `go tool pprof -list` on the function, or a heap dump; if it is a cache, bound it".into()),
-            holder: None,
-            evidence,
-            diagnostic: None,
-            compiler: Vec::new(),
-            basis: Basis::Message,
-            suppressed: None,
-            external: false,
-            measured: None,
+        let verdict = if growing {
+            Verdict::LeakRisk
+        } else {
+            Verdict::Retained
         };
+        let title = format!(
+            "{profile} shows {} live here{}, but no holder was found: something keeps it",
+            units::bytes(site.live.bytes),
+            match (growing, grew) {
+                (true, Some(g)) => format!(", grown by {}", units::bytes(g.bytes)),
+                _ => String::new(),
+            }
+        );
+        let mut f = of_the_profile(verdict, &HELD_RULE, title, subject, place, evidence);
+        f.function = Some(short_name(&site.function).to_string()).filter(|s| !s.is_empty());
+        f.why = "the heap profile counts what is still reachable after a collection: something refers to this memory, through a path the source rules do not follow (a field of a long-lived value, a callee's cache, a goroutine's stack)".into();
+        f.fix = Some("find what refers to it: `go tool pprof -list` on the function, or a heap dump; if it is a cache, bound it".into());
         let m = measured(&mut f);
         add_source(m, profile);
         m.live = Some(site.live);
@@ -760,6 +755,40 @@ impl Runtime {
     }
 }
 
+/// A finding the profile makes, at a line it names: no compiler line, no holder.
+fn of_the_profile(
+    verdict: Verdict,
+    rule: &Rule,
+    title: String,
+    subject: String,
+    place: &Place,
+    evidence: Vec<Evidence>,
+) -> Finding {
+    Finding {
+        verdict,
+        code: rule.code.into(),
+        title,
+        subject,
+        function: None,
+        position: Some(position(place)),
+        why: String::new(),
+        fix: rule.fix.map(str::to_string),
+        holder: None,
+        evidence,
+        diagnostic: None,
+        compiler: Vec::new(),
+        basis: Basis::Message,
+        suppressed: None,
+        external: false,
+        measured: None,
+    }
+}
+
+/// The codes of the findings the profiles make; their titles carry their own figures.
+pub fn is_of_the_profile(code: &str) -> bool {
+    code == HELD_RULE.code || code == ALIVE_RULE.code
+}
+
 /// EE0902: goroutines the profile shows alive at a `go` statement with no finding.
 fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
     let at = site
@@ -767,38 +796,37 @@ fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
         .as_ref()
         .map(|(p, l)| format!(", at {}", blocked(p, *l, site.state.as_deref())))
         .unwrap_or_default();
-    let mut f = Finding {
-        verdict: Verdict::Retained,
-        code: ALIVE.into(),
-        title: if site.at_go {
-            format!(
-                "{profile} shows {} goroutines started here still alive{at}",
-                units::count(site.count)
-            )
-        } else {
-            format!(
-                "{profile} shows {} goroutines running `{}`, declared here, still alive{at}",
-                units::count(site.count),
-                short_name(&site.function)
-            )
-        },
-        subject: format!("go {}", short_name(&site.function)),
-        function: None,
-        position: Some(position(place)),
-        why: "each goroutine keeps its stack and everything it refers to until it returns; this many alive at one `go` statement usually means they wait for something that will not come (a send nobody receives, a receive nobody sends to)".into(),
-        fix: Some("give each goroutine a way to finish: a buffered channel with room for every send, a `select` with `ctx.Done()`, or a close the receivers range over".into()),
-        holder: None,
-        evidence: vec![Evidence {
-            note: format!("{profile}: {} goroutines run {}", units::count(site.count), site.function),
-            site: None,
-        }],
-        diagnostic: None,
-        compiler: Vec::new(),
-        basis: Basis::Message,
-        suppressed: None,
-        external: false,
-        measured: None,
+    let title = if site.at_go {
+        format!(
+            "{profile} shows {} goroutines started here still alive{at}",
+            units::count(site.count)
+        )
+    } else {
+        format!(
+            "{profile} shows {} goroutines running `{}`, declared here, still alive{at}",
+            units::count(site.count),
+            short_name(&site.function)
+        )
     };
+    let evidence = vec![Evidence {
+        note: format!(
+            "{profile}: {} goroutines run {}",
+            units::count(site.count),
+            site.function
+        ),
+        site: None,
+    }];
+    let subject = format!("go {}", short_name(&site.function));
+    let mut f = of_the_profile(
+        Verdict::Retained,
+        &ALIVE_RULE,
+        title,
+        subject,
+        place,
+        evidence,
+    );
+    f.why = "each goroutine keeps its stack and everything it refers to until it returns; this many alive at one `go` statement usually means they wait for something that will not come (a send nobody receives, a receive nobody sends to)".into();
+    f.fix = Some("give each goroutine a way to finish: a buffered channel with room for every send, a `select` with `ctx.Done()`, or a close the receivers range over".into());
     let m = measured(&mut f);
     add_source(m, profile);
     m.goroutines = Some(site.count);
@@ -818,7 +846,6 @@ pub const HELD_RULE: Rule = Rule {
         "find what refers to it (`go tool pprof -list`), then drop the reference or bound what keeps it",
     ),
 };
-const HELD: &str = HELD_RULE.code;
 
 /// Goroutines alive at run time where no finding was.
 pub const ALIVE_RULE: Rule = Rule {
@@ -829,7 +856,6 @@ pub const ALIVE_RULE: Rule = Rule {
         "give each goroutine a way to finish: room in the channel for every send, or a select on ctx.Done()",
     ),
 };
-const ALIVE: &str = ALIVE_RULE.code;
 
 /// A finding placed at a `go` statement about the goroutines it starts: one that never ends
 /// (EE0303), a sender nobody receives from (EE0304), a goroutine that holds values (EE0309).
@@ -838,11 +864,6 @@ fn about_goroutines(f: &Finding) -> bool {
         || f.holder
             .as_ref()
             .is_some_and(|h| h.kind == HolderKind::Goroutine)
-}
-
-/// Goroutine sites share the claimed set with heap sites: line 0 cannot be either.
-fn goroutine_key(place: &Place) -> Place {
-    (Arc::from(format!("go:{}", place.0)), place.1)
 }
 
 /// Adds one profile site's goroutines to a finding at a `go` statement.

@@ -1,7 +1,7 @@
 //! The text of a goroutine profile, as people paste it into issues: `debug=2` (every goroutine
 //! with its state and `created by` line, as in a crash) and `debug=1` (stacks with counts).
 
-use std::collections::HashMap;
+use indexmap::IndexMap;
 
 use super::{Frame, Kind, Profile, Sample, Values};
 
@@ -27,8 +27,8 @@ pub fn parse(name: &str, text: &str) -> Result<Profile, String> {
 /// then `created by F in goroutine 1` and its position.
 fn debug2(text: &str) -> Result<Vec<Sample>, String> {
     type Key = (Vec<Frame>, Option<Frame>, Option<String>);
-    let mut groups: HashMap<Key, i64> = HashMap::new();
-    let mut order: Vec<Key> = Vec::new();
+    // In the order first seen, so the report follows the profile.
+    let mut groups: IndexMap<Key, i64> = IndexMap::new();
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         let Some(head) = line.strip_prefix("goroutine ") else {
@@ -76,26 +76,17 @@ fn debug2(text: &str) -> Result<Vec<Sample>, String> {
                 frames.push(frame);
             }
         }
-        let key = (frames, created_by, state);
-        let n = groups.entry(key.clone()).or_insert(0);
-        if *n == 0 {
-            order.push(key);
-        }
-        *n += 1;
+        *groups.entry((frames, created_by, state)).or_insert(0) += 1;
     }
-    Ok(order
+    Ok(groups
         .into_iter()
-        .map(|key| {
-            let count = groups[&key];
-            let (frames, created_by, state) = key;
-            Sample {
-                frames,
-                values: Values::Goroutine {
-                    count,
-                    created_by,
-                    state,
-                },
-            }
+        .map(|((frames, created_by, state), count)| Sample {
+            frames,
+            values: Values::Goroutine {
+                count,
+                created_by,
+                state,
+            },
         })
         .collect())
 }
