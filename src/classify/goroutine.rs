@@ -144,7 +144,7 @@ pub fn is_closed(index: &PackageIndex, ch: &str) -> bool {
 
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     for (f, file) in index.files.iter().enumerate() {
-        for go in super::syntax::go_statements(file) {
+        for go in index.go_statements(f) {
             let Some((bfile, body)) = started_body(index, file, go) else {
                 continue;
             };

@@ -25,7 +25,7 @@ pub const RULE: Rule = Rule {
 /// end: what it keeps, and what ends it.
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     for (f, file) in index.files.iter().enumerate() {
-        for go in super::syntax::go_statements(file) {
+        for go in index.go_statements(f) {
             let Some((bfile, body)) = super::goroutine::started_body(index, file, go) else {
                 continue;
             };

@@ -41,15 +41,6 @@ pub fn mentions_any(text: &str, words: &[&str]) -> bool {
         .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
 }
 
-/// Every `go` statement of a file.
-pub fn go_statements(file: &GoFile) -> Vec<Node<'_>> {
-    // Without the keyword `go` (as a word) a file has no `go` statement: skip its tree.
-    if !mentions(&file.text, "go") {
-        return Vec::new();
-    }
-    all(file.tree.root_node(), "go_statement")
-}
-
 /// Every node of `kind` under `node`, nested func literals included.
 pub fn all<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();

@@ -298,6 +298,8 @@ pub struct PackageIndex {
     pub consts: HashSet<String>,
     /// The names of the package's methods (`remove` for `(*Cache).remove`).
     pub method_names: HashSet<String>,
+    /// Every `go` statement: (file, start byte, end byte), in source order per file.
+    go_statements: Vec<(usize, usize, usize)>,
     /// The package clause's name (`main` for a program).
     pub package: Option<String>,
     /// `//go:debug k=v` directives of the package's files (they count in package main).
@@ -381,9 +383,11 @@ impl PackageIndex {
                 backings: HashMap::new(),
                 closure_counts: HashMap::new(),
                 loops: vec![0],
+                callee: None,
             };
             w.top_level(file.tree.root_node());
         }
+        ix.go_statements.sort_unstable();
         ix.settle_runs_once();
         ix.function_spans = Spans::build(ix.functions.iter().map(|f| f.loc).enumerate());
         ix.effect_spans = Spans::build(ix.effects.iter().map(|e| e.loc).enumerate());
@@ -409,6 +413,21 @@ impl PackageIndex {
             }
         }
         ix
+    }
+
+    /// The `go` statements of file `f`, in source order, nested ones included.
+    pub fn go_statements(&self, f: usize) -> impl Iterator<Item = Node<'_>> {
+        let root = self.files.get(f).map(|file| file.tree.root_node());
+        self.go_statements
+            .iter()
+            .filter(move |(file, ..)| *file == f)
+            .filter_map(move |&(_, start, end)| {
+                let mut n = root?.descendant_for_byte_range(start, end)?;
+                while n.kind() != "go_statement" {
+                    n = n.parent()?;
+                }
+                Some(n)
+            })
     }
 
     /// The file of the index with this path.

@@ -35,6 +35,9 @@ pub(super) struct Walker<'a> {
     pub(super) closure_counts: HashMap<usize, usize>,
     /// Loop depth per enclosing function (aligned with `locals`).
     pub(super) loops: Vec<u32>,
+    /// The node id of the callee of the call expression being walked: an identifier is told
+    /// from a callee without asking for its parent, which tree-sitter finds from the root.
+    pub(super) callee: Option<usize>,
 }
 
 impl Walker<'_> {
@@ -440,7 +443,17 @@ impl Walker<'_> {
                     self.effect(g, EffectKind::Receive, node, func);
                 }
             }
-            "call_expression" => self.call(node, func),
+            "call_expression" => {
+                self.call(node, func);
+                // Its children come next, the callee first.
+                self.callee = node.child_by_field_name("function").map(|f| f.id());
+            }
+            // Recorded here, so the goroutine rules need not walk every tree again.
+            "go_statement" => {
+                self.ix
+                    .go_statements
+                    .push((self.f, node.start_byte(), node.end_byte()))
+            }
             "if_statement" => {
                 if let Some(f) = func
                     && self.rejects_duplicates(node)
@@ -456,10 +469,7 @@ impl Walker<'_> {
             "identifier" => {
                 // A function name used other than as a callee may run from anywhere.
                 let name = self.text(node);
-                let is_callee = node.parent().is_some_and(|p| {
-                    p.kind() == "call_expression"
-                        && p.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
-                });
+                let is_callee = self.callee == Some(node.id());
                 if !is_callee && !self.locals.iter().any(|s| s.contains(name)) {
                     self.ix.used_as_value.insert(name.to_string());
                 }
