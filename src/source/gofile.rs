@@ -46,9 +46,17 @@ pub fn parser() -> Parser {
 impl GoFile {
     /// Reads and parses `path`; `None` when it cannot be read.
     pub fn read(parser: &mut Parser, path: &Path) -> Option<GoFile> {
+        Self::parse(parser, path, Self::read_text(path)?)
+    }
+
+    /// The text of `path` (invalid UTF-8 replaced), unparsed: what a build constraint is
+    /// read from before paying for the parse.
+    pub fn read_text(path: &Path) -> Option<String> {
         let bytes = std::fs::read(path).ok()?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        Self::parse(parser, path, text)
+        Some(match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
     }
 
     pub fn parse(parser: &mut Parser, path: &Path, text: String) -> Option<GoFile> {

@@ -330,21 +330,19 @@ impl PackageIndex {
             })
             .unwrap_or_default();
         paths.sort();
-        let files = parse_all(&paths);
-        Self::from_files(dir, files, target)
+        Self::index(dir, parse_all(&paths, Some(target)))
     }
 
     /// Parses exactly the named files of `dir`: the ones `go list` says are in the build.
     pub fn build_listed(dir: &Path, names: &[&str]) -> PackageIndex {
         let mut paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
         paths.sort();
-        Self::index(dir, parse_all(&paths))
+        Self::index(dir, parse_all(&paths, None))
     }
 
+    /// Indexes files already parsed, leaving out those not in the build for `target` (see
+    /// [`parse_all`]).
     pub fn from_files(dir: &Path, files: Vec<Arc<GoFile>>, target: &Target) -> PackageIndex {
-        // Guard: a file the compiler does not build for this target (`evict_windows.go`,
-        // `//go:build integration`, a `//go:build ignore` script beside the package) is not
-        // part of the package: its releases, goroutines and globals do not count.
         let files = files
             .into_iter()
             .filter(|f| {
@@ -507,18 +505,29 @@ impl PackageIndex {
 }
 
 /// Parses files on up to two threads: the machine this runs on is often a small CI runner.
-fn parse_all(paths: &[PathBuf]) -> Vec<Arc<GoFile>> {
+fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> Vec<Arc<GoFile>> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(4)
         .min(paths.len().max(1));
+    let read = |p: &mut tree_sitter::Parser, path: &PathBuf| {
+        let text = GoFile::read_text(path)?;
+        // Guard: a file the compiler does not build for this target (`evict_windows.go`,
+        // `//go:build integration`, a `//go:build ignore` script beside the package) is not
+        // part of the package: its releases, goroutines and globals do not count, and it is
+        // not parsed (a quarter of the standard library's bytes are other platforms' files).
+        if let Some(target) = target {
+            let name = path.file_name().map(|n| n.to_string_lossy());
+            if !in_build(name.as_deref().unwrap_or(""), &text, target) {
+                return None;
+            }
+        }
+        GoFile::parse(p, path, text).map(Arc::new)
+    };
     if threads <= 1 || paths.len() < 4 {
         let mut p = parser();
-        return paths
-            .iter()
-            .filter_map(|path| GoFile::read(&mut p, path).map(Arc::new))
-            .collect();
+        return paths.iter().filter_map(|path| read(&mut p, path)).collect();
     }
     let chunks: Vec<&[PathBuf]> = paths.chunks(paths.len().div_ceil(threads)).collect();
     std::thread::scope(|s| {
@@ -529,7 +538,7 @@ fn parse_all(paths: &[PathBuf]) -> Vec<Arc<GoFile>> {
                     let mut p = parser();
                     chunk
                         .iter()
-                        .filter_map(|path| GoFile::read(&mut p, path).map(Arc::new))
+                        .filter_map(|path| read(&mut p, path))
                         .collect::<Vec<_>>()
                 })
             })
