@@ -16,6 +16,7 @@ use escape_explain::{Error, ExitStatus};
 
 fn main() -> ExitCode {
     bound_malloc_arenas();
+    syntax_trees_on_mimalloc();
     let mut args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) if e.use_stderr() => {
@@ -247,6 +248,23 @@ impl<W: Write> Write for ClosedPipe<W> {
             }
             other => other,
         }
+    }
+}
+
+/// tree-sitter allocates and frees every node of every syntax tree through the C allocator,
+/// millions per run on a large module; mimalloc's per-thread free lists make that about 12%
+/// of the standard library's run cheaper, for about 20 MB more at the peak. Only the trees:
+/// the rest of the program keeps glibc, whose two arenas hold the peak down.
+fn syntax_trees_on_mimalloc() {
+    // SAFETY: tree-sitter has allocated nothing yet (this runs first, before any parser
+    // exists), so no memory is ever freed by an allocator other than the one that gave it.
+    unsafe {
+        tree_sitter::set_allocator(
+            Some(libmimalloc_sys::mi_malloc),
+            Some(libmimalloc_sys::mi_calloc),
+            Some(libmimalloc_sys::mi_realloc),
+            Some(libmimalloc_sys::mi_free),
+        );
     }
 }
 

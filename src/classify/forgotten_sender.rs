@@ -6,7 +6,7 @@
 use tree_sitter::Node;
 
 use super::rule::Rule;
-use super::syntax::{ancestor, args, callee, mentions, own, visit};
+use super::syntax::{ancestor, args, mentions, own, visit};
 use super::{Context, SourceFinding};
 use crate::finding::{Evidence, HolderKind, Verdict};
 use crate::source::{GoFile, PackageIndex};
@@ -23,20 +23,7 @@ pub const RULE: Rule = Rule {
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     // Channels made and used within one function: the index's files are all it needs.
     for (f, file) in index.files.iter().enumerate() {
-        if !super::syntax::mentions_any(&file.text, &["chan"]) {
-            continue;
-        }
-        let mut makes = Vec::new();
-        visit(file.tree.root_node(), &mut |n| {
-            if n.kind() == "call_expression"
-                && callee(file, n) == "make"
-                && args(n).first().is_some_and(|t| t.kind() == "channel_type")
-            {
-                makes.push(n);
-            }
-            true
-        });
-        for mk in makes {
+        for mk in index.chan_makes(f) {
             if let Some(sf) = channel(cx, f, file, mk) {
                 out.push(sf);
             }

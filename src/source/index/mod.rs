@@ -298,8 +298,11 @@ pub struct PackageIndex {
     pub consts: HashSet<String>,
     /// The names of the package's methods (`remove` for `(*Cache).remove`).
     pub method_names: HashSet<String>,
-    /// Every `go` statement: (file, start byte, end byte), in source order per file.
+    /// Every `go` statement and every `make(chan ...)`, recorded by the walk so the rules
+    /// that start from them need not walk every tree again: (file, start byte, end byte), in
+    /// source order.
     go_statements: Vec<(usize, usize, usize)>,
+    chan_makes: Vec<(usize, usize, usize)>,
     /// The package clause's name (`main` for a program).
     pub package: Option<String>,
     /// `//go:debug k=v` directives of the package's files (they count in package main).
@@ -386,6 +389,7 @@ impl PackageIndex {
             w.top_level(file.tree.root_node());
         }
         ix.go_statements.sort_unstable();
+        ix.chan_makes.sort_unstable();
         ix.settle_runs_once();
         ix.function_spans = Spans::build(ix.functions.iter().map(|f| f.loc).enumerate());
         ix.effect_spans = Spans::build(ix.effects.iter().map(|e| e.loc).enumerate());
@@ -415,13 +419,28 @@ impl PackageIndex {
 
     /// The `go` statements of file `f`, in source order, nested ones included.
     pub fn go_statements(&self, f: usize) -> impl Iterator<Item = Node<'_>> {
+        self.recorded(&self.go_statements, f, "go_statement")
+    }
+
+    /// The `make(chan ...)` calls of file `f`, in source order.
+    pub fn chan_makes(&self, f: usize) -> impl Iterator<Item = Node<'_>> {
+        self.recorded(&self.chan_makes, f, "call_expression")
+    }
+
+    /// The nodes of `kind` the walk recorded in file `f`.
+    fn recorded<'s>(
+        &'s self,
+        spans: &'s [(usize, usize, usize)],
+        f: usize,
+        kind: &'static str,
+    ) -> impl Iterator<Item = Node<'s>> {
         let root = self.files.get(f).map(|file| file.tree.root_node());
-        self.go_statements
+        spans
             .iter()
             .filter(move |(file, ..)| *file == f)
             .filter_map(move |&(_, start, end)| {
                 let mut n = root?.descendant_for_byte_range(start, end)?;
-                while n.kind() != "go_statement" {
+                while n.kind() != kind || n.byte_range() != (start..end) {
                     n = n.parent()?;
                 }
                 Some(n)

@@ -445,6 +445,18 @@ impl Walker<'_> {
             }
             "call_expression" => {
                 self.call(node, func);
+                if node
+                    .child_by_field_name("function")
+                    .is_some_and(|f| self.text(f) == "make")
+                    && node
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
+                        .is_some_and(|t| t.kind() == "channel_type")
+                {
+                    self.ix
+                        .chan_makes
+                        .push((self.f, node.start_byte(), node.end_byte()));
+                }
                 // Its children come next, the callee first.
                 self.callee = node.child_by_field_name("function").map(|f| f.id());
             }
