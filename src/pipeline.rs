@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
@@ -68,6 +68,7 @@ pub(crate) struct Pipeline<'r> {
     weight: usize,
     /// `--profile`: the runtime's numbers, put on each package's findings as it is rendered.
     pub runtime: Option<crate::profile::join::Runtime>,
+    dropper: Dropper,
 }
 
 /// What a worker needs besides the section: shared, read-only but for the index cache.
@@ -169,6 +170,7 @@ impl<'r> Pipeline<'r> {
             ready: BTreeMap::new(),
             weights: BTreeMap::new(),
             weight: 0,
+            dropper: Dropper::new(),
         }
     }
 
@@ -371,7 +373,49 @@ impl<'r> Pipeline<'r> {
         self.totals.add(&section, &findings);
         // Counted above; not the user's code, so not listed (`--external` lists them).
         findings.retain(|f| !f.external);
-        self.renderer.section(out, &section, &findings)
+        let written = self.renderer.section(out, &section, &findings);
+        self.dropper
+            .drop_later(Box::new((section, findings, index)));
+        written
+    }
+}
+
+/// Frees what a rendered section held on another thread: a package's diagnostics are
+/// millions of small allocations, and freeing them is as much work as reading them, on the
+/// thread every section waits for.
+struct Dropper {
+    to_drop: Option<SyncSender<Box<dyn Send>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Dropper {
+    fn new() -> Dropper {
+        // Bounded: when freeing falls behind, the run waits rather than hold more.
+        let (to_drop, inbox) = sync_channel::<Box<dyn Send>>(2);
+        let thread = std::thread::Builder::new()
+            .name("drop".into())
+            .spawn(move || inbox.iter().for_each(drop))
+            .ok();
+        Dropper {
+            to_drop: thread.is_some().then_some(to_drop),
+            thread,
+        }
+    }
+
+    fn drop_later(&self, what: Box<dyn Send>) {
+        if let Some(tx) = &self.to_drop {
+            // A send fails only when the thread has gone; `what` is then dropped here.
+            let _ = tx.send(what);
+        }
+    }
+}
+
+impl Drop for Dropper {
+    fn drop(&mut self) {
+        self.to_drop = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 

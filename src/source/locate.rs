@@ -14,7 +14,7 @@ use super::module::Module;
 use crate::escape::{Position, Section};
 
 /// printed path -> display path, for one package.
-type PathCache = HashMap<Arc<str>, Option<Arc<str>>>;
+type PathCache = rustc_hash::FxHashMap<Arc<str>, Option<Arc<str>>>;
 
 /// Resolves printed paths for one run. Results are cached per (package, printed path).
 pub struct Locator {
@@ -50,37 +50,36 @@ impl Locator {
     /// Fills in `path` on every position of the section.
     pub fn resolve_section(&mut self, section: &mut Section) {
         let pkg = section.package.clone();
-        // Most positions of a section name the same few files: keep this package's cache hot.
+        // Most positions of a section name the same few files: the package's cache is taken
+        // out once, and each position is one lookup by &str.
+        let mut cache = self.cache.remove(&pkg).unwrap_or_default();
         for d in &mut section.diagnostics {
             if let Some(p) = d.position.as_mut() {
-                self.resolve(pkg.as_deref(), p);
+                self.resolve(&mut cache, pkg.as_deref(), p);
             }
             for e in &mut d.explanations {
                 if let Some(p) = e.position.as_mut() {
-                    self.resolve(pkg.as_deref(), p);
+                    self.resolve(&mut cache, pkg.as_deref(), p);
                 }
                 for step in e.flows.iter_mut().flat_map(|f| f.steps.iter_mut()) {
                     if let Some(p) = step.at.as_mut() {
-                        self.resolve(pkg.as_deref(), p);
+                        self.resolve(&mut cache, pkg.as_deref(), p);
                     }
                 }
             }
         }
+        self.cache.insert(pkg, cache);
     }
 
-    fn resolve(&mut self, package: Option<&str>, pos: &mut Position) {
-        let key = package.map(str::to_string);
-        if let Some(hit) = self.cache.get(&key).and_then(|c| c.get(&*pos.file)) {
+    fn resolve(&self, cache: &mut PathCache, package: Option<&str>, pos: &mut Position) {
+        if let Some(hit) = cache.get(&*pos.file) {
             pos.path = hit.clone();
             return;
         }
         let found: Option<Arc<str>> = self
             .find(package, &pos.file)
             .map(|p| Arc::from(self.display(&p)));
-        self.cache
-            .entry(key)
-            .or_default()
-            .insert(pos.file.clone(), found.clone());
+        cache.insert(pos.file.clone(), found.clone());
         pos.path = found;
     }
 
