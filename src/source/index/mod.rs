@@ -388,8 +388,10 @@ impl PackageIndex {
             };
             w.top_level(file.tree.root_node());
         }
-        ix.go_statements.sort_unstable();
-        ix.chan_makes.sort_unstable();
+        for spans in [&mut ix.go_statements, &mut ix.chan_makes] {
+            spans.sort_unstable();
+            spans.dedup();
+        }
         ix.settle_runs_once();
         ix.function_spans = Spans::build(ix.functions.iter().map(|f| f.loc).enumerate());
         ix.effect_spans = Spans::build(ix.effects.iter().map(|e| e.loc).enumerate());
@@ -644,6 +646,50 @@ mod tests {
             tags: Vec::new(),
             cgo: true,
             go_minor: None,
+        }
+    }
+
+    /// The walk records every `go` statement and `make(chan ...)`, in source order, nested
+    /// ones and those in a package-level initializer included, and also those tree-sitter
+    /// recovered from code that does not parse as a declaration.
+    #[test]
+    fn go_statements_and_channel_makes_are_recorded_by_the_walk() {
+        let ix = index(
+            "package p\n\nvar start = func() { go tick() }\n\nfunc run(n int) {\n\tdone := make(chan struct{})\n\tfor i := 0; i < n; i++ {\n\t\tgo func() {\n\t\t\tgo tick()\n\t\t\tdone <- struct{}{}\n\t\t}()\n\t}\n\t_ = make([]chan int, n)\n\tresults := make(chan<- int, 1)\n\t_ = results\n}\n\nfunc tick() {}\n",
+        );
+        let texts = |nodes: Vec<Node<'_>>| -> Vec<String> {
+            nodes
+                .into_iter()
+                .map(|n| {
+                    ix.files[0]
+                        .text_of(n)
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect()
+        };
+        assert_eq!(
+            texts(ix.go_statements(0).collect()),
+            ["go tick()", "go func() {", "go tick()"]
+        );
+        assert_eq!(
+            texts(ix.chan_makes(0).collect()),
+            ["make(chan struct{})", "make(chan<- int, 1)"]
+        );
+        assert_eq!(ix.go_statements(1).count(), 0);
+
+        // A stray `}` leaves the next statement at the top level; a func literal with no name
+        // is a statement there too.
+        for broken in [
+            "package p\n\nfunc f() {\n}\n}\n\ngo tick(make(chan int))\n",
+            "package p\n\nfunc() {\n\tgo tick(make(chan int))\n}\n",
+            "package p\n\nvar x = 1 +\nfunc f() { go tick(make(chan int)) }\n",
+        ] {
+            let ix = index(broken);
+            assert_eq!(ix.go_statements(0).count(), 1, "{broken}");
+            assert_eq!(ix.chan_makes(0).count(), 1, "{broken}");
         }
     }
 

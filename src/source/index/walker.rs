@@ -54,8 +54,53 @@ impl Walker<'_> {
                     self.initializers(top);
                     self.walk(top, None);
                 }
-                _ => {}
+                // Nothing here holds a statement.
+                "package_clause" | "import_declaration" | "const_declaration"
+                | "type_declaration" | "comment"
+                    if !top.has_error() => {}
+                // Statements tree-sitter recovered outside any function (after a stray `}`,
+                // a func literal with no name): the walk does not judge them, but the
+                // goroutine and channel rules still see them.
+                _ => {
+                    self.mark_all(top);
+                    continue;
+                }
             }
+            if top.has_error() {
+                // What the walk skipped in a declaration that does not parse.
+                self.mark_all(top);
+            }
+        }
+    }
+
+    /// Records the `go` statements and `make(chan ...)` calls under `node` (duplicates of what
+    /// the walk recorded are dropped when the index is finished).
+    fn mark_all(&mut self, node: Node<'_>) {
+        let mut cursor = node.walk();
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            self.mark(n);
+            stack.extend(n.named_children(&mut cursor));
+        }
+    }
+
+    /// Records `node` when it is a `go` statement or a `make(chan ...)` call.
+    fn mark(&mut self, node: Node<'_>) {
+        let span = (self.f, node.start_byte(), node.end_byte());
+        match node.kind() {
+            "go_statement" => self.ix.go_statements.push(span),
+            "call_expression"
+                if node
+                    .child_by_field_name("function")
+                    .is_some_and(|f| self.text(f) == "make")
+                    && node
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
+                        .is_some_and(|t| t.kind() == "channel_type") =>
+            {
+                self.ix.chan_makes.push(span)
+            }
+            _ => {}
         }
     }
 
@@ -445,27 +490,12 @@ impl Walker<'_> {
             }
             "call_expression" => {
                 self.call(node, func);
-                if node
-                    .child_by_field_name("function")
-                    .is_some_and(|f| self.text(f) == "make")
-                    && node
-                        .child_by_field_name("arguments")
-                        .and_then(|a| a.named_child(0))
-                        .is_some_and(|t| t.kind() == "channel_type")
-                {
-                    self.ix
-                        .chan_makes
-                        .push((self.f, node.start_byte(), node.end_byte()));
-                }
+                self.mark(node);
                 // Its children come next, the callee first.
                 self.callee = node.child_by_field_name("function").map(|f| f.id());
             }
             // Recorded here, so the goroutine rules need not walk every tree again.
-            "go_statement" => {
-                self.ix
-                    .go_statements
-                    .push((self.f, node.start_byte(), node.end_byte()))
-            }
+            "go_statement" => self.mark(node),
             "if_statement" => {
                 if let Some(f) = func
                     && self.rejects_duplicates(node)
