@@ -260,12 +260,43 @@ fn syntax_trees_on_mimalloc() {
     // exists), so no memory is ever freed by an allocator other than the one that gave it.
     unsafe {
         tree_sitter::set_allocator(
-            Some(libmimalloc_sys::mi_malloc),
-            Some(libmimalloc_sys::mi_calloc),
-            Some(libmimalloc_sys::mi_realloc),
+            Some(tree_malloc),
+            Some(tree_calloc),
+            Some(tree_realloc),
             Some(libmimalloc_sys::mi_free),
         );
     }
+}
+
+// tree-sitter does not check for NULL: like its own allocator, these end the process with a
+// message when memory runs out, rather than let it crash.
+unsafe extern "C" fn tree_malloc(size: usize) -> *mut std::ffi::c_void {
+    // SAFETY: a plain allocation; any size is accepted.
+    let p = unsafe { libmimalloc_sys::mi_malloc(size) };
+    allocated(p, size)
+}
+
+unsafe extern "C" fn tree_calloc(count: usize, size: usize) -> *mut std::ffi::c_void {
+    // SAFETY: as above; mimalloc checks count * size for overflow.
+    let p = unsafe { libmimalloc_sys::mi_calloc(count, size) };
+    allocated(p, count.saturating_mul(size))
+}
+
+unsafe extern "C" fn tree_realloc(
+    ptr: *mut std::ffi::c_void,
+    size: usize,
+) -> *mut std::ffi::c_void {
+    // SAFETY: tree-sitter only passes pointers these functions returned.
+    let p = unsafe { libmimalloc_sys::mi_realloc(ptr, size) };
+    allocated(p, size)
+}
+
+fn allocated(p: *mut std::ffi::c_void, size: usize) -> *mut std::ffi::c_void {
+    if p.is_null() && size > 0 {
+        eprintln!("escape-explain: out of memory parsing Go source ({size} bytes asked for)");
+        std::process::abort();
+    }
+    p
 }
 
 /// Packages are analysed on several threads, and glibc gives each thread its own arena, which

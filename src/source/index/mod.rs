@@ -681,11 +681,17 @@ mod tests {
         assert_eq!(ix.go_statements(1).count(), 0);
 
         // A stray `}` leaves the next statement at the top level; a func literal with no name
-        // is a statement there too.
+        // is a statement there too; and a func literal can sit in an array length.
         for broken in [
             "package p\n\nfunc f() {\n}\n}\n\ngo tick(make(chan int))\n",
             "package p\n\nfunc() {\n\tgo tick(make(chan int))\n}\n",
             "package p\n\nvar x = 1 +\nfunc f() { go tick(make(chan int)) }\n",
+            // Valid Go: a func literal in an array length, where the walk does not go.
+            "package p\n\nimport \"unsafe\"\n\nconst n = len([1]func(){func() { go tick(make(chan int)) }})\n",
+            "package p\n\nimport \"unsafe\"\n\ntype T [unsafe.Sizeof(func() { go tick(make(chan int)) })]byte\n",
+            "package p\n\nimport \"unsafe\"\n\nfunc run(a [unsafe.Sizeof(func() { go tick(make(chan int)) })]byte) {}\n",
+            "package p\n\nimport \"unsafe\"\n\nfunc run() (r [unsafe.Sizeof(func() { go tick(make(chan int)) })]byte) { return }\n",
+            "package p\n\nimport \"unsafe\"\n\nfunc run() {\n\tg := func(a [unsafe.Sizeof(func() { go tick(make(chan int)) })]byte) {}\n\t_ = g\n}\n",
         ] {
             let ix = index(broken);
             assert_eq!(ix.go_statements(0).count(), 1, "{broken}");

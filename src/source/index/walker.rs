@@ -54,10 +54,11 @@ impl Walker<'_> {
                     self.initializers(top);
                     self.walk(top, None);
                 }
-                // Nothing here holds a statement.
-                "package_clause" | "import_declaration" | "const_declaration"
-                | "type_declaration" | "comment"
-                    if !top.has_error() => {}
+                // Nothing here holds a statement...
+                "package_clause" | "import_declaration" | "comment" if !top.has_error() => {}
+                // ...nor here, but for a func literal in an array length or a constant
+                // expression (`const n = len([1]func(){func() { go f() }})`).
+                "const_declaration" | "type_declaration" if !top.has_error() => self.mark_in(top),
                 // Statements tree-sitter recovered outside any function (after a stray `}`,
                 // a func literal with no name): the walk does not judge them, but the
                 // goroutine and channel rules still see them.
@@ -70,6 +71,17 @@ impl Walker<'_> {
                 // What the walk skipped in a declaration that does not parse.
                 self.mark_all(top);
             }
+        }
+    }
+
+    /// [`Walker::mark_all`] for a part of the code the walk does not enter, when its text could
+    /// hold what is recorded at all (a `go` statement is in a func literal there).
+    fn mark_in(&mut self, node: Node<'_>) {
+        let text = self.text(node).as_bytes();
+        if memchr::memmem::find(text, b"func").is_some()
+            || memchr::memmem::find(text, b"make").is_some()
+        {
+            self.mark_all(node);
         }
     }
 
@@ -205,6 +217,13 @@ impl Walker<'_> {
         scope: HashSet<String>,
         binds: HashMap<String, Binding>,
     ) {
+        // A signature holds no statements, but an array length in it may hold a func
+        // literal (`[unsafe.Sizeof(func() { go f() })]byte`).
+        for field in ["receiver", "type_parameters", "parameters", "result"] {
+            if let Some(n) = node.child_by_field_name(field) {
+                self.mark_in(n);
+            }
+        }
         self.locals.push(scope);
         self.bindings.push(binds);
         self.loops.push(0);
@@ -390,6 +409,8 @@ impl Walker<'_> {
                 }
                 self.record_pins(node);
                 if let Some(l) = node.child_by_field_name("left") {
+                    // Not valid Go (`x[<-make(chan int)] := 1`), but tree-sitter takes it.
+                    self.mark_in(l);
                     for id in named_children(l) {
                         let name = self.text(id).to_string();
                         self.declare(&name);
