@@ -110,6 +110,15 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     run_with(config, &mut *renderer, out)
 }
 
+/// go could not be started or read: an error of ours (a full pipe, a closed descriptor),
+/// unless go itself is missing.
+fn build_error(e: RunError) -> Error {
+    match e {
+        RunError::Spawn(io) if io.kind() != io::ErrorKind::NotFound => Error::Output(io),
+        other => Error::Run(other),
+    }
+}
+
 /// Runs with a given renderer (the JSON of a diff's side, a test's collector).
 pub fn run_with(
     config: &Config,
@@ -150,7 +159,20 @@ pub fn run_with(
                 tags: tags.clone(),
                 test_binaries: binaries.as_ref().map(|b| b.path().to_path_buf()),
             };
-            let packages = runner::list_packages(&go, &req)?;
+            // go starts compiling while it is asked which packages and files the build has,
+            // and which version it is: its output waits in the pipe until the answers are in.
+            let build = runner::start_build(&go, &req).map_err(build_error)?;
+            let (packages, go_version) = std::thread::scope(|s| {
+                let version = s.spawn(|| {
+                    config
+                        .go_version
+                        .clone()
+                        .or_else(|| runner::go_version(&go, dir))
+                });
+                let packages = runner::list_packages(&go, &req);
+                (packages, version.join().ok().flatten())
+            });
+            let packages = packages?;
             let listed: Vec<(String, PathBuf)> = packages
                 .iter()
                 .map(|p| (p.import_path.clone(), p.dir.clone()))
@@ -162,10 +184,7 @@ pub fn run_with(
                     args: req.build_args(),
                     dir: dir.display().to_string(),
                 },
-                go_version: config
-                    .go_version
-                    .clone()
-                    .or_else(|| runner::go_version(&go, dir)),
+                go_version,
             };
             let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection, profiles);
             pipeline.listed = listed;
@@ -179,14 +198,12 @@ pub fn run_with(
                 })
                 .collect();
             pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
-            let ok = runner::build(&go, &req, &mut |line| {
-                // The line as go printed it, with its line ending.
-                reader.feed_printed(line, &mut |s| pipeline.section(out, s))
-            })
-            .map_err(|e| match e {
-                RunError::Spawn(io) if io.kind() != io::ErrorKind::NotFound => Error::Output(io),
-                other => Error::Run(other),
-            })?;
+            let ok = build
+                .read(&mut |line| {
+                    // The line as go printed it, with its line ending.
+                    reader.feed_printed(line, &mut |s| pipeline.section(out, s))
+                })
+                .map_err(build_error)?;
             (run, pipeline, ok)
         }
         saved => {

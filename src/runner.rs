@@ -178,14 +178,15 @@ fn first_lines(s: &str) -> String {
     s.lines().take(3).collect::<Vec<_>>().join("; ")
 }
 
-/// Runs `go build`, handing each stderr line (without its line ending) to `on_line`. Returns
-/// whether the build succeeded.
-pub fn build(
-    go: &Path,
-    req: &BuildRequest,
-    on_line: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
-) -> Result<bool, RunError> {
-    let mut child = Command::new(go)
+/// A `go build` started and not yet read: go compiles while `go list` answers, and what it
+/// prints waits in the pipe. Dropped unread (the listing failed), it is stopped.
+pub struct Build {
+    child: Option<std::process::Child>,
+}
+
+/// Starts `go build` (or `go test -c`) for `req`.
+pub fn start_build(go: &Path, req: &BuildRequest) -> Result<Build, RunError> {
+    let child = Command::new(go)
         .args(req.build_args())
         .current_dir(&req.dir)
         .stdin(Stdio::null())
@@ -193,37 +194,58 @@ pub fn build(
         .stderr(Stdio::piped())
         .spawn()
         .map_err(RunError::Spawn)?;
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let mut reader = BufReader::with_capacity(1 << 16, stderr);
-    let mut buf = Vec::new();
-    let mut result = Ok(());
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {
-                let mut line = buf.as_slice();
-                if line.last() == Some(&b'\n') {
-                    line = &line[..line.len() - 1];
+    Ok(Build { child: Some(child) })
+}
+
+impl Drop for Build {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Build {
+    /// Hands each stderr line (without its line ending) to `on_line` until go exits. Returns
+    /// whether the build succeeded.
+    pub fn read(
+        mut self,
+        on_line: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> Result<bool, RunError> {
+        let mut child = self.child.take().expect("a build is read once");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let mut reader = BufReader::with_capacity(1 << 16, stderr);
+        let mut buf = Vec::new();
+        let mut result = Ok(());
+        loop {
+            buf.clear();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) => break,
+                Ok(_) => {
+                    let mut line = buf.as_slice();
+                    if line.last() == Some(&b'\n') {
+                        line = &line[..line.len() - 1];
+                    }
+                    if line.last() == Some(&b'\r') {
+                        line = &line[..line.len() - 1];
+                    }
+                    if let Err(e) = on_line(line) {
+                        result = Err(e);
+                        break;
+                    }
                 }
-                if line.last() == Some(&b'\r') {
-                    line = &line[..line.len() - 1];
-                }
-                if let Err(e) = on_line(line) {
+                Err(e) => {
                     result = Err(e);
                     break;
                 }
             }
-            Err(e) => {
-                result = Err(e);
-                break;
-            }
         }
+        if result.is_err() {
+            let _ = child.kill();
+        }
+        let status = child.wait().map_err(RunError::Spawn)?;
+        result.map_err(RunError::Spawn)?;
+        Ok(status.success())
     }
-    if result.is_err() {
-        let _ = child.kill();
-    }
-    let status = child.wait().map_err(RunError::Spawn)?;
-    result.map_err(RunError::Spawn)?;
-    Ok(status.success())
 }
