@@ -5,6 +5,9 @@ use assert_cmd::Command;
 use assert_cmd::assert::OutputAssertExt;
 use predicates::prelude::*;
 
+mod common;
+use common::assert_success;
+
 const LOG: &str = "# example.com/m
 ./main.go:6:2: x escapes to heap in retAddr:
 ./main.go:6:2:   flow: ~r0 ← &x:
@@ -495,11 +498,7 @@ fn on_a_terminal(args: &str) -> String {
         .current_dir(dir.path())
         .output()
         .expect("script (util-linux) runs a command on a pseudo-terminal");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, "");
     let report = std::fs::read_to_string(dir.path().join("out.json")).unwrap();
     assert!(report.contains("\"example.com/b\""), "{report}");
     String::from_utf8_lossy(&out.stdout).into_owned()

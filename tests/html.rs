@@ -2,29 +2,20 @@
 //! source line), that nothing from the log or the source becomes markup, snapshots of two demos
 //! and a fixture module, and (with Chromium) what a real browser renders.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use scraper::{Html, Selector};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{assert_success, offline, root};
 
 fn page(args: &[&str]) -> String {
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
-        .current_dir(root())
+    let out = offline()
         .args(args)
         .args(["--format", "html"])
-        .env("PATH", "/nonexistent")
-        .stdin(Stdio::null())
         .output()
         .expect("escape-explain runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, &format!("{args:?}: "));
     String::from_utf8(out.stdout).expect("UTF-8")
 }
 
@@ -260,11 +251,7 @@ fn render_url(
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, "");
     let log: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&netlog).unwrap()).unwrap();
     let start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"].clone();
@@ -390,11 +377,7 @@ fn a_real_browser_renders_the_pages() {
             ])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out, "");
     }
 }
 
@@ -402,18 +385,12 @@ fn a_real_browser_renders_the_pages() {
 #[test]
 fn a_piped_log_makes_the_same_page() {
     let log = root().join("tests/fixtures/go1.27/profiles/m2-l.txt");
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
-        .current_dir(root())
+    let out = offline()
         .args(["-C", "tests/go/profiles", "--format", "html"])
-        .env("PATH", "/nonexistent")
         .stdin(std::fs::File::open(&log).unwrap())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, "");
     let piped = String::from_utf8(out.stdout).unwrap();
     let read = page(&[
         "--input",

@@ -7,6 +7,9 @@ use std::process::{Command, Stdio};
 
 use assert_cmd::assert::OutputAssertExt;
 
+mod common;
+use common::assert_success;
+
 fn go_available(test: &str) -> bool {
     let found = std::process::Command::new("go")
         .arg("version")
@@ -261,11 +264,7 @@ fn tests_flag_reports_test_files() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&with.stdout);
-    assert!(
-        with.status.success(),
-        "{}",
-        String::from_utf8_lossy(&with.stderr)
-    );
+    assert_success(&with, "");
     assert!(
         out.lines()
             .any(|l| l.starts_with("lib/lib_test.go:9:2: leak-risk EE0201")),
@@ -317,11 +316,7 @@ fn a_demo_runs_live_with_go() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, "");
     assert!(text.contains("Analysed live with the local go."), "{text}");
     assert!(
         text.contains("live in heap.pprof: `&Entry{...}`, `make([]byte, 4096)` and `key` are kept in a package-level map `entries`"),
@@ -441,11 +436,7 @@ fn a_workspace_reports_every_module_it_builds() {
         .args(["--format", "json", "example.com/a", "example.com/b"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, "");
     let doc = json(&out.stdout);
     let packages: Vec<&str> = doc["packages"]
         .as_array()
@@ -484,11 +475,7 @@ fn a_profile_joins_the_findings_of_a_build() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, "");
     let line = text
         .lines()
         .find(|l| l.starts_with("grow.go:15:2: leak-risk EE0201"))
@@ -515,11 +502,7 @@ fn an_html_page_of_a_build() {
         .arg(&page)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, "");
     assert!(out.stdout.is_empty(), "the page went to the file");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(

@@ -4,23 +4,15 @@
 //! hold the memory and on the `go` statements; bad profiles are refused with one line.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{assert_success, offline, root};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
-        .current_dir(root())
-        .args(args)
-        .env_remove("NO_COLOR")
-        .env("PATH", "/nonexistent")
-        .stdin(Stdio::null())
-        .output()
-        .expect("escape-explain runs")
+    offline().args(args).output().expect("escape-explain runs")
 }
 
 /// Every recorded series with profiles: (go1.NN, its directory).
@@ -69,11 +61,7 @@ fn report(dir: &Path, profiles: &[&str]) -> Value {
         args.push(p);
     }
     let out = run(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, "");
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -205,11 +193,7 @@ fn text_json_and_sarif_snapshots() {
             "--profile",
             &g,
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out, "");
         insta::assert_snapshot!(
             format!("profiles-{name}"),
             String::from_utf8(out.stdout).unwrap()
@@ -288,8 +272,7 @@ fn a_piped_log_gets_the_profile_too() {
     let (_, dir) = series().pop().unwrap();
     let log = std::fs::File::open(dir.join("m2-l.txt")).unwrap();
     let heap = rel(&dir.join("profiles/heap-2.pprof"));
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
-        .current_dir(root())
+    let out = offline()
         .args([
             "-C",
             "tests/go/profiles",
@@ -298,15 +281,10 @@ fn a_piped_log_gets_the_profile_too() {
             "--profile",
             &heap,
         ])
-        .env("PATH", "/nonexistent")
         .stdin(log)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, "");
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["origin"]["mode"], "stdin");
     assert!(bytes(at(&doc, "grow.go", 15, "EE0201"), "live") > 60 * MIB);

@@ -2,23 +2,12 @@
 //! plain rendering) and `explain` for every code. Review changes with `cargo insta review` or
 //! `INSTA_UPDATE=always cargo test --test snapshots` and a read of the diff.
 
-use std::process::{Command, Stdio};
+mod common;
+use common::{assert_success, offline};
 
 fn escape_explain(args: &[&str]) -> String {
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .env_remove("COLORTERM")
-        .env_remove("PAGER")
-        .env("PATH", "/nonexistent")
-        .stdin(Stdio::null())
-        .output()
-        .expect("escape-explain runs");
-    assert!(
-        out.status.success(),
-        "escape-explain {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = offline().args(args).output().expect("escape-explain runs");
+    assert_success(&out, &format!("escape-explain {args:?} failed: "));
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
