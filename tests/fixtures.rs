@@ -359,11 +359,18 @@ fn parse_verdict_wants(comment: &str) -> Vec<VerdictWant> {
         let end = r.find("want").unwrap_or(r.len());
         let words: Vec<&str> = r[..end].split_whitespace().collect();
         if let Some(verdict) = words.first().filter(|w| !w.starts_with('"')) {
+            // `want: leak-risk goroutine EE0303`: the code, when written, is the last word.
+            let is_code = |w: &&&str| w.starts_with("EE") && w.len() == 6;
+            let code = words[1..].iter().find(is_code).map(|c| c.to_string());
             out.push((
                 from,
                 to,
                 verdict.to_string(),
-                words.get(1).map(|h| h.to_string()),
+                words[1..]
+                    .iter()
+                    .find(|w| !is_code(w))
+                    .map(|h| h.to_string()),
+                code,
             ));
         }
         rest = &r[end..];
@@ -380,16 +387,27 @@ fn verdict_wants_parse() {
                 0,
                 u32::MAX,
                 "leak-risk".to_string(),
-                Some("global-map".to_string())
+                Some("global-map".to_string()),
+                None
             ),
-            (25, u32::MAX, "stack".to_string(), None),
+            (25, u32::MAX, "stack".to_string(), None, None),
         ]
+    );
+    assert_eq!(
+        parse_verdict_wants("want: retained goroutine EE0309"),
+        vec![(
+            0,
+            u32::MAX,
+            "retained".to_string(),
+            Some("goroutine".to_string()),
+            Some("EE0309".to_string())
+        )]
     );
     assert!(parse_verdict_wants(r#"want: "moved to heap: x""#).is_empty());
 }
 
-/// (from minor, to minor, verdict, holder kind)
-type VerdictWant = (u32, u32, String, Option<String>);
+/// (from minor, to minor, verdict, holder kind, code)
+type VerdictWant = (u32, u32, String, Option<String>, Option<String>);
 /// (file, line) -> what is wanted or found there.
 type ByLine<T> = BTreeMap<(String, u32), Vec<T>>;
 
@@ -468,7 +486,7 @@ fn check_verdicts(
             continue;
         }
         let parsed = parse(module, &log);
-        let mut found: ByLine<(String, Option<String>)> = BTreeMap::new();
+        let mut found: ByLine<(String, Option<String>, String)> = BTreeMap::new();
         for f in parsed.findings.iter().flatten() {
             let Some(p) = &f.position else { continue };
             let Some(path) = p.path.as_deref() else {
@@ -477,10 +495,11 @@ fn check_verdicts(
             found.entry((path.to_string(), p.line)).or_default().push((
                 f.verdict.name().to_string(),
                 f.holder.as_ref().map(|h| h.kind.name().to_string()),
+                f.code.to_string(),
             ));
         }
         for ((file, line), ws) in wants {
-            for (from, to, verdict, holder) in ws {
+            for (from, to, verdict, holder, code) in ws {
                 if minor < *from || minor > *to {
                     continue;
                 }
@@ -489,13 +508,15 @@ fn check_verdicts(
                     .get(&(file.clone(), *line))
                     .cloned()
                     .unwrap_or_default();
-                if !got
-                    .iter()
-                    .any(|(v, h)| v == verdict && (holder.is_none() || h == holder))
-                {
+                if !got.iter().any(|(v, h, c)| {
+                    v == verdict
+                        && (holder.is_none() || h == holder)
+                        && code.as_ref().is_none_or(|code| code == c)
+                }) {
                     problems.push(format!(
-                        "go1.{minor} {module}/{file}:{line}: want {verdict} {}, got {got:?}",
-                        holder.clone().unwrap_or_default()
+                        "go1.{minor} {module}/{file}:{line}: want {verdict} {} {}, got {got:?}",
+                        holder.clone().unwrap_or_default(),
+                        code.clone().unwrap_or_default()
                     ));
                 }
             }
@@ -504,7 +525,7 @@ fn check_verdicts(
             let wanted_leak = wants
                 .get(&(file.clone(), *line))
                 .is_some_and(|ws| ws.iter().any(|w| w.2 == "leak-risk"));
-            if got.iter().any(|(v, _)| v == "leak-risk") && !wanted_leak {
+            if got.iter().any(|(v, ..)| v == "leak-risk") && !wanted_leak {
                 problems.push(format!(
                     "go1.{minor} {module}/{file}:{line}: false alarm {got:?}"
                 ));

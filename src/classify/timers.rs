@@ -267,9 +267,10 @@ fn ticker(
         lit.parent()
             .and_then(|p| p.parent())
             .is_some_and(|g| g.kind() == "go_statement")
-            && lit
-                .child_by_field_name("body")
-                .is_some_and(|b| super::goroutine::endless_in(index, file, b).is_some())
+            && lit.child_by_field_name("body").is_some()
+            && index
+                .function_at(at.file, lit.start_byte())
+                .is_some_and(|c| index.endless_loop(c).is_some())
     };
     let mut captured_forever = false;
     visit(func.child_by_field_name("body")?, &mut |n| {

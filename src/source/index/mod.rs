@@ -19,12 +19,19 @@ use super::gofile::{GoFile, parser};
 use super::owner::Owner;
 use super::pin::Pin;
 
+mod bindings;
 mod callgraph;
+mod concurrency;
 mod effects;
 mod globals;
 mod pins;
 mod walker;
 
+pub use bindings::{Var, VarId, VarType};
+pub use concurrency::{
+    Callee, CaseFact, ChanOp, ChanRef, Closed, GoFact, LoopFact, LoopHeader, OpKind, RecvForm,
+    SelectFact,
+};
 use globals::collect_globals;
 use walker::Walker;
 
@@ -307,6 +314,10 @@ pub struct PackageIndex {
     pub package: Option<String>,
     /// `//go:debug k=v` directives of the package's files (they count in package main).
     pub go_debug: Vec<(String, String)>,
+    /// Every variable the package's functions declare, as bindings.
+    pub vars: Vec<Var>,
+    /// Goroutines, channels, selects and loops (see [`concurrency`]).
+    facts: concurrency::Facts,
     function_spans: Spans,
     effect_spans: Spans,
     registration_spans: Spans,
@@ -371,6 +382,17 @@ impl PackageIndex {
             ix.go_debug.extend(go_debug_directives(&file.text));
             collect_globals(&mut ix, f, &file);
         }
+        // Struct fields of a channel type, once every type of the package is known.
+        for f in 0..ix.files.len() {
+            let file = ix.files[f].clone();
+            for top in named_children(file.tree.root_node()) {
+                if top.kind() == "type_declaration" {
+                    for spec in named_children(top) {
+                        concurrency::collect_chan_fields(&mut ix, &file, spec);
+                    }
+                }
+            }
+        }
         for f in 0..ix.files.len() {
             let file = ix.files[f].clone();
             let mut w = Walker {
@@ -385,6 +407,8 @@ impl PackageIndex {
                 closure_counts: HashMap::new(),
                 loops: vec![0],
                 callee: None,
+                scopes: Default::default(),
+                fstates: Vec::new(),
             };
             w.top_level(file.tree.root_node());
         }
@@ -416,6 +440,7 @@ impl PackageIndex {
                 ix.method_names.insert(m.to_string());
             }
         }
+        ix.settle_concurrency();
         ix
     }
 

@@ -10,6 +10,8 @@ use tree_sitter::Node;
 use super::super::gofile::GoFile;
 use super::super::owner::Binding;
 use super::super::pin::{Backing, Pin};
+use super::bindings::{Scopes, VarType, opens_scope};
+use super::concurrency::FnState;
 use super::effects::is_once_callee;
 use super::*;
 
@@ -38,6 +40,10 @@ pub(super) struct Walker<'a> {
     /// The node id of the callee of the call expression being walked: an identifier is told
     /// from a callee without asking for its parent, which tree-sitter finds from the root.
     pub(super) callee: Option<usize>,
+    /// The block scopes open at the current node: every name resolves to its binding.
+    pub(super) scopes: Scopes,
+    /// Per enclosing function: what a `break` leaves, the `select` cases open.
+    pub(super) fstates: Vec<FnState>,
 }
 
 impl Walker<'_> {
@@ -227,9 +233,15 @@ impl Walker<'_> {
         self.locals.push(scope);
         self.bindings.push(binds);
         self.loops.push(0);
+        self.scopes.push(Some(idx));
+        self.fstates.push(FnState::default());
+        self.declare_signature(node, idx);
+        self.record_single_call(node, idx);
         if let Some(body) = node.child_by_field_name("body") {
             self.walk(body, Some(idx));
         }
+        self.fstates.pop();
+        self.scopes.pop();
         self.loops.pop();
         self.bindings.pop();
         self.locals.pop();
@@ -397,6 +409,19 @@ impl Walker<'_> {
     }
 
     pub(super) fn walk(&mut self, node: Node<'_>, func: Option<usize>) {
+        let scoped = opens_scope(node.kind());
+        if scoped {
+            self.scopes.push(func);
+        }
+        let leave = self.concurrency_enter(node, func);
+        self.walk_node(node, func);
+        self.concurrency_leave(leave);
+        if scoped {
+            self.scopes.pop();
+        }
+    }
+
+    fn walk_node(&mut self, node: Node<'_>, func: Option<usize>) {
         match node.kind() {
             "func_literal" => {
                 self.closure(node, func);
@@ -404,6 +429,7 @@ impl Walker<'_> {
             }
             "short_var_declaration" => {
                 // The right side is evaluated before the names exist.
+                let first_closure = self.ix.functions.len();
                 if let Some(r) = node.child_by_field_name("right") {
                     self.walk(r, func);
                 }
@@ -411,23 +437,81 @@ impl Walker<'_> {
                 if let Some(l) = node.child_by_field_name("left") {
                     // Not valid Go (`x[<-make(chan int)] := 1`), but tree-sitter takes it.
                     self.mark_in(l);
+                    let values = node
+                        .child_by_field_name("right")
+                        .map(named_children)
+                        .unwrap_or_default();
+                    let lhs = named_children(l);
+                    let single = values.len() == lhs.len();
+                    for (i, id) in lhs.into_iter().enumerate() {
+                        let name = self.text(id).to_string();
+                        self.declare(&name);
+                        if id.kind() == "identifier" {
+                            let ty = match values.get(i).filter(|_| single) {
+                                Some(v) => self.value_type(*v, first_closure),
+                                None => VarType::Unknown,
+                            };
+                            let v = self.declare_var(id, func, Binding::Local, ty, None, true);
+                            if let (Some(v), Some(value), true) = (v, values.get(i), single) {
+                                self.record_make(v, *value, func);
+                            }
+                        }
+                    }
+                }
+                return;
+            }
+            "receive_statement" if self.text(node).contains(":=") => {
+                // `case v, ok := <-ch:` declares in the case's scope.
+                if let Some(r) = node.child_by_field_name("right") {
+                    self.walk(r, func);
+                }
+                if let Some(l) = node.child_by_field_name("left") {
                     for id in named_children(l) {
                         let name = self.text(id).to_string();
                         self.declare(&name);
+                        if id.kind() == "identifier" {
+                            self.declare_var(
+                                id,
+                                func,
+                                Binding::Local,
+                                VarType::Unknown,
+                                None,
+                                false,
+                            );
+                        }
                     }
                 }
                 return;
             }
             "var_spec" if func.is_some() => {
                 let mut c = node.walk();
-                let names: Vec<String> = node
-                    .children_by_field_name("name", &mut c)
-                    .map(|n| self.text(n).to_string())
-                    .collect();
-                for n in names {
+                let name_nodes: Vec<Node<'_>> =
+                    node.children_by_field_name("name", &mut c).collect();
+                for n in &name_nodes {
+                    let n = self.text(*n).to_string();
                     self.declare(&n);
                 }
                 self.record_array(node);
+                // The value is evaluated before the names exist.
+                let first_closure = self.ix.functions.len();
+                let ty = node.child_by_field_name("type");
+                let value = node.child_by_field_name("value");
+                for part in [ty, value].into_iter().flatten() {
+                    self.walk(part, func);
+                }
+                let values = value.map(named_children).unwrap_or_default();
+                for (i, n) in name_nodes.into_iter().enumerate() {
+                    let t = match (ty, values.get(i)) {
+                        (Some(t), _) => self.type_of_type(t),
+                        (None, Some(v)) if values.len() > i => self.value_type(*v, first_closure),
+                        _ => VarType::Unknown,
+                    };
+                    let v = self.declare_var(n, func, Binding::Local, t, None, false);
+                    if let (Some(v), Some(value)) = (v, values.get(i)) {
+                        self.record_make(v, *value, func);
+                    }
+                }
+                return;
             }
             "range_clause" => {
                 if let Some(r) = node.child_by_field_name("right")
@@ -441,14 +525,37 @@ impl Walker<'_> {
                 {
                     self.effect(g, EffectKind::Receive, node, func);
                 }
+                self.range_receive(node, func);
+                let declares = self.text(node).contains(":=");
                 if let Some(l) = node.child_by_field_name("left")
-                    && self.text(node).contains(":=")
+                    && declares
                 {
                     for id in named_children(l) {
                         let name = self.text(id).to_string();
                         self.declare(&name);
                     }
                 }
+                // The range expression is evaluated before the loop's names exist.
+                if let Some(r) = node.child_by_field_name("right") {
+                    self.walk(r, func);
+                }
+                if let Some(l) = node.child_by_field_name("left") {
+                    for id in named_children(l) {
+                        if declares && id.kind() == "identifier" {
+                            self.declare_var(
+                                id,
+                                func,
+                                Binding::Local,
+                                VarType::Unknown,
+                                None,
+                                false,
+                            );
+                        } else if !declares {
+                            self.walk(id, func);
+                        }
+                    }
+                }
+                return;
             }
             "for_statement" => {
                 // The loop header runs before the body; everything in the body repeats.
@@ -469,7 +576,10 @@ impl Walker<'_> {
                 }
                 return;
             }
-            "assignment_statement" => self.assignment(node, func),
+            "assignment_statement" => {
+                self.assigned_make(node, func);
+                self.assignment(node, func)
+            }
             // `hits[ip]++` adds an entry for every new key, as `hits[ip] = 1` would.
             "inc_statement" | "dec_statement" => {
                 if let Some(lhs) = named_children(node).into_iter().next()
@@ -530,6 +640,7 @@ impl Walker<'_> {
                 }
             }
             "identifier" => {
+                self.concurrency_use(node, func);
                 // A function name used other than as a callee may run from anywhere.
                 let name = self.text(node);
                 let is_callee = self.callee == Some(node.id());

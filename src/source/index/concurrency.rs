@@ -1,0 +1,1305 @@
+//! Goroutines and channels as facts of the model, recorded by the one walk over the package and
+//! asked by the rules: every `go` statement with the function it runs (a literal, a named
+//! function, a method value through its receiver's type, a local variable bound to a literal,
+//! a function that only calls another), every channel operation on a *binding* (made, sent on,
+//! received from by `<-`, `range` or a `select` case, closed, handed on), every `select` with
+//! its cases, and every loop with its header and whether anything leaves it.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::bindings::{VarId, VarType};
+use super::walker::Walker;
+use super::*;
+use crate::source::owner::Binding;
+
+/// Which channel an operation is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChanRef {
+    /// A parameter or local variable.
+    Var(VarId),
+    /// A package-level variable.
+    Global(String),
+    /// A field, with the type that declares it when the source shows it (`s.done` with `s
+    /// *Server` is `Server.done`).
+    Field {
+        owner: Option<String>,
+        field: String,
+    },
+    /// A timer's or ticker's `C`, `time.Tick(d)`, `time.After(d)`: never closed.
+    Timer,
+    /// `ctx.Done()`: closed when the context is cancelled.
+    Done(String),
+    /// Anything else (the result of a call of another package): nothing is known of it.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecvForm {
+    /// `<-ch`, in an expression, a statement or a `select` case.
+    Unary,
+    /// `for v := range ch`.
+    Range,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpKind {
+    /// `ch := make(chan T, n)`.
+    Make,
+    Send,
+    Recv(RecvForm),
+    Close,
+    /// Handed on: passed to a call, returned, stored, assigned: someone else may use it.
+    Pass,
+}
+
+/// One operation on a channel.
+#[derive(Debug, Clone)]
+pub struct ChanOp {
+    pub chan: ChanRef,
+    pub kind: OpKind,
+    /// The statement or expression.
+    pub loc: Loc,
+    pub function: Option<usize>,
+    /// The channel as written (`s.done`).
+    pub text: String,
+    /// (select, case) when the operation is a `select` case's communication.
+    pub case: Option<(usize, usize)>,
+}
+
+/// A `select` statement.
+#[derive(Debug, Clone)]
+pub struct SelectFact {
+    pub loc: Loc,
+    pub function: Option<usize>,
+    /// The loops of its function around it, outermost first.
+    pub loops: Vec<usize>,
+    pub cases: Vec<CaseFact>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFact {
+    /// Its communication, an index into the channel operations (none for `default`).
+    pub comm: Option<usize>,
+    pub default: bool,
+    /// A `return` in the case's own code.
+    pub returns: bool,
+    /// A `return` or `break` in the case's own code.
+    pub exits: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoopHeader {
+    /// `for {` or `for ;; {`.
+    Forever,
+    /// A condition, or a three-clause loop with one.
+    Cond,
+    /// `for ... range X` over a channel.
+    RangeChan(ChanRef, String),
+    /// `for ... range X` over anything else (a slice, a map, an int, a function).
+    RangeOther,
+}
+
+/// A `for` statement.
+#[derive(Debug, Clone)]
+pub struct LoopFact {
+    pub loc: Loc,
+    pub function: Option<usize>,
+    pub header: LoopHeader,
+    /// A `return`, `goto`, a `break` out of it, or a call that ends the goroutine
+    /// (`os.Exit`, `panic`, `runtime.Goexit`, `log.Fatal*`) in its own code.
+    pub exits: bool,
+    label: Option<String>,
+}
+
+/// What a `go` statement (or a function that only calls another) runs, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callee {
+    /// A closure of the package: a literal, or a local variable bound to one.
+    Closure(usize),
+    /// A function by name (`worker`, `pkg.F`).
+    Name(String),
+    /// A method value `x.m`, with the type of `x` when the source shows it.
+    Method {
+        owner: Option<String>,
+        name: String,
+    },
+    Other,
+}
+
+/// A `go` statement.
+#[derive(Debug, Clone)]
+pub struct GoFact {
+    pub loc: Loc,
+    /// The function the statement is in.
+    pub function: Option<usize>,
+    pub in_loop: bool,
+    pub callee: Callee,
+    /// The function of the package it runs, resolved after the walk; wrappers followed.
+    pub target: Option<usize>,
+    /// The functions passed through to reach `target` (a wrapper that only calls it).
+    pub via: Vec<usize>,
+    /// The receiver of a method value as written (`c` in `go c.janitor()`).
+    pub receiver: Option<String>,
+    /// The arguments as written, and the channel each is when it is one.
+    pub args: Vec<String>,
+    pub arg_chans: Vec<Option<ChanRef>>,
+    /// `go func() {...}()` or `go worker(ch)`, short.
+    pub subject: String,
+}
+
+/// A channel passed to a function of the package (`consume(jobs)`): the callee's parameter is
+/// the same channel.
+#[derive(Debug, Clone)]
+pub struct ChanPass {
+    pub callee: Callee,
+    pub index: usize,
+    pub chan: ChanRef,
+}
+
+/// Whether the package can close a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closed {
+    /// Closed here (an index into the channel operations).
+    Yes(usize),
+    /// Every reference is in sight and none closes it.
+    Never,
+    /// It is handed on, comes from elsewhere, or is not known to be a channel.
+    Unknown,
+}
+
+/// Everything the walk records about goroutines and channels.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub ops: Vec<ChanOp>,
+    pub selects: Vec<SelectFact>,
+    pub loops: Vec<LoopFact>,
+    pub goroutines: Vec<GoFact>,
+    pub passes: Vec<ChanPass>,
+    /// Function -> its own `return` statements, in order.
+    pub returns: HashMap<usize, Vec<Loc>>,
+    /// Closure -> the variables of enclosing functions it refers to, in order of first use.
+    pub captures: HashMap<usize, Vec<VarId>>,
+    /// Function -> the one call its body is made of (`func watch(d T) { loop(d) }`).
+    pub single_call: HashMap<usize, Callee>,
+    /// The second argument of every `runtime.SetFinalizer` call, as written.
+    pub finalizers: Vec<String>,
+    /// Struct fields declared with a channel type: (type, field).
+    pub chan_fields: Vec<(String, String)>,
+    /// Embedded struct types: (type, the type it embeds), for promoted fields.
+    pub embeds: Vec<(String, String)>,
+    /// Uses of channel variables that are not an operation on them: (var, start byte, function).
+    uses: Vec<(VarId, Loc, Option<usize>)>,
+    /// Start bytes of the channel expressions that operations name.
+    operands: std::collections::HashSet<(usize, usize)>,
+}
+
+/// Per-function state of the walk: the statements a `break` can leave and the `select` cases
+/// open around the current node.
+#[derive(Debug, Default)]
+pub(super) struct FnState {
+    breakables: Vec<Breakable>,
+    cases: Vec<(usize, usize)>,
+    /// The `select` statements open around the current node, innermost last.
+    selects: Vec<usize>,
+    /// The communication node of the innermost open case.
+    comm: Option<usize>,
+    label: Option<String>,
+}
+
+#[derive(Debug)]
+enum Breakable {
+    Loop(usize),
+    Other(Option<String>),
+}
+
+/// Calls that end the goroutine: a loop with one in it can end.
+fn ends_goroutine(callee: &str) -> bool {
+    matches!(callee, "os.Exit" | "panic" | "runtime.Goexit")
+        || callee.starts_with("log.Fatal")
+        || callee.starts_with("log.Panic")
+}
+
+impl Walker<'_> {
+    fn fstate(&mut self) -> Option<&mut FnState> {
+        self.fstates.last_mut()
+    }
+
+    /// The channel an expression names, as far as the scopes show.
+    pub(super) fn chan_ref(&self, n: Node<'_>) -> Option<ChanRef> {
+        match n.kind() {
+            "parenthesized_expression" => self.chan_ref(named_children(n).into_iter().next()?),
+            "identifier" => {
+                let name = self.text(n);
+                if let Some(v) = self.scopes.resolve(name) {
+                    return match self.ix.vars[v.0 as usize].ty {
+                        VarType::Chan { .. } => Some(ChanRef::Var(v)),
+                        _ => None,
+                    };
+                }
+                let g = self.ix.globals.get(name)?;
+                (g.kind == GlobalKind::Chan).then(|| ChanRef::Global(name.to_string()))
+            }
+            "selector_expression" => {
+                let field = self.text(n.child_by_field_name("field")?).to_string();
+                let operand = n.child_by_field_name("operand")?;
+                let owner = self.owner_type(operand);
+                if field == "C"
+                    && owner
+                        .as_deref()
+                        .is_none_or(|o| matches!(o, "time.Ticker" | "time.Timer"))
+                {
+                    return Some(ChanRef::Timer);
+                }
+                match owner {
+                    // A field promoted from an embedded struct is the embedded type's.
+                    Some(o) => self.declaring_type(&o, &field, 0).map(|t| ChanRef::Field {
+                        owner: Some(t),
+                        field,
+                    }),
+                    None => self
+                        .ix
+                        .facts
+                        .chan_fields
+                        .iter()
+                        .any(|(_, f)| *f == field)
+                        .then_some(ChanRef::Field { owner: None, field }),
+                }
+            }
+            "call_expression" => {
+                let callee = n.child_by_field_name("function")?;
+                let text = self.text(callee);
+                if matches!(text, "time.Tick" | "time.After") {
+                    return Some(ChanRef::Timer);
+                }
+                if let Some(ctx) = text.strip_suffix(".Done") {
+                    return Some(ChanRef::Done(ctx.to_string()));
+                }
+                // Another function's result: a channel, but whose is unknown.
+                Some(ChanRef::Other)
+            }
+            _ => None,
+        }
+    }
+
+    /// The type that declares a channel field `field` reached from a value of type `owner`.
+    fn declaring_type(&self, owner: &str, field: &str, depth: usize) -> Option<String> {
+        let facts = &self.ix.facts;
+        if facts
+            .chan_fields
+            .iter()
+            .any(|(t, f)| t == owner && f == field)
+        {
+            return Some(owner.to_string());
+        }
+        if depth > 4 {
+            return None;
+        }
+        facts
+            .embeds
+            .iter()
+            .filter(|(t, _)| t == owner)
+            .find_map(|(_, e)| self.declaring_type(e, field, depth + 1))
+    }
+
+    /// The named type of an expression's value: a variable's declared type, a package-level
+    /// variable's.
+    fn owner_type(&self, operand: Node<'_>) -> Option<String> {
+        if operand.kind() != "identifier" {
+            return None;
+        }
+        let name = self.text(operand);
+        if let Some(v) = self.scopes.resolve(name) {
+            return match &self.ix.vars[v.0 as usize].ty {
+                VarType::Named(t) => Some(t.clone()),
+                _ => None,
+            };
+        }
+        let g = self.ix.globals.get(name)?;
+        let t = g.type_text.trim_start_matches(['*', '&']);
+        let t = t.split(['{', '[', '(']).next().unwrap_or("").trim();
+        (!t.is_empty()
+            && t.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
+        .then(|| t.to_string())
+    }
+
+    fn op(
+        &mut self,
+        chan: ChanRef,
+        kind: OpKind,
+        node: Node<'_>,
+        operand: Node<'_>,
+        func: Option<usize>,
+    ) -> usize {
+        self.ix
+            .facts
+            .operands
+            .insert((self.f, operand.start_byte()));
+        // The communication of the case being walked.
+        let case = self
+            .fstates
+            .last()
+            .filter(|s| s.comm.is_some_and(|c| c == node.id() || c == operand.id()))
+            .and_then(|s| s.cases.last().copied());
+        let i = self.ix.facts.ops.len();
+        self.ix.facts.ops.push(ChanOp {
+            chan,
+            kind,
+            loc: loc(self.f, node),
+            function: func,
+            text: self.text(operand).to_string(),
+            case,
+        });
+        if let Some((s, c)) = case {
+            self.ix.facts.selects[s].cases[c].comm = Some(i);
+        }
+        i
+    }
+
+    /// Records what a node says about goroutines and channels, before its children are walked.
+    /// Returns a closure of bookkeeping to run after them.
+    pub(super) fn concurrency_enter(&mut self, node: Node<'_>, func: Option<usize>) -> Leave {
+        match node.kind() {
+            "labeled_statement" => {
+                let label = node
+                    .child_by_field_name("label")
+                    .map(|l| self.text(l).to_string());
+                if let Some(s) = self.fstate() {
+                    s.label = label;
+                }
+            }
+            "for_statement" => {
+                let header = self.loop_header(node);
+                let label = self.fstate().and_then(|s| s.label.take());
+                let i = self.ix.facts.loops.len();
+                self.ix.facts.loops.push(LoopFact {
+                    loc: loc(self.f, node),
+                    function: func,
+                    header,
+                    exits: false,
+                    label,
+                });
+                if let Some(s) = self.fstate() {
+                    s.breakables.push(Breakable::Loop(i));
+                }
+                return Leave::Breakable;
+            }
+            "expression_switch_statement" | "type_switch_statement" => {
+                let label = self.fstate().and_then(|s| s.label.take());
+                if let Some(s) = self.fstate() {
+                    s.breakables.push(Breakable::Other(label));
+                }
+                return Leave::Breakable;
+            }
+            "select_statement" => {
+                let label = self.fstate().and_then(|s| s.label.take());
+                let loops = self
+                    .fstates
+                    .last()
+                    .map(|s| {
+                        s.breakables
+                            .iter()
+                            .filter_map(|b| match b {
+                                Breakable::Loop(l) => Some(*l),
+                                Breakable::Other(_) => None,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let i = self.ix.facts.selects.len();
+                self.ix.facts.selects.push(SelectFact {
+                    loc: loc(self.f, node),
+                    function: func,
+                    loops,
+                    cases: Vec::new(),
+                });
+                if let Some(s) = self.fstate() {
+                    s.breakables.push(Breakable::Other(label));
+                    s.selects.push(i);
+                }
+                return Leave::Select;
+            }
+            "communication_case" | "default_case" => {
+                let Some(s) = self
+                    .fstates
+                    .last()
+                    .and_then(|st| st.selects.last().copied())
+                else {
+                    return Leave::Nothing;
+                };
+                let c = self.ix.facts.selects[s].cases.len();
+                self.ix.facts.selects[s].cases.push(CaseFact {
+                    default: node.kind() == "default_case",
+                    ..Default::default()
+                });
+                // `case <-ch:` and `case v := <-ch:` name the receive; `case ch <- v:` the send.
+                let comm = node.child_by_field_name("communication").map(|c| {
+                    if c.kind() == "receive_statement" {
+                        c.child_by_field_name("right")
+                            .map(strip_parens)
+                            .unwrap_or(c)
+                            .id()
+                    } else {
+                        c.id()
+                    }
+                });
+                if let Some(st) = self.fstate() {
+                    st.cases.push((s, c));
+                    st.comm = comm;
+                }
+                return Leave::Case;
+            }
+            "return_statement" | "goto_statement" => {
+                if node.kind() == "return_statement" {
+                    if let Some(f) = func {
+                        let at = loc(self.f, node);
+                        self.ix.facts.returns.entry(f).or_default().push(at);
+                    }
+                    // `return s.in`: the caller gets the channel.
+                    for list in named_children(node) {
+                        let values = if list.kind() == "expression_list" {
+                            named_children(list)
+                        } else {
+                            vec![list]
+                        };
+                        for v in values {
+                            self.passed(v, func);
+                        }
+                    }
+                }
+                self.mark_exits(None, true);
+            }
+            "break_statement" => {
+                let label = named_children(node)
+                    .into_iter()
+                    .next()
+                    .map(|l| self.text(l).to_string());
+                self.mark_exits(Some(label), false);
+            }
+            "send_statement" => {
+                if let Some(ch) = node.child_by_field_name("channel")
+                    && let Some(r) = self.chan_ref(ch)
+                {
+                    self.op(r, OpKind::Send, node, ch, func);
+                }
+                if let Some(v) = node.child_by_field_name("value") {
+                    self.passed(v, func);
+                }
+            }
+            "unary_expression" => {
+                if node.child_by_field_name("operator").map(|o| self.text(o)) == Some("<-")
+                    && let Some(o) = node.child_by_field_name("operand")
+                    && let Some(r) = self.chan_ref(o)
+                {
+                    self.op(r, OpKind::Recv(RecvForm::Unary), node, o, func);
+                }
+            }
+            "call_expression" => self.concurrency_call(node, func),
+            "go_statement" => self.go_statement(node, func),
+            "assignment_statement" | "short_var_declaration" => {
+                // `x.in = ch`, `in := s.in`: another name for the same channel.
+                if let Some(r) = node.child_by_field_name("right") {
+                    for v in named_children(r) {
+                        self.passed(v, func);
+                    }
+                }
+            }
+            "keyed_element" | "literal_element" => {
+                // `Worker{jobs: jobs}`, `[]chan int{ch}`: stored.
+                if node.kind() == "literal_element" {
+                    self.passed(node, func);
+                } else if let Some(v) = named_children(node).get(1) {
+                    self.passed(*v, func);
+                }
+            }
+            _ => {}
+        }
+        Leave::Nothing
+    }
+
+    /// After the children of a node entered by [`Walker::concurrency_enter`].
+    pub(super) fn concurrency_leave(&mut self, leave: Leave) {
+        match leave {
+            Leave::Nothing => {}
+            Leave::Breakable => {
+                if let Some(s) = self.fstate() {
+                    s.breakables.pop();
+                }
+            }
+            Leave::Select => {
+                if let Some(s) = self.fstate() {
+                    s.breakables.pop();
+                    s.selects.pop();
+                }
+            }
+            Leave::Case => {
+                if let Some(s) = self.fstate() {
+                    s.cases.pop();
+                    s.comm = None;
+                }
+            }
+        }
+    }
+
+    /// A `return` (`all`), or a `break` with its label: the loops it leaves, and the cases it
+    /// is in.
+    fn mark_exits(&mut self, brk: Option<Option<String>>, is_return: bool) {
+        let Some(state) = self.fstates.last() else {
+            return;
+        };
+        let mut loops = Vec::new();
+        match &brk {
+            None => {
+                for b in &state.breakables {
+                    if let Breakable::Loop(l) = b {
+                        loops.push(*l);
+                    }
+                }
+            }
+            Some(label) => {
+                let target = state.breakables.iter().rev().find(|b| match (b, label) {
+                    (_, None) => true,
+                    (Breakable::Loop(l), Some(name)) => {
+                        self.ix.facts.loops[*l].label.as_deref() == Some(name.as_str())
+                    }
+                    (Breakable::Other(own), Some(name)) => own.as_deref() == Some(name.as_str()),
+                });
+                if let Some(Breakable::Loop(l)) = target {
+                    loops.push(*l);
+                }
+            }
+        }
+        let cases = state.cases.clone();
+        for l in loops {
+            self.ix.facts.loops[l].exits = true;
+        }
+        for (s, c) in cases {
+            let case = &mut self.ix.facts.selects[s].cases[c];
+            case.exits = true;
+            case.returns |= is_return;
+        }
+    }
+
+    fn loop_header(&mut self, node: Node<'_>) -> LoopHeader {
+        let header: Vec<Node<'_>> = named_children(node)
+            .into_iter()
+            .filter(|n| n.kind() != "block")
+            .collect();
+        match header.as_slice() {
+            [] => LoopHeader::Forever,
+            [h] if h.kind() == "for_clause" => {
+                if h.child_by_field_name("condition").is_none() {
+                    LoopHeader::Forever
+                } else {
+                    LoopHeader::Cond
+                }
+            }
+            [h] if h.kind() == "range_clause" => {
+                match h.child_by_field_name("right").and_then(|r| {
+                    let text = self.text(r).to_string();
+                    self.chan_ref(r).map(|c| (c, text))
+                }) {
+                    Some((c, text)) => LoopHeader::RangeChan(c, text),
+                    None => LoopHeader::RangeOther,
+                }
+            }
+            _ => LoopHeader::Cond,
+        }
+    }
+
+    /// `for v := range ch` receives from ch.
+    pub(super) fn range_receive(&mut self, range: Node<'_>, func: Option<usize>) {
+        if let Some(r) = range.child_by_field_name("right")
+            && let Some(c) = self.chan_ref(r)
+        {
+            self.op(c, OpKind::Recv(RecvForm::Range), range, r, func);
+        }
+    }
+
+    /// A value that leaves the function's hands: a channel in it is handed on.
+    fn passed(&mut self, v: Node<'_>, func: Option<usize>) {
+        let v = strip_parens(v);
+        let v = if v.kind() == "literal_element" {
+            match named_children(v).into_iter().next() {
+                Some(x) => x,
+                None => return,
+            }
+        } else {
+            v
+        };
+        if matches!(v.kind(), "identifier" | "selector_expression")
+            && let Some(r) = self.chan_ref(v)
+            && !matches!(r, ChanRef::Timer | ChanRef::Other)
+        {
+            self.op(r, OpKind::Pass, v, v, func);
+        }
+    }
+
+    fn concurrency_call(&mut self, node: Node<'_>, func: Option<usize>) {
+        let Some(callee_node) = node.child_by_field_name("function") else {
+            return;
+        };
+        let callee = self.text(callee_node).to_string();
+        let args: Vec<Node<'_>> = node
+            .child_by_field_name("arguments")
+            .map(named_children)
+            .unwrap_or_default();
+        match callee.as_str() {
+            "close" => {
+                if let Some(a) = args.first()
+                    && let Some(r) = self.chan_ref(*a)
+                {
+                    self.op(r, OpKind::Close, node, *a, func);
+                }
+                return;
+            }
+            "len" | "cap" | "make" => return,
+            "runtime.SetFinalizer" => {
+                if let Some(a) = args.get(1) {
+                    let t = self.text(*a).to_string();
+                    self.ix.facts.finalizers.push(t);
+                }
+            }
+            _ => {}
+        }
+        if ends_goroutine(&callee) {
+            self.mark_exits(None, false);
+        }
+        let target = self.callee_of(callee_node);
+        for (i, a) in args.iter().enumerate() {
+            if let Some(r) = self.chan_ref(strip_parens(*a))
+                && !matches!(r, ChanRef::Timer | ChanRef::Other)
+            {
+                self.ix.facts.passes.push(ChanPass {
+                    callee: target.clone(),
+                    index: i,
+                    chan: r,
+                });
+            }
+            self.passed(*a, func);
+        }
+    }
+
+    /// What a call's function expression runs.
+    pub(super) fn callee_of(&self, f: Node<'_>) -> Callee {
+        match f.kind() {
+            "func_literal" => Callee::Closure(self.ix.functions.len()),
+            "identifier" => {
+                let name = self.text(f);
+                match self.scopes.resolve(name) {
+                    Some(v) => match self.ix.vars[v.0 as usize].ty {
+                        VarType::Func(Some(c)) => Callee::Closure(c),
+                        _ => Callee::Other,
+                    },
+                    None => Callee::Name(name.to_string()),
+                }
+            }
+            "selector_expression" => {
+                let (Some(o), Some(m)) = (
+                    f.child_by_field_name("operand"),
+                    f.child_by_field_name("field"),
+                ) else {
+                    return Callee::Other;
+                };
+                let name = self.text(m).to_string();
+                let local = o.kind() == "identifier"
+                    && (self.scopes.resolve(self.text(o)).is_some()
+                        || self.ix.globals.contains_key(self.text(o)));
+                if o.kind() == "identifier" && !local {
+                    // `pkg.F`: another package's function.
+                    return Callee::Name(self.text(f).to_string());
+                }
+                Callee::Method {
+                    owner: self.owner_type(o),
+                    name,
+                }
+            }
+            "parenthesized_expression" => named_children(f)
+                .into_iter()
+                .next()
+                .map(|i| self.callee_of(i))
+                .unwrap_or(Callee::Other),
+            _ => Callee::Other,
+        }
+    }
+
+    fn go_statement(&mut self, node: Node<'_>, func: Option<usize>) {
+        let Some(call) = named_children(node).into_iter().next() else {
+            return;
+        };
+        let f = call.child_by_field_name("function");
+        let callee = f.map(|f| self.callee_of(f)).unwrap_or(Callee::Other);
+        let receiver = f
+            .filter(|f| f.kind() == "selector_expression")
+            .and_then(|f| f.child_by_field_name("operand"))
+            .map(|o| self.text(o).to_string());
+        let args: Vec<Node<'_>> = call
+            .child_by_field_name("arguments")
+            .map(named_children)
+            .unwrap_or_default();
+        let arg_chans = args
+            .iter()
+            .map(|a| self.chan_ref(strip_parens(*a)))
+            .collect();
+        let text = self.text(node);
+        let subject = match text.find('{') {
+            Some(i) if text.starts_with("go func") => format!("{}{{...}}()", &text[..i]),
+            _ => text.lines().next().unwrap_or(text).trim().to_string(),
+        };
+        let fact = GoFact {
+            loc: loc(self.f, node),
+            function: func,
+            in_loop: self.in_loop(),
+            callee,
+            target: None,
+            via: Vec::new(),
+            receiver,
+            args: args.iter().map(|a| self.text(*a).to_string()).collect(),
+            arg_chans,
+            subject,
+        };
+        self.ix.facts.goroutines.push(fact);
+    }
+
+    /// `ch := make(chan T, n)`, `var ch = make(...)`, `ch = make(...)`: where the channel a
+    /// variable holds is made, and its capacity.
+    pub(super) fn record_make(&mut self, v: VarId, value: Node<'_>, func: Option<usize>) {
+        let value = strip_parens(value);
+        let is_make = value.kind() == "call_expression"
+            && value
+                .child_by_field_name("function")
+                .is_some_and(|f| self.text(f) == "make");
+        if !is_make {
+            return;
+        }
+        let VarType::Chan { capacity } = self.type_of_value(value) else {
+            return;
+        };
+        self.ix.vars[v.0 as usize].ty = VarType::Chan { capacity };
+        let text = self.ix.vars[v.0 as usize].name.clone();
+        self.ix.facts.ops.push(ChanOp {
+            chan: ChanRef::Var(v),
+            kind: OpKind::Make,
+            loc: loc(self.f, value),
+            function: func,
+            text,
+            case: None,
+        });
+    }
+
+    /// `ch = make(chan T)` for a variable declared before.
+    pub(super) fn assigned_make(&mut self, node: Node<'_>, func: Option<usize>) {
+        let (Some(l), Some(r)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let (lhs, values) = (named_children(l), named_children(r));
+        if lhs.len() != values.len() {
+            return;
+        }
+        for (t, v) in lhs.into_iter().zip(values) {
+            if t.kind() == "identifier"
+                && let Some(id) = self.scopes.resolve(self.text(t))
+                && matches!(self.ix.vars[id.0 as usize].ty, VarType::Chan { .. })
+            {
+                self.record_make(id, v, func);
+            }
+        }
+    }
+
+    /// An identifier used as a value: a channel variable used other than by an operation may
+    /// be handed on (checked against the operations' operands after the walk).
+    pub(super) fn concurrency_use(&mut self, id: Node<'_>, func: Option<usize>) {
+        if let Some(v) = self.use_var(id, func)
+            && matches!(self.ix.vars[v.0 as usize].ty, VarType::Chan { .. })
+        {
+            let at = loc(self.f, id);
+            self.ix.facts.uses.push((v, at, func));
+        }
+    }
+
+    /// The one call a function's body is made of, for wrappers (`func watch(d T) { loop(d) }`).
+    pub(super) fn record_single_call(&mut self, decl: Node<'_>, idx: usize) {
+        let Some(body) = decl.child_by_field_name("body") else {
+            return;
+        };
+        let mut stmts = named_children(body);
+        // tree-sitter-go puts a block's statements in a statement_list.
+        if let [list] = stmts.as_slice()
+            && list.kind() == "statement_list"
+        {
+            stmts = named_children(*list);
+        }
+        let [stmt] = stmts.as_slice() else { return };
+        let call = match stmt.kind() {
+            "expression_statement" => named_children(*stmt).into_iter().next(),
+            _ => None,
+        };
+        if let Some(call) = call.filter(|c| c.kind() == "call_expression")
+            && let Some(f) = call.child_by_field_name("function")
+        {
+            let callee = self.callee_of(f);
+            if !matches!(callee, Callee::Other | Callee::Closure(_)) {
+                self.ix.facts.single_call.insert(idx, callee);
+            }
+        }
+    }
+
+    /// Declares the receiver, parameters and results of a function.
+    pub(super) fn declare_signature(&mut self, node: Node<'_>, idx: usize) {
+        for (field, binding) in [
+            ("receiver", Binding::Receiver),
+            ("parameters", Binding::Param),
+            ("result", Binding::Result),
+        ] {
+            if let Some(p) = node.child_by_field_name(field)
+                && p.kind() == "parameter_list"
+            {
+                self.declare_params(p, idx, binding);
+            }
+        }
+    }
+}
+
+/// What to undo after a node's children are walked.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Leave {
+    Nothing,
+    Breakable,
+    Select,
+    Case,
+}
+
+fn strip_parens(mut n: Node<'_>) -> Node<'_> {
+    while n.kind() == "parenthesized_expression" {
+        match named_children(n).into_iter().next() {
+            Some(i) => n = i,
+            None => break,
+        }
+    }
+    n
+}
+
+/// Struct fields with a channel type, from the package's type declarations.
+pub(super) fn collect_chan_fields(ix: &mut PackageIndex, file: &GoFile, spec: Node<'_>) {
+    let (Some(name), Some(ty)) = (
+        spec.child_by_field_name("name"),
+        spec.child_by_field_name("type"),
+    ) else {
+        return;
+    };
+    if ty.kind() != "struct_type" {
+        return;
+    }
+    let owner = file.text_of(name).to_string();
+    let Some(list) = named_children(ty)
+        .into_iter()
+        .find(|n| n.kind() == "field_declaration_list")
+    else {
+        return;
+    };
+    for decl in named_children(list) {
+        let Some(t) = decl.child_by_field_name("type") else {
+            continue;
+        };
+        if decl.child_by_field_name("name").is_none() {
+            // An embedded type (`*store`, `sync.Mutex`): its fields are promoted.
+            let name = file.text_of(t).trim_start_matches('*');
+            let name = name.split('[').next().unwrap_or(name).trim().to_string();
+            ix.facts.embeds.push((owner.clone(), name));
+            continue;
+        }
+        let chan = t.kind() == "channel_type"
+            || (t.kind() == "type_identifier"
+                && ix
+                    .types
+                    .get(file.text_of(t))
+                    .is_some_and(|d| super::bindings::is_chan_type_text(d)));
+        if !chan {
+            continue;
+        }
+        let mut c = decl.walk();
+        for n in decl.children_by_field_name("name", &mut c) {
+            ix.facts
+                .chan_fields
+                .push((owner.clone(), file.text_of(n).to_string()));
+        }
+    }
+}
+
+impl PackageIndex {
+    /// Resolves what each `go` statement and each channel passed to a call runs, once every
+    /// function of the package is known.
+    pub(super) fn settle_concurrency(&mut self) {
+        let resolved: Vec<(Option<usize>, Vec<usize>)> = self
+            .facts
+            .goroutines
+            .iter()
+            .map(|g| self.follow(&g.callee))
+            .collect();
+        for (g, (target, via)) in self.facts.goroutines.iter_mut().zip(resolved) {
+            g.target = target;
+            g.via = via;
+        }
+        // Uses that are no operation's operand hand the channel on.
+        let operands = std::mem::take(&mut self.facts.operands);
+        let uses = std::mem::take(&mut self.facts.uses);
+        for (v, at, function) in uses {
+            if !operands.contains(&(at.file, at.start)) {
+                self.facts.ops.push(ChanOp {
+                    chan: ChanRef::Var(v),
+                    kind: OpKind::Pass,
+                    loc: at,
+                    function,
+                    text: self.vars[v.0 as usize].name.clone(),
+                    case: None,
+                });
+            }
+        }
+    }
+
+    /// The function of the package a callee names, and the wrappers passed through to reach
+    /// the function that does the work.
+    fn follow(&self, callee: &Callee) -> (Option<usize>, Vec<usize>) {
+        let mut via = Vec::new();
+        let mut at = self.resolve_callee(callee);
+        while let Some(f) = at {
+            match self
+                .facts
+                .single_call
+                .get(&f)
+                .and_then(|c| self.resolve_callee(c))
+            {
+                Some(next) if via.len() < 3 && !via.contains(&next) && next != f => {
+                    via.push(f);
+                    at = Some(next);
+                }
+                _ => break,
+            }
+        }
+        (at, via)
+    }
+
+    /// The function of the package a callee names.
+    pub fn resolve_callee(&self, callee: &Callee) -> Option<usize> {
+        match callee {
+            Callee::Closure(c) => Some(*c),
+            Callee::Name(n) => self
+                .function_named(n)
+                .filter(|&f| self.functions[f].kind == FunctionKind::Func),
+            Callee::Method {
+                owner: Some(t),
+                name,
+            } => {
+                let t = t.split('[').next().unwrap_or(t);
+                self.function_named(&format!("(*{t}).{name}"))
+                    .or_else(|| self.function_named(&format!("{t}.{name}")))
+            }
+            Callee::Method { owner: None, name } => {
+                // The receiver's type is not written: a method of that name on one type only.
+                let mut it = self.functions.iter().enumerate().filter(|(_, f)| {
+                    f.kind == FunctionKind::Method
+                        && f.name.rsplit('.').next() == Some(name.as_str())
+                });
+                match (it.next(), it.next()) {
+                    (Some((i, _)), None) => Some(i),
+                    _ => None,
+                }
+            }
+            Callee::Other => None,
+        }
+    }
+
+    /// Every `go` statement of the package, in source order.
+    pub fn goroutines(&self) -> &[GoFact] {
+        &self.facts.goroutines
+    }
+
+    /// Every channel operation, in source order.
+    pub fn chan_ops(&self) -> &[ChanOp] {
+        &self.facts.ops
+    }
+
+    pub fn select(&self, s: usize) -> &SelectFact {
+        &self.facts.selects[s]
+    }
+
+    /// The `return` statements of a function's own code.
+    pub fn returns_of(&self, f: usize) -> &[Loc] {
+        self.facts.returns.get(&f).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The variables of enclosing functions a closure refers to, in declaration order.
+    pub fn captures_of(&self, f: usize) -> Vec<&Var> {
+        let mut v: Vec<&Var> = self
+            .facts
+            .captures
+            .get(&f)
+            .into_iter()
+            .flatten()
+            .map(|id| &self.vars[id.0 as usize])
+            .collect();
+        v.sort_by_key(|v| (v.decl.file, v.decl.start));
+        v
+    }
+
+    /// Whether two references can name the same channel.
+    pub fn same_chan(&self, a: &ChanRef, b: &ChanRef) -> bool {
+        match (a, b) {
+            (ChanRef::Var(x), ChanRef::Var(y)) => x == y,
+            (ChanRef::Global(x), ChanRef::Global(y)) => x == y,
+            // A field reached through a value whose type is not written matches the field of
+            // any type that declares it.
+            (
+                ChanRef::Field {
+                    owner: o1,
+                    field: f1,
+                },
+                ChanRef::Field {
+                    owner: o2,
+                    field: f2,
+                },
+            ) => f1 == f2 && (o1 == o2 || o1.is_none() || o2.is_none()),
+            _ => false,
+        }
+    }
+
+    /// Whether the package can close a channel.
+    pub fn closed(&self, ch: &ChanRef) -> Closed {
+        self.closed_depth(ch, 0)
+    }
+
+    fn closed_depth(&self, ch: &ChanRef, depth: usize) -> Closed {
+        if let Some(i) = self
+            .facts
+            .ops
+            .iter()
+            .position(|o| o.kind == OpKind::Close && self.same_chan(&o.chan, ch))
+        {
+            return Closed::Yes(i);
+        }
+        match ch {
+            ChanRef::Timer => Closed::Never,
+            ChanRef::Done(_) | ChanRef::Other => Closed::Unknown,
+            ChanRef::Global(name) => {
+                if name.starts_with(|c: char| c.is_uppercase())
+                    && self.package.as_deref() != Some("main")
+                {
+                    Closed::Unknown
+                } else {
+                    Closed::Never
+                }
+            }
+            ChanRef::Field { field, .. } => {
+                // An exported field can be closed by another package; one handed out (`return
+                // s.in`, `x := s.in`, passed to a call) by whoever gets it.
+                let handed_on = self
+                    .facts
+                    .ops
+                    .iter()
+                    .any(|o| o.kind == OpKind::Pass && self.same_chan(&o.chan, ch));
+                if handed_on || field.starts_with(|c: char| c.is_uppercase()) {
+                    Closed::Unknown
+                } else {
+                    Closed::Never
+                }
+            }
+            ChanRef::Var(v) => {
+                let var = &self.vars[v.0 as usize];
+                match (var.binding, var.param_index, var.function) {
+                    (Binding::Param, Some(i), Some(f)) => self.param_closed(f, i, depth),
+                    (Binding::Local, _, _) => {
+                        // A local handed on (returned, stored, passed) may be closed by whoever
+                        // gets it.
+                        let handed_on = self
+                            .facts
+                            .ops
+                            .iter()
+                            .any(|o| o.kind == OpKind::Pass && o.chan == *ch);
+                        if handed_on {
+                            Closed::Unknown
+                        } else {
+                            Closed::Never
+                        }
+                    }
+                    _ => Closed::Unknown,
+                }
+            }
+        }
+    }
+
+    /// A channel parameter is closed when a caller's channel is: every call and `go` statement
+    /// of the package that reaches the function is in sight, unless it can be called from
+    /// elsewhere.
+    fn param_closed(&self, f: usize, i: usize, depth: usize) -> Closed {
+        let func = &self.functions[f];
+        let from_elsewhere = func.exported
+            || (func.kind != FunctionKind::Closure
+                && self.used_as_value.contains(short_name(&func.name)));
+        if depth > 4 {
+            return Closed::Unknown;
+        }
+        // Every call that reaches the function: one passing something that is not a channel we
+        // know (an expression, a call's result) makes the answer unknown.
+        let calls = self
+            .facts
+            .goroutines
+            .iter()
+            .filter(|g| g.target == Some(f) && g.via.is_empty())
+            .count()
+            + self
+                .facts
+                .passes
+                .iter()
+                .filter(|p| p.index == i && self.resolve_callee(&p.callee) == Some(f))
+                .count();
+        if calls == 0 {
+            return Closed::Unknown;
+        }
+        let mut all_never = !from_elsewhere;
+        let known: Vec<ChanRef> = self.callers_chans(f, i).collect();
+        if known.len() < calls {
+            all_never = false;
+        }
+        for c in known {
+            match self.closed_depth(&c, depth + 1) {
+                Closed::Yes(op) => return Closed::Yes(op),
+                Closed::Never => {}
+                Closed::Unknown => all_never = false,
+            }
+        }
+        if all_never {
+            Closed::Never
+        } else {
+            Closed::Unknown
+        }
+    }
+
+    /// The first loop of a function's own code that nothing can end: no condition (or a
+    /// `range` over a channel the package never closes) and no way out.
+    pub fn endless_loop(&self, f: usize) -> Option<&LoopFact> {
+        self.loops_of(f).find(|l| {
+            !l.exits
+                && match &l.header {
+                    LoopHeader::Forever => true,
+                    LoopHeader::RangeChan(c, _) => self.closed(c) == Closed::Never,
+                    _ => false,
+                }
+        })
+    }
+
+    /// The first loop of a function's own code that runs until something stops it: `for {`,
+    /// or a `range` over a channel that is closed here or by whoever it is handed to.
+    pub fn service_loop(&self, f: usize) -> Option<&LoopFact> {
+        self.loops_of(f).find(|l| match &l.header {
+            LoopHeader::Forever => true,
+            LoopHeader::RangeChan(c, _) => self.closed(c) != Closed::Never,
+            _ => false,
+        })
+    }
+
+    /// Where a channel leaves the package's sight: returned, stored or passed on.
+    pub fn handed_on(&self, ch: &ChanRef) -> Option<&ChanOp> {
+        self.facts
+            .ops
+            .iter()
+            .find(|o| o.kind == OpKind::Pass && self.same_chan(&o.chan, ch))
+    }
+
+    /// The loops of a function's own code, in source order.
+    pub fn loops_of(&self, f: usize) -> impl Iterator<Item = &LoopFact> {
+        self.facts
+            .loops
+            .iter()
+            .filter(move |l| l.function == Some(f))
+    }
+
+    /// The channel that stops a service loop: a `select` case in the loop that receives and
+    /// leaves (a send or a close stops it), else the channel it ranges over (only a close
+    /// does): the channel, as written, and whether only a close stops it.
+    pub fn stop_channel<'s>(&'s self, l: &'s LoopFact) -> Option<(&'s ChanRef, &'s str, bool)> {
+        let i = self.facts.loops.iter().position(|x| std::ptr::eq(x, l))?;
+        for s in self.facts.selects.iter().filter(|s| s.loops.contains(&i)) {
+            for c in &s.cases {
+                if let (true, Some(op)) = (c.exits, c.comm) {
+                    let op = &self.facts.ops[op];
+                    if matches!(op.kind, OpKind::Recv(_)) {
+                        return Some((&op.chan, op.text.as_str(), false));
+                    }
+                }
+            }
+        }
+        match &l.header {
+            LoopHeader::RangeChan(c, text) => Some((c, text.as_str(), true)),
+            _ => None,
+        }
+    }
+
+    /// The first operation of the package that closes or sends on a channel, in the file
+    /// `prefer` first: what stops a loop waiting on it.
+    pub fn stopper(&self, ch: &ChanRef, prefer: usize, close_only: bool) -> Option<&ChanOp> {
+        self.stopper_depth(ch, prefer, close_only, 0)
+    }
+
+    fn stopper_depth(
+        &self,
+        ch: &ChanRef,
+        prefer: usize,
+        close_only: bool,
+        depth: usize,
+    ) -> Option<&ChanOp> {
+        let hits = |o: &&ChanOp| {
+            (o.kind == OpKind::Close || (o.kind == OpKind::Send && !close_only))
+                && self.same_chan(&o.chan, ch)
+        };
+        let here = self
+            .facts
+            .ops
+            .iter()
+            .filter(|o| o.loc.file == prefer)
+            .find(hits)
+            .or_else(|| self.facts.ops.iter().find(hits));
+        if here.is_some() || depth > 4 {
+            return here;
+        }
+        // A parameter is the channel its callers pass (`go func(done <-chan struct{}) {...}(c.done)`).
+        let ChanRef::Var(v) = ch else { return None };
+        let var = &self.vars[v.0 as usize];
+        let (Some(f), Some(i), Binding::Param) = (var.function, var.param_index, var.binding)
+        else {
+            return None;
+        };
+        self.callers_chans(f, i)
+            .find_map(|c| self.stopper_depth(&c, prefer, close_only, depth + 1))
+    }
+
+    /// The channels the package's `go` statements and calls pass as parameter `i` of `f`.
+    fn callers_chans(&self, f: usize, i: usize) -> impl Iterator<Item = ChanRef> + '_ {
+        self.facts
+            .goroutines
+            .iter()
+            .filter(move |g| g.target == Some(f) && g.via.is_empty())
+            .filter_map(move |g| g.arg_chans.get(i).cloned().flatten())
+            .chain(
+                self.facts
+                    .passes
+                    .iter()
+                    .filter(move |p| p.index == i && self.resolve_callee(&p.callee) == Some(f))
+                    .map(|p| p.chan.clone()),
+            )
+    }
+
+    /// Whether a function is handed to `runtime.SetFinalizer`.
+    pub fn is_finalizer(&self, f: usize) -> bool {
+        let name = &self.functions[f].name;
+        self.facts.finalizers.iter().any(|n| n == name)
+    }
+}
+
+fn short_name(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
