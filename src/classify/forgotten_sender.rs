@@ -5,20 +5,11 @@
 
 use tree_sitter::Node;
 
-use super::rule::Rule;
 use super::syntax::{ancestor, args, mentions, own, visit};
 use super::{Context, SourceFinding};
-use crate::finding::{Evidence, HolderKind, Verdict};
+use crate::finding::{Evidence, Verdict};
+use crate::rules::FORGOTTEN_SENDER as RULE;
 use crate::source::{GoFile, PackageIndex};
-
-pub const RULE: Rule = Rule {
-    code: "EE0304",
-    holder: Some(HolderKind::Channel),
-    name: "a send nobody receives",
-    fix: Some(
-        "give the channel room for every send (make(chan T, 1) for one result), or make the sender select on ctx.Done() too",
-    ),
-};
 
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     // Channels made and used within one function: the index's files are all it needs.

@@ -5,20 +5,11 @@
 
 use tree_sitter::Node;
 
-use super::rule::Rule;
 use super::syntax::{endless_loop, own};
 use super::{Context, SourceFinding};
-use crate::finding::{Evidence, HolderKind, Release, Verdict};
+use crate::finding::{Evidence, Release, Verdict};
+use crate::rules::GOROUTINE as RULE;
 use crate::source::{GoFile, PackageIndex};
-
-pub const RULE: Rule = Rule {
-    code: "EE0303",
-    holder: Some(HolderKind::Goroutine),
-    name: "a goroutine that never returns",
-    fix: Some(
-        "give the loop a way out: a `case <-ctx.Done(): return`, a done channel, or ranging over a channel that is closed when the work ends",
-    ),
-};
 
 /// The body of the function a `go` statement runs, and the file it is in.
 pub fn started_body<'a>(

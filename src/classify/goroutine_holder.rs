@@ -6,20 +6,11 @@
 
 use tree_sitter::Node;
 
-use super::rule::Rule;
 use super::syntax::{callee, own, visit};
 use super::{Context, SourceFinding};
-use crate::finding::{Evidence, HolderKind, Release, Verdict};
+use crate::finding::{Evidence, Release, Verdict};
+use crate::rules::GOROUTINE_HOLDER as RULE;
 use crate::source::{GoFile, PackageIndex};
-
-pub const RULE: Rule = Rule {
-    code: "EE0309",
-    holder: Some(HolderKind::Goroutine),
-    name: "kept by a goroutine that runs until it is stopped",
-    fix: Some(
-        "make sure the stop path runs: call Close (or cancel the context) when the owner is done, and capture only what the loop needs",
-    ),
-};
 
 /// A `go` statement whose function runs a service loop (`for { select { ... } }`) that can
 /// end: what it keeps, and what ends it.
