@@ -136,11 +136,11 @@ pub struct Args {
 
     /// With --profile: the live memory at a line with no holder that makes a finding of its
     /// own (EE0901), together with --min-share.
-    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = crate::profile::units::parse_bytes, global = true)]
+    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = crate::units::parse_bytes, global = true)]
     pub min_live: i64,
 
     /// With --profile: the share of all live memory a line must hold for EE0901.
-    #[arg(long, value_name = "PERCENT", default_value = "1%", value_parser = crate::profile::units::parse_percent, global = true)]
+    #[arg(long, value_name = "PERCENT", default_value = "1%", value_parser = crate::units::parse_percent, global = true)]
     pub min_share: f64,
 
     /// With --profile: goroutines alive at one `go` statement with no finding that make a

@@ -1,10 +1,19 @@
 //! What we say about a value: the render-independent result of classification. A [`Finding`]
-//! is built from one compiler diagnostic (see [`crate::escape::Diagnostic`]) and the Go source;
-//! every renderer works from these.
+//! is built from one compiler diagnostic (see [`crate::escape::model::Diagnostic`]) and the Go
+//! source; every renderer works from these.
+//!
+//! This is the data model, at the bottom with the rule registry ([`crate::rules`]): it names no
+//! stage. The classifier and the profile join make findings (through [`Finding::builder`]), the
+//! renderers read them.
+
+mod measured;
 
 use serde::{Deserialize, Serialize};
 
-use crate::escape::Position;
+pub use self::measured::{Amount, Measured};
+use crate::escape::model::Position;
+pub use crate::rules::HolderKind;
+use crate::rules::{Rule, RuleId};
 
 /// Where a value lives and whether that can grow. Ordered by severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -31,49 +40,6 @@ impl Verdict {
             Verdict::Heap => "heap",
             Verdict::Retained => "retained",
             Verdict::LeakRisk => "leak-risk",
-        }
-    }
-}
-
-/// What keeps the value alive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum HolderKind {
-    /// A package-level map (or sync.Map, or a map field of a package-level variable).
-    GlobalMap,
-    /// A package-level slice or container/list that is appended to.
-    GlobalSlice,
-    /// A package-level variable that is assigned (or a linked list built through it).
-    GlobalVar,
-    /// A closure or value handed to an API that keeps it (http.HandleFunc, time.AfterFunc, ...).
-    RegisteredClosure,
-    /// A package-level channel that is sent on.
-    Channel,
-    /// A sub-slice kept by a holder: it pins the whole backing array.
-    Subslice,
-    /// C memory (C.CString, C.CBytes, C.malloc) that only C.free releases.
-    Cgo,
-    /// A goroutine that never returns, and what it captures.
-    Goroutine,
-    /// A time.Ticker.
-    Ticker,
-    /// A time.Timer (time.After, time.Tick, time.AfterFunc).
-    Timer,
-}
-
-impl HolderKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            HolderKind::GlobalMap => "global-map",
-            HolderKind::GlobalSlice => "global-slice",
-            HolderKind::GlobalVar => "global-var",
-            HolderKind::RegisteredClosure => "registered-closure",
-            HolderKind::Channel => "channel",
-            HolderKind::Subslice => "subslice",
-            HolderKind::Cgo => "cgo",
-            HolderKind::Goroutine => "goroutine",
-            HolderKind::Ticker => "ticker",
-            HolderKind::Timer => "timer",
         }
     }
 }
@@ -147,8 +113,9 @@ pub enum Basis {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     pub verdict: Verdict,
-    /// A permanent explanation code (`EE0201`); `escape-explain explain CODE` tells more.
-    pub code: String,
+    /// The rule that found it, written as its permanent code (`EE0201`);
+    /// `escape-explain explain CODE` tells more.
+    pub code: RuleId,
     /// One line in plain words.
     pub title: String,
     /// The variable, parameter or expression.
@@ -188,38 +155,6 @@ pub struct Finding {
     pub measured: Option<Box<Measured>>,
 }
 
-/// What the profiles measured for a finding: live and allocated bytes at its allocation
-/// lines, growth between two heap profiles, goroutines started at its `go` statement.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Measured {
-    /// The profiles the numbers come from.
-    pub measured_in: Vec<String>,
-    /// Still referenced in the latest heap profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub live: Option<Amount>,
-    /// Allocated over the program's life, as the latest heap profile counts it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocated: Option<Amount>,
-    /// Live in the latest heap profile minus live in the earliest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grew: Option<Amount>,
-    /// Goroutines started here and running when the goroutine profile was taken.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goroutines: Option<i64>,
-    /// Where in the module those goroutines were (`workers.go:22 (chan send)`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked_at: Option<String>,
-    /// Where the profile and the verdict disagree: "not exercised in heap.pprof".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_note: Option<String>,
-    /// A finding of disagreement (EE0901) at the same line speaks for these bytes in the
-    /// largest-holders table.
-    #[serde(skip)]
-    pub outranked: bool,
-}
-
-pub use crate::profile::join::Amount;
-
 /// Why a finding is silenced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppressed {
@@ -251,6 +186,37 @@ pub struct FindingKey {
 pub type SiteKey = u128;
 
 impl Finding {
+    /// A finding of `rule` about `subject`, titled `title`: where it is, why, its holder and
+    /// the rest are set on the builder. Every finding is made here.
+    pub fn builder(
+        rule: &Rule,
+        verdict: Verdict,
+        subject: String,
+        title: String,
+    ) -> FindingBuilder {
+        FindingBuilder {
+            rule_fix: rule.fix,
+            finding: Finding {
+                verdict,
+                code: rule.id,
+                title,
+                subject,
+                function: None,
+                position: None,
+                why: String::new(),
+                fix: None,
+                holder: None,
+                evidence: Vec::new(),
+                diagnostic: None,
+                compiler: Vec::new(),
+                basis: Basis::Message,
+                suppressed: None,
+                external: false,
+                measured: None,
+            },
+        }
+    }
+
     /// What makes two findings the same fact about the same place, whichever package or
     /// instantiation reported them; None without a position.
     pub fn site_key(&self) -> Option<SiteKey> {
@@ -263,7 +229,7 @@ impl Finding {
             p.path.as_deref().unwrap_or(&p.file).hash(&mut h);
             p.line.hash(&mut h);
             p.column.unwrap_or(0).hash(&mut h);
-            self.code.hash(&mut h);
+            self.code.as_str().hash(&mut h);
             self.title.hash(&mut h);
             h.finish()
         };
@@ -275,7 +241,7 @@ impl Finding {
             package: package.to_string(),
             function: self.function.clone().unwrap_or_default(),
             subject: self.subject.clone(),
-            code: self.code.clone(),
+            code: self.code.as_str().to_string(),
             holder: match (self.function.as_deref(), &self.holder) {
                 (Some("init") | None, Some(h)) => h.name.clone(),
                 _ => String::new(),
@@ -286,10 +252,9 @@ impl Finding {
     /// The title, led by what the profiles measured (`83.8 MiB (53,770 objects) live in
     /// heap.pprof: ...`); the findings the profiles make say their figures already.
     pub fn measured_title(&self) -> std::borrow::Cow<'_, str> {
+        let of_the_profile = matches!(self.code, RuleId::ProfileHeld | RuleId::ProfileAlive);
         match self.measured.as_ref().and_then(|m| m.headline()) {
-            Some(h) if !crate::profile::join::is_of_the_profile(&self.code) => {
-                format!("{h}: {}", self.title).into()
-            }
+            Some(h) if !of_the_profile => format!("{h}: {}", self.title).into(),
             _ => self.title.as_str().into(),
         }
     }
@@ -297,6 +262,88 @@ impl Finding {
     /// Reported: neither suppressed nor filtered out.
     pub fn reported(&self) -> bool {
         self.suppressed.is_none() && !self.external
+    }
+}
+
+/// Builds a [`Finding`] (see [`Finding::builder`]). Unset, a finding has no function, position,
+/// reason, fix, holder, evidence, diagnostic or compiler lines, and its basis is the message.
+#[must_use]
+pub struct FindingBuilder {
+    /// The rule's advice, for [`FindingBuilder::rule_fix`].
+    rule_fix: Option<&'static str>,
+    finding: Finding,
+}
+
+impl FindingBuilder {
+    pub fn function(mut self, function: Option<String>) -> Self {
+        self.finding.function = function;
+        self
+    }
+
+    /// Where the compiler reported it.
+    pub fn position(mut self, position: Option<Position>) -> Self {
+        self.finding.position = position;
+        self
+    }
+
+    /// At a place in the source that the compiler did not report (the rules that read the
+    /// source, the profiles): the site's path stands for the file as printed, too.
+    pub fn at_site(mut self, site: &Site) -> Self {
+        let path: std::sync::Arc<str> = std::sync::Arc::from(site.path.as_str());
+        self.finding.position = Some(Position {
+            file: path.clone(),
+            line: site.line,
+            column: Some(site.column),
+            original: None,
+            path: Some(path),
+        });
+        self
+    }
+
+    pub fn why(mut self, why: impl Into<String>) -> Self {
+        self.finding.why = why.into();
+        self
+    }
+
+    pub fn fix(mut self, fix: Option<String>) -> Self {
+        self.finding.fix = fix;
+        self
+    }
+
+    /// The rule's own advice, when `advise` (most rules advise only on a leak risk).
+    pub fn rule_fix(mut self, advise: bool) -> Self {
+        self.finding.fix = self.rule_fix.filter(|_| advise).map(str::to_string);
+        self
+    }
+
+    pub fn holder(mut self, holder: Holder) -> Self {
+        self.finding.holder = Some(Box::new(holder));
+        self
+    }
+
+    pub fn evidence(mut self, evidence: Vec<Evidence>) -> Self {
+        self.finding.evidence = evidence;
+        self
+    }
+
+    /// The index of the diagnostic it is about, in its package's `diagnostics`.
+    pub fn diagnostic(mut self, i: usize) -> Self {
+        self.finding.diagnostic = Some(i);
+        self
+    }
+
+    pub fn compiler(mut self, lines: Vec<String>) -> Self {
+        self.finding.compiler = lines;
+        self
+    }
+
+    pub fn basis(mut self, basis: Basis) -> Self {
+        self.finding.basis = basis;
+        self
+    }
+
+    pub fn build(self) -> Finding {
+        self.finding
     }
 }
 

@@ -16,9 +16,11 @@ pub mod profile;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod rules;
 pub mod runner;
 pub mod select;
 pub mod source;
+pub mod units;
 
 use std::fs::File;
 use std::io::{self, BufReader, Write};
@@ -434,14 +436,22 @@ fn shown(config: &Config) -> Vec<finding::Verdict> {
 pub fn explain(code: Option<&str>, list: bool, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match code {
         Some(code) if !list => {
-            let text = catalog::text(code).ok_or_else(|| Error::UnknownCode(code.to_string()))?;
-            out.write_all(text.as_bytes()).map_err(Error::Output)?;
+            let rule = rules::RuleId::from_code(code)
+                .ok_or_else(|| Error::UnknownCode(code.to_string()))?
+                .rule();
+            out.write_all(rule.explanation.as_bytes())
+                .map_err(Error::Output)?;
         }
         _ => {
-            for (code, text) in catalog::ENTRIES {
+            // In code order, as the catalog numbers them.
+            let mut all = rules::RULES.to_vec();
+            all.sort_by_key(|r| r.id);
+            for rule in all {
+                let text = rule.explanation;
                 writeln!(
                     out,
-                    "{code}  {:<48}  {}",
+                    "{}  {:<48}  {}",
+                    rule.id,
                     catalog::title(text),
                     catalog::summary(text)
                 )

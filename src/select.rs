@@ -115,7 +115,7 @@ impl Selection {
                 if let (Some(file), Some(path), Some(line)) =
                     (file, &path, f.position.as_ref().map(|p| p.line))
                     && let Some(s) = file.suppressions.iter().find(|s| {
-                        s.code.eq_ignore_ascii_case(&f.code)
+                        s.code.eq_ignore_ascii_case(f.code.as_str())
                             && !s.reason.is_empty()
                             && (s.line == line || s.line + 1 == line)
                     })

@@ -135,7 +135,7 @@ fn sarif_has_rules_results_and_related_locations() {
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), escape_explain::classify::RULES.len());
+    assert_eq!(rules.len(), escape_explain::rules::RULES.len());
     assert!(
         rules
             .iter()

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use escape_explain::classify::{Options, classify};
 use escape_explain::escape::{Reader, Section};
 use escape_explain::finding::{Finding, Verdict};
+use escape_explain::rules::RuleId;
 use escape_explain::source::constraint::Target;
 use escape_explain::source::{Locator, Module, PackageIndex};
 
@@ -577,7 +578,7 @@ fn each_janitor_names_its_own_stopper() {
                 .findings
                 .iter()
                 .flatten()
-                .filter(|f| f.code == "EE0309")
+                .filter(|f| f.code == RuleId::GoroutineHolder)
                 .find(|f| {
                     f.position
                         .as_ref()
@@ -667,7 +668,11 @@ fn constants_and_method_values_are_told_right() {
         };
         let constants = at(10);
         assert!(
-            constants.iter().filter(|f| f.code == "EE0002").count() >= 5,
+            constants
+                .iter()
+                .filter(|f| f.code == RuleId::Constant)
+                .count()
+                >= 5,
             "go1.{minor}: {constants:?}"
         );
         assert!(constants.iter().all(|f| f.verdict != Verdict::Heap));
@@ -723,7 +728,7 @@ fn findings_speak_source_terms_once_per_position() {
                     }
                 }
                 if let Some(p) = &f.position
-                    && !seen.insert((p.line, p.column, f.code.clone(), f.title.clone()))
+                    && !seen.insert((p.line, p.column, f.code, f.title.clone()))
                 {
                     problems.push(format!(
                         "go1.{minor} {module}: twice at {}: {}",

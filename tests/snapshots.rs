@@ -30,10 +30,11 @@ fn the_demo_list() {
 
 #[test]
 fn every_explanation() {
-    for rule in escape_explain::classify::RULES {
+    for rule in escape_explain::rules::RULES {
+        let code = rule.id.as_str();
         insta::assert_snapshot!(
-            format!("explain-{}", rule.code),
-            escape_explain(&["explain", rule.code])
+            format!("explain-{code}"),
+            escape_explain(&["explain", code])
         );
     }
     insta::assert_snapshot!("explain-list", escape_explain(&["explain", "--list"]));

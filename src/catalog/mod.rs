@@ -1,30 +1,10 @@
 //! The explanation texts: one markdown file per code beside this file, compiled into the
-//! binary, printed by `escape-explain explain CODE` and used for SARIF rule help. Codes are
-//! permanent: a retired code is never reused.
+//! binary by the rule's declaration in [`crate::rules`] (its `explanation`), printed by
+//! `escape-explain explain CODE` and used for SARIF rule help. This module reads their parts.
+//! Codes are permanent: a retired code is never reused.
 
 /// The headings every explanation has, in this order.
 pub const HEADINGS: &[&str] = &["## Example", "## Why", "## Is it a leak?", "## Fix"];
-
-macro_rules! catalog {
-    ($($code:literal),* $(,)?) => {
-        &[$(($code, include_str!(concat!($code, ".md")))),*]
-    };
-}
-
-/// (code, markdown) for every code.
-pub const ENTRIES: &[(&str, &str)] = catalog!(
-    "EE0001", "EE0002", "EE0101", "EE0102", "EE0103", "EE0104", "EE0105", "EE0106", "EE0107",
-    "EE0201", "EE0202", "EE0203", "EE0204", "EE0205", "EE0206", "EE0207", "EE0301", "EE0302",
-    "EE0303", "EE0304", "EE0305", "EE0306", "EE0307", "EE0308", "EE0309", "EE0901", "EE0902",
-);
-
-/// The markdown of a code (case-insensitive).
-pub fn text(code: &str) -> Option<&'static str> {
-    ENTRIES
-        .iter()
-        .find(|(c, _)| c.eq_ignore_ascii_case(code.trim()))
-        .map(|(_, t)| *t)
-}
 
 /// The one-line summary: the first paragraph after the title, joined into one line.
 pub fn summary(markdown: &str) -> String {
@@ -51,49 +31,55 @@ pub fn title(markdown: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::RULES;
+    use crate::rules::RULES;
 
     #[test]
     fn every_code_has_its_text_with_all_headings() {
         for rule in RULES {
-            let text = text(rule.code).unwrap_or_else(|| panic!("{} has no text", rule.code));
+            let code = rule.id.as_str();
+            let text = rule.explanation;
             assert!(
-                text.starts_with(&format!("# {}: ", rule.code)),
-                "{} starts with its title",
-                rule.code
+                text.starts_with(&format!("# {code}: ")),
+                "{code} starts with its title"
             );
-            assert!(!summary(text).is_empty(), "{} has a summary", rule.code);
+            assert!(!title(text).is_empty(), "{code} has a title");
+            assert!(!summary(text).is_empty(), "{code} has a summary");
             let mut at = 0;
             for h in HEADINGS {
                 let i = text[at..]
                     .find(&format!("\n{h}\n"))
-                    .unwrap_or_else(|| panic!("{} lacks `{h}` (in order)", rule.code));
+                    .unwrap_or_else(|| panic!("{code} lacks `{h}` (in order)"));
                 at += i + 1;
             }
-            assert!(text.contains("```go"), "{} has Go examples", rule.code);
+            assert!(text.contains("```go"), "{code} has Go examples");
         }
     }
 
+    /// Every page is some rule's explanation, compiled in as it is on disk.
     #[test]
     fn no_text_is_orphaned() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/catalog");
+        let mut pages = 0;
         for e in std::fs::read_dir(dir).unwrap() {
-            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
             let Some(code) = name.strip_suffix(".md") else {
                 continue;
             };
             if code == "README" {
                 continue;
             }
-            assert!(
-                RULES.iter().any(|r| r.code == code),
-                "{name} explains a code no rule emits"
+            let rule = RULES
+                .iter()
+                .find(|r| r.id.as_str() == code)
+                .unwrap_or_else(|| panic!("{name} explains a code no rule declares"));
+            assert_eq!(
+                rule.explanation,
+                std::fs::read_to_string(&path).unwrap(),
+                "{code}'s explanation is {name}"
             );
-            assert!(
-                ENTRIES.iter().any(|(c, _)| *c == code),
-                "{name} is not compiled in"
-            );
+            pages += 1;
         }
-        assert_eq!(ENTRIES.len(), RULES.len());
+        assert_eq!(pages, RULES.len());
     }
 }

@@ -11,27 +11,11 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use super::rule::Rule;
 use super::syntax::{args, bound_name, callee, enclosing_function, mentions, own, visit};
 use super::{Context, SourceFinding};
-use crate::finding::{Evidence, HolderKind, Release, Verdict};
+use crate::finding::{Evidence, Release, Verdict};
+use crate::rules::{CGO_DEFER_IN_LOOP, CGO_NOT_FREED};
 use crate::source::{GoFile, PackageIndex};
-
-pub const NOT_FREED: Rule = Rule {
-    code: "EE0301",
-    holder: Some(HolderKind::Cgo),
-    name: "C memory that is not freed on every path",
-    fix: Some("free it with `defer C.free(unsafe.Pointer(p))` right after the allocation"),
-};
-
-pub const DEFER_IN_LOOP: Rule = Rule {
-    code: "EE0302",
-    holder: Some(HolderKind::Cgo),
-    name: "`defer C.free` inside a loop",
-    fix: Some(
-        "free at the end of each iteration, or move the loop body into a function so the defer runs per iteration",
-    ),
-};
 
 const ALLOCATORS: &[&str] = &["C.CString", "C.CBytes", "C.malloc", "C.calloc"];
 
@@ -83,7 +67,7 @@ fn allocation(
             // Stored or returned as written: the new owner frees it.
             None if stored_or_returned(call) => None,
             other => Some(SourceFinding::new(
-                &NOT_FREED,
+                &CGO_NOT_FREED,
                 Verdict::LeakRisk,
                 at,
                 subject,
@@ -132,7 +116,7 @@ fn allocation(
             return Some(assumed(at, &alloc, &subject, &name));
         }
         return Some(SourceFinding::new(
-            &NOT_FREED,
+            &CGO_NOT_FREED,
             Verdict::LeakRisk,
             at,
             subject,
@@ -146,7 +130,7 @@ fn allocation(
         super::syntax::ancestor(defer, &["for_statement"]).map(|_| defer)
     }) {
         let mut sf = SourceFinding::new(
-            &DEFER_IN_LOOP,
+            &CGO_DEFER_IN_LOOP,
             Verdict::LeakRisk,
             at,
             subject,
@@ -170,7 +154,7 @@ fn allocation(
         .into_iter()
         .find(|r| r.start_byte() > call.end_byte() && r.start_byte() < first_free)?;
     let mut sf = SourceFinding::new(
-        &NOT_FREED,
+        &CGO_NOT_FREED,
         Verdict::LeakRisk,
         at,
         subject,
@@ -194,7 +178,7 @@ fn assumed(
     c_func: &str,
 ) -> SourceFinding {
     let mut sf = SourceFinding::new(
-        &NOT_FREED,
+        &CGO_NOT_FREED,
         Verdict::Retained,
         at,
         subject.to_string(),

@@ -2,20 +2,11 @@
 //! once x is unreachable; if f is a closure that refers to x itself (not to its parameter), the
 //! finalizer table keeps x reachable through f, so x is never collected and f never runs.
 
-use super::rule::Rule;
 use super::syntax::{args, callee, mentions, visit};
 use super::{Context, SourceFinding};
-use crate::finding::{HolderKind, Verdict};
+use crate::finding::Verdict;
+use crate::rules::FINALIZER as RULE;
 use crate::source::PackageIndex;
-
-pub const RULE: Rule = Rule {
-    code: "EE0308",
-    holder: Some(HolderKind::RegisteredClosure),
-    name: "a finalizer that refers to its own object",
-    fix: Some(
-        "use the finalizer's parameter (func(x *T) { ... x ... }), never the captured variable",
-    ),
-};
 
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     for (f, file) in index.files.iter().enumerate() {

@@ -3,20 +3,11 @@
 //! return): an unbuffered (or too small) channel then blocks the sender forever, and the
 //! goroutine with everything it references is never freed.
 
-use super::rule::Rule;
 use super::{Context, SourceFinding};
-use crate::finding::{Evidence, HolderKind, Verdict};
+use crate::finding::{Evidence, Verdict};
+use crate::rules::FORGOTTEN_SENDER as RULE;
 use crate::source::PackageIndex;
 use crate::source::index::{ChanOp, ChanRef, GoFact, Loc, OpKind, VarId, VarType};
-
-pub const RULE: Rule = Rule {
-    code: "EE0304",
-    holder: Some(HolderKind::Channel),
-    name: "a send nobody receives",
-    fix: Some(
-        "give the channel room for every send (make(chan T, 1) for one result), or make the sender select on ctx.Done() too",
-    ),
-};
 
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     // Channels made in a function and bound to one of its variables.

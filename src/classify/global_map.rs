@@ -2,19 +2,7 @@
 //! package-level variable). Such a map lives as long as the process; every entry stays until it
 //! is deleted, so a map filled per request with no delete, clear or reset only grows.
 
-use crate::finding::HolderKind;
 use crate::source::index::{Effect, EffectKind, Global, GlobalKind};
-
-use super::rule::Rule;
-
-pub const RULE: Rule = Rule {
-    code: "EE0201",
-    holder: Some(HolderKind::GlobalMap),
-    name: "kept in a package-level map",
-    fix: Some(
-        "delete entries when they are no longer needed (delete, clear), or bound the map (an LRU with a size cap, a TTL sweep)",
-    ),
-};
 
 /// Inserts into a map-like holder.
 pub fn applies(global: &Global, add: &Effect) -> bool {

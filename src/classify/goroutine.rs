@@ -3,20 +3,11 @@
 //! channel nothing closes) keeps its stack and everything it captures for the life of the
 //! process. Started from code that runs many times, one more is left behind on every call.
 
-use super::rule::Rule;
 use super::{Context, SourceFinding};
-use crate::finding::{Evidence, HolderKind, Release, Verdict};
+use crate::finding::{Evidence, Release, Verdict};
+use crate::rules::GOROUTINE as RULE;
 use crate::source::PackageIndex;
 use crate::source::index::{GoFact, LoopFact};
-
-pub const RULE: Rule = Rule {
-    code: "EE0303",
-    holder: Some(HolderKind::Goroutine),
-    name: "a goroutine that never returns",
-    fix: Some(
-        "give the loop a way out: a `case <-ctx.Done(): return`, a done channel, or ranging over a channel that is closed when the work ends",
-    ),
-};
 
 /// The function a goroutine runs and the first loop in it that nothing can end.
 pub fn endless<'i>(index: &'i PackageIndex, go: &GoFact) -> Option<(usize, &'i LoopFact)> {

@@ -4,20 +4,11 @@
 //! `Close` closes, a finalizer that signals it) keeps them until that happens: `retained`, with
 //! the release named. A loop with no way out is EE0303.
 
-use super::rule::Rule;
 use super::{Context, SourceFinding};
-use crate::finding::{Evidence, HolderKind, Release, Verdict};
+use crate::finding::{Evidence, Release, Verdict};
+use crate::rules::GOROUTINE_HOLDER as RULE;
 use crate::source::PackageIndex;
 use crate::source::index::{Callee, ChanRef, GoFact, Loc, OpKind};
-
-pub const RULE: Rule = Rule {
-    code: "EE0309",
-    holder: Some(HolderKind::Goroutine),
-    name: "kept by a goroutine that runs until it is stopped",
-    fix: Some(
-        "make sure the stop path runs: call Close (or cancel the context) when the owner is done, and capture only what the loop needs",
-    ),
-};
 
 /// A `go` statement whose function runs a service loop (`for { select { ... } }`) that can
 /// end: what it keeps, and what ends it.

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::escape::Position;
 use crate::finding::{Evidence, Finding, Verdict};
+use crate::rules::RuleId;
 
 /// Merges held findings (retained, leak-risk) with the same holder and add site. A store that
 /// both grows a holder and keeps a sub-slice in it is one place: the sub-slice finding, the
@@ -135,9 +136,6 @@ fn allocated_at(f: &Finding) -> Vec<(Arc<str>, u32)> {
     }
 }
 
-/// The code of a kept sub-slice: at the same verdict it says more than "the holder grows".
-const SUBSLICE: &str = "EE0207";
-
 /// One finding per position and message, however many instantiations of generic code the
 /// compiler reported there: each instantiation's diagnostic is the same fact about the same
 /// source line. Every text is put in source terms first (no `go.shape`, `.dict`, `~r0`); the
@@ -187,7 +185,7 @@ pub fn by_instantiation(findings: Vec<Finding>) -> Vec<Finding> {
 /// A finding that should tell the story of a site over the one already there: a kept
 /// sub-slice (at the same verdict it says more than "the holder grows").
 fn leads(new: &Finding, old: &Finding) -> bool {
-    new.verdict >= old.verdict && new.code == SUBSLICE && old.code != SUBSLICE
+    new.verdict >= old.verdict && new.code == RuleId::Subslice && old.code != RuleId::Subslice
 }
 
 /// Adds `other`'s value to `into`: the strongest verdict, one more kept value.

@@ -4,63 +4,8 @@
 use crate::escape::model::{FlowOp, Location, Reason};
 use crate::escape::{Diagnostic, Kind};
 
-use super::rule::Rule;
-
-pub const STACK: Rule = Rule {
-    code: "EE0001",
-    holder: None,
-    name: "stays on the stack",
-    fix: None,
-};
-pub const CONSTANT: Rule = Rule {
-    code: "EE0002",
-    holder: None,
-    name: "a constant in an interface: no allocation",
-    fix: None,
-};
-pub const RETURNED: Rule = Rule {
-    code: "EE0101",
-    holder: None,
-    name: "returned to the caller",
-    fix: None,
-};
-pub const INTERFACE: Rule = Rule {
-    code: "EE0102",
-    holder: None,
-    name: "boxed into an interface",
-    fix: Some(
-        "in a hot path, avoid the interface conversion (a typed logger, strconv instead of fmt)",
-    ),
-};
-pub const CLOSURE: Rule = Rule {
-    code: "EE0103",
-    holder: None,
-    name: "captured by a closure that outlives the call",
-    fix: None,
-};
-pub const TOO_LARGE: Rule = Rule {
-    code: "EE0104",
-    holder: None,
-    name: "too large for the stack",
-    fix: None,
-};
-pub const UNKNOWN_SIZE: Rule = Rule {
-    code: "EE0105",
-    holder: None,
-    name: "size not known at compile time",
-    fix: Some("if the size has a small upper bound, allocate that constant size and slice it"),
-};
-pub const PASSED_ON: Rule = Rule {
-    code: "EE0106",
-    holder: None,
-    name: "passed to a function that lets it escape",
-    fix: None,
-};
-pub const ESCAPES: Rule = Rule {
-    code: "EE0107",
-    holder: None,
-    name: "outlives its stack frame",
-    fix: None,
+use crate::rules::{
+    CLOSURE, ESCAPES, INTERFACE, PASSED_ON, RETURNED, Rule, TOO_LARGE, UNKNOWN_SIZE,
 };
 
 /// The heap reason of a diagnostic, with the sentence that says it.

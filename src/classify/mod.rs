@@ -10,8 +10,8 @@
 //! `trace`; the source-first rules (`stores`, `goroutine`, `timers`, `cgo`, ...) add what the
 //! compiler's flows do not show.
 //!
-//! One file per holder rule, each with its code; the verdict logic they share is in
-//! [`holder`].
+//! One file per holder rule; each rule is declared (code, name, advice, explanation) in
+//! [`crate::rules`]. The verdict logic they share is in [`holder`].
 
 pub mod cgo;
 pub mod channel;
@@ -27,7 +27,6 @@ pub mod heap;
 pub mod holder;
 pub mod linked_list;
 pub mod registered_closure;
-pub mod rule;
 pub mod stores;
 pub mod subslice;
 pub mod syntax;
@@ -42,40 +41,9 @@ use std::path::{Path, PathBuf};
 use crate::escape::model::{Explanation, Flow, Header, Location, Reason, Step};
 use crate::escape::{Diagnostic, Kind, Position, Section};
 use crate::finding::{Basis, Evidence, Finding, Holder, Site, Verdict};
+use crate::rules::{self, Rule, RuleId};
 use crate::source::index::{Effect, Loc, PackageIndex};
-use rule::Rule;
 use syntax::mentions;
-
-/// Every rule, for catalogs and SARIF.
-pub const RULES: &[&Rule] = &[
-    &heap::STACK,
-    &heap::CONSTANT,
-    &heap::RETURNED,
-    &heap::INTERFACE,
-    &heap::CLOSURE,
-    &heap::TOO_LARGE,
-    &heap::UNKNOWN_SIZE,
-    &heap::PASSED_ON,
-    &heap::ESCAPES,
-    &global_map::RULE,
-    &global_slice::RULE,
-    &global_var::RULE,
-    &linked_list::RULE,
-    &registered_closure::RULE,
-    &channel::RULE,
-    &subslice::RULE,
-    &cgo::NOT_FREED,
-    &cgo::DEFER_IN_LOOP,
-    &goroutine::RULE,
-    &goroutine_holder::RULE,
-    &forgotten_sender::RULE,
-    &timers::TICKER,
-    &timers::TICK_AFTER,
-    &timers::AFTER_FUNC,
-    &finalizer::RULE,
-    &crate::profile::join::HELD_RULE,
-    &crate::profile::join::ALIVE_RULE,
-];
 
 /// A finding that comes from the source alone (what the compiler does not report).
 pub struct SourceFinding {
@@ -501,40 +469,22 @@ impl<'a> Context<'a> {
                 sf.rule.name
             ),
         };
-        let position = Position {
-            file: std::sync::Arc::from(site.path.as_str()),
-            line: site.line,
-            column: Some(site.column),
-            original: None,
-            path: Some(std::sync::Arc::from(site.path.as_str())),
-        };
-        Finding {
-            verdict: sf.verdict,
-            code: sf.rule.code.to_string(),
-            title,
-            subject,
-            function,
-            position: Some(position),
-            why: sf.why,
-            fix: (sf.verdict == Verdict::LeakRisk)
-                .then(|| sf.rule.fix.map(str::to_string))
-                .flatten(),
-            holder: Some(Box::new(Holder {
+        Finding::builder(sf.rule, sf.verdict, subject, title)
+            .function(function)
+            .at_site(&site)
+            .why(sf.why)
+            .rule_fix(sf.verdict == Verdict::LeakRisk)
+            .holder(Holder {
                 kind,
                 name: holder_name,
                 declared: None,
                 added: Some(site.clone()),
                 released: sf.release,
                 kept_at: Vec::new(),
-            })),
-            evidence: sf.evidence,
-            diagnostic: None,
-            compiler: Vec::new(),
-            basis: Basis::SourceOnly,
-            suppressed: None,
-            external: false,
-            measured: None,
-        }
+            })
+            .evidence(sf.evidence)
+            .basis(Basis::SourceOnly)
+            .build()
     }
 
     /// A source location as a [`Site`].
@@ -749,13 +699,13 @@ impl<'a> Context<'a> {
         let function = self.function_of(d);
         let compiler = compiler_lines(d, false);
         // What the message alone settles: a parameter that stays, a constant, a stack value.
-        let said: Option<(Verdict, &str, String, &str)> = if d.kind == Kind::DoesNotEscape
+        let said: Option<(Verdict, &Rule, String, &str)> = if d.kind == Kind::DoesNotEscape
             && self.is_parameter(d, &subject)
         {
             let f = function.as_deref().unwrap_or("the function");
             Some((
                 Verdict::Passes,
-                heap::STACK.code,
+                &rules::STACK,
                 format!(
                     "`{subject}` is not kept by `{f}`: what callers pass can stay on their stack"
                 ),
@@ -764,7 +714,7 @@ impl<'a> Context<'a> {
         } else if d.kind == Kind::EscapesToHeap && self.is_constant(&subject) {
             Some((
                 Verdict::Stack,
-                heap::CONSTANT.code,
+                &rules::CONSTANT,
                 format!(
                     "`{subject}` is a constant: no allocation, the interface points at read-only data"
                 ),
@@ -773,32 +723,22 @@ impl<'a> Context<'a> {
         } else if matches!(d.kind, Kind::DoesNotEscape | Kind::AppendDoesNotEscape) {
             Some((
                 Verdict::Stack,
-                heap::STACK.code,
+                &rules::STACK,
                 format!("`{subject}` stays on the stack"),
                 "it does not outlive the function, so it is freed when the function returns",
             ))
         } else {
             None
         };
-        if let Some((verdict, code, title, why)) = said {
-            return Finding {
-                verdict,
-                code: code.to_string(),
-                title,
-                subject,
-                function,
-                position: d.position.clone(),
-                why: why.to_string(),
-                fix: None,
-                holder: None,
-                evidence: Vec::new(),
-                diagnostic: Some(i),
-                compiler,
-                basis: Basis::Message,
-                suppressed: None,
-                external: false,
-                measured: None,
-            };
+        if let Some((verdict, rule, title, why)) = said {
+            return Finding::builder(rule, verdict, subject, title)
+                .function(function)
+                .position(d.position.clone())
+                .why(why)
+                .diagnostic(i)
+                .compiler(compiler)
+                .basis(Basis::Message)
+                .build();
         }
         if let Some(hit) = self.hit(i, 0) {
             let compiler = compiler_lines(d, true);
@@ -819,10 +759,10 @@ impl<'a> Context<'a> {
             };
 
             let why = match (&hit.verdict, &hit.holder.released) {
-                (Verdict::LeakRisk, Some(rel)) if hit.rule.code == subslice::RULE.code && rel.site.is_some() => {
+                (Verdict::LeakRisk, Some(rel)) if hit.rule.id == RuleId::Subslice && rel.site.is_some() => {
                     format!("the holder keeps a sub-slice, and a sub-slice keeps its whole backing array alive; {} bounds how many arrays are kept, not how large each one is", rel.how)
                 }
-                (Verdict::LeakRisk, _) if hit.rule.code == subslice::RULE.code => {
+                (Verdict::LeakRisk, _) if hit.rule.id == RuleId::Subslice => {
                     "the holder keeps a sub-slice, and a sub-slice keeps its whole backing array alive".to_string()
                 }
                 (Verdict::LeakRisk, _) => {
@@ -834,26 +774,17 @@ impl<'a> Context<'a> {
                 ),
                 _ => "the holder lives as long as the process".to_string(),
             };
-            return Finding {
-                verdict: hit.verdict,
-                code: hit.rule.code.to_string(),
-                title,
-                subject,
-                function,
-                position: d.position.clone(),
-                why,
-                fix: (hit.verdict == Verdict::LeakRisk)
-                    .then(|| hit.rule.fix.map(str::to_string))
-                    .flatten(),
-                holder: Some(Box::new(hit.holder)),
-                evidence: hit.evidence,
-                diagnostic: Some(i),
-                compiler,
-                basis: hit.basis,
-                suppressed: None,
-                external: false,
-                measured: None,
-            };
+            return Finding::builder(hit.rule, hit.verdict, subject, title)
+                .function(function)
+                .position(d.position.clone())
+                .why(why)
+                .rule_fix(hit.verdict == Verdict::LeakRisk)
+                .holder(hit.holder)
+                .evidence(hit.evidence)
+                .diagnostic(i)
+                .compiler(compiler)
+                .basis(hit.basis)
+                .build();
         }
         let (rule, why) = heap::reason(d);
         let mut evidence = flow_evidence(d);
@@ -894,31 +825,22 @@ impl<'a> Context<'a> {
                     rule.name
                 ),
             };
-            return Finding {
-                verdict: Verdict::Passes,
-                code: rule.code.to_string(),
-                title,
-                subject,
-                function,
-                position: d.position.clone(),
-                why: format!(
+            return Finding::builder(rule, Verdict::Passes, subject, title)
+                .function(function)
+                .position(d.position.clone())
+                .why(format!(
                     "nothing is allocated here: this is what `{f}` does with its parameter. {why}; what a caller passes lives as long as the caller's own references to it, and the GC frees it after"
-                ),
-                fix: None,
-                holder: None,
-                evidence,
-                diagnostic: Some(i),
-                compiler,
-                basis: flow_basis(d),
-                suppressed: None,
-                external: false,
-                measured: None,
-            };
+                ))
+                .evidence(evidence)
+                .diagnostic(i)
+                .compiler(compiler)
+                .basis(flow_basis(d))
+                .build();
         }
         let method_value = d.kind == Kind::EscapesToHeap && self.is_method_value(d, &subject);
         let (rule, why) = if method_value {
             (
-                &heap::CLOSURE,
+                &rules::CLOSURE,
                 "a method value is a small closure that binds its receiver, and this one outlives the call, so it is allocated on the heap".to_string(),
             )
         } else {
@@ -932,24 +854,16 @@ impl<'a> Context<'a> {
         } else {
             format!("`{subject}` is on the heap: {}", rule.name)
         };
-        Finding {
-            verdict: Verdict::Heap,
-            code: rule.code.to_string(),
-            title,
-            subject,
-            function,
-            position: d.position.clone(),
-            why,
-            fix: rule.fix.map(str::to_string),
-            holder: None,
-            evidence,
-            diagnostic: Some(i),
-            compiler,
-            basis: flow_basis(d),
-            suppressed: None,
-            external: false,
-            measured: None,
-        }
+        Finding::builder(rule, Verdict::Heap, subject, title)
+            .function(function)
+            .position(d.position.clone())
+            .why(why)
+            .rule_fix(true)
+            .evidence(evidence)
+            .diagnostic(i)
+            .compiler(compiler)
+            .basis(flow_basis(d))
+            .build()
     }
 
     /// A note for a heap value registered with a caller-owned router or context: who keeps

@@ -3,20 +3,10 @@
 //! callback, a signal.Notify channel, an expvar.Publish variable, a finalizer. Everything the
 //! closure captures lives as long as the registration.
 
-use crate::finding::{HolderKind, Release, Verdict};
+use crate::finding::{Release, Verdict};
 use crate::source::index::{PackageIndex, Registration};
 
 use super::Context;
-use super::rule::Rule;
-
-pub const RULE: Rule = Rule {
-    code: "EE0205",
-    holder: Some(HolderKind::RegisteredClosure),
-    name: "kept by an API it was registered with",
-    fix: Some(
-        "register once (in init or main), capture only what the callback needs, or undo the registration when done (Stop, signal.Stop)",
-    ),
-};
 
 /// Registered once: retained. Otherwise, per API: a timer's callback is released when it
 /// fires (so a long or unknown delay per call piles up), a context's when the context is done

@@ -135,7 +135,6 @@ fn finding(
         ),
         site: None,
     });
-    let path: std::sync::Arc<str> = std::sync::Arc::from(site.path.as_str());
     let title = if let Some(pin) = &hit.pin {
         pin.title(&pin.of, &holder_name)
     } else if hit.verdict == Verdict::LeakRisk {
@@ -149,30 +148,13 @@ fn finding(
             hit.rule.name
         )
     };
-    Finding {
-        verdict: hit.verdict,
-        code: hit.rule.code.to_string(),
-        title,
-        subject,
-        function: function.map(|f| index.functions[f].name.clone()),
-        position: Some(crate::escape::Position {
-            file: path.clone(),
-            line: site.line,
-            column: Some(site.column),
-            original: None,
-            path: Some(path),
-        }),
-        why,
-        fix: (hit.verdict == Verdict::LeakRisk)
-            .then(|| hit.rule.fix.map(str::to_string))
-            .flatten(),
-        holder: Some(Box::new(hit.holder)),
-        evidence: hit.evidence,
-        diagnostic: None,
-        compiler: Vec::new(),
-        basis: Basis::SourceOnly,
-        suppressed: None,
-        external: false,
-        measured: None,
-    }
+    Finding::builder(hit.rule, hit.verdict, subject, title)
+        .function(function.map(|f| index.functions[f].name.clone()))
+        .at_site(&site)
+        .why(why)
+        .rule_fix(hit.verdict == Verdict::LeakRisk)
+        .holder(hit.holder)
+        .evidence(hit.evidence)
+        .basis(Basis::SourceOnly)
+        .build()
 }

@@ -2,19 +2,7 @@
 //! backing array, so keeping 8 bytes of a 1 MB buffer keeps the whole megabyte alive for as long
 //! as the holder keeps the sub-slice.
 
-use crate::finding::HolderKind;
 use crate::source::index::Effect;
-
-use super::rule::Rule;
-
-pub const RULE: Rule = Rule {
-    code: "EE0207",
-    holder: Some(HolderKind::Subslice),
-    name: "a sub-slice that pins its whole backing array",
-    fix: Some(
-        "copy the bytes you keep (bytes.Clone(b[a:b]), strings.Clone, or append([]byte(nil), b[a:b]...)) so the large array can be freed",
-    ),
-};
 
 /// The value added is written as a slice expression of the value being classified (`value`
 /// is the flow's source variable or the parameter).

@@ -13,36 +13,11 @@
 
 use tree_sitter::Node;
 
-use super::rule::Rule;
 use super::syntax::{ancestor, args, bound_name, callee, enclosing_function, visit};
 use super::{Context, SourceFinding};
-use crate::finding::{Evidence, HolderKind, Release, Verdict};
+use crate::finding::{Evidence, Release, Verdict};
+use crate::rules::{AFTER_FUNC, TICK_AFTER, TICKER};
 use crate::source::{GoFile, PackageIndex};
-
-pub const TICKER: Rule = Rule {
-    code: "EE0305",
-    holder: Some(HolderKind::Ticker),
-    name: "a ticker that is never stopped",
-    fix: Some("`defer t.Stop()` right after `t := time.NewTicker(d)`"),
-};
-
-pub const TICK_AFTER: Rule = Rule {
-    code: "EE0306",
-    holder: Some(HolderKind::Timer),
-    name: "a timer made per call or per iteration",
-    fix: Some(
-        "for time.Tick: `t := time.NewTicker(d)` with `defer t.Stop()`; for time.After in a loop: one `time.NewTimer` outside the loop, Reset each time round; or build with Go 1.27 (or a go.mod of go 1.23 or later), where unreferenced timers are collected",
-    ),
-};
-
-pub const AFTER_FUNC: Rule = Rule {
-    code: "EE0307",
-    holder: Some(HolderKind::Timer),
-    name: "a time.AfterFunc with a long or unknown delay made per call",
-    fix: Some(
-        "keep the *time.Timer and Stop it when the work is done, or capture less in the callback",
-    ),
-};
 
 /// The first Go minor version that collects unreferenced timers and tickers.
 pub const TIMER_GC: u32 = 23;

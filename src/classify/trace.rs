@@ -112,22 +112,22 @@ impl Context<'_> {
     ) -> Option<Hit> {
         let global = index.globals.get(&add.global)?;
         let rule: &'static Rule = if subslice::applies(add, value) {
-            &subslice::RULE
+            &rules::SUBSLICE
         } else if global_map::applies(global, add) {
-            &global_map::RULE
+            &rules::GLOBAL_MAP
         } else if global_slice::applies(global, add) {
-            &global_slice::RULE
+            &rules::GLOBAL_SLICE
         } else if linked_list::applies(global, add) {
-            &linked_list::RULE
+            &rules::LINKED_LIST
         } else if channel::applies(global, add) {
-            &channel::RULE
+            &rules::CHANNEL
         } else if global_var::applies(global, add) {
-            &global_var::RULE
+            &rules::GLOBAL_VAR
         } else {
             return None;
         };
         let (mut verdict, released) = holder::verdict(self, index, add);
-        if rule.code == subslice::RULE.code && !index.effect_once(add) {
+        if rule.id == RuleId::Subslice && !index.effect_once(add) {
             // Whatever releases the holder, each kept sub-slice pins an array far larger than
             // what is used, for as long as it is kept.
             verdict = Verdict::LeakRisk;
@@ -157,7 +157,7 @@ impl Context<'_> {
                 site: None,
             }),
         }
-        let pin = add.pin.clone().filter(|_| rule.code == subslice::RULE.code);
+        let pin = add.pin.clone().filter(|_| rule.id == RuleId::Subslice);
         if let Some(cost) = pin.as_ref().and_then(|p| p.cost()) {
             evidence.push(Evidence {
                 note: cost,
@@ -197,9 +197,9 @@ impl Context<'_> {
         let (verdict, released) = registered_closure::verdict(self, index, reg);
         let added = self.site(index, &reg.loc);
         Some(Hit {
-            rule: &registered_closure::RULE,
+            rule: &rules::REGISTERED_CLOSURE,
             holder: Holder {
-                kind: registered_closure::RULE.holder.unwrap(),
+                kind: rules::REGISTERED_CLOSURE.holder.unwrap(),
                 name: reg.keeper.to_string(),
                 declared: None,
                 added: Some(added.clone()),

@@ -14,12 +14,12 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::units;
 use super::{Frame, Kind, Profile, Values};
-use crate::classify::rule::Rule;
 use crate::escape::Position;
-use crate::finding::{Basis, Evidence, Finding, HolderKind, Measured, Verdict};
+use crate::finding::{Amount, Evidence, Finding, HolderKind, Measured, Verdict};
+use crate::rules::{self, Rule, RuleId};
 use crate::source::Module;
+use crate::units;
 
 /// When a site's live memory is worth a finding of its own: at least `min_live` bytes and
 /// `min_share` percent of everything live in the profile.
@@ -38,26 +38,6 @@ impl Default for Thresholds {
             min_share: 1.0,
             min_goroutines: 10,
         }
-    }
-}
-
-/// Bytes and objects.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Amount {
-    pub bytes: i64,
-    pub objects: i64,
-}
-
-impl Amount {
-    /// `81.6 MiB (20,000 objects)`.
-    pub fn display(&self) -> String {
-        let n = self.objects;
-        format!(
-            "{} ({} {})",
-            units::bytes(self.bytes),
-            units::count(n),
-            if n == 1 { "object" } else { "objects" }
-        )
     }
 }
 
@@ -97,7 +77,7 @@ struct GoSite {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Largest {
     pub verdict: Verdict,
-    pub code: String,
+    pub code: RuleId,
     pub title: String,
     pub position: String,
     pub live: Amount,
@@ -646,7 +626,7 @@ impl Runtime {
         }
         let row = Largest {
             verdict: f.verdict,
-            code: f.code.clone(),
+            code: f.code,
             title: f.title.clone(),
             position: f
                 .position
@@ -742,7 +722,14 @@ impl Runtime {
                 _ => String::new(),
             }
         );
-        let mut f = of_the_profile(verdict, &HELD_RULE, title, subject, place, evidence);
+        let mut f = of_the_profile(
+            verdict,
+            &rules::PROFILE_HELD,
+            title,
+            subject,
+            place,
+            evidence,
+        );
         f.function = Some(short_name(&site.function).to_string()).filter(|s| !s.is_empty());
         f.why = "the heap profile counts what is still reachable after a collection: something refers to this memory, through a path the source rules do not follow (a field of a long-lived value, a callee's cache, a goroutine's stack)".into();
         f.fix = Some("find what refers to it: `go tool pprof -list` on the function, or a heap dump; if it is a cache, bound it".into());
@@ -764,29 +751,11 @@ fn of_the_profile(
     place: &Place,
     evidence: Vec<Evidence>,
 ) -> Finding {
-    Finding {
-        verdict,
-        code: rule.code.into(),
-        title,
-        subject,
-        function: None,
-        position: Some(position(place)),
-        why: String::new(),
-        fix: rule.fix.map(str::to_string),
-        holder: None,
-        evidence,
-        diagnostic: None,
-        compiler: Vec::new(),
-        basis: Basis::Message,
-        suppressed: None,
-        external: false,
-        measured: None,
-    }
-}
-
-/// The codes of the findings the profiles make; their titles carry their own figures.
-pub fn is_of_the_profile(code: &str) -> bool {
-    code == HELD_RULE.code || code == ALIVE_RULE.code
+    Finding::builder(rule, verdict, subject, title)
+        .position(Some(position(place)))
+        .rule_fix(true)
+        .evidence(evidence)
+        .build()
 }
 
 /// EE0902: goroutines the profile shows alive at a `go` statement with no finding.
@@ -819,7 +788,7 @@ fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
     let subject = format!("go {}", short_name(&site.function));
     let mut f = of_the_profile(
         Verdict::Retained,
-        &ALIVE_RULE,
+        &rules::PROFILE_ALIVE,
         title,
         subject,
         place,
@@ -837,30 +806,10 @@ fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
     f
 }
 
-/// Memory held at run time where no holder was found.
-pub const HELD_RULE: Rule = Rule {
-    code: "EE0901",
-    holder: None,
-    name: "memory a profile shows held, where no holder was found",
-    fix: Some(
-        "find what refers to it (`go tool pprof -list`), then drop the reference or bound what keeps it",
-    ),
-};
-
-/// Goroutines alive at run time where no finding was.
-pub const ALIVE_RULE: Rule = Rule {
-    code: "EE0902",
-    holder: None,
-    name: "goroutines a profile shows alive, where no finding was",
-    fix: Some(
-        "give each goroutine a way to finish: room in the channel for every send, or a select on ctx.Done()",
-    ),
-};
-
 /// A finding placed at a `go` statement about the goroutines it starts: one that never ends
 /// (EE0303), a sender nobody receives from (EE0304), a goroutine that holds values (EE0309).
 fn about_goroutines(f: &Finding) -> bool {
-    f.code == crate::classify::forgotten_sender::RULE.code
+    f.code == RuleId::ForgottenSender
         || f.holder
             .as_ref()
             .is_some_and(|h| h.kind == HolderKind::Goroutine)
@@ -1005,65 +954,6 @@ fn add(slot: &mut Option<Amount>, a: Amount) {
     s.objects = s.objects.saturating_add(a.objects);
 }
 
-impl Measured {
-    /// What goes in a finding's header: `83.8 MiB live (53,770 objects) in heap.pprof`,
-    /// `8 goroutines alive in goroutine.pprof`.
-    pub fn headline(&self) -> Option<String> {
-        let mut parts = Vec::new();
-        if let (Some(live), Some(p)) = (self.live, self.measured_in.first())
-            && live.bytes > 0
-        {
-            parts.push(format!("{} live in {p}", live.display()));
-        }
-        if let (Some(n), Some(p)) = (self.goroutines, self.measured_in.last())
-            && n > 0
-        {
-            parts.push(format!(
-                "{} {} alive in {p}",
-                units::count(n),
-                if n == 1 { "goroutine" } else { "goroutines" }
-            ));
-        }
-        (!parts.is_empty()).then(|| parts.join(", "))
-    }
-
-    /// The rest, one line each: growth, allocations, where goroutines wait, disagreements.
-    pub fn lines(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if let Some(g) = self.grew {
-            out.push(format!(
-                "{} between the earliest and the latest heap profile",
-                if g.bytes > 0 {
-                    format!("grew by {}", g.display())
-                } else if g.bytes < 0 {
-                    format!(
-                        "shrank by {}",
-                        Amount {
-                            bytes: g.bytes.saturating_neg(),
-                            objects: g.objects.saturating_neg()
-                        }
-                        .display()
-                    )
-                } else {
-                    "did not grow".to_string()
-                }
-            ));
-        }
-        if let Some(a) = self.allocated
-            && a.bytes > 0
-        {
-            out.push(format!("allocated here over the run: {}", a.display()));
-        }
-        if let Some(b) = &self.blocked_at {
-            out.push(format!("the goroutines are at {b}"));
-        }
-        if let Some(n) = &self.runtime_note {
-            out.push(n.clone());
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1190,30 +1080,16 @@ mod tests {
 
     fn finding(verdict: Verdict, path: &str, line: u32) -> Finding {
         let p: Arc<str> = Arc::from(path);
-        Finding {
-            verdict,
-            code: "EE0201".into(),
-            title: "t".into(),
-            subject: "s".into(),
-            function: None,
-            position: Some(Position {
+        Finding::builder(&rules::GLOBAL_MAP, verdict, "s".into(), "t".into())
+            .position(Some(Position {
                 file: p.clone(),
                 line,
                 column: Some(2),
                 original: None,
                 path: Some(p),
-            }),
-            why: String::new(),
-            fix: None,
-            holder: None,
-            evidence: Vec::new(),
-            diagnostic: None,
-            compiler: Vec::new(),
-            basis: Basis::Flow,
-            suppressed: None,
-            external: false,
-            measured: None,
-        }
+            }))
+            .basis(crate::finding::Basis::Flow)
+            .build()
     }
 
     #[test]
@@ -1264,7 +1140,10 @@ mod tests {
             .and_then(|m| m.runtime_note.clone());
         assert!(note.unwrap().starts_with("not exercised in heap.pprof"));
         // Line 7 holds 3 MiB (over 1 MiB and 1%) and has no finding: EE0901.
-        let held: Vec<&Finding> = findings.iter().filter(|f| f.code == "EE0901").collect();
+        let held: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.code == RuleId::ProfileHeld)
+            .collect();
         assert_eq!(held.len(), 1, "{findings:#?}");
         assert_eq!(held[0].position.as_ref().unwrap().line, 7);
         assert!(held[0].subject.contains("Repeat"), "{}", held[0].subject);
@@ -1295,7 +1174,7 @@ mod tests {
         };
         let mut rt = Runtime::new(vec![p], Some(&m), Thresholds::default());
         let mut f = finding(Verdict::LeakRisk, "grow.go", 5);
-        f.code = "EE0303".into();
+        f.code = RuleId::Goroutine;
         let site = crate::finding::Site {
             path: "grow.go".into(),
             line: 5,

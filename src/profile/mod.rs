@@ -6,7 +6,6 @@
 pub mod join;
 mod pprof;
 mod text;
-pub mod units;
 
 use std::path::Path;
 

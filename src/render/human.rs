@@ -291,7 +291,7 @@ impl HumanRenderer {
         out: &mut dyn Write,
         p: &crate::profile::join::ProfileSummary,
     ) -> io::Result<()> {
-        use crate::profile::units;
+        use crate::units;
         if !p.largest.is_empty() {
             let growth = p.largest.iter().any(|r| r.grew.is_some());
             writeln!(

@@ -1,7 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0 for code scanning. One run; the tool's rules come from the
-//! explanation catalog; each result has its level, location and message, related locations for
-//! the holder's declaration and the add and release sites, and a partial fingerprint built from
-//! package, function, subject and code, so it survives lines shifting.
+//! rule registry ([`crate::rules`]) and their explanation pages; each result has its level,
+//! location and message, related locations for the holder's declaration and the add and release
+//! sites, and a partial fingerprint built from package, function, subject and code, so it
+//! survives lines shifting.
 
 use std::io::{self, Write};
 
@@ -9,10 +10,10 @@ use serde::Serialize;
 
 use super::Renderer;
 use crate::catalog;
-use crate::classify::RULES;
 use crate::escape::Section;
 use crate::finding::{Finding, Site, Verdict};
 use crate::report::{RunInfo, Summary};
+use crate::rules::{RULES, RuleId};
 
 pub struct SarifRenderer {
     pub shown: Vec<Verdict>,
@@ -55,7 +56,7 @@ struct Configuration {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifResult<'a> {
-    rule_id: String,
+    rule_id: RuleId,
     rule_index: usize,
     level: &'static str,
     message: Text,
@@ -176,9 +177,9 @@ impl Renderer for SarifRenderer {
         let rules: Vec<Rule> = RULES
             .iter()
             .map(|r| {
-                let md = catalog::text(r.code).unwrap_or("");
+                let md = r.explanation;
                 Rule {
-                    id: r.code,
+                    id: r.id.as_str(),
                     name: pascal(r.name),
                     short_description: Text {
                         text: r.name.to_string(),
@@ -255,8 +256,8 @@ impl Renderer for SarifRenderer {
                 text.push_str(&format!(" Fix: {fix}"));
             }
             let result = SarifResult {
-                rule_id: f.code.clone(),
-                rule_index: RULES.iter().position(|r| r.code == f.code).unwrap_or(0),
+                rule_id: f.code,
+                rule_index: RULES.iter().position(|r| r.id == f.code).unwrap_or(0),
                 level: level(f.verdict),
                 message: Text { text },
                 locations: vec![location(&here, None, None)],
@@ -266,7 +267,7 @@ impl Renderer for SarifRenderer {
                         &package,
                         f.function.as_deref().unwrap_or(""),
                         &f.subject,
-                        &f.code,
+                        f.code.as_str(),
                     ]),
                 },
                 properties: Properties {

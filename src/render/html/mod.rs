@@ -20,8 +20,9 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::Renderer;
 use crate::escape::Section;
 use crate::finding::{Finding, Site, Verdict};
-use crate::profile::units;
 use crate::report::{Origin, RunInfo, Summary};
+use crate::rules::RuleId;
+use crate::units;
 
 const STYLE: &str = include_str!("style.css");
 const SCRIPT: &str = include_str!("script.js");
@@ -167,7 +168,7 @@ struct Page<'a> {
     by_path: HashMap<String, usize>,
     /// The largest live bytes on one line, for the gutter bars.
     max_live: i64,
-    codes: BTreeSet<String>,
+    codes: BTreeSet<RuleId>,
 }
 
 impl<'a> Page<'a> {
@@ -178,7 +179,7 @@ impl<'a> Page<'a> {
         let mut elsewhere = Vec::new();
         let mut codes = BTreeSet::new();
         for it in items {
-            codes.insert(it.finding.code.clone());
+            codes.insert(it.finding.code);
             match it
                 .finding
                 .position
@@ -600,9 +601,8 @@ impl<'a> Page<'a> {
             section.codes {
                 h2 { "The codes on this page" }
                 @for code in &self.codes {
-                    @if let Some(md) = crate::catalog::text(code) {
-                        article id=(format!("code-{code}")) { (PreEscaped(markdown(md))) }
-                    }
+                    @let md = code.rule().explanation;
+                    article id=(format!("code-{code}")) { (PreEscaped(markdown(md))) }
                 }
             }
         }
