@@ -7,65 +7,32 @@
 //! stored for a later free. EE0302: `defer C.free(...)` inside a loop, which frees each
 //! iteration's memory only when the function returns.
 
-use std::collections::HashSet;
-
-use tree_sitter::Node;
-
-use super::syntax::{args, bound_name, callee, enclosing_function, mentions, own, visit};
 use super::{Context, SourceFinding};
 use crate::finding::{Evidence, Release, Verdict};
 use crate::rules::{CGO_DEFER_IN_LOOP, CGO_NOT_FREED};
-use crate::source::{GoFile, PackageIndex};
-
-const ALLOCATORS: &[&str] = &["C.CString", "C.CBytes", "C.malloc", "C.calloc"];
+use crate::source::PackageIndex;
+use crate::source::index::{CAlloc, CUse, CUseKind};
 
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
-    let helpers = freeing_helpers(index);
-    for (f, file) in index.files.iter().enumerate() {
-        if !file.text.contains("\"C\"") {
-            continue;
-        }
-        let preamble = preamble_freeing_functions(file);
-        let root = file.tree.root_node();
-        let mut calls = Vec::new();
-        visit(root, &mut |n| {
-            if n.kind() == "call_expression" && ALLOCATORS.contains(&callee(file, n)) {
-                calls.push(n);
-            }
-            true
-        });
-        for call in calls {
-            if let Some(sf) = allocation(cx, index, f, file, call, &helpers, &preamble) {
-                out.push(sf);
-            }
+    for a in index.c_allocs() {
+        if let Some(sf) = allocation(cx, index, a) {
+            out.push(sf);
         }
     }
 }
 
-fn allocation(
-    cx: &Context<'_>,
-    index: &PackageIndex,
-    f: usize,
-    file: &GoFile,
-    call: Node<'_>,
-    helpers: &HashSet<String>,
-    preamble: &HashSet<String>,
-) -> Option<SourceFinding> {
-    let alloc = callee(file, call).to_string();
-    let func = enclosing_function(call)?;
-    let body = func.child_by_field_name("body")?;
-    let subject = file.text_of(call).to_string();
-    let at = cx.loc_of(f, call);
-    let Some(var) = bound_name(file, call).map(str::to_string) else {
+fn allocation(cx: &Context<'_>, index: &PackageIndex, a: &CAlloc) -> Option<SourceFinding> {
+    let alloc = a.api.as_str();
+    let func = a.function?;
+    let subject = a.text.clone();
+    let at = a.loc;
+    let Some(v) = a.bound else {
         // Passed straight on: `C.puts(C.CString(s))`.
-        let outer = outer_call(file, call).map(|c| callee(file, c).to_string());
-        return match outer {
-            Some(c) if c == "C.free" => None,
-            Some(c) if c.starts_with("C.") && preamble.contains(&c[2..]) => {
-                Some(assumed(at, &alloc, &subject, &c))
-            }
+        return match a.passed_to.as_deref() {
+            Some("C.free") => None,
+            Some(c) if index.preamble_frees(at.file, c) => Some(assumed(at, alloc, &subject, c)),
             // Stored or returned as written: the new owner frees it.
-            None if stored_or_returned(call) => None,
+            None if a.stored_or_returned => None,
             other => Some(SourceFinding::new(
                 &CGO_NOT_FREED,
                 Verdict::LeakRisk,
@@ -80,40 +47,37 @@ fn allocation(
             )),
         };
     };
-    let frees: Vec<Node<'_>> = own(body, "call_expression")
-        .into_iter()
-        .filter(|c| c.start_byte() > call.start_byte())
-        .filter(|c| {
-            let name = callee(file, *c);
-            let frees = name == "C.free" || helpers.contains(name);
-            frees && args(*c).iter().any(|a| mentions(file.text_of(*a), &var))
+    let var = index.vars[v.0 as usize].name.clone();
+    // What this function's own code does with the variable after the allocation.
+    let uses: Vec<&CUse> = index
+        .c_uses(v)
+        .filter(|u| u.function == Some(func) && u.loc.start > at.start)
+        .collect();
+    let frees: Vec<(&CUse, bool, bool)> = uses
+        .iter()
+        .filter_map(|u| match &u.kind {
+            CUseKind::Call {
+                callee,
+                deferred,
+                in_loop,
+            } if index.frees_c(callee) => Some((*u, *deferred, *in_loop)),
+            _ => None,
         })
         .collect();
     if frees.is_empty() {
-        if own(body, "return_statement")
+        if uses
             .iter()
-            .flat_map(|r| {
-                let mut c = r.walk();
-                r.named_children(&mut c)
-                    .flat_map(|l| {
-                        let mut c2 = l.walk();
-                        l.named_children(&mut c2).collect::<Vec<_>>()
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .any(|e| is_itself(file.text_of(e), &var))
-            || escapes_to_field(file, body, &var)
+            .any(|u| matches!(u.kind, CUseKind::Returned | CUseKind::Stored))
         {
             return None; // returned or stored: the caller or the holder owns it now
         }
-        if let Some(c) = own(body, "call_expression").into_iter().find(|c| {
-            let name = callee(file, *c);
-            name.starts_with("C.")
-                && preamble.contains(&name[2..])
-                && args(*c).iter().any(|a| mentions(file.text_of(*a), &var))
+        if let Some(name) = uses.iter().find_map(|u| match &u.kind {
+            CUseKind::Call { callee, .. } if index.preamble_frees(at.file, callee) => {
+                Some(callee.clone())
+            }
+            _ => None,
         }) {
-            let name = callee(file, c).to_string();
-            return Some(assumed(at, &alloc, &subject, &name));
+            return Some(assumed(at, alloc, &subject, &name));
         }
         return Some(SourceFinding::new(
             &CGO_NOT_FREED,
@@ -125,10 +89,10 @@ fn allocation(
             ),
         ));
     }
-    if let Some(d) = frees.iter().find_map(|c| {
-        let defer = super::syntax::ancestor(*c, &["defer_statement"])?;
-        super::syntax::ancestor(defer, &["for_statement"]).map(|_| defer)
-    }) {
+    if let Some((d, ..)) = frees
+        .iter()
+        .find(|(_, deferred, in_loop)| *deferred && *in_loop)
+    {
         let mut sf = SourceFinding::new(
             &CGO_DEFER_IN_LOOP,
             Verdict::LeakRisk,
@@ -138,21 +102,19 @@ fn allocation(
         );
         sf.evidence.push(Evidence {
             note: "deferred free inside the loop".into(),
-            site: Some(cx.site(index, &cx.loc_of(f, d))),
+            site: Some(cx.site(index, &d.loc)),
         });
         return Some(sf);
     }
-    let deferred = frees
-        .iter()
-        .any(|c| super::syntax::ancestor(*c, &["defer_statement"]).is_some());
-    if deferred {
+    if frees.iter().any(|(_, deferred, _)| *deferred) {
         return None;
     }
     // An explicit free: every return between the allocation and the first free skips it.
-    let first_free = frees.iter().map(|c| c.start_byte()).min()?;
-    let skip = own(body, "return_statement")
-        .into_iter()
-        .find(|r| r.start_byte() > call.end_byte() && r.start_byte() < first_free)?;
+    let first_free = frees.iter().map(|(u, ..)| u.loc.start).min()?;
+    let skip = index
+        .returns_of(func)
+        .iter()
+        .find(|r| r.start > at.end && r.start < first_free)?;
     let mut sf = SourceFinding::new(
         &CGO_NOT_FREED,
         Verdict::LeakRisk,
@@ -160,12 +122,12 @@ fn allocation(
         subject,
         format!(
             "`{var}` is freed, but the return at line {} leaves before the free; Go's garbage collector does not see C memory",
-            skip.start_position().row + 1
+            skip.line
         ),
     );
     sf.evidence.push(Evidence {
         note: "this return skips C.free".into(),
-        site: Some(cx.site(index, &cx.loc_of(f, skip))),
+        site: Some(cx.site(index, skip)),
     });
     Some(sf)
 }
@@ -193,136 +155,34 @@ fn assumed(
     sf
 }
 
-/// `outer(..., C.CString(s), ...)`: the call the allocation is an argument of (through
-/// conversions such as `unsafe.Pointer(...)` and `(*C.char)(...)`).
-fn outer_call<'t>(file: &GoFile, call: Node<'t>) -> Option<Node<'t>> {
-    let mut n = call;
-    loop {
-        let p = n.parent()?;
-        match p.kind() {
-            "argument_list" => {
-                let c = p.parent()?;
-                n = c;
-                // A conversion like unsafe.Pointer(x) is a call in the syntax: look through it.
-                if is_conversion(file, c) {
-                    continue;
-                }
-                return Some(c);
-            }
-            "parenthesized_expression" | "type_conversion_expression" => n = p,
-            _ => return None,
-        }
+#[cfg(test)]
+mod tests {
+    use crate::classify::{codes_at, source_findings};
+
+    fn c(body: &str) -> Vec<(String, u32, &'static str)> {
+        let src = format!(
+            "package p\n\n/*\n#include <stdlib.h>\nvoid take(char *s) {{ free(s); }}\n*/\nimport \"C\"\n\nimport \"unsafe\"\n\n{body}"
+        );
+        codes_at(&source_findings(&src, Some(27)))
     }
-}
 
-/// `unsafe.Pointer(x)`, `(*C.char)(x)`, `uintptr(x)`: a conversion, not a call that takes
-/// the memory.
-fn is_conversion(file: &GoFile, call: Node<'_>) -> bool {
-    let c = callee(file, call);
-    c == "unsafe.Pointer" || c == "uintptr" || c.starts_with('(')
-}
-
-fn stored_or_returned(call: Node<'_>) -> bool {
-    let mut n = call;
-    while let Some(p) = n.parent() {
-        match p.kind() {
-            "return_statement" | "keyed_element" | "literal_element" => return true,
-            "assignment_statement" => return true,
-            "block" | "expression_statement" => return false,
-            _ => n = p,
-        }
+    /// A `C.CString` bound to a variable is freed by a deferred `C.free`, by a helper that
+    /// frees, or by a C function of the preamble that calls free(); a free of another
+    /// function's variable of the same name frees nothing here.
+    #[test]
+    fn c_memory_by_binding() {
+        let freed =
+            "func A(s string) {\n\tcs := C.CString(s)\n\tdefer C.free(unsafe.Pointer(cs))\n}\n";
+        assert_eq!(c(freed), []);
+        let leak = "func A(s string) {\n\tcs := C.CString(s)\n\t_ = cs\n}\n\nfunc B(s string) {\n\tcs := C.CString(s)\n\tC.free(unsafe.Pointer(cs))\n}\n";
+        assert_eq!(c(leak), [("EE0301".to_string(), 12, "leak-risk")]);
+        let helper = "func release(p *C.char) { C.free(unsafe.Pointer(p)) }\n\nfunc A(s string) {\n\tcs := C.CString(s)\n\trelease(cs)\n}\n";
+        assert_eq!(c(helper), []);
+        let preamble = "func A(s string) {\n\tcs := C.CString(s)\n\tC.take(cs)\n}\n";
+        assert_eq!(c(preamble), [("EE0301".to_string(), 12, "retained")]);
+        let in_loop = "func A(xs []string) {\n\tfor _, s := range xs {\n\t\tcs := C.CString(s)\n\t\tdefer C.free(unsafe.Pointer(cs))\n\t}\n}\n";
+        assert_eq!(c(in_loop), [("EE0302".to_string(), 13, "leak-risk")]);
+        let returned = "func A(s string) unsafe.Pointer {\n\tcs := C.CString(s)\n\treturn unsafe.Pointer(cs)\n}\n";
+        assert_eq!(c(returned), []);
     }
-    false
-}
-
-/// `v`, `unsafe.Pointer(v)`, `(*T)(v)`: the pointer itself, not a use of it.
-fn is_itself(text: &str, var: &str) -> bool {
-    let t = text.trim();
-    t == var
-        || t == format!("unsafe.Pointer({var})")
-        || (t.starts_with('(') && t.ends_with(&format!(")({var})")))
-}
-
-/// `x.p = v`, `global = v`, `T{p: v}`: stored for a later free.
-fn escapes_to_field(file: &GoFile, body: Node<'_>, var: &str) -> bool {
-    own(body, "assignment_statement").into_iter().any(|a| {
-        let left = a
-            .child_by_field_name("left")
-            .map(|l| file.text_of(l))
-            .unwrap_or("");
-        let right = a
-            .child_by_field_name("right")
-            .map(|r| file.text_of(r))
-            .unwrap_or("");
-        left != var && is_itself(right, var)
-    }) || own(body, "keyed_element").into_iter().any(|k| {
-        k.child_by_field_name("value")
-            .is_some_and(|v| is_itself(file.text_of(v), var))
-    })
-}
-
-/// Functions of the package that call C.free (on whatever they are given).
-fn freeing_helpers(index: &PackageIndex) -> HashSet<String> {
-    index
-        .functions
-        .iter()
-        .filter(|f| {
-            let text = &index.files[f.loc.file].text[f.loc.start..f.loc.end];
-            text.contains("C.free(")
-        })
-        .map(|f| f.name.clone())
-        .collect()
-}
-
-/// Names of the C functions defined in the file's cgo preamble whose body calls free().
-fn preamble_freeing_functions(file: &GoFile) -> HashSet<String> {
-    let mut out = HashSet::new();
-    let Some(i) = file.text.find("import \"C\"") else {
-        return out;
-    };
-    let pre = &file.text[..i];
-    // Each `name(...) {` ... matching `}`.
-    let bytes = pre.as_bytes();
-    let mut pos = 0;
-    while let Some(open) = pre[pos..].find('{').map(|o| o + pos) {
-        let head = &pre[..open];
-        let close = {
-            let mut depth = 0usize;
-            let mut end = None;
-            for (j, &b) in bytes.iter().enumerate().skip(open) {
-                match b {
-                    b'{' => depth += 1,
-                    b'}' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end = Some(j);
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            match end {
-                Some(e) => e,
-                None => break,
-            }
-        };
-        let body = &pre[open..close];
-        if let Some(paren) = head.rfind('(') {
-            let name: String = head[..paren]
-                .trim_end()
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            if !name.is_empty() && body.contains("free(") {
-                out.insert(name);
-            }
-        }
-        pos = close + 1;
-    }
-    out
 }

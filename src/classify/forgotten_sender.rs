@@ -163,3 +163,52 @@ fn leaves_by_another_case(index: &PackageIndex, s: usize, recv_case: usize, ch: 
             })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::classify::{codes_at, source_findings};
+
+    fn ee0304(src: &str) -> Vec<u32> {
+        codes_at(&source_findings(src, Some(27)))
+            .into_iter()
+            .filter(|(c, ..)| c == "EE0304")
+            .map(|(_, line, _)| line)
+            .collect()
+    }
+
+    const WORKERS: &str = "package p\n\nimport \"sync\"\n\nfunc SumAll(parts [][]int) int {\n\tch := make(chan int)\n\tvar wg sync.WaitGroup\n\tfor _, p := range parts {\n\t\twg.Add(1)\n\t\tgo func(p []int) {\n\t\t\tdefer wg.Done()\n\t\t\tch <- len(p)\n\t\t}(p)\n\t}\n\tgo func() {\n\t\twg.Wait()\n\t\tclose(ch)\n\t}()\n\ttotal := 0\n\tfor s := range ch {\n\t\ttotal += s\n\t}\n\treturn total\n}\n";
+
+    /// `for v := range ch` receives every send: no forgotten sender.
+    #[test]
+    fn a_range_receives() {
+        assert_eq!(ee0304(WORKERS), Vec::<u32>::new());
+    }
+
+    /// The receiver leaves by another case of its select (a timeout): the senders still
+    /// running block forever.
+    #[test]
+    fn a_select_with_a_way_out_strands_the_senders() {
+        let src = "package p\n\nimport \"time\"\n\nfunc SumWithin(parts [][]int, d time.Duration) (int, bool) {\n\tch := make(chan int)\n\tfor _, p := range parts {\n\t\tgo func(p []int) {\n\t\t\tch <- len(p)\n\t\t}(p)\n\t}\n\ttotal := 0\n\ttimeout := time.After(d)\n\tfor range parts {\n\t\tselect {\n\t\tcase s := <-ch:\n\t\t\ttotal += s\n\t\tcase <-timeout:\n\t\t\treturn total, false\n\t\t}\n\t}\n\treturn total, true\n}\n";
+        assert_eq!(ee0304(src), [8]);
+        // Trap: the sender's own select has a way out (default).
+        let trap = src.replace(
+            "\t\t\tch <- len(p)\n",
+            "\t\t\tselect {\n\t\t\tcase ch <- len(p):\n\t\t\tdefault:\n\t\t\t}\n",
+        );
+        assert_eq!(ee0304(&trap), Vec::<u32>::new());
+        // Trap: room for every send (one goroutine, a buffer of one).
+        let one = "package p\n\nimport \"time\"\n\nfunc Fetch(f func() int) int {\n\tch := make(chan int, 1)\n\tgo func() {\n\t\tch <- f()\n\t}()\n\tselect {\n\tcase v := <-ch:\n\t\treturn v\n\tcase <-time.After(time.Second):\n\t\treturn 0\n\t}\n}\n";
+        assert_eq!(ee0304(one), Vec::<u32>::new());
+        assert_eq!(
+            ee0304(&one.replace("make(chan int, 1)", "make(chan int)")),
+            [7]
+        );
+    }
+
+    /// Two functions' channels called `ch`: a receive of one is not a receive of the other.
+    #[test]
+    fn receives_count_for_their_own_channel() {
+        let src = "package p\n\nfunc Lost(f func() int) {\n\tch := make(chan int)\n\tgo func() {\n\t\tch <- f()\n\t}()\n}\n\nfunc Other() int {\n\tch := make(chan int, 1)\n\tch <- 1\n\treturn <-ch\n}\n";
+        assert_eq!(ee0304(src), [5]);
+    }
+}

@@ -78,3 +78,71 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
         out.push(sf);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::classify::{codes_at, source_findings};
+
+    fn ee0303(src: &str) -> Vec<u32> {
+        codes_at(&source_findings(src, Some(27)))
+            .into_iter()
+            .filter(|(c, ..)| c == "EE0303")
+            .map(|(_, line, _)| line)
+            .collect()
+    }
+
+    /// Two variables called `ch` in two functions are two channels: closing one does not end
+    /// the goroutine that ranges over the other.
+    #[test]
+    fn a_close_of_another_functions_channel_ends_nothing() {
+        let src = "package p\n\nfunc Leak(use func(int)) {\n\tch := make(chan int)\n\tgo func() {\n\t\tfor v := range ch {\n\t\t\tuse(v)\n\t\t}\n\t}()\n\tch <- 1\n}\n\nfunc other() {\n\tch := make(chan int)\n\tclose(ch)\n}\n";
+        assert_eq!(ee0303(src), [5]);
+        // Trap: closing its own channel ends the loop.
+        let trap = src.replace("\tch <- 1\n}", "\tch <- 1\n\tclose(ch)\n}");
+        assert_eq!(ee0303(&trap), Vec::<u32>::new());
+    }
+
+    /// A range over an int or a slice ends, whatever channel elsewhere shares its name.
+    #[test]
+    fn an_int_or_a_slice_is_not_a_channel() {
+        let src = "package p\n\nfunc Count(n int, use func(int)) {\n\tgo func() {\n\t\tfor i := range n {\n\t\t\tuse(i)\n\t\t}\n\t}()\n}\n\nfunc Drain(items []int, use func(int)) {\n\tgo func() {\n\t\tfor _, v := range items {\n\t\t\tuse(v)\n\t\t}\n\t}()\n}\n\nfunc Feed(use func(int)) {\n\tn := make(chan int)\n\titems := n\n\tgo func() {\n\t\tfor v := range items {\n\t\t\tuse(v)\n\t\t}\n\t}()\n\tn <- 1\n}\n";
+        assert_eq!(
+            ee0303(src),
+            Vec::<u32>::new(),
+            "items is handed n: unknown, not endless"
+        );
+        let leak = "package p\n\nfunc Count(n int, use func(int)) {\n\tgo func() {\n\t\tfor i := range n {\n\t\t\tuse(i)\n\t\t}\n\t}()\n}\n\nfunc Feed(use func(int)) {\n\tn := make(chan int)\n\tgo func() {\n\t\tfor v := range n {\n\t\t\tuse(v)\n\t\t}\n\t}()\n\tn <- 1\n}\n";
+        assert_eq!(ee0303(leak), [13]);
+    }
+
+    /// `go s.loop()` runs the method of `s`'s type, when several types have a `loop`.
+    #[test]
+    fn a_method_value_runs_its_receivers_method() {
+        let src = "package p\n\nimport \"time\"\n\ntype Ring[T any] struct {\n\tin   chan T\n\tstop chan struct{}\n}\n\nfunc (r *Ring[T]) loop() {\n\tfor {\n\t\tselect {\n\t\tcase <-r.in:\n\t\tcase <-r.stop:\n\t\t\treturn\n\t\t}\n\t}\n}\n\nfunc (r *Ring[T]) Close() { close(r.stop) }\n\ntype Spinner struct{ n int }\n\nfunc (s *Spinner) loop() {\n\tfor {\n\t\ts.n++\n\t\ttime.Sleep(time.Second)\n\t}\n}\n\nfunc NewRing[T any]() *Ring[T] {\n\tr := &Ring[T]{in: make(chan T), stop: make(chan struct{})}\n\tgo r.loop()\n\treturn r\n}\n\nfunc Spin() *Spinner {\n\ts := &Spinner{}\n\tgo s.loop()\n\treturn s\n}\n";
+        let all = codes_at(&source_findings(src, Some(27)));
+        assert!(all.contains(&("EE0303".into(), 39, "leak-risk")), "{all:?}");
+        assert!(all.contains(&("EE0309".into(), 33, "retained")), "{all:?}");
+        assert!(
+            !all.iter().any(|(c, l, _)| c == "EE0303" && *l == 33),
+            "{all:?}"
+        );
+    }
+
+    /// A local variable bound to a func literal, and a function that only calls another, run
+    /// what they are bound to or call.
+    #[test]
+    fn local_function_variables_and_wrappers_are_followed() {
+        let src = "package p\n\nimport \"time\"\n\nfunc loopForever(tick func()) {\n\tfor {\n\t\ttick()\n\t}\n}\n\nfunc watch(tick func()) { loopForever(tick) }\n\nfunc tickOnce(tick func()) { tick() }\n\nfunc StartWatch(tick func()) {\n\tgo watch(tick)\n}\n\nfunc StartOnce(tick func()) {\n\tgo tickOnce(tick)\n}\n\nfunc StartLocal(poll func()) {\n\tloop := func() {\n\t\tfor {\n\t\t\tpoll()\n\t\t\ttime.Sleep(time.Second)\n\t\t}\n\t}\n\tgo loop()\n}\n";
+        assert_eq!(ee0303(src), [16, 30]);
+    }
+
+    /// A goroutine started once, from `main` or `init`, is one goroutine for the process.
+    #[test]
+    fn started_once_is_retained() {
+        let src = "package main\n\nimport \"time\"\n\nfunc main() {\n\tgo func() {\n\t\tfor {\n\t\t\ttime.Sleep(time.Second)\n\t\t}\n\t}()\n}\n";
+        assert_eq!(
+            codes_at(&source_findings(src, Some(27))),
+            [("EE0303".to_string(), 6, "retained")]
+        );
+    }
+}

@@ -167,3 +167,63 @@ fn describe_stopper(index: &PackageIndex, f: usize) -> String {
         format!("`{name}`")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::classify::source_findings;
+
+    fn releases(src: &str) -> Vec<(u32, String)> {
+        source_findings(src, Some(27))
+            .into_iter()
+            .filter(|f| f.code == crate::rules::RuleId::GoroutineHolder)
+            .map(|f| {
+                (
+                    f.position.as_ref().map(|p| p.line).unwrap_or(0),
+                    f.holder
+                        .as_ref()
+                        .and_then(|h| h.released.as_ref())
+                        .map(|r| r.how.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    /// Two janitors with a `stop` field each: each is stopped by its own type's Close.
+    #[test]
+    fn each_loop_names_its_own_stopper() {
+        let src = "package p\n\ntype A struct{ stop chan struct{}; n int }\ntype B struct{ stop chan struct{}; n int }\n\nfunc (a *A) run() {\n\tfor {\n\t\tselect {\n\t\tcase <-a.stop:\n\t\t\treturn\n\t\t}\n\t}\n}\n\nfunc (b *B) run() {\n\tfor {\n\t\tselect {\n\t\tcase <-b.stop:\n\t\t\treturn\n\t\t}\n\t}\n}\n\nfunc (b *B) Close() { close(b.stop) }\nfunc (a *A) Close() { close(a.stop) }\n\nfunc NewA() *A { a := &A{stop: make(chan struct{})}; go a.run(); return a }\nfunc NewB() *B { b := &B{stop: make(chan struct{})}; go b.run(); return b }\n";
+        assert_eq!(
+            releases(src),
+            [
+                (27, "until `(*A).Close` closes `a.stop`".to_string()),
+                (28, "until `(*B).Close` closes `b.stop`".to_string())
+            ]
+        );
+    }
+
+    /// A parameter is the channel its caller passes: `go func(done <-chan struct{}) {...}(c.done)`
+    /// stops when `c.done` is closed.
+    #[test]
+    fn a_parameter_is_the_callers_channel() {
+        let src = "package p\n\ntype C struct{ done chan struct{}; n int }\n\nfunc (c *C) Close() { close(c.done) }\n\nfunc New() *C {\n\tc := &C{done: make(chan struct{})}\n\tgo func(done <-chan struct{}) {\n\t\tfor {\n\t\t\tselect {\n\t\t\tcase <-done:\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}(c.done)\n\treturn c\n}\n";
+        assert_eq!(
+            releases(src),
+            [(9, "until `(*C).Close` closes `done`".to_string())]
+        );
+    }
+
+    /// A channel handed out (`In` returns it) is closed by whoever gets it.
+    #[test]
+    fn a_channel_handed_out_is_closed_by_its_new_owner() {
+        let src = "package p\n\ntype S struct{ in chan int; n int }\n\nfunc (s *S) In() chan<- int { return s.in }\n\nfunc (s *S) run() {\n\tfor v := range s.in {\n\t\ts.n += v\n\t}\n}\n\nfunc New() *S {\n\ts := &S{in: make(chan int)}\n\tgo s.run()\n\treturn s\n}\n";
+        assert_eq!(
+            releases(src),
+            [(
+                15,
+                "until `s.in` is closed by the code it is handed to (it leaves the package at line 5)"
+                    .to_string()
+            )]
+        );
+    }
+}

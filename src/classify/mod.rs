@@ -29,7 +29,6 @@ pub mod linked_list;
 pub mod registered_closure;
 pub mod stores;
 pub mod subslice;
-pub mod syntax;
 pub mod timers;
 mod trace;
 pub mod words;
@@ -43,7 +42,6 @@ use crate::escape::{Diagnostic, Kind, Position, Section};
 use crate::finding::{Basis, Evidence, Finding, Holder, Site, Verdict};
 use crate::rules::{self, Rule, RuleId};
 use crate::source::index::{Effect, Loc, PackageIndex};
-use syntax::mentions;
 
 /// A finding that comes from the source alone (what the compiler does not report).
 pub struct SourceFinding {
@@ -416,39 +414,6 @@ fn is_value(k: Kind) -> bool {
 }
 
 impl<'a> Context<'a> {
-    /// The location of a node of file `f` of the index.
-    pub fn loc_of(&self, f: usize, node: tree_sitter::Node<'_>) -> Loc {
-        Loc {
-            file: f,
-            start: node.start_byte(),
-            end: node.end_byte(),
-            line: node.start_position().row as u32 + 1,
-            column: node.start_position().column as u32 + 1,
-        }
-    }
-
-    /// The location of a node of a file given by reference.
-    pub fn loc_in(&self, file: &crate::source::GoFile, node: tree_sitter::Node<'_>) -> Loc {
-        let f = self
-            .index
-            .and_then(|ix| ix.files.iter().position(|x| std::ptr::eq(&**x, file)))
-            .unwrap_or(0);
-        self.loc_of(f, node)
-    }
-
-    /// A [`Site`] in a file given by reference.
-    pub fn site_in(&self, _file: &crate::source::GoFile, loc: &Loc) -> Site {
-        match self.index {
-            Some(ix) => self.site(ix, loc),
-            None => Site {
-                path: String::new(),
-                line: loc.line,
-                column: loc.column,
-                text: String::new(),
-            },
-        }
-    }
-
     fn source_finding(&self, index: &PackageIndex, sf: SourceFinding) -> Finding {
         let site = self.site(index, &sf.loc);
         let kind = sf.rule.holder.expect("source rules name a holder kind");
@@ -617,7 +582,8 @@ impl<'a> Context<'a> {
         else {
             return false;
         };
-        !index.files[file].text[off..].starts_with("func")
+        // No func literal of the source starts there: the compiler made the closure.
+        !index.is_func_literal_at(file, off)
     }
 
     /// `p does not escape` said of a parameter (at its place in the signature), not of an
@@ -987,4 +953,45 @@ fn compiler_lines(d: &Diagnostic, full: bool) -> Vec<String> {
         }
     }
     out
+}
+
+/// What the rules that need only the source find in Go source written in a test: the model is
+/// built from `src` (one file, `p.go`, linux/amd64) and classified with no compiler output.
+#[cfg(test)]
+pub(crate) fn source_findings(src: &str, toolchain: Option<u32>) -> Vec<Finding> {
+    use crate::source::constraint::Target;
+    use crate::source::gofile::parser;
+    let file = crate::source::GoFile::parse(&mut parser(), Path::new("p.go"), src.to_string())
+        .expect("the test's Go source parses");
+    let target = Target {
+        goos: "linux".into(),
+        goarch: "amd64".into(),
+        tags: Vec::new(),
+        cgo: true,
+        go_minor: None,
+    };
+    let index = PackageIndex::from_files(Path::new("."), vec![std::sync::Arc::new(file)], &target);
+    let opts = Options {
+        toolchain,
+        source_rules: true,
+        ..Default::default()
+    };
+    classify(&Section::default(), Some(&index), &opts)
+}
+
+/// (code, line, verdict) of each finding, for assertions.
+#[cfg(test)]
+pub(crate) fn codes_at(findings: &[Finding]) -> Vec<(String, u32, &'static str)> {
+    let mut v: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.code.to_string(),
+                f.position.as_ref().map(|p| p.line).unwrap_or(0),
+                f.verdict.name(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
 }

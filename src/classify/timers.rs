@@ -11,13 +11,11 @@
 //! iteration. EE0307: `time.AfterFunc` with a long or unknown delay, made per call and never
 //! stopped.
 
-use tree_sitter::Node;
-
-use super::syntax::{ancestor, args, bound_name, callee, enclosing_function, visit};
 use super::{Context, SourceFinding};
 use crate::finding::{Evidence, Release, Verdict};
 use crate::rules::{AFTER_FUNC, TICK_AFTER, TICKER};
-use crate::source::{GoFile, PackageIndex};
+use crate::source::PackageIndex;
+use crate::source::index::TimerFact;
 
 /// The first Go minor version that collects unreferenced timers and tickers.
 pub const TIMER_GC: u32 = 23;
@@ -146,118 +144,73 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
     let r = regime(cx.toolchain, &cx.toolchain_source, cx.module, index);
     let modern = r.collected;
     let version_note = r.why;
-    for (f, file) in index.files.iter().enumerate() {
-        if !super::syntax::mentions_any(&file.text, &["time.NewTicker", "time.Tick", "time.After"])
-        {
-            continue;
-        }
-        let mut calls = Vec::new();
-        visit(file.tree.root_node(), &mut |n| {
-            if n.kind() == "call_expression"
-                && matches!(
-                    callee(file, n),
-                    "time.NewTicker" | "time.Tick" | "time.After" | "time.AfterFunc"
-                )
-            {
-                calls.push(n);
+    for t in index.timers() {
+        let name = t.api.as_str();
+        let many = t.in_loop || !index.runs_once(t.function);
+        let subject = t.text.clone();
+        let sf = match name {
+            "time.NewTicker" => ticker(index, t, modern, &version_note),
+            // time.After in one select per call lives for its duration at most: bounded.
+            "time.After" if !t.in_loop => None,
+            "time.Tick" | "time.After" if many => {
+                let why_many = if t.in_loop {
+                    "in a loop"
+                } else {
+                    "in a function that can run many times"
+                };
+                let (verdict, why) = if modern {
+                    (
+                        Verdict::Heap,
+                        format!(
+                            "{name} {why_many} makes a new timer each time; the garbage collector frees it once nothing refers to it ({version_note})"
+                        ),
+                    )
+                } else {
+                    (
+                        Verdict::LeakRisk,
+                        format!(
+                            "{name} {why_many} makes a new timer each time, and the runtime keeps each one until it fires{} ({version_note})",
+                            if name == "time.Tick" {
+                                ", which for time.Tick is never"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                };
+                Some(SourceFinding::new(
+                    &TICK_AFTER,
+                    verdict,
+                    t.loc,
+                    subject,
+                    why,
+                ))
             }
-            true
-        });
-        for call in calls {
-            let name = callee(file, call);
-            let at = cx.loc_of(f, call);
-            let function = index.function_at(f, call.start_byte());
-            let in_loop = ancestor(call, &["for_statement"]).is_some();
-            let many = in_loop || !index.runs_once(function);
-            let subject = file.text_of(call).to_string();
-            let sf = match name {
-                "time.NewTicker" => ticker(index, file, call, at, subject, modern, &version_note),
-                // time.After in one select per call lives for its duration at most: bounded.
-                "time.After" if !in_loop => None,
-                "time.Tick" | "time.After" if many => {
-                    let why_many = if in_loop {
-                        "in a loop"
-                    } else {
-                        "in a function that can run many times"
-                    };
-                    let (verdict, why) = if modern {
-                        (
-                            Verdict::Heap,
-                            format!(
-                                "{name} {why_many} makes a new timer each time; the garbage collector frees it once nothing refers to it ({version_note})"
-                            ),
-                        )
-                    } else {
-                        (
-                            Verdict::LeakRisk,
-                            format!(
-                                "{name} {why_many} makes a new timer each time, and the runtime keeps each one until it fires{} ({version_note})",
-                                if name == "time.Tick" {
-                                    ", which for time.Tick is never"
-                                } else {
-                                    ""
-                                }
-                            ),
-                        )
-                    };
-                    Some(SourceFinding::new(&TICK_AFTER, verdict, at, subject, why))
-                }
-                "time.AfterFunc" if many => after_func(file, call, at, subject),
-                _ => None,
-            };
-            if let Some(sf) = sf {
-                out.push(sf);
-            }
+            "time.AfterFunc" if many => after_func(t),
+            _ => None,
+        };
+        if let Some(sf) = sf {
+            out.push(sf);
         }
     }
 }
 
 fn ticker(
     index: &PackageIndex,
-    file: &GoFile,
-    call: Node<'_>,
-    at: crate::source::index::Loc,
-    subject: String,
+    t: &TimerFact,
     modern: bool,
     version_note: &str,
 ) -> Option<SourceFinding> {
-    let var = bound_name(file, call)?.to_string();
-    let func = enclosing_function(call)?;
-    // Stopped anywhere in the function, closures included: a ticker handed to the goroutine
-    // that reads it is often stopped there (`go func() { defer t.Stop(); ... }()`).
-    let stop = format!("{var}.Stop");
-    let mut stopped = false;
-    visit(func.child_by_field_name("body")?, &mut |n| {
-        if n.kind() == "call_expression" && callee(file, n) == stop {
-            stopped = true;
-        }
-        !stopped
-    });
-    if stopped {
+    let v = t.bound?;
+    let var = index.vars[v.0 as usize].name.clone();
+    // Stopped anywhere, closures included: a ticker handed to the goroutine that reads it is
+    // often stopped there (`go func() { defer t.Stop(); ... }()`).
+    if index.is_stopped(v) {
         return None;
     }
     // Read by a goroutine that never ends (made inside it, or captured by it), the ticker is
     // referenced forever, whatever the version.
-    let endless_go = |lit: Node<'_>| {
-        lit.parent()
-            .and_then(|p| p.parent())
-            .is_some_and(|g| g.kind() == "go_statement")
-            && lit.child_by_field_name("body").is_some()
-            && index
-                .function_at(at.file, lit.start_byte())
-                .is_some_and(|c| index.endless_loop(c).is_some())
-    };
-    let mut captured_forever = false;
-    visit(func.child_by_field_name("body")?, &mut |n| {
-        if n.kind() == "func_literal"
-            && super::syntax::mentions(file.text_of(n), &var)
-            && endless_go(n)
-        {
-            captured_forever = true;
-        }
-        !captured_forever
-    });
-    let goroutine_forever = (func.kind() == "func_literal" && endless_go(func)) || captured_forever;
+    let goroutine_forever = index.kept_by_endless_goroutine(t.function, Some(v));
     let (verdict, why) = if goroutine_forever {
         (
             Verdict::LeakRisk,
@@ -280,29 +233,21 @@ fn ticker(
             ),
         )
     };
-    let mut sf = SourceFinding::new(&TICKER, verdict, at, subject, why);
+    let mut sf = SourceFinding::new(&TICKER, verdict, t.loc, t.text.clone(), why);
     sf.holder_name = Some(var);
     Some(sf)
 }
 
-fn after_func(
-    file: &GoFile,
-    call: Node<'_>,
-    at: crate::source::index::Loc,
-    subject: String,
-) -> Option<SourceFinding> {
-    let delay = args(call).first().map(|d| file.text_of(*d).to_string())?;
+fn after_func(t: &TimerFact) -> Option<SourceFinding> {
+    if t.first_arg.is_empty() {
+        return None;
+    }
+    let delay = t.first_arg.clone();
+    let at = t.loc;
+    let subject = t.text.clone();
     // Kept (assigned, to a variable or a field, or returned): whoever holds the *time.Timer
     // can Stop it.
-    let kept = bound_name(file, call).is_some()
-        || call.parent().is_some_and(|p| p.kind() == "expression_list")
-        || call
-            .parent()
-            .and_then(|p| p.parent())
-            .is_some_and(|g| g.kind() == "return_statement")
-        || call
-            .parent()
-            .is_some_and(|p| p.kind() == "return_statement");
+    let kept = t.bound.is_some() || t.kept;
     let mut sf = if delay_of(&delay).piles_up() && !kept {
         SourceFinding::new(
             &AFTER_FUNC,
@@ -410,5 +355,45 @@ mod tests {
         assert_eq!(delay_of("ttl"), Delay::Unknown);
         assert_eq!(delay_of("c.interval * 2"), Delay::Unknown);
         assert_eq!(delay_of("time.Duration(n) * time.Second"), Delay::Unknown);
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use crate::classify::{codes_at, source_findings};
+
+    /// An unstopped ticker leaks before Go 1.23 and is garbage from 1.27; stopped through its
+    /// own variable (in the goroutine that reads it) it is nothing; read by a goroutine that
+    /// never ends it leaks whatever the version.
+    #[test]
+    fn tickers_by_binding_and_version() {
+        let unstopped = "package p\n\nimport \"time\"\n\nfunc Poll(f func()) {\n\tt := time.NewTicker(time.Second)\n\tgo func() {\n\t\tfor range t.C {\n\t\t\tf()\n\t\t}\n\t}()\n}\n";
+        assert_eq!(
+            codes_at(&source_findings(unstopped, Some(21))),
+            [
+                ("EE0303".to_string(), 7, "leak-risk"),
+                ("EE0305".to_string(), 6, "leak-risk")
+            ]
+        );
+        assert!(
+            codes_at(&source_findings(unstopped, Some(27))).contains(&(
+                "EE0305".to_string(),
+                6,
+                "leak-risk"
+            )),
+            "read by an endless goroutine"
+        );
+        let stopped = "package p\n\nimport \"time\"\n\nfunc Poll(f func(), done chan struct{}) {\n\tt := time.NewTicker(time.Second)\n\tgo func() {\n\t\tdefer t.Stop()\n\t\tfor {\n\t\t\tselect {\n\t\t\tcase <-t.C:\n\t\t\t\tf()\n\t\t\tcase <-done:\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}()\n}\n";
+        assert!(
+            !codes_at(&source_findings(stopped, Some(21)))
+                .iter()
+                .any(|(c, ..)| c == "EE0305")
+        );
+        // Another function's `t.Stop()` stops another ticker.
+        let other = "package p\n\nimport \"time\"\n\nfunc Make() {\n\tt := time.NewTicker(time.Second)\n\t_ = t\n}\n\nfunc Other() {\n\tt := time.NewTimer(time.Second)\n\tt.Stop()\n}\n";
+        assert_eq!(
+            codes_at(&source_findings(other, Some(21))),
+            [("EE0305".to_string(), 6, "leak-risk")]
+        );
     }
 }

@@ -69,10 +69,10 @@ impl Context<'_> {
         // The call the value is passed to, for a `call parameter` step.
         // `append` is the exception: its result is the slice that holds the value.
         let call = (step.reason == Reason::CallParameter)
-            .then(|| call_span_at(index, file, off))
+            .then(|| index.files[file].call_at(off))
             .flatten()
-            .filter(|(_, _, callee)| callee != "append")
-            .map(|(s, e, _)| (s, e));
+            .filter(|c| c.callee != "append")
+            .map(|c| (c.start, c.end));
         // Guard: a value passed to a call *inside* a store (`last = fmt.Sprintf("%v", v)`,
         // `names[id] = strconv.Itoa(id)`) went to the callee, which copies it or keeps it on
         // its own; the store keeps the call's result. Had the result carried the value, the
@@ -229,13 +229,8 @@ impl Context<'_> {
         flow: &Flow,
         depth: u32,
     ) -> Option<Hit> {
-        let gofile = &index.files[file];
-        let line = gofile.line_of(off);
-        let mut node = gofile.node_at(line, Some(gofile.column_of(off)))?;
-        while node.kind() != "call_expression" {
-            node = node.parent()?;
-        }
-        let callee = gofile.text_of(node.child_by_field_name("function")?);
+        let call = index.files[file].call_at(off)?;
+        let callee = call.callee.as_str();
         let short = callee.rsplit('.').next().unwrap_or(callee);
         // Same-package functions by name; a method call `x.M(...)` by the method's name, when
         // only one type of the package has it.
@@ -257,13 +252,7 @@ impl Context<'_> {
             _ => index.function_named(callee)?,
         };
         let func = &index.functions[target];
-        let args: Vec<String> = {
-            let a = node.child_by_field_name("arguments")?;
-            let mut c = a.walk();
-            a.named_children(&mut c)
-                .map(|n| gofile.text_of(n).to_string())
-                .collect()
-        };
+        let args = &call.args;
         let from = flow.from.to_string();
         let position = args
             .iter()
@@ -284,9 +273,15 @@ impl Context<'_> {
             && reg.owner.process_lifetime()
         {
             let mut at = reg.clone();
-            at.loc = self.loc_of(file, node);
-            at.function = index.function_at(file, node.start_byte());
-            at.in_loop = syntax::ancestor(node, &["for_statement"]).is_some();
+            at.loc = Loc {
+                file,
+                start: call.start,
+                end: call.end,
+                line: call.line,
+                column: call.column,
+            };
+            at.function = index.function_at(file, call.start);
+            at.in_loop = index.in_loop_at(file, call.start);
             at.first_arg = args.first().cloned().unwrap_or_default();
             at.forwards = Vec::new();
             let mut hit = self.registration_hit(index, &at, Basis::Flow)?;
@@ -382,7 +377,7 @@ impl Context<'_> {
         let (file, off) = self.locate(pos)?;
         let var = match d.kind {
             Kind::MovedToHeap => d.subject.clone()?,
-            Kind::EscapesToHeap => assigned_name(index, file, off)?,
+            Kind::EscapesToHeap => index.files[file].assigned_name_at(off)?,
             _ => return None,
         };
         let outer = index.function_at(file, off);
@@ -395,8 +390,12 @@ impl Context<'_> {
             {
                 continue;
             }
-            let body = &index.files[file].text[f.loc.start..f.loc.end];
-            if !mentions(body, &var) {
+            // The closure refers to the variable of the function the value is made in.
+            if !index
+                .captures_of(k)
+                .iter()
+                .any(|v| v.name == var && v.function == outer)
+            {
                 continue;
             }
             let key = (path.to_string(), f.loc.line, f.loc.column);
@@ -479,7 +478,7 @@ impl Context<'_> {
             Kind::MovedToHeap | Kind::LeakingParam | Kind::LeakingParamContent => {
                 d.subject.clone()?
             }
-            _ => assigned_name(index, file, off)?,
+            _ => index.files[file].assigned_name_at(off)?,
         };
         let func = index.function_at(file, off);
         let effect = index.effects.iter().find(|e| {
@@ -487,7 +486,7 @@ impl Context<'_> {
                 && e.function == func
                 && e.loc.file == file
                 && e.loc.start >= off
-                && mentions(&index.files[file].text[e.loc.start..e.loc.end], &var)
+                && e.vars.iter().any(|v| index.vars[v.0 as usize].name == var)
         })?;
         self.holder_hit(index, effect, Some(&var), Basis::SourceOnly)
     }
@@ -509,44 +508,4 @@ pub(super) fn stores(r: &Reason) -> bool {
             | Reason::MapLiteralValue
             | Reason::CallParameter
     )
-}
-
-/// The byte span and callee of the innermost call expression at an offset (a `call parameter`
-/// step's position is its call).
-fn call_span_at(index: &PackageIndex, file: usize, off: usize) -> Option<(usize, usize, String)> {
-    let f = &index.files[file];
-    let mut node = f.node_at(f.line_of(off), Some(f.column_of(off)))?;
-    while node.kind() != "call_expression" {
-        if matches!(
-            node.kind(),
-            "block" | "function_declaration" | "method_declaration" | "source_file"
-        ) {
-            return None;
-        }
-        node = node.parent()?;
-    }
-    let callee = node
-        .child_by_field_name("function")
-        .map(|c| f.text_of(c).to_string())
-        .unwrap_or_default();
-    Some((node.start_byte(), node.end_byte(), callee))
-}
-
-/// `x := EXPR` or `x = EXPR` around an offset: the variable's name.
-fn assigned_name(index: &PackageIndex, file: usize, off: usize) -> Option<String> {
-    let f = &index.files[file];
-    let mut node = f.node_at(f.line_of(off), Some(f.column_of(off)))?;
-    loop {
-        match node.kind() {
-            "short_var_declaration" | "assignment_statement" => {
-                let left = node.child_by_field_name("left")?;
-                let first = left.named_child(0)?;
-                return (first.kind() == "identifier").then(|| f.text_of(first).to_string());
-            }
-            "block" | "function_declaration" | "method_declaration" | "func_literal" => {
-                return None;
-            }
-            _ => node = node.parent()?,
-        }
-    }
 }

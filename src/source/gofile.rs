@@ -149,6 +149,76 @@ impl GoFile {
     pub fn text_of(&self, node: Node<'_>) -> &str {
         self.text.get(node.byte_range()).unwrap_or("")
     }
+
+    /// The smallest named node at a byte offset.
+    fn node_at_offset(&self, off: usize) -> Option<Node<'_>> {
+        self.node_at(self.line_of(off), Some(self.column_of(off)))
+    }
+
+    /// The innermost call expression around a byte offset (a `call parameter` step's position
+    /// is its call), within the statement there: its span, callee and arguments as written.
+    pub fn call_at(&self, off: usize) -> Option<CallAt> {
+        let mut node = self.node_at_offset(off)?;
+        while node.kind() != "call_expression" {
+            if matches!(
+                node.kind(),
+                "block" | "function_declaration" | "method_declaration" | "source_file"
+            ) {
+                return None;
+            }
+            node = node.parent()?;
+        }
+        let args = node
+            .child_by_field_name("arguments")
+            .map(|a| {
+                let mut c = a.walk();
+                a.named_children(&mut c)
+                    .map(|n| self.text_of(n).to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(CallAt {
+            start: node.start_byte(),
+            end: node.end_byte(),
+            line: node.start_position().row as u32 + 1,
+            column: node.start_position().column as u32 + 1,
+            callee: node
+                .child_by_field_name("function")
+                .map(|c| self.text_of(c).to_string())
+                .unwrap_or_default(),
+            args,
+        })
+    }
+
+    /// `x := EXPR` or `x = EXPR` around a byte offset: the name assigned.
+    pub fn assigned_name_at(&self, off: usize) -> Option<String> {
+        let mut node = self.node_at_offset(off)?;
+        loop {
+            match node.kind() {
+                "short_var_declaration" | "assignment_statement" => {
+                    let left = node.child_by_field_name("left")?;
+                    let first = left.named_child(0)?;
+                    return (first.kind() == "identifier").then(|| self.text_of(first).to_string());
+                }
+                "block" | "function_declaration" | "method_declaration" | "func_literal" => {
+                    return None;
+                }
+                _ => node = node.parent()?,
+            }
+        }
+    }
+}
+
+/// A call expression found at a position: [`GoFile::call_at`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallAt {
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line and byte column of `start`.
+    pub line: u32,
+    pub column: u32,
+    pub callee: String,
+    pub args: Vec<String>,
 }
 
 /// Go's convention (go.dev/s/generatedcode): a line `// Code generated ... DO NOT EDIT.`

@@ -9,7 +9,7 @@ pub mod module;
 pub mod owner;
 pub mod pin;
 
-pub use gofile::GoFile;
+pub use gofile::{CallAt, GoFile};
 pub use index::PackageIndex;
 pub use locate::Locator;
 pub use module::Module;

@@ -180,6 +180,25 @@ impl Walker<'_> {
         }
     }
 
+    /// The variables an expression or statement names, outside the closures in it.
+    pub(super) fn vars_in(&self, n: Node<'_>) -> Vec<VarId> {
+        let mut out = Vec::new();
+        let mut stack = vec![n];
+        let mut cursor = n.walk();
+        while let Some(x) = stack.pop() {
+            if x.kind() == "identifier"
+                && let Some(v) = self.scopes.resolve(self.text(x))
+                && !out.contains(&v)
+            {
+                out.push(v);
+            }
+            if x.kind() != "func_literal" {
+                stack.extend(x.named_children(&mut cursor));
+            }
+        }
+        out
+    }
+
     /// The binding an identifier refers to here; records the closures that capture it.
     pub(super) fn use_var(&mut self, id_node: Node<'_>, func: Option<usize>) -> Option<VarId> {
         let v = self.scopes.resolve(self.text(id_node))?;

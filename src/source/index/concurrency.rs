@@ -158,6 +158,37 @@ pub struct ChanPass {
     pub chan: ChanRef,
 }
 
+/// A call that starts a timer or ticker: `time.NewTicker`, `time.Tick`, `time.After`,
+/// `time.AfterFunc`.
+#[derive(Debug, Clone)]
+pub struct TimerFact {
+    /// The callee as written (`time.NewTicker`).
+    pub api: String,
+    pub loc: Loc,
+    pub function: Option<usize>,
+    pub in_loop: bool,
+    /// The call as written.
+    pub text: String,
+    /// The first argument as written (the delay).
+    pub first_arg: String,
+    /// The variable its result is bound to (`t := time.NewTicker(d)`).
+    pub bound: Option<VarId>,
+    /// Its result is kept: assigned (to a variable or a field) or returned, so whoever holds
+    /// it can stop it.
+    pub kept: bool,
+}
+
+/// A `runtime.SetFinalizer(obj, fin)` call.
+#[derive(Debug, Clone)]
+pub struct SetFinalizer {
+    pub loc: Loc,
+    /// The object, when it is a variable.
+    pub obj: Option<VarId>,
+    /// The finalizer, when it is a func literal: the closure, resolved after the walk.
+    pub closure: Option<usize>,
+    literal_start: Option<usize>,
+}
+
 /// Whether the package can close a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Closed {
@@ -185,6 +216,12 @@ pub struct Facts {
     pub single_call: HashMap<usize, Callee>,
     /// The second argument of every `runtime.SetFinalizer` call, as written.
     pub finalizers: Vec<String>,
+    /// Every `runtime.SetFinalizer` call.
+    pub set_finalizers: Vec<SetFinalizer>,
+    /// Every call that starts a timer or ticker.
+    pub timers: Vec<TimerFact>,
+    /// Variables whose `Stop` method is called (`defer t.Stop()`).
+    pub stopped: std::collections::HashSet<VarId>,
     /// Struct fields declared with a channel type: (type, field).
     pub chan_fields: Vec<(String, String)>,
     /// Embedded struct types: (type, the type it embeds), for promoted fields.
@@ -453,6 +490,7 @@ impl Walker<'_> {
             }
             "return_statement" | "goto_statement" => {
                 if node.kind() == "return_statement" {
+                    self.cgo_store(node, func);
                     if let Some(f) = func {
                         let at = loc(self.f, node);
                         self.ix.facts.returns.entry(f).or_default().push(at);
@@ -499,6 +537,7 @@ impl Walker<'_> {
             "call_expression" => self.concurrency_call(node, func),
             "go_statement" => self.go_statement(node, func),
             "assignment_statement" | "short_var_declaration" => {
+                self.cgo_store(node, func);
                 // `x.in = ch`, `in := s.in`: another name for the same channel.
                 if let Some(r) = node.child_by_field_name("right") {
                     for v in named_children(r) {
@@ -507,6 +546,7 @@ impl Walker<'_> {
                 }
             }
             "keyed_element" | "literal_element" => {
+                self.cgo_store(node, func);
                 // `Worker{jobs: jobs}`, `[]chan int{ch}`: stored.
                 if node.kind() == "literal_element" {
                     self.passed(node, func);
@@ -646,6 +686,7 @@ impl Walker<'_> {
             .child_by_field_name("arguments")
             .map(named_children)
             .unwrap_or_default();
+        self.cgo_call(node, &callee, func);
         match callee.as_str() {
             "close" => {
                 if let Some(a) = args.first()
@@ -661,11 +702,61 @@ impl Walker<'_> {
                     let t = self.text(*a).to_string();
                     self.ix.facts.finalizers.push(t);
                 }
+                let obj = args
+                    .first()
+                    .filter(|a| a.kind() == "identifier")
+                    .and_then(|a| self.scopes.resolve(self.text(*a)));
+                let literal_start = args
+                    .get(1)
+                    .filter(|a| a.kind() == "func_literal")
+                    .map(|a| a.start_byte());
+                self.ix.facts.set_finalizers.push(SetFinalizer {
+                    loc: loc(self.f, node),
+                    obj,
+                    closure: None,
+                    literal_start,
+                });
             }
             _ => {}
         }
         if ends_goroutine(&callee) {
             self.mark_exits(None, false);
+        }
+        if matches!(
+            callee.as_str(),
+            "time.NewTicker" | "time.Tick" | "time.After" | "time.AfterFunc"
+        ) {
+            let up = node.parent();
+            let kept = up
+                .is_some_and(|p| matches!(p.kind(), "expression_list" | "return_statement"))
+                || up
+                    .and_then(|p| p.parent())
+                    .is_some_and(|g| g.kind() == "return_statement");
+            let fact = TimerFact {
+                api: callee.clone(),
+                loc: loc(self.f, node),
+                function: func,
+                in_loop: self.in_loop(),
+                text: self.text(node).to_string(),
+                first_arg: args
+                    .first()
+                    .map(|a| self.text(*a).to_string())
+                    .unwrap_or_default(),
+                bound: None,
+                kept,
+            };
+            self.ix.facts.timers.push(fact);
+        }
+        // `t.Stop()`: the variable's timer or ticker is stopped.
+        if callee_node.kind() == "selector_expression"
+            && callee_node
+                .child_by_field_name("field")
+                .is_some_and(|f| self.text(f) == "Stop")
+            && let Some(o) = callee_node.child_by_field_name("operand")
+            && o.kind() == "identifier"
+            && let Some(v) = self.scopes.resolve(self.text(o))
+        {
+            self.ix.facts.stopped.insert(v);
         }
         let target = self.callee_of(callee_node);
         for (i, a) in args.iter().enumerate() {
@@ -767,6 +858,21 @@ impl Walker<'_> {
     /// variable holds is made, and its capacity.
     pub(super) fn record_make(&mut self, v: VarId, value: Node<'_>, func: Option<usize>) {
         let value = strip_parens(value);
+        // `t := time.NewTicker(d)`: the timer started by that call is bound to `t`.
+        if value.kind() == "call_expression" {
+            self.cgo_bind(v, value);
+            let (file, start) = (self.f, value.start_byte());
+            if let Some(t) = self
+                .ix
+                .facts
+                .timers
+                .iter_mut()
+                .rev()
+                .find(|t| t.loc.file == file && t.loc.start == start)
+            {
+                t.bound = Some(v);
+            }
+        }
         let is_make = value.kind() == "call_expression"
             && value
                 .child_by_field_name("function")
@@ -804,7 +910,6 @@ impl Walker<'_> {
         for (t, v) in lhs.into_iter().zip(values) {
             if t.kind() == "identifier"
                 && let Some(id) = self.scopes.resolve(self.text(t))
-                && matches!(self.ix.vars[id.0 as usize].ty, VarType::Chan { .. })
             {
                 self.record_make(id, v, func);
             }
@@ -944,6 +1049,13 @@ impl PackageIndex {
         for (g, (target, via)) in self.facts.goroutines.iter_mut().zip(resolved) {
             g.target = target;
             g.via = via;
+        }
+        for sf in &mut self.facts.set_finalizers {
+            sf.closure = sf.literal_start.and_then(|start| {
+                self.functions
+                    .iter()
+                    .position(|f| f.loc.file == sf.loc.file && f.loc.start == start)
+            });
         }
         // Uses that are no operation's operand hand the channel on.
         let operands = std::mem::take(&mut self.facts.operands);
@@ -1113,17 +1225,23 @@ impl PackageIndex {
                 match (var.binding, var.param_index, var.function) {
                     (Binding::Param, Some(i), Some(f)) => self.param_closed(f, i, depth),
                     (Binding::Local, _, _) => {
-                        // A local handed on (returned, stored, passed) may be closed by whoever
-                        // gets it.
+                        // A local made elsewhere (a copy of another channel, a call's result)
+                        // is that channel; one handed on (returned, stored, passed) may be
+                        // closed by whoever gets it.
+                        let made_here = self
+                            .facts
+                            .ops
+                            .iter()
+                            .any(|o| o.kind == OpKind::Make && o.chan == *ch);
                         let handed_on = self
                             .facts
                             .ops
                             .iter()
                             .any(|o| o.kind == OpKind::Pass && o.chan == *ch);
-                        if handed_on {
-                            Closed::Unknown
-                        } else {
+                        if made_here && !handed_on {
                             Closed::Never
+                        } else {
+                            Closed::Unknown
                         }
                     }
                     _ => Closed::Unknown,
@@ -1291,6 +1409,39 @@ impl PackageIndex {
                     .filter(move |p| p.index == i && self.resolve_callee(&p.callee) == Some(f))
                     .map(|p| p.chan.clone()),
             )
+    }
+
+    /// Every call that starts a timer or ticker, in source order.
+    pub fn timers(&self) -> &[TimerFact] {
+        &self.facts.timers
+    }
+
+    /// Whether a variable's `Stop` method is called anywhere.
+    pub fn is_stopped(&self, v: VarId) -> bool {
+        self.facts.stopped.contains(&v)
+    }
+
+    /// Whether a goroutine that never ends runs `f` (a literal started by `go`) or captures
+    /// `var`: what it refers to is referenced for the life of the process.
+    pub fn kept_by_endless_goroutine(&self, f: Option<usize>, var: Option<VarId>) -> bool {
+        self.facts.goroutines.iter().any(|g| {
+            let Callee::Closure(c) = g.callee else {
+                return false;
+            };
+            let reaches = Some(c) == f
+                || var.is_some_and(|v| {
+                    self.facts
+                        .captures
+                        .get(&c)
+                        .is_some_and(|cs| cs.contains(&v))
+                });
+            reaches && self.endless_loop(c).is_some()
+        })
+    }
+
+    /// Every `runtime.SetFinalizer` call, in source order.
+    pub fn set_finalizers(&self) -> &[SetFinalizer] {
+        &self.facts.set_finalizers
     }
 
     /// Whether a function is handed to `runtime.SetFinalizer`.

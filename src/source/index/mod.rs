@@ -21,6 +21,7 @@ use super::pin::Pin;
 
 mod bindings;
 mod callgraph;
+mod cgo;
 mod concurrency;
 mod effects;
 mod globals;
@@ -28,9 +29,10 @@ mod pins;
 mod walker;
 
 pub use bindings::{Var, VarId, VarType};
+pub use cgo::{ALLOCATORS, CAlloc, CUse, CUseKind};
 pub use concurrency::{
     Callee, CaseFact, ChanOp, ChanRef, Closed, GoFact, LoopFact, LoopHeader, OpKind, RecvForm,
-    SelectFact,
+    SelectFact, SetFinalizer, TimerFact,
 };
 use globals::collect_globals;
 use walker::Walker;
@@ -202,6 +204,8 @@ pub struct Effect {
     pub in_loop: bool,
     /// For an insert: the key as written (`m[k] = v`, `m.Store(k, v)`).
     pub key: Option<String>,
+    /// The variables the statement names, as bindings.
+    pub vars: Vec<VarId>,
 }
 
 /// A call to an API that keeps its argument after the call returns.
@@ -318,6 +322,8 @@ pub struct PackageIndex {
     pub vars: Vec<Var>,
     /// Goroutines, channels, selects and loops (see [`concurrency`]).
     facts: concurrency::Facts,
+    /// C allocations and what happens to them (see [`cgo`]).
+    cgo: cgo::CgoFacts,
     function_spans: Spans,
     effect_spans: Spans,
     registration_spans: Spans,
@@ -380,6 +386,10 @@ impl PackageIndex {
                 ix.package = package_name(&file).map(str::to_string);
             }
             ix.go_debug.extend(go_debug_directives(&file.text));
+            if file.text.contains("import \"C\"") {
+                let frees = cgo::preamble_freeing_functions(&file.text);
+                ix.cgo.preamble_frees.insert(f, frees);
+            }
             collect_globals(&mut ix, f, &file);
         }
         // Struct fields of a channel type, once every type of the package is known.
@@ -537,6 +547,23 @@ impl PackageIndex {
             .into_iter()
             .flatten()
             .map(|&i| &self.effects[i])
+    }
+
+    /// Whether a func literal of the source starts at a byte offset.
+    pub fn is_func_literal_at(&self, file: usize, offset: usize) -> bool {
+        self.function_at(file, offset).is_some_and(|f| {
+            let f = &self.functions[f];
+            f.kind == FunctionKind::Closure && f.loc.start == offset
+        })
+    }
+
+    /// Whether a byte offset is inside a loop of its own function.
+    pub fn in_loop_at(&self, file: usize, offset: usize) -> bool {
+        let Some(f) = self.function_at(file, offset) else {
+            return false;
+        };
+        self.loops_of(f)
+            .any(|l| l.loc.file == file && l.loc.start <= offset && offset < l.loc.end)
     }
 
     /// `path:line` of a location, with the path relative to `root` when possible.

@@ -397,6 +397,7 @@ impl Walker<'_> {
         func: Option<usize>,
         pin: Option<Pin>,
     ) {
+        let vars = self.vars_in(node);
         self.ix.effects.push(Effect {
             global,
             kind,
@@ -405,6 +406,7 @@ impl Walker<'_> {
             pin,
             in_loop: self.in_loop(),
             key: None,
+            vars,
         });
     }
 
