@@ -298,11 +298,11 @@ fn suppressions_need_a_reason_and_unused_ones_are_listed() {
     // The comments go where the fixture's trailing comments are, and the unused one after the
     // last line, so no line moves and the recorded log still matches the source.
     let text = text.replace(
-        "sessions[id] = s // want: leak-risk global-map",
+        "sessions[id] = s // want: leak-risk global-map EE0201",
         "sessions[id] = s //escape-explain:ignore EE0201 sessions are bounded by the login limit",
     );
     let text = text.replace(
-        "conns.Store(id, s) // want: leak-risk global-map",
+        "conns.Store(id, s) // want: leak-risk global-map EE0201",
         "conns.Store(id, s) //escape-explain:ignore EE0201",
     );
     let text = text + "\n//escape-explain:ignore EE0202 nothing here\n";

@@ -726,12 +726,7 @@ impl Walker<'_> {
             callee.as_str(),
             "time.NewTicker" | "time.Tick" | "time.After" | "time.AfterFunc"
         ) {
-            let up = node.parent();
-            let kept = up
-                .is_some_and(|p| matches!(p.kind(), "expression_list" | "return_statement"))
-                || up
-                    .and_then(|p| p.parent())
-                    .is_some_and(|g| g.kind() == "return_statement");
+            let kept = super::effects::result_is_kept(node);
             let fact = TimerFact {
                 api: callee.clone(),
                 loc: loc(self.f, node),

@@ -472,9 +472,7 @@ impl Walker<'_> {
             .copied()
         {
             // Assigned or returned: the caller can undo it (Stop).
-            let bound = node
-                .parent()
-                .is_some_and(|p| matches!(p.kind(), "expression_list" | "return_statement"));
+            let bound = result_is_kept(node);
             // Guard: context.Background() and TODO() are never done (their Done() is nil), so
             // context.AfterFunc never registers the callback at all: nothing is kept.
             if suffix == "context.AfterFunc"
@@ -547,3 +545,13 @@ pub(super) const REGISTRATIONS: &[(&str, &str, Option<&str>)] = &[
     // why caches use a finalizer to stop their janitor). The one exception, a finalizer that
     // refers to its own object, is EE0308.
 ];
+
+/// A call whose result is assigned (to a variable or a field) or returned: whoever holds it
+/// can undo what the call started (a timer's Stop, a context.AfterFunc's stop).
+pub(super) fn result_is_kept(call: Node<'_>) -> bool {
+    let up = call.parent();
+    up.is_some_and(|p| matches!(p.kind(), "expression_list" | "return_statement"))
+        || up
+            .and_then(|p| p.parent())
+            .is_some_and(|g| g.kind() == "return_statement")
+}

@@ -20,13 +20,13 @@ import (
 
 // Leak: the C string is never freed.
 func Length(s string) int {
-	cs := C.CString(s) // want: leak-risk cgo
+	cs := C.CString(s) // want: leak-risk cgo EE0301
 	return int(C.length(cs))
 }
 
 // Leak: passed straight to C and never freed.
 func LengthInline(s string) int {
-	return int(C.length(C.CString(s))) // want: leak-risk cgo
+	return int(C.length(C.CString(s))) // want: leak-risk cgo EE0301
 }
 
 // Trap: freed by defer right after the allocation.
@@ -38,7 +38,7 @@ func LengthFreed(s string) int {
 
 // Leak: the early return skips the free.
 func Checked(s string) (int, error) {
-	cs := C.CString(s) // want: leak-risk cgo
+	cs := C.CString(s) // want: leak-risk cgo EE0301
 	n := int(C.length(cs))
 	if n == 0 {
 		return 0, errors.New("empty")
@@ -51,7 +51,7 @@ func Checked(s string) (int, error) {
 func Total(items []string) int {
 	total := 0
 	for _, it := range items {
-		cs := C.CString(it) // want: leak-risk cgo
+		cs := C.CString(it) // want: leak-risk cgo EE0302
 		defer C.free(unsafe.Pointer(cs))
 		total += int(C.length(cs))
 	}
@@ -71,7 +71,7 @@ func TotalFreed(items []string) int {
 
 // Trap: ownership handed to C code that frees it (assumed from the preamble's C body).
 func Hand(s string) {
-	C.consume(C.CString(s)) // want: retained cgo
+	C.consume(C.CString(s)) // want: retained cgo EE0301
 }
 
 // Trap: freed by a helper of the package.

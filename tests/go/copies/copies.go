@@ -19,7 +19,7 @@ var errs []error
 
 // Trap for v, leak for the errors: errs grows per call, but holds new errors that copy v.N, not v.
 func Record(v *Big) {
-	errs = append(errs, fmt.Errorf("bad %d", v.N)) // want: leak-risk global-slice
+	errs = append(errs, fmt.Errorf("bad %d", v.N)) // want: leak-risk global-slice EE0202
 }
 
 // names caches the decimal form of ids and is never pruned.
@@ -27,7 +27,7 @@ var names = map[int]string{}
 
 // Trap for the argument, leak for the map: Itoa makes a new string, but names grows per new id.
 func Name(id int) string {
-	names[id] = strconv.Itoa(id) // want: leak-risk global-map
+	names[id] = strconv.Itoa(id) // want: leak-risk global-map EE0201
 	return names[id]
 }
 
@@ -47,5 +47,5 @@ var last string
 
 // Trap: string(b) copies b; last keeps only that copy, and the next call replaces it.
 func Keep(b []byte) {
-	last = string(b) // want: retained global-var
+	last = string(b) // want: retained global-var EE0203
 }

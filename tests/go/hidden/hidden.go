@@ -6,7 +6,7 @@ var cache = map[string][]byte{}
 // Leak: the flow stops at "too large for stack" and never shows the insert; nothing deletes.
 func Handle(k string) {
 	big := make([]byte, 1<<20)
-	cache[k] = big // want: leak-risk global-map
+	cache[k] = big // want: leak-risk global-map EE0201
 }
 
 // reqs keeps every request ever tracked.
@@ -16,7 +16,7 @@ var reqs = map[int]*Request{}
 func Track(id int, body []byte) {
 	r := &Request{ID: id, Body: body}
 	logger.Log(r)
-	reqs[r.ID] = r // want: leak-risk global-map
+	reqs[r.ID] = r // want: leak-risk global-map EE0201
 }
 
 // pages keeps large buffers until Drop deletes them.
@@ -25,7 +25,7 @@ var pages = map[string][]byte{}
 // Trap: the same large buffer, but Drop deletes entries: retained.
 func HandleBounded(k string) {
 	big := make([]byte, 1<<20)
-	pages[k] = big // want: retained global-map
+	pages[k] = big // want: retained global-map EE0201
 }
 
 // Drop removes a page.
@@ -38,7 +38,7 @@ var active = map[int]*Request{}
 func Begin(id int, body []byte) {
 	r := &Request{ID: id, Body: body}
 	logger.Log(r)
-	active[r.ID] = r // want: retained global-map
+	active[r.ID] = r // want: retained global-map EE0201
 }
 
 // End removes a finished request.

@@ -4,14 +4,14 @@ package holders
 var pending = make(chan *Job, 1024)
 
 func Submit(j *Job) {
-	pending <- j // want: leak-risk channel
+	pending <- j // want: leak-risk channel EE0206
 }
 
 // Trap: a worker drains the queue.
 var work = make(chan *Job, 16)
 
 func Enqueue(j *Job) {
-	work <- j // want: retained channel
+	work <- j // want: retained channel EE0206
 }
 
 func Worker(do func(*Job)) {

@@ -9,14 +9,14 @@ type node struct {
 var head *node
 
 func Push(v []byte) {
-	head = &node{v: v, next: head} // want: leak-risk global-var
+	head = &node{v: v, next: head} // want: leak-risk global-var EE0204
 }
 
 // Trap: a stack whose nodes are popped off.
 var top *node
 
 func PushPop(v []byte) {
-	top = &node{v: v, next: top} // want: retained global-var
+	top = &node{v: v, next: top} // want: retained global-var EE0204
 }
 
 func Pop() []byte {

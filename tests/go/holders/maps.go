@@ -6,7 +6,7 @@ import "sync"
 var sessions = map[string]*Session{}
 
 func Remember(id string, s *Session) {
-	sessions[id] = s // want: leak-risk global-map
+	sessions[id] = s // want: leak-risk global-map EE0201
 }
 
 // Leak, seen from the caller: the session is handed to Remember, which keeps it.
@@ -25,21 +25,21 @@ func Put(k string, it *Item) {
 			break
 		}
 	}
-	lru[k] = it // want: retained global-map
+	lru[k] = it // want: retained global-map EE0201
 }
 
 // Leak: a sync.Map that is only ever stored into.
 var conns sync.Map
 
 func Track(id int, s *Session) {
-	conns.Store(id, s) // want: leak-risk global-map
+	conns.Store(id, s) // want: leak-risk global-map EE0201
 }
 
 // Trap: a sync.Map whose entries are deleted when the connection closes.
 var live sync.Map
 
 func Open(id int, s *Session) {
-	live.Store(id, s) // want: retained global-map
+	live.Store(id, s) // want: retained global-map EE0201
 }
 
 func Close(id int) {

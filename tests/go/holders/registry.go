@@ -7,14 +7,14 @@ import (
 
 // Leak: a handler registered per call keeps what it captures for the life of the process.
 func Expose(path string, big []byte) {
-	http.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { // want: leak-risk registered-closure
+	http.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { // want: leak-risk registered-closure EE0205
 		w.Write(big)
 	})
 }
 
 // Trap: registered once, in init.
 func init() {
-	http.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { // want: retained registered-closure
+	http.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { // want: retained registered-closure EE0205
 		w.WriteHeader(http.StatusOK)
 	})
 }

@@ -17,7 +17,7 @@ func (h *handle) close() {
 
 // Trap: the finalizer uses its parameter, not a captured reference, so h can be finalized.
 func OpenHandle(fd int) *handle {
-	h := &handle{fd: fd} // want: heap
+	h := &handle{fd: fd} // want: heap EE0102
 	runtime.SetFinalizer(h, func(h *handle) { h.close() })
 	return h
 }

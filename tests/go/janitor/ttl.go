@@ -32,7 +32,7 @@ func (c *TTLCache) purge() {
 // Trap: the janitor keeps the cache while it runs, and Close ends it: retained.
 func New(every time.Duration) *TTLCache {
 	c := newTTLCache()
-	go c.janitor(every) // want: retained goroutine
+	go c.janitor(every) // want: retained goroutine EE0309
 	return c
 }
 
@@ -55,7 +55,7 @@ func (c *TTLCache) Close() { close(c.stop) }
 // Leak: every call starts an endless purger with no way out; it and its cache are never freed.
 func NewForever() *TTLCache {
 	c := newTTLCache()
-	go func() { // want: leak-risk goroutine
+	go func() { // want: leak-risk goroutine EE0303
 		for {
 			time.Sleep(time.Minute)
 			c.purge()
@@ -67,7 +67,7 @@ func NewForever() *TTLCache {
 // Trap: the janitor returns when the caller's context is done: retained until then.
 func NewWithContext(ctx context.Context) *TTLCache {
 	c := newTTLCache()
-	go c.janitorCtx(ctx) // want: retained goroutine
+	go c.janitorCtx(ctx) // want: retained goroutine EE0309
 	return c
 }
 

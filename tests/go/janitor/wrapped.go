@@ -47,7 +47,7 @@ func endSweep(c *Cache) {
 // Trap: the sweeper keeps the store until the Cache is finalized; SetFinalizer keeps nothing.
 func NewCache(every time.Duration) *Cache {
 	s := &store{items: map[string]entry{}, stop: make(chan struct{})}
-	go s.sweep(every) // want: retained goroutine
+	go s.sweep(every) // want: retained goroutine EE0309
 	c := &Cache{s}
 	runtime.SetFinalizer(c, endSweep)
 	return c

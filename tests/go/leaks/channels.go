@@ -10,7 +10,7 @@ import (
 // goroutine blocks forever on an unbuffered channel.
 func FetchWithTimeout(fetch func() []byte) ([]byte, error) {
 	ch := make(chan []byte)
-	go func() { // want: leak-risk channel
+	go func() { // want: leak-risk channel EE0304
 		ch <- fetch()
 	}()
 	select {
@@ -24,7 +24,7 @@ func FetchWithTimeout(fetch func() []byte) ([]byte, error) {
 // Leak: an early error return between the start and the receive.
 func FirstResult(work func() int, check func() error) (int, error) {
 	ch := make(chan int)
-	go func() { // want: leak-risk channel
+	go func() { // want: leak-risk channel EE0304
 		ch <- work()
 	}()
 	if err := check(); err != nil {

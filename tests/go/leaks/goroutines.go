@@ -7,7 +7,7 @@ import (
 
 // Leak: every call starts a poller that loops forever; nothing can stop it.
 func StartPoller(buf []byte, poll func([]byte)) {
-	go func() { // want: leak-risk goroutine
+	go func() { // want: leak-risk goroutine EE0303
 		for {
 			poll(buf)
 			time.Sleep(time.Second)
@@ -50,12 +50,12 @@ func loopForever(tick func()) {
 }
 
 func Spawn(tick func()) {
-	go loopForever(tick) // want: leak-risk goroutine
+	go loopForever(tick) // want: leak-risk goroutine EE0303
 }
 
 // Trap: one background loop started once, from init: retained, bounded.
 func init() {
-	go func() { // want: retained goroutine
+	go func() { // want: retained goroutine EE0303
 		for {
 			time.Sleep(time.Minute)
 		}

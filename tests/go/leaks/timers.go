@@ -26,8 +26,8 @@ func HeartbeatStopped(beat func()) {
 
 // Leak whatever the version: a ticker read by a goroutine that never ends.
 func StartTicker(beat func()) {
-	go func() { // want: leak-risk goroutine
-		t := time.NewTicker(time.Second) // want: leak-risk ticker
+	go func() { // want: leak-risk goroutine EE0303
+		t := time.NewTicker(time.Second) // want: leak-risk ticker EE0305
 		for range t.C {
 			beat()
 		}
@@ -55,7 +55,7 @@ func Remind(note []byte, send func([]byte)) {
 
 // Trap: a short AfterFunc: the callback is released within a second.
 func Debounce(flush func()) {
-	time.AfterFunc(100*time.Millisecond, flush) // want: retained timer
+	time.AfterFunc(100*time.Millisecond, flush) // want: retained timer EE0307
 }
 
 // Leak: the finalizer refers to the object itself, so the object is never collected.
@@ -63,7 +63,7 @@ type Resource struct{ fd int }
 
 func Open(fd int, release func(int)) *Resource {
 	r := &Resource{fd: fd}
-	runtime.SetFinalizer(r, func(_ *Resource) { // want: leak-risk registered-closure
+	runtime.SetFinalizer(r, func(_ *Resource) { // want: leak-risk registered-closure EE0308
 		release(r.fd)
 	})
 	return r

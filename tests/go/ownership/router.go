@@ -26,7 +26,7 @@ func (r *Router) HandleFunc(pattern string, f func(http.ResponseWriter, *http.Re
 // Trap: a router built per call and returned: the closure lives as long as the caller's router.
 func BuildRoutes(big []byte) *Router {
 	rt := NewRoutes()
-	rt.HandleFunc("/data", func(w http.ResponseWriter, _ *http.Request) { // want: heap
+	rt.HandleFunc("/data", func(w http.ResponseWriter, _ *http.Request) { // want: heap EE0106
 		w.Write(big)
 	})
 	return rt

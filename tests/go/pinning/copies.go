@@ -31,7 +31,7 @@ func KeepAppended(buf []byte, n int) {
 func KeepCopied(buf []byte) {
 	dst := make([]byte, 8)
 	copy(dst, buf[:8])
-	lastCopy = dst // want: retained global-var
+	lastCopy = dst // want: retained global-var EE0203
 }
 
 // Trap: the sub-slice is only returned; the caller decides what to keep.

@@ -8,7 +8,7 @@ var keep = map[string][]byte{}
 // Leak: the sub-slice goes through a local before it is stored; it still pins all of buf.
 func KeepHead(k string, buf []byte) {
 	s := buf[:16]
-	keep[k] = s // want: leak-risk subslice
+	keep[k] = s // want: leak-risk subslice EE0207
 }
 
 // heads holds the first characters of every body seen.
@@ -17,7 +17,7 @@ var heads []string
 // Leak: string(body) copies the body once, and str[:8] pins that whole copy.
 func KeepTitle(body []byte) {
 	str := string(body)
-	heads = append(heads, str[:8]) // want: leak-risk subslice
+	heads = append(heads, str[:8]) // want: leak-risk subslice EE0207
 }
 
 // firsts holds the first field of every record.
@@ -26,7 +26,7 @@ var firsts []string
 // Leak: the fields from strings.Split are substrings of body, so parts[0] pins all of body.
 func KeepFirstField(body string) {
 	parts := strings.Split(body, ",")
-	firsts = append(firsts, parts[0]) // want: leak-risk subslice
+	firsts = append(firsts, parts[0]) // want: leak-risk subslice EE0207
 }
 
 // recentHeads is bounded: an entry is deleted before a new one is added past 64.
@@ -40,7 +40,7 @@ func Remember(k string, buf []byte) {
 			break
 		}
 	}
-	recentHeads[k] = buf[:32] // want: leak-risk subslice
+	recentHeads[k] = buf[:32] // want: leak-risk subslice EE0207
 }
 
 // tracker is the package's running state.
@@ -53,7 +53,7 @@ var state tracker
 
 // Leak: a field of a package-level struct keeps four bytes and with them all of buf.
 func Observe(buf []byte) {
-	state.last = buf[:4] // want: leak-risk subslice
+	state.last = buf[:4] // want: leak-risk subslice EE0207
 	state.count++
 }
 
@@ -62,5 +62,5 @@ var recent [16][]byte
 
 // Leak: an array slot of a package-level array pins the buffer behind each prefix.
 func Sample(i int, buf []byte) {
-	recent[i%16] = buf[:8] // want: leak-risk subslice
+	recent[i%16] = buf[:8] // want: leak-risk subslice EE0207
 }

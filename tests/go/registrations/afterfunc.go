@@ -11,7 +11,7 @@ var serverCtx, _ = context.WithCancel(context.Background())
 
 // Leak: a callback per call on a never-cancelled context, stop dropped: each big stays for good.
 func FlushWhenDone(big []byte, flush func([]byte)) {
-	context.AfterFunc(serverCtx, func() { // want: leak-risk registered-closure
+	context.AfterFunc(serverCtx, func() { // want: leak-risk registered-closure EE0205
 		flush(big)
 	})
 }
@@ -34,12 +34,12 @@ func WithCleanup(ctx context.Context, big []byte, flush func([]byte)) {
 
 // Trap: a short timer: the callback is released when it fires, 50ms later.
 func Debounce(f func()) {
-	time.AfterFunc(50*time.Millisecond, f) // want: retained timer
+	time.AfterFunc(50*time.Millisecond, f) // want: retained timer EE0307
 }
 
 // Leak: an hour-long timer per call, with no handle to stop it: callbacks pile up.
 func RemindLater(note []byte, send func([]byte)) {
-	time.AfterFunc(time.Hour, func() { // want: leak-risk timer
+	time.AfterFunc(time.Hour, func() { // want: leak-risk timer EE0307
 		send(note)
 	})
 }

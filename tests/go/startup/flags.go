@@ -35,5 +35,5 @@ var seen []int
 
 // Leak: an exported function that appends on every call; nothing here says it runs once.
 func Record(n int) {
-	seen = append(seen, n) // want: leak-risk global-slice
+	seen = append(seen, n) // want: leak-risk global-slice EE0202
 }

@@ -7,7 +7,7 @@ var connNames = map[string]int{}
 
 // Trap: every caller passes a constant base name, so the map has one entry per constant.
 func connName(base string) string {
-	connNames[base]++ // want: retained global-map
+	connNames[base]++ // want: retained global-map EE0201
 	return base + "-" + strconv.Itoa(connNames[base])
 }
 
@@ -22,7 +22,7 @@ var visits = map[string]int{}
 
 // Leak: the key is whatever Visit is given: one counter per distinct user, for good.
 func countVisit(user string) {
-	visits[user]++ // want: leak-risk global-map
+	visits[user]++ // want: leak-risk global-map EE0201
 }
 
 // Visit records a visit.
@@ -40,6 +40,6 @@ func Load(path string) *Loaded {
 		loaded = make(map[string]*Loaded)
 	}
 	l := &Loaded{path: path}
-	loaded[path] = l // want: leak-risk global-map
+	loaded[path] = l // want: leak-risk global-map EE0201
 	return l
 }

@@ -21,5 +21,5 @@ func (s *Server) HandleStatus(path string) {
 
 // Leak: registering a new pattern with the process-wide mux on every call.
 func ServeUser(name string) {
-	http.Handle("/users/"+name, statusPage{&Server{name: name}}) // want: leak-risk registered-closure
+	http.Handle("/users/"+name, statusPage{&Server{name: name}}) // want: leak-risk registered-closure EE0205
 }

@@ -7,7 +7,7 @@ import "time"
 
 // Collected since Go 1.23 once the function returns.
 func Heartbeat(beat func()) {
-	t := time.NewTicker(time.Second) // want: heap ticker
+	t := time.NewTicker(time.Second) // want: heap ticker EE0305
 	for i := 0; i < 3; i++ {
 		<-t.C
 		beat()
@@ -16,8 +16,8 @@ func Heartbeat(beat func()) {
 
 // Still a leak: the goroutine never ends and keeps the ticker referenced.
 func StartTicker(beat func()) {
-	go func() { // want: leak-risk goroutine
-		t := time.NewTicker(time.Second) // want: leak-risk ticker
+	go func() { // want: leak-risk goroutine EE0303
+		t := time.NewTicker(time.Second) // want: leak-risk ticker EE0305
 		for range t.C {
 			beat()
 		}
@@ -30,7 +30,7 @@ func Drain(ch <-chan int, use func(int)) {
 		select {
 		case v := <-ch:
 			use(v)
-		case <-time.After(time.Minute): // want: heap timer
+		case <-time.After(time.Minute): // want: heap timer EE0306
 			return
 		}
 	}

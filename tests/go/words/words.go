@@ -12,7 +12,7 @@ func Banner() string {
 
 // Real: a variable converted to an interface is copied into a new heap object.
 func Show(n int) string {
-	return fmt.Sprint(n * 1000) // want: heap
+	return fmt.Sprint(n * 1000) // want: heap EE0106
 }
 
 // Cache calls onRemove for every entry it drops.
@@ -26,6 +26,6 @@ func (c *Cache) remove(k string) { delete(c.items, k) }
 // Real: the method value c.remove is a closure bound to c, allocated on the heap.
 func New() *Cache {
 	c := &Cache{items: map[string][]byte{}}
-	c.onRemove = c.remove // want: heap
+	c.onRemove = c.remove // want: heap EE0103
 	return c
 }
