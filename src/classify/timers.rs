@@ -397,3 +397,26 @@ mod rule_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod after_func_tests {
+    use crate::classify::{codes_at, source_findings};
+
+    /// A time.AfterFunc whose *Timer is kept (returned, assigned, stored in a struct the caller
+    /// gets) can be stopped; one dropped per call with an unknown delay piles up.
+    #[test]
+    fn a_kept_handle_bounds_an_after_func() {
+        let src = "package p\n\nimport \"time\"\n\ntype Timer struct{ t *time.Timer }\n\nfunc Kept(d time.Duration, f func()) *Timer {\n\treturn &Timer{t: time.AfterFunc(d, f)}\n}\n\nfunc Dropped(d time.Duration, f func()) {\n\ttime.AfterFunc(d, f)\n}\n";
+        let found: Vec<_> = codes_at(&source_findings(src, Some(27)))
+            .into_iter()
+            .filter(|(c, ..)| c == "EE0307")
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("EE0307".to_string(), 8, "retained"),
+                ("EE0307".to_string(), 12, "leak-risk")
+            ]
+        );
+    }
+}

@@ -546,12 +546,17 @@ pub(super) const REGISTRATIONS: &[(&str, &str, Option<&str>)] = &[
     // refers to its own object, is EE0308.
 ];
 
-/// A call whose result is assigned (to a variable or a field) or returned: whoever holds it
-/// can undo what the call started (a timer's Stop, a context.AfterFunc's stop).
+/// A call whose result is assigned (to a variable or a field), returned, or stored in a
+/// composite literal (`&Timer{t: time.AfterFunc(d, f)}`): whoever holds it can undo what the
+/// call started (a timer's Stop, a context.AfterFunc's stop).
 pub(super) fn result_is_kept(call: Node<'_>) -> bool {
     let up = call.parent();
-    up.is_some_and(|p| matches!(p.kind(), "expression_list" | "return_statement"))
-        || up
-            .and_then(|p| p.parent())
-            .is_some_and(|g| g.kind() == "return_statement")
+    up.is_some_and(|p| {
+        matches!(
+            p.kind(),
+            "expression_list" | "return_statement" | "keyed_element" | "literal_element"
+        )
+    }) || up
+        .and_then(|p| p.parent())
+        .is_some_and(|g| g.kind() == "return_statement")
 }
