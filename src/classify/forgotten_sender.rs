@@ -34,14 +34,10 @@ fn channel(
         _ => None,
     };
     let this = ChanRef::Var(v);
-    let ops: Vec<&ChanOp> = index.chan_ops().iter().filter(|o| o.chan == this).collect();
+    let ops: Vec<&ChanOp> = index.ops_on(&this).map(|(_, o)| o).collect();
     // Goroutines this function starts that send on the channel, not as one case of a select
     // that can take another.
-    let gos: Vec<&GoFact> = index
-        .goroutines()
-        .iter()
-        .filter(|g| g.function == Some(func))
-        .collect();
+    let gos: Vec<&GoFact> = index.goroutines_in(func).collect();
     let within = |outer: &Loc, inner: &Loc| {
         outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end
     };

@@ -230,6 +230,32 @@ pub struct Facts {
     uses: Vec<(VarId, Loc, Option<usize>)>,
     /// Start bytes of the channel expressions that operations name.
     operands: std::collections::HashSet<(usize, usize)>,
+    /// Channel -> its operations, in order: every query about one channel looks only at its
+    /// own (a package of many channels asks once per loop and per `go` statement).
+    by_chan: HashMap<ChanKey, Vec<usize>>,
+    /// Function -> the `go` statements in its own code.
+    gos_by_function: HashMap<Option<usize>, Vec<usize>>,
+    /// (function, parameter) -> what each `go` statement and call of the package that reaches
+    /// it passes there (`None`: not a channel the model knows).
+    param_args: HashMap<(usize, usize), Vec<Option<ChanRef>>>,
+}
+
+/// What channel operations are indexed by: the variable, the package-level variable, or the
+/// field name (a field's owner type is compared by [`PackageIndex::same_chan`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ChanKey {
+    Var(VarId),
+    Global(String),
+    Field(String),
+}
+
+fn key_of(ch: &ChanRef) -> Option<ChanKey> {
+    match ch {
+        ChanRef::Var(v) => Some(ChanKey::Var(*v)),
+        ChanRef::Global(g) => Some(ChanKey::Global(g.clone())),
+        ChanRef::Field { field, .. } => Some(ChanKey::Field(field.clone())),
+        _ => None,
+    }
 }
 
 /// Per-function state of the walk: the statements a `break` can leave and the `select` cases
@@ -754,9 +780,12 @@ impl Walker<'_> {
             self.ix.facts.stopped.insert(v);
         }
         let target = self.callee_of(callee_node);
+        // A `go` statement's call is counted by its GoFact.
+        let started = node.parent().is_some_and(|p| p.kind() == "go_statement");
         for (i, a) in args.iter().enumerate() {
             if let Some(r) = self.chan_ref(strip_parens(*a))
                 && !matches!(r, ChanRef::Timer | ChanRef::Other)
+                && !started
             {
                 self.ix.facts.passes.push(ChanPass {
                     callee: target.clone(),
@@ -1067,6 +1096,37 @@ impl PackageIndex {
                 });
             }
         }
+        for (i, o) in self.facts.ops.iter().enumerate() {
+            if let Some(k) = key_of(&o.chan) {
+                self.facts.by_chan.entry(k).or_default().push(i);
+            }
+        }
+        for (i, g) in self.facts.goroutines.iter().enumerate() {
+            self.facts
+                .gos_by_function
+                .entry(g.function)
+                .or_default()
+                .push(i);
+        }
+        let mut param_args: HashMap<(usize, usize), Vec<Option<ChanRef>>> = HashMap::new();
+        for g in &self.facts.goroutines {
+            if let (Some(f), true) = (g.target, g.via.is_empty()) {
+                let n = self.functions[f].params.len().max(g.arg_chans.len());
+                for i in 0..n {
+                    let c = g.arg_chans.get(i).cloned().flatten();
+                    param_args.entry((f, i)).or_default().push(c);
+                }
+            }
+        }
+        for p in &self.facts.passes {
+            if let Some(f) = self.resolve_callee(&p.callee) {
+                param_args
+                    .entry((f, p.index))
+                    .or_default()
+                    .push(Some(p.chan.clone()));
+            }
+        }
+        self.facts.param_args = param_args;
     }
 
     /// The function of the package a callee names, and the wrappers passed through to reach
@@ -1126,9 +1186,32 @@ impl PackageIndex {
         &self.facts.goroutines
     }
 
-    /// Every channel operation, in source order.
+    /// Every channel operation: those the walk met, in source order, then the hand-offs found
+    /// after it.
     pub fn chan_ops(&self) -> &[ChanOp] {
         &self.facts.ops
+    }
+
+    /// The operations on a channel (or on a channel it may be: a field of an unknown owner),
+    /// with their indexes, in order.
+    pub fn ops_on<'s>(&'s self, ch: &ChanRef) -> impl Iterator<Item = (usize, &'s ChanOp)> + 's {
+        let ch = ch.clone();
+        key_of(&ch)
+            .and_then(|k| self.facts.by_chan.get(&k))
+            .into_iter()
+            .flatten()
+            .map(|&i| (i, &self.facts.ops[i]))
+            .filter(move |(_, o)| self.same_chan(&o.chan, &ch))
+    }
+
+    /// The `go` statements in a function's own code.
+    pub fn goroutines_in(&self, f: usize) -> impl Iterator<Item = &GoFact> {
+        self.facts
+            .gos_by_function
+            .get(&Some(f))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.facts.goroutines[i])
     }
 
     pub fn select(&self, s: usize) -> &SelectFact {
@@ -1181,12 +1264,7 @@ impl PackageIndex {
     }
 
     fn closed_depth(&self, ch: &ChanRef, depth: usize) -> Closed {
-        if let Some(i) = self
-            .facts
-            .ops
-            .iter()
-            .position(|o| o.kind == OpKind::Close && self.same_chan(&o.chan, ch))
-        {
+        if let Some((i, _)) = self.ops_on(ch).find(|(_, o)| o.kind == OpKind::Close) {
             return Closed::Yes(i);
         }
         match ch {
@@ -1204,11 +1282,7 @@ impl PackageIndex {
             ChanRef::Field { field, .. } => {
                 // An exported field can be closed by another package; one handed out (`return
                 // s.in`, `x := s.in`, passed to a call) by whoever gets it.
-                let handed_on = self
-                    .facts
-                    .ops
-                    .iter()
-                    .any(|o| o.kind == OpKind::Pass && self.same_chan(&o.chan, ch));
+                let handed_on = self.ops_on(ch).any(|(_, o)| o.kind == OpKind::Pass);
                 if handed_on || field.starts_with(|c: char| c.is_uppercase()) {
                     Closed::Unknown
                 } else {
@@ -1223,16 +1297,8 @@ impl PackageIndex {
                         // A local made elsewhere (a copy of another channel, a call's result)
                         // is that channel; one handed on (returned, stored, passed) may be
                         // closed by whoever gets it.
-                        let made_here = self
-                            .facts
-                            .ops
-                            .iter()
-                            .any(|o| o.kind == OpKind::Make && o.chan == *ch);
-                        let handed_on = self
-                            .facts
-                            .ops
-                            .iter()
-                            .any(|o| o.kind == OpKind::Pass && o.chan == *ch);
+                        let made_here = self.ops_on(ch).any(|(_, o)| o.kind == OpKind::Make);
+                        let handed_on = self.ops_on(ch).any(|(_, o)| o.kind == OpKind::Pass);
                         if made_here && !handed_on {
                             Closed::Never
                         } else {
@@ -1256,26 +1322,26 @@ impl PackageIndex {
         if depth > 4 {
             return Closed::Unknown;
         }
-        // Every call that reaches the function: one passing something that is not a channel we
-        // know (an expression, a call's result) makes the answer unknown.
-        let calls = self
+        // Every call that reaches the function: one passing something that is not a channel the
+        // model knows (an expression, a call's result) makes the answer unknown, and so do
+        // calls the model cannot count (a method, or more calls by name than it knows).
+        let args = self
             .facts
-            .goroutines
-            .iter()
-            .filter(|g| g.target == Some(f) && g.via.is_empty())
-            .count()
-            + self
-                .facts
-                .passes
-                .iter()
-                .filter(|p| p.index == i && self.resolve_callee(&p.callee) == Some(f))
-                .count();
-        if calls == 0 {
+            .param_args
+            .get(&(f, i))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        if args.is_empty() {
             return Closed::Unknown;
         }
-        let mut all_never = !from_elsewhere;
-        let known: Vec<ChanRef> = self.callers_chans(f, i).collect();
-        if known.len() < calls {
+        let counted = match func.kind {
+            FunctionKind::Func => self.calls.get(&func.name).map_or(0, Vec::len) <= args.len(),
+            FunctionKind::Closure => true,
+            FunctionKind::Method => false,
+        };
+        let mut all_never = !from_elsewhere && counted;
+        let known: Vec<ChanRef> = args.iter().flatten().cloned().collect();
+        if known.len() < args.len() {
             all_never = false;
         }
         for c in known {
@@ -1317,10 +1383,9 @@ impl PackageIndex {
 
     /// Where a channel leaves the package's sight: returned, stored or passed on.
     pub fn handed_on(&self, ch: &ChanRef) -> Option<&ChanOp> {
-        self.facts
-            .ops
-            .iter()
-            .find(|o| o.kind == OpKind::Pass && self.same_chan(&o.chan, ch))
+        self.ops_on(ch)
+            .map(|(_, o)| o)
+            .find(|o| o.kind == OpKind::Pass)
     }
 
     /// The loops of a function's own code, in source order.
@@ -1365,17 +1430,13 @@ impl PackageIndex {
         close_only: bool,
         depth: usize,
     ) -> Option<&ChanOp> {
-        let hits = |o: &&ChanOp| {
-            (o.kind == OpKind::Close || (o.kind == OpKind::Send && !close_only))
-                && self.same_chan(&o.chan, ch)
-        };
+        let hits = |o: &&ChanOp| o.kind == OpKind::Close || (o.kind == OpKind::Send && !close_only);
         let here = self
-            .facts
-            .ops
-            .iter()
+            .ops_on(ch)
+            .map(|(_, o)| o)
             .filter(|o| o.loc.file == prefer)
             .find(hits)
-            .or_else(|| self.facts.ops.iter().find(hits));
+            .or_else(|| self.ops_on(ch).map(|(_, o)| o).find(hits));
         if here.is_some() || depth > 4 {
             return here;
         }
@@ -1393,17 +1454,12 @@ impl PackageIndex {
     /// The channels the package's `go` statements and calls pass as parameter `i` of `f`.
     fn callers_chans(&self, f: usize, i: usize) -> impl Iterator<Item = ChanRef> + '_ {
         self.facts
-            .goroutines
-            .iter()
-            .filter(move |g| g.target == Some(f) && g.via.is_empty())
-            .filter_map(move |g| g.arg_chans.get(i).cloned().flatten())
-            .chain(
-                self.facts
-                    .passes
-                    .iter()
-                    .filter(move |p| p.index == i && self.resolve_callee(&p.callee) == Some(f))
-                    .map(|p| p.chan.clone()),
-            )
+            .param_args
+            .get(&(f, i))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .cloned()
     }
 
     /// Every call that starts a timer or ticker, in source order.
