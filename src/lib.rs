@@ -137,7 +137,9 @@ pub fn run_with(
         config.only_package.clone(),
         baseline,
     );
-    let mut reader = Reader::new();
+    // The report lists the packages by import path, then variant, whatever order go printed
+    // them in.
+    let mut reader = Reader::sorted();
     let profiles = load_profiles(&config.profiles)?;
 
     let (run, mut pipeline, build_ok) = match &config.input {
@@ -183,7 +185,7 @@ pub fn run_with(
             locator.add_package_dirs(listed.clone());
             let run = RunInfo {
                 origin: Origin::Build {
-                    args: req.build_args(),
+                    args: req.shown_args(),
                     dir: dir.display().to_string(),
                 },
                 go_version,
@@ -264,21 +266,27 @@ pub fn run_with(
         }
     };
 
-    let (input, unrecognized) = reader
-        .finish(&mut |s| pipeline.section(out, s))
-        .map_err(Error::Output)?;
-    // A saved log of a build that failed says so in its own lines: reported as in wrapper mode.
-    let build_ok = build_ok && !unrecognized.iter().any(|u| is_compile_error(&u.text));
     // Packages the compiler printed nothing for (generic code never instantiated, code with
-    // nothing to say) still get the source rules.
-    for (package, _) in std::mem::take(&mut pipeline.listed) {
-        let silent = Section {
+    // nothing to say) still get the source rules, in their place among the others; those that
+    // came in a section of their own (or as their test variant, or their external test
+    // package) had them there.
+    let silent: Vec<Section> = std::mem::take(&mut pipeline.listed)
+        .into_iter()
+        .filter(|(package, _)| {
+            !reader.has_read(package) && !reader.has_read(&format!("{package}_test"))
+        })
+        .map(|(package, _)| Section {
             package: Some(package),
             variant: None,
             diagnostics: Vec::new(),
-        };
-        pipeline.section(out, silent).map_err(Error::Output)?;
-    }
+        })
+        .collect();
+    pipeline.built = reader.sections();
+    let (input, unrecognized) = reader
+        .finish_with(silent, &mut |s| pipeline.section(out, s))
+        .map_err(Error::Output)?;
+    // A saved log of a build that failed says so in its own lines: reported as in wrapper mode.
+    let build_ok = build_ok && !unrecognized.iter().any(|u| is_compile_error(&u.text));
     pipeline.finish(out).map_err(Error::Output)?;
     let unresolved = pipeline.totals.unresolved;
     if unresolved > 0 {

@@ -1,10 +1,14 @@
 //! What happens to each finished section: its paths are resolved and it is decided which
 //! source it needs (in order, on the calling thread); its package's source is indexed and it
 //! is classified (on a worker: packages are independent, and this is where the time goes); then,
-//! back in the order the compiler printed the packages, it is filtered, counted and rendered.
+//! back in the order the sections came in, it is filtered, counted and rendered. A run's reader
+//! hands them over by import path, then variant ([`crate::escape::Reader::sorted`]), so what is
+//! decided in order (which section runs the source rules, which repeat of a fact is reported)
+//! does not depend on the order go finished its packages in.
 //!
 //! Only a few sections are in flight at once, so memory follows the largest package, not the
-//! build; in wrapper mode a package is analysed while go is still building the next ones.
+//! build. In wrapper mode go's output is only read and kept while go builds; the sections are
+//! analysed once it has finished, when their order is known.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
@@ -39,8 +43,8 @@ pub(crate) struct Pipeline<'r> {
     locator: Locator,
     pub totals: Totals,
     source: bool,
-    /// Package directories whose source-only rules have run.
-    ruled: HashSet<PathBuf>,
+    /// Package directories whose source-only rules have run, and whether with the test files.
+    ruled: HashMap<PathBuf, bool>,
     /// The packages `go list` named (build mode): each gets the source rules even when the
     /// compiler prints nothing for it.
     pub listed: Vec<(String, PathBuf)>,
@@ -69,6 +73,9 @@ pub(crate) struct Pipeline<'r> {
     /// `--profile`: the runtime's numbers, put on each package's findings as it is rendered.
     pub runtime: Option<crate::profile::join::Runtime>,
     dropper: Dropper,
+    /// The sections read before the first was sent (a sorted reader keeps them all), for the
+    /// progress line.
+    pub built: u64,
 }
 
 /// What a worker needs besides the section: shared, read-only but for the index cache.
@@ -92,7 +99,7 @@ struct Job {
     section: Section,
     dir: Option<PathBuf>,
     tests: bool,
-    source_rules: bool,
+    source_rules: classify::SourceRules,
 }
 
 /// A section classified.
@@ -155,7 +162,7 @@ impl<'r> Pipeline<'r> {
             locator,
             totals: Totals::default(),
             source: config.source,
-            ruled: HashSet::new(),
+            ruled: HashMap::new(),
             target: source::constraint::Target::from_env(&config.tags, toolchain),
             listed: Vec::new(),
             show_external: config.external,
@@ -171,6 +178,7 @@ impl<'r> Pipeline<'r> {
             weights: BTreeMap::new(),
             weight: 0,
             dropper: Dropper::new(),
+            built: 0,
         }
     }
 
@@ -196,7 +204,9 @@ impl<'r> Pipeline<'r> {
         } else {
             None
         };
-        if section.diagnostics.is_empty() && dir.as_ref().is_some_and(|d| self.ruled.contains(d)) {
+        if section.diagnostics.is_empty()
+            && dir.as_ref().is_some_and(|d| self.ruled.contains_key(d))
+        {
             // A package the compiler said nothing about, whose source rules have run.
             return Ok(());
         }
@@ -205,10 +215,25 @@ impl<'r> Pipeline<'r> {
         // Guard: the source rules judge the module's own code; a section that maps to another
         // tree (a test binary's main package, whose inlined lines name GOROOT) is not the
         // user's to change. Both are canonical (Module::find and section_dir canonicalize).
-        let source_rules = dir.as_ref().is_some_and(|dir| {
-            let inside = self.locator.module().is_none_or(|m| m.contains(dir));
-            inside && self.ruled.insert(dir.clone())
-        });
+        let inside = |dir: &PathBuf| self.locator.module().is_none_or(|m| m.contains(dir));
+        let source_rules = match dir.as_ref().filter(|d| inside(d)) {
+            None => classify::SourceRules::Skip,
+            // The package's first section runs them all, with its test files when it is a
+            // test variant. When it was not, its test variant (which sorts after it) runs them
+            // again for the holders in its test files: a package compiled for its importers
+            // and again with its tests gets both, whichever go printed first.
+            Some(d) => match self.ruled.get(d) {
+                None => {
+                    self.ruled.insert(d.clone(), tests);
+                    classify::SourceRules::All
+                }
+                Some(false) if tests => {
+                    self.ruled.insert(d.clone(), true);
+                    classify::SourceRules::TestFiles
+                }
+                Some(_) => classify::SourceRules::Skip,
+            },
+        };
         let weight = lines(&section);
         while self.next_seq > self.next_render && self.weight + weight > IN_FLIGHT_LINES {
             self.render_next(out)?;
@@ -224,7 +249,7 @@ impl<'r> Pipeline<'r> {
         };
         self.next_seq += 1;
         crate::progress::update(
-            self.next_seq,
+            self.built.max(self.next_seq),
             self.next_render,
             job.section.package.as_deref().unwrap_or(""),
         );
@@ -302,7 +327,7 @@ impl<'r> Pipeline<'r> {
         self.weight -= self.weights.remove(&self.next_render).unwrap_or(0);
         self.next_render += 1;
         crate::progress::update(
-            self.next_seq,
+            self.built.max(self.next_seq),
             self.next_render,
             a.section.package.as_deref().unwrap_or(""),
         );
@@ -311,7 +336,8 @@ impl<'r> Pipeline<'r> {
     }
 
     /// Filters, counts and renders one analysed section: in order, since what is reported
-    /// first is what a repeat is a repeat of.
+    /// first is what a repeat is a repeat of (sections come by import path, then variant, so
+    /// that is the same whatever order go printed them in).
     fn render(&mut self, out: &mut dyn Write, a: Analysed) -> io::Result<()> {
         let Analysed {
             section,
@@ -333,7 +359,7 @@ impl<'r> Pipeline<'r> {
         }
         // Generic code instantiated in several packages, and a package built again as its
         // test variant, report the same fact about the same line more than once: once is
-        // enough.
+        // enough, in the first section by import path (a package before its test variant).
         let before = findings.len();
         findings.retain(|f| f.site_key().is_none_or(|k| self.seen.insert(k)));
         self.totals.repeated += (before - findings.len()) as u64;

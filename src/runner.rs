@@ -66,6 +66,25 @@ impl BuildRequest {
     }
 }
 
+/// How the report names the directory the test binaries go to: a new temporary one on every
+/// run, removed afterwards, so the same build is reported the same way each time.
+pub const TEST_BINARIES_SHOWN: &str = "<temporary directory>";
+
+impl BuildRequest {
+    /// The argv after `go` as the report shows it: [`BuildRequest::build_args`], with the test
+    /// binaries' directory written [`TEST_BINARIES_SHOWN`].
+    pub fn shown_args(&self) -> Vec<String> {
+        BuildRequest {
+            test_binaries: self
+                .test_binaries
+                .as_ref()
+                .map(|_| PathBuf::from(TEST_BINARIES_SHOWN)),
+            ..self.clone()
+        }
+        .build_args()
+    }
+}
+
 fn null_device() -> &'static str {
     if cfg!(windows) { "NUL" } else { "/dev/null" }
 }

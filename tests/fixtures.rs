@@ -87,7 +87,7 @@ fn parse(module: &str, log: &Path) -> Parsed {
             toolchain: Some(toolchain),
             toolchain_source: "the recording".into(),
             module: module_info.as_ref(),
-            source_rules: dir.is_some_and(|d| ruled.insert(d)),
+            source_rules: dir.is_some_and(|d| ruled.insert(d)).into(),
         };
         findings.push(classify(&s, index.as_ref(), &opts));
         sections.push(s);
@@ -139,6 +139,55 @@ fn every_recorded_log_parses_with_no_unrecognized_line() {
     }
     assert!(bad.is_empty(), "unrecognized lines:\n{}", bad.join("\n"));
     assert!(total > 1000, "only {total} diagnostics in all recordings");
+}
+
+/// A sorted reader (what a run uses) builds the same sections as one that hands them over as
+/// they end, only by import path then variant, and counts the same lines the same way.
+#[test]
+fn every_recorded_log_read_sorted_gives_the_same_sections() {
+    let read = |log: &Path, mut reader: Reader| {
+        let mut sections = Vec::new();
+        let mut emit = |s: Section| {
+            sections.push(s);
+            Ok(())
+        };
+        let file = std::fs::File::open(log).unwrap();
+        reader
+            .read(std::io::BufReader::new(file), &mut emit)
+            .unwrap();
+        let (stats, unrecognized) = reader.finish(&mut emit).unwrap();
+        let sections: Vec<(Option<String>, Option<String>, String)> = sections
+            .iter()
+            .map(|s| {
+                (
+                    s.package.clone(),
+                    s.variant.clone(),
+                    serde_json::to_string(s).unwrap(),
+                )
+            })
+            .collect();
+        (
+            sections,
+            serde_json::to_string(&stats).unwrap(),
+            serde_json::to_string(&unrecognized).unwrap(),
+        )
+    };
+    let mut reordered = 0;
+    for (_, _, log) in logs() {
+        let (mut streamed, stats, unrecognized) = read(&log, Reader::new());
+        let (sorted, sorted_stats, sorted_unrecognized) = read(&log, Reader::sorted());
+        let before = streamed.clone();
+        // Stable: a header printed twice keeps the order read.
+        streamed.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        reordered += usize::from(before != streamed);
+        assert!(sorted == streamed, "{}", log.display());
+        assert_eq!(sorted_stats, stats, "{}", log.display());
+        assert_eq!(sorted_unrecognized, unrecognized, "{}", log.display());
+    }
+    assert!(
+        reordered > 10,
+        "only {reordered} recordings were out of order"
+    );
 }
 
 #[test]

@@ -510,3 +510,63 @@ fn an_html_page_of_a_build() {
         "{html}"
     );
 }
+
+/// `--tests` on a module whose packages go compiles twice (for their importers, and with their
+/// tests): every run gives the same report, byte for byte, with the holder in a test file.
+#[test]
+fn tests_flag_gives_the_same_report_every_run() {
+    if !go_available("tests_flag_gives_the_same_report_every_run") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/variants");
+    let mut stack = vec![src.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let to = dir.path().join(p.strip_prefix(&src).unwrap());
+            if p.is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+                stack.push(p);
+            } else {
+                std::fs::copy(&p, to).unwrap();
+            }
+        }
+    }
+    let run = || {
+        let out = cmd(cache.path())
+            .current_dir(dir.path())
+            .args(["--tests", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_success(&out, "--tests --format json: ");
+        out.stdout
+    };
+    let first = run();
+    for _ in 0..2 {
+        assert!(run() == first, "two runs of the same build differ");
+    }
+    let doc = json(&first);
+    // The temporary directory of the test binaries is not named.
+    let args = doc["origin"]["args"].to_string();
+    assert!(args.contains("\"<temporary directory>/\""), "{args}");
+    let registry = "example.com/fixtures/variants/registry";
+    let holders: Vec<&serde_json::Value> = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["package"] == registry)
+        .flat_map(|p| p["findings"].as_array().unwrap())
+        .filter(|f| f["verdict"] == "leak-risk" && f["holder"]["kind"] == "goroutine")
+        .collect();
+    let files: Vec<&str> = holders
+        .iter()
+        .filter_map(|f| f["position"]["path"].as_str())
+        .collect();
+    assert_eq!(
+        files,
+        ["registry/registry.go", "registry/registry_test.go"],
+        "{holders:#?}"
+    );
+}

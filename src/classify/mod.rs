@@ -89,8 +89,31 @@ pub struct Options<'a> {
     /// The main module: its go line and godebug settings change what the runtime does.
     pub module: Option<&'a crate::source::Module>,
     /// Run the source-only rules (C memory, goroutines, channels, timers): once per package
-    /// directory, not again for its test variant.
-    pub source_rules: bool,
+    /// directory, and for the test files again with a test variant.
+    pub source_rules: SourceRules,
+}
+
+/// Which of the source-only rules' findings a section gets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SourceRules {
+    /// None: another section of the package's directory has them.
+    #[default]
+    Skip,
+    /// All of them: the first section of the package's directory.
+    All,
+    /// Those in `_test.go` files: a test variant, when the package's own section had the
+    /// others (it was analysed without its test files).
+    TestFiles,
+}
+
+impl From<bool> for SourceRules {
+    fn from(all: bool) -> Self {
+        if all {
+            SourceRules::All
+        } else {
+            SourceRules::Skip
+        }
+    }
 }
 
 /// A long-lived holder a value reaches.
@@ -220,7 +243,9 @@ pub fn classify(
         .package
         .as_deref()
         .is_some_and(|p| p == "runtime" || p.starts_with("internal/runtime/"));
-    if let (Some(index), true, false) = (index, opts.source_rules, runtime) {
+    if let (Some(index), false) = (index, runtime)
+        && opts.source_rules != SourceRules::Skip
+    {
         let mut found = Vec::new();
         cgo::check(&cx, index, &mut found);
         goroutine::check(&cx, index, &mut found);
@@ -228,8 +253,20 @@ pub fn classify(
         forgotten_sender::check(&cx, index, &mut found);
         timers::check(&cx, index, &mut found);
         finalizer::check(&cx, index, &mut found);
-        findings.extend(found.into_iter().map(|sf| cx.source_finding(index, sf)));
-        findings.extend(stores::check(&cx, index));
+        let mut source: Vec<Finding> = found
+            .into_iter()
+            .map(|sf| cx.source_finding(index, sf))
+            .collect();
+        source.extend(stores::check(&cx, index));
+        if opts.source_rules == SourceRules::TestFiles {
+            source.retain(|f| {
+                f.position
+                    .as_ref()
+                    .and_then(|p| p.path.as_deref())
+                    .is_some_and(|p| p.ends_with("_test.go"))
+            });
+        }
+        findings.extend(source);
     }
     let mut findings = group::by_instantiation(group::by_holder_site(findings));
     // A file with a syntax error is indexed around the error, but what the broken part
@@ -973,7 +1010,7 @@ pub(crate) fn source_findings(src: &str, toolchain: Option<u32>) -> Vec<Finding>
     let index = PackageIndex::from_files(Path::new("."), vec![std::sync::Arc::new(file)], &target);
     let opts = Options {
         toolchain,
-        source_rules: true,
+        source_rules: SourceRules::All,
         ..Default::default()
     };
     classify(&Section::default(), Some(&index), &opts)

@@ -1,8 +1,15 @@
 //! Streams raw compiler output (a pipe, a file, the go command's stderr) into [`Section`]s, one
 //! package at a time, so memory follows the largest package rather than the whole log. Every
 //! line is accounted for: a line that is not understood is counted and kept.
+//!
+//! A [`Reader::sorted`] reader hands the sections over by import path, then variant, once the
+//! input has ended, rather than in the order they were printed: go prints the packages of a build
+//! as they finish, which changes from one run to the next. Until then a section is kept as its
+//! lines (in a temporary file once they add up), not built.
 
-use std::io::BufRead;
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 use serde::Serialize;
 
@@ -58,6 +65,13 @@ pub struct Reader {
     stats: InputStats,
     unrecognized: Vec<Unrecognized>,
     since_minor: u32,
+    /// The packages of the sections read so far (those with a line for the escape model), and
+    /// how many sections.
+    packages: BTreeSet<String>,
+    sections: u64,
+    /// With [`Reader::sorted`]: the lines of the sections read, built and handed over by
+    /// [`Reader::finish`].
+    spool: Option<Spool>,
 }
 
 impl Default for Reader {
@@ -73,6 +87,70 @@ impl Reader {
             stats: InputStats::default(),
             unrecognized: Vec::new(),
             since_minor: 0,
+            packages: BTreeSet::new(),
+            sections: 0,
+            spool: None,
+        }
+    }
+
+    /// A reader whose sections are handed over by [`Reader::finish`], by import path, then
+    /// variant (a header printed twice: in the order read), whatever order they came in. The
+    /// counts and the lines not understood are the same as [`Reader::new`]'s, line numbers
+    /// included.
+    pub fn sorted() -> Self {
+        Reader {
+            spool: Some(Spool {
+                in_memory: Spool::IN_MEMORY,
+                ..Spool::default()
+            }),
+            ..Reader::new()
+        }
+    }
+
+    /// Whether a section of the package has been read so far (one with at least one line for
+    /// the escape model, which [`Reader::finish`] hands over).
+    pub fn has_read(&self, package: &str) -> bool {
+        self.packages.contains(package)
+            || (self.current.package() == Some(package) && !self.current.is_empty())
+    }
+
+    /// How many sections have been read so far (the current one aside).
+    pub fn sections(&self) -> u64 {
+        self.sections
+    }
+
+    /// Ends the current section: hands it over, or keeps it with the others.
+    fn end_section(
+        &mut self,
+        done: SectionBuilder,
+        emit: &mut dyn FnMut(Section) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if done.is_empty() {
+            // Nothing of it was kept either: a line is kept only when it is noted.
+            return Ok(());
+        }
+        self.sections += 1;
+        if let Some(p) = done.package()
+            && !self.packages.contains(p)
+        {
+            self.packages.insert(p.to_string());
+        }
+        match &mut self.spool {
+            Some(spool) => {
+                spool.keep(done.package(), done.variant());
+                crate::progress::update(self.sections, 0, done.package().unwrap_or(""));
+                Ok(())
+            }
+            None => emit(done.finish()),
+        }
+    }
+
+    /// A line that is not part of an explanation block ends the open one.
+    fn close_block(&mut self) -> io::Result<()> {
+        self.current.close_block();
+        match &mut self.spool {
+            Some(spool) => spool.close_block(),
+            None => Ok(()),
         }
     }
 
@@ -91,7 +169,7 @@ impl Reader {
             if line.cut {
                 // Not compiler output at that length: counted, kept cut, not parsed.
                 self.stats.lines += 1;
-                self.current.close_block();
+                self.close_block()?;
                 self.keep_unrecognized(&String::from_utf8_lossy(line.bytes));
                 continue;
             }
@@ -142,22 +220,27 @@ impl Reader {
                 self.stats.headers += 1;
                 let next = SectionBuilder::new(Some(package), *variant);
                 let done = std::mem::replace(&mut self.current, next);
-                if !done.is_empty() {
-                    emit(done.finish())?;
-                }
+                self.end_section(done, emit)?;
             }
             Line::Tool => {
                 self.stats.tool_lines += 1;
-                self.current.close_block();
+                self.close_block()?;
             }
             Line::JsonEvent => self.json_event(text, emit)?,
             Line::Unrecognized => {
-                self.current.close_block();
+                self.close_block()?;
                 self.keep_unrecognized(text);
             }
             _ => {
                 self.note_wording(text, &line);
-                if self.current.feed(&line) == Fed::Orphan {
+                let fed = match &mut self.spool {
+                    Some(spool) => {
+                        spool.line(text)?;
+                        self.current.note(&line)
+                    }
+                    None => self.current.feed(&line),
+                };
+                if fed == Fed::Orphan {
                     self.keep_unrecognized(text);
                 } else {
                     self.stats.escape_lines += 1;
@@ -250,16 +333,176 @@ impl Reader {
         }
     }
 
-    /// Ends the input: emits the last section and returns what was seen.
+    /// Ends the input: emits the last section (every section, in order, when sorted) and
+    /// returns what was seen.
     pub fn finish(
+        self,
+        emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
+    ) -> std::io::Result<(InputStats, Vec<Unrecognized>)> {
+        self.finish_with(Vec::new(), emit)
+    }
+
+    /// [`Reader::finish`], with sections that were not in the input (packages the compiler
+    /// printed nothing for): when sorted, each is handed over in its place among the others;
+    /// otherwise after them.
+    pub fn finish_with(
         mut self,
+        extra: Vec<Section>,
         emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
     ) -> std::io::Result<(InputStats, Vec<Unrecognized>)> {
         let last = std::mem::take(&mut self.current);
-        if !last.is_empty() {
-            emit(last.finish())?;
+        self.end_section(last, emit)?;
+        match self.spool.take() {
+            Some(spool) => spool.replay(extra, emit)?,
+            None => extra.into_iter().try_for_each(&mut *emit)?,
         }
         Ok((self.stats, self.unrecognized))
+    }
+}
+
+/// The lines of the sections a sorted [`Reader`] has read, to be built once the input has
+/// ended. Each line fed to a section is kept as its length (4 bytes, little-endian) and its
+/// bytes; a length of [`Spool::CLOSE`] stands for a line that ended an explanation block.
+/// Kept in memory up to [`Spool::IN_MEMORY`] bytes, then in a temporary file.
+#[derive(Default)]
+struct Spool {
+    /// Bytes kept in memory before they go to a file ([`Spool::IN_MEMORY`]).
+    in_memory: usize,
+    memory: Vec<u8>,
+    file: Option<BufWriter<File>>,
+    /// Bytes kept so far (in memory or in the file).
+    len: u64,
+    /// Where the current section's lines start.
+    start: u64,
+    sections: Vec<Kept>,
+}
+
+/// A section as kept (in the order read): its header and where its lines are.
+struct Kept {
+    package: Option<String>,
+    variant: Option<String>,
+    start: u64,
+    end: u64,
+}
+
+impl Spool {
+    const IN_MEMORY: usize = 16 << 20;
+    const CLOSE: u32 = u32::MAX;
+
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.len += bytes.len() as u64;
+        if let Some(f) = &mut self.file {
+            return f.write_all(bytes);
+        }
+        self.memory.extend_from_slice(bytes);
+        if self.memory.len() > self.in_memory
+            && let Ok(file) = tempfile::tempfile()
+        {
+            // Without a temporary directory the lines stay in memory.
+            let mut f = BufWriter::with_capacity(1 << 16, file);
+            f.write_all(&self.memory)?;
+            self.memory = Vec::new();
+            self.file = Some(f);
+        }
+        Ok(())
+    }
+
+    fn line(&mut self, text: &str) -> io::Result<()> {
+        // Lines are far shorter than the length field allows; one that is not is cut.
+        let mut cut = text.len().min(Self::CLOSE as usize - 1);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let text = &text.as_bytes()[..cut];
+        self.write(&(text.len() as u32).to_le_bytes())?;
+        self.write(text)
+    }
+
+    /// A line ended the open block, if the current section has one.
+    fn close_block(&mut self) -> io::Result<()> {
+        if self.len > self.start {
+            self.write(&Self::CLOSE.to_le_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The current section ends: its lines are kept.
+    fn keep(&mut self, package: Option<&str>, variant: Option<&str>) {
+        self.sections.push(Kept {
+            package: package.map(str::to_string),
+            variant: variant.map(str::to_string),
+            start: self.start,
+            end: self.len,
+        });
+        self.start = self.len;
+    }
+
+    /// Builds the sections kept, with `extra`, and hands them over by import path, then
+    /// variant, then the order they were read in.
+    fn replay(
+        mut self,
+        extra: Vec<Section>,
+        emit: &mut dyn FnMut(Section) -> io::Result<()>,
+    ) -> io::Result<()> {
+        enum Item {
+            Kept(usize),
+            Extra(Section),
+        }
+        let mut items: Vec<Item> = (0..self.sections.len()).map(Item::Kept).collect();
+        items.extend(extra.into_iter().map(Item::Extra));
+        fn key<'a>(sections: &'a [Kept], item: &'a Item) -> (Option<&'a str>, Option<&'a str>) {
+            match item {
+                Item::Kept(i) => (
+                    sections[*i].package.as_deref(),
+                    sections[*i].variant.as_deref(),
+                ),
+                Item::Extra(s) => (s.package.as_deref(), s.variant.as_deref()),
+            }
+        }
+        items.sort_by(|a, b| key(&self.sections, a).cmp(&key(&self.sections, b)));
+        let mut file = match self.file.take() {
+            Some(f) => Some(f.into_inner().map_err(|e| e.into_error())?),
+            None => None,
+        };
+        let mut text = Vec::new();
+        for item in items {
+            let kept = match item {
+                Item::Extra(s) => {
+                    emit(s)?;
+                    continue;
+                }
+                Item::Kept(i) => &self.sections[i],
+            };
+            let mut builder = SectionBuilder::new(kept.package.as_deref(), kept.variant.as_deref());
+            let len = kept.end - kept.start;
+            let mut lines: Box<dyn Read + '_> = match &mut file {
+                Some(f) => {
+                    f.seek(SeekFrom::Start(kept.start))?;
+                    Box::new(BufReader::with_capacity(1 << 16, Read::by_ref(f).take(len)))
+                }
+                None => Box::new(&self.memory[kept.start as usize..kept.end as usize]),
+            };
+            let mut size = [0u8; 4];
+            loop {
+                match lines.read_exact(&mut size) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+                    Err(e) => return Err(e),
+                }
+                let n = u32::from_le_bytes(size);
+                if n == Self::CLOSE {
+                    builder.close_block();
+                    continue;
+                }
+                text.resize(n as usize, 0);
+                lines.read_exact(&mut text)?;
+                let line = String::from_utf8_lossy(&text);
+                builder.feed(&classify(&line));
+            }
+            drop(lines);
+            emit(builder.finish())?;
+        }
+        Ok(())
     }
 }
 
@@ -290,6 +533,140 @@ mod tests {
 ./ret.go:29:15:     from return p (return) at ./ret.go:29:34
 ./ret.go:29:15: leaking param: p to result ~r0 level=0
 ";
+
+    /// The sections of a sorted reader (kept in a file beyond `in_memory` bytes), as JSON, and
+    /// what it saw.
+    fn parse_sorted(input: &[u8], in_memory: usize) -> (Vec<String>, InputStats, Vec<String>) {
+        let mut sections = Vec::new();
+        let mut r = Reader::sorted();
+        r.spool.as_mut().unwrap().in_memory = in_memory;
+        let mut emit = |s: Section| {
+            sections.push(serde_json::to_string(&s).unwrap());
+            Ok(())
+        };
+        r.read(input, &mut emit).unwrap();
+        let (stats, unrec) = r.finish(&mut emit).unwrap();
+        (
+            sections,
+            stats,
+            unrec.iter().map(|u| format!("{u:?}")).collect(),
+        )
+    }
+
+    /// Sections from one header to the next, orphan and cut lines, tool and unrecognized lines
+    /// that end a block, a header printed twice, and go build -json events.
+    const MIXED: &str = concat!(
+        "before any header\n",
+        "./top.go:1:2: moved to heap: t\n",
+        "# example.com/z\n",
+        "./z.go:3:4: x escapes to heap:\n",
+        "./z.go:3:4:   flow: {heap} ← &x:\n",
+        "./z.go:3:4:     from &x (address-of) at ./z.go:4:9\n",
+        "ok  \texample.com/z\t0.01s\n",
+        "./z.go:3:4:     from orphan (address-of) at ./z.go:4:9\n",
+        "./z.go:3:4: moved to heap: x\n",
+        "# example.com/a [example.com/a.test]\n",
+        "./a_test.go:5:6: leaking param: t\n",
+        "\n",
+        "# example.com/a\n",
+        "./a.go:7:8: y escapes to heap:\n",
+        "something not understood\n",
+        "./a.go:7:8:   flow: {heap} ← y:\n",
+        "./a.go:7:8: y escapes to heap\n",
+        "# example.com/empty\n",
+        "ok  \texample.com/empty\t0.01s\n",
+        "# example.com/z\n",
+        "./z.go:9:1: leaking param: q\n",
+        "{\"ImportPath\":\"example.com/j\",\"Action\":\"build-output\",\"Output\":\"# example.com/j\\n./j.go:1:1: moved to heap: j\\n\"}\n",
+        "# example.com/b\n",
+        "./b.go:2:3: leaking param: p\n",
+    );
+
+    #[test]
+    fn sorted_sections_are_the_same_sections_by_package_then_variant() {
+        let mut input = MIXED.as_bytes().to_vec();
+        input.extend(std::iter::repeat_n(b'c', 2 << 20));
+        input.extend(b"\n./b.go:2:3: leaking param: p2 to result ~r0 level=0");
+        let (streamed, stats, unrec) = parse(&input);
+        let mut want: Vec<(Option<String>, Option<String>, usize, String)> = streamed
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                (
+                    s.package.clone(),
+                    s.variant.clone(),
+                    i,
+                    serde_json::to_string(s).unwrap(),
+                )
+            })
+            .collect();
+        want.sort();
+        let want: Vec<String> = want.into_iter().map(|w| w.3).collect();
+        let unrec: Vec<String> = unrec.iter().map(|u| format!("{u:?}")).collect();
+        let stats = serde_json::to_string(&stats).unwrap();
+        assert_eq!(streamed.len(), 7, "{want:#?}");
+        // In memory, and in a file from the first byte on.
+        for in_memory in [Spool::IN_MEMORY, 0] {
+            let (sorted, sorted_stats, sorted_unrec) = parse_sorted(&input, in_memory);
+            assert_eq!(sorted, want, "in_memory {in_memory}");
+            assert_eq!(serde_json::to_string(&sorted_stats).unwrap(), stats);
+            assert_eq!(sorted_unrec, unrec);
+        }
+        let packages: Vec<String> = want
+            .iter()
+            .map(|s| {
+                let v: serde_json::Value = serde_json::from_str(s).unwrap();
+                format!("{} {}", v["package"], v["variant"])
+            })
+            .collect();
+        assert_eq!(
+            packages,
+            [
+                "null null",
+                "\"example.com/a\" null",
+                "\"example.com/a\" \"example.com/a.test\"",
+                "\"example.com/b\" null",
+                "\"example.com/j\" null",
+                "\"example.com/z\" null",
+                "\"example.com/z\" null",
+            ]
+        );
+    }
+
+    #[test]
+    fn sections_not_read_take_their_place_among_the_others() {
+        let mut got = Vec::new();
+        let mut r = Reader::sorted();
+        r.read(MIXED.as_bytes(), &mut |_| {
+            unreachable!("sorted: nothing before finish")
+        })
+        .unwrap();
+        assert!(r.has_read("example.com/b") && r.has_read("example.com/z"));
+        assert!(!r.has_read("example.com/empty"));
+        let extra = ["example.com/c", "example.com/0"].map(|p| Section {
+            package: Some(p.to_string()),
+            ..Section::default()
+        });
+        r.finish_with(extra.to_vec(), &mut |s| {
+            got.push(s.package.unwrap_or_default());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            got,
+            [
+                "",
+                "example.com/0",
+                "example.com/a",
+                "example.com/a",
+                "example.com/b",
+                "example.com/c",
+                "example.com/j",
+                "example.com/z",
+                "example.com/z"
+            ]
+        );
+    }
 
     #[test]
     fn header_and_summary_are_one_diagnostic() {

@@ -30,8 +30,44 @@ pub struct SectionBuilder {
     summaries: Vec<Diagnostic>,
     blocks: Vec<Explanation>,
     open: Option<Explanation>,
-    lines: u64,
+    shape: Shape,
     files: rustc_hash::FxHashSet<Arc<str>>,
+}
+
+/// Where a section's lines stand, without their content: how many were fed, and whether a flow
+/// or step line has a block to belong to. The builder follows it, and so does a reader that
+/// keeps a section's lines to build it later ([`SectionBuilder::note`]).
+#[derive(Debug, Default, Clone, Copy)]
+struct Shape {
+    lines: u64,
+    /// An explanation block is open...
+    open: bool,
+    /// ...and has a flow for step lines to go under.
+    flows: bool,
+}
+
+impl Shape {
+    fn feed(&mut self, line: &Line<'_>) -> Fed {
+        self.lines += 1;
+        match line {
+            Line::Summary { .. } => self.close(),
+            Line::EscapeHeader { .. } | Line::LeakHeader { .. } => {
+                self.open = true;
+                self.flows = false;
+            }
+            Line::Flow { .. } if self.open => self.flows = true,
+            Line::Step { .. } if self.open && self.flows => {}
+            Line::Truncated if self.open => {}
+            Line::Flow { .. } | Line::Step { .. } | Line::Truncated => return Fed::Orphan,
+            _ => {}
+        }
+        Fed::Taken
+    }
+
+    fn close(&mut self) {
+        self.open = false;
+        self.flows = false;
+    }
 }
 
 /// What a fed line turned out to be, for the caller's bookkeeping.
@@ -52,7 +88,17 @@ impl SectionBuilder {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.lines == 0
+        self.shape.lines == 0
+    }
+
+    pub fn variant(&self) -> Option<&str> {
+        self.variant.as_deref()
+    }
+
+    /// Takes a line as [`SectionBuilder::feed`] does, but only to tell whether it belongs to
+    /// the section: nothing is built. A section noted so is built later from the same lines.
+    pub fn note(&mut self, line: &Line<'_>) -> Fed {
+        self.shape.feed(line)
     }
 
     pub fn package(&self) -> Option<&str> {
@@ -61,14 +107,16 @@ impl SectionBuilder {
 
     /// Takes a classified line that belongs to the escape model (summaries and block lines).
     pub fn feed(&mut self, line: &Line<'_>) -> Fed {
-        self.lines += 1;
+        if self.shape.feed(line) == Fed::Orphan {
+            return Fed::Orphan;
+        }
         match *line {
             Line::Summary {
                 pos,
                 msg,
                 ref summary,
             } => {
-                self.close_block();
+                self.end_block();
                 let pos = pos.map(|p| position(&mut self.files, p));
                 self.summaries.push(diagnostic(pos, msg, summary));
             }
@@ -77,7 +125,7 @@ impl SectionBuilder {
                 expr,
                 function,
             } => {
-                self.close_block();
+                self.end_block();
                 self.open = Some(Explanation {
                     position: pos.map(|p| position(&mut self.files, p)),
                     header: Header::Escape {
@@ -95,7 +143,7 @@ impl SectionBuilder {
                 function,
                 derefs,
             } => {
-                self.close_block();
+                self.end_block();
                 self.open = Some(Explanation {
                     position: pos.map(|p| position(&mut self.files, p)),
                     header: Header::Leak {
@@ -141,6 +189,12 @@ impl SectionBuilder {
 
     /// Ends the open block: any line that is not part of a block does.
     pub fn close_block(&mut self) {
+        self.shape.close();
+        self.end_block();
+    }
+
+    /// Keeps the open block, if any (the shape has moved on already).
+    fn end_block(&mut self) {
         if let Some(b) = self.open.take() {
             self.blocks.push(b);
         }

@@ -21,7 +21,8 @@ pub const SCHEMA: u32 = 2;
 /// The JSON report. Fields appear in this order.
 ///
 /// Each entry of `packages` is one `# import/path` section of the compiler output, with its
-/// diagnostics sorted by position. A diagnostic has a `kind` (kebab-case, e.g. `moved-to-heap`,
+/// diagnostics sorted by position; the entries are sorted by import path, then variant (not in
+/// the order go printed them, which changes from run to run). A diagnostic has a `kind` (kebab-case, e.g. `moved-to-heap`,
 /// `escapes-to-heap`, `leaking-param-to-result`), a `position` (`file` as printed, `line`,
 /// `column`, and `path`: the file relative to the module root when it was found), the `subject`
 /// (variable, parameter or expression), the `function` when the compiler named it, the
@@ -35,7 +36,9 @@ pub struct Document {
     pub schema: u32,
     /// `escape-explain` and its version.
     pub tool: Tool,
-    /// Where the output came from (`build` with the go argv, `file`, `stdin`).
+    /// Where the output came from (`build` with the go argv, `file`, `stdin`). With `--tests`
+    /// the directory the test binaries went to, a temporary one, is written
+    /// `<temporary directory>/`.
     pub origin: Origin,
     pub packages: Vec<Package>,
     /// The toolchain version when known (`go1.27.3`).

@@ -1,0 +1,3 @@
+module example.com/fixtures/variants
+
+go 1.27
