@@ -455,11 +455,15 @@ impl Pool {
             .unwrap_or(1)
             .clamp(1, 4);
         let workers = (0..n)
-            .map(|_| {
+            .filter_map(|_| {
                 let inbox = inbox.clone();
                 let results = results.clone();
                 let shared = shared.clone();
-                std::thread::spawn(move || {
+                // The walk over a syntax tree recurses once per level of nesting, and generated
+                // code nests deeply (a 10,000-term concatenation): a stack overflow would end
+                // the process, which no catch_unwind can stop. The stack is reserved, not
+                // touched, until a deep file needs it.
+                spawn_worker(move || {
                     loop {
                         let job = match inbox.lock() {
                             Ok(rx) => rx.recv(),
@@ -491,6 +495,28 @@ impl Pool {
             let _ = jobs.send(job);
         }
     }
+}
+
+/// The stack of an analysis worker: address space reserved for tens of thousands of levels of
+/// syntax nesting; only the pages a deep file touches become memory.
+const WORKER_STACK: usize = 1 << 30;
+
+/// Starts a worker with [`WORKER_STACK`], or with the default stack where that much address
+/// space cannot be reserved (a low `ulimit -v`).
+fn spawn_worker<F>(work: F) -> Option<std::thread::JoinHandle<()>>
+where
+    F: FnOnce() + Send + Clone + 'static,
+{
+    let big = std::thread::Builder::new()
+        .name("analyse".into())
+        .stack_size(WORKER_STACK)
+        .spawn(work.clone());
+    big.or_else(|_| {
+        std::thread::Builder::new()
+            .name("analyse".into())
+            .spawn(work)
+    })
+    .ok()
 }
 
 impl Shared {

@@ -541,3 +541,68 @@ fn packages_are_reported_by_import_path() {
     );
     assert_eq!(first, run(), "two runs of the same log differ");
 }
+
+/// Generated code nests deeply: a 10,000-term concatenation, 10,000 nested parentheses, a
+/// 10,000-deep composite literal, a 10,000-branch `else if` chain and 2,000 nested closures
+/// are analysed, with a report and no abort.
+#[test]
+fn deeply_nested_code_is_analysed_without_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 10_000;
+    let concat = format!(
+        "package deep\n\nvar sink string\n\nfunc Concat(s string) {{\n\tsink = s{}\n}}\n",
+        " + s".repeat(n)
+    );
+    let parens = format!(
+        "package deep\n\nfunc Parens() int {{\n\tx := {}1{}\n\treturn x\n}}\n",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
+    let literal = format!(
+        "package deep\n\ntype T struct{{ next *T }}\n\nfunc Literal() *T {{\n\treturn {}nil{}\n}}\n",
+        "&T{next: ".repeat(n),
+        "}".repeat(n)
+    );
+    let mut chain =
+        String::from("package deep\n\nfunc Chain(i int) int {\n\tif i == 0 {\n\t\treturn 0\n\t}");
+    for k in 1..n {
+        chain.push_str(&format!(" else if i == {k} {{\n\t\treturn {k}\n\t}}"));
+    }
+    chain.push_str("\n\treturn -1\n}\n");
+    let m = 2_000;
+    let closures = format!(
+        "package deep\n\nfunc Closures() {{\n\t{}go func() {{ for {{}} }}(){}\n}}\n",
+        "func() {\n".repeat(m),
+        "\n}()".repeat(m)
+    );
+    let mut log = String::from("# example.com/deep\n");
+    for (name, text) in [
+        ("concat.go", &concat),
+        ("parens.go", &parens),
+        ("literal.go", &literal),
+        ("chain.go", &chain),
+        ("closures.go", &closures),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        log.push_str(&format!("./{name}:3:6: moved to heap: x\n"));
+    }
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/deep\n\ngo 1.22\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("build.log"), log).unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["--input", "build.log", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "status {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["packages"].as_array().unwrap().len(), 1);
+}

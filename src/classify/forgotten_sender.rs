@@ -208,3 +208,30 @@ mod tests {
         assert_eq!(ee0304(src), [5]);
     }
 }
+
+#[cfg(test)]
+mod review_tests {
+    use crate::classify::{codes_at, source_findings};
+
+    fn ee0304(src: &str) -> Vec<u32> {
+        codes_at(&source_findings(src, Some(27)))
+            .into_iter()
+            .filter(|(c, ..)| c == "EE0304")
+            .map(|(_, line, _)| line)
+            .collect()
+    }
+
+    /// A backward `goto` from a timeout case retries the select: no case returns.
+    #[test]
+    fn a_goto_is_not_a_return() {
+        let src = "package p\n\nimport \"time\"\n\nfunc Wait(f func() int, t *time.Timer, d time.Duration) int {\n\tch := make(chan int)\n\tgo func() { ch <- f() }()\nwait:\n\tselect {\n\tcase v := <-ch:\n\t\treturn v\n\tcase <-t.C:\n\t\tt.Reset(d)\n\t\tgoto wait\n\t}\n}\n";
+        assert_eq!(ee0304(src), Vec::<u32>::new());
+    }
+
+    /// A named result returned by a bare `return` goes to the caller, who receives from it.
+    #[test]
+    fn a_bare_return_hands_on_the_named_results() {
+        let src = "package p\n\nfunc Start(f func() int) (out chan int) {\n\tout = make(chan int)\n\tgo func() { out <- f() }()\n\treturn\n}\n";
+        assert_eq!(ee0304(src), Vec::<u32>::new());
+    }
+}

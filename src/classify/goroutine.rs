@@ -146,3 +146,90 @@ mod tests {
         );
     }
 }
+
+/// The shapes a hostile review of the model found, each a goroutine that ends (or one that does
+/// not) where a name-based or depth-capped answer was wrong.
+#[cfg(test)]
+mod review_tests {
+    use crate::classify::{codes_at, source_findings};
+
+    fn ee0303(src: &str) -> Vec<u32> {
+        codes_at(&source_findings(src, Some(27)))
+            .into_iter()
+            .filter(|(c, ..)| c == "EE0303")
+            .map(|(_, line, _)| line)
+            .collect()
+    }
+
+    /// A package-level channel nothing closes, passed down six levels of calls to the function
+    /// that ranges over it: a leak, however deep the chain.
+    #[test]
+    fn a_chain_of_calls_is_followed_to_the_end() {
+        let mut src = String::from(
+            "package p\n\nvar g = make(chan int)\n\nfunc f0(ch chan int) {\n\tfor v := range ch {\n\t\t_ = v\n\t}\n}\n",
+        );
+        for k in 1..=6 {
+            src.push_str(&format!(
+                "\nfunc f{k}(ch chan int, n int) {{\n\tif n == 0 {{\n\t\tf{}(ch, n)\n\t}}\n\tif n == 1 {{\n\t\tf{}(ch, n)\n\t}}\n}}\n",
+                k - 1,
+                k - 1
+            ));
+        }
+        src = src.replace("\t\tf0(ch, n)\n", "\t\tgo f0(ch)\n");
+        src.push_str("\nfunc Start() { f6(g, 1) }\n");
+        assert_eq!(ee0303(&src).len(), 2, "{src}");
+    }
+
+    /// A local channel handed to `go worker(ch)` is the worker's parameter: nothing closes it.
+    /// Closed by the caller, or by the worker, it ends.
+    #[test]
+    fn a_channel_passed_to_a_worker_is_followed() {
+        let src = "package p\n\nfunc worker(ch chan int, use func(int)) {\n\tfor v := range ch {\n\t\tuse(v)\n\t}\n}\n\nfunc Run(use func(int)) {\n\tch := make(chan int)\n\tgo worker(ch, use)\n\tch <- 1\n}\n";
+        assert_eq!(ee0303(src), [11]);
+        assert_eq!(
+            ee0303(&src.replace("\tch <- 1\n}", "\tch <- 1\n\tclose(ch)\n}")),
+            Vec::<u32>::new()
+        );
+    }
+
+    /// `chs ...chan int` is a slice: ranging over it ends.
+    #[test]
+    fn a_variadic_parameter_is_a_slice() {
+        let src = "package p\n\nvar jobs = make(chan int)\n\nfunc merge(chs ...chan int) {\n\tfor _, c := range chs {\n\t\t_ = c\n\t}\n}\n\nfunc Start() { go merge(jobs) }\n";
+        assert_eq!(ee0303(src), Vec::<u32>::new());
+    }
+
+    /// A field given a channel the caller made, and a package-level channel handed out, are
+    /// closed by their owner.
+    #[test]
+    fn channels_made_elsewhere_are_their_makers_to_close() {
+        let field = "package p\n\ntype Worker struct {\n\tjobs <-chan int\n\tn    int\n}\n\nfunc NewWorker(jobs <-chan int) *Worker {\n\tw := &Worker{jobs: jobs}\n\tgo w.run()\n\treturn w\n}\n\nfunc (w *Worker) run() {\n\tfor j := range w.jobs {\n\t\tw.n += j\n\t}\n}\n";
+        assert_eq!(ee0303(field), Vec::<u32>::new());
+        let made_here = field.replace("&Worker{jobs: jobs}", "&Worker{jobs: make(chan int)}");
+        assert_eq!(ee0303(&made_here), [10]);
+        let global = "package p\n\nvar in = make(chan int)\n\nfunc In() chan int { return in }\n\nfunc Start(use func(int)) {\n\tgo func() {\n\t\tfor v := range in {\n\t\t\tuse(v)\n\t\t}\n\t}()\n}\n";
+        assert_eq!(ee0303(global), Vec::<u32>::new());
+    }
+
+    /// `out, n := ...` in a function's body assigns its named result `out`, which the caller
+    /// gets.
+    #[test]
+    fn the_body_shares_the_scope_of_the_results() {
+        let src = "package p\n\nfunc Gen(xs []int, use func(int)) (out chan int) {\n\tout, n := make(chan int), len(xs)\n\tgo func() {\n\t\tfor v := range out {\n\t\t\tuse(v + n)\n\t\t}\n\t}()\n\treturn\n}\n";
+        assert_eq!(ee0303(src), Vec::<u32>::new());
+    }
+
+    /// `break outer` leaves the inner loop too.
+    #[test]
+    fn a_labeled_break_leaves_every_loop_inside_its_target() {
+        let src = "package p\n\nfunc Run(stop chan struct{}, in chan int, use func(int)) {\n\tgo func() {\n\touter:\n\t\tfor round := 0; round < 3; round++ {\n\t\t\tfor {\n\t\t\t\tselect {\n\t\t\t\tcase <-stop:\n\t\t\t\t\tbreak outer\n\t\t\t\tcase v := <-in:\n\t\t\t\t\tuse(v)\n\t\t\t\t}\n\t\t\t}\n\t\t}\n\t}()\n}\n";
+        assert_eq!(ee0303(src), Vec::<u32>::new());
+    }
+
+    /// A struct literal's keys are field names: `event{r: p.fd}` does not capture a variable `r`.
+    #[test]
+    fn struct_keys_are_not_variables() {
+        let src = "package p\n\nimport \"runtime\"\n\ntype R struct{ fd int }\ntype event struct{ r int }\n\nfunc report(event) {}\n\nfunc New() *R {\n\tr := &R{}\n\truntime.SetFinalizer(r, func(p *R) { report(event{r: p.fd}) })\n\treturn r\n}\n";
+        assert_eq!(codes_at(&source_findings(src, Some(27))), []);
+    }
+}

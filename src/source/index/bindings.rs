@@ -163,10 +163,14 @@ impl Walker<'_> {
     pub(super) fn declare_params(&mut self, list: Node<'_>, func: usize, binding: Binding) {
         let mut index = 0;
         for decl in named_children(list) {
-            let ty = decl
-                .child_by_field_name("type")
-                .map(|t| self.type_of_type(t))
-                .unwrap_or(VarType::Unknown);
+            // `chs ...chan int` is a slice of channels.
+            let ty = if decl.kind() == "variadic_parameter_declaration" {
+                VarType::Plain
+            } else {
+                decl.child_by_field_name("type")
+                    .map(|t| self.type_of_type(t))
+                    .unwrap_or(VarType::Unknown)
+            };
             let mut c = decl.walk();
             let names: Vec<Node<'_>> = decl.children_by_field_name("name", &mut c).collect();
             if names.is_empty() {

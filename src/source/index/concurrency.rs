@@ -52,6 +52,9 @@ pub enum OpKind {
     Close,
     /// Handed on: passed to a call, returned, stored, assigned: someone else may use it.
     Pass,
+    /// Passed to parameter `.1` of function `.0` of the package: the same channel, followed
+    /// there.
+    Arg(usize, usize),
 }
 
 /// One operation on a channel.
@@ -238,6 +241,17 @@ pub struct Facts {
     /// (function, parameter) -> what each `go` statement and call of the package that reaches
     /// it passes there (`None`: not a channel the model knows).
     param_args: HashMap<(usize, usize), Vec<Option<ChanRef>>>,
+    /// Channel fields (type, field) and package-level channels that are given a channel made
+    /// elsewhere (`&Worker{jobs: jobs}`, `s.in = in`): whoever made it may close it.
+    fed: Vec<(Option<String>, String)>,
+    /// Channel arguments of calls: (operation, callee, argument index), to be told from
+    /// hand-offs once the callees are known.
+    arg_ops: Vec<(usize, Callee, usize)>,
+    /// (function, parameter) -> its variable.
+    param_vars: HashMap<(usize, usize), VarId>,
+    /// (function, parameter) -> whether the channel it is can be closed, settled once for all
+    /// parameters (a chain of calls is followed without walking it again per question).
+    param_closed: HashMap<(usize, usize), Closed>,
 }
 
 /// What channel operations are indexed by: the variable, the package-level variable, or the
@@ -522,18 +536,25 @@ impl Walker<'_> {
                         self.ix.facts.returns.entry(f).or_default().push(at);
                     }
                     // `return s.in`: the caller gets the channel.
-                    for list in named_children(node) {
+                    let lists = named_children(node);
+                    for list in &lists {
                         let values = if list.kind() == "expression_list" {
-                            named_children(list)
+                            named_children(*list)
                         } else {
-                            vec![list]
+                            vec![*list]
                         };
                         for v in values {
                             self.passed(v, func);
                         }
                     }
+                    // A bare `return` hands the caller the named results.
+                    if lists.is_empty() {
+                        self.bare_return(node, func);
+                    }
                 }
-                self.mark_exits(None, true);
+                // A `goto` may leave a loop (as a return does), but it is no return of a
+                // `select` case: a backward `goto wait` retries.
+                self.mark_exits(None, node.kind() == "return_statement");
             }
             "break_statement" => {
                 let label = named_children(node)
@@ -564,6 +585,9 @@ impl Walker<'_> {
             "go_statement" => self.go_statement(node, func),
             "assignment_statement" | "short_var_declaration" => {
                 self.cgo_store(node, func);
+                if node.kind() == "assignment_statement" {
+                    self.assigned_chan(node);
+                }
                 // `x.in = ch`, `in := s.in`: another name for the same channel.
                 if let Some(r) = node.child_by_field_name("right") {
                     for v in named_children(r) {
@@ -625,15 +649,28 @@ impl Walker<'_> {
                 }
             }
             Some(label) => {
-                let target = state.breakables.iter().rev().find(|b| match (b, label) {
+                let target = state.breakables.iter().rposition(|b| match (b, label) {
                     (_, None) => true,
                     (Breakable::Loop(l), Some(name)) => {
                         self.ix.facts.loops[*l].label.as_deref() == Some(name.as_str())
                     }
                     (Breakable::Other(own), Some(name)) => own.as_deref() == Some(name.as_str()),
                 });
-                if let Some(Breakable::Loop(l)) = target {
-                    loops.push(*l);
+                // `break outer` leaves the labeled loop and every loop inside it.
+                match (target, label) {
+                    (Some(t), Some(_)) => {
+                        for b in &state.breakables[t..] {
+                            if let Breakable::Loop(l) = b {
+                                loops.push(*l);
+                            }
+                        }
+                    }
+                    (Some(t), None) => {
+                        if let Breakable::Loop(l) = state.breakables[t] {
+                            loops.push(l);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -672,6 +709,34 @@ impl Walker<'_> {
                 }
             }
             _ => LoopHeader::Cond,
+        }
+    }
+
+    /// A bare `return` in a function with named results: each channel result goes to the
+    /// caller.
+    fn bare_return(&mut self, node: Node<'_>, func: Option<usize>) {
+        let Some(f) = func else { return };
+        let results: Vec<VarId> = self
+            .ix
+            .vars
+            .iter()
+            .enumerate()
+            .rev()
+            .take_while(|(_, v)| v.function == Some(f) || v.function.is_some_and(|g| g > f))
+            .filter(|(_, v)| v.function == Some(f) && v.binding == Binding::Result)
+            .map(|(i, _)| VarId(i as u32))
+            .filter(|v| matches!(self.ix.vars[v.0 as usize].ty, VarType::Chan { .. }))
+            .collect();
+        for v in results {
+            let name = self.ix.vars[v.0 as usize].name.clone();
+            self.ix.facts.ops.push(ChanOp {
+                chan: ChanRef::Var(v),
+                kind: OpKind::Pass,
+                loc: loc(self.f, node),
+                function: func,
+                text: name,
+                case: None,
+            });
         }
     }
 
@@ -793,7 +858,11 @@ impl Walker<'_> {
                     chan: r,
                 });
             }
+            let before = self.ix.facts.ops.len();
             self.passed(*a, func);
+            if self.ix.facts.ops.len() > before && !matches!(target, Callee::Other) {
+                self.ix.facts.arg_ops.push((before, target.clone(), i));
+            }
         }
     }
 
@@ -940,6 +1009,81 @@ impl Walker<'_> {
         }
     }
 
+    /// A composite literal: a struct's keys are field names, not variables, so only the values
+    /// are walked; a channel field given a channel made elsewhere is fed from outside.
+    pub(super) fn composite(&mut self, node: Node<'_>, func: Option<usize>) {
+        let ty = node.child_by_field_name("type");
+        let owner = ty.map(|t| match self.type_of_type(t) {
+            VarType::Named(n) => Some(n),
+            _ => None,
+        });
+        let is_map = ty.is_some_and(|t| {
+            t.kind() == "map_type"
+                || self
+                    .ix
+                    .types
+                    .get(self.text(t))
+                    .is_some_and(|d| d.trim_start().starts_with("map["))
+        });
+        if let Some(t) = ty {
+            self.walk(t, func);
+        }
+        let Some(body) = node.child_by_field_name("body") else {
+            return;
+        };
+        for el in named_children(body) {
+            if el.kind() != "keyed_element" || is_map {
+                self.walk(el, func);
+                continue;
+            }
+            let parts = named_children(el);
+            let (Some(key), Some(value)) = (parts.first(), parts.get(1)) else {
+                self.walk(el, func);
+                continue;
+            };
+            let inner = named_children(*value).into_iter().next().unwrap_or(*value);
+            if self.chan_ref(strip_parens(inner)).is_some() && !self.is_make_chan(inner) {
+                let field = self.text(*key).to_string();
+                self.ix.facts.fed.push((owner.clone().flatten(), field));
+            }
+            // The value is stored in the new struct.
+            self.concurrency_enter(el, func);
+            self.walk(*value, func);
+        }
+    }
+
+    fn is_make_chan(&self, n: Node<'_>) -> bool {
+        let n = strip_parens(n);
+        n.kind() == "call_expression"
+            && n.child_by_field_name("function")
+                .is_some_and(|f| self.text(f) == "make")
+    }
+
+    /// `s.in = in`, `global = ch`: a channel field or package-level channel given a channel made
+    /// elsewhere.
+    fn assigned_chan(&mut self, node: Node<'_>) {
+        let (Some(l), Some(r)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let (lhs, values) = (named_children(l), named_children(r));
+        if lhs.len() != values.len() {
+            return;
+        }
+        for (t, v) in lhs.into_iter().zip(values) {
+            if self.is_make_chan(v) {
+                continue;
+            }
+            match self.chan_ref(t) {
+                Some(ChanRef::Field { owner, field }) => self.ix.facts.fed.push((owner, field)),
+                Some(ChanRef::Global(g)) => self.ix.facts.fed.push((None, format!("global {g}"))),
+                _ => {}
+            }
+        }
+    }
+
     /// An identifier used as a value: a channel variable used other than by an operation may
     /// be handed on (checked against the operations' operands after the walk).
     pub(super) fn concurrency_use(&mut self, id: Node<'_>, func: Option<usize>) {
@@ -1081,6 +1225,17 @@ impl PackageIndex {
                     .position(|f| f.loc.file == sf.loc.file && f.loc.start == start)
             });
         }
+        // A channel passed to a function of the package is followed there, not handed on.
+        for (op, callee, i) in std::mem::take(&mut self.facts.arg_ops) {
+            if let Some(f) = self.resolve_callee(&callee) {
+                self.facts.ops[op].kind = OpKind::Arg(f, i);
+            }
+        }
+        for (n, v) in self.vars.iter().enumerate() {
+            if let (Binding::Param, Some(f), Some(i)) = (v.binding, v.function, v.param_index) {
+                self.facts.param_vars.insert((f, i), VarId(n as u32));
+            }
+        }
         // Uses that are no operation's operand hand the channel on.
         let operands = std::mem::take(&mut self.facts.operands);
         let uses = std::mem::take(&mut self.facts.uses);
@@ -1127,6 +1282,40 @@ impl PackageIndex {
             }
         }
         self.facts.param_args = param_args;
+        // Closedness of channel parameters, as a fixpoint over the calls: every parameter
+        // starts as never closed and only moves to closed or unknown, so this ends.
+        let mut keys: Vec<(usize, usize)> = self.facts.param_args.keys().copied().collect();
+        keys.sort_unstable();
+        let mut table: HashMap<(usize, usize), Closed> =
+            keys.iter().map(|&k| (k, Closed::Never)).collect();
+        let param_vars = &self.facts.param_vars;
+        // A parameter the function closes itself is closed whatever its callers pass.
+        let direct: HashMap<(usize, usize), Closed> = keys
+            .iter()
+            .filter_map(|k| {
+                let v = *param_vars.get(k)?;
+                self.ops_on(&ChanRef::Var(v))
+                    .find(|(_, o)| o.kind == OpKind::Close)
+                    .map(|(op, _)| (*k, Closed::Yes(op)))
+            })
+            .collect();
+        for _ in 0..=2 * keys.len() {
+            let mut changed = false;
+            for &(f, i) in &keys {
+                let value = direct
+                    .get(&(f, i))
+                    .copied()
+                    .unwrap_or_else(|| self.param_closed(f, i, &table));
+                if table.get(&(f, i)) != Some(&value) {
+                    table.insert((f, i), value);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        self.facts.param_closed = table;
     }
 
     /// The function of the package a callee names, and the wrappers passed through to reach
@@ -1260,10 +1449,11 @@ impl PackageIndex {
 
     /// Whether the package can close a channel.
     pub fn closed(&self, ch: &ChanRef) -> Closed {
-        self.closed_depth(ch, 0)
+        self.closed_in(ch, &self.facts.param_closed)
     }
 
-    fn closed_depth(&self, ch: &ChanRef, depth: usize) -> Closed {
+    /// [`PackageIndex::closed`], with what is known so far of the channel parameters.
+    fn closed_in(&self, ch: &ChanRef, params: &HashMap<(usize, usize), Closed>) -> Closed {
         if let Some((i, _)) = self.ops_on(ch).find(|(_, o)| o.kind == OpKind::Close) {
             return Closed::Yes(i);
         }
@@ -1271,28 +1461,45 @@ impl PackageIndex {
             ChanRef::Timer => Closed::Never,
             ChanRef::Done(_) | ChanRef::Other => Closed::Unknown,
             ChanRef::Global(name) => {
-                if name.starts_with(|c: char| c.is_uppercase())
-                    && self.package.as_deref() != Some("main")
-                {
+                // Exported, handed out (`func In() chan int { return in }`) or given a channel
+                // made elsewhere: someone else may close it.
+                let exported = name.starts_with(|c: char| c.is_uppercase())
+                    && self.package.as_deref() != Some("main");
+                let handed_on = self.ops_on(ch).any(|(_, o)| o.kind == OpKind::Pass);
+                let fed = self
+                    .facts
+                    .fed
+                    .iter()
+                    .any(|(o, f)| o.is_none() && *f == format!("global {name}"));
+                if exported || handed_on || fed {
                     Closed::Unknown
                 } else {
-                    Closed::Never
+                    self.closed_downward(ch, &mut Vec::new())
                 }
             }
             ChanRef::Field { field, .. } => {
                 // An exported field can be closed by another package; one handed out (`return
                 // s.in`, `x := s.in`, passed to a call) by whoever gets it.
                 let handed_on = self.ops_on(ch).any(|(_, o)| o.kind == OpKind::Pass);
-                if handed_on || field.starts_with(|c: char| c.is_uppercase()) {
+                let fed = self.facts.fed.iter().any(|(o, f)| {
+                    f == field
+                        && match (o, ch) {
+                            (Some(o), ChanRef::Field { owner: Some(t), .. }) => o == t,
+                            _ => true,
+                        }
+                });
+                if handed_on || fed || field.starts_with(|c: char| c.is_uppercase()) {
                     Closed::Unknown
                 } else {
-                    Closed::Never
+                    self.closed_downward(ch, &mut Vec::new())
                 }
             }
             ChanRef::Var(v) => {
                 let var = &self.vars[v.0 as usize];
                 match (var.binding, var.param_index, var.function) {
-                    (Binding::Param, Some(i), Some(f)) => self.param_closed(f, i, depth),
+                    (Binding::Param, Some(i), Some(f)) => {
+                        params.get(&(f, i)).copied().unwrap_or(Closed::Unknown)
+                    }
                     (Binding::Local, _, _) => {
                         // A local made elsewhere (a copy of another channel, a call's result)
                         // is that channel; one handed on (returned, stored, passed) may be
@@ -1300,7 +1507,7 @@ impl PackageIndex {
                         let made_here = self.ops_on(ch).any(|(_, o)| o.kind == OpKind::Make);
                         let handed_on = self.ops_on(ch).any(|(_, o)| o.kind == OpKind::Pass);
                         if made_here && !handed_on {
-                            Closed::Never
+                            self.closed_downward(ch, &mut Vec::new())
                         } else {
                             Closed::Unknown
                         }
@@ -1311,17 +1518,51 @@ impl PackageIndex {
         }
     }
 
+    /// Whether the functions of the package a variable's channel is passed to close it (or
+    /// hand it on): `go worker(ch)` where `worker` does `defer close(ch)`.
+    fn closed_downward(&self, ch: &ChanRef, seen: &mut Vec<(usize, usize)>) -> Closed {
+        let mut out = Closed::Never;
+        let args: Vec<(usize, usize)> = self
+            .ops_on(ch)
+            .filter_map(|(_, o)| match o.kind {
+                OpKind::Arg(f, i) => Some((f, i)),
+                _ => None,
+            })
+            .collect();
+        for k in args {
+            if seen.contains(&k) {
+                continue;
+            }
+            seen.push(k);
+            let Some(&pv) = self.facts.param_vars.get(&k) else {
+                // A parameter the source does not name (`_`) does nothing with it.
+                continue;
+            };
+            let param = ChanRef::Var(pv);
+            if let Some((op, _)) = self.ops_on(&param).find(|(_, o)| o.kind == OpKind::Close) {
+                return Closed::Yes(op);
+            }
+            if self.ops_on(&param).any(|(_, o)| o.kind == OpKind::Pass) {
+                out = Closed::Unknown;
+                continue;
+            }
+            match self.closed_downward(&param, seen) {
+                Closed::Yes(op) => return Closed::Yes(op),
+                Closed::Unknown => out = Closed::Unknown,
+                Closed::Never => {}
+            }
+        }
+        out
+    }
+
     /// A channel parameter is closed when a caller's channel is: every call and `go` statement
     /// of the package that reaches the function is in sight, unless it can be called from
     /// elsewhere.
-    fn param_closed(&self, f: usize, i: usize, depth: usize) -> Closed {
+    fn param_closed(&self, f: usize, i: usize, params: &HashMap<(usize, usize), Closed>) -> Closed {
         let func = &self.functions[f];
         let from_elsewhere = func.exported
             || (func.kind != FunctionKind::Closure
                 && self.used_as_value.contains(short_name(&func.name)));
-        if depth > 4 {
-            return Closed::Unknown;
-        }
         // Every call that reaches the function: one passing something that is not a channel the
         // model knows (an expression, a call's result) makes the answer unknown, and so do
         // calls the model cannot count (a method, or more calls by name than it knows).
@@ -1345,7 +1586,7 @@ impl PackageIndex {
             all_never = false;
         }
         for c in known {
-            match self.closed_depth(&c, depth + 1) {
+            match self.closed_in(&c, params) {
                 Closed::Yes(op) => return Closed::Yes(op),
                 Closed::Never => {}
                 Closed::Unknown => all_never = false,
@@ -1420,35 +1661,47 @@ impl PackageIndex {
     /// The first operation of the package that closes or sends on a channel, in the file
     /// `prefer` first: what stops a loop waiting on it.
     pub fn stopper(&self, ch: &ChanRef, prefer: usize, close_only: bool) -> Option<&ChanOp> {
-        self.stopper_depth(ch, prefer, close_only, 0)
-    }
-
-    fn stopper_depth(
-        &self,
-        ch: &ChanRef,
-        prefer: usize,
-        close_only: bool,
-        depth: usize,
-    ) -> Option<&ChanOp> {
         let hits = |o: &&ChanOp| o.kind == OpKind::Close || (o.kind == OpKind::Send && !close_only);
-        let here = self
-            .ops_on(ch)
-            .map(|(_, o)| o)
-            .filter(|o| o.loc.file == prefer)
-            .find(hits)
-            .or_else(|| self.ops_on(ch).map(|(_, o)| o).find(hits));
-        if here.is_some() || depth > 4 {
-            return here;
+        // A parameter is the channel its callers pass (`go func(done <-chan struct{})
+        // {...}(c.done)`): breadth first through the callers, each parameter once.
+        let mut queue = std::collections::VecDeque::from([ch.clone()]);
+        let mut seen = std::collections::HashSet::new();
+        while let Some(c) = queue.pop_front() {
+            let here = self
+                .ops_on(&c)
+                .map(|(_, o)| o)
+                .filter(|o| o.loc.file == prefer)
+                .find(hits)
+                .or_else(|| self.ops_on(&c).map(|(_, o)| o).find(hits));
+            if here.is_some() {
+                return here;
+            }
+            if let ChanRef::Var(v) = c {
+                let var = &self.vars[v.0 as usize];
+                if let (Some(f), Some(i), Binding::Param) =
+                    (var.function, var.param_index, var.binding)
+                    && seen.insert((f, i))
+                {
+                    queue.extend(self.callers_chans(f, i));
+                }
+                // And the parameters it is passed to (`go worker(ch)`, which closes it).
+                let down: Vec<(usize, usize)> = self
+                    .ops_on(&c)
+                    .filter_map(|(_, o)| match o.kind {
+                        OpKind::Arg(f, i) => Some((f, i)),
+                        _ => None,
+                    })
+                    .collect();
+                for k in down {
+                    if seen.insert(k)
+                        && let Some(&pv) = self.facts.param_vars.get(&k)
+                    {
+                        queue.push_back(ChanRef::Var(pv));
+                    }
+                }
+            }
         }
-        // A parameter is the channel its callers pass (`go func(done <-chan struct{}) {...}(c.done)`).
-        let ChanRef::Var(v) = ch else { return None };
-        let var = &self.vars[v.0 as usize];
-        let (Some(f), Some(i), Binding::Param) = (var.function, var.param_index, var.binding)
-        else {
-            return None;
-        };
-        self.callers_chans(f, i)
-            .find_map(|c| self.stopper_depth(&c, prefer, close_only, depth + 1))
+        None
     }
 
     /// The channels the package's `go` statements and calls pass as parameter `i` of `f`.

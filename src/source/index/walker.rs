@@ -238,7 +238,9 @@ impl Walker<'_> {
         self.declare_signature(node, idx);
         self.record_single_call(node, idx);
         if let Some(body) = node.child_by_field_name("body") {
-            self.walk(body, Some(idx));
+            // The body shares the scope of the parameters and results (`out, n := ...` assigns
+            // the named result `out`): no scope of its own.
+            self.walk_node(body, Some(idx));
         }
         self.fstates.pop();
         self.scopes.pop();
@@ -576,6 +578,10 @@ impl Walker<'_> {
                         *d -= 1;
                     }
                 }
+                return;
+            }
+            "composite_literal" => {
+                self.composite(node, func);
                 return;
             }
             "assignment_statement" => {
