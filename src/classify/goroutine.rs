@@ -233,3 +233,17 @@ mod review_tests {
         assert_eq!(codes_at(&source_findings(src, Some(27))), []);
     }
 }
+
+#[cfg(test)]
+mod variadic_tests {
+    use crate::classify::{codes_at, source_findings};
+
+    /// A channel passed in a variadic `...any` is stored in a slice the callee keeps: whoever
+    /// reads it may close it.
+    #[test]
+    fn a_channel_in_variadic_arguments_is_handed_on() {
+        let src = "package p\n\ntype Bus struct{ args [][]any }\n\nfunc (b *Bus) Publish(topic string, args ...any) { b.args = append(b.args, args) }\n\nfunc Use(b *Bus) {\n\tresults := make(chan int)\n\tb.Publish(\"t\", 1, results)\n\tgo func() {\n\t\tfor range results {\n\t\t}\n\t}()\n}\n";
+        let found = codes_at(&source_findings(src, Some(27)));
+        assert!(!found.iter().any(|(c, ..)| c == "EE0303"), "{found:?}");
+    }
+}

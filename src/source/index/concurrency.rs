@@ -1534,10 +1534,21 @@ impl PackageIndex {
                 continue;
             }
             seen.push(k);
+            let params = &self.functions[k.0].params;
             let Some(&pv) = self.facts.param_vars.get(&k) else {
-                // A parameter the source does not name (`_`) does nothing with it.
+                if k.1 < params.len() {
+                    // A parameter the source does not name (`_`) does nothing with it.
+                    continue;
+                }
+                // Past the last parameter: in a variadic `...any`, stored in a slice.
+                out = Closed::Unknown;
                 continue;
             };
+            if !matches!(self.vars[pv.0 as usize].ty, VarType::Chan { .. }) {
+                // A variadic `args ...any`: the channel is stored in a slice.
+                out = Closed::Unknown;
+                continue;
+            }
             let param = ChanRef::Var(pv);
             if let Some((op, _)) = self.ops_on(&param).find(|(_, o)| o.kind == OpKind::Close) {
                 return Closed::Yes(op);
