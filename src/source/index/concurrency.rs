@@ -1635,9 +1635,20 @@ impl PackageIndex {
 
     /// Where a channel leaves the package's sight: returned, stored or passed on.
     pub fn handed_on(&self, ch: &ChanRef) -> Option<&ChanOp> {
-        self.ops_on(ch)
-            .map(|(_, o)| o)
-            .find(|o| o.kind == OpKind::Pass)
+        self.ops_on(ch).map(|(_, o)| o).find(|o| match o.kind {
+            OpKind::Pass => true,
+            // Passed in variadic arguments: stored in a slice.
+            OpKind::Arg(f, i) => {
+                let last = self.functions[f].params.len().saturating_sub(1);
+                match self.facts.param_vars.get(&(f, i)) {
+                    None => i > last,
+                    Some(pv) => {
+                        i == last && !matches!(self.vars[pv.0 as usize].ty, VarType::Chan { .. })
+                    }
+                }
+            }
+            _ => false,
+        })
     }
 
     /// The loops of a function's own code, in source order.
