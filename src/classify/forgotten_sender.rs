@@ -162,14 +162,10 @@ fn leaves_by_another_case(index: &PackageIndex, s: usize, recv_case: usize, ch: 
 
 #[cfg(test)]
 mod tests {
-    use crate::classify::{codes_at, source_findings};
+    use crate::classify::lines_of;
 
     fn ee0304(src: &str) -> Vec<u32> {
-        codes_at(&source_findings(src, Some(27)))
-            .into_iter()
-            .filter(|(c, ..)| c == "EE0304")
-            .map(|(_, line, _)| line)
-            .collect()
+        lines_of(src, "EE0304")
     }
 
     const WORKERS: &str = "package p\n\nimport \"sync\"\n\nfunc SumAll(parts [][]int) int {\n\tch := make(chan int)\n\tvar wg sync.WaitGroup\n\tfor _, p := range parts {\n\t\twg.Add(1)\n\t\tgo func(p []int) {\n\t\t\tdefer wg.Done()\n\t\t\tch <- len(p)\n\t\t}(p)\n\t}\n\tgo func() {\n\t\twg.Wait()\n\t\tclose(ch)\n\t}()\n\ttotal := 0\n\tfor s := range ch {\n\t\ttotal += s\n\t}\n\treturn total\n}\n";
@@ -211,14 +207,10 @@ mod tests {
 
 #[cfg(test)]
 mod review_tests {
-    use crate::classify::{codes_at, source_findings};
+    use crate::classify::lines_of;
 
     fn ee0304(src: &str) -> Vec<u32> {
-        codes_at(&source_findings(src, Some(27)))
-            .into_iter()
-            .filter(|(c, ..)| c == "EE0304")
-            .map(|(_, line, _)| line)
-            .collect()
+        lines_of(src, "EE0304")
     }
 
     /// A backward `goto` from a timeout case retries the select: no case returns.

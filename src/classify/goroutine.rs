@@ -81,14 +81,10 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
 
 #[cfg(test)]
 mod tests {
-    use crate::classify::{codes_at, source_findings};
+    use crate::classify::{codes_at, lines_of, source_findings};
 
     fn ee0303(src: &str) -> Vec<u32> {
-        codes_at(&source_findings(src, Some(27)))
-            .into_iter()
-            .filter(|(c, ..)| c == "EE0303")
-            .map(|(_, line, _)| line)
-            .collect()
+        lines_of(src, "EE0303")
     }
 
     /// Two variables called `ch` in two functions are two channels: closing one does not end
@@ -151,14 +147,10 @@ mod tests {
 /// not) where a name-based or depth-capped answer was wrong.
 #[cfg(test)]
 mod review_tests {
-    use crate::classify::{codes_at, source_findings};
+    use crate::classify::{codes_at, lines_of, source_findings};
 
     fn ee0303(src: &str) -> Vec<u32> {
-        codes_at(&source_findings(src, Some(27)))
-            .into_iter()
-            .filter(|(c, ..)| c == "EE0303")
-            .map(|(_, line, _)| line)
-            .collect()
+        lines_of(src, "EE0303")
     }
 
     /// A package-level channel nothing closes, passed down six levels of calls to the function

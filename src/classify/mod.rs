@@ -1016,6 +1016,16 @@ pub(crate) fn source_findings(src: &str, toolchain: Option<u32>) -> Vec<Finding>
     classify(&Section::default(), Some(&index), &opts)
 }
 
+/// The lines of the findings of one code in Go source written in a test (Go 1.27).
+#[cfg(test)]
+pub(crate) fn lines_of(src: &str, code: &str) -> Vec<u32> {
+    codes_at(&source_findings(src, Some(27)))
+        .into_iter()
+        .filter(|(c, ..)| c == code)
+        .map(|(_, line, _)| line)
+        .collect()
+}
+
 /// (code, line, verdict) of each finding, for assertions.
 #[cfg(test)]
 pub(crate) fn codes_at(findings: &[Finding]) -> Vec<(String, u32, &'static str)> {

@@ -190,22 +190,9 @@ impl Walker<'_> {
 
     /// The C-memory variables named anywhere in an expression.
     fn c_vars_in(&self, n: Node<'_>) -> Vec<VarId> {
-        let mut out = Vec::new();
-        let mut stack = vec![n];
-        let mut cursor = n.walk();
-        while let Some(x) = stack.pop() {
-            if x.kind() == "identifier"
-                && let Some(v) = self.scopes.resolve(self.text(x))
-                && self.ix.cgo.vars.contains(&v)
-                && !out.contains(&v)
-            {
-                out.push(v);
-            }
-            if x.kind() != "func_literal" {
-                stack.extend(x.named_children(&mut cursor));
-            }
-        }
-        out
+        let mut vars = self.vars_in(n);
+        vars.retain(|v| self.ix.cgo.vars.contains(v));
+        vars
     }
 
     /// `p`, `unsafe.Pointer(p)`, `(*T)(p)`: the C-memory variable itself, not a use of it.

@@ -990,17 +990,7 @@ impl Walker<'_> {
 
     /// `ch = make(chan T)` for a variable declared before.
     pub(super) fn assigned_make(&mut self, node: Node<'_>, func: Option<usize>) {
-        let (Some(l), Some(r)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
-            return;
-        };
-        let (lhs, values) = (named_children(l), named_children(r));
-        if lhs.len() != values.len() {
-            return;
-        }
-        for (t, v) in lhs.into_iter().zip(values) {
+        for (t, v) in assigned_pairs(node) {
             if t.kind() == "identifier"
                 && let Some(id) = self.scopes.resolve(self.text(t))
             {
@@ -1062,17 +1052,7 @@ impl Walker<'_> {
     /// `s.in = in`, `global = ch`: a channel field or package-level channel given a channel made
     /// elsewhere.
     fn assigned_chan(&mut self, node: Node<'_>) {
-        let (Some(l), Some(r)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
-            return;
-        };
-        let (lhs, values) = (named_children(l), named_children(r));
-        if lhs.len() != values.len() {
-            return;
-        }
-        for (t, v) in lhs.into_iter().zip(values) {
+        for (t, v) in assigned_pairs(node) {
             if self.is_make_chan(v) {
                 continue;
             }
@@ -1145,6 +1125,21 @@ pub(super) enum Leave {
     Breakable,
     Select,
     Case,
+}
+
+/// `a, b = x, y`: each target with its value (nothing when the counts differ: `a, b = f()`).
+fn assigned_pairs(node: Node<'_>) -> Vec<(Node<'_>, Node<'_>)> {
+    let (Some(l), Some(r)) = (
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    ) else {
+        return Vec::new();
+    };
+    let (lhs, values) = (named_children(l), named_children(r));
+    if lhs.len() != values.len() {
+        return Vec::new();
+    }
+    lhs.into_iter().zip(values).collect()
 }
 
 fn strip_parens(mut n: Node<'_>) -> Node<'_> {
