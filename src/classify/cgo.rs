@@ -49,9 +49,12 @@ fn allocation(cx: &Context<'_>, index: &PackageIndex, a: &CAlloc) -> Option<Sour
     };
     let var = index.vars[v.0 as usize].name.clone();
     // What this function's own code does with the variable after the allocation.
+    // A use in a closure of the function (`defer func() { C.free(...) }()`) counts, as a
+    // deferred one: the closure runs later, if at all.
+    let in_closure = |u: &CUse| u.function != Some(func) && index.within(u.function, func);
     let uses: Vec<&CUse> = index
         .c_uses(v)
-        .filter(|u| u.function == Some(func) && u.loc.start > at.start)
+        .filter(|u| (u.function == Some(func) || in_closure(u)) && u.loc.start > at.start)
         .collect();
     let frees: Vec<(&CUse, bool, bool)> = uses
         .iter()
@@ -60,7 +63,9 @@ fn allocation(cx: &Context<'_>, index: &PackageIndex, a: &CAlloc) -> Option<Sour
                 callee,
                 deferred,
                 in_loop,
-            } if index.frees_c(callee) => Some((*u, *deferred, *in_loop)),
+            } if index.frees_c(callee) => {
+                Some((*u, *deferred || in_closure(u), *in_loop && !in_closure(u)))
+            }
             _ => None,
         })
         .collect();
@@ -184,5 +189,17 @@ mod tests {
         assert_eq!(c(in_loop), [("EE0302".to_string(), 13, "leak-risk")]);
         let returned = "func A(s string) unsafe.Pointer {\n\tcs := C.CString(s)\n\treturn unsafe.Pointer(cs)\n}\n";
         assert_eq!(c(returned), []);
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use crate::classify::{codes_at, source_findings};
+
+    /// C memory freed in a deferred closure is freed.
+    #[test]
+    fn a_free_in_a_deferred_closure() {
+        let src = "package p\n\n/*\n#include <stdlib.h>\n*/\nimport \"C\"\n\nimport \"unsafe\"\n\nfunc A(s string) {\n\tcs := C.CString(s)\n\tdefer func() { C.free(unsafe.Pointer(cs)) }()\n}\n";
+        assert_eq!(codes_at(&source_findings(src, Some(27))), []);
     }
 }

@@ -420,3 +420,18 @@ mod after_func_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod review_tests {
+    use crate::classify::lines_of;
+
+    /// A ticker handed to its owner (returned in a struct, passed to the goroutine that stops
+    /// it) can be stopped there; a type switch's `t` is not the ticker `t` outside it.
+    #[test]
+    fn a_ticker_handed_on_or_shadowed() {
+        let handed = "package p\n\nimport \"time\"\n\ntype Poller struct{ t *time.Ticker }\n\nfunc (p *Poller) Close() { p.t.Stop() }\n\nfunc New() *Poller {\n\tt := time.NewTicker(time.Second)\n\treturn &Poller{t: t}\n}\n\nfunc run(t *time.Ticker) { defer t.Stop() }\n\nfunc Start() {\n\tt := time.NewTicker(time.Second)\n\tgo run(t)\n}\n";
+        assert_eq!(lines_of(handed, "EE0305"), Vec::<u32>::new());
+        let shadowed = "package p\n\nimport \"time\"\n\nfunc Poll(v any, f func()) {\n\tt := time.NewTicker(time.Second)\n\tgo func() {\n\t\tfor range t.C {\n\t\t\tf()\n\t\t}\n\t}()\n\tswitch t := v.(type) {\n\tcase *time.Ticker:\n\t\tt.Stop()\n\t}\n}\n";
+        assert_eq!(lines_of(shadowed, "EE0305"), [6]);
+    }
+}

@@ -223,7 +223,8 @@ pub struct Facts {
     pub set_finalizers: Vec<SetFinalizer>,
     /// Every call that starts a timer or ticker.
     pub timers: Vec<TimerFact>,
-    /// Variables whose `Stop` method is called (`defer t.Stop()`).
+    /// Variables whose `Stop` method is called (`defer t.Stop()`), or that hold a timer handed
+    /// to someone who can (returned, stored, passed).
     pub stopped: std::collections::HashSet<VarId>,
     /// Struct fields declared with a channel type: (type, field).
     pub chan_fields: Vec<(String, String)>,
@@ -588,10 +589,20 @@ impl Walker<'_> {
                 if node.kind() == "assignment_statement" {
                     self.assigned_chan(node);
                 }
-                // `x.in = ch`, `in := s.in`: another name for the same channel.
-                if let Some(r) = node.child_by_field_name("right") {
-                    for v in named_children(r) {
-                        self.passed(v, func);
+                // `x.in = ch`, `in := s.in`: another name for the same channel (`_ = t`
+                // keeps nothing).
+                let pairs = assigned_pairs(node);
+                if pairs.is_empty() {
+                    if let Some(r) = node.child_by_field_name("right") {
+                        for v in named_children(r) {
+                            self.passed(v, func);
+                        }
+                    }
+                } else {
+                    for (t, v) in pairs {
+                        if self.text(t) != "_" {
+                            self.passed(v, func);
+                        }
                     }
                 }
             }
@@ -760,6 +771,13 @@ impl Walker<'_> {
         } else {
             v
         };
+        // `return &Poller{t: t}`, `go run(t, f)`: a ticker or timer whoever gets it can stop.
+        if v.kind() == "identifier"
+            && let Some(id) = self.scopes.resolve(self.text(v))
+            && self.ix.facts.timers.iter().any(|t| t.bound == Some(id))
+        {
+            self.ix.facts.stopped.insert(id);
+        }
         if matches!(v.kind(), "identifier" | "selector_expression")
             && let Some(r) = self.chan_ref(v)
             && !matches!(r, ChanRef::Timer | ChanRef::Other)

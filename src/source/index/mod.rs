@@ -549,6 +549,18 @@ impl PackageIndex {
             .map(|&i| &self.effects[i])
     }
 
+    /// Whether function `inner` is `outer` or a closure inside it.
+    pub fn within(&self, inner: Option<usize>, outer: usize) -> bool {
+        let mut f = inner;
+        while let Some(i) = f {
+            if i == outer {
+                return true;
+            }
+            f = self.functions[i].parent;
+        }
+        false
+    }
+
     /// Whether a func literal of the source starts at a byte offset.
     pub fn is_func_literal_at(&self, file: usize, offset: usize) -> bool {
         self.function_at(file, offset).is_some_and(|f| {

@@ -584,6 +584,36 @@ impl Walker<'_> {
                 self.composite(node, func);
                 return;
             }
+            // `switch t := v.(type)`: `t` is a new variable of the switch (one per clause in
+            // Go, each of the clause's type; none of them is the `t` outside).
+            "type_switch_statement" if node.child_by_field_name("alias").is_some() => {
+                let alias = node.child_by_field_name("alias");
+                for c in named_children(node) {
+                    if Some(c.id()) == alias.map(|a| a.id()) {
+                        continue;
+                    }
+                    if Some(c.id()) == node.child_by_field_name("value").map(|v| v.id()) {
+                        self.walk(c, func);
+                        for id in alias.map(named_children).unwrap_or_default() {
+                            let name = self.text(id).to_string();
+                            self.declare(&name);
+                            if id.kind() == "identifier" {
+                                self.declare_var(
+                                    id,
+                                    func,
+                                    Binding::Local,
+                                    VarType::Unknown,
+                                    None,
+                                    false,
+                                );
+                            }
+                        }
+                        continue;
+                    }
+                    self.walk(c, func);
+                }
+                return;
+            }
             "assignment_statement" => {
                 self.assigned_make(node, func);
                 self.assignment(node, func)
