@@ -406,7 +406,7 @@ mod after_func_tests {
     /// gets) can be stopped; one dropped per call with an unknown delay piles up.
     #[test]
     fn a_kept_handle_bounds_an_after_func() {
-        let src = "package p\n\nimport \"time\"\n\ntype Timer struct{ t *time.Timer }\n\nfunc Kept(d time.Duration, f func()) *Timer {\n\treturn &Timer{t: time.AfterFunc(d, f)}\n}\n\nfunc Dropped(d time.Duration, f func()) {\n\ttime.AfterFunc(d, f)\n}\n";
+        let src = "package p\n\nimport \"time\"\n\ntype Timer struct{ t *time.Timer }\n\nfunc Kept(d time.Duration, f func()) *Timer {\n\treturn &Timer{t: time.AfterFunc(d, f)}\n}\n\nfunc Dropped(d time.Duration, f func()) {\n\ttime.AfterFunc(d, f)\n}\n\ntype S struct{ timers []*time.Timer }\n\nfunc (s *S) Appended(d time.Duration, f func()) {\n\ts.timers = append(s.timers, time.AfterFunc(d, f))\n}\n\nfunc Blank(d time.Duration, f func()) {\n\t_ = time.AfterFunc(d, f)\n}\n";
         let found: Vec<_> = codes_at(&source_findings(src, Some(27)))
             .into_iter()
             .filter(|(c, ..)| c == "EE0307")
@@ -415,7 +415,9 @@ mod after_func_tests {
             found,
             [
                 ("EE0307".to_string(), 8, "retained"),
-                ("EE0307".to_string(), 12, "leak-risk")
+                ("EE0307".to_string(), 12, "leak-risk"),
+                ("EE0307".to_string(), 18, "retained"),
+                ("EE0307".to_string(), 22, "leak-risk")
             ]
         );
     }

@@ -835,7 +835,7 @@ impl Walker<'_> {
             callee.as_str(),
             "time.NewTicker" | "time.Tick" | "time.After" | "time.AfterFunc"
         ) {
-            let kept = super::effects::result_is_kept(node);
+            let kept = self.result_is_kept(node);
             let fact = TimerFact {
                 api: callee.clone(),
                 loc: loc(self.f, node),

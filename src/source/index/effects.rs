@@ -472,7 +472,7 @@ impl Walker<'_> {
             .copied()
         {
             // Assigned or returned: the caller can undo it (Stop).
-            let bound = result_is_kept(node);
+            let bound = self.result_is_kept(node);
             // Guard: context.Background() and TODO() are never done (their Done() is nil), so
             // context.AfterFunc never registers the callback at all: nothing is kept.
             if suffix == "context.AfterFunc"
@@ -546,17 +546,29 @@ pub(super) const REGISTRATIONS: &[(&str, &str, Option<&str>)] = &[
     // refers to its own object, is EE0308.
 ];
 
-/// A call whose result is assigned (to a variable or a field), returned, or stored in a
-/// composite literal (`&Timer{t: time.AfterFunc(d, f)}`): whoever holds it can undo what the
-/// call started (a timer's Stop, a context.AfterFunc's stop).
-pub(super) fn result_is_kept(call: Node<'_>) -> bool {
-    let up = call.parent();
-    up.is_some_and(|p| {
-        matches!(
-            p.kind(),
-            "expression_list" | "return_statement" | "keyed_element" | "literal_element"
-        )
-    }) || up
-        .and_then(|p| p.parent())
-        .is_some_and(|g| g.kind() == "return_statement")
+impl Walker<'_> {
+    /// A call whose result is assigned (to a variable or a field), returned, stored in a
+    /// composite literal (`&Timer{t: time.AfterFunc(d, f)}`) or appended to a slice: whoever
+    /// holds it can undo what the call started (a timer's Stop, a context.AfterFunc's stop).
+    pub(super) fn result_is_kept(&self, call: Node<'_>) -> bool {
+        let Some(up) = call.parent() else {
+            return false;
+        };
+        match up.kind() {
+            // `_ = time.AfterFunc(...)` keeps nothing.
+            "expression_list" => !up.parent().is_some_and(|stmt| {
+                stmt.kind() == "assignment_statement"
+                    && stmt
+                        .child_by_field_name("left")
+                        .is_some_and(|l| self.text(l).trim() == "_")
+            }),
+            "return_statement" | "keyed_element" | "literal_element" => true,
+            // `s.timers = append(s.timers, time.AfterFunc(...))`.
+            "argument_list" => up
+                .parent()
+                .and_then(|c| c.child_by_field_name("function"))
+                .is_some_and(|f| self.text(f) == "append"),
+            _ => false,
+        }
+    }
 }
