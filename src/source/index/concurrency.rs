@@ -185,6 +185,8 @@ pub struct TimerFact {
 #[derive(Debug, Clone)]
 pub struct SetFinalizer {
     pub loc: Loc,
+    /// The finalizer as written (`stopJanitor`, `func(...) {...}`).
+    pub finalizer: Option<String>,
     /// The object, when it is a variable.
     pub obj: Option<VarId>,
     /// The finalizer, when it is a func literal: the closure, resolved after the walk.
@@ -217,8 +219,6 @@ pub struct Facts {
     pub captures: HashMap<usize, Vec<VarId>>,
     /// Function -> the one call its body is made of (`func watch(d T) { loop(d) }`).
     pub single_call: HashMap<usize, Callee>,
-    /// The second argument of every `runtime.SetFinalizer` call, as written.
-    pub finalizers: Vec<String>,
     /// Every `runtime.SetFinalizer` call.
     pub set_finalizers: Vec<SetFinalizer>,
     /// Every call that starts a timer or ticker.
@@ -582,7 +582,6 @@ impl Walker<'_> {
                     self.op(r, OpKind::Recv(RecvForm::Unary), node, o, func);
                 }
             }
-            "call_expression" => self.concurrency_call(node, func),
             "go_statement" => self.go_statement(node, func),
             "assignment_statement" | "short_var_declaration" => {
                 self.cgo_store(node, func);
@@ -786,15 +785,17 @@ impl Walker<'_> {
         }
     }
 
-    fn concurrency_call(&mut self, node: Node<'_>, func: Option<usize>) {
-        let Some(callee_node) = node.child_by_field_name("function") else {
-            return;
-        };
-        let callee = self.text(callee_node).to_string();
-        let args: Vec<Node<'_>> = node
-            .child_by_field_name("arguments")
-            .map(named_children)
-            .unwrap_or_default();
+    /// What a call does to channels, timers, finalizers and C memory (the callee and the
+    /// arguments as the walk read them).
+    pub(super) fn concurrency_call(
+        &mut self,
+        node: Node<'_>,
+        callee_node: Node<'_>,
+        callee: &str,
+        args: &[Node<'_>],
+        func: Option<usize>,
+    ) {
+        let callee = callee.to_string();
         self.cgo_call(node, &callee, func);
         match callee.as_str() {
             "close" => {
@@ -807,10 +808,6 @@ impl Walker<'_> {
             }
             "len" | "cap" | "make" => return,
             "runtime.SetFinalizer" => {
-                if let Some(a) = args.get(1) {
-                    let t = self.text(*a).to_string();
-                    self.ix.facts.finalizers.push(t);
-                }
                 let obj = args
                     .first()
                     .filter(|a| a.kind() == "identifier")
@@ -821,6 +818,7 @@ impl Walker<'_> {
                     .map(|a| a.start_byte());
                 self.ix.facts.set_finalizers.push(SetFinalizer {
                     loc: loc(self.f, node),
+                    finalizer: args.get(1).map(|a| self.text(*a).to_string()),
                     obj,
                     closure: None,
                     literal_start,
@@ -1786,7 +1784,10 @@ impl PackageIndex {
     /// Whether a function is handed to `runtime.SetFinalizer`.
     pub fn is_finalizer(&self, f: usize) -> bool {
         let name = &self.functions[f].name;
-        self.facts.finalizers.iter().any(|n| n == name)
+        self.facts
+            .set_finalizers
+            .iter()
+            .any(|f| f.finalizer.as_deref() == Some(name.as_str()))
     }
 }
 

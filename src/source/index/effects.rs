@@ -349,15 +349,15 @@ impl Walker<'_> {
         }
     }
 
-    pub(super) fn call(&mut self, node: Node<'_>, func: Option<usize>) {
-        let Some(callee_node) = node.child_by_field_name("function") else {
-            return;
-        };
-        let callee = self.text(callee_node).to_string();
-        let args: Vec<Node<'_>> = node
-            .child_by_field_name("arguments")
-            .map(named_children)
-            .unwrap_or_default();
+    pub(super) fn call(
+        &mut self,
+        node: Node<'_>,
+        callee_node: Node<'_>,
+        callee: &str,
+        args: &[Node<'_>],
+        func: Option<usize>,
+    ) {
+        let callee = callee.to_string();
         if callee_node.kind() == "identifier" && !self.locals.iter().any(|s| s.contains(&callee)) {
             let in_loop = self.in_loop();
             self.ix
@@ -389,7 +389,7 @@ impl Walker<'_> {
             self.ix.functions[f].init_time = true;
         }
         if is_once_callee(&callee) {
-            for a in &args {
+            for a in args {
                 if a.kind() == "identifier" {
                     let name = self.text(*a).to_string();
                     self.ix.once_by_name.insert(name);
@@ -482,7 +482,7 @@ impl Walker<'_> {
             {
                 return;
             }
-            let owner = self.registration_owner(suffix, callee_node, &args, keeper);
+            let owner = self.registration_owner(suffix, callee_node, args, keeper);
             self.ix.registrations.push(Registration {
                 api: callee.clone(),
                 keeper,

@@ -340,6 +340,16 @@ impl Walker<'_> {
         self.loops.last().is_some_and(|&d| d > 0)
     }
 
+    /// A new local whose type the declaration does not say (`case v := <-ch:`, the alias of a
+    /// type switch): a name of the scope and a binding.
+    fn declare_local(&mut self, id: Node<'_>, func: Option<usize>) {
+        let name = self.text(id).to_string();
+        self.declare(&name);
+        if id.kind() == "identifier" {
+            self.declare_var(id, func, Binding::Local, VarType::Unknown, None, false);
+        }
+    }
+
     pub(super) fn declare(&mut self, name: &str) {
         if let Some(scope) = self.locals.last_mut() {
             scope.insert(name.to_string());
@@ -471,18 +481,7 @@ impl Walker<'_> {
                 }
                 if let Some(l) = node.child_by_field_name("left") {
                     for id in named_children(l) {
-                        let name = self.text(id).to_string();
-                        self.declare(&name);
-                        if id.kind() == "identifier" {
-                            self.declare_var(
-                                id,
-                                func,
-                                Binding::Local,
-                                VarType::Unknown,
-                                None,
-                                false,
-                            );
-                        }
+                        self.declare_local(id, func);
                     }
                 }
                 return;
@@ -595,18 +594,7 @@ impl Walker<'_> {
                     if Some(c.id()) == node.child_by_field_name("value").map(|v| v.id()) {
                         self.walk(c, func);
                         for id in alias.map(named_children).unwrap_or_default() {
-                            let name = self.text(id).to_string();
-                            self.declare(&name);
-                            if id.kind() == "identifier" {
-                                self.declare_var(
-                                    id,
-                                    func,
-                                    Binding::Local,
-                                    VarType::Unknown,
-                                    None,
-                                    false,
-                                );
-                            }
+                            self.declare_local(id, func);
                         }
                         continue;
                     }
@@ -658,7 +646,15 @@ impl Walker<'_> {
                 }
             }
             "call_expression" => {
-                self.call(node, func);
+                if let Some(callee_node) = node.child_by_field_name("function") {
+                    let callee = self.text(callee_node).to_string();
+                    let args: Vec<Node<'_>> = node
+                        .child_by_field_name("arguments")
+                        .map(named_children)
+                        .unwrap_or_default();
+                    self.concurrency_call(node, callee_node, &callee, &args, func);
+                    self.call(node, callee_node, &callee, &args, func);
+                }
                 self.mark(node);
                 // Its children come next, the callee first.
                 self.callee = node.child_by_field_name("function").map(|f| f.id());
