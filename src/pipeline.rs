@@ -22,6 +22,7 @@ use crate::escape::Section;
 use crate::finding::{self, Finding};
 use crate::render::Renderer;
 use crate::report::{RunInfo, Totals};
+use crate::source::facts::ModulePackages;
 use crate::source::{self, Locator, Module, PackageIndex};
 use crate::{classify, select};
 
@@ -88,6 +89,8 @@ struct Shared {
     /// (directory, with test files) -> its index, built once by whichever worker needs it
     /// first (a package and its test variant share the directory).
     indexes: Mutex<HashMap<(PathBuf, bool), IndexCell>>,
+    /// What the module's packages tell the packages that import them.
+    facts: ModulePackages,
 }
 
 /// An index being built or built, shared by the sections that need it.
@@ -269,8 +272,13 @@ impl<'r> Pipeline<'r> {
                 toolchain: self.toolchain,
                 toolchain_source: self.toolchain_source.clone(),
                 target: self.target.clone(),
-                build_files: std::mem::take(&mut self.build_files),
+                build_files: self.build_files.clone(),
                 indexes: Mutex::new(HashMap::new()),
+                facts: ModulePackages::new(
+                    self.locator.module().cloned(),
+                    self.target.clone(),
+                    self.build_files.clone(),
+                ),
             });
             self.pool = Some(Pool::start(shared));
         }
@@ -578,9 +586,9 @@ impl Shared {
                     if tests {
                         names.extend(test_files.iter().map(String::as_str));
                     }
-                    PackageIndex::build_listed(&dir, &names)
+                    PackageIndex::build_listed(&dir, &names, &self.facts)
                 }
-                None => PackageIndex::build(&dir, tests, &self.target),
+                None => PackageIndex::build_with(&dir, tests, &self.target, &self.facts),
             })
         })
         .clone()

@@ -84,16 +84,40 @@ fn channel(
     }
     let early = if receives.is_empty() {
         // Returned, passed on or stored in a field: someone else may receive.
-        let handed_on = ops.iter().any(|o| {
-            o.kind == OpKind::Pass
-                && o.function == Some(func)
-                && o.loc.start > make.loc.end
-                && !gos.iter().any(|g| within(&g.loc, &o.loc))
+        let handed: Vec<&ChanOp> = ops
+            .iter()
+            .copied()
+            .filter(|o| {
+                o.kind == OpKind::Pass
+                    && o.function == Some(func)
+                    && o.loc.start > make.loc.end
+                    && !gos.iter().any(|g| within(&g.loc, &o.loc))
+            })
+            .collect();
+        let returns = index.returns_of(func);
+        let only_returned = !handed.is_empty()
+            && handed
+                .iter()
+                .all(|o| returns.iter().any(|r| within(r, &o.loc)));
+        // An iterator: the channel goes back to the caller, and the goroutine sends item
+        // after item in a loop with no case that gives up. A caller that stops reading early
+        // (a `break` out of its range, an error) leaves the sender blocked for good.
+        let sends_in_loop = ops.iter().any(|o| {
+            o.kind == OpKind::Send
+                && o.case.is_none()
+                && senders.iter().any(|g| within(&g.loc, &o.loc))
+                && index.in_loop_at(o.loc.file, o.loc.start)
         });
-        if handed_on {
+        if only_returned && sends_in_loop {
+            Some((
+                "the channel is returned to the caller while the goroutine sends item after item with no way to give up, so a caller that stops reading early (a `break` out of its range, an error) stops receiving".to_string(),
+                handed.first().map(|o| o.loc),
+            ))
+        } else if !handed.is_empty() {
             return None;
+        } else {
+            Some(("nothing in the function receives from it".to_string(), None))
         }
-        Some(("nothing in the function receives from it".to_string(), None))
     } else if let Some(sel) = receives
         .iter()
         .filter_map(|r| r.case)
@@ -139,7 +163,11 @@ fn channel(
     });
     if let Some(s) = site {
         sf.evidence.push(Evidence {
-            note: "the receiver can leave here".into(),
+            note: if why.starts_with("the channel is returned") {
+                "returned to the caller here".into()
+            } else {
+                "the receiver can leave here".into()
+            },
             site: Some(cx.site(index, &s)),
         });
     }

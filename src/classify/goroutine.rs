@@ -20,15 +20,10 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
         let Some((_, endless)) = endless(index, go) else {
             continue;
         };
-        let once = !go.in_loop && index.runs_once(go.function);
-        let (verdict, release) = if once {
-            (
-                Verdict::Retained,
-                Some(Release {
-                    how: "started once, from code that runs once: one goroutine for the life of the process".into(),
-                    site: None,
-                }),
-            )
+        let bounded = index.starts_bounded(go);
+        let once = bounded.is_some();
+        let (verdict, release) = if let Some(how) = bounded {
+            (Verdict::Retained, Some(Release { how, site: None }))
         } else {
             (Verdict::LeakRisk, None)
         };
@@ -40,6 +35,8 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
             "the goroutine loops forever with no way out, so its stack and everything it captures stay reachable for the life of the process".into(),
         );
         sf.release = release;
+        // The allocations it keeps name the same holder: one finding per goroutine.
+        sf.holder_name = Some(format!("the goroutine started at line {}", go.loc.line));
         sf.evidence.push(Evidence {
             note: "this loop has no return, break, ctx.Done() or closed-channel exit".into(),
             site: Some(cx.site(index, &endless.loc)),

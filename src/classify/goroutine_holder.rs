@@ -92,12 +92,37 @@ pub fn kept(index: &PackageIndex, go: &GoFact) -> Vec<String> {
     for a in &go.args {
         add(a);
     }
-    if let Callee::Closure(c) = go.callee {
+    let closure = match go.callee {
+        Callee::Closure(c) => Some(c),
+        // `f := func() {...}; go f()`: the closure the variable is bound to.
+        _ => go
+            .target
+            .filter(|&t| index.functions[t].kind == crate::source::index::FunctionKind::Closure),
+    };
+    if let Some(c) = closure {
         for v in index.captures_of(c) {
             add(&v.name);
         }
     }
     out
+}
+
+/// What a goroutine that keeps values does to them: `Some(None)` when nothing ends it (EE0303's
+/// endless loop), `Some(Some((how, where)))` when a service loop can end (EE0309), `None` when
+/// it does its work and returns.
+pub fn lifetime(index: &PackageIndex, go: &GoFact) -> Option<Option<(String, Option<Loc>)>> {
+    let target = go.target?;
+    if index.endless_loop(target).is_some() {
+        return Some(None);
+    }
+    let service = index.service_loop(target)?;
+    let stop = index
+        .stop_channel(service)
+        .map(|(ch, text, close_only)| who_stops(index, ch, text, close_only, service.loc.file));
+    Some(Some(match stop {
+        Some(s) => (s.how, s.site),
+        None => ("until its loop returns".to_string(), None),
+    }))
 }
 
 /// How a service loop ends, in words, and where that is done.

@@ -66,7 +66,62 @@ pub fn by_holder_site(findings: Vec<Finding>) -> Vec<Finding> {
             retitle(f, &list);
         }
     }
+    fold_initializers(&mut slots);
     compact(slots)
+}
+
+/// A package-level variable's initializer (`var counts = map[string]int{}`) and the stores
+/// into it are one holder: the initializer goes into the first store's finding, where the
+/// declaration is already shown, instead of being a second finding. With no store finding it
+/// stays on its own.
+fn fold_initializers(slots: &mut [Option<Finding>]) {
+    let is_initializer = |f: &Finding| {
+        f.holder.as_ref().is_some_and(|h| {
+            matches!(
+                (&h.declared, &h.added),
+                (Some(d), Some(a)) if d.path == a.path && d.line == a.line
+            )
+        })
+    };
+    let mut store_of: HashMap<String, usize> = HashMap::new();
+    for (i, f) in slots.iter().enumerate() {
+        if let Some(f) = f
+            && let Some(h) = &f.holder
+            && h.declared.is_some()
+            && matches!(f.verdict, Verdict::Retained | Verdict::LeakRisk)
+            && !is_initializer(f)
+        {
+            store_of.entry(h.name.clone()).or_insert(i);
+        }
+    }
+    for j in 0..slots.len() {
+        let Some(f) = &slots[j] else { continue };
+        if !is_initializer(f) || !matches!(f.verdict, Verdict::Retained | Verdict::LeakRisk) {
+            continue;
+        }
+        let Some(&i) = f.holder.as_ref().and_then(|h| store_of.get(&h.name)) else {
+            continue;
+        };
+        let f = slots[j].take().expect("checked above");
+        let into = slots[i].as_mut().expect("a store finding stays");
+        let at = f
+            .position
+            .as_ref()
+            .map(|p| format!(" ({})", p.display_best()))
+            .unwrap_or_default();
+        into.evidence.push(Evidence {
+            note: format!(
+                "the holder itself, `{}`{at}, is made once when the package is initialized",
+                f.subject
+            ),
+            site: None,
+        });
+        for line in f.compiler {
+            if !into.compiler.contains(&line) {
+                into.compiler.push(line);
+            }
+        }
+    }
 }
 
 /// "`a`, `b` and `c` are kept ..." for a title written for one value ("`a` is kept ..."). The
@@ -213,6 +268,20 @@ fn merge(into: &mut Finding, other: Finding) {
     }
     // The source's own record of the store adds nothing to the compiler's narrative of it.
     let source_twin = other.diagnostic.is_none() && into.diagnostic.is_some();
+    if source_twin
+        && other
+            .holder
+            .as_ref()
+            .is_some_and(|h| h.kind == crate::rules::HolderKind::Goroutine)
+    {
+        // The goroutine's own finding knows what the compiler does not: the loop with no way
+        // out, the wrapper it was started through, how often it is started.
+        for e in &other.evidence {
+            if !into.evidence.iter().any(|x| x.note == e.note) {
+                into.evidence.push(e.clone());
+            }
+        }
+    }
     if other.subject != into.subject && !source_twin {
         let at = other
             .position

@@ -82,6 +82,20 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
             }),
         );
     }
+    if let Some((how, at)) = index
+        .globals
+        .get(&add.global)
+        .and_then(|g| g.foreign.as_ref())
+        .and_then(|h| h.released.as_ref())
+    {
+        return (
+            Verdict::Retained,
+            Some(Release {
+                how: how.clone(),
+                site: at.as_ref().map(|s| cx.site_ref(s)),
+            }),
+        );
+    }
     if let Some(rel) = index.releases_of(&add.global).next() {
         return (
             Verdict::Retained,
@@ -100,6 +114,18 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
                 how: format!(
                     "keyed by `{k}`, which every caller passes as a constant: one entry per constant"
                 ),
+                site: None,
+            }),
+        );
+    }
+    if let Some(k) = add.key.as_deref().map(str::trim)
+        && (k.starts_with(['"', '`']) || k.parse::<i64>().is_ok() || index.consts.contains(k))
+    {
+        // `counts["tick"]++`: the same key each time, one entry.
+        return (
+            Verdict::Retained,
+            Some(Release {
+                how: format!("keyed by the constant {k}: one entry, replaced each time"),
                 site: None,
             }),
         );

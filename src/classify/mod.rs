@@ -54,6 +54,8 @@ pub struct SourceFinding {
     pub release: Option<crate::finding::Release>,
     /// The holder's name when it is not the rule's kind in words.
     pub holder_name: Option<String>,
+    /// The title after "`subject`: ", when the rule's name and the verdict do not say it.
+    pub title: Option<String>,
 }
 
 impl SourceFinding {
@@ -73,6 +75,7 @@ impl SourceFinding {
             evidence: Vec::new(),
             release: None,
             holder_name: None,
+            title: None,
         }
     }
 }
@@ -126,6 +129,8 @@ struct Hit {
     basis: Basis,
     /// For a sub-slice kept by the holder: the array it pins, with sizes when known.
     pin: Option<crate::source::pin::Pin>,
+    /// The title and the reason, when the rule's own words do not fit (a goroutine keeps it).
+    words: Option<(String, String)>,
 }
 
 /// What classification of one section needs.
@@ -463,6 +468,9 @@ impl<'a> Context<'a> {
             .map(|f| index.functions[f].name.clone());
         let subject = short_subject(&sf.subject);
         let title = match (&sf.verdict, &sf.release) {
+            _ if sf.title.is_some() => {
+                format!("`{subject}`: {}", sf.title.clone().unwrap_or_default())
+            }
             (Verdict::LeakRisk, _) => format!("`{subject}`: {}", sf.rule.name),
             (Verdict::Retained, Some(r)) => format!("`{subject}`: bounded, {}", r.how),
             (Verdict::Retained, None) => format!("`{subject}`: {}, but bounded", sf.rule.name),
@@ -487,6 +495,24 @@ impl<'a> Context<'a> {
             .evidence(sf.evidence)
             .basis(Basis::SourceOnly)
             .build()
+    }
+
+    /// A place in another package of the module, shown as [`Context::site`] shows one here.
+    pub fn site_ref(&self, at: &crate::source::index::SiteRef) -> Site {
+        let shown = match &self.root {
+            Some(r) => at
+                .path
+                .strip_prefix(r)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| at.path.to_string_lossy().into_owned()),
+            None => at.path.to_string_lossy().into_owned(),
+        };
+        Site {
+            path: shown,
+            line: at.line,
+            column: at.column,
+            text: at.text.clone(),
+        }
     }
 
     /// A source location as a [`Site`].
@@ -746,7 +772,9 @@ impl<'a> Context<'a> {
         if let Some(hit) = self.hit(i, 0) {
             let compiler = compiler_lines(d, true);
             let holder_name = hit.holder.name.clone();
-            let title = if let Some(pin) = &hit.pin {
+            let title = if let Some((title, _)) = &hit.words {
+                title.replace("{subject}", &subject)
+            } else if let Some(pin) = &hit.pin {
                 pin.title(&subject, &holder_name)
             } else {
                 match hit.verdict {
@@ -762,6 +790,7 @@ impl<'a> Context<'a> {
             };
 
             let why = match (&hit.verdict, &hit.holder.released) {
+                _ if hit.words.is_some() => hit.words.clone().map(|w| w.1).unwrap_or_default(),
                 (Verdict::LeakRisk, Some(rel)) if hit.rule.id == RuleId::Subslice && rel.site.is_some() => {
                     format!("the holder keeps a sub-slice, and a sub-slice keeps its whole backing array alive; {} bounds how many arrays are kept, not how large each one is", rel.how)
                 }

@@ -63,9 +63,11 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex) -> Vec<Finding> {
             }
             _ => "every call adds one more element, and nothing in the package removes or truncates it".into(),
         };
-        let subject = match add.key.as_deref() {
-            Some(k) => format!("{}[{k}]", add.global),
-            None => add.global.clone(),
+        let subject = match (add.key.as_deref(), add.vars.last()) {
+            (Some(k), _) => format!("{}[{k}]", add.global),
+            // A call that stores through the function it calls: what it passes.
+            (None, Some(v)) if add.via.is_some() => index.vars[v.0 as usize].name.clone(),
+            (None, _) => add.global.clone(),
         };
         out.push(finding(
             cx,

@@ -152,6 +152,7 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
             "time.NewTicker" => ticker(index, t, modern, &version_note),
             // time.After in one select per call lives for its duration at most: bounded.
             "time.After" if !t.in_loop => None,
+            "time.Tick" if t.range_header => range_tick(index, t, many, modern, &version_note),
             "time.Tick" | "time.After" if many => {
                 let why_many = if t.in_loop {
                     "in a loop"
@@ -193,6 +194,63 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
             out.push(sf);
         }
     }
+}
+
+/// `for range time.Tick(d)`: one ticker, made when the loop starts, that the loop refers to
+/// while it runs. Before Go 1.23's timers the runtime never lets a time.Tick ticker go: one per
+/// run of the function. With them, the loop's end lets it go; a loop that never ends keeps it
+/// with its goroutine, which the goroutine's own finding reports.
+fn range_tick(
+    index: &PackageIndex,
+    t: &TimerFact,
+    many: bool,
+    modern: bool,
+    version_note: &str,
+) -> Option<SourceFinding> {
+    let endless = index.kept_by_endless_goroutine(t.function, None)
+        || t.function.is_some_and(|f| index.endless_loop(f).is_some());
+    let (verdict, why) = if modern {
+        (
+            Verdict::Heap,
+            format!(
+                "time.Tick in the loop's range clause is evaluated once: one ticker for the loop's life, referenced while the loop runs{}; the garbage collector frees it after ({version_note})",
+                if endless {
+                    ", which is for good: the goroutine's own finding says who keeps it"
+                } else {
+                    ""
+                }
+            ),
+        )
+    } else if many {
+        (
+            Verdict::LeakRisk,
+            format!(
+                "time.Tick in the loop's range clause makes one ticker per run of the function, and the runtime keeps every time.Tick ticker for good ({version_note})"
+            ),
+        )
+    } else {
+        (
+            Verdict::Retained,
+            format!(
+                "time.Tick in the loop's range clause makes one ticker, once: the runtime keeps it for good, but there is only one ({version_note})"
+            ),
+        )
+    };
+    let mut sf = SourceFinding::new(&TICK_AFTER, verdict, t.loc, t.text.clone(), why);
+    sf.title = Some(match verdict {
+        Verdict::Heap => {
+            "one ticker for the loop's life, then the garbage collector frees it".into()
+        }
+        Verdict::LeakRisk => "one ticker per run of the function, never collected".into(),
+        _ => "one ticker, made once, never collected".into(),
+    });
+    if verdict == Verdict::Retained {
+        sf.release = Some(crate::finding::Release {
+            how: "made once, by code that runs once".into(),
+            site: None,
+        });
+    }
+    Some(sf)
 }
 
 fn ticker(

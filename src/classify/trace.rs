@@ -5,6 +5,7 @@
 //! captures the value, or an allocation the value is stored into.
 
 use super::*;
+use crate::finding::Release;
 
 impl Context<'_> {
     /// The long-lived holder diagnostic `i` reaches, if any (memoized; `depth` bounds the
@@ -24,7 +25,8 @@ impl Context<'_> {
         } else {
             self.hit_from_flows(d, depth)
         }
-        .or_else(|| self.hit_through_capture(d, depth));
+        .or_else(|| self.hit_through_capture(d, depth))
+        .or_else(|| self.hit_through_goroutine(d));
         self.memo.borrow_mut().insert(i, h.clone().map(Box::new));
         h
     }
@@ -133,7 +135,10 @@ impl Context<'_> {
             verdict = Verdict::LeakRisk;
         }
         let added = self.site(index, &add.loc);
-        let declared = self.site(index, &global.decl);
+        let declared = match &global.foreign {
+            Some(h) => self.site_ref(&h.declared),
+            None => self.site(index, &global.decl),
+        };
         let mut evidence = vec![Evidence {
             note: format!(
                 "{} `{}` ({}), declared at {}",
@@ -144,6 +149,12 @@ impl Context<'_> {
             ),
             site: Some(added.clone()),
         }];
+        if let Some(via) = &add.via {
+            evidence.push(Evidence {
+                note: via.clone(),
+                site: global.foreign.as_ref().map(|h| self.site_ref(&h.stored_at)),
+            });
+        }
         match &released {
             Some(r) => evidence.push(Evidence {
                 note: format!("released: {}", r.how),
@@ -151,7 +162,12 @@ impl Context<'_> {
             }),
             None => evidence.push(Evidence {
                 note: format!(
-                    "nothing in the package deletes from, truncates, resets or drains `{}`",
+                    "nothing in the {} deletes from, truncates, resets or drains `{}`",
+                    if global.foreign.is_some() {
+                        "package that declares it"
+                    } else {
+                        "package"
+                    },
                     add.global
                 ),
                 site: None,
@@ -178,6 +194,7 @@ impl Context<'_> {
             evidence,
             basis,
             pin,
+            words: None,
         })
     }
 
@@ -217,6 +234,7 @@ impl Context<'_> {
             }],
             basis,
             pin: None,
+            words: None,
         })
     }
 
@@ -420,6 +438,86 @@ impl Context<'_> {
                     return Some(hit);
                 }
             }
+        }
+        None
+    }
+
+    /// A value a goroutine started later in the same function keeps: its receiver (`go
+    /// s.spin()`), an argument, or a variable its closure captures. The goroutine is the
+    /// holder: for good when nothing ends its loop, until its stop otherwise.
+    pub(super) fn hit_through_goroutine(&self, d: &Diagnostic) -> Option<Hit> {
+        let index = self.index?;
+        let pos = d.position.as_ref()?;
+        let (file, off) = self.locate(pos)?;
+        let var = match d.kind {
+            Kind::MovedToHeap => d.subject.clone()?,
+            Kind::EscapesToHeap => index.files[file].assigned_name_at(off)?,
+            _ => return None,
+        };
+        let outer = index.function_at(file, off)?;
+        let field = format!("{var}.");
+        for go in index.goroutines() {
+            if go.function != Some(outer) || go.loc.file != file || go.loc.start < off {
+                continue;
+            }
+            let keeps = goroutine_holder::kept(index, go);
+            if !keeps.iter().any(|k| *k == var || k.starts_with(&field)) {
+                continue;
+            }
+            let Some(life) = goroutine_holder::lifetime(index, go) else {
+                continue;
+            };
+            let at = self.site(index, &go.loc);
+            let line = go.loc.line;
+            let bounded = index.starts_bounded(go);
+            let (rule, verdict, released, title, why) = match life {
+                None if bounded.is_some() => (
+                    &rules::GOROUTINE,
+                    Verdict::Retained,
+                    Some(Release {
+                        how: bounded.unwrap_or_default(),
+                        site: None,
+                    }),
+                    format!("`{{subject}}` is kept by the goroutine started at line {line}, which runs for the life of the process"),
+                    "the goroutine never returns, but it is started once".to_string(),
+                ),
+                None => (
+                    &rules::GOROUTINE,
+                    Verdict::LeakRisk,
+                    None,
+                    format!("`{{subject}}` is kept by the goroutine started at line {line}, which never returns"),
+                    "the goroutine loops forever with no way out and is started from a function that can run many times: each call leaves one more goroutine, and what it keeps, behind".to_string(),
+                ),
+                Some((how, stop)) => (
+                    &rules::GOROUTINE_HOLDER,
+                    Verdict::Retained,
+                    Some(Release {
+                        how: how.clone(),
+                        site: stop.map(|l| self.site(index, &l)),
+                    }),
+                    format!("`{{subject}}` is kept by the goroutine started at line {line}, {how}"),
+                    format!("the goroutine keeps it reachable while it runs, {how}: on the heap, but held only that long"),
+                ),
+            };
+            return Some(Hit {
+                rule,
+                holder: Holder {
+                    kind: rule.holder.expect("goroutine rules name a holder kind"),
+                    name: format!("the goroutine started at line {line}"),
+                    declared: None,
+                    added: Some(at.clone()),
+                    released,
+                    kept_at: Vec::new(),
+                },
+                verdict,
+                evidence: vec![Evidence {
+                    note: format!("`{var}` is kept by `{}` while it runs", go.subject),
+                    site: Some(at),
+                }],
+                basis: Basis::SourceOnly,
+                pin: None,
+                words: Some((title, why)),
+            });
         }
         None
     }

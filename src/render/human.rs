@@ -220,10 +220,19 @@ impl HumanRenderer {
         if let Some(h) = &f.holder {
             match &h.released {
                 Some(r) if r.site.is_none() => notes.push(format!("bounded: {}", r.how)),
-                None if f.diagnostic.is_some() => notes.push(format!(
-                    "nothing in the package releases {}",
-                    holder_words(h.kind, &h.name)
-                )),
+                // A goroutine is released by returning; its finding says what ends it.
+                None if h.kind == HolderKind::Goroutine => {}
+                None if f.diagnostic.is_some() => notes.push(match h.name.split_once('.') {
+                    // A variable of another package of the module (`store.forever`).
+                    Some((pkg, _)) if !h.name.contains(' ') => format!(
+                        "nothing in package {pkg} releases {}",
+                        holder_words(h.kind, &h.name)
+                    ),
+                    _ => format!(
+                        "nothing in the package releases {}",
+                        holder_words(h.kind, &h.name)
+                    ),
+                }),
                 _ => {}
             }
         }

@@ -114,6 +114,9 @@ pub struct LoopFact {
     /// (`os.Exit`, `panic`, `runtime.Goexit`, `log.Fatal*`) in its own code.
     pub exits: bool,
     label: Option<String>,
+    /// What bounds how many times it turns, when the code fixes it: a constant (`i < 4`,
+    /// `range 4`, `range workers` of a constant), or the command line (`range os.Args`).
+    pub bound: Option<String>,
 }
 
 /// What a `go` statement (or a function that only calls another) runs, as written.
@@ -170,6 +173,9 @@ pub struct TimerFact {
     pub loc: Loc,
     pub function: Option<usize>,
     pub in_loop: bool,
+    /// The range expression of a `for` (`for range time.Tick(d)`): made once, when the loop
+    /// starts, and referenced by the loop while it runs.
+    pub range_header: bool,
     /// The call as written.
     pub text: String,
     /// The first argument as written (the delay).
@@ -450,6 +456,7 @@ impl Walker<'_> {
             }
             "for_statement" => {
                 let header = self.loop_header(node);
+                let bound = self.loop_bound(node);
                 let label = self.fstate().and_then(|s| s.label.take());
                 let i = self.ix.facts.loops.len();
                 self.ix.facts.loops.push(LoopFact {
@@ -458,6 +465,7 @@ impl Walker<'_> {
                     header,
                     exits: false,
                     label,
+                    bound,
                 });
                 if let Some(s) = self.fstate() {
                     s.breakables.push(Breakable::Loop(i));
@@ -695,6 +703,41 @@ impl Walker<'_> {
         }
     }
 
+    /// What fixes how many times a loop turns: `for i := 0; i < 4; i++`, `i < n` with a
+    /// package constant `n`, `range 4`, `range os.Args[1:]`, `range flag.Args()`.
+    fn loop_bound(&self, node: Node<'_>) -> Option<String> {
+        let constant = |n: Node<'_>| {
+            let t = self.text(n).trim();
+            n.kind() == "int_literal" || (n.kind() == "identifier" && self.ix.consts.contains(t))
+        };
+        let clause = named_children(node)
+            .into_iter()
+            .find(|n| matches!(n.kind(), "for_clause" | "range_clause"))?;
+        match clause.kind() {
+            "for_clause" => {
+                let cond = clause.child_by_field_name("condition")?;
+                if cond.kind() != "binary_expression" {
+                    return None;
+                }
+                let op = cond.child_by_field_name("operator").map(|o| self.text(o))?;
+                let right = cond.child_by_field_name("right")?;
+                (matches!(op, "<" | "<=") && constant(right))
+                    .then(|| format!("a constant ({})", self.text(cond)))
+            }
+            _ => {
+                let r = clause.child_by_field_name("right")?;
+                let t = self.text(r).trim();
+                if constant(r) {
+                    Some(format!("a constant (range {t})"))
+                } else if t.starts_with("os.Args") || t == "flag.Args()" {
+                    Some(format!("the command line ({t})"))
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
     fn loop_header(&mut self, node: Node<'_>) -> LoopHeader {
         let header: Vec<Node<'_>> = named_children(node)
             .into_iter()
@@ -834,11 +877,20 @@ impl Walker<'_> {
             "time.NewTicker" | "time.Tick" | "time.After" | "time.AfterFunc"
         ) {
             let kept = self.result_is_kept(node);
+            // `for range time.Tick(d)`: the range expression is evaluated once, before the
+            // loop's first turn.
+            let range_header = node.parent().is_some_and(|p| p.kind() == "range_clause");
+            let in_loop = if range_header {
+                self.loops.last().is_some_and(|&d| d > 1)
+            } else {
+                self.in_loop()
+            };
             let fact = TimerFact {
                 api: callee.clone(),
                 loc: loc(self.f, node),
                 function: func,
-                in_loop: self.in_loop(),
+                in_loop,
+                range_header,
                 text: self.text(node).to_string(),
                 first_arg: args
                     .first()
@@ -1663,6 +1715,53 @@ impl PackageIndex {
     }
 
     /// The loops of a function's own code, in source order.
+    /// How many times a `go` statement runs, when the code bounds it: `Some(how)` for a
+    /// statement in code that runs once (main, init, a `sync.Once` body, a function called only
+    /// from those, or code behind a start-once guard), outside any loop or inside loops whose
+    /// turns a constant or the command line fixes.
+    pub fn starts_bounded(&self, go: &GoFact) -> Option<String> {
+        let guard = self.guard_at(go.function, &go.loc);
+        if !self.runs_once(go.function) && guard.is_none() {
+            return None;
+        }
+        let place = match (&guard, go.function) {
+            (Some(g), _) => format!("behind the start-once guard `{g}`"),
+            (None, Some(f)) => format!("from {}, which runs once", self.functions[f].name),
+            (None, None) => "from a package initializer".to_string(),
+        };
+        if !go.in_loop {
+            return Some(match &guard {
+                // `if s.running { return }`: once per object.
+                Some(g)
+                    if g.contains('.')
+                        && !self
+                            .globals
+                            .contains_key(g.split('.').next().unwrap_or_default()) =>
+                {
+                    format!("started once per object, {place}: one goroutine per object")
+                }
+                _ => format!("started once, {place}: one goroutine for the life of the process"),
+            });
+        }
+        let f = go.function?;
+        let around: Vec<&LoopFact> = self
+            .loops_of(f)
+            .filter(|l| {
+                l.loc.file == go.loc.file && l.loc.start <= go.loc.start && go.loc.end <= l.loc.end
+            })
+            .collect();
+        let bounds: Vec<&str> = around
+            .iter()
+            .map(|l| l.bound.as_deref())
+            .collect::<Option<Vec<_>>>()?;
+        (!bounds.is_empty()).then(|| {
+            format!(
+                "started {place}, in a loop bounded by {}: a fixed number of goroutines for the life of the process",
+                bounds.join(" and ")
+            )
+        })
+    }
+
     pub fn loops_of(&self, f: usize) -> impl Iterator<Item = &LoopFact> {
         self.facts
             .loops
@@ -1675,12 +1774,17 @@ impl PackageIndex {
     /// does): the channel, as written, and whether only a close stops it.
     pub fn stop_channel<'s>(&'s self, l: &'s LoopFact) -> Option<(&'s ChanRef, &'s str, bool)> {
         let i = self.facts.loops.iter().position(|x| std::ptr::eq(x, l))?;
-        for s in self.facts.selects.iter().filter(|s| s.loops.contains(&i)) {
-            for c in &s.cases {
-                if let (true, Some(op)) = (c.exits, c.comm) {
-                    let op = &self.facts.ops[op];
-                    if matches!(op.kind, OpKind::Recv(_)) {
-                        return Some((&op.chan, op.text.as_str(), false));
+        // A case that returns first: a `break` in a case may leave only a loop inside it (`for
+        // _, e := range entries { ... break }`), where `case <-c.stop: return` leaves for good.
+        for returns_only in [true, false] {
+            for s in self.facts.selects.iter().filter(|s| s.loops.contains(&i)) {
+                for c in &s.cases {
+                    let leaves = if returns_only { c.returns } else { c.exits };
+                    if let (true, Some(op)) = (leaves, c.comm) {
+                        let op = &self.facts.ops[op];
+                        if matches!(op.kind, OpKind::Recv(_)) {
+                            return Some((&op.chan, op.text.as_str(), false));
+                        }
                     }
                 }
             }

@@ -179,10 +179,12 @@ impl Walker<'_> {
         let lefts = named_children(l);
         let rights = named_children(r);
         for (i, lhs) in lefts.iter().enumerate() {
+            let rhs = rights.get(i).or(rights.first()).copied();
+            self.guard_set(*lhs, rhs, func);
             let Some(g) = self.root_global(*lhs) else {
+                self.field_assignment(*lhs, rhs);
                 continue;
             };
-            let rhs = rights.get(i).or(rights.first()).copied();
             let gkind = self.ix.globals[&g].kind;
             // The value stored, or for `g = append(g, x...)` each appended value.
             let subslice = rhs.and_then(|r| {
@@ -398,13 +400,15 @@ impl Walker<'_> {
         }
         match callee.as_str() {
             "delete" | "clear" => {
+                let kind = if callee == "delete" {
+                    EffectKind::Delete
+                } else {
+                    EffectKind::Clear
+                };
                 if let Some(g) = args.first().and_then(|a| self.root_global(*a)) {
-                    let kind = if callee == "delete" {
-                        EffectKind::Delete
-                    } else {
-                        EffectKind::Clear
-                    };
                     self.effect(g, kind, node, func);
+                } else if let Some(a) = args.first() {
+                    self.field_release(*a, kind);
                 }
                 return;
             }

@@ -71,6 +71,8 @@ pub(super) fn collect_globals(ix: &mut PackageIndex, f: usize, file: &GoFile) {
                         kind,
                         decl: loc(f, *name),
                         type_text,
+                        value_text: v.map(|n| file.text_of(n).to_string()),
+                        foreign: None,
                     },
                 );
             }

@@ -26,6 +26,7 @@ mod concurrency;
 mod effects;
 mod globals;
 mod pins;
+mod summary;
 mod walker;
 
 pub use bindings::{Var, VarId, VarType};
@@ -35,6 +36,7 @@ pub use concurrency::{
     SelectFact, SetFinalizer, TimerFact,
 };
 use globals::collect_globals;
+pub use summary::{ForeignHolder, ForeignKeep, ModuleFacts, NoFacts, PackageFacts, SiteRef};
 use walker::Walker;
 
 /// A span in one of the package's files.
@@ -50,7 +52,7 @@ pub struct Loc {
 }
 
 /// What a package-level variable is, as far as holding values goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GlobalKind {
     Map,
@@ -76,6 +78,12 @@ pub struct Global {
     pub decl: Loc,
     /// The declared type, or the initializer when there is no type.
     pub type_text: String,
+    /// The initializer, when there is one (`newStore()` for `var Default Store = newStore()`).
+    pub value_text: Option<String>,
+    /// A package-level variable of another package of the module that a call here stores
+    /// into (`store.forever`, through `store.Hold`): where it is and whether that package lets
+    /// go of it. Its effects here are the calls.
+    pub foreign: Option<Arc<ForeignHolder>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +103,8 @@ pub struct Function {
     pub parent: Option<usize>,
     /// Parameter names in order (`_` and unnamed ones included as written or empty).
     pub params: Vec<String>,
+    /// The result list as written (`*store`, `(int, error)`), empty when there is none.
+    pub result: String,
     /// Runs at most once per process: `init`, `main`, a `sync.Once` body, or an unexported
     /// function called only from those.
     pub runs_once: bool,
@@ -116,6 +126,10 @@ pub struct Function {
     /// the same instantiation computes the same thing, so what it adds is bounded by the
     /// program's set of types.
     pub type_args_only: bool,
+    /// What follows a start-once guard in it (`if started { return }; started = true`, a
+    /// `running` field checked and set) runs once per process, or once per object for a
+    /// field: the guard as written.
+    pub start_guard: Option<String>,
 }
 
 /// How a statement affects a package-level variable.
@@ -206,6 +220,9 @@ pub struct Effect {
     pub key: Option<String>,
     /// The variables the statement names, as bindings.
     pub vars: Vec<VarId>,
+    /// A call that does this through the function it calls (`Default.Add(name, g)`, where
+    /// `(*store).Add` stores into `s.items`): how, in words.
+    pub via: Option<String>,
 }
 
 /// A call to an API that keeps its argument after the call returns.
@@ -324,6 +341,9 @@ pub struct PackageIndex {
     facts: concurrency::Facts,
     /// C allocations and what happens to them (see [`cgo`]).
     cgo: cgo::CgoFacts,
+    /// Stores into and releases from the fields of parameters and receivers, calls with their
+    /// arguments, imports, and what each function keeps of its parameters (see [`summary`]).
+    summary: summary::Summaries,
     function_spans: Spans,
     effect_spans: Spans,
     registration_spans: Spans,
@@ -339,6 +359,16 @@ impl PackageIndex {
     /// Parses every non-test `.go` file of `dir` (test files too when `tests`) that is in the
     /// build for `target`, in parallel.
     pub fn build(dir: &Path, tests: bool, target: &Target) -> PackageIndex {
+        Self::build_with(dir, tests, target, &NoFacts)
+    }
+
+    /// [`PackageIndex::build`], with the facts of the module's other packages.
+    pub fn build_with(
+        dir: &Path,
+        tests: bool,
+        target: &Target,
+        module: &dyn ModuleFacts,
+    ) -> PackageIndex {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
             .map(|rd| {
                 rd.filter_map(|e| e.ok().map(|e| e.path()))
@@ -350,14 +380,14 @@ impl PackageIndex {
             })
             .unwrap_or_default();
         paths.sort();
-        Self::index(dir, parse_all(&paths, Some(target)))
+        Self::index(dir, parse_all(&paths, Some(target)), module)
     }
 
     /// Parses exactly the named files of `dir`: the ones `go list` says are in the build.
-    pub fn build_listed(dir: &Path, names: &[&str]) -> PackageIndex {
+    pub fn build_listed(dir: &Path, names: &[&str], module: &dyn ModuleFacts) -> PackageIndex {
         let mut paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
         paths.sort();
-        Self::index(dir, parse_all(&paths, None))
+        Self::index(dir, parse_all(&paths, None), module)
     }
 
     /// Indexes files already parsed, leaving out those not in the build for `target` (see
@@ -370,11 +400,11 @@ impl PackageIndex {
                 in_build(name.as_deref().unwrap_or(""), &f.text, target)
             })
             .collect();
-        Self::index(dir, files)
+        Self::index(dir, files, &NoFacts)
     }
 
     /// Indexes files already chosen for the build.
-    fn index(dir: &Path, files: Vec<Arc<GoFile>>) -> PackageIndex {
+    fn index(dir: &Path, files: Vec<Arc<GoFile>>, module: &dyn ModuleFacts) -> PackageIndex {
         let mut ix = PackageIndex {
             dir: dir.to_path_buf(),
             files,
@@ -427,6 +457,10 @@ impl PackageIndex {
             spans.dedup();
         }
         ix.settle_runs_once();
+        for (i, f) in ix.functions.iter().enumerate() {
+            ix.by_name.entry(f.name.clone()).or_insert(i);
+        }
+        ix.settle_summaries(module);
         ix.function_spans = Spans::build(ix.functions.iter().map(|f| f.loc).enumerate());
         ix.effect_spans = Spans::build(ix.effects.iter().map(|e| e.loc).enumerate());
         ix.registration_spans = Spans::build(ix.registrations.iter().map(|r| r.loc).enumerate());

@@ -61,7 +61,8 @@ impl Walker<'_> {
                     self.walk(top, None);
                 }
                 // Nothing here holds a statement...
-                "package_clause" | "import_declaration" | "comment" if !top.has_error() => {}
+                "import_declaration" if !top.has_error() => self.record_imports(top),
+                "package_clause" | "comment" if !top.has_error() => {}
                 // ...nor here, but for a func literal in an array length or a constant
                 // expression (`const n = len([1]func(){func() { go f() }})`).
                 "const_declaration" | "type_declaration" if !top.has_error() => self.mark_in(top),
@@ -200,6 +201,10 @@ impl Walker<'_> {
             loc: loc(self.f, node),
             parent: None,
             params,
+            result: node
+                .child_by_field_name("result")
+                .map(|r| self.text(r).to_string())
+                .unwrap_or_default(),
             runs_once,
             init_time: is_init,
             // In package main nothing outside can call an exported name: the call graph
@@ -211,6 +216,7 @@ impl Walker<'_> {
                 .child_by_field_name("parameters")
                 .is_some_and(|p| takes_testing(self.file, p)),
             type_args_only: type_args_only(self.file, node),
+            start_guard: None,
         });
         self.body(node, idx, scope, binds);
     }
@@ -284,6 +290,7 @@ impl Walker<'_> {
             loc: loc(self.f, node),
             parent,
             params,
+            result: String::new(),
             runs_once,
             init_time,
             exported: false,
@@ -292,6 +299,7 @@ impl Walker<'_> {
             // A closure in a test helper runs in the test binary too.
             test_helper: parent.is_some_and(|p| self.ix.functions[p].test_helper),
             type_args_only: false,
+            start_guard: None,
         });
         self.body(node, idx, scope, binds);
     }
@@ -419,6 +427,7 @@ impl Walker<'_> {
             in_loop: self.in_loop(),
             key: None,
             vars,
+            via: None,
         });
     }
 
@@ -654,6 +663,7 @@ impl Walker<'_> {
                         .unwrap_or_default();
                     self.concurrency_call(node, callee_node, &callee, &args, func);
                     self.call(node, callee_node, &callee, &args, func);
+                    self.record_call_site(node, callee_node, &args, func);
                 }
                 self.mark(node);
                 // Its children come next, the callee first.
@@ -662,6 +672,7 @@ impl Walker<'_> {
             // Recorded here, so the goroutine rules need not walk every tree again.
             "go_statement" => self.mark(node),
             "if_statement" => {
+                self.guard_check(node, func);
                 if let Some(f) = func
                     && self.rejects_duplicates(node)
                     && self.ix.functions[f].kind == FunctionKind::Func

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// TestWriteProfiles drives the package (20,000 sessions, 20,000 cache values, 400 pinned
-// buffers, 8 endless workers, 15 senders left by First and 12 by Search) and writes its
-// profiles into $PROFILES_DIR:
+// TestWriteProfiles drives the package (20,000 sessions, 20,000 cache values, 20,000 events of
+// four kinds, 400 pinned buffers, 8 endless workers, 15 senders left by First and 12 by
+// Search) and writes its profiles into $PROFILES_DIR:
 // heap-1.pprof half way, heap-2.pprof at the end, goroutine.pprof (debug=0),
 // goroutine.txt (debug=2) and goroutine-debug1.txt (debug=1). Without PROFILES_DIR it does nothing.
 func TestWriteProfiles(t *testing.T) {
@@ -25,6 +25,7 @@ func TestWriteProfiles(t *testing.T) {
 			id++
 			Open(id)
 			Remember(id)
+			Count([]string{"open", "read", "write", "close"}[i%4])
 			if i%50 == 0 {
 				Load(byte(i))
 			}

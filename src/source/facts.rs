@@ -1,0 +1,85 @@
+//! The facts the module's packages tell the packages that import them, built on demand from
+//! their source and kept for the run: what each exported function keeps of its parameters in
+//! its package's variables (see [`crate::source::index::PackageFacts`]).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use super::constraint::Target;
+use super::index::{ModuleFacts, PackageFacts, PackageIndex};
+use super::module::Module;
+
+/// The module's packages, as facts, built once each by the first package that imports one.
+pub struct ModulePackages {
+    module: Option<Module>,
+    target: Target,
+    /// Directory -> (files, test files) in the build, when `go list` said.
+    build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
+    /// Import path -> its facts (none for a path outside the module or with no Go files).
+    /// Never dropped: facts are small.
+    facts: Mutex<HashMap<String, Option<Arc<PackageFacts>>>>,
+}
+
+thread_local! {
+    /// The packages whose facts this thread is building: a cycle (not valid Go, but a
+    /// hostile tree can have one) gets no facts rather than a deadlock or endless recursion.
+    static BUILDING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl ModulePackages {
+    pub fn new(
+        module: Option<Module>,
+        target: Target,
+        build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
+    ) -> ModulePackages {
+        ModulePackages {
+            module,
+            target,
+            build_files,
+            facts: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl ModuleFacts for ModulePackages {
+    fn facts(&self, import_path: &str) -> Option<Arc<PackageFacts>> {
+        if let Some(f) = self
+            .facts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(import_path)
+        {
+            return f.clone();
+        }
+        let dir = self.module.as_ref()?.package_dir(import_path)?;
+        let cyclic = BUILDING.with(|b| {
+            let mut b = b.borrow_mut();
+            if b.iter().any(|p| p == import_path) || b.len() > 32 {
+                return true;
+            }
+            b.push(import_path.to_string());
+            false
+        });
+        if cyclic {
+            return None;
+        }
+        // Built outside the lock: two workers may both build one package's facts, but never
+        // wait on each other.
+        let index = match self.build_files.get(&dir) {
+            Some((files, _)) => {
+                let names: Vec<&str> = files.iter().map(String::as_str).collect();
+                PackageIndex::build_listed(&dir, &names, self)
+            }
+            None => PackageIndex::build_with(&dir, false, &self.target, self),
+        };
+        BUILDING.with(|b| b.borrow_mut().pop());
+        let facts = (!index.files.is_empty()).then(|| Arc::new(index.facts()));
+        self.facts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(import_path.to_string())
+            .or_insert(facts)
+            .clone()
+    }
+}
