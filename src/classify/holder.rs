@@ -2,7 +2,7 @@
 //! and growing with nothing that lets go.
 
 use crate::finding::{Release, Verdict};
-use crate::source::index::{Effect, EffectKind, PackageIndex};
+use crate::source::index::{Effect, EffectKind, PackageIndex, keyed_by_type};
 
 use super::Context;
 
@@ -96,7 +96,24 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
             }),
         );
     }
-    if let Some(rel) = index.releases_of(&add.global).next() {
+    if let Some(f) = &add.once_per_key {
+        return (
+            Verdict::Retained,
+            Some(Release {
+                how: format!(
+                    "one entry per key: {f} panics when a key is added twice (as flag definitions and registries do)"
+                ),
+                site: None,
+            }),
+        );
+    }
+    // A release through a method lets go of the field it names; a store through a method
+    // adds to the field it names: another field's release (`f.args = f.args[1:]`) is not one.
+    let same_field = |r: &&Effect| match (&add.field, &r.field) {
+        (Some(a), Some(b)) => a == b || a.starts_with(&format!("{b}.")),
+        _ => true,
+    };
+    if let Some(rel) = index.releases_of(&add.global).find(same_field) {
         return (
             Verdict::Retained,
             Some(Release {
@@ -152,28 +169,4 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
         );
     }
     (Verdict::LeakRisk, None)
-}
-
-/// A key that names a type (`t`, `typ`, `rt`, `ut.base`, `reflect.TypeOf(v)`, `ckey` of types).
-fn keyed_by_type(key: &str) -> bool {
-    let k = key.trim();
-    let last = k.rsplit('.').next().unwrap_or(k);
-    matches!(last, "t" | "t1" | "rt" | "tt" | "typ" | "base" | "ckey")
-        || k.contains("TypeOf")
-        || k.to_ascii_lowercase().ends_with("type")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::keyed_by_type;
-
-    #[test]
-    fn type_keys() {
-        assert!(keyed_by_type("t"));
-        assert!(keyed_by_type("ut.base"));
-        assert!(keyed_by_type("reflect.TypeOf(v)"));
-        assert!(keyed_by_type("elemType"));
-        assert!(!keyed_by_type("id"));
-        assert!(!keyed_by_type("r.URL.Path"));
-    }
 }

@@ -67,6 +67,7 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex) -> Vec<Finding> {
             (Some(k), _) => format!("{}[{k}]", add.global),
             // A call that stores through the function it calls: what it passes.
             (None, Some(v)) if add.via.is_some() => index.vars[v.0 as usize].name.clone(),
+            (None, None) if add.via.is_some() => format!("what line {} passes", add.loc.line),
             (None, _) => add.global.clone(),
         };
         out.push(finding(

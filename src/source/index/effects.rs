@@ -160,6 +160,36 @@ impl Walker<'_> {
         looks_up && fails
     }
 
+    /// `if _, dup := s.table[name]; dup { panic(...) }` in a method: the lookup is in a field
+    /// of the receiver, and the branch panics.
+    pub(super) fn rejects_duplicate_field(&self, node: Node<'_>) -> bool {
+        let fails = node.child_by_field_name("consequence").is_some_and(|c| {
+            let t = self.text(c);
+            t.contains("panic(") || t.contains("log.Panic") || t.contains("log.Fatal")
+        });
+        if !fails {
+            return false;
+        }
+        let mut stack: Vec<Node<'_>> = ["initializer", "condition"]
+            .iter()
+            .filter_map(|f| node.child_by_field_name(f))
+            .collect();
+        let mut cursor = node.walk();
+        while let Some(n) = stack.pop() {
+            if n.kind() == "index_expression"
+                && let super::summary::Root::Var { var, path } = self.root_of(n)
+                && !path.is_empty()
+                && self.ix.vars[var.0 as usize].binding == Binding::Receiver
+            {
+                return true;
+            }
+            if n.kind() != "func_literal" {
+                stack.extend(n.named_children(&mut cursor));
+            }
+        }
+        false
+    }
+
     pub(super) fn mentions_any_global(&self, n: Node<'_>) -> bool {
         if n.kind() == "identifier" {
             return self.global_named(self.text(n));
@@ -182,7 +212,7 @@ impl Walker<'_> {
             let rhs = rights.get(i).or(rights.first()).copied();
             self.guard_set(*lhs, rhs, func);
             let Some(g) = self.root_global(*lhs) else {
-                self.field_assignment(*lhs, rhs);
+                self.field_assignment(*lhs, rhs, node);
                 continue;
             };
             let gkind = self.ix.globals[&g].kind;

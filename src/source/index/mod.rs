@@ -36,7 +36,9 @@ pub use concurrency::{
     SelectFact, SetFinalizer, TimerFact,
 };
 use globals::collect_globals;
-pub use summary::{ForeignHolder, ForeignKeep, ModuleFacts, NoFacts, PackageFacts, SiteRef};
+pub use summary::{
+    ForeignHolder, ForeignKeep, ModuleFacts, NoFacts, PackageFacts, SiteRef, keyed_by_type,
+};
 use walker::Walker;
 
 /// A span in one of the package's files.
@@ -223,6 +225,12 @@ pub struct Effect {
     /// A call that does this through the function it calls (`Default.Add(name, g)`, where
     /// `(*store).Add` stores into `s.items`): how, in words.
     pub via: Option<String>,
+    /// For such a call, the field of the variable it adds to or releases (`items`): a release
+    /// of another field (`f.args = f.args[1:]`) does not release this one.
+    pub field: Option<String>,
+    /// For such a call, the function on the way that panics on a key added twice
+    /// (`(*FlagSet).Var`): one entry per key.
+    pub once_per_key: Option<String>,
 }
 
 /// A call to an API that keeps its argument after the call returns.

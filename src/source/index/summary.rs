@@ -24,6 +24,9 @@ use super::super::owner::Binding;
 use super::bindings::VarType;
 use super::*;
 
+/// The most places one function's summary lists.
+const MAX_KEEPS: usize = 64;
+
 /// A parameter position: the receiver, or the i-th parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Slot {
@@ -50,6 +53,8 @@ pub struct Keep {
     pub kind: EffectKind,
     /// The functions the value is passed through, outermost first (`remember`, `store.Hold`).
     pub via: Vec<String>,
+    /// A function on the way that panics when the key is already there: one entry per key.
+    pub once_per_key: Option<String>,
 }
 
 /// A place in a file of another package: enough to show it.
@@ -248,7 +253,12 @@ impl Walker<'_> {
 
     /// `s.items[k] = v`, `j.entries = append(j.entries, e)`, `s.items = nil` on a parameter or
     /// the receiver: what the function does to a field its caller owns.
-    pub(super) fn field_assignment(&mut self, lhs: Node<'_>, rhs: Option<Node<'_>>) {
+    pub(super) fn field_assignment(
+        &mut self,
+        lhs: Node<'_>,
+        rhs: Option<Node<'_>>,
+        stmt: Node<'_>,
+    ) {
         // Assigning the parameter itself changes nothing the caller sees.
         if lhs.kind() == "identifier" {
             return;
@@ -264,6 +274,9 @@ impl Walker<'_> {
         let kind = match lhs.kind() {
             "index_expression" => EffectKind::Insert,
             _ => match rhs {
+                // `if f.formal == nil { f.formal = make(...) }` makes the field on first use;
+                // it releases nothing.
+                Some(_) if self.under_nil_check(stmt, &target) => EffectKind::Assign,
                 Some(r) => self.assigned_value_to(&target, &root, r),
                 None => EffectKind::Assign,
             },
@@ -514,6 +527,15 @@ fn is_builtin(name: &str) -> bool {
     )
 }
 
+/// A key that names a type (`t`, `typ`, `rt`, `ut.base`, `reflect.TypeOf(v)`, `ckey` of types).
+pub fn keyed_by_type(key: &str) -> bool {
+    let k = key.trim();
+    let last = k.rsplit('.').next().unwrap_or(k);
+    matches!(last, "t" | "t1" | "rt" | "tt" | "typ" | "base" | "ckey")
+        || k.contains("TypeOf")
+        || k.to_ascii_lowercase().ends_with("type")
+}
+
 /// The fields of a struct type's text, by name: `struct{ journal journal; hits int }` or one
 /// field per line.
 fn struct_field<'t>(text: &'t str, field: &str) -> Option<&'t str> {
@@ -627,12 +649,22 @@ impl PackageIndex {
     fn method_for(&self, recv: &Root, name: &str) -> Option<usize> {
         if let Some(ty) = self.type_of_root(recv) {
             let t = type_name(&ty);
-            if !t.contains('.') {
-                for candidate in [format!("(*{t}).{name}"), format!("{t}.{name}")] {
-                    if let Some(&f) = self.by_name.get(&candidate) {
-                        return Some(f);
-                    }
+            // A type of another package (`sync.Pool`): its methods are not this package's.
+            if t.contains('.') {
+                return None;
+            }
+            for candidate in [format!("(*{t}).{name}"), format!("{t}.{name}")] {
+                if let Some(&f) = self.by_name.get(&candidate) {
+                    return Some(f);
                 }
+            }
+            // A named type of the package without that method, not an interface: none.
+            if self
+                .types
+                .get(t)
+                .is_some_and(|d| !d.trim_start().starts_with("interface"))
+            {
+                return None;
             }
         }
         let suffix = format!(".{name}");
@@ -664,7 +696,9 @@ impl PackageIndex {
         let mut frees: Vec<Vec<(Slot, String, EffectKind)>> = vec![Vec::new(); n];
         let mut seen: HashSet<(usize, Slot, Into)> = HashSet::new();
         let mut add_keep = |keeps: &mut Vec<Vec<Keep>>, f: usize, k: Keep| {
-            if seen.insert((f, k.slot, k.into.clone())) {
+            // Bounded: a function that keeps its parameters in more places than this is
+            // summarized by the first ones (each names a holder; more add nothing a verdict needs).
+            if keeps[f].len() < MAX_KEEPS && seen.insert((f, k.slot, k.into.clone())) {
                 keeps[f].push(k);
                 true
             } else {
@@ -685,6 +719,16 @@ impl PackageIndex {
                     .filter(|&f| self.functions[f].kind == FunctionKind::Func)
                     .map(Callee::Local),
                 CallTarget::Method { recv, name } => self.method_for(recv, name).map(Callee::Local),
+                // A std-library registry the walk knows by name (http.Handle, expvar.Publish):
+                // its registration finding says it in its own words.
+                CallTarget::Import { .. }
+                    if self
+                        .registrations
+                        .iter()
+                        .any(|r| r.loc.file == c.loc.file && r.loc.start == c.loc.start) =>
+                {
+                    None
+                }
                 CallTarget::Import { path, name } => {
                     let facts = foreign
                         .entry(path.clone())
@@ -724,6 +768,7 @@ impl PackageIndex {
                             into: Into::Global(e.global.clone()),
                             kind: e.kind.clone(),
                             via: Vec::new(),
+                            once_per_key: None,
                         },
                     );
                 }
@@ -749,6 +794,9 @@ impl PackageIndex {
                             into: Into::Field(root_slot, fe.path.clone()),
                             kind: fe.kind.clone(),
                             via: Vec::new(),
+                            once_per_key: (fe.kind == EffectKind::Insert
+                                && self.functions[f].rejects_duplicates)
+                                .then(|| self.functions[f].name.clone()),
                         },
                     );
                 }
@@ -779,6 +827,7 @@ impl PackageIndex {
                                     into: Into::Foreign(k.holder.clone()),
                                     kind: k.kind.clone(),
                                     via: k.via.clone(),
+                                    once_per_key: None,
                                 })
                                 .collect(),
                             Vec::new(),
@@ -847,7 +896,7 @@ impl PackageIndex {
                                 } else {
                                     derived_seen.insert(key, derived.len());
                                     let field = join(&p, path);
-                                    derived.push(self.derived_effect(
+                                    let mut e = self.derived_effect(
                                         call,
                                         &name,
                                         k.kind.clone(),
@@ -856,7 +905,10 @@ impl PackageIndex {
                                             "through {}, which keeps it in `{name}.{field}`",
                                             via.join(" -> ")
                                         ),
-                                    ));
+                                    );
+                                    e.field = Some(field);
+                                    e.once_per_key = k.once_per_key.clone();
+                                    derived.push(e);
                                     changed = true;
                                 }
                                 Some(Into::Global(name))
@@ -879,6 +931,7 @@ impl PackageIndex {
                                     into: into.clone(),
                                     kind: k.kind.clone(),
                                     via: via.clone(),
+                                    once_per_key: k.once_per_key.clone(),
                                 },
                             )
                         {
@@ -888,18 +941,20 @@ impl PackageIndex {
                 }
                 for (s, path, kind) in &callee_frees {
                     match root_at(*s) {
-                        Some(Root::Global { name, .. }) => {
+                        Some(Root::Global { name, path: p }) => {
                             if let std::collections::hash_map::Entry::Vacant(e) =
                                 derived_seen.entry((ci, name.clone(), true))
                             {
                                 e.insert(derived.len());
-                                derived.push(self.derived_effect(
+                                let mut release = self.derived_effect(
                                     call,
                                     &name,
                                     kind.clone(),
                                     Vec::new(),
                                     format!("through {callee_name}, which lets go of `{path}`"),
-                                ));
+                                );
+                                release.field = Some(join(&p, path));
+                                derived.push(release);
                                 changed = true;
                             }
                         }
@@ -954,6 +1009,8 @@ impl PackageIndex {
         via: String,
     ) -> Effect {
         Effect {
+            field: None,
+            once_per_key: None,
             global: global.to_string(),
             kind,
             loc: call.loc,
@@ -993,6 +1050,14 @@ impl PackageIndex {
                         };
                         if let Some(h) = &global.foreign {
                             h.clone()
+                        } else if self
+                            .effects_of(g)
+                            .filter(|e| e.kind.adds() && e.function.is_some())
+                            .all(|e| self.bounded_here(e))
+                        {
+                            // Bounded in its own package (keyed by types, by a constant, one
+                            // value at a time, filled at start-up): nothing to tell callers.
+                            continue;
                         } else {
                             // The store itself, not the variable's initializer.
                             let Some(add) = self
@@ -1046,6 +1111,24 @@ impl PackageIndex {
             .or_else(|| f.and_then(|f| self.functions[f].start_guard.clone()))
     }
 
+    /// A store its own package bounds whoever calls it: it replaces one value (an
+    /// assignment), runs once, is keyed by types or by a constant, or is a registration API's
+    /// or a type-arguments-only function's.
+    fn bounded_here(&self, e: &Effect) -> bool {
+        let key = e.key.as_deref().map(str::trim);
+        e.kind == EffectKind::Assign
+            || self.effect_once(e)
+            || key.is_some_and(|k| {
+                keyed_by_type(k)
+                    || k.starts_with(['"', '`'])
+                    || k.parse::<i64>().is_ok()
+                    || self.consts.contains(k)
+            })
+            || e.function.is_some_and(|f| {
+                self.functions[f].registration_api || self.functions[f].type_args_only
+            })
+    }
+
     /// What function `f` keeps of its parameters (for tests and the rules' evidence).
     pub fn keeps_of(&self, f: usize) -> &[Keep] {
         self.summary.keeps.get(f).map(Vec::as_slice).unwrap_or(&[])
@@ -1070,11 +1153,18 @@ fn extend_vars(e: &mut Effect, vars: Vec<VarId>) -> bool {
     changed
 }
 
+/// A field path followed through a call (`s.left` + `items`), at most two fields deep: a
+/// recursive method (`n.left.insert(v)`) would otherwise make a longer path on every round of
+/// the fixpoint, and the path only names the place, the root decides.
 fn join(a: &str, b: &str) -> String {
-    match (a.is_empty(), b.is_empty()) {
+    let joined = match (a.is_empty(), b.is_empty()) {
         (true, _) => b.to_string(),
         (_, true) => a.to_string(),
         _ => format!("{a}.{b}"),
+    };
+    match joined.match_indices('.').nth(1) {
+        Some((i, _)) => joined[..i].to_string(),
+        None => joined,
     }
 }
 
@@ -1212,6 +1302,40 @@ mod tests {
         );
         assert_eq!(struct_field("struct{ a, b []int }", "b"), Some("[]int"));
         assert_eq!(struct_field("struct{ a int }", "b"), None);
+    }
+
+    #[test]
+    fn field_paths_stay_short() {
+        assert_eq!(join("", "items"), "items");
+        assert_eq!(join("a", "b"), "a.b");
+        assert_eq!(join("left.left", "left"), "left.left");
+    }
+
+    /// A recursive method on a tree: the fixpoint ends with short paths.
+    #[test]
+    fn recursive_methods_settle() {
+        let src = "package p\n\ntype node struct{ left, right *node; vals []int }\n\nfunc (n *node) insert(v int) {\n\tif v < 0 {\n\t\tn.left.insert(v)\n\t\treturn\n\t}\n\tn.right.insert(v)\n\tn.vals = append(n.vals, v)\n}\n\nvar root node\n\nfunc Add(v int) { root.insert(v) }\n";
+        let ix = index(src);
+        let f = ix.function_named("(*node).insert").unwrap();
+        assert!(ix.keeps_of(f).len() <= 8, "{:?}", ix.keeps_of(f));
+        assert!(ix.keeps_of(f).iter().all(|k| match &k.into {
+            Into::Field(_, p) => p.matches('.').count() <= 1,
+            _ => true,
+        }));
+        assert_eq!(
+            derived(&ix),
+            vec![("root".to_string(), EffectKind::Append, 16)]
+        );
+    }
+
+    #[test]
+    fn type_keys() {
+        assert!(keyed_by_type("t"));
+        assert!(keyed_by_type("ut.base"));
+        assert!(keyed_by_type("reflect.TypeOf(v)"));
+        assert!(keyed_by_type("elemType"));
+        assert!(!keyed_by_type("id"));
+        assert!(!keyed_by_type("r.URL.Path"));
     }
 
     #[test]

@@ -428,6 +428,8 @@ impl Walker<'_> {
             key: None,
             vars,
             via: None,
+            field: None,
+            once_per_key: None,
         });
     }
 
@@ -681,6 +683,14 @@ impl Walker<'_> {
                     // `if _, dup := drivers[name]; dup { panic(...) }`: a registry that takes
                     // each name once, as database/sql.Register and expvar.Publish do.
                     self.ix.functions[f].registration_api = true;
+                    self.ix.functions[f].rejects_duplicates = true;
+                }
+                if let Some(f) = func
+                    && self.ix.functions[f].kind == FunctionKind::Method
+                    && self.rejects_duplicate_field(node)
+                {
+                    // `if _, dup := f.formal[name]; dup { panic(...) }` (flag.FlagSet.Var): one
+                    // entry per key in the receiver's table.
                     self.ix.functions[f].rejects_duplicates = true;
                 }
             }
