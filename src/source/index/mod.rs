@@ -464,6 +464,18 @@ impl PackageIndex {
             spans.sort_unstable();
             spans.dedup();
         }
+        // Behind a process-wide start-once guard (`if initRan { return }; initRan = true`,
+        // testing.Init): the rest of the function runs once, and so do the functions only it
+        // calls.
+        for f in 0..ix.functions.len() {
+            if let Some(g) = &ix.functions[f].start_guard
+                && ix
+                    .globals
+                    .contains_key(g.split('.').next().unwrap_or_default())
+            {
+                ix.functions[f].runs_once = true;
+            }
+        }
         ix.settle_runs_once();
         for (i, f) in ix.functions.iter().enumerate() {
             ix.by_name.entry(f.name.clone()).or_insert(i);

@@ -1067,13 +1067,21 @@ impl PackageIndex {
                             else {
                                 continue;
                             };
-                            let released = self.releases_of(g).next().map(|r| {
-                                let place = r
-                                    .function
-                                    .map(|f| format!(", in {pkg}.{}", self.functions[f].name))
-                                    .unwrap_or_default();
-                                (format!("{}{place}", r.kind.verb()), Some(site(&r.loc)))
-                            });
+                            // A release of the whole variable: not one through a method of
+                            // another of its fields, nor the reset that makes it at start-up.
+                            let released = self
+                                .releases_of(g)
+                                .find(|r| {
+                                    r.field.is_none()
+                                        && !(r.kind == EffectKind::Reset && self.effect_once(r))
+                                })
+                                .map(|r| {
+                                    let place = r
+                                        .function
+                                        .map(|f| format!(", in {pkg}.{}", self.functions[f].name))
+                                        .unwrap_or_default();
+                                    (format!("{}{place}", r.kind.verb()), Some(site(&r.loc)))
+                                });
                             Arc::new(ForeignHolder {
                                 name: format!("{pkg}.{g}"),
                                 kind: global.kind,
