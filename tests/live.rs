@@ -455,6 +455,51 @@ fn a_workspace_reports_every_module_it_builds() {
     assert!(leak, "module a's map is judged from its source: {doc}");
 }
 
+/// Facts cross the modules of a workspace: module b's buffer, handed to module a's `Keep`,
+/// is kept in a's package-level map, and b's finding names it.
+#[test]
+fn facts_cross_the_modules_of_a_workspace() {
+    if !go_available("facts_cross_the_modules_of_a_workspace") {
+        return;
+    }
+    let ws = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    write(
+        ws.path(),
+        &[
+            ("go.work", "go 1.21\n\nuse (\n\t./a\n\t./b\n)\n"),
+            ("a/go.mod", "module example.com/a\n\ngo 1.21\n"),
+            (
+                "a/a.go",
+                "package a\n\nvar kept = map[string][]byte{}\n\nfunc Keep(k string, b []byte) { kept[k] = b }\n",
+            ),
+            ("b/go.mod", "module example.com/b\n\ngo 1.21\n"),
+            (
+                "b/b.go",
+                "package b\n\nimport \"example.com/a\"\n\nfunc Save(k string, p []byte) {\n\tbuf := make([]byte, len(p))\n\tcopy(buf, p)\n\ta.Keep(k, buf)\n}\n",
+            ),
+        ],
+    );
+    let out = cmd(cache.path())
+        .env_remove("GOWORK")
+        .arg("-C")
+        .arg(ws.path().join("b"))
+        .args(["--format", "json", "./..."])
+        .output()
+        .unwrap();
+    assert_success(&out, "");
+    let doc = json(&out.stdout);
+    let kept = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["findings"].as_array().unwrap())
+        .find(|f| f["position"]["line"] == 8 && f["position"]["path"] == "b.go")
+        .unwrap_or_else(|| panic!("no finding at b.go:8: {doc}"));
+    assert_eq!(kept["verdict"], "leak-risk", "{kept}");
+    assert_eq!(kept["holder"]["name"], "a.kept", "{kept}");
+}
+
 /// `--profile` in wrapper mode: the build is run, and the recorded profile of the same module
 /// (taken by another toolchain's -trimpath build) lands on its lines.
 #[test]

@@ -17,8 +17,11 @@ pub fn endless<'i>(index: &'i PackageIndex, go: &GoFact) -> Option<(usize, &'i L
 
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     for go in index.goroutines() {
-        let Some((_, endless)) = endless(index, go) else {
-            continue;
+        // The loop with no way out: in this package, or in another package of the module.
+        let (loop_site, foreign) = match (endless(index, go), &go.foreign_endless) {
+            (Some((_, l)), _) => (cx.site(index, &l.loc), None),
+            (None, Some((name, at))) => (cx.site_ref(at), Some(name)),
+            (None, None) => continue,
         };
         let bounded = index.starts_bounded(go);
         let once = bounded.is_some();
@@ -38,8 +41,13 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
         // The allocations it keeps name the same holder: one finding per goroutine.
         sf.holder_name = Some(format!("the goroutine started at line {}", go.loc.line));
         sf.evidence.push(Evidence {
-            note: "this loop has no return, break, ctx.Done() or closed-channel exit".into(),
-            site: Some(cx.site(index, &endless.loc)),
+            note: match foreign {
+                Some(name) => format!(
+                    "`{name}` (another package of the module) loops with no return, break, ctx.Done() or closed-channel exit"
+                ),
+                None => "this loop has no return, break, ctx.Done() or closed-channel exit".into(),
+            },
+            site: Some(loop_site),
         });
         if let Some(&wrapper) = go.via.first() {
             sf.evidence.push(Evidence {

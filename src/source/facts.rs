@@ -13,6 +13,9 @@ use super::module::Module;
 /// The module's packages, as facts, built once each by the first package that imports one.
 pub struct ModulePackages {
     module: Option<Module>,
+    /// The other modules of the workspace (go.work) the main module is in: their code is the
+    /// user's too.
+    workspace: Vec<Module>,
     target: Target,
     /// Directory -> (files, test files) in the build, when `go list` said.
     build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
@@ -33,8 +36,24 @@ impl ModulePackages {
         target: Target,
         build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
     ) -> ModulePackages {
+        let workspace = module
+            .as_ref()
+            .and_then(|m| {
+                m.workspace
+                    .as_ref()
+                    .map(|(_, roots)| (m.root.clone(), roots.clone()))
+            })
+            .map(|(main, roots)| {
+                roots
+                    .iter()
+                    .filter(|r| **r != main)
+                    .filter_map(|r| Module::find(r))
+                    .collect()
+            })
+            .unwrap_or_default();
         ModulePackages {
             module,
+            workspace,
             target,
             build_files,
             facts: Mutex::new(HashMap::new()),
@@ -52,7 +71,11 @@ impl ModuleFacts for ModulePackages {
         {
             return f.clone();
         }
-        let dir = self.module.as_ref()?.package_dir(import_path)?;
+        let dir = self
+            .module
+            .iter()
+            .chain(&self.workspace)
+            .find_map(|m| m.package_dir(import_path).filter(|d| d.is_dir()))?;
         let cyclic = BUILDING.with(|b| {
             let mut b = b.borrow_mut();
             if b.iter().any(|p| p == import_path) || b.len() > 32 {

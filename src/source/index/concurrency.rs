@@ -153,6 +153,9 @@ pub struct GoFact {
     pub arg_chans: Vec<Option<ChanRef>>,
     /// `go func() {...}()` or `go worker(ch)`, short.
     pub subject: String,
+    /// `go pkg.F()` where `F`, in another package of the module, loops with no way out: its
+    /// name there and the loop.
+    pub foreign_endless: Option<(String, super::SiteRef)>,
 }
 
 /// A channel passed to a function of the package (`consume(jobs)`): the callee's parameter is
@@ -1011,6 +1014,7 @@ impl Walker<'_> {
             args: args.iter().map(|a| self.text(*a).to_string()).collect(),
             arg_chans,
             subject,
+            foreign_endless: None,
         };
         self.ix.facts.goroutines.push(fact);
     }

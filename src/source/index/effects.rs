@@ -213,6 +213,7 @@ impl Walker<'_> {
             self.guard_set(*lhs, rhs, func);
             let Some(g) = self.root_global(*lhs) else {
                 self.field_assignment(*lhs, rhs, node);
+                self.foreign_assignment(*lhs, rhs, node, func);
                 continue;
             };
             let gkind = self.ix.globals[&g].kind;

@@ -505,6 +505,7 @@ impl PackageIndex {
             }
         }
         ix.settle_concurrency();
+        ix.settle_foreign_goroutines(module);
         ix
     }
 

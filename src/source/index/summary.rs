@@ -83,8 +83,13 @@ pub struct ForeignHolder {
 /// What a package of the module tells the packages that import it.
 #[derive(Debug, Default)]
 pub struct PackageFacts {
+    /// Exported package-level variables other packages can store into, as holders.
+    pub globals: HashMap<String, Arc<ForeignHolder>>,
     /// Exported function name -> what it keeps of its parameters, and where.
     pub functions: HashMap<String, Vec<ForeignKeep>>,
+    /// Exported functions that loop with no way out, with the loop: `go pkg.F()` in an
+    /// importer starts a goroutine that never ends.
+    pub endless: HashMap<String, SiteRef>,
 }
 
 /// A parameter an exported function keeps in a package-level variable of its package.
@@ -171,6 +176,9 @@ pub(super) struct Summaries {
     /// Spans of code that runs once behind a `if !started { started = true; ... }` guard:
     /// (file, start, end, the guard as written).
     pub guarded: Vec<(usize, usize, usize, String)>,
+    /// Stores straight into another package's variable (`hooks.List = append(hooks.List, f)`):
+    /// the import path, the variable, and the effect as if it were this package's.
+    pub foreign_stores: Vec<(String, String, Effect)>,
 }
 
 impl Walker<'_> {
@@ -372,6 +380,84 @@ impl Walker<'_> {
                 .guard_checks
                 .push((f, root, text, node.end_byte()));
         }
+    }
+
+    /// `pkg.List = append(pkg.List, v)`, `pkg.Table[k] = v`: a store into another package's
+    /// variable, judged once that package's facts are known.
+    pub(super) fn foreign_assignment(
+        &mut self,
+        lhs: Node<'_>,
+        rhs: Option<Node<'_>>,
+        stmt: Node<'_>,
+        func: Option<usize>,
+    ) {
+        // The `pkg.Var` the left side is rooted in.
+        let mut n = lhs;
+        while matches!(n.kind(), "index_expression" | "selector_expression")
+            && n.child_by_field_name("operand")
+                .is_some_and(|o| o.kind() != "identifier")
+        {
+            let Some(o) = n.child_by_field_name("operand") else {
+                return;
+            };
+            n = o;
+        }
+        if n.kind() == "index_expression" {
+            match n.child_by_field_name("operand") {
+                Some(o) => n = o,
+                None => return,
+            }
+        }
+        if n.kind() != "selector_expression" {
+            return;
+        }
+        let (Some(q), Some(var)) = (
+            n.child_by_field_name("operand"),
+            n.child_by_field_name("field"),
+        ) else {
+            return;
+        };
+        let qualifier = self.text(q);
+        if q.kind() != "identifier"
+            || self.scopes.resolve(qualifier).is_some()
+            || self.global_named(qualifier)
+        {
+            return;
+        }
+        let Some(path) = self.ix.summary.imports.get(&self.f).and_then(|list| {
+            list.iter()
+                .find(|(name, _)| name == qualifier)
+                .map(|(_, p)| p.clone())
+        }) else {
+            return;
+        };
+        let target = self.text(n).to_string();
+        let kind = match (lhs.kind(), rhs) {
+            ("index_expression", _) => EffectKind::Insert,
+            (_, Some(r)) => self.assigned_value_to(&target, qualifier, r),
+            (_, None) => EffectKind::Assign,
+        };
+        if !kind.adds() {
+            return;
+        }
+        let var = self.text(var).to_string();
+        let vars = rhs.map(|r| self.vars_in(r)).unwrap_or_default();
+        let effect = Effect {
+            global: format!("{qualifier}.{var}"),
+            kind,
+            loc: loc(self.f, stmt),
+            function: func,
+            pin: None,
+            in_loop: self.in_loop(),
+            key: None,
+            vars,
+            via: Some(format!(
+                "a store straight into `{target}`, a variable of package {qualifier}"
+            )),
+            field: None,
+            once_per_key: None,
+        };
+        self.ix.summary.foreign_stores.push((path, var, effect));
     }
 
     /// A package-level variable or a field of the receiver: something that outlives the call.
@@ -977,6 +1063,23 @@ impl PackageIndex {
                 break;
             }
         }
+        // Stores straight into another package's variables.
+        for (path, var, e) in std::mem::take(&mut self.summary.foreign_stores) {
+            let Some(h) = foreign
+                .entry(path.clone())
+                .or_insert_with(|| module.facts(&path))
+                .as_ref()
+                .and_then(|f| f.globals.get(&var).cloned())
+            else {
+                continue;
+            };
+            let mut e = e;
+            e.global = h.name.clone();
+            if !foreign_globals.iter().any(|x| x.name == h.name) {
+                foreign_globals.push(h);
+            }
+            derived.push(e);
+        }
         for h in foreign_globals {
             self.globals
                 .entry(h.name.clone())
@@ -1105,7 +1208,72 @@ impl PackageIndex {
                 out.functions.insert(func.name.clone(), list);
             }
         }
+        for (name, global) in &self.globals {
+            if global.foreign.is_some() || !name.starts_with(|c: char| c.is_uppercase()) {
+                continue;
+            }
+            let released = self
+                .releases_of(name)
+                .find(|r| {
+                    r.field.is_none() && !(r.kind == EffectKind::Reset && self.effect_once(r))
+                })
+                .map(|r| {
+                    let place = r
+                        .function
+                        .map(|f| format!(", in {pkg}.{}", self.functions[f].name))
+                        .unwrap_or_default();
+                    (format!("{}{place}", r.kind.verb()), Some(site(&r.loc)))
+                });
+            out.globals.insert(
+                name.clone(),
+                Arc::new(ForeignHolder {
+                    name: format!("{pkg}.{name}"),
+                    kind: global.kind,
+                    declared: site(&global.decl),
+                    stored_at: site(&global.decl),
+                    released,
+                }),
+            );
+        }
+        for (f, func) in self.functions.iter().enumerate() {
+            if func.exported
+                && func.kind == FunctionKind::Func
+                && let Some(l) = self.endless_loop(f)
+            {
+                out.endless.insert(func.name.clone(), site(&l.loc));
+            }
+        }
         out
+    }
+
+    /// `go pkg.F()` where F is a function of another package of the module that loops with no
+    /// way out (its facts say so).
+    pub(super) fn settle_foreign_goroutines(&mut self, module: &dyn ModuleFacts) {
+        let mut found = Vec::new();
+        for (i, go) in self.goroutines().iter().enumerate() {
+            let super::concurrency::Callee::Name(name) = &go.callee else {
+                continue;
+            };
+            let Some((qualifier, f)) = name.split_once('.') else {
+                continue;
+            };
+            let Some(path) = self.summary.imports.get(&go.loc.file).and_then(|list| {
+                list.iter()
+                    .find(|(n, _)| n == qualifier)
+                    .map(|(_, p)| p.clone())
+            }) else {
+                continue;
+            };
+            if let Some(site) = module
+                .facts(&path)
+                .and_then(|facts| facts.endless.get(f).cloned())
+            {
+                found.push((i, (name.clone(), site)));
+            }
+        }
+        for (i, e) in found {
+            self.facts.goroutines[i].foreign_endless = Some(e);
+        }
     }
 
     /// The start-once guard a position is behind (`if !started { started = true; ... }`),
@@ -1268,10 +1436,38 @@ mod tests {
                 return None;
             }
             let store = index(
-                "package store\n\nvar kept = map[string][]byte{}\n\nfunc Keep(k string, b []byte) { kept[k] = b }\n\nfunc Drop(k string) { delete(kept, k) }\n\nfunc Sum(b []byte) int { return len(b) }\n",
+                "package store\n\nvar kept = map[string][]byte{}\n\nfunc Keep(k string, b []byte) { kept[k] = b }\n\nfunc Drop(k string) { delete(kept, k) }\n\nfunc Sum(b []byte) int { return len(b) }\n\nfunc Spin() {\n\tfor {\n\t}\n}\n\nvar Names []string\n",
             );
             Some(Arc::new(store.facts()))
         }
+    }
+
+    /// `store.Names = append(store.Names, n)`: a store straight into another package's
+    /// exported variable is an effect on it; a package outside the module tells nothing.
+    #[test]
+    fn stores_into_another_package_s_variable() {
+        let src = "package api\n\nimport (\n\t\"example.com/m/store\"\n\tother \"example.com/x/store\"\n)\n\nfunc Add(n string) {\n\tstore.Names = append(store.Names, n)\n\tother.Names = append(other.Names, n)\n}\n";
+        let ix = index_with(src, &OneStore);
+        assert_eq!(
+            derived(&ix),
+            vec![("store.Names".to_string(), EffectKind::Append, 9)]
+        );
+        let h = ix.globals["store.Names"].foreign.as_ref().unwrap();
+        assert_eq!(h.declared.line, 16);
+        assert!(h.released.is_none());
+    }
+
+    /// `go store.Spin()` starts another package's function that never returns: the facts say
+    /// where its loop is.
+    #[test]
+    fn goroutines_of_another_package() {
+        let src = "package api\n\nimport \"example.com/m/store\"\n\nfunc Start() {\n\tgo store.Spin()\n\tgo store.Drop(\"k\")\n}\n";
+        let ix = index_with(src, &OneStore);
+        let gos = ix.goroutines();
+        let (name, at) = gos[0].foreign_endless.as_ref().unwrap();
+        assert_eq!(name, "store.Spin");
+        assert_eq!(at.line, 12);
+        assert!(gos[1].foreign_endless.is_none());
     }
 
     /// Facts cross packages: the caller's call to `store.Keep` is an insert into

@@ -37,8 +37,9 @@ func main() {
 	}
 	// Trap: a constant pattern can be registered once (a second registration panics).
 	http.Handle("/status", status{}) // want: retained registered-closure EE0205
-	// A goroutine of another package: what it runs is judged there (Clock runs for good).
-	go ticks.Clock()
+	// Trap: another package's function that runs for good (its facts say so), started once.
+	go ticks.Clock() // want: retained goroutine EE0303
+	go clock() // want: retained goroutine EE0303
 	accept(make(chan int))
 }
 

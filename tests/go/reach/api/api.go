@@ -56,3 +56,11 @@ func RelayPeek(payload []byte) int {
 	copy(b, payload)
 	return relay.Peek(b)
 }
+
+// Leak, but of the key and a copy: store.KeepCopy keeps a copy of the buffer (this one is
+// not kept) and the key, and store.copies grows with every key.
+func SaveCopy(key string, payload []byte) {
+	b := make([]byte, len(payload))
+	copy(b, payload)
+	store.KeepCopy(key, b) // want: leak-risk global-map EE0201
+}

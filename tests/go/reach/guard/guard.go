@@ -74,3 +74,8 @@ func MountNamed(name string) {
 		w.Write(buf)
 	})
 }
+
+// Leak: the same loop with no running check: one more per call.
+func (s *Service) RunEach() {
+	go s.loop() // want: leak-risk goroutine EE0303
+}
