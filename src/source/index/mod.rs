@@ -222,6 +222,9 @@ pub struct Effect {
     pub key: Option<String>,
     /// The variables the statement names, as bindings.
     pub vars: Vec<VarId>,
+    /// Those of them it names only as the input of a copy (`append([]byte(nil), b...)`,
+    /// `bytes.Clone(b)`, `string(b)`, `fmt.Sprintf(..., v)`): what is kept is the copy.
+    pub copied: Vec<VarId>,
     /// A call that does this through the function it calls (`Default.Add(name, g)`, where
     /// `(*store).Add` stores into `s.items`): how, in words.
     pub via: Option<String>,

@@ -154,6 +154,7 @@ pub(super) struct FieldEffect {
     pub root: VarId,
     pub path: String,
     pub kind: EffectKind,
+    /// The variables whose values it keeps (those only copied left out).
     pub vars: Vec<VarId>,
 }
 
@@ -302,6 +303,8 @@ impl Walker<'_> {
         } else {
             vars
         };
+        let copied = self.copied_vars(stmt, &vars);
+        let vars: Vec<VarId> = vars.into_iter().filter(|v| !copied.contains(v)).collect();
         self.ix.summary.field_effects.push(FieldEffect {
             root: var,
             path,
@@ -451,6 +454,7 @@ impl Walker<'_> {
             in_loop: self.in_loop(),
             key: None,
             vars,
+            copied: Vec::new(),
             via: Some(format!(
                 "a store straight into `{target}`, a variable of package {qualifier}"
             )),
@@ -502,6 +506,57 @@ impl Walker<'_> {
         if let Some((text, (s, e))) = inside {
             self.ix.summary.guarded.push((self.f, s, e, text));
         }
+    }
+
+    /// The variables of `vars` that `n` names only inside copies: `append` onto an empty or
+    /// nil slice, `bytes.Clone`, `strings.Clone`, `slices.Clone`, `maps.Clone`, a `string(...)`
+    /// or `[]byte(...)` conversion, `fmt.Sprint*`, `strconv.*`, `strings.Join`.
+    pub(super) fn copied_vars(&self, n: Node<'_>, vars: &[VarId]) -> Vec<VarId> {
+        let mut kept = Vec::new();
+        let mut stack = vec![n];
+        let mut cursor = n.walk();
+        while let Some(x) = stack.pop() {
+            if x.kind() == "identifier"
+                && let Some(v) = self.scopes.resolve(self.text(x))
+                && !kept.contains(&v)
+            {
+                kept.push(v);
+            }
+            if x.kind() == "func_literal" || (x.kind() == "call_expression" && self.copies(x)) {
+                continue;
+            }
+            stack.extend(x.named_children(&mut cursor));
+        }
+        vars.iter().copied().filter(|v| !kept.contains(v)).collect()
+    }
+
+    /// A call whose result is a copy of its inputs.
+    fn copies(&self, call: Node<'_>) -> bool {
+        let Some(f) = call.child_by_field_name("function") else {
+            return false;
+        };
+        let callee = self.text(f);
+        if callee == "append" {
+            return call
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .is_some_and(|first| {
+                    let t = self.text(first).replace(' ', "");
+                    t == "nil"
+                        || (t.starts_with("[]") && (t.ends_with("(nil)") || t.ends_with("{}")))
+                });
+        }
+        matches!(
+            callee,
+            "bytes.Clone"
+                | "strings.Clone"
+                | "slices.Clone"
+                | "maps.Clone"
+                | "string"
+                | "[]byte"
+                | "strings.Join"
+        ) || callee.starts_with("fmt.Sprint")
+            || callee.starts_with("strconv.")
     }
 
     /// A parameter or the receiver.
@@ -842,7 +897,7 @@ impl PackageIndex {
             .retain(|e| e.via.is_some() || !known.contains(&(e.loc.file, e.loc.start)));
         // What the walk saw: stores into package-level variables and into parameters' fields.
         for e in self.effects.iter().filter(|e| e.kind.adds()) {
-            for &v in &e.vars {
+            for &v in e.vars.iter().filter(|v| !e.copied.contains(v)) {
                 if let Some((f, slot)) = self.slot_of(v)
                     && self.within(e.function, f)
                 {
@@ -1122,6 +1177,7 @@ impl PackageIndex {
             in_loop: call.in_loop,
             key: None,
             vars,
+            copied: Vec::new(),
             via: Some(via),
         }
     }
@@ -1506,6 +1562,19 @@ mod tests {
         );
         assert_eq!(struct_field("struct{ a, b []int }", "b"), Some("[]int"));
         assert_eq!(struct_field("struct{ a int }", "b"), None);
+    }
+
+    /// A callee that keeps a copy keeps its key, not the value it copied.
+    #[test]
+    fn copies_are_not_kept() {
+        let src = "package p\n\nvar copies = map[string][]byte{}\n\nfunc KeepCopy(k string, b []byte) { copies[k] = append([]byte(nil), b...) }\n\ntype s struct{ m map[string]string }\n\nfunc (x *s) Put(k string, b []byte) { x.m[k] = string(b) }\n";
+        let ix = index(src);
+        let f = ix.function_named("KeepCopy").unwrap();
+        let slots: Vec<Slot> = ix.keeps_of(f).iter().map(|k| k.slot).collect();
+        assert_eq!(slots, vec![Slot::Param(0)]);
+        let m = ix.function_named("(*s).Put").unwrap();
+        let slots: Vec<Slot> = ix.keeps_of(m).iter().map(|k| k.slot).collect();
+        assert_eq!(slots, vec![Slot::Param(0)]);
     }
 
     #[test]

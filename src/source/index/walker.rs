@@ -418,6 +418,7 @@ impl Walker<'_> {
         pin: Option<Pin>,
     ) {
         let vars = self.vars_in(node);
+        let copied = self.copied_vars(node, &vars);
         self.ix.effects.push(Effect {
             global,
             kind,
@@ -427,6 +428,7 @@ impl Walker<'_> {
             in_loop: self.in_loop(),
             key: None,
             vars,
+            copied,
             via: None,
             field: None,
             once_per_key: None,
