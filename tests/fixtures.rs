@@ -231,8 +231,10 @@ struct Want {
     message: String,
 }
 
-/// Parses `// want: "a" "b"`, `// want(go1.25+): "c"`, `// want(go1.21-1.24): "d"` comments.
-fn wants(module: &str) -> Vec<Want> {
+/// Every line of the module's Go files (subdirectories included) that carries a `// want`
+/// comment: (path relative to the module root, as the compiler prints it, line number, the
+/// comment from "want" on).
+fn want_lines(module: &str) -> Vec<(String, u32, String)> {
     let dir = root().join("go").join(module);
     let mut out = Vec::new();
     let mut stack = vec![dir.clone()];
@@ -249,19 +251,27 @@ fn wants(module: &str) -> Vec<Want> {
             let rel = p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&p).unwrap();
             for (i, line) in text.lines().enumerate() {
-                let Some(idx) = line.find("// want") else {
-                    continue;
-                };
-                for w in parse_wants(&line[idx + 3..]) {
-                    out.push(Want {
-                        file: rel.clone(),
-                        line: i as u32 + 1,
-                        from: w.0,
-                        to: w.1,
-                        message: w.2,
-                    });
+                if let Some(idx) = line.find("// want") {
+                    out.push((rel.clone(), i as u32 + 1, line[idx + 3..].to_string()));
                 }
             }
+        }
+    }
+    out
+}
+
+/// Parses `// want: "a" "b"`, `// want(go1.25+): "c"`, `// want(go1.21-1.24): "d"` comments.
+fn wants(module: &str) -> Vec<Want> {
+    let mut out = Vec::new();
+    for (file, line, comment) in want_lines(module) {
+        for w in parse_wants(&comment) {
+            out.push(Want {
+                file: file.clone(),
+                line,
+                from: w.0,
+                to: w.1,
+                message: w.2,
+            });
         }
     }
     out
@@ -467,32 +477,11 @@ type ByLine<T> = BTreeMap<(String, u32), Vec<T>>;
 
 /// (file, line) -> verdict wants of a module.
 fn verdict_wants(module: &str) -> ByLine<VerdictWant> {
-    let dir = root().join("go").join(module);
     let mut out: BTreeMap<(String, u32), Vec<_>> = BTreeMap::new();
-    let mut files = Vec::new();
-    let mut stack = vec![dir.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "go") {
-                files.push(p);
-            }
-        }
-    }
-    for p in files {
-        // Files of the module's packages, as the compiler names them (`api/api.go`).
-        let rel = p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
-        for (i, line) in std::fs::read_to_string(&p).unwrap().lines().enumerate() {
-            if let Some(idx) = line.find("// want") {
-                let ws = parse_verdict_wants(&line[idx + 3..]);
-                if !ws.is_empty() {
-                    out.entry((rel.clone(), i as u32 + 1))
-                        .or_default()
-                        .extend(ws);
-                }
-            }
+    for (file, line, comment) in want_lines(module) {
+        let ws = parse_verdict_wants(&comment);
+        if !ws.is_empty() {
+            out.entry((file, line)).or_default().extend(ws);
         }
     }
     out

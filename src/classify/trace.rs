@@ -385,6 +385,19 @@ impl Context<'_> {
         }
     }
 
+    /// Where a diagnostic's value is, and the variable that holds it: the diagnostic's own
+    /// (`moved to heap: big`) or the one its allocation is assigned to (`big := make(...)`).
+    fn allocated_into(&self, d: &Diagnostic) -> Option<(usize, usize, String)> {
+        let index = self.index?;
+        let (file, off) = self.locate(d.position.as_ref()?)?;
+        let var = match d.kind {
+            Kind::MovedToHeap => d.subject.clone()?,
+            Kind::EscapesToHeap => index.files[file].assigned_name_at(off)?,
+            _ => return None,
+        };
+        Some((file, off, var))
+    }
+
     /// A variable captured by a closure that is kept: the compiler prints no capture flow when
     /// the value is on the heap anyway (too large for the stack), so the source says it. The
     /// variable is the diagnostic's own (`moved to heap: big`) or the one its allocation is
@@ -392,12 +405,7 @@ impl Context<'_> {
     pub(super) fn hit_through_capture(&self, d: &Diagnostic, depth: u32) -> Option<Hit> {
         let index = self.index?;
         let pos = d.position.as_ref()?;
-        let (file, off) = self.locate(pos)?;
-        let var = match d.kind {
-            Kind::MovedToHeap => d.subject.clone()?,
-            Kind::EscapesToHeap => index.files[file].assigned_name_at(off)?,
-            _ => return None,
-        };
+        let (file, off, var) = self.allocated_into(d)?;
         let outer = index.function_at(file, off);
         let path = pos.path.as_deref()?;
         for (k, f) in index.functions.iter().enumerate() {
@@ -447,13 +455,7 @@ impl Context<'_> {
     /// holder: for good when nothing ends its loop, until its stop otherwise.
     pub(super) fn hit_through_goroutine(&self, d: &Diagnostic) -> Option<Hit> {
         let index = self.index?;
-        let pos = d.position.as_ref()?;
-        let (file, off) = self.locate(pos)?;
-        let var = match d.kind {
-            Kind::MovedToHeap => d.subject.clone()?,
-            Kind::EscapesToHeap => index.files[file].assigned_name_at(off)?,
-            _ => return None,
-        };
+        let (file, off, var) = self.allocated_into(d)?;
         let outer = index.function_at(file, off)?;
         let field = format!("{var}.");
         for go in index.goroutines() {
