@@ -86,6 +86,10 @@ pub struct Holder {
     /// placed at the store speaks for allocations on other lines, which a heap profile names.
     #[serde(skip)]
     pub kept_at: Vec<(std::sync::Arc<str>, u32)>,
+    /// The other places the same function adds to the same holder: one finding per holder
+    /// and function, with every store it makes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_added: Vec<Site>,
 }
 
 /// One piece of the reasoning: a flow step or a source line, in words.

@@ -540,16 +540,29 @@ fn check_verdicts(
         }
         let parsed = parse(module, &log);
         let mut found: ByLine<(String, Option<String>, String)> = BTreeMap::new();
+        let mut listed: ByLine<(String, Option<String>, String)> = BTreeMap::new();
         for f in parsed.findings.iter().flatten() {
             let Some(p) = &f.position else { continue };
             let Some(path) = p.path.as_deref() else {
                 continue;
             };
-            found.entry((path.to_string(), p.line)).or_default().push((
+            let what = (
                 f.verdict.name().to_string(),
                 f.holder.as_ref().map(|h| h.kind.name().to_string()),
                 f.code.to_string(),
-            ));
+            );
+            // A finding lists every store its function makes into its holder: a want there is
+            // met by it (but the listed line is not flagged on its own).
+            for also in f.holder.iter().flat_map(|h| &h.also_added) {
+                listed
+                    .entry((also.path.clone(), also.line))
+                    .or_default()
+                    .push(what.clone());
+            }
+            found
+                .entry((path.to_string(), p.line))
+                .or_default()
+                .push(what);
         }
         for ((file, line), ws) in wants {
             for (from, to, verdict, holder, code) in ws {
@@ -557,10 +570,16 @@ fn check_verdicts(
                     continue;
                 }
                 *checked += 1;
-                let got = found
+                let mut got = found
                     .get(&(file.clone(), *line))
                     .cloned()
                     .unwrap_or_default();
+                got.extend(
+                    listed
+                        .get(&(file.clone(), *line))
+                        .cloned()
+                        .unwrap_or_default(),
+                );
                 if !got.iter().any(|(v, h, c)| {
                     v == verdict
                         && (holder.is_none() || h == holder)

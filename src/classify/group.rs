@@ -67,7 +67,61 @@ pub fn by_holder_site(findings: Vec<Finding>) -> Vec<Finding> {
         }
     }
     fold_initializers(&mut slots);
+    by_function(&mut slots);
     compact(slots)
+}
+
+/// Several stores one function makes into one package-level holder are one finding: the first
+/// store leads, the others are listed (`also_added`), and the strongest verdict stands.
+fn by_function(slots: &mut [Option<Finding>]) {
+    let key = |f: &Finding| -> Option<(String, String, u32, String)> {
+        let h = f.holder.as_ref()?;
+        let d = h.declared.as_ref()?;
+        if h.kind == crate::rules::HolderKind::Goroutine
+            || !matches!(f.verdict, Verdict::Retained | Verdict::LeakRisk)
+            || h.added.is_none()
+        {
+            return None;
+        }
+        Some((h.name.clone(), d.path.clone(), d.line, f.function.clone()?))
+    };
+    let mut first: HashMap<(String, String, u32, String), usize> = HashMap::new();
+    for j in 0..slots.len() {
+        let Some(k) = slots[j].as_ref().and_then(key) else {
+            continue;
+        };
+        let Some(&i) = first.get(&k) else {
+            first.insert(k, j);
+            continue;
+        };
+        let mut f = slots[j].take().expect("checked above");
+        let into = slots[i].as_mut().expect("a merge target stays");
+        if f.verdict > into.verdict {
+            // The store that can grow tells the story; the bounded one is listed.
+            std::mem::swap(into, &mut f);
+            if let (Some(a), Some(b)) = (into.holder.as_mut(), f.holder.as_mut()) {
+                a.also_added.append(&mut b.also_added);
+            }
+        }
+        if into.verdict == Verdict::LeakRisk
+            && let Some(h) = f.holder.as_mut()
+        {
+            // What bounds a listed store does not bound the one that grows.
+            h.released = None;
+        }
+        if let Some(site) = f.holder.as_ref().and_then(|h| h.added.clone())
+            && let Some(h) = into.holder.as_mut()
+            && !h.also_added.contains(&site)
+            && h.added.as_ref() != Some(&site)
+        {
+            into.evidence.push(Evidence {
+                note: format!("also added to `{}` here, by the same function", h.name),
+                site: Some(site.clone()),
+            });
+            h.also_added.push(site);
+        }
+        merge(into, f);
+    }
 }
 
 /// A package-level variable's initializer (`var counts = map[string]int{}`) and the stores
@@ -305,4 +359,30 @@ fn merge(into: &mut Finding, other: Finding) {
 #[allow(clippy::filter_map_identity)]
 fn compact(slots: Vec<Option<Finding>>) -> Vec<Finding> {
     slots.into_iter().filter_map(|f| f).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::finding::Verdict;
+
+    /// Two stores one function makes into one package-level holder are one finding, placed
+    /// at the store that can grow, listing the other; another function's store stays its own.
+    #[test]
+    fn one_finding_per_holder_and_function() {
+        let src = "package p\n\nvar log []string\n\nfunc Record(a, b string) {\n\tlog = append(log, a)\n\tlog = append(log, b)\n}\n\nfunc Other(c string) {\n\tlog = append(log, c)\n}\n";
+        let found = super::super::source_findings(src, Some(27));
+        let held: Vec<_> = found
+            .iter()
+            .filter(|f| f.verdict == Verdict::LeakRisk)
+            .collect();
+        assert_eq!(held.len(), 2, "{held:#?}");
+        let record = held
+            .iter()
+            .find(|f| f.function.as_deref() == Some("Record"))
+            .unwrap();
+        let h = record.holder.as_ref().unwrap();
+        assert_eq!(h.added.as_ref().unwrap().line, 6);
+        let also: Vec<u32> = h.also_added.iter().map(|s| s.line).collect();
+        assert_eq!(also, vec![7]);
+    }
 }

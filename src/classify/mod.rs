@@ -491,6 +491,7 @@ impl<'a> Context<'a> {
                 added: Some(site.clone()),
                 released: sf.release,
                 kept_at: Vec::new(),
+                also_added: Vec::new(),
             })
             .evidence(sf.evidence)
             .basis(Basis::SourceOnly)

@@ -189,6 +189,7 @@ impl Context<'_> {
                 added: Some(added),
                 released,
                 kept_at: Vec::new(),
+                also_added: Vec::new(),
             },
             verdict,
             evidence,
@@ -222,6 +223,7 @@ impl Context<'_> {
                 added: Some(added.clone()),
                 released: released.clone(),
                 kept_at: Vec::new(),
+                also_added: Vec::new(),
             },
             verdict,
             evidence: vec![Evidence {
@@ -510,6 +512,7 @@ impl Context<'_> {
                     added: Some(at.clone()),
                     released,
                     kept_at: Vec::new(),
+                    also_added: Vec::new(),
                 },
                 verdict,
                 evidence: vec![Evidence {

@@ -1188,6 +1188,7 @@ mod tests {
             added: Some(site),
             released: None,
             kept_at: Vec::new(),
+            also_added: Vec::new(),
         }));
         let mut findings = vec![f];
         let added = rt.annotate(Some(""), &mut findings);
