@@ -84,13 +84,12 @@ struct Shared {
     module: Option<Module>,
     toolchain: Option<u32>,
     toolchain_source: String,
-    target: source::constraint::Target,
-    build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
     /// (directory, with test files) -> its index, built once by whichever worker needs it
     /// first (a package and its test variant share the directory).
     indexes: Mutex<HashMap<(PathBuf, bool), IndexCell>>,
-    /// What the module's packages tell the packages that import them.
-    facts: ModulePackages,
+    /// The module's packages: how each is indexed (the files the build lists, the target),
+    /// and what each tells the packages that import it.
+    packages: ModulePackages,
 }
 
 /// An index being built or built, shared by the sections that need it.
@@ -271,13 +270,11 @@ impl<'r> Pipeline<'r> {
                 module: self.locator.module().cloned(),
                 toolchain: self.toolchain,
                 toolchain_source: self.toolchain_source.clone(),
-                target: self.target.clone(),
-                build_files: self.build_files.clone(),
                 indexes: Mutex::new(HashMap::new()),
-                facts: ModulePackages::new(
+                packages: ModulePackages::new(
                     self.locator.module().cloned(),
                     self.target.clone(),
-                    self.build_files.clone(),
+                    std::mem::take(&mut self.build_files),
                 ),
             });
             self.pool = Some(Pool::start(shared));
@@ -579,19 +576,8 @@ impl Shared {
             cache.entry(key.clone()).or_default().clone()
         };
         let (dir, tests) = key;
-        cell.get_or_init(|| {
-            Arc::new(match self.build_files.get(&dir) {
-                Some((files, test_files)) => {
-                    let mut names: Vec<&str> = files.iter().map(String::as_str).collect();
-                    if tests {
-                        names.extend(test_files.iter().map(String::as_str));
-                    }
-                    PackageIndex::build_listed(&dir, &names, &self.facts)
-                }
-                None => PackageIndex::build_with(&dir, tests, &self.target, &self.facts),
-            })
-        })
-        .clone()
+        cell.get_or_init(|| Arc::new(self.packages.index(&dir, tests)))
+            .clone()
     }
 }
 

@@ -11,7 +11,7 @@ use escape_explain::finding::{Finding, Verdict};
 use escape_explain::rules::RuleId;
 use escape_explain::source::constraint::Target;
 use escape_explain::source::facts::ModulePackages;
-use escape_explain::source::{Locator, Module, PackageIndex};
+use escape_explain::source::{Locator, Module};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
@@ -79,13 +79,11 @@ fn parse(module: &str, log: &Path) -> Parsed {
         cgo: true,
         go_minor: Some(toolchain),
     };
-    let packages = ModulePackages::new(module_info.clone(), target.clone(), Default::default());
+    let packages = ModulePackages::new(module_info.clone(), target, Default::default());
     let mut emit = |mut s: Section| {
         locator.resolve_section(&mut s);
         let dir = locator.section_dir(&s);
-        let index = dir
-            .as_ref()
-            .map(|d| PackageIndex::build_with(d, false, &target, &packages));
+        let index = dir.as_ref().map(|d| packages.index(d, false));
         let opts = Options {
             root: root.as_deref(),
             toolchain: Some(toolchain),

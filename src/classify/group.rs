@@ -170,11 +170,7 @@ fn fold_initializers(slots: &mut [Option<Finding>]) {
             ),
             site: None,
         });
-        for line in f.compiler {
-            if !into.compiler.contains(&line) {
-                into.compiler.push(line);
-            }
-        }
+        absorb_compiler(into, f.compiler);
     }
 }
 
@@ -266,11 +262,7 @@ pub fn by_instantiation(findings: Vec<Finding>) -> Vec<Finding> {
                 if f.verdict > into.verdict {
                     into.verdict = f.verdict;
                 }
-                for line in f.compiler {
-                    if !into.compiler.contains(&line) {
-                        into.compiler.push(line);
-                    }
-                }
+                absorb_compiler(into, f.compiler);
             }
             None => {
                 at.insert(key, j);
@@ -347,7 +339,12 @@ fn merge(into: &mut Finding, other: Finding) {
             site: None,
         });
     }
-    for line in other.compiler {
+    absorb_compiler(into, other.compiler);
+}
+
+/// The compiler's lines of a finding merged into another, each once.
+fn absorb_compiler(into: &mut Finding, lines: Vec<String>) {
+    for line in lines {
         if !into.compiler.contains(&line) {
             into.compiler.push(line);
         }

@@ -460,8 +460,8 @@ impl Context<'_> {
         let (file, off, var) = self.allocated_into(d)?;
         let outer = index.function_at(file, off)?;
         let field = format!("{var}.");
-        for go in index.goroutines() {
-            if go.function != Some(outer) || go.loc.file != file || go.loc.start < off {
+        for go in index.goroutines_in(outer) {
+            if go.loc.file != file || go.loc.start < off {
                 continue;
             }
             let keeps = goroutine_holder::kept(index, go);

@@ -3,7 +3,7 @@
 //! its package's variables (see [`crate::source::index::PackageFacts`]).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::constraint::Target;
@@ -61,6 +61,24 @@ impl ModulePackages {
     }
 }
 
+impl ModulePackages {
+    /// Indexes a package directory (with its test files when `tests`): the files the build
+    /// lists when `go list` said, else those in the build for the target; with the facts of
+    /// the packages it imports.
+    pub fn index(&self, dir: &Path, tests: bool) -> PackageIndex {
+        match self.build_files.get(dir) {
+            Some((files, test_files)) => {
+                let mut names: Vec<&str> = files.iter().map(String::as_str).collect();
+                if tests {
+                    names.extend(test_files.iter().map(String::as_str));
+                }
+                PackageIndex::build_listed(dir, &names, self)
+            }
+            None => PackageIndex::build_with(dir, tests, &self.target, self),
+        }
+    }
+}
+
 impl ModuleFacts for ModulePackages {
     fn facts(&self, import_path: &str) -> Option<Arc<PackageFacts>> {
         if let Some(f) = self
@@ -89,13 +107,7 @@ impl ModuleFacts for ModulePackages {
         }
         // Built outside the lock: two workers may both build one package's facts, but never
         // wait on each other.
-        let index = match self.build_files.get(&dir) {
-            Some((files, _)) => {
-                let names: Vec<&str> = files.iter().map(String::as_str).collect();
-                PackageIndex::build_listed(&dir, &names, self)
-            }
-            None => PackageIndex::build_with(&dir, false, &self.target, self),
-        };
+        let index = self.index(&dir, false);
         BUILDING.with(|b| b.borrow_mut().pop());
         let facts = (!index.files.is_empty()).then(|| Arc::new(index.facts()));
         self.facts

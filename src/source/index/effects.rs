@@ -153,21 +153,21 @@ impl Walker<'_> {
             node.child_by_field_name(f)
                 .is_some_and(|c| self.mentions_any_global(c))
         });
-        let fails = node.child_by_field_name("consequence").is_some_and(|c| {
+        looks_up && self.branch_fails(node)
+    }
+
+    /// The `if`'s branch panics or exits the program.
+    fn branch_fails(&self, node: Node<'_>) -> bool {
+        node.child_by_field_name("consequence").is_some_and(|c| {
             let t = self.text(c);
             t.contains("panic(") || t.contains("log.Panic") || t.contains("log.Fatal")
-        });
-        looks_up && fails
+        })
     }
 
     /// `if _, dup := s.table[name]; dup { panic(...) }` in a method: the lookup is in a field
     /// of the receiver, and the branch panics.
     pub(super) fn rejects_duplicate_field(&self, node: Node<'_>) -> bool {
-        let fails = node.child_by_field_name("consequence").is_some_and(|c| {
-            let t = self.text(c);
-            t.contains("panic(") || t.contains("log.Panic") || t.contains("log.Fatal")
-        });
-        if !fails {
+        if !self.branch_fails(node) {
             return false;
         }
         let mut stack: Vec<Node<'_>> = ["initializer", "condition"]

@@ -499,8 +499,7 @@ impl PackageIndex {
                     .push(i);
             }
         }
-        for (i, f) in ix.functions.iter().enumerate() {
-            ix.by_name.entry(f.name.clone()).or_insert(i);
+        for f in &ix.functions {
             if f.kind == FunctionKind::Method
                 && let Some(m) = f.name.rsplit('.').next()
             {

@@ -48,21 +48,7 @@ impl PackageIndex {
                             else {
                                 continue;
                             };
-                            // A release of the whole variable: not one through a method of
-                            // another of its fields, nor the reset that makes it at start-up.
-                            let released = self
-                                .releases_of(g)
-                                .find(|r| {
-                                    r.field.is_none()
-                                        && !(r.kind == EffectKind::Reset && self.effect_once(r))
-                                })
-                                .map(|r| {
-                                    let place = r
-                                        .function
-                                        .map(|f| format!(", in {pkg}.{}", self.functions[f].name))
-                                        .unwrap_or_default();
-                                    (format!("{}{place}", r.kind.verb()), Some(site(&r.loc)))
-                                });
+                            let released = self.whole_release(g, &pkg, &site);
                             Arc::new(ForeignHolder {
                                 name: format!("{pkg}.{g}"),
                                 kind: global.kind,
@@ -90,18 +76,7 @@ impl PackageIndex {
             if global.foreign.is_some() || !name.starts_with(|c: char| c.is_uppercase()) {
                 continue;
             }
-            let released = self
-                .releases_of(name)
-                .find(|r| {
-                    r.field.is_none() && !(r.kind == EffectKind::Reset && self.effect_once(r))
-                })
-                .map(|r| {
-                    let place = r
-                        .function
-                        .map(|f| format!(", in {pkg}.{}", self.functions[f].name))
-                        .unwrap_or_default();
-                    (format!("{}{place}", r.kind.verb()), Some(site(&r.loc)))
-                });
+            let released = self.whole_release(name, &pkg, &site);
             out.globals.insert(
                 name.clone(),
                 Arc::new(ForeignHolder {
@@ -152,6 +127,25 @@ impl PackageIndex {
         for (i, e) in found {
             self.facts.goroutines[i].foreign_endless = Some(e);
         }
+    }
+
+    /// How the package lets go of a whole variable, in words (`delete, in store.Drop`), and
+    /// where: not a release through a method of another of its fields, nor the reset that
+    /// makes it at start-up.
+    fn whole_release(
+        &self,
+        global: &str,
+        pkg: &str,
+        site: &dyn Fn(&Loc) -> SiteRef,
+    ) -> Option<(String, Option<SiteRef>)> {
+        let r = self
+            .releases_of(global)
+            .find(|r| r.field.is_none() && !(r.kind == EffectKind::Reset && self.effect_once(r)))?;
+        let place = r
+            .function
+            .map(|f| format!(", in {pkg}.{}", self.functions[f].name))
+            .unwrap_or_default();
+        Some((format!("{}{place}", r.kind.verb()), Some(site(&r.loc))))
     }
 
     /// A store its own package bounds whoever calls it: it replaces one value (an
