@@ -9,8 +9,9 @@ use clap::{Parser, ValueEnum};
 /// Explains Go's escape analysis: which values go to the heap, and which of those something keeps.
 ///
 /// Inside a Go module, runs `go build -gcflags=<FLAGS>` on PACKAGES and reads the compiler's
-/// escape diagnostics. With --input, or when a log is piped in and no package is named, reads
-/// saved compiler output instead, as in `go build -gcflags=-m=2 ./... 2>&1 | escape-explain`.
+/// escape diagnostics. With --input, or when a log is piped in and nothing names a build (no -C,
+/// package, --gcflags or --tests), reads saved compiler output instead, as in
+/// `go build -gcflags=-m=2 ./... 2>&1 | escape-explain`.
 #[derive(Debug, Parser)]
 #[command(
     name = "escape-explain",
@@ -33,14 +34,9 @@ pub struct Args {
     pub dir: Option<PathBuf>,
 
     /// Compiler flags for the packages named (-m=2 adds the reasons; -l turns off inlining so
-    /// each function is reported where it is written).
-    #[arg(
-        long,
-        value_name = "FLAGS",
-        default_value = "-m=2 -l",
-        allow_hyphen_values = true
-    )]
-    pub gcflags: String,
+    /// each function is reported where it is written) [default: -m=2 -l].
+    #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
+    pub gcflags: Option<String>,
 
     /// Build tags (comma-separated): passed to go as -tags, and used to decide which files of a
     /// package are in the build (a release in a file left out does not count). With a saved
@@ -307,7 +303,15 @@ pub struct Config {
     pub thresholds: crate::profile::join::Thresholds,
 }
 
+/// The compiler flags of a build when `--gcflags` is not given.
+pub const DEFAULT_GCFLAGS: &str = "-m=2 -l";
+
 impl Args {
+    /// The command line names a build: a directory, packages, compiler flags or the tests.
+    fn asks_for_a_build(&self) -> bool {
+        self.dir.is_some() || !self.packages.is_empty() || self.gcflags.is_some() || self.tests
+    }
+
     /// Flags that a subcommand would accept and then ignore are refused instead.
     pub fn check_combinations(&self) -> Result<(), String> {
         let refuse = |flag: &str, cmd: &str| Err(format!("{flag} has no effect with `{cmd}`"));
@@ -375,15 +379,21 @@ impl Config {
             } else {
                 args.packages.clone()
             },
-            gcflags: args.gcflags.clone(),
+            gcflags: args
+                .gcflags
+                .clone()
+                .unwrap_or_else(|| DEFAULT_GCFLAGS.to_string()),
             tags: args.tags.clone(),
             tests: args.tests,
         };
         let (input, build_if_empty) = match &args.input {
             Some(p) if p.as_os_str() == "-" => (Input::Stdin, None),
             Some(p) => (Input::File(p.clone()), None),
-            // A pipe nobody writes to (a CI runner's stdin) is not a log: build instead.
-            None if args.packages.is_empty() && stdin_has_log() => (Input::Stdin, Some(build)),
+            // A pipe nobody writes to (a CI runner's stdin) is not a log: build instead. Naming
+            // what to build (`-C DIR`, packages, --gcflags, --tests) means "build", whatever
+            // standard input is: `while read d; do escape-explain -C "$d"; done < list` must
+            // not read the list as a log.
+            None if !args.asks_for_a_build() && stdin_has_log() => (Input::Stdin, Some(build)),
             None => (build, None),
         };
         use crate::finding::Verdict;

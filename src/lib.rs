@@ -532,7 +532,7 @@ pub fn demo(
         config.input = Input::Build {
             dir: dir.clone(),
             packages: vec!["./...".into()],
-            gcflags: "-m=2 -l".into(),
+            gcflags: cli::DEFAULT_GCFLAGS.into(),
             tags: None,
             tests: false,
         };

@@ -606,3 +606,48 @@ fn deeply_nested_code_is_analysed_without_a_stack_overflow() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["packages"].as_array().unwrap().len(), 1);
 }
+
+/// Naming what to build (`-C DIR`, a package pattern, --gcflags, --tests) means "run the
+/// build", whatever standard input is: a pipe the caller keeps open (`sleep 15 | escape-explain
+/// -C svc`) is not waited on, and the list a shell loop reads (`while read d; do escape-explain
+/// -C "$d"; done < list`) is not taken for a log. go is kept off PATH, so the run stops where
+/// it looks for go.
+#[test]
+fn naming_a_build_does_not_read_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module example.com/m\n\ngo 1.22\n").unwrap();
+    let list = dir.path().join("list");
+    std::fs::write(&list, "svc\nweb\n").unwrap();
+    let d = dir.path().to_str().unwrap();
+    let cases: [&[&str]; 4] = [&["-C", d], &["./..."], &["--gcflags=-m"], &["--tests"]];
+    for args in cases {
+        for from_list in [false, true] {
+            let mut cmd = bin();
+            cmd.current_dir(dir.path())
+                .args(args)
+                .env("PATH", "")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            if from_list {
+                cmd.stdin(std::fs::File::open(&list).unwrap());
+            } else {
+                cmd.stdin(Stdio::piped());
+            }
+            let mut child = cmd.spawn().unwrap();
+            // The writing end stays open (as `sleep 15 |` keeps it) until the run is over.
+            let _open = child.stdin.take();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while child.try_wait().unwrap().is_none() {
+                if std::time::Instant::now() > deadline {
+                    let _ = child.kill();
+                    panic!("{args:?} waited for standard input");
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            let out = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(err.contains("`go` was not found"), "{args:?} ({from_list}): {err}");
+        }
+    }
+}

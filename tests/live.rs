@@ -237,6 +237,48 @@ fn a_pattern_that_matches_nothing_exits_2() {
         .stderr(predicates::str::contains("matched no packages"));
 }
 
+/// go test's vet checks fail a test build that go build accepts (`t.Fatalf(msg)` with a
+/// go.mod of 1.24 or later): `--tests` reports the test files all the same.
+#[test]
+fn tests_flag_is_not_stopped_by_vet() {
+    if !go_available("tests_flag_is_not_stopped_by_vet") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("go.mod", "module example.com/vetted\n\ngo 1.24\n"),
+            (
+                "lib.go",
+                "package lib\n\nvar kept []*int\n\nfunc Keep() {\n\tv := 1\n\tkept = append(kept, &v)\n}\n",
+            ),
+            (
+                "lib_test.go",
+                "package lib\n\nimport \"testing\"\n\nfunc TestKeep(t *testing.T) {\n\tmsg := t.Name()\n\tKeep()\n\tif len(kept) == 0 {\n\t\tt.Fatalf(msg)\n\t}\n}\n",
+            ),
+        ],
+    );
+    let out = cmd(cache.path())
+        .current_dir(dir.path())
+        .args(["--format", "compact", "--tests"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("lib.go:7:2: leak-risk EE0202")),
+        "{text}"
+    );
+}
+
 #[test]
 fn tests_flag_reports_test_files() {
     if !go_available("tests_flag_reports_test_files") {
