@@ -10,6 +10,7 @@ pub mod cli;
 pub mod demo;
 pub mod diff;
 pub mod escape;
+pub mod files;
 pub mod finding;
 mod pipeline;
 pub mod profile;
@@ -62,6 +63,11 @@ pub enum Error {
         "--fail-on cannot judge {0} positions whose source was not found; run in the module or pass -C DIR"
     )]
     SourceNotFound(u64),
+    #[error(
+        "--fail-on cannot judge the holders in {} that could not be read (see the warnings)",
+        if *.0 == 1 { "1 source file".to_string() } else { format!("{} source files", .0) }
+    )]
+    SourceUnreadable(u64),
     #[error(transparent)]
     Profile(#[from] profile::ProfileError),
     #[error("unknown code '{0}'; `escape-explain explain --list` lists the codes")]
@@ -289,6 +295,19 @@ pub fn run_with(
     let build_ok = build_ok && !unrecognized.iter().any(|u| is_compile_error(&u.text));
     pipeline.finish(out).map_err(Error::Output)?;
     let unresolved = pipeline.totals.unresolved;
+    let unreadable = pipeline.unreadable();
+    let here = std::env::current_dir().ok();
+    for u in &unreadable {
+        let shown = here
+            .as_deref()
+            .and_then(|h| u.path.strip_prefix(h).ok())
+            .unwrap_or(&u.path);
+        warn(format!(
+            "{}: cannot be read ({}): the holders of its findings are unknown",
+            shown.display(),
+            u.why
+        ));
+    }
     if unresolved > 0 {
         warn(format!(
             "{unresolved} positions in the log name files that are not under {}: their holder verdicts need the source (run in the module, or pass -C DIR)",
@@ -336,6 +355,9 @@ pub fn run_with(
     if unresolved > 0 && config.fail_on.is_some() {
         // A gate that could not see the holders must not pass.
         return Err(Error::SourceNotFound(unresolved));
+    }
+    if !unreadable.is_empty() && config.fail_on.is_some() {
+        return Err(Error::SourceUnreadable(unreadable.len() as u64));
     }
     Ok(if pipeline.failing > 0 {
         ExitStatus::Findings
@@ -585,7 +607,7 @@ fn demo_uses_cgo(dir: &std::path::Path) -> bool {
         .flatten()
         .flatten()
         .filter(|e| e.path().extension().is_some_and(|x| x == "go"))
-        .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("import \"C\"")))
+        .any(|e| files::read_regular_text(&e.path()).is_ok_and(|t| t.contains("import \"C\"")))
 }
 
 /// A C compiler cgo can use: `$CC`, else cc or gcc or clang on PATH.

@@ -116,6 +116,8 @@ struct Analysed {
 type Outcome = (u64, std::thread::Result<Analysed>);
 
 struct Pool {
+    /// What the workers share, for what the run learned on the way (files not read).
+    shared: Arc<Shared>,
     jobs: Option<Sender<Job>>,
     done: Receiver<Outcome>,
     workers: Vec<JoinHandle<()>>,
@@ -261,7 +263,17 @@ impl<'r> Pipeline<'r> {
 
     /// Waits for every section sent, and renders them.
     pub fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.render_ready(out, true)
+        self.render_ready(out, true)?;
+        self.totals.unreadable = self.unreadable().len() as u64;
+        Ok(())
+    }
+
+    /// The source files of the build that could not be read, in path order.
+    pub fn unreadable(&self) -> Vec<crate::source::gofile::Unreadable> {
+        self.pool
+            .as_ref()
+            .map(|p| p.shared.packages.unreadable())
+            .unwrap_or_default()
     }
 
     fn pool(&mut self) -> &Pool {
@@ -488,6 +500,7 @@ impl Pool {
             })
             .collect();
         Pool {
+            shared,
             jobs: Some(jobs),
             done,
             workers,

@@ -71,6 +71,10 @@ pub struct Totals {
     /// findings could not be judged against the source.
     #[serde(default)]
     pub unresolved: u64,
+    /// Source files of the build that could not be read (permission denied, not a regular
+    /// file): their findings could not be judged against the source either.
+    #[serde(default)]
+    pub unreadable: u64,
 }
 
 impl Totals {

@@ -651,3 +651,85 @@ fn naming_a_build_does_not_read_standard_input() {
         }
     }
 }
+
+/// A source file of the build that cannot be read (a FIFO where the file should be, a
+/// symlink loop, a file without read permission) is named in a warning and counted; it never
+/// blocks the run, and a gate (`--fail-on`) that cannot see its holders exits 2, as for
+/// files that are not there.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_source_file_is_named_and_fails_a_gate() {
+    let mut cases = vec!["fifo", "loop"];
+    // Root reads a file whatever its mode.
+    if unsafe { libc::geteuid() } != 0 {
+        cases.push("mode");
+    }
+    for case in cases {
+        let dir = module_copy("holders");
+        let maps = dir.path().join("maps.go");
+        std::fs::remove_file(&maps).unwrap();
+        match case {
+            "fifo" => {
+                let c = std::ffi::CString::new(maps.to_str().unwrap()).unwrap();
+                assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+            }
+            "loop" => std::os::unix::fs::symlink("maps.go", &maps).unwrap(),
+            _ => {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::write(&maps, "package holders\n").unwrap();
+                std::fs::set_permissions(&maps, std::fs::Permissions::from_mode(0)).unwrap();
+            }
+        }
+        for gate in [false, true] {
+            let mut args = vec!["--format", "json"];
+            if gate {
+                args.extend(["--fail-on", "leak-risk"]);
+            }
+            let child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+                .args(&args)
+                .current_dir(dir.path())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let out = within_a_minute(child, Some(recording()))
+                .unwrap_or_else(|| panic!("{case}: the run blocked on maps.go"));
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("maps.go: cannot be read ("),
+                "{case}: {err}"
+            );
+            if gate {
+                assert_eq!(out.status.code(), Some(2), "{case}: {err}");
+                assert!(err.contains("could not be read"), "{case}: {err}");
+            } else {
+                assert_eq!(out.status.code(), Some(0), "{case}: {err}");
+                let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert_eq!(doc["totals"]["unreadable"], 1, "{case}");
+            }
+        }
+    }
+}
+
+/// Waits for `child` (fed `input`) for a minute at most: `None` when it was still running and
+/// had to be killed.
+fn within_a_minute(mut child: std::process::Child, input: Option<Vec<u8>>) -> Option<Output> {
+    if let (Some(mut stdin), Some(input)) = (child.stdin.take(), input) {
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(out) => Some(out.unwrap()),
+        Err(_) => {
+            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+            None
+        }
+    }
+}

@@ -276,6 +276,8 @@ fn a_piped_log_gets_the_profile_too() {
     let heap = rel(&dir.join("profiles/heap-2.pprof"));
     let out = offline()
         .args([
+            "--input",
+            "-",
             "-C",
             "tests/go/profiles",
             "--format",

@@ -77,7 +77,7 @@ impl HumanRenderer {
             // A control character in a Go string literal must not drive the reader's terminal:
             // each becomes `?`, one byte for one, so spans stay where they were.
             .or_insert_with(|| {
-                std::fs::read_to_string(&abs).ok().map(|t| {
+                crate::files::read_regular_text(&abs).ok().map(|t| {
                     t.chars()
                         .map(|c| match c {
                             '\t' | '\n' | '\r' => c,

@@ -2,11 +2,12 @@
 //! their source and kept for the run: what each exported function keeps of its parameters in
 //! its package's variables (see [`crate::source::index::PackageFacts`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::constraint::Target;
+use super::gofile::Unreadable;
 use super::index::{ModuleFacts, PackageFacts, PackageIndex};
 use super::module::Module;
 
@@ -22,6 +23,8 @@ pub struct ModulePackages {
     /// Import path -> its facts (none for a path outside the module or with no Go files).
     /// Never dropped: facts are small.
     facts: Mutex<HashMap<String, Option<Arc<PackageFacts>>>>,
+    /// Every source file an index could not read, for the report to name.
+    unreadable: Mutex<BTreeSet<Unreadable>>,
 }
 
 thread_local! {
@@ -57,6 +60,7 @@ impl ModulePackages {
             target,
             build_files,
             facts: Mutex::new(HashMap::new()),
+            unreadable: Mutex::new(BTreeSet::new()),
         }
     }
 }
@@ -66,6 +70,27 @@ impl ModulePackages {
     /// lists when `go list` said, else those in the build for the target; with the facts of
     /// the packages it imports.
     pub fn index(&self, dir: &Path, tests: bool) -> PackageIndex {
+        let index = self.index_files(dir, tests);
+        if !index.unreadable.is_empty() {
+            self.unreadable
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(index.unreadable.iter().cloned());
+        }
+        index
+    }
+
+    /// The source files indexes could not read so far, in path order.
+    pub fn unreadable(&self) -> Vec<Unreadable> {
+        self.unreadable
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    fn index_files(&self, dir: &Path, tests: bool) -> PackageIndex {
         match self.build_files.get(dir) {
             Some((files, test_files)) => {
                 let mut names: Vec<&str> = files.iter().map(String::as_str).collect();

@@ -36,6 +36,14 @@ impl std::fmt::Debug for GoFile {
 }
 
 /// A tree-sitter parser for Go.
+/// A source file of the build that could not be read, and why: its findings are not judged
+/// against the source, which the report must say.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unreadable {
+    pub path: PathBuf,
+    pub why: String,
+}
+
 pub fn parser() -> Parser {
     let mut p = Parser::new();
     p.set_language(&tree_sitter_go::LANGUAGE.into())
@@ -46,16 +54,16 @@ pub fn parser() -> Parser {
 impl GoFile {
     /// Reads and parses `path`; `None` when it cannot be read.
     pub fn read(parser: &mut Parser, path: &Path) -> Option<GoFile> {
-        Self::parse(parser, path, Self::read_text(path)?)
+        Self::parse(parser, path, Self::read_text(path).ok()?)
     }
 
     /// The text of `path` (invalid UTF-8 replaced), unparsed: what a build constraint is
-    /// read from before paying for the parse.
-    pub fn read_text(path: &Path) -> Option<String> {
-        let bytes = std::fs::read(path).ok()?;
-        Some(match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    /// read from before paying for the parse. Only a regular file is opened: a FIFO or a
+    /// device where a source file should be would block the run or never end.
+    pub fn read_text(path: &Path) -> Result<String, Unreadable> {
+        crate::files::read_regular_text(path).map_err(|e| Unreadable {
+            path: path.to_path_buf(),
+            why: crate::files::reason(&e),
         })
     }
 

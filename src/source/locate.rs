@@ -91,7 +91,7 @@ impl Locator {
         }
         let path = Path::new(printed);
         if path.is_absolute() {
-            if path.is_file() {
+            if is_there(path) {
                 return Some(path.to_path_buf());
             }
             return self.by_tail(printed);
@@ -103,12 +103,12 @@ impl Locator {
             return Some(f);
         }
         let joined = self.build_dir.join(normalize(printed));
-        if joined.is_file() {
+        if is_there(&joined) {
             return Some(joined);
         }
         if let Some(m) = &self.module {
             let joined = m.root.join(normalize(printed));
-            if joined.is_file() {
+            if is_there(&joined) {
                 return Some(joined);
             }
         }
@@ -166,7 +166,7 @@ impl Locator {
         let parts: Vec<&str> = components(printed).collect();
         (1..parts.len()).find_map(|k| {
             let candidate = root.join(parts[k..].join("/"));
-            candidate.is_file().then_some(candidate)
+            is_there(&candidate).then_some(candidate)
         })
     }
 
@@ -206,13 +206,20 @@ fn normalize(printed: &str) -> String {
     }
 }
 
+/// Whether a file is at `p`, readable or not (a FIFO, a symlink loop, a file without read
+/// permission): the position is this file's, and the index says when it cannot be read, rather
+/// than the position being reported as outside the module.
+fn is_there(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| !m.is_dir())
+}
+
 /// `dir/<basename>` when `printed` plausibly names a file of `dir`: its directory part, with `..`
 /// dropped, must be a tail of `dir` (`lib/x.go` for `.../lib`, `./x.go` for any dir).
 fn tail_in(dir: &Path, printed: &str) -> Option<PathBuf> {
     let parts: Vec<&str> = components(printed).filter(|c| *c != "..").collect();
     let (base, dirs) = parts.split_last()?;
     let candidate = dir.join(base);
-    if !candidate.is_file() {
+    if !is_there(&candidate) {
         return None;
     }
     let dir_parts: Vec<String> = dir

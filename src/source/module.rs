@@ -22,7 +22,7 @@ impl Module {
     pub fn find(dir: &Path) -> Option<Module> {
         let dir = dir.canonicalize().ok()?;
         let root = dir.ancestors().find(|d| d.join("go.mod").is_file())?;
-        let text = std::fs::read_to_string(root.join("go.mod")).ok()?;
+        let text = crate::files::read_regular_text(&root.join("go.mod")).ok()?;
         Some(Module {
             root: root.to_path_buf(),
             path: directive(&text, "module"),
@@ -88,7 +88,7 @@ fn workspace(root: &Path) -> Option<(PathBuf, Vec<PathBuf>)> {
         PathBuf::from(env)
     };
     let dir = file.parent()?.canonicalize().ok()?;
-    let text = std::fs::read_to_string(&file).ok()?;
+    let text = crate::files::read_regular_text(&file).ok()?;
     let mut uses = Vec::new();
     let mut in_block = false;
     for line in text.lines() {

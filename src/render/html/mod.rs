@@ -648,5 +648,5 @@ fn load(
 /// The source of a module file, when it can be read.
 fn read(opts: &HtmlOptions, rel: &str) -> Option<String> {
     let root = opts.root.as_ref()?;
-    std::fs::read_to_string(root.join(rel)).ok()
+    crate::files::read_regular_text(&root.join(rel)).ok()
 }

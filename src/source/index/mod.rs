@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use tree_sitter::Node;
 
 use super::constraint::{Target, in_build};
-use super::gofile::{GoFile, parser};
+use super::gofile::{GoFile, Unreadable, parser};
 use super::owner::Owner;
 use super::pin::Pin;
 
@@ -317,6 +317,9 @@ impl Spans {
 pub struct PackageIndex {
     pub dir: PathBuf,
     pub files: Vec<Arc<GoFile>>,
+    /// The package's files that could not be read (permission denied, not a regular file):
+    /// what they hold or release is unknown.
+    pub unreadable: Vec<Unreadable>,
     pub globals: IndexMap<String, Global>,
     pub functions: Vec<Function>,
     pub effects: Vec<Effect>,
@@ -391,14 +394,20 @@ impl PackageIndex {
             })
             .unwrap_or_default();
         paths.sort();
-        Self::index(dir, parse_all(&paths, Some(target)), module)
+        let (files, unreadable) = parse_all(&paths, Some(target));
+        let mut ix = Self::index(dir, files, module);
+        ix.unreadable = unreadable;
+        ix
     }
 
     /// Parses exactly the named files of `dir`: the ones `go list` says are in the build.
     pub fn build_listed(dir: &Path, names: &[&str], module: &dyn ModuleFacts) -> PackageIndex {
         let mut paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
         paths.sort();
-        Self::index(dir, parse_all(&paths, None), module)
+        let (files, unreadable) = parse_all(&paths, None);
+        let mut ix = Self::index(dir, files, module);
+        ix.unreadable = unreadable;
+        ix
     }
 
     /// Indexes files already parsed, leaving out those not in the build for `target` (see
@@ -647,14 +656,18 @@ impl PackageIndex {
 }
 
 /// Parses files on up to two threads: the machine this runs on is often a small CI runner.
-fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> Vec<Arc<GoFile>> {
+/// Files that cannot be read come back apart, with the reason, in path order.
+fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> (Vec<Arc<GoFile>>, Vec<Unreadable>) {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(4)
         .min(paths.len().max(1));
-    let read = |p: &mut tree_sitter::Parser, path: &PathBuf| {
-        let text = GoFile::read_text(path)?;
+    let read = |p: &mut tree_sitter::Parser, path: &PathBuf| -> Option<Result<_, Unreadable>> {
+        let text = match GoFile::read_text(path) {
+            Ok(text) => text,
+            Err(e) => return Some(Err(e)),
+        };
         // Guard: a file the compiler does not build for this target (`evict_windows.go`,
         // `//go:build integration`, a `//go:build ignore` script beside the package) is not
         // part of the package: its releases, goroutines and globals do not count, and it is
@@ -665,31 +678,41 @@ fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> Vec<Arc<GoFile>> {
                 return None;
             }
         }
-        GoFile::parse(p, path, text).map(Arc::new)
+        GoFile::parse(p, path, text).map(|f| Ok(Arc::new(f)))
     };
-    if threads <= 1 || paths.len() < 4 {
+    let results: Vec<Result<Arc<GoFile>, Unreadable>> = if threads <= 1 || paths.len() < 4 {
         let mut p = parser();
-        return paths.iter().filter_map(|path| read(&mut p, path)).collect();
-    }
-    let chunks: Vec<&[PathBuf]> = paths.chunks(paths.len().div_ceil(threads)).collect();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
-                s.spawn(move || {
-                    let mut p = parser();
-                    chunk
-                        .iter()
-                        .filter_map(|path| read(&mut p, path))
-                        .collect::<Vec<_>>()
+        paths.iter().filter_map(|path| read(&mut p, path)).collect()
+    } else {
+        let chunks: Vec<&[PathBuf]> = paths.chunks(paths.len().div_ceil(threads)).collect();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    s.spawn(move || {
+                        let mut p = parser();
+                        chunk
+                            .iter()
+                            .filter_map(|path| read(&mut p, path))
+                            .collect::<Vec<_>>()
+                    })
                 })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(u) => unreadable.push(u),
+        }
+    }
+    (files, unreadable)
 }
 
 /// `F[go.shape.int]` -> `F`, `(*T[go.shape.int]).M` -> `(*T).M`.
