@@ -28,12 +28,30 @@ pub fn read_regular_text(path: &Path) -> io::Result<String> {
     })
 }
 
+/// How much of a file read whole is looked at before the rest is read.
+const HEAD: u64 = 4096;
+
 /// A file read whole: a regular file, a pipe (`<(gunzip -c report.json.gz)`) or a device, up
 /// to `cap` bytes; past the cap, an error naming it.
 pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
+    read_checked(path, cap, |_| Ok(()))
+}
+
+/// [`read_capped`], with the first bytes checked before the rest is read: a file that is not
+/// what it claims to be (`/dev/zero` for a profile) is refused at once, with `check`'s words.
+pub fn read_checked(
+    path: &Path,
+    cap: u64,
+    check: impl FnOnce(&[u8]) -> Result<(), String>,
+) -> io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
-    file.take(cap + 1).read_to_end(&mut bytes)?;
+    (&mut file)
+        .take(HEAD.min(cap + 1))
+        .read_to_end(&mut bytes)?;
+    check(&bytes).map_err(|why| io::Error::new(io::ErrorKind::InvalidData, why))?;
+    file.take(cap + 1 - bytes.len() as u64)
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {
         return Err(io::Error::other(format!(
             "larger than {}, more than any file of its kind",
@@ -41,6 +59,19 @@ pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
         )));
     }
     Ok(bytes)
+}
+
+/// The check for a text file (a log, a JSON report): no NUL byte in its first bytes, unless
+/// it is gzip's (a log may be compressed) or UTF-16 (PowerShell's `2>`).
+pub fn looks_like_text(head: &[u8]) -> Result<(), String> {
+    let utf16 = head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || matches!(head, [a, 0, b, 0, ..] | [0, a, 0, b, ..] if *a != 0 && *b != 0);
+    if head.starts_with(&[0x1F, 0x8B]) || utf16 || !head.contains(&0) {
+        Ok(())
+    } else {
+        Err("it is not text (it has NUL bytes)".into())
+    }
 }
 
 /// An I/O error in a few words, without the `(os error 13)` suffix.
@@ -75,6 +106,13 @@ mod tests {
         assert_eq!(read_capped(&f, 10).unwrap(), b"0123456789");
         assert!(read_capped(&f, 9).is_err());
         #[cfg(unix)]
-        assert!(read_capped(Path::new("/dev/zero"), 1 << 20).is_err());
+        {
+            assert!(read_capped(Path::new("/dev/zero"), 1 << 20).is_err());
+            let e = read_checked(Path::new("/dev/zero"), MAX_WHOLE_FILE, looks_like_text);
+            assert_eq!(
+                e.unwrap_err().to_string(),
+                "it is not text (it has NUL bytes)"
+            );
+        }
     }
 }

@@ -57,6 +57,11 @@ pub enum Error {
     /// `errors` are the compiler's lines that are not escape diagnostics, as printed.
     #[error("go build failed; the report above covers the packages that compiled")]
     BuildFailed { errors: Vec<String> },
+    /// A saved log in which no line is compiler output (random text, another tool's log).
+    #[error(
+        "{name} is not compiler output: none of its lines is an escape-analysis diagnostic (expected what `go build -gcflags=-m=2 ./... 2>&1` prints)"
+    )]
+    NotALog { name: String },
     #[error("{0} is not an escape-explain JSON report: {1}")]
     BadReport(String, String),
     #[error(
@@ -296,6 +301,9 @@ pub fn run_with(
     pipeline.finish(out).map_err(Error::Output)?;
     let unresolved = pipeline.totals.unresolved;
     let unreadable = pipeline.unreadable();
+    for w in pipeline.selection.unmatched() {
+        warn(w);
+    }
     let here = std::env::current_dir().ok();
     for u in &unreadable {
         let shown = here
@@ -401,10 +409,17 @@ fn load_baseline(path: &std::path::Path) -> Result<select::Baseline, Error> {
 
 /// The packages of a JSON report.
 fn load_packages(path: &std::path::Path) -> Result<Vec<render::json::Package>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Input {
+    let bytes = files::read_checked(path, files::MAX_WHOLE_FILE, |head| {
+        match head.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') | None => Ok(()),
+            Some(_) => Err("it is not a JSON document".into()),
+        }
+    })
+    .map_err(|source| Error::Input {
         path: path.display().to_string(),
         source,
     })?;
+    let text = String::from_utf8_lossy(&bytes);
     render::json::read_document(&text)
         .map(|d| d.packages)
         .map_err(|e| Error::BadReport(path.display().to_string(), e.to_string()))
@@ -418,10 +433,11 @@ pub fn diff(
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     let side = |path: &std::path::Path| -> Result<Vec<render::json::Package>, Error> {
-        let head = std::fs::read(path).map_err(|source| Error::Input {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let head = files::read_checked(path, files::MAX_WHOLE_FILE, files::looks_like_text)
+            .map_err(|source| Error::Input {
+                path: path.display().to_string(),
+                source,
+            })?;
         // Read once: a side may be a pipe (`<(cat a.log)`, /dev/stdin) that cannot be read twice.
         if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
             && !head.starts_with(b"{\"ImportPath\"")
@@ -644,8 +660,19 @@ fn saved_log<'r>(
     };
     let locator = Locator::new(&config.dir, Module::find(&config.dir));
     let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection, profiles);
-    pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
+    // The sorted reader hands its sections over when the input has ended, so nothing is
+    // rendered before the input is known to be compiler output.
     read_log(input, name, reader, |s| pipeline.section(out, s))?;
+    let stats = reader.stats();
+    if stats.escape_lines == 0
+        && stats.unrecognized_lines > 0
+        && !reader.any_unrecognized(is_compile_error)
+    {
+        return Err(Error::NotALog {
+            name: name.to_string(),
+        });
+    }
+    pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
     Ok((run, pipeline, true))
 }
 

@@ -52,6 +52,9 @@ pub struct Selection {
     /// Suppression comments seen, by (path, line), and whether one silenced something.
     suppressions: BTreeSet<(String, u32, String, String)>,
     used: BTreeSet<(String, u32)>,
+    /// The package patterns and path globs (by index) that matched something read.
+    packages_matched: BTreeSet<usize>,
+    paths_matched: BTreeSet<usize>,
 }
 
 impl Selection {
@@ -79,11 +82,28 @@ impl Selection {
         root: Option<&Path>,
     ) -> Vec<Finding> {
         let package = section.package.clone().unwrap_or_default();
+        for (i, p) in self.packages.iter().enumerate() {
+            if package_matches(p, &package) {
+                self.packages_matched.insert(i);
+            }
+        }
         if !self.packages.is_empty() && !self.packages.iter().any(|p| package_matches(p, &package))
         {
             return Vec::new();
         }
         let files = index.map(|ix| files_by_path(ix, root)).unwrap_or_default();
+        // A glob matches something when it names a file of the package read, or the place of
+        // a finding (a position in a file the index does not have).
+        let finding_paths = findings
+            .iter()
+            .filter_map(|f| f.position.as_ref()?.path.as_deref());
+        for path in files.keys().map(String::as_str).chain(finding_paths) {
+            for (i, g) in self.paths.iter().enumerate() {
+                if !self.paths_matched.contains(&i) && glob(g, path) {
+                    self.paths_matched.insert(i);
+                }
+            }
+        }
         for (path, f) in &files {
             for s in &f.suppressions {
                 self.suppressions
@@ -140,6 +160,27 @@ impl Selection {
                 Some(f)
             })
             .collect()
+    }
+
+    /// `--only-package` patterns and `--only-path` globs that matched no package or file
+    /// read, in words: a filter that matches nothing reports nothing, which must not pass for
+    /// a clean report.
+    pub fn unmatched(&self) -> Vec<String> {
+        let packages = self
+            .packages
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.packages_matched.contains(i))
+            .map(|(_, p)| format!("--only-package {p} matched no package of the input"));
+        let paths = self
+            .paths
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.paths_matched.contains(i))
+            .map(|(_, g)| {
+                format!("--only-path {g} matched no file of the packages read (globs are relative to the module root)")
+            });
+        packages.chain(paths).collect()
     }
 
     /// Suppression comments that silenced nothing, or that have no reason, in words.

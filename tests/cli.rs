@@ -169,14 +169,31 @@ fn bad_input_is_summarized_not_panicked_on() {
         .assert()
         .success()
         .stdout(predicate::str::contains("The input was empty"));
-    // Binary garbage and invalid UTF-8.
+    // Invalid UTF-8 among compiler lines: counted.
+    let mut mixed = LOG.as_bytes().to_vec();
+    mixed.extend([0xff, 0xfe, b'\n', 0x80, b'a', b'\n']);
     cmd()
         .args(["--input", "-", "--format", "list"])
-        .write_stdin(vec![0u8, 0xff, 0xfe, b'\n', 0x80, b'a', b'\n'])
+        .write_stdin(mixed)
         .assert()
         .success()
         .stdout(predicate::str::contains("2 lines were not understood"))
         .stdout(predicate::str::contains("2 lines were not valid UTF-8"));
+    // Binary data (a NUL byte), or lines none of which is compiler output: not a report.
+    cmd()
+        .args(["--input", "-", "--format", "list"])
+        .write_stdin(vec![0u8, 0xff, 0xfe, b'\n', 0x80, b'a', b'\n'])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("not text"));
+    cmd()
+        .args(["--input", "-", "--format", "list"])
+        .write_stdin(vec![0xff, 0xfe, b'\n', 0x80, b'a', b'\n'])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("is not compiler output"));
     // CRLF line ends parse like LF.
     cmd()
         .args(["--input", "-", "--format", "json"])

@@ -144,11 +144,16 @@ fn go_build_json_events_give_the_same_findings() {
 #[test]
 fn a_stream_without_newlines_stays_bounded_and_is_not_understood() {
     let dir = module_copy("holders");
-    let endless = vec![b'x'; 8 << 20];
+    let mut endless = b"# m\n./a.go:3:2: moved to heap: y\n".to_vec();
+    endless.extend(vec![b'x'; 8 << 20]);
     let (t, out) = totals(dir.path(), &endless, &[]);
-    assert_eq!(t["diagnostics"], 0);
+    assert_eq!(t["diagnostics"], 1);
     let doc_unrecognized = String::from_utf8_lossy(&out.stdout);
     assert!(doc_unrecognized.contains("\"unrecognized_lines\":1"));
+    // Alone, it is not compiler output.
+    let out = feed(bin().current_dir(dir.path()), &vec![b'x'; 8 << 20]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not compiler output"));
 }
 
 #[test]
@@ -418,10 +423,10 @@ fn silent_go_and_huge_line_numbers_are_explained() {
 
     let (t, out) = totals(
         dir.path(),
-        b"# m\n./a.go:99999999999:2: x escapes to heap\n",
+        b"# m\n./a.go:99999999999:2: x escapes to heap\n./a.go:3:2: moved to heap: y\n",
         &[],
     );
-    assert_eq!(t["diagnostics"], 0);
+    assert_eq!(t["diagnostics"], 1);
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"unrecognized_lines\":1"));
 }
 
@@ -615,7 +620,11 @@ fn deeply_nested_code_is_analysed_without_a_stack_overflow() {
 #[test]
 fn naming_a_build_does_not_read_standard_input() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("go.mod"), "module example.com/m\n\ngo 1.22\n").unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/m\n\ngo 1.22\n",
+    )
+    .unwrap();
     let list = dir.path().join("list");
     std::fs::write(&list, "svc\nweb\n").unwrap();
     let d = dir.path().to_str().unwrap();
@@ -647,7 +656,10 @@ fn naming_a_build_does_not_read_standard_input() {
             let out = child.wait_with_output().unwrap();
             let err = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-            assert!(err.contains("`go` was not found"), "{args:?} ({from_list}): {err}");
+            assert!(
+                err.contains("`go` was not found"),
+                "{args:?} ({from_list}): {err}"
+            );
         }
     }
 }
@@ -696,10 +708,7 @@ fn an_unreadable_source_file_is_named_and_fails_a_gate() {
             let out = within_a_minute(child, Some(recording()))
                 .unwrap_or_else(|| panic!("{case}: the run blocked on maps.go"));
             let err = String::from_utf8_lossy(&out.stderr);
-            assert!(
-                err.contains("maps.go: cannot be read ("),
-                "{case}: {err}"
-            );
+            assert!(err.contains("maps.go: cannot be read ("), "{case}: {err}");
             if gate {
                 assert_eq!(out.status.code(), Some(2), "{case}: {err}");
                 assert!(err.contains("could not be read"), "{case}: {err}");
@@ -731,5 +740,117 @@ fn within_a_minute(mut child: std::process::Child, input: Option<Vec<u8>>) -> Op
             unsafe { libc::kill(pid as i32, libc::SIGKILL) };
             None
         }
+    }
+}
+
+/// Input with no compiler output in it is not a report: random text, a profile or /dev/zero
+/// exits 2 with one line saying what was expected, and reads nothing more than it must. A
+/// gzipped log is read through gzip; an empty input is still "nothing to explain", exit 0.
+#[test]
+fn input_that_is_not_compiler_output_exits_2() {
+    let dir = module_copy("holders");
+    let text: Vec<u8> = (0..77)
+        .flat_map(|i| format!("line {i} of some other tool's output\n").into_bytes())
+        .collect();
+    let profile =
+        std::fs::read(root().join("tests/fixtures/go1.27/profiles/profiles/heap-1.pprof")).unwrap();
+    for (what, input) in [("text", text), ("a profile", profile)] {
+        let out = feed(bin().current_dir(dir.path()), &input);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert_eq!(err.lines().count(), 1, "{what}: {err}");
+        assert!(err.contains("expected"), "{what}: {err}");
+        assert!(out.stdout.is_empty(), "{what}: a report was written");
+    }
+    #[cfg(unix)]
+    {
+        let child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+            .args(["--input", "/dev/zero"])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = within_a_minute(child, None).expect("--input /dev/zero never ended");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not text"));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&recording()).unwrap();
+    let (gzipped, out) = totals(dir.path(), &gz.finish().unwrap(), &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let (plain, _) = totals(dir.path(), &recording(), &[]);
+    assert_eq!(gzipped["by_verdict"], plain["by_verdict"]);
+    let out = feed(bin().current_dir(dir.path()).args(["--input", "-"]), b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("The input was empty"));
+}
+
+/// `--only-path` and `--only-package` that match nothing say so, rather than pass for a clean
+/// report.
+#[test]
+fn a_filter_that_matches_nothing_warns() {
+    let dir = module_copy("holders");
+    let (_, out) = totals(
+        dir.path(),
+        &recording(),
+        &[
+            "--only-path",
+            "internal/**",
+            "--only-package",
+            "example.com/nothing/...",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--only-path internal/** matched no file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--only-package example.com/nothing/... matched no package"),
+        "{err}"
+    );
+    let (_, out) = totals(dir.path(), &recording(), &["--only-path", "maps.go"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("matched no"));
+}
+
+/// Every file read whole is capped, and refused within its first bytes when it is not what
+/// it claims: `/dev/zero` as a profile, a baseline or a side of `diff`; and `diff` of a log
+/// with a file that is neither a log nor a report exits 2.
+#[cfg(unix)]
+#[test]
+fn files_read_whole_are_refused_early_when_they_are_not_what_they_claim() {
+    let dir = module_copy("holders");
+    let log = root().join("tests/fixtures/go1.27/holders/m2-l.txt");
+    let log = log.to_str().unwrap();
+    let pprof = root().join("tests/fixtures/go1.27/profiles/profiles/heap-1.pprof");
+    let junk = dir.path().join("junk.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"nothing a compiler would say\n").unwrap();
+    std::fs::write(&junk, gz.finish().unwrap()).unwrap();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["--input", log, "--profile", "/dev/zero"],
+        vec!["--input", log, "--baseline", "/dev/zero"],
+        vec!["diff", log, "/dev/zero"],
+        vec!["diff", "/dev/zero", log],
+        vec!["diff", log, pprof.to_str().unwrap()],
+        vec!["diff", log, junk.to_str().unwrap()],
+    ];
+    for args in cases {
+        let child = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+            .args(&args)
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = within_a_minute(child, None).unwrap_or_else(|| panic!("{args:?} never ended"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains("stopped escaping"),
+            "{args:?}"
+        );
     }
 }

@@ -386,7 +386,14 @@ fn a_real_browser_renders_the_pages() {
 fn a_piped_log_makes_the_same_page() {
     let log = root().join("tests/fixtures/go1.27/profiles/m2-l.txt");
     let out = offline()
-        .args(["--input", "-", "-C", "tests/go/profiles", "--format", "html"])
+        .args([
+            "--input",
+            "-",
+            "-C",
+            "tests/go/profiles",
+            "--format",
+            "html",
+        ])
         .stdin(std::fs::File::open(&log).unwrap())
         .output()
         .unwrap();

@@ -1,6 +1,6 @@
 //! Raw bytes to lines, whatever wrote the log: LF, CRLF or CR-only line ends, a UTF-8 byte
 //! order mark, UTF-16 (what Windows PowerShell's `2>` writes), terminal colour and control
-//! sequences copied from a CI console, and lines of any length (each is cut at
+//! sequences copied from a CI console, gzip, and lines of any length (each is cut at
 //! [`MAX_LINE`], so memory stays bounded on a stream with no newline).
 
 use std::io::{self, BufRead, Read};
@@ -23,6 +23,8 @@ pub struct RawLine<'a> {
 pub struct Lines<R> {
     input: R,
     buf: Vec<u8>,
+    /// Bytes of the lines returned so far.
+    offset: u64,
 }
 
 /// How the input is encoded, from its first bytes.
@@ -75,6 +77,17 @@ fn decode_utf16(mut input: impl Read, little_endian: bool, bom: bool) -> io::Res
 /// Opens a stream for line reading: UTF-16 is decoded (into memory: such logs are small), a
 /// UTF-8 BOM is skipped.
 pub fn open<'a>(mut input: impl BufRead + 'a) -> io::Result<Lines<Box<dyn BufRead + 'a>>> {
+    // A log saved with gzip (`go build ... 2>&1 | gzip > build.log.gz`) is read through it.
+    if input.fill_buf()?.starts_with(&[0x1F, 0x8B]) {
+        let inflated =
+            io::BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(input));
+        return open_text(inflated);
+    }
+    open_text(input)
+}
+
+/// [`open`] for input that is not compressed.
+fn open_text<'a>(mut input: impl BufRead + 'a) -> io::Result<Lines<Box<dyn BufRead + 'a>>> {
     let (encoding, utf8_bom) = {
         let head = input.fill_buf()?;
         (sniff(head), head.starts_with(&[0xEF, 0xBB, 0xBF]))
@@ -93,6 +106,7 @@ pub fn open<'a>(mut input: impl BufRead + 'a) -> io::Result<Lines<Box<dyn BufRea
     Ok(Lines {
         input,
         buf: Vec::with_capacity(256),
+        offset: 0,
     })
 }
 
@@ -110,7 +124,19 @@ impl<R: BufRead> Lines<R> {
                 }
                 return Ok(Some(self.done(read, true, cut)));
             }
-            match memchr::memchr2(b'\n', b'\r', chunk) {
+            // A NUL byte is in no text log (UTF-16 was decoded above): the input is binary
+            // (/dev/zero, an archive, a core file), which would otherwise be read to its end
+            // as one endless line that is not understood.
+            match memchr::memchr3(b'\n', b'\r', 0, chunk) {
+                Some(i) if chunk[i] == 0 => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "it is not text: a NUL byte at byte {} (expected the output of go build -gcflags=-m)",
+                            self.offset + read + i as u64
+                        ),
+                    ));
+                }
                 Some(i) => {
                     let is_cr = chunk[i] == b'\r';
                     take(&mut self.buf, &chunk[..i], &mut cut);
@@ -138,6 +164,7 @@ impl<R: BufRead> Lines<R> {
     }
 
     fn done(&mut self, read: u64, unterminated: bool, cut: bool) -> RawLine<'_> {
+        self.offset += read;
         strip_controls(&mut self.buf);
         RawLine {
             bytes: &self.buf,

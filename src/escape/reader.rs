@@ -114,6 +114,16 @@ impl Reader {
             || (self.current.package() == Some(package) && !self.current.is_empty())
     }
 
+    /// What has been read so far.
+    pub fn stats(&self) -> &InputStats {
+        &self.stats
+    }
+
+    /// Whether any line kept as not understood says so.
+    pub fn any_unrecognized(&self, pred: impl Fn(&str) -> bool) -> bool {
+        self.unrecognized.iter().any(|u| pred(&u.text))
+    }
+
     /// How many sections have been read so far (the current one aside).
     pub fn sections(&self) -> u64 {
         self.sections
@@ -718,7 +728,7 @@ mod tests {
 
     #[test]
     fn bad_input_never_panics_and_is_counted() {
-        let mut garbage = vec![0u8, 159, 146, 150, b'\n', b'x'];
+        let mut garbage = vec![0xC0u8, 159, 146, 150, b'\n', b'x'];
         garbage.extend(std::iter::repeat_n(b'a', 1 << 20));
         let (s, stats, unrec) = parse(&garbage);
         assert!(s.is_empty());
@@ -729,6 +739,11 @@ mod tests {
         assert!(unrec[1].text.len() <= KEEP_LINE_BYTES + 3);
         let (_, stats, _) = parse(b"");
         assert_eq!(stats.lines, 0);
+        // A NUL byte: binary data, refused rather than read to its end.
+        let e = Reader::new()
+            .read(&b"# m\n\0\0\0"[..], &mut |_| Ok(()))
+            .unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
     }
 
     #[test]

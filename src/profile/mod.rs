@@ -91,11 +91,34 @@ const MAX_BYTES: u64 = 1 << 30;
 /// Reads a heap or goroutine profile from `path`; `name` is what the report calls it.
 pub fn load(path: &Path, name: &str) -> Result<Profile, ProfileError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ProfileError::Read {
-        path: shown.clone(),
-        source,
+    let bytes = crate::files::read_checked(path, MAX_BYTES, plausible).map_err(|source| {
+        ProfileError::Read {
+            path: shown.clone(),
+            source,
+        }
     })?;
     parse(name, &bytes).map_err(|why| ProfileError::NotAProfile { path: shown, why })
+}
+
+/// Whether the first bytes can start a profile: gzip, text, or a protobuf `Profile` message
+/// (its first byte a field tag of `Profile`: field 1 to 14, varint or length-delimited). A
+/// file that is none of these (`/dev/zero`) is refused before the rest is read.
+fn plausible(head: &[u8]) -> Result<(), String> {
+    let Some(&first) = head.first() else {
+        return Ok(()); // Empty: the parse says so.
+    };
+    let field = first >> 3;
+    let wire = first & 7;
+    let protobuf = (1..=14).contains(&field) && (wire == 0 || wire == 2);
+    let text = head
+        .iter()
+        .take(64)
+        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+    if head.starts_with(&[0x1F, 0x8B]) || protobuf || text {
+        Ok(())
+    } else {
+        Err("it is not a pprof profile (neither gzip, nor protobuf, nor text)".into())
+    }
 }
 
 /// Reads a profile from its bytes; the error says what the bytes are instead.
