@@ -12,6 +12,8 @@ pub mod diff;
 pub mod escape;
 pub mod files;
 pub mod finding;
+pub mod interrupt;
+pub mod output;
 mod pipeline;
 pub mod profile;
 pub mod progress;
@@ -57,6 +59,15 @@ pub enum Error {
     /// `errors` are the compiler's lines that are not escape diagnostics, as printed.
     #[error("go build failed; the report above covers the packages that compiled")]
     BuildFailed { errors: Vec<String> },
+    /// [`Error::BuildFailed`] with the report going to a file (`-o`): written there, or not.
+    #[error("go build failed; {}", match report {
+        Ok(path) => format!("{} has the report of the packages that compiled", path.display()),
+        Err(e) => format!("the report of the packages that compiled could not be written: {e}"),
+    })]
+    BuildFailedWritten {
+        errors: Vec<String>,
+        report: Result<PathBuf, String>,
+    },
     /// A saved log in which no line is compiler output (random text, another tool's log).
     #[error(
         "{name} is not compiler output: none of its lines is an escape-analysis diagnostic (expected what `go build -gcflags=-m=2 ./... 2>&1` prints)"
@@ -163,7 +174,9 @@ pub fn run_with(
         } => {
             let go = runner::find_go()?;
             let binaries = if *tests {
-                Some(tempfile::tempdir().map_err(Error::Output)?)
+                let b = tempfile::tempdir().map_err(Error::Output)?;
+                interrupt::remove_on_signal(b.path());
+                Some(b)
             } else {
                 None
             };
@@ -219,6 +232,9 @@ pub fn run_with(
                     reader.feed_printed(line, &mut |s| pipeline.section(out, s))
                 })
                 .map_err(build_error)?;
+            if let Some(b) = &binaries {
+                interrupt::forget(b.path());
+            }
             (run, pipeline, ok)
         }
         saved => {

@@ -12,9 +12,11 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use escape_explain::cli::{Args, Command, Config};
+use escape_explain::output::Output;
 use escape_explain::{Error, ExitStatus};
 
 fn main() -> ExitCode {
+    escape_explain::interrupt::install();
     bound_malloc_arenas();
     syntax_trees_on_mimalloc();
     let mut args = match Args::try_parse() {
@@ -53,38 +55,25 @@ fn main() -> ExitCode {
     let bar = (command.is_none() && !config.quiet && io::stderr().is_terminal())
         .then(|| progress_line(verb));
     let stdout = io::stdout();
-    // `-o FILE`: the report goes to a new file beside it, which replaces FILE only when the
-    // run succeeds (a failed run leaves the previous report, or the input it names, alone).
-    let mut pending: Option<tempfile::NamedTempFile> = None;
+    // `-o FILE`: see escape_explain::output for how the file is written without damage.
+    let mut pending: Option<Output> = None;
     let target: Box<dyn Write> = match &config.output {
-        Some(path) => {
-            let dir = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => std::path::PathBuf::from("."),
-            };
-            match tempfile::NamedTempFile::new_in(&dir).and_then(|t| {
-                // A report is as readable as any file the user writes (not 0600).
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    t.as_file()
-                        .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-                }
-                let f = t.as_file().try_clone()?;
-                pending = Some(t);
-                Ok(f)
-            }) {
-                Ok(f) => Box::new(f),
-                Err(e) => {
-                    let _ = writeln!(
-                        io::stderr(),
-                        "escape-explain: cannot write {}: {e}",
-                        path.display()
-                    );
-                    return ExitCode::from(ExitStatus::Error as u8);
-                }
+        Some(path) => match Output::open(path).and_then(|o| {
+            let w = o.writer()?;
+            pending = Some(o);
+            Ok(w)
+        }) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                let _ = writeln!(
+                    io::stderr(),
+                    "escape-explain: cannot write {}: {}",
+                    path.display(),
+                    escape_explain::files::reason(&e)
+                );
+                return ExitCode::from(ExitStatus::Error as u8);
             }
-        }
+        },
         None => Box::new(Suspending {
             inner: stdout.lock(),
             bar: bar.clone(),
@@ -123,19 +112,29 @@ fn main() -> ExitCode {
         (r, _) => r,
     };
     drop(out);
-    let result = match (result, pending, &config.output) {
-        (Ok(status), Some(t), Some(path)) => t
-            .persist(path)
-            .map(|_| status)
-            .map_err(|e| Error::Output(e.error)),
-        (r, _, _) => r,
+    // The report is complete when the run succeeded, or when the build failed: then it covers
+    // the packages that compiled, as on standard output.
+    let written = match (&result, pending) {
+        (Ok(_) | Err(Error::BuildFailed { .. }), Some(o)) => {
+            let target = o.target().to_path_buf();
+            Some(o.commit().map(|_| target))
+        }
+        _ => None,
+    };
+    let result = match (result, written) {
+        (Ok(_), Some(Err(e))) => Err(Error::Output(e)),
+        (Err(Error::BuildFailed { errors }), Some(written)) => Err(Error::BuildFailedWritten {
+            errors,
+            report: written.map_err(|e| e.to_string()),
+        }),
+        (r, _) => r,
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),
         Err(e) => {
             let stderr = io::stderr();
             let mut err = stderr.lock();
-            if let Error::BuildFailed { errors } = &e {
+            if let Error::BuildFailed { errors } | Error::BuildFailedWritten { errors, .. } = &e {
                 for line in errors {
                     let _ = writeln!(err, "{line}");
                 }

@@ -217,6 +217,7 @@ pub fn start_build(go: &Path, req: &BuildRequest) -> Result<Build, RunError> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(RunError::Spawn)?;
+    crate::interrupt::signal_child(child.id());
     Ok(Build { child: Some(child) })
 }
 
@@ -225,6 +226,7 @@ impl Drop for Build {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
+            crate::interrupt::forget_child(child.id());
         }
     }
 }
@@ -267,7 +269,9 @@ impl Build {
         if result.is_err() {
             let _ = child.kill();
         }
-        let status = child.wait().map_err(RunError::Spawn)?;
+        let status = child.wait();
+        crate::interrupt::forget_child(child.id());
+        let status = status.map_err(RunError::Spawn)?;
         result.map_err(RunError::Spawn)?;
         Ok(status.success())
     }

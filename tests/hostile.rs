@@ -854,3 +854,223 @@ fn files_read_whole_are_refused_early_when_they_are_not_what_they_claim() {
         );
     }
 }
+
+/// Runs with `-o TARGET` on the holders recording, in `dir`.
+fn write_report_to(dir: &Path, target: &str) -> Output {
+    std::fs::write(dir.join("build.log"), recording()).unwrap();
+    bin()
+        .current_dir(dir)
+        .args(["--input", "build.log", "--format", "compact", "-o", target])
+        .output()
+        .unwrap()
+}
+
+/// `-o` never damages what it writes over: a symlink is written through, a file keeps its mode
+/// and its other names (hard links), a device or a FIFO is written in place and stays what it
+/// is, and a new report gets the mode the umask gives.
+#[cfg(unix)]
+#[test]
+fn writing_a_report_over_a_file_keeps_what_the_file_is() {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+    let dir = module_copy("holders");
+    let d = dir.path();
+    let is_report = |p: &Path| {
+        let text = std::fs::read_to_string(p).unwrap();
+        assert!(text.contains("leak-risk EE0201"), "{}: {text}", p.display());
+    };
+
+    std::fs::write(d.join("real.txt"), "old").unwrap();
+    std::os::unix::fs::symlink("real.txt", d.join("link.txt")).unwrap();
+    assert_success(&write_report_to(d, "link.txt"));
+    assert!(
+        std::fs::symlink_metadata(d.join("link.txt"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    is_report(&d.join("real.txt"));
+
+    std::fs::write(d.join("private.txt"), "old").unwrap();
+    std::fs::set_permissions(
+        d.join("private.txt"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    assert_success(&write_report_to(d, "private.txt"));
+    assert_eq!(
+        std::fs::metadata(d.join("private.txt")).unwrap().mode() & 0o777,
+        0o600
+    );
+    is_report(&d.join("private.txt"));
+
+    std::fs::write(d.join("a.txt"), "old").unwrap();
+    std::fs::hard_link(d.join("a.txt"), d.join("b.txt")).unwrap();
+    assert_success(&write_report_to(d, "a.txt"));
+    assert_eq!(
+        std::fs::metadata(d.join("a.txt")).unwrap().ino(),
+        std::fs::metadata(d.join("b.txt")).unwrap().ino()
+    );
+    is_report(&d.join("b.txt"));
+
+    assert_success(&write_report_to(d, "/dev/null"));
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+
+    let fifo = d.join("out.fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    assert_success(&write_report_to(d, "out.fifo"));
+    assert!(reader.join().unwrap().contains("leak-risk EE0201"));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    let out = {
+        std::fs::write(d.join("build.log"), recording()).unwrap();
+        let mut cmd = bin();
+        cmd.current_dir(d).args([
+            "--input",
+            "build.log",
+            "--format",
+            "compact",
+            "-o",
+            "new.txt",
+        ]);
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(|| {
+                libc::umask(0o027);
+                Ok(())
+            });
+        }
+        cmd.output().unwrap()
+    };
+    assert_success(&out);
+    assert_eq!(
+        std::fs::metadata(d.join("new.txt")).unwrap().mode() & 0o777,
+        0o640
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn assert_success(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `-o` when the build failed writes the report of what compiled, and says where it is.
+#[test]
+fn a_failed_build_with_o_writes_what_compiled() {
+    let dir = module_copy("holders");
+    let mut log = recording();
+    log.extend_from_slice(
+        b"# example.com/fixtures/holders/broken\n./broken.go:3:5: undefined: foo\n",
+    );
+    std::fs::write(dir.path().join("build.log"), log).unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args([
+            "--input",
+            "build.log",
+            "--format",
+            "compact",
+            "-o",
+            "report.txt",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("report.txt has the report of the packages that compiled"),
+        "{err}"
+    );
+    assert!(!err.contains("report above"), "{err}");
+    let report = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(report.contains("leak-risk EE0201"), "{report}");
+}
+
+/// SIGTERM or SIGINT during a run removes the report being written (`-o`) and the test
+/// binaries' temporary directory (`--tests`), stops go, and exits 128 + the signal.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_nothing_behind() {
+    for (sig, tests) in [
+        (libc::SIGTERM, false),
+        (libc::SIGINT, false),
+        (libc::SIGTERM, true),
+    ] {
+        let dir = module_copy("holders");
+        let tmp = tempfile::tempdir().unwrap();
+        let fake = tempfile::tempdir().unwrap();
+        // A go that never answers: the run waits on it with its temporary directory made.
+        let go = fake.path().join("go");
+        let sleep = ["/bin/sleep", "/usr/bin/sleep"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .unwrap();
+        std::fs::write(&go, format!("#!/bin/sh\nexec {sleep} 60\n")).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut cmd = bin();
+        cmd.current_dir(dir.path())
+            .env("TMPDIR", tmp.path())
+            .args(["--format", "compact", "-o", "report.txt"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if tests {
+            cmd.env("PATH", fake.path()).arg("--tests");
+        } else {
+            // A log on a pipe that stays open: the run waits for the rest of it.
+            cmd.args(["--input", "-"]).stdin(Stdio::piped());
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut stdin = child.stdin.take();
+        if let Some(s) = stdin.as_mut() {
+            let _ = s.write_all(&recording()[..1000]);
+        }
+        // Until the run has made what it must remove.
+        let made = |p: &Path| {
+            std::fs::read_dir(p)
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .any(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+        };
+        let watched = if tests { tmp.path() } else { dir.path() };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !made(watched) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "nothing temporary was made"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let out = within_a_minute(child, None).expect("the signal did not end the run");
+        drop(stdin);
+        assert_eq!(
+            out.status.code(),
+            Some(128 + sig),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!made(dir.path()), "a temporary report was left");
+        assert!(!made(tmp.path()), "a temporary directory was left");
+        assert!(!dir.path().join("report.txt").exists());
+    }
+}
