@@ -40,9 +40,18 @@ pub struct Args {
 
     /// Build tags (comma-separated): passed to go as -tags, and used to decide which files of a
     /// package are in the build (a release in a file left out does not count). With a saved
-    /// log, give the tags it was built with; GOOS and GOARCH are read from the environment.
+    /// log, give the tags it was built with (with --goos and --goarch, or $GOOS and $GOARCH).
     #[arg(long, value_name = "TAGS")]
     pub tags: Option<String>,
+
+    /// The GOOS a saved log was built for, when not this machine's (or $GOOS); with a build,
+    /// the GOOS to build for. Inferred from the files a log names when only one fits.
+    #[arg(long, value_name = "GOOS", value_parser = go_word)]
+    pub goos: Option<String>,
+
+    /// The GOARCH a saved log was built for (or to build for), as --goos.
+    #[arg(long, value_name = "GOARCH", value_parser = go_word)]
+    pub goarch: Option<String>,
 
     /// Read saved compiler output from FILE ('-' for standard input) instead of building.
     #[arg(short, long, value_name = "FILE", conflicts_with_all = ["packages", "gcflags"])]
@@ -273,6 +282,12 @@ pub struct Config {
     pub go_version: Option<String>,
     /// Build tags, for deciding which files are in the build.
     pub tags: Vec<String>,
+    /// `--goos`, `--goarch`: the target, when not the environment's.
+    pub goos: Option<String>,
+    pub goarch: Option<String>,
+    /// The target was given (--goos, --goarch or --tags): a saved log is read for it, not
+    /// for the target its files suggest.
+    pub target_given: bool,
     /// Read the Go source to find holders.
     pub source: bool,
     /// Verdicts shown in full, and as one line each.
@@ -441,6 +456,9 @@ impl Config {
                 .filter(|t| !t.is_empty())
                 .map(str::to_string)
                 .collect(),
+            target_given: args.goos.is_some() || args.goarch.is_some() || args.tags.is_some(),
+            goos: args.goos.clone(),
+            goarch: args.goarch.clone(),
             source: !args.no_source,
             full,
             brief,
@@ -495,6 +513,20 @@ fn existing_dir(s: &str) -> Result<PathBuf, String> {
         Ok(p)
     } else {
         Err(format!("`{s}` is not a directory"))
+    }
+}
+
+/// A GOOS or GOARCH value: a lower-case word, as the go command spells them.
+fn go_word(s: &str) -> Result<String, String> {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "`{s}` is not a GOOS or GOARCH (e.g. linux, windows, amd64, arm64)"
+        ))
     }
 }
 

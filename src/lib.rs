@@ -73,6 +73,11 @@ pub enum Error {
         "{name} is not compiler output: none of its lines is an escape-analysis diagnostic (expected what `go build -gcflags=-m=2 ./... 2>&1` prints)"
     )]
     NotALog { name: String },
+    /// A saved log names files its target is not known to compile.
+    #[error(
+        "the log names files a build with {target} does not compile ({files}): pass --goos, --goarch and --tags as the log was built"
+    )]
+    OtherTarget { target: String, files: String },
     #[error("{0} is not an escape-explain JSON report: {1}")]
     BadReport(String, String),
     #[error(
@@ -186,6 +191,10 @@ pub fn run_with(
                 gcflags: gcflags.clone(),
                 tags: tags.clone(),
                 test_binaries: binaries.as_ref().map(|b| b.path().to_path_buf()),
+                env: [("GOOS", &config.goos), ("GOARCH", &config.goarch)]
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k.to_string(), v.clone()?)))
+                    .collect(),
             };
             // go starts compiling while it is asked which packages and files the build has,
             // and which version it is: its output waits in the pipe until the answers are in.
@@ -688,8 +697,73 @@ fn saved_log<'r>(
             name: name.to_string(),
         });
     }
+    if config.source {
+        fit_target(&mut pipeline, reader, config)?;
+    }
     pipeline.renderer.begin(out, &run).map_err(Error::Output)?;
     Ok((run, pipeline, true))
+}
+
+/// A saved log is read for the target that compiled the files it names: this machine's (or
+/// the one given), else the only one that builds them all, said in a warning; with none or
+/// several, the user must say.
+fn fit_target(pipeline: &mut Pipeline<'_>, reader: &Reader, config: &Config) -> Result<(), Error> {
+    use source::target_fit::{TargetFit, fit};
+    let mut seen = std::collections::HashSet::new();
+    let mut named = Vec::new();
+    for (package, printed) in reader.named_files() {
+        let package = (!package.is_empty()).then_some(package.as_str());
+        let Some(path) = pipeline.locator().find(package, printed) else {
+            continue;
+        };
+        let inside = pipeline
+            .locator()
+            .module()
+            .is_none_or(|m| path.parent().is_some_and(|d| m.contains(d)));
+        if !inside || !seen.insert(path.clone()) {
+            continue;
+        }
+        // A file that cannot be read is named in its own warning.
+        if let Ok(text) = files::read_regular_text(&path) {
+            named.push((printed.clone(), text));
+        }
+    }
+    let target = pipeline.target().clone();
+    match fit(&named, &target) {
+        TargetFit::Fits => Ok(()),
+        TargetFit::Inferred(t, words) if !config.target_given => {
+            warn(format!(
+                "the log names files only a build with {words} compiles: read for that target (pass --goos, --goarch or --tags to say otherwise)"
+            ));
+            pipeline.set_target(t);
+            Ok(())
+        }
+        TargetFit::Inferred(..) | TargetFit::Unknown(_) => {
+            let left_out: Vec<String> = named
+                .iter()
+                .filter(|(name, text)| !source::constraint::in_build(name, text, &target))
+                .map(|(name, _)| name.clone())
+                .collect();
+            Err(Error::OtherTarget {
+                target: format!(
+                    "GOOS={} GOARCH={}{}",
+                    target.goos,
+                    target.goarch,
+                    if target.tags.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" -tags {}", target.tags.join(","))
+                    }
+                ),
+                files: match left_out.as_slice() {
+                    [a] => a.clone(),
+                    [a, b] => format!("{a} and {b}"),
+                    [a, b, rest @ ..] => format!("{a}, {b} and {} more", rest.len()),
+                    [] => String::new(),
+                },
+            })
+        }
+    }
 }
 
 fn read_log(

@@ -167,7 +167,12 @@ impl<'r> Pipeline<'r> {
             totals: Totals::default(),
             source: config.source,
             ruled: HashMap::new(),
-            target: source::constraint::Target::from_env(&config.tags, toolchain),
+            target: source::constraint::Target::for_platform(
+                config.goos.as_deref(),
+                config.goarch.as_deref(),
+                &config.tags,
+                toolchain,
+            ),
             listed: Vec::new(),
             show_external: config.external,
             only: config.only.clone(),
@@ -259,6 +264,25 @@ impl<'r> Pipeline<'r> {
         );
         self.pool().send(job);
         self.render_ready(out, false)
+    }
+
+    /// How printed paths map to files.
+    pub fn locator(&self) -> &Locator {
+        &self.locator
+    }
+
+    /// The target the package files are chosen for.
+    pub fn target(&self) -> &source::constraint::Target {
+        &self.target
+    }
+
+    /// Chooses the package files for `target` instead: before the first section only.
+    pub fn set_target(&mut self, target: source::constraint::Target) {
+        debug_assert!(
+            self.pool.is_none(),
+            "the target is set before the first section"
+        );
+        self.target = target;
     }
 
     /// Waits for every section sent, and renders them.

@@ -31,6 +31,8 @@ pub struct BuildRequest {
     /// Build test packages (`go test -c`) so _test.go files are analysed too; binaries go to
     /// this directory.
     pub test_binaries: Option<PathBuf>,
+    /// Variables set for go over the environment's (GOOS and GOARCH from --goos, --goarch).
+    pub env: Vec<(String, String)>,
 }
 
 impl BuildRequest {
@@ -135,6 +137,7 @@ pub struct ListedPackage {
 /// matches nothing.
 pub fn list_packages(go: &Path, req: &BuildRequest) -> Result<Vec<ListedPackage>, RunError> {
     let mut cmd = Command::new(go);
+    cmd.envs(req.env.iter().map(|(k, v)| (k, v)));
     cmd.args([
         "list",
         "-f",
@@ -210,6 +213,7 @@ pub struct Build {
 /// Starts `go build` (or `go test -c`) for `req`.
 pub fn start_build(go: &Path, req: &BuildRequest) -> Result<Build, RunError> {
     let child = Command::new(go)
+        .envs(req.env.iter().map(|(k, v)| (k, v)))
         .args(req.build_args())
         .current_dir(&req.dir)
         .stdin(Stdio::null())

@@ -689,7 +689,7 @@ fn an_unreadable_source_file_is_named_and_fails_a_gate() {
             _ => {
                 use std::os::unix::fs::PermissionsExt;
                 std::fs::write(&maps, "package holders\n").unwrap();
-                std::fs::set_permissions(&maps, std::fs::Permissions::from_mode(0)).unwrap();
+                std::fs::set_permissions(&maps, std::fs::Permissions::from_mode(0o000)).unwrap();
             }
         }
         for gate in [false, true] {

@@ -657,3 +657,92 @@ fn tests_flag_gives_the_same_report_every_run() {
         "{holders:#?}"
     );
 }
+
+/// A log saved from a build for another platform, or with tags, is read for the target that
+/// compiled the files it names: told from them when only one fits (with a warning), or given
+/// with --goos/--goarch/--tags; a target that does not compile them is refused.
+#[test]
+fn a_log_of_another_platform_is_read_for_its_target() {
+    if !go_available("a_log_of_another_platform_is_read_for_its_target") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("go.mod", "module example.com/plat\n\ngo 1.22\n"),
+            ("store.go", "package plat\n\nvar kept []*int\n"),
+            (
+                "keep_windows.go",
+                "package plat\n\n// Keep grows kept on every call.\nfunc Keep() {\n\tv := 1\n\tkept = append(kept, &v)\n}\n",
+            ),
+            (
+                "keep_other.go",
+                "//go:build !windows\n\npackage plat\n\n// Keep stores one value at a time.\nfunc Keep() {\n\tv := 1\n\tkept = append(kept[:0], &v)\n\tkept = nil\n}\n",
+            ),
+            (
+                "it.go",
+                "//go:build integration\n\npackage plat\n\nvar seen = map[string]*int{}\n\nfunc See(k string) {\n\tv := 1\n\tseen[k] = &v\n}\n",
+            ),
+        ],
+    );
+    let log = |env: &[(&str, &str)], tags: &[&str]| {
+        let out = Command::new("go")
+            .current_dir(dir.path())
+            .envs(env.iter().copied())
+            .env("GOCACHE", cache.path())
+            .env("GOTOOLCHAIN", "local")
+            .env("GOFLAGS", "")
+            .args(["build", "-gcflags=-m=2 -l"])
+            .args(tags)
+            .arg("./...")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(dir.path().join("build.log"), &out.stderr).unwrap();
+    };
+    let read = |extra: &[&str]| {
+        cmd(cache.path())
+            .current_dir(dir.path())
+            .env_remove("GOOS")
+            .env_remove("GOARCH")
+            .args(["--input", "build.log", "--format", "compact"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    log(&[("GOOS", "windows"), ("GOARCH", "amd64")], &[]);
+    let out = read(&[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_success(&out, "");
+    assert!(err.contains("GOOS=windows"), "{err}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("keep_windows.go:6:2: leak-risk EE0202")),
+        "{text}"
+    );
+    assert!(!text.contains("keep_other.go"), "{text}");
+    let given = read(&["--goos", "windows", "--goarch", "amd64"]);
+    assert_success(&given, "");
+    assert_eq!(given.stdout, out.stdout);
+    let wrong = read(&["--goos", "linux"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("keep_windows.go"));
+
+    log(&[], &["-tags", "integration"]);
+    let out = read(&[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_success(&out, "");
+    assert!(err.contains("-tags integration"), "{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("it.go:9:2: leak-risk EE0201"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

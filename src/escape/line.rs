@@ -100,6 +100,18 @@ pub enum Line<'a> {
     Unrecognized,
 }
 
+impl<'a> Line<'a> {
+    /// The file the line is about, as printed, for the lines that carry a position.
+    pub fn file(&self) -> Option<&'a str> {
+        match self {
+            Line::Summary { pos, .. }
+            | Line::EscapeHeader { pos, .. }
+            | Line::LeakHeader { pos, .. } => pos.as_ref().map(|p| p.file),
+            _ => None,
+        }
+    }
+}
+
 /// Classifies one line (without its line ending).
 pub fn classify(line: &str) -> Line<'_> {
     if line.trim().is_empty() {

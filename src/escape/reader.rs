@@ -72,6 +72,10 @@ pub struct Reader {
     /// With [`Reader::sorted`]: the lines of the sections read, built and handed over by
     /// [`Reader::finish`].
     spool: Option<Spool>,
+    /// Each file a diagnostic names, as printed, with its section's package: the files the
+    /// build compiled, from which a saved log's target can be told.
+    named: BTreeSet<(String, String)>,
+    last_named: Option<(String, String)>,
 }
 
 impl Default for Reader {
@@ -90,6 +94,8 @@ impl Reader {
             packages: BTreeSet::new(),
             sections: 0,
             spool: None,
+            named: BTreeSet::new(),
+            last_named: None,
         }
     }
 
@@ -112,6 +118,27 @@ impl Reader {
     pub fn has_read(&self, package: &str) -> bool {
         self.packages.contains(package)
             || (self.current.package() == Some(package) && !self.current.is_empty())
+    }
+
+    /// The files the diagnostics read so far name, as printed, each with its section's
+    /// package (empty when the section has no header).
+    pub fn named_files(&self) -> &BTreeSet<(String, String)> {
+        &self.named
+    }
+
+    fn note_file(&mut self, file: &str) {
+        // Consecutive lines name the same file: a comparison, not an allocation, for most.
+        let package = self.current.package().unwrap_or("");
+        if self
+            .last_named
+            .as_ref()
+            .is_some_and(|(p, f)| p == package && f == file)
+        {
+            return;
+        }
+        let key = (package.to_string(), file.to_string());
+        self.last_named = Some(key.clone());
+        self.named.insert(key);
     }
 
     /// What has been read so far.
@@ -242,6 +269,9 @@ impl Reader {
                 self.keep_unrecognized(text);
             }
             _ => {
+                if let Some(file) = line.file() {
+                    self.note_file(file);
+                }
                 self.note_wording(text, &line);
                 let fed = match &mut self.spool {
                     Some(spool) => {

@@ -4,7 +4,7 @@
 
 /// Every GOOS the go command has ever known. File-name suffixes only constrain a file when
 /// they name one of these, so the list must never shrink (Go's `internal/syslist.KnownOS`).
-const KNOWN_OS: &[&str] = &[
+pub(crate) const KNOWN_OS: &[&str] = &[
     "aix",
     "android",
     "darwin",
@@ -43,7 +43,7 @@ const UNIX_OS: &[&str] = &[
 ];
 
 /// Every GOARCH the go command has ever known (Go's `internal/syslist.KnownArch`).
-const KNOWN_ARCH: &[&str] = &[
+pub(crate) const KNOWN_ARCH: &[&str] = &[
     "386",
     "amd64",
     "amd64p32",
@@ -100,10 +100,27 @@ impl Target {
     /// Without CGO_ENABLED, cgo is on for a native build and off for a cross build, as with
     /// the go command; whether a C compiler is installed is not checked.
     pub fn from_env(tags: &[String], go_minor: Option<u32>) -> Target {
+        Target::for_platform(None, None, tags, go_minor)
+    }
+
+    /// [`Target::from_env`], with GOOS and GOARCH given (--goos, --goarch) over the
+    /// environment's.
+    pub fn for_platform(
+        goos: Option<&str>,
+        goarch: Option<&str>,
+        tags: &[String],
+        go_minor: Option<u32>,
+    ) -> Target {
         let host_os = go_os(std::env::consts::OS);
         let host_arch = go_arch(std::env::consts::ARCH, cfg!(target_endian = "little"));
-        let goos = env_nonempty("GOOS").unwrap_or_else(|| host_os.to_string());
-        let goarch = env_nonempty("GOARCH").unwrap_or_else(|| host_arch.to_string());
+        let goos = goos
+            .map(str::to_string)
+            .or_else(|| env_nonempty("GOOS"))
+            .unwrap_or_else(|| host_os.to_string());
+        let goarch = goarch
+            .map(str::to_string)
+            .or_else(|| env_nonempty("GOARCH"))
+            .unwrap_or_else(|| host_arch.to_string());
         let cgo = match env_nonempty("CGO_ENABLED").as_deref() {
             Some("1") => true,
             Some("0") => false,
@@ -238,6 +255,36 @@ pub fn in_build(file_name: &str, text: &str, target: &Target) -> bool {
         return false;
     }
     target.cgo || !imports_c(text)
+}
+
+/// The words a file's constraint is made of: its `//go:build` (or `// +build`) line's tags
+/// and its file-name suffixes (`windows` for `x_windows.go`).
+pub(crate) fn constraint_words(file_name: &str, text: &str) -> Vec<String> {
+    let name = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    let stem = name.split('.').next().unwrap_or(name);
+    let mut words: Vec<String> = stem
+        .split('_')
+        .skip(1)
+        .filter(|w| KNOWN_OS.contains(w) || KNOWN_ARCH.contains(w))
+        .map(str::to_string)
+        .collect();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Ok(header) = scan_header(text) {
+        let lines: Vec<&str> = match header.go_build {
+            Some(expr) => vec![expr],
+            None => plus_build_lines(&text[..header.plus_build_end]).collect(),
+        };
+        for line in lines {
+            words.extend(
+                line.split(|c: char| !is_tag_char(c))
+                    .filter(|w| is_valid_tag(w))
+                    .map(str::to_string),
+            );
+        }
+    }
+    words.sort();
+    words.dedup();
+    words
 }
 
 /// Go's `goodOSArchFile`: only the last one or two `_`-separated words before the first `.`
