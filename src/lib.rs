@@ -12,6 +12,7 @@ pub mod diff;
 pub mod escape;
 pub mod finding;
 mod pipeline;
+pub mod printable;
 pub mod profile;
 pub mod progress;
 pub mod render;
