@@ -6,15 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+    common::tool()
         .args(args)
         .current_dir(dir)
-        .env_remove("NO_COLOR")
         .env("GOFLAGS", "")
         .stdin(Stdio::null())
         .output()
@@ -450,6 +451,7 @@ fn suppressions_need_a_reason_and_unused_ones_are_listed() {
 /// A finding matched by package, function, subject and code is not new after code is inserted
 /// above it; the new leak is. Runs the real go build before and after the edit.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn baseline_survives_code_inserted_above() {
     let has_go = Command::new("go")
         .arg("version")
@@ -465,7 +467,7 @@ fn baseline_survives_code_inserted_above() {
     let dir = module_copy("holders");
     let cache = tempfile::tempdir().unwrap();
     let go = |args: &[&str]| {
-        Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        common::tool()
             .args(args)
             .current_dir(dir.path())
             .env("GOCACHE", cache.path())

@@ -7,6 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -49,7 +51,7 @@ fn feed(cmd: &mut Command, input: &[u8]) -> Output {
 /// Runs with `input` on a pipe and returns the JSON document's totals.
 fn totals(dir: &Path, input: &[u8], extra: &[&str]) -> (serde_json::Value, Output) {
     let out = feed(
-        Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        common::tool()
             .args(["--format", "json"])
             .args(extra)
             .current_dir(dir),
@@ -164,7 +166,7 @@ fn the_same_log_twice_counts_once_and_says_so() {
 }
 
 fn bin() -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"));
+    let mut c = common::tool();
     c.stdin(Stdio::null());
     c
 }
@@ -261,7 +263,7 @@ fn diff_reads_a_piped_side_once() {
 #[test]
 fn an_empty_stdin_pipe_means_build() {
     let dir = module_copy("holders");
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+    let out = common::tool()
         .current_dir(dir.path())
         .env("PATH", "/nonexistent")
         .stdin(Stdio::piped())
@@ -456,6 +458,7 @@ fn silent_go_and_huge_line_numbers_are_explained() {
 
 /// `demo cstring` with go but no C compiler falls back to its recording and says why.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn a_cgo_demo_without_a_c_compiler_uses_its_recording() {
     let Ok(go) = which_go() else {
         eprintln!("skipped: no go on PATH");
@@ -544,7 +547,7 @@ fn packages_are_reported_by_import_path() {
     let path = dir.path().join("many.log");
     std::fs::write(&path, &log).unwrap();
     let run = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_escape-explain"))
+        let out = common::tool()
             .args(["--input", path.to_str().unwrap(), "--format", "json"])
             .current_dir(dir.path())
             .output()
