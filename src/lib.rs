@@ -15,6 +15,7 @@ pub mod finding;
 pub mod interrupt;
 pub mod output;
 mod pipeline;
+pub mod printable;
 pub mod profile;
 pub mod progress;
 pub mod render;

@@ -189,7 +189,10 @@ impl escape_explain::progress::Progress for Line {
             self.bar.enable_steady_tick(Duration::from_millis(120));
         }
         // The package name comes from the log: no control character reaches the terminal.
-        let package: String = package.chars().filter(|c| !c.is_control()).collect();
+        let package: String = package
+            .chars()
+            .filter(|&c| !escape_explain::printable::is_control(c))
+            .collect();
         self.bar.set_message(format!(
             "{built} packages {}, {explained} explained  {package}",
             self.verb

@@ -6,15 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+    common::tool()
         .args(args)
         .current_dir(dir)
-        .env_remove("NO_COLOR")
         .env("GOFLAGS", "")
         .stdin(Stdio::null())
         .output()
@@ -165,6 +166,78 @@ fn sarif_has_rules_results_and_related_locations() {
     assert_eq!(rules[idx]["id"], "EE0201");
 }
 
+/// Go file names that are not URIs as they stand (`c:x.go` would be a URI of scheme `c`, `#`
+/// starts a fragment, `?` a query) are SARIF URIs that are relative references, which decode
+/// back to the names.
+#[test]
+fn sarif_uris_are_relative_references_to_the_files() {
+    let (_dir, o) = sarif_of_odd_names();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    let mut decoded: Vec<String> = Vec::new();
+    for r in v["runs"][0]["results"].as_array().unwrap() {
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(is_relative_path_reference(uri), "{uri}");
+        decoded.push(
+            percent_encoding::percent_decode_str(uri)
+                .decode_utf8()
+                .unwrap()
+                .into_owned(),
+        );
+    }
+    decoded.sort();
+    let mut want: Vec<String> = ODD_NAMES.iter().map(|n| n.to_string()).collect();
+    want.sort();
+    assert_eq!(decoded, want);
+}
+
+const ODD_NAMES: [&str; 6] = ["c:x.go", "a b.go", "ü.go", "#x.go", "50%.go", "q?.go"];
+
+/// The SARIF report of a module whose files have [`ODD_NAMES`], from a log with a heap value
+/// in each.
+fn sarif_of_odd_names() -> (tempfile::TempDir, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/m\n\ngo 1.21\n",
+    )
+    .unwrap();
+    let mut log = String::from("# example.com/m\n");
+    for (i, name) in ODD_NAMES.iter().enumerate() {
+        std::fs::write(
+            dir.path().join(name),
+            format!("package m\n\nfunc F{i}() *int {{\n\tx := 1\n\treturn &x\n}}\n"),
+        )
+        .unwrap();
+        log.push_str(&format!("./{name}:4:2: moved to heap: x\n"));
+    }
+    std::fs::write(dir.path().join("build.log"), log).unwrap();
+    let o = run(
+        dir.path(),
+        &["--input", "build.log", "--format", "sarif", "--all"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (dir, o)
+}
+
+/// RFC 3986's `relative-part` without an authority: `pchar`s and `/`, each `%` with two hex
+/// digits, and no `:` before the first `/` (which would make the text before it a scheme).
+fn is_relative_path_reference(uri: &str) -> bool {
+    let pchar = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(c);
+    let first = uri.split('/').next().unwrap_or_default();
+    let b = uri.as_bytes();
+    !uri.starts_with("//")
+        && !first.contains(':')
+        && uri.char_indices().all(|(i, c)| {
+            pchar(c)
+                || c == '/'
+                || (c == '%'
+                    && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+        })
+}
+
 /// The official validator, when it is installed (CI installs it from npm).
 #[test]
 fn sarif_passes_the_official_validator() {
@@ -177,24 +250,33 @@ fn sarif_passes_the_official_validator() {
         eprintln!("sarif_passes_the_official_validator: skipped, sarif-multitool is not installed");
         return;
     }
-    // A report, and one with profiles (their figures are result properties).
+    // A report, one with profiles (their figures are result properties), and one of files
+    // whose names are percent-encoded in their URIs.
     let heap = root().join("tests/fixtures/go1.27/profiles/profiles/heap-2.pprof");
     let goroutines = root().join("tests/fixtures/go1.27/profiles/profiles/goroutine.txt");
-    for (module, profiles) in [("holders", vec![]), ("profiles", vec![heap, goroutines])] {
-        let dir = module_copy(module);
-        let input = log("go1.27", module);
-        let mut args = vec![
-            "--input".to_string(),
-            input,
-            "--format".into(),
-            "sarif".into(),
-        ];
-        for p in profiles {
-            args.push("--profile".into());
-            args.push(p.display().to_string());
-        }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let o = run(dir.path(), &args);
+    for (module, profiles) in [
+        ("holders", vec![]),
+        ("profiles", vec![heap, goroutines]),
+        ("odd names", vec![]),
+    ] {
+        let (dir, o) = if module == "odd names" {
+            sarif_of_odd_names()
+        } else {
+            let dir = module_copy(module);
+            let mut args = vec![
+                "--input".to_string(),
+                log("go1.27", module),
+                "--format".into(),
+                "sarif".into(),
+            ];
+            for p in profiles {
+                args.push("--profile".into());
+                args.push(p.display().to_string());
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let o = run(dir.path(), &args);
+            (dir, o)
+        };
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let file = dir.path().join("report.sarif");
         std::fs::write(&file, &o.stdout).unwrap();
@@ -369,6 +451,7 @@ fn suppressions_need_a_reason_and_unused_ones_are_listed() {
 /// A finding matched by package, function, subject and code is not new after code is inserted
 /// above it; the new leak is. Runs the real go build before and after the edit.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn baseline_survives_code_inserted_above() {
     let has_go = Command::new("go")
         .arg("version")
@@ -384,7 +467,7 @@ fn baseline_survives_code_inserted_above() {
     let dir = module_copy("holders");
     let cache = tempfile::tempdir().unwrap();
     let go = |args: &[&str]| {
-        Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        common::tool()
             .args(args)
             .current_dir(dir.path())
             .env("GOCACHE", cache.path())

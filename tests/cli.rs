@@ -19,8 +19,8 @@ const LOG: &str = "# example.com/m
 ";
 
 fn cmd() -> Command {
-    let mut c = Command::cargo_bin("escape-explain").unwrap();
-    for v in ["NO_COLOR", "COLORTERM", "PAGER", "GOFLAGS", "CI"] {
+    let mut c = Command::from_std(common::tool());
+    for v in ["GOFLAGS", "CI"] {
         c.env_remove(v);
     }
     c
@@ -274,7 +274,7 @@ fn missing_go_is_one_line_and_exit_2() {
     let dir = module_dir();
     let empty = tempfile::tempdir().unwrap();
     // Standard input is /dev/null, not a pipe, so escape-explain tries to run the build.
-    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"));
+    let mut c = common::tool();
     c.current_dir(dir.path())
         .env("PATH", empty.path())
         .stdin(std::process::Stdio::null())
@@ -491,7 +491,8 @@ fn a_demo_in_json_is_one_document() {
 }
 
 /// Runs escape-explain under a pseudo-terminal (`script`), its report to a file: what the
-/// terminal shows is standard error alone.
+/// terminal shows is standard error alone. The terminal is a capable one whatever the test runs
+/// under: with `TERM` unset or `dumb` (many CI runners) no progress line is drawn.
 fn on_a_terminal(args: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("two.log");
@@ -509,8 +510,13 @@ fn on_a_terminal(args: &str) -> String {
         log.display(),
         dir.path().join("out.json").display()
     );
-    let out = std::process::Command::new("script")
+    let mut script = std::process::Command::new("script");
+    for v in common::TERMINAL_VARS {
+        script.env_remove(v);
+    }
+    let out = script
         .args(["-qec", &cmd, "/dev/null"])
+        .env("TERM", "xterm-256color")
         .env("ESCAPE_EXPLAIN_PROGRESS_DELAY_MS", "0")
         .current_dir(dir.path())
         .output()
@@ -534,7 +540,7 @@ fn progress_never_shows_when_standard_error_is_piped() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("one.log");
     std::fs::write(&log, "# example.com/a\n./a.go:1:2: v escapes to heap\n").unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_escape-explain"))
+    let out = common::tool()
         .args(["--input", log.to_str().unwrap(), "--format", "json"])
         .env("ESCAPE_EXPLAIN_PROGRESS_DELAY_MS", "0")
         .current_dir(dir.path())

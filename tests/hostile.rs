@@ -7,6 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -49,7 +51,7 @@ fn feed(cmd: &mut Command, input: &[u8]) -> Output {
 /// Runs with `input` on a pipe and returns the JSON document's totals.
 fn totals(dir: &Path, input: &[u8], extra: &[&str]) -> (serde_json::Value, Output) {
     let out = feed(
-        Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+        common::tool()
             .args(["--format", "json"])
             .args(extra)
             .current_dir(dir),
@@ -169,7 +171,7 @@ fn the_same_log_twice_counts_once_and_says_so() {
 }
 
 fn bin() -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"));
+    let mut c = common::tool();
     c.stdin(Stdio::null());
     c
 }
@@ -266,7 +268,7 @@ fn diff_reads_a_piped_side_once() {
 #[test]
 fn an_empty_stdin_pipe_means_build() {
     let dir = module_copy("holders");
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"))
+    let out = common::tool()
         .current_dir(dir.path())
         .env("PATH", "/nonexistent")
         .stdin(Stdio::piped())
@@ -345,25 +347,54 @@ fn each_subcommand_has_its_own_description() {
     assert!(line("demo").contains("demos"), "{help}");
 }
 
-/// Terminal control sequences in a log never reach the terminal the report is printed on.
+/// A C0 control (ESC, BEL) or a C1 control (U+0080..U+009F; U+009B is a CSI on many
+/// terminals) in the output: what must never reach the reader's terminal.
+fn raw_controls(out: &[u8]) -> Vec<char> {
+    String::from_utf8_lossy(out)
+        .chars()
+        .filter(|&c| c.is_control() && !matches!(c, '\t' | '\n'))
+        .collect()
+}
+
+/// Terminal control sequences in a log never reach the terminal the report is printed on,
+/// whether written with ESC or with C1 controls, in a plain log or a `go build -json` event.
 #[test]
 fn control_sequences_in_a_log_are_not_printed() {
     let dir = module_copy("holders");
     let mut log = recording();
     log.extend_from_slice(
-        b"# example.com/fixtures/holders\n./a.go:1:2: \x1b]0;owned\x07x\x1b[2J escapes to heap\n",
+        "# example.com/fixtures/holders\n./a.go:1:2: \x1b]0;owned\x07x\x1b[2J escapes to heap\n"
+            .as_bytes(),
     );
+    log.extend_from_slice(
+        "./a.go:2:2: \u{9d}0;owned\u{9c}y\u{9b}2J\u{85} escapes to heap\n./a.go:3:2: leaking param: \u{9b}31mz\u{90}q\u{9c}\u{9f}\n"
+            .as_bytes(),
+    );
+    let event = serde_json::json!({
+        "ImportPath": "example.com/fixtures/holders",
+        "Action": "build-output",
+        "Output": "./a.go:4:2: \u{1b}[2Jw\u{9b}2J escapes to heap\n./a.go:5:2: \u{9b}v\n",
+    });
+    log.extend_from_slice(format!("{event}\n").as_bytes());
     for format in ["text", "list", "compact"] {
-        let out = feed(
-            bin().current_dir(dir.path()).args([
-                "--all", "--color", "never", "--format", format, "--input", "-",
-            ]),
-            &log,
-        );
-        assert!(
-            !out.stdout.iter().any(|&b| b == 0x1b || b == 0x07),
-            "{format}"
-        );
+        for verbose in [&[][..], &["--verbose"]] {
+            let out = feed(
+                bin()
+                    .current_dir(dir.path())
+                    .args([
+                        "--all", "--color", "never", "--format", format, "--input", "-",
+                    ])
+                    .args(verbose),
+                &log,
+            );
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains("a.go:2:2"), "{format}: {text}");
+            assert_eq!(
+                raw_controls(&out.stdout),
+                [],
+                "{format} {verbose:?}: {text}"
+            );
+        }
     }
 }
 
@@ -432,6 +463,7 @@ fn silent_go_and_huge_line_numbers_are_explained() {
 
 /// `demo cstring` with go but no C compiler falls back to its recording and says why.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn a_cgo_demo_without_a_c_compiler_uses_its_recording() {
     let Ok(go) = which_go() else {
         eprintln!("skipped: no go on PATH");
@@ -458,8 +490,9 @@ fn which_go() -> Result<PathBuf, ()> {
         .ok_or(())
 }
 
-/// A control character inside the Go source (a raw string literal) is shown as `?` in code
-/// frames, never sent to the terminal.
+/// A control character inside the Go source (a string literal, a comment, a map key), C0 or
+/// C1, is shown as `?` in code frames and in the notes that quote the source, never sent to
+/// the terminal.
 #[test]
 fn control_characters_in_the_source_are_not_printed() {
     let dir = tempfile::tempdir().unwrap();
@@ -468,32 +501,33 @@ fn control_characters_in_the_source_are_not_printed() {
         "module example.com/m\n\ngo 1.21\n",
     )
     .unwrap();
+    // U+009B is CSI, U+009D OSC, U+009C ST, U+0085 NEL: two bytes each in UTF-8, so two `?`.
     std::fs::write(
         dir.path().join("main.go"),
-        "package main\n\nvar keep = map[string]*string{}\n\nfunc put(k string) *string {\n\ts := k + \"\x1b]0;owned\x07\"\n\treturn &s\n}\n",
+        "package main\n\nvar keep = map[string]*string{}\n\nfunc put(k string) *string {\n\ts := k + \"\x1b]0;owned\x07\u{9b}2J\"\n\tkeep[\"\u{9b}1m\"] = &s // \x1b]0;owned\x07\u{9d}0;t\u{9c}\u{85}\n\treturn &s\n}\n",
     )
     .unwrap();
     let log = "# example.com/m\n./main.go:6:2: moved to heap: s\n";
-    let out = feed(
-        bin().current_dir(dir.path()).args([
-            "--verdict",
-            "heap",
-            "--color",
-            "never",
-            "--input",
-            "-",
-        ]),
-        log.as_bytes(),
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.contains("]0;owned?"),
-        "the frame shows the line: {text}"
-    );
-    assert!(
-        !out.stdout.iter().any(|&b| b == 0x1b || b == 0x07),
-        "{text}"
-    );
+    for format in ["text", "list", "compact"] {
+        let out = feed(
+            bin().current_dir(dir.path()).args([
+                "--all", "--color", "never", "--format", format, "--input", "-",
+            ]),
+            log.as_bytes(),
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(raw_controls(&out.stdout), [], "{format}: {text}");
+        if format == "text" {
+            assert!(
+                text.contains("keep[\"??1m\"] = &s // ?]0;owned???0;t????"),
+                "the frame shows the line: {text}"
+            );
+            assert!(
+                text.contains("keyed by the constant \"??1m\""),
+                "the note quotes the key: {text}"
+            );
+        }
+    }
 }
 
 /// Packages are analysed on several threads; the report lists them by import path, whatever
@@ -518,7 +552,7 @@ fn packages_are_reported_by_import_path() {
     let path = dir.path().join("many.log");
     std::fs::write(&path, &log).unwrap();
     let run = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_escape-explain"))
+        let out = common::tool()
             .args(["--input", path.to_str().unwrap(), "--format", "json"])
             .current_dir(dir.path())
             .output()

@@ -1,5 +1,6 @@
-//! Runs escape-explain against a real `go`. When go is not on PATH these tests say they were
-//! skipped; with CI=true a missing go fails them.
+//! Runs escape-explain against a real `go`. When go is not on PATH at build time these tests
+//! are ignored with that reason (the build script sets `cfg(no_go)`); with CI=true a missing go
+//! fails the run. A go that is found but does not run makes each test say it was skipped.
 
 use std::path::Path;
 
@@ -24,14 +25,22 @@ fn go_available(test: &str) -> bool {
     found
 }
 
+/// Under CI the live tests must run: a go missing when they were built fails here, since an
+/// ignored test cannot.
+#[test]
+fn ci_builds_the_live_tests_with_go() {
+    if cfg!(no_go) && std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "`go` was not on PATH when the tests were built, and CI=true requires the live tests to run"
+        );
+    }
+}
+
 /// A command with a private build cache, so tests neither see nor disturb the user's. Standard
 /// input is /dev/null, as from a terminal-less job: a pipe would be read as a saved log.
 fn cmd(cache: &Path) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"));
-    c.stdin(Stdio::null());
-    for v in ["NO_COLOR", "COLORTERM", "PAGER", "GOFLAGS"] {
-        c.env_remove(v);
-    }
+    let mut c = common::tool();
+    c.stdin(Stdio::null()).env_remove("GOFLAGS");
     c.env("GOCACHE", cache)
         .env("GOTOOLCHAIN", "local")
         .env("GOWORK", "off");
@@ -71,6 +80,7 @@ fn find<'a>(doc: &'a serde_json::Value, message: &str) -> Option<&'a serde_json:
 }
 
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn wrapper_mode_builds_the_module() {
     if !go_available("wrapper_mode_builds_the_module") {
         return;
@@ -107,6 +117,7 @@ fn wrapper_mode_builds_the_module() {
 }
 
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn cached_replay_paths_resolve_from_another_directory() {
     if !go_available("cached_replay_paths_resolve_from_another_directory") {
         return;
@@ -161,6 +172,7 @@ fn cached_replay_paths_resolve_from_another_directory() {
 }
 
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn a_failing_build_reports_what_compiled_and_exits_2() {
     if !go_available("a_failing_build_reports_what_compiled_and_exits_2") {
         return;
@@ -201,6 +213,7 @@ fn a_failing_build_reports_what_compiled_and_exits_2() {
 }
 
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn outside_a_module_go_says_why_and_exit_2() {
     if !go_available("outside_a_module_go_says_why_and_exit_2") {
         return;
@@ -218,6 +231,7 @@ fn outside_a_module_go_says_why_and_exit_2() {
 }
 
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn a_pattern_that_matches_nothing_exits_2() {
     if !go_available("a_pattern_that_matches_nothing_exits_2") {
         return;
@@ -280,6 +294,7 @@ fn tests_flag_is_not_stopped_by_vet() {
 }
 
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn tests_flag_reports_test_files() {
     if !go_available("tests_flag_reports_test_files") {
         return;
@@ -315,6 +330,7 @@ fn tests_flag_reports_test_files() {
 }
 
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn generated_files_are_hidden_unless_asked() {
     if !go_available("generated_files_are_hidden_unless_asked") {
         return;
@@ -348,6 +364,7 @@ fn generated_files_are_hidden_unless_asked() {
 }
 
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn a_demo_runs_live_with_go() {
     if !go_available("a_demo_runs_live_with_go") {
         return;
@@ -369,6 +386,7 @@ fn a_demo_runs_live_with_go() {
 /// Regression: a module made only of generic code printed "The input was empty" and exited 0:
 /// the compiler says nothing for code nothing instantiates, but goroutines still leak.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn a_generic_only_module_still_gets_the_source_rules() {
     if !go_available("a_generic_only_module_still_gets_the_source_rules") {
         return;
@@ -399,6 +417,7 @@ fn a_generic_only_module_still_gets_the_source_rules() {
 /// In wrapper mode the files in the build are go's answer (`go list`), so tags that reach go
 /// another way than `--tags` (here GOFLAGS) decide which releases count.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn wrapper_mode_takes_the_files_in_the_build_from_go_list() {
     if !go_available("wrapper_mode_takes_the_files_in_the_build_from_go_list") {
         return;
@@ -449,6 +468,7 @@ fn wrapper_mode_takes_the_files_in_the_build_from_go_list() {
 /// In a go.work workspace, every package the patterns match is reported, from any module's
 /// directory, with its holder verdicts.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn a_workspace_reports_every_module_it_builds() {
     if !go_available("a_workspace_reports_every_module_it_builds") {
         return;
@@ -500,6 +520,7 @@ fn a_workspace_reports_every_module_it_builds() {
 /// Facts cross the modules of a workspace: module b's buffer, handed to module a's `Keep`,
 /// is kept in a's package-level map, and b's finding names it.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn facts_cross_the_modules_of_a_workspace() {
     if !go_available("facts_cross_the_modules_of_a_workspace") {
         return;
@@ -545,6 +566,7 @@ fn facts_cross_the_modules_of_a_workspace() {
 /// `--profile` in wrapper mode: the build is run, and the recorded profile of the same module
 /// (taken by another toolchain's -trimpath build) lands on its lines.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn a_profile_joins_the_findings_of_a_build() {
     if !go_available("a_profile_joins_the_findings_of_a_build") {
         return;
@@ -576,6 +598,7 @@ fn a_profile_joins_the_findings_of_a_build() {
 /// `--format html` in wrapper mode, written with `-o`: the built module's lines carry their
 /// verdicts.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn an_html_page_of_a_build() {
     if !go_available("an_html_page_of_a_build") {
         return;
@@ -601,6 +624,7 @@ fn an_html_page_of_a_build() {
 /// `--tests` on a module whose packages go compiles twice (for their importers, and with their
 /// tests): every run gives the same report, byte for byte, with the holder in a test file.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn tests_flag_gives_the_same_report_every_run() {
     if !go_available("tests_flag_gives_the_same_report_every_run") {
         return;

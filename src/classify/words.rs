@@ -28,13 +28,9 @@ pub fn plain(s: &str) -> String {
     static AUTOTMP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.autotmp_\d+").unwrap());
     static NODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<node ([^>]+)>").unwrap());
     static SHAPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"go\.shape\.").unwrap());
-    if s.chars().any(|c| c.is_control() && c != '\t') {
+    if s.chars().any(crate::printable::is_control) {
         // Text from the source (a string literal) never carries control characters out.
-        let clean: String = s
-            .chars()
-            .map(|c| if c.is_control() && c != '\t' { '?' } else { c })
-            .collect();
-        return plain(&clean);
+        return plain(&crate::printable::line(s));
     }
     if !s.contains("go.shape")
         && !s.contains(".dict")
@@ -117,8 +113,15 @@ pub fn plain_finding(f: &mut Finding) {
     for e in &mut f.evidence {
         e.note = plain(&e.note);
     }
+    // Already in source terms, but they may quote the source (`keyed by the constant "..."`).
+    if let Some(fix) = &mut f.fix {
+        *fix = crate::printable::line(fix).into_owned();
+    }
     if let Some(h) = &mut f.holder {
         h.name = plain(&h.name);
+        if let Some(r) = &mut h.released {
+            r.how = crate::printable::line(&r.how).into_owned();
+        }
     }
 }
 

@@ -185,14 +185,15 @@ fn take(buf: &mut Vec<u8>, part: &[u8], cut: &mut bool) {
 }
 
 /// Removes terminal escape sequences (colours `ESC [ ... m`, titles `ESC ] ... BEL`, any
-/// other `ESC x`) and the other control characters but tab, in place: a log copied from a
-/// colouring console parses as the plain one, and nothing read can drive the terminal the
-/// report is printed on.
+/// other `ESC x`, and the same written with C1 controls: `U+009B ... m`, `U+009D ... U+009C`)
+/// and the other control characters but tab (see [`crate::printable`]), in place: a log copied
+/// from a colouring console parses as the plain one, and nothing read can drive the terminal
+/// the report is printed on.
 pub fn strip_controls(line: &mut Vec<u8>) {
     // Almost every line has none: a check without an early exit, which the compiler
-    // vectorizes.
+    // vectorizes. 0xC2 leads the UTF-8 of U+0080..U+00BF, C1 among them.
     let controls = line.iter().fold(false, |any, &b| {
-        any | ((b < 0x20) & (b != b'\t')) | (b == 0x7F)
+        any | ((b < 0x20) & (b != b'\t')) | (b == 0x7F) | (b == 0xC2)
     });
     if !controls {
         return;
@@ -201,34 +202,41 @@ pub fn strip_controls(line: &mut Vec<u8>) {
     let mut i = 0;
     while i < line.len() {
         let b = line[i];
-        if b == 0x1B {
-            match line.get(i + 1) {
+        if let Some((function, len)) = c1_function(&line[i..]) {
+            i += len;
+            match function {
                 // CSI: parameters and intermediates, then one final byte 0x40-0x7E.
-                Some(b'[') => {
-                    i += 2;
+                0x9B => {
                     while i < line.len() && !(0x40..=0x7E).contains(&line[i]) {
                         i += 1;
                     }
                     i += 1;
                 }
-                // OSC (and DCS, PM, APC, SOS): up to BEL or ESC \.
-                Some(b']' | b'P' | b'^' | b'_' | b'X') => {
-                    i += 2;
+                // DCS, SOS, OSC, PM, APC: a string, up to BEL or ST (`ESC \` or U+009C).
+                0x90 | 0x98 | 0x9D | 0x9E | 0x9F => {
                     while i < line.len() {
                         if line[i] == 0x07 {
                             i += 1;
                             break;
                         }
-                        if line[i] == 0x1B && line.get(i + 1) == Some(&b'\\') {
-                            i += 2;
+                        if let Some((0x9C, len)) = c1_function(&line[i..]) {
+                            i += len;
                             break;
                         }
                         i += 1;
                     }
                 }
-                Some(_) => i += 2,
-                None => i += 1,
+                _ => {}
             }
+            continue;
+        }
+        if b == 0x1B {
+            // `ESC x` of another kind (`ESC 7`, `ESC =`): both go; a non-ASCII x is a character
+            // of the text, kept whole.
+            i += match line.get(i + 1) {
+                Some(x) if x.is_ascii() => 2,
+                _ => 1,
+            };
             continue;
         }
         if (b < 0x20 && b != b'\t') || b == 0x7F {
@@ -239,6 +247,16 @@ pub fn strip_controls(line: &mut Vec<u8>) {
         i += 1;
     }
     *line = out;
+}
+
+/// The C1 control `bytes` start with, as its code point (0x80-0x9F), and the bytes it takes:
+/// UTF-8's `C2 80`..`C2 9F`, or its 7-bit spelling `ESC @`..`ESC _` (`ESC [` is CSI, U+009B).
+fn c1_function(bytes: &[u8]) -> Option<(u8, usize)> {
+    match bytes {
+        [0xC2, second @ 0x80..=0x9F, ..] => Some((*second, 2)),
+        [0x1B, x @ 0x40..=0x5F, ..] => Some((x - 0x40 + 0x80, 2)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -292,6 +310,20 @@ mod tests {
         );
         assert_eq!(texts(b"\x1b]0;title\x07ok\x1b[2J\x07\x08"), ["ok"]);
         assert_eq!(texts(b"a\tb"), ["a\tb"]);
+    }
+
+    #[test]
+    fn c1_controls_and_their_sequences_are_removed() {
+        // U+009B is CSI, U+009D OSC, U+009C ST, U+0085 NEL, U+0090 DCS.
+        assert_eq!(
+            texts("\u{9b}1;31m./a.go:1:2:\u{9b}0m x\u{85} escapes".as_bytes()),
+            ["./a.go:1:2: x escapes"]
+        );
+        assert_eq!(texts("\u{9d}0;title\u{9c}ok".as_bytes()), ["ok"]);
+        assert_eq!(texts("\u{90}q\x1b\\ok\u{9d}2;t\x07!".as_bytes()), ["ok!"]);
+        assert_eq!(texts("\x1b]0;t\u{9c}ok".as_bytes()), ["ok"]);
+        // Latin-1 letters share the lead byte and stay; ESC before one drops only the ESC.
+        assert_eq!(texts("© ¿ü\x1bé\x1b".as_bytes()), ["© ¿üé"]);
     }
 
     #[test]

@@ -308,10 +308,13 @@ impl Reader {
                     self.stats.tool_lines += 1;
                     return Ok(());
                 }
-                // The event stands for the lines of its Output, each counted as read.
+                // The event stands for the lines of its Output, each counted as read. JSON
+                // spells an escape sequence `\u001b[`: decoded, it is stripped as in a plain log.
                 self.stats.lines -= 1;
                 for l in output.lines() {
-                    self.feed_line(l, emit)?;
+                    let mut bytes = l.as_bytes().to_vec();
+                    super::lines::strip_controls(&mut bytes);
+                    self.feed_bytes(&bytes, emit)?;
                 }
                 Ok(())
             }

@@ -74,18 +74,12 @@ impl HumanRenderer {
         };
         self.files
             .entry(abs.clone())
-            // A control character in a Go string literal must not drive the reader's terminal:
-            // each becomes `?`, one byte for one, so spans stay where they were.
+            // A control character in a Go string literal or comment must not drive the reader's
+            // terminal; it is masked so that spans stay where they were.
             .or_insert_with(|| {
-                crate::files::read_regular_text(&abs).ok().map(|t| {
-                    t.chars()
-                        .map(|c| match c {
-                            '\t' | '\n' | '\r' => c,
-                            c if c.is_ascii_control() => '?',
-                            c => c,
-                        })
-                        .collect()
-                })
+                crate::files::read_regular_text(&abs)
+                    .ok()
+                    .map(|t| crate::printable::source(&t).into_owned())
             })
             .as_deref()
     }

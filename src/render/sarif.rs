@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 use super::Renderer;
@@ -121,13 +122,49 @@ fn level(v: Verdict) -> &'static str {
     }
 }
 
-/// A SARIF URI: relative paths as they are (with `/`), absolute ones as file URIs.
+/// What RFC 3986 lets stand in a path segment (`pchar`: unreserved, sub-delims, `:` and `@`).
+/// Everything else is percent-encoded: space, `%`, `#`, `?`, and non-ASCII as its UTF-8 bytes.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// The first segment of a relative reference: a `:` there would make `c:x.go` a URI of
+/// scheme `c`.
+const FIRST_SEGMENT: &AsciiSet = &SEGMENT.add(b':');
+
+/// A SARIF artifact URI: a relative path as a relative reference (segments encoded, `/`
+/// between them), an absolute one (`/x`, or a Windows drive's `C:/x`) as a `file` URI.
 fn uri(path: &str) -> String {
     let p = path.replace('\\', "/");
+    let encoded = |first: &'static AsciiSet| {
+        p.split('/')
+            .enumerate()
+            .map(|(i, s)| utf8_percent_encode(s, if i == 0 { first } else { SEGMENT }).to_string())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let drive = matches!(p.as_bytes(), [d, b':', b'/', ..] if d.is_ascii_alphabetic());
     if p.starts_with('/') {
-        format!("file://{}", p.replace(' ', "%20"))
+        format!("file://{}", encoded(SEGMENT))
+    } else if drive {
+        format!("file:///{}", encoded(SEGMENT))
     } else {
-        p.replace(' ', "%20")
+        encoded(FIRST_SEGMENT)
     }
 }
 
@@ -288,5 +325,29 @@ impl Renderer for SarifRenderer {
 
     fn end(&mut self, out: &mut dyn Write, _run: &RunInfo, _summary: &Summary) -> io::Result<()> {
         out.write_all(b"\n]}]}\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn relative_paths_are_relative_references() {
+        assert_eq!(uri("maps.go"), "maps.go");
+        assert_eq!(uri("sub/x_y-z.go"), "sub/x_y-z.go");
+        assert_eq!(uri("c:x.go"), "c%3Ax.go");
+        assert_eq!(uri("sub/c:x.go"), "sub/c:x.go");
+        assert_eq!(uri("a b.go"), "a%20b.go");
+        assert_eq!(uri("#x?.go"), "%23x%3F.go");
+        assert_eq!(uri("50%.go"), "50%25.go");
+        assert_eq!(uri("ü.go"), "%C3%BC.go");
+        assert_eq!(uri("sub\\x.go"), "sub/x.go");
+    }
+
+    #[test]
+    fn absolute_paths_are_file_uris() {
+        assert_eq!(uri("/src/a b/c:x.go"), "file:///src/a%20b/c:x.go");
+        assert_eq!(uri("C:\\src\\ü.go"), "file:///C:/src/%C3%BC.go");
     }
 }
