@@ -139,6 +139,19 @@ pub struct Args {
     #[arg(long = "profile", value_name = "FILE", global = true)]
     pub profiles: Vec<PathBuf>,
 
+    /// The most memory one package may take to analyse, estimated from its source and its
+    /// diagnostics before the work starts: a larger package (a generated file of millions of
+    /// lines) stops the run with its name rather than exhaust memory.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "2GiB",
+        env = "ESCAPE_EXPLAIN_MAX_PACKAGE_MEMORY",
+        value_parser = crate::units::parse_bytes,
+        global = true
+    )]
+    pub max_package_memory: i64,
+
     /// With --profile: the live memory at a line with no holder that makes a finding of its
     /// own (EE0901), together with --min-share.
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = crate::units::parse_bytes, global = true)]
@@ -316,6 +329,8 @@ pub struct Config {
     /// `-o FILE`: where the report goes instead of standard output.
     pub output: Option<PathBuf>,
     pub thresholds: crate::profile::join::Thresholds,
+    /// `--max-package-memory`: the estimate one package may not exceed.
+    pub max_package_memory: u64,
 }
 
 /// The compiler flags of a build when `--gcflags` is not given.
@@ -476,6 +491,7 @@ impl Config {
             html_pair: None,
             html_title: None,
             output: args.output,
+            max_package_memory: args.max_package_memory.max(0) as u64,
             thresholds: crate::profile::join::Thresholds {
                 min_live: args.min_live,
                 min_share: args.min_share,

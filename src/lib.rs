@@ -74,6 +74,16 @@ pub enum Error {
         "{name} is not compiler output: none of its lines is an escape-analysis diagnostic (expected what `go build -gcflags=-m=2 ./... 2>&1` prints)"
     )]
     NotALog { name: String },
+    /// A package estimated to need more memory than `--max-package-memory`.
+    #[error(
+        "package {package} would take about {need} of memory to analyse, more than the {limit} allowed: {what}; raise the limit with --max-package-memory or ESCAPE_EXPLAIN_MAX_PACKAGE_MEMORY"
+    )]
+    PackageTooLarge {
+        package: String,
+        need: String,
+        limit: String,
+        what: &'static str,
+    },
     /// A saved log names files its target is not known to compile.
     #[error(
         "the log names files a build with {target} does not compile ({files}): pass --goos, --goarch and --tags as the log was built"
@@ -389,6 +399,18 @@ pub fn run_with(
     if unresolved > 0 && config.fail_on.is_some() {
         // A gate that could not see the holders must not pass.
         return Err(Error::SourceNotFound(unresolved));
+    }
+    if let Some(big) = pipeline.too_large.first() {
+        return Err(Error::PackageTooLarge {
+            package: big.package.clone(),
+            need: units::bytes(big.need as i64),
+            limit: units::bytes(config.max_package_memory as i64),
+            what: if big.reported {
+                "it is reported without its source"
+            } else {
+                "it is not reported"
+            },
+        });
     }
     if !unreadable.is_empty() && config.fail_on.is_some() {
         return Err(Error::SourceUnreadable(unreadable.len() as u64));
@@ -733,9 +755,13 @@ fn fit_target(pipeline: &mut Pipeline<'_>, reader: &Reader, config: &Config) -> 
     match fit(&named, &target) {
         TargetFit::Fits => Ok(()),
         TargetFit::Inferred(t, words) if !config.target_given => {
-            warn(format!(
-                "the log names files only a build with {words} compiles: read for that target (pass --goos, --goarch or --tags to say otherwise)"
-            ));
+            // The toolchain's experiments (`goexperiment.jsonv2` in Go 1.27's standard
+            // library) are taken without a word: the user did not choose them.
+            if !source::target_fit::only_experiments(&target, &t) {
+                warn(format!(
+                    "the log names files only a build with {words} compiles: read for that target (pass --goos, --goarch or --tags to say otherwise)"
+                ));
+            }
             pipeline.set_target(t);
             Ok(())
         }

@@ -1108,3 +1108,60 @@ fn an_interrupted_run_leaves_nothing_behind() {
         assert!(!dir.path().join("report.txt").exists());
     }
 }
+
+/// A package too large for `--max-package-memory` (or ESCAPE_EXPLAIN_MAX_PACKAGE_MEMORY),
+/// estimated before its source is parsed, stops the run with its name and exit 2 rather than
+/// exhaust memory: reported without its source, or not at all when its diagnostics alone are
+/// over the limit.
+#[test]
+fn a_package_over_the_memory_limit_is_named_not_aborted_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("go.mod"), "module example.com/big\n\ngo 1.22\n").unwrap();
+    let mut src = String::from("package big\n");
+    let mut log = String::from("# example.com/big\n");
+    for i in 0..2000 {
+        let line = 2 + 4 * i + 2;
+        src.push_str(&format!(
+            "func f{i}() *int {{\n\tx := {i}\n\treturn &x\n}}\n"
+        ));
+        log.push_str(&format!("./big.go:{line}:2: moved to heap: x\n"));
+    }
+    std::fs::write(d.join("big.go"), src).unwrap();
+    std::fs::write(d.join("build.log"), log).unwrap();
+    let run = |limit: Option<&str>, env: Option<&str>| {
+        let mut c = bin();
+        c.current_dir(d)
+            .args(["--input", "build.log", "--format", "compact"])
+            .env_remove("ESCAPE_EXPLAIN_MAX_PACKAGE_MEMORY");
+        if let Some(l) = limit {
+            c.args(["--max-package-memory", l]);
+        }
+        if let Some(e) = env {
+            c.env("ESCAPE_EXPLAIN_MAX_PACKAGE_MEMORY", e);
+        }
+        c.output().unwrap()
+    };
+    let fine = run(None, None);
+    assert_eq!(
+        fine.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fine.stderr)
+    );
+    for out in [run(Some("4MiB"), None), run(None, Some("4MiB"))] {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("package example.com/big would take about"),
+            "{err}"
+        );
+        assert!(err.contains("reported without its source"), "{err}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2000);
+    }
+    // The flag wins over the variable.
+    assert_eq!(run(Some("1GiB"), Some("4MiB")).status.code(), Some(0));
+    let out = run(Some("1KiB"), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it is not reported"));
+}

@@ -254,6 +254,7 @@ fn a_pattern_that_matches_nothing_exits_2() {
 /// go test's vet checks fail a test build that go build accepts (`t.Fatalf(msg)` with a
 /// go.mod of 1.24 or later): `--tests` reports the test files all the same.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn tests_flag_is_not_stopped_by_vet() {
     if !go_available("tests_flag_is_not_stopped_by_vet") {
         return;
@@ -686,6 +687,7 @@ fn tests_flag_gives_the_same_report_every_run() {
 /// compiled the files it names: told from them when only one fits (with a warning), or given
 /// with --goos/--goarch/--tags; a target that does not compile them is refused.
 #[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
 fn a_log_of_another_platform_is_read_for_its_target() {
     if !go_available("a_log_of_another_platform_is_read_for_its_target") {
         return;

@@ -410,12 +410,9 @@ impl Context<'_> {
         let (file, off, var) = self.allocated_into(d)?;
         let outer = index.function_at(file, off);
         let path = pos.path.as_deref()?;
-        for (k, f) in index.functions.iter().enumerate() {
-            if f.parent != outer
-                || f.kind != crate::source::index::FunctionKind::Closure
-                || f.loc.file != file
-                || f.loc.start < off
-            {
+        for &k in index.closures_in(outer) {
+            let f = &index.functions[k];
+            if f.loc.file != file || f.loc.start < off {
                 continue;
             }
             // The closure refers to the variable of the function the value is made in.

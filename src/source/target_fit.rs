@@ -47,6 +47,14 @@ pub fn fit(files: &[(String, String)], target: &Target) -> TargetFit {
         }
     }
     tags.truncate(MAX_TAGS);
+    // Only a file with a constraint (or cgo) can be left out by a candidate; the others are
+    // in every build.
+    let constrained: Vec<&(String, String)> = files
+        .iter()
+        .filter(|(name, text)| {
+            !constraint_words(name, text).is_empty() || text.contains("import \"C\"")
+        })
+        .collect();
     let mut best: Vec<(usize, Target)> = Vec::new();
     for goos in &oses {
         for goarch in &arches {
@@ -61,7 +69,10 @@ pub fn fit(files: &[(String, String)], target: &Target) -> TargetFit {
                             .filter(|i| mask & (1 << i) != 0)
                             .map(|i| tags[i].clone()),
                     );
-                    if !files.iter().all(|(name, text)| in_build(name, text, &t)) {
+                    if !constrained
+                        .iter()
+                        .all(|(name, text)| in_build(name, text, &t))
+                    {
                         continue;
                     }
                     let changes = usize::from(t.goos != target.goos)
@@ -95,6 +106,19 @@ fn push_new(v: &mut Vec<String>, w: String) {
 /// Tags the go command sets itself, which `-tags` does not choose.
 fn is_builtin_tag(w: &str) -> bool {
     matches!(w, "cgo" | "gc" | "gccgo" | "unix") || w.starts_with("go1.")
+}
+
+/// Whether the only difference is in `goexperiment.*` tags: the toolchain's experiments (on by
+/// default in a release, or set with GOEXPERIMENT), not something the user chose.
+pub fn only_experiments(from: &Target, to: &Target) -> bool {
+    to.goos == from.goos
+        && to.goarch == from.goarch
+        && to.cgo == from.cgo
+        && to
+            .tags
+            .iter()
+            .filter(|t| !from.tags.contains(t))
+            .all(|t| t.starts_with("goexperiment."))
 }
 
 /// How `to` differs from `from`, as the flags and variables that say it.

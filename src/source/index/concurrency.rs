@@ -1424,12 +1424,8 @@ impl PackageIndex {
             }
             Callee::Method { owner: None, name } => {
                 // The receiver's type is not written: a method of that name on one type only.
-                let mut it = self.functions.iter().enumerate().filter(|(_, f)| {
-                    f.kind == FunctionKind::Method
-                        && f.name.rsplit('.').next() == Some(name.as_str())
-                });
-                match (it.next(), it.next()) {
-                    (Some((i, _)), None) => Some(i),
+                match self.methods_named(name) {
+                    [i] => Some(*i),
                     _ => None,
                 }
             }

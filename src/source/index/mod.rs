@@ -362,6 +362,11 @@ pub struct PackageIndex {
     effect_spans: Spans,
     registration_spans: Spans,
     by_name: HashMap<String, usize>,
+    /// Function -> the closures written directly in it (None: in package-level code), in
+    /// source order: a rule that looks for a function's closures must not scan them all.
+    closures_by_parent: HashMap<Option<usize>, Vec<usize>>,
+    /// A method's name (`Add` for `(*Cache).Add`) -> the package's methods of that name.
+    methods_by_name: HashMap<String, Vec<usize>>,
     /// Global name -> its effects, in order: a package of many functions looks each up often.
     effects_by_global: HashMap<String, Vec<usize>>,
     /// Global name -> its releases only: a map with thousands of inserts and no delete is
@@ -491,6 +496,17 @@ impl PackageIndex {
         ix.settle_runs_once();
         for (i, f) in ix.functions.iter().enumerate() {
             ix.by_name.entry(f.name.clone()).or_insert(i);
+            match f.kind {
+                FunctionKind::Closure => ix.closures_by_parent.entry(f.parent).or_default().push(i),
+                FunctionKind::Method => {
+                    let short = f.name.rsplit('.').next().unwrap_or(&f.name);
+                    ix.methods_by_name
+                        .entry(short.to_string())
+                        .or_default()
+                        .push(i);
+                }
+                FunctionKind::Func => {}
+            }
         }
         ix.settle_summaries(module);
         ix.function_spans = Spans::build(ix.functions.iter().map(|f| f.loc).enumerate());
@@ -613,6 +629,23 @@ impl PackageIndex {
             .into_iter()
             .flatten()
             .map(|&i| &self.effects[i])
+    }
+
+    /// The closures written directly in function `f` (None: in package-level code), in source
+    /// order.
+    pub fn closures_in(&self, f: Option<usize>) -> &[usize] {
+        self.closures_by_parent
+            .get(&f)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The package's methods named `name` (on any type).
+    pub fn methods_named(&self, name: &str) -> &[usize] {
+        self.methods_by_name
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Whether function `inner` is `outer` or a closure inside it.
