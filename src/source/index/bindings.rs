@@ -4,6 +4,7 @@
 //! variables called `ch` in two functions (or two blocks) are two bindings; an `int` is never
 //! taken for a channel because the binding knows its type as far as the source says.
 
+use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
 use super::walker::Walker;
@@ -45,15 +46,21 @@ pub struct Var {
 }
 
 /// The open block scopes of the walk, innermost last; each knows the function it belongs to.
+/// A name is looked up in one step, not scope by scope: generated code opens thousands of
+/// scopes one inside another (an `else if` chain), and every identifier is looked up.
 #[derive(Debug, Default)]
 pub(super) struct Scopes {
     frames: Vec<Frame>,
+    /// Each name's bindings in the open scopes, innermost last, with the depth of the scope
+    /// (its position in `frames`, from 1).
+    bound: FxHashMap<String, Vec<(usize, VarId)>>,
 }
 
 #[derive(Debug)]
 struct Frame {
     function: Option<usize>,
-    names: Vec<(String, VarId)>,
+    /// The names the scope declares, in order.
+    names: Vec<String>,
 }
 
 impl Scopes {
@@ -65,30 +72,42 @@ impl Scopes {
     }
 
     pub(super) fn pop(&mut self) {
-        self.frames.pop();
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        for name in frame.names {
+            if let Some(stack) = self.bound.get_mut(&name) {
+                stack.pop();
+                if stack.is_empty() {
+                    self.bound.remove(&name);
+                }
+            }
+        }
     }
 
     /// The binding a name refers to here, innermost scope first.
     pub(super) fn resolve(&self, name: &str) -> Option<VarId> {
-        self.frames
-            .iter()
-            .rev()
-            .find_map(|f| f.names.iter().rev().find(|(n, _)| n == name).map(|p| p.1))
+        self.bound.get(name)?.last().map(|p| p.1)
     }
 
-    /// Whether the innermost scope already declares `name` (`a, err := ...` reuses `err`).
+    /// Whether the innermost scope already declares `name` (`a, err := ...` reuses `err`): its
+    /// first binding there.
     fn declares(&self, name: &str) -> Option<VarId> {
-        self.frames
-            .last()?
-            .names
+        let depth = self.frames.len();
+        self.bound
+            .get(name)?
             .iter()
-            .find(|(n, _)| n == name)
+            .rev()
+            .take_while(|(d, _)| *d == depth)
+            .last()
             .map(|p| p.1)
     }
 
     fn add(&mut self, name: String, id: VarId) {
+        let depth = self.frames.len();
         if let Some(f) = self.frames.last_mut() {
-            f.names.push((name, id));
+            f.names.push(name.clone());
+            self.bound.entry(name).or_default().push((depth, id));
         }
     }
 

@@ -917,7 +917,7 @@ impl Walker<'_> {
         }
         let target = self.callee_of(callee_node);
         // A `go` statement's call is counted by its GoFact.
-        let started = node.parent().is_some_and(|p| p.kind() == "go_statement");
+        let started = self.started.contains(&node.id());
         for (i, a) in args.iter().enumerate() {
             if let Some(r) = self.chan_ref(strip_parens(*a))
                 && !matches!(r, ChanRef::Timer | ChanRef::Other)
@@ -981,6 +981,8 @@ impl Walker<'_> {
     }
 
     fn go_statement(&mut self, node: Node<'_>, func: Option<usize>) {
+        self.started
+            .extend(named_children(node).into_iter().map(|n| n.id()));
         let Some(call) = named_children(node).into_iter().next() else {
             return;
         };

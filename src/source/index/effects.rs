@@ -300,8 +300,10 @@ impl Walker<'_> {
 
     /// What `g = rhs` does to g.
     /// The statement is in the body of `if g == nil { ... }` (or `nil == g`).
-    pub(super) fn under_nil_check(&self, mut n: Node<'_>, g: &str) -> bool {
-        while let Some(p) = n.parent() {
+    pub(super) fn under_nil_check(&self, n: Node<'_>, g: &str) -> bool {
+        let up = self.file.ancestors(n);
+        let below = std::iter::once(n).chain(up.iter().copied());
+        for (p, n) in up.iter().zip(below) {
             match p.kind() {
                 "if_statement" => {
                     let in_body = p
@@ -320,7 +322,6 @@ impl Walker<'_> {
                 "function_declaration" | "method_declaration" | "func_literal" => return false,
                 _ => {}
             }
-            n = p;
         }
         false
     }
@@ -423,6 +424,7 @@ impl Walker<'_> {
         }
         if is_once_callee(&callee) {
             for a in args {
+                self.once_args.insert(a.id());
                 if a.kind() == "identifier" {
                     let name = self.text(*a).to_string();
                     self.ix.once_by_name.insert(name);

@@ -458,6 +458,8 @@ impl PackageIndex {
                 closure_counts: HashMap::new(),
                 loops: vec![0],
                 callee: None,
+                once_args: HashSet::new(),
+                started: HashSet::new(),
                 scopes: Default::default(),
                 fstates: Vec::new(),
             };

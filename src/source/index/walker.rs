@@ -12,7 +12,6 @@ use super::super::owner::Binding;
 use super::super::pin::{Backing, Pin};
 use super::bindings::{Scopes, VarType, opens_scope};
 use super::concurrency::FnState;
-use super::effects::is_once_callee;
 use super::*;
 
 /// Walks the package's code, tracking the enclosing function and the names it declares.
@@ -38,8 +37,14 @@ pub(super) struct Walker<'a> {
     /// Loop depth per enclosing function (aligned with `locals`).
     pub(super) loops: Vec<u32>,
     /// The node id of the callee of the call expression being walked: an identifier is told
-    /// from a callee without asking for its parent, which tree-sitter finds from the root.
+    /// from a callee without asking for its parent, which tree-sitter finds from the root
+    /// (a cost of the depth each time: on deeply nested code, the square of it in all).
     pub(super) callee: Option<usize>,
+    /// The node ids of the arguments of calls to sync.Once.Do, OnceFunc and OnceValue(s),
+    /// recorded at the call before its arguments are walked (for the same reason).
+    pub(super) once_args: HashSet<usize>,
+    /// The node ids of what `go` statements start, recorded at the statement.
+    pub(super) started: HashSet<usize>,
     /// The block scopes open at the current node: every name resolves to its binding.
     pub(super) scopes: Scopes,
     /// Per enclosing function: what a `break` leaves, the `select` cases open.
@@ -306,42 +311,16 @@ impl Walker<'_> {
 
     /// A closure handed to sync.Once.Do / OnceFunc / OnceValue(s).
     pub(super) fn is_once_body(&self, node: Node<'_>) -> bool {
-        node.parent()
-            .filter(|up| up.kind() == "argument_list")
-            .and_then(|up| up.parent())
-            .and_then(|call| call.child_by_field_name("function"))
-            .is_some_and(|f| is_once_callee(self.text(f)))
+        self.once_args.contains(&node.id())
     }
 
     /// A closure runs once when its parent does and it is called on the spot, or when it is
     /// handed to sync.Once.Do / sync.OnceFunc / OnceValue(s).
     pub(super) fn closure_runs_once(&self, node: Node<'_>, parent: Option<usize>) -> bool {
-        let parent_once = self.ix.runs_once(parent);
-        let Some(up) = node.parent() else {
-            return false;
-        };
-        if up.kind() == "call_expression"
-            && up.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
-        {
-            return parent_once;
+        if self.callee == Some(node.id()) {
+            return self.ix.runs_once(parent);
         }
-        if up.kind() == "argument_list"
-            && let Some(call) = up.parent()
-        {
-            let callee = call
-                .child_by_field_name("function")
-                .map(|f| self.text(f))
-                .unwrap_or("");
-            if callee.ends_with(".Do")
-                || matches!(
-                    callee,
-                    "sync.OnceFunc" | "sync.OnceValue" | "sync.OnceValues"
-                )
-            {
-                return true;
-            }
-        }
-        false
+        self.is_once_body(node)
     }
 
     pub(super) fn in_loop(&self) -> bool {
