@@ -9,6 +9,7 @@ pub mod locate;
 pub mod module;
 pub mod owner;
 pub mod pin;
+pub mod stack;
 
 pub use gofile::{CallAt, GoFile};
 pub use index::PackageIndex;

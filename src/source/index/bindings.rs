@@ -237,75 +237,84 @@ impl Walker<'_> {
         Some(v)
     }
 
-    /// The type a type expression names.
-    pub(super) fn type_of_type(&self, t: Node<'_>) -> VarType {
-        match t.kind() {
-            "channel_type" => VarType::Chan { capacity: None },
-            "function_type" => VarType::Func(None),
-            "pointer_type" | "parenthesized_type" => named_children(t)
-                .into_iter()
-                .next()
-                .map(|i| self.type_of_type(i))
-                .unwrap_or(VarType::Unknown),
-            "type_identifier" => {
-                let name = self.text(t);
-                match self.ix.types.get(name) {
-                    // `type Queue chan Job`: a channel under another name.
-                    Some(def) if is_chan_type_text(def) => VarType::Chan { capacity: None },
-                    _ => VarType::Named(name.to_string()),
+    /// The type a type expression names (through pointers, parentheses and type arguments in
+    /// a loop: generated code may nest thousands).
+    pub(super) fn type_of_type(&self, mut t: Node<'_>) -> VarType {
+        loop {
+            let inner = match t.kind() {
+                "channel_type" => return VarType::Chan { capacity: None },
+                "function_type" => return VarType::Func(None),
+                "pointer_type" | "parenthesized_type" => named_children(t).into_iter().next(),
+                "type_identifier" => {
+                    let name = self.text(t);
+                    return match self.ix.types.get(name) {
+                        // `type Queue chan Job`: a channel under another name.
+                        Some(def) if is_chan_type_text(def) => VarType::Chan { capacity: None },
+                        _ => VarType::Named(name.to_string()),
+                    };
                 }
+                "generic_type" => t.child_by_field_name("type"),
+                "qualified_type" => return VarType::Named(self.text(t).to_string()),
+                "slice_type" | "map_type" | "array_type" | "struct_type" => {
+                    return VarType::Plain;
+                }
+                _ => return VarType::Unknown,
+            };
+            match inner {
+                Some(i) => t = i,
+                None => return VarType::Unknown,
             }
-            "generic_type" => t
-                .child_by_field_name("type")
-                .map(|i| self.type_of_type(i))
-                .unwrap_or(VarType::Unknown),
-            "qualified_type" => VarType::Named(self.text(t).to_string()),
-            "slice_type" | "map_type" | "array_type" | "struct_type" => VarType::Plain,
-            _ => VarType::Unknown,
         }
     }
 
-    /// The type of the value an expression makes, as far as it is written there.
-    pub(super) fn type_of_value(&self, v: Node<'_>) -> VarType {
-        match v.kind() {
-            "int_literal"
-            | "float_literal"
-            | "interpreted_string_literal"
-            | "raw_string_literal"
-            | "rune_literal"
-            | "true"
-            | "false"
-            | "imaginary_literal" => VarType::Plain,
-            "func_literal" => VarType::Func(None),
-            "parenthesized_expression" => named_children(v)
-                .into_iter()
-                .next()
-                .map(|i| self.type_of_value(i))
-                .unwrap_or(VarType::Unknown),
-            "composite_literal" => v
-                .child_by_field_name("type")
-                .map(|t| self.type_of_type(t))
-                .unwrap_or(VarType::Unknown),
-            "unary_expression" => {
-                let op = v.child_by_field_name("operator").map(|o| self.text(o));
-                match (op, v.child_by_field_name("operand")) {
-                    (Some("&"), Some(o)) => self.type_of_value(o),
-                    (Some("<-"), _) => VarType::Unknown,
-                    (_, Some(o)) => self.type_of_value(o),
-                    _ => VarType::Unknown,
+    /// The type of the value an expression makes, as far as it is written there (through
+    /// parentheses and unary operators in a loop: generated code may nest thousands).
+    pub(super) fn type_of_value(&self, mut v: Node<'_>) -> VarType {
+        loop {
+            let inner = match v.kind() {
+                "int_literal"
+                | "float_literal"
+                | "interpreted_string_literal"
+                | "raw_string_literal"
+                | "rune_literal"
+                | "true"
+                | "false"
+                | "imaginary_literal" => return VarType::Plain,
+                "func_literal" => return VarType::Func(None),
+                "parenthesized_expression" => named_children(v).into_iter().next(),
+                "composite_literal" => {
+                    return v
+                        .child_by_field_name("type")
+                        .map(|t| self.type_of_type(t))
+                        .unwrap_or(VarType::Unknown);
                 }
+                // `&x`, `-n`: the operand's type. A receive gives an element, whose type is
+                // not written here.
+                "unary_expression" => {
+                    let op = v.child_by_field_name("operator").map(|o| self.text(o));
+                    if op == Some("<-") {
+                        return VarType::Unknown;
+                    }
+                    v.child_by_field_name("operand")
+                }
+                "identifier" => {
+                    return match self.scopes.resolve(self.text(v)) {
+                        Some(id) => match &self.ix.vars[id.0 as usize].ty {
+                            // A copy of a channel is the same channel, but its capacity is the
+                            // original's business.
+                            VarType::Chan { .. } => VarType::Chan { capacity: None },
+                            other => other.clone(),
+                        },
+                        None => VarType::Unknown,
+                    };
+                }
+                "call_expression" => return self.type_of_call(v),
+                _ => return VarType::Unknown,
+            };
+            match inner {
+                Some(i) => v = i,
+                None => return VarType::Unknown,
             }
-            "identifier" => match self.scopes.resolve(self.text(v)) {
-                Some(id) => match &self.ix.vars[id.0 as usize].ty {
-                    // A copy of a channel is the same channel, but its capacity is the
-                    // original's business.
-                    VarType::Chan { .. } => VarType::Chan { capacity: None },
-                    other => other.clone(),
-                },
-                None => VarType::Unknown,
-            },
-            "call_expression" => self.type_of_call(v),
-            _ => VarType::Unknown,
         }
     }
 

@@ -117,33 +117,40 @@ impl Walker<'_> {
                     Some(Binding::Param | Binding::Receiver)
                 )
         };
-        match a.kind() {
-            "identifier" => input(a),
-            "unary_expression" | "parenthesized_expression" => {
-                named_children(a).into_iter().any(|c| self.passes_input(c))
-            }
-            "composite_literal" => {
-                let Some(body) = a.child_by_field_name("body") else {
-                    return false;
-                };
-                let mut elems = Vec::new();
-                for e in named_children(body) {
-                    match e.kind() {
-                        "keyed_element" => elems.extend(named_children(e).into_iter().nth(1)),
-                        _ => elems.push(e),
+        // Through any number of `&`, `*` and parentheses (a loop: generated code can write
+        // thousands).
+        let mut stack = vec![a];
+        while let Some(n) = stack.pop() {
+            match n.kind() {
+                "identifier" if input(n) => return true,
+                "unary_expression" | "parenthesized_expression" => {
+                    stack.extend(named_children(n));
+                }
+                "composite_literal" => {
+                    let Some(body) = n.child_by_field_name("body") else {
+                        continue;
+                    };
+                    let mut elems = Vec::new();
+                    for e in named_children(body) {
+                        match e.kind() {
+                            "keyed_element" => elems.extend(named_children(e).into_iter().nth(1)),
+                            _ => elems.push(e),
+                        }
+                    }
+                    let wraps = elems.into_iter().any(|e| match e.kind() {
+                        "literal_element" => {
+                            input(named_children(e).into_iter().next().unwrap_or(e))
+                        }
+                        _ => input(e),
+                    });
+                    if wraps {
+                        return true;
                     }
                 }
-                let elems: Vec<Node<'_>> = elems
-                    .into_iter()
-                    .map(|e| match e.kind() {
-                        "literal_element" => named_children(e).into_iter().next().unwrap_or(e),
-                        _ => e,
-                    })
-                    .collect();
-                !elems.is_empty() && elems.iter().any(|e| input(*e))
+                _ => {}
             }
-            _ => false,
         }
+        false
     }
 
     /// `if _, dup := table[name]; dup { panic(...) }`: the condition (or its initializer) looks
@@ -191,12 +198,7 @@ impl Walker<'_> {
     }
 
     pub(super) fn mentions_any_global(&self, n: Node<'_>) -> bool {
-        if n.kind() == "identifier" {
-            return self.global_named(self.text(n));
-        }
-        named_children(n)
-            .into_iter()
-            .any(|c| c.kind() != "func_literal" && self.mentions_any_global(c))
+        self.mentions(n, |name| self.global_named(name))
     }
 
     pub(super) fn assignment(&mut self, node: Node<'_>, func: Option<usize>) {
