@@ -521,10 +521,6 @@ impl Pool {
                 let inbox = inbox.clone();
                 let results = results.clone();
                 let shared = shared.clone();
-                // The walk over a syntax tree recurses once per level of nesting, and generated
-                // code nests deeply (a 10,000-term concatenation): a stack overflow would end
-                // the process, which no catch_unwind can stop. The stack is reserved, not
-                // touched, until a deep file needs it.
                 spawn_worker(move || {
                     loop {
                         let job = match inbox.lock() {
@@ -560,26 +556,21 @@ impl Pool {
     }
 }
 
-/// The stack of an analysis worker: address space reserved for tens of thousands of levels of
-/// syntax nesting; only the pages a deep file touches become memory.
-const WORKER_STACK: usize = 1 << 30;
+/// The stack of an analysis worker: what a main thread gets. The walks over syntax trees,
+/// which recurse once per level of nesting, need no more however deep the code nests: they add
+/// stack segments as they go ([`crate::source::stack`]).
+const WORKER_STACK: usize = 8 << 20;
 
-/// Starts a worker with [`WORKER_STACK`], or with the default stack where that much address
-/// space cannot be reserved (a low `ulimit -v`).
+/// Starts a worker; None when the system cannot start a thread.
 fn spawn_worker<F>(work: F) -> Option<std::thread::JoinHandle<()>>
 where
-    F: FnOnce() + Send + Clone + 'static,
+    F: FnOnce() + Send + 'static,
 {
-    let big = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("analyse".into())
         .stack_size(WORKER_STACK)
-        .spawn(work.clone());
-    big.or_else(|_| {
-        std::thread::Builder::new()
-            .name("analyse".into())
-            .spawn(work)
-    })
-    .ok()
+        .spawn(work)
+        .ok()
 }
 
 impl Shared {

@@ -581,19 +581,23 @@ fn packages_are_reported_by_import_path() {
     assert_eq!(first, run(), "two runs of the same log differ");
 }
 
-/// Generated code nests deeply: a 10,000-term concatenation, 10,000 nested parentheses, a
-/// 10,000-deep composite literal, a 10,000-branch `else if` chain and 2,000 nested closures
-/// are analysed, with a report and no abort.
-#[test]
-fn deeply_nested_code_is_analysed_without_a_stack_overflow() {
+/// How deep each shape of [`deep_module`] nests.
+const DEEP: usize = 10_000;
+
+/// A module of generated-looking code that nests [`DEEP`] levels: a concatenation (a left-deep
+/// chain of binary expressions), nested parentheses, a composite literal in a composite literal,
+/// an `else if` chain and closures in closures; with a `-m=2` log whose diagnostics sit on the
+/// deep lines (the innermost literal, the last branch, the innermost closure), so finding,
+/// tracing and rendering reach the deepest nodes too.
+fn deep_module() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let n = 10_000;
+    let n = DEEP;
     let concat = format!(
         "package deep\n\nvar sink string\n\nfunc Concat(s string) {{\n\tsink = s{}\n}}\n",
         " + s".repeat(n)
     );
     let parens = format!(
-        "package deep\n\nfunc Parens() int {{\n\tx := {}1{}\n\treturn x\n}}\n",
+        "package deep\n\nfunc Parens() *int {{\n\tx := {}1{}\n\treturn &x\n}}\n",
         "(".repeat(n),
         ")".repeat(n)
     );
@@ -605,16 +609,16 @@ fn deeply_nested_code_is_analysed_without_a_stack_overflow() {
     let mut chain =
         String::from("package deep\n\nfunc Chain(i int) int {\n\tif i == 0 {\n\t\treturn 0\n\t}");
     for k in 1..n {
-        chain.push_str(&format!(" else if i == {k} {{\n\t\treturn {k}\n\t}}"));
+        chain.push_str(&format!(
+            " else if i == {k} {{\n\t\treturn *new(int) + {k}\n\t}}"
+        ));
     }
     chain.push_str("\n\treturn -1\n}\n");
-    let m = 2_000;
     let closures = format!(
-        "package deep\n\nfunc Closures() {{\n\t{}go func() {{ for {{}} }}(){}\n}}\n",
-        "func() {\n".repeat(m),
-        "\n}()".repeat(m)
+        "package deep\n\nfunc Closures() {{\n\t{}x := 0\ngo func() {{\n\tfor {{\n\t\tx++\n\t}}\n}}(){}\n}}\n",
+        "func() {\n".repeat(n),
+        "\n}()".repeat(n)
     );
-    let mut log = String::from("# example.com/deep\n");
     for (name, text) in [
         ("concat.go", &concat),
         ("parens.go", &parens),
@@ -623,27 +627,168 @@ fn deeply_nested_code_is_analysed_without_a_stack_overflow() {
         ("closures.go", &closures),
     ] {
         std::fs::write(dir.path().join(name), text).unwrap();
-        log.push_str(&format!("./{name}:3:6: moved to heap: x\n"));
     }
     std::fs::write(
         dir.path().join("go.mod"),
         "module example.com/deep\n\ngo 1.22\n",
     )
     .unwrap();
+    // As go 1.27 writes them (`-gcflags=-m=2`), at the positions it gives.
+    let mut log = String::from("# example.com/deep\n");
+    // The concatenation is at its last `+`.
+    let plus = format!("./concat.go:6:{}", 4 * n + 7);
+    let sum = "s + s + s + s";
+    log.push_str(&format!(
+        "{plus}: {sum} escapes to heap in Concat:\n\
+         {plus}:   flow: {{heap}} ← &{{storage for {sum}}}:\n\
+         {plus}:     from {sum} (spill) at {plus}\n\
+         {plus}:     from sink = {sum} (assign) at ./concat.go:6:7\n\
+         ./concat.go:5:13: s does not escape\n\
+         {plus}: {sum} escapes to heap\n"
+    ));
+    let one = format!("./parens.go:4:{}", 7 + n);
+    log.push_str(&format!(
+        "./parens.go:4:2: x escapes to heap in Parens:\n\
+         ./parens.go:4:2:   flow: ~r0 ← &x:\n\
+         ./parens.go:4:2:     from &x (address-of) at ./parens.go:5:9\n\
+         ./parens.go:4:2:     from return &x (return) at ./parens.go:5:2\n\
+         ./parens.go:4:2: moved to heap: x\n\
+         {one}: 1 does not escape\n"
+    ));
+    // Each literal is stored in the one around it; the outermost is returned.
+    for k in [0, n / 2, n - 1] {
+        let at = format!("./literal.go:6:{}", 9 + 9 * k);
+        if k == 0 {
+            log.push_str(&format!(
+                "{at}: &T{{...}} escapes to heap in Literal:\n\
+                 {at}:   flow: ~r0 ← &{{storage for &T{{...}}}}:\n\
+                 {at}:     from &T{{...}} (spill) at {at}\n\
+                 {at}:     from return &T{{...}} (return) at ./literal.go:6:2\n"
+            ));
+        } else {
+            let outer = format!("./literal.go:6:{}", 9 + 9 * (k - 1) + 2);
+            log.push_str(&format!(
+                "{at}: &T{{...}} escapes to heap in Literal:\n\
+                 {at}:   flow: {{storage for &T{{...}}}} ← &{{storage for &T{{...}}}}:\n\
+                 {at}:     from &T{{...}} (spill) at {at}\n\
+                 {at}:     from T{{...}} (struct literal element) at {outer}\n"
+            ));
+        }
+        log.push_str(&format!("{at}: &T{{...}} escapes to heap\n"));
+    }
+    // Branch k returns on line 5 + 2k.
+    let last = format!("./chain.go:{}:14", 5 + 2 * (n - 1));
+    log.push_str(&format!("{last}: new(int) does not escape\n"));
+    // The innermost closure's body starts on line 4 + n.
+    let (x, lit) = (4 + n, 5 + n);
+    let inner = format!("Closures.func1{}", ".1".repeat(n - 1));
+    log.push_str(&format!(
+        "./closures.go:{lit}:4: func literal escapes to heap in {inner}:\n\
+         ./closures.go:{lit}:4:   flow: {{heap}} ← &{{storage for func literal}}:\n\
+         ./closures.go:{lit}:4:     from func literal (spill) at ./closures.go:{lit}:4\n\
+         ./closures.go:{x}:1: {inner} capturing by ref: x (addr=false assign=true width=8)\n\
+         ./closures.go:{x}:1: x escapes to heap in {inner}:\n\
+         ./closures.go:{x}:1:   flow: {{storage for func literal}} ← &x:\n\
+         ./closures.go:{x}:1:     from x (captured by a closure) at ./closures.go:{}:3\n\
+         ./closures.go:{x}:1:     from x (reference) at ./closures.go:{}:3\n\
+         ./closures.go:{x}:1: moved to heap: x\n\
+         ./closures.go:{lit}:4: func literal escapes to heap\n",
+        lit + 2,
+        lit + 2
+    ));
     std::fs::write(dir.path().join("build.log"), log).unwrap();
-    let out = bin()
-        .current_dir(dir.path())
-        .args(["--input", "build.log", "--format", "json"])
-        .output()
-        .unwrap();
+    dir
+}
+
+/// Asserts that a run over [`deep_module`] ended as a run should (0, or 1 for findings) and
+/// wrote a report.
+fn assert_reported(out: &Output, what: &str) {
     assert!(
         matches!(out.status.code(), Some(0) | Some(1)),
-        "status {:?}: {}",
+        "{what}: status {:?}: {}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!out.stdout.is_empty(), "{what}: no report");
+}
+
+/// What the JSON report of [`deep_module`] must hold: every diagnostic; a finding for the
+/// innermost literal; the concatenation traced to the variable it is stored in, and `x` to the
+/// goroutine of the innermost closure that keeps it.
+fn assert_deep_json(stdout: &[u8]) {
+    let v: serde_json::Value = serde_json::from_slice(stdout).unwrap();
+    let totals = &v["totals"];
     assert_eq!(v["packages"].as_array().unwrap().len(), 1);
+    assert_eq!(totals["diagnostics"], 11, "{totals}");
+    assert_eq!(totals["by_verdict"]["retained"], 1, "{totals}");
+    assert_eq!(totals["by_verdict"]["leak-risk"], 1, "{totals}");
+    let deepest = (9 + 9 * (DEEP - 1)) as u64;
+    let findings = v["packages"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["position"]["path"] == "literal.go"
+                && f["position"]["column"].as_u64() == Some(deepest)),
+        "no finding at literal.go:6:{deepest}"
+    );
+}
+
+/// Generated code nests deeply: a 10,000-term concatenation, 10,000 nested parentheses, a
+/// 10,000-deep composite literal, a 10,000-branch `else if` chain and 10,000 nested closures,
+/// with diagnostics on their deepest lines, are analysed and rendered in every format, with a
+/// report and no abort.
+#[test]
+fn deeply_nested_code_is_analysed_without_a_stack_overflow() {
+    let dir = deep_module();
+    for format in ["text", "json", "sarif", "html", "compact"] {
+        let out = bin()
+            .current_dir(dir.path())
+            .args(["--all", "--color", "never", "--input", "build.log"])
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        assert_reported(&out, format);
+        if format == "json" {
+            assert_deep_json(&out.stdout);
+        }
+    }
+}
+
+/// Where a large stack cannot be reserved (`ulimit -v`), deep code is still analysed: the
+/// stack grows as the walks need it rather than being reserved up front.
+#[cfg(target_os = "linux")]
+#[test]
+fn deeply_nested_code_is_analysed_in_a_small_address_space() {
+    use std::os::unix::process::CommandExt;
+    let dir = deep_module();
+    let mut cmd = bin();
+    cmd.current_dir(dir.path())
+        .args(["--all", "--input", "build.log", "--format", "json"]);
+    // SAFETY: getrlimit and setrlimit are async-signal-safe and touch nothing of the parent's.
+    unsafe {
+        cmd.pre_exec(|| {
+            let mut limit = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            if libc::getrlimit(libc::RLIMIT_AS, &mut limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // Lowered only: a shell's `ulimit -v` may allow less already.
+            let cap = limit.rlim_max.min(1 << 30);
+            let limit = libc::rlimit {
+                rlim_cur: cap,
+                rlim_max: cap,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert_reported(&out, "json with 1 GiB of address space");
+    assert_deep_json(&out.stdout);
 }
 
 /// Naming what to build (`-C DIR`, a package pattern, --gcflags, --tests) means "run the

@@ -663,17 +663,17 @@ impl<'a> Context<'a> {
             return false;
         }
         // In a parameter list (a parameter, the receiver) of the function, not in its body.
-        let mut n = index.files[file]
-            .tree
-            .root_node()
-            .descendant_for_byte_range(off, off);
-        while let Some(node) = n {
+        let f = &index.files[file];
+        let Some(at) = f.tree.root_node().descendant_for_byte_range(off, off) else {
+            return false;
+        };
+        for node in std::iter::once(at).chain(f.ancestors(at)) {
             match node.kind() {
                 "parameter_list" => return true,
                 "block" | "func_literal" | "function_declaration" | "method_declaration" => {
                     return false;
                 }
-                _ => n = node.parent(),
+                _ => {}
             }
         }
         false
@@ -687,7 +687,7 @@ impl<'a> Context<'a> {
         let (file, off) = d.position.as_ref().and_then(|p| self.locate(p))?;
         let f = &index.files[file];
         let mut n = f.tree.root_node().descendant_for_byte_range(off, off)?;
-        while let Some(p) = n.parent() {
+        for p in f.ancestors(n) {
             let expr = matches!(
                 p.kind(),
                 "call_expression"

@@ -154,6 +154,31 @@ impl GoFile {
         first
     }
 
+    /// The nodes that contain `node`, innermost first: what `parent()` gives again and again,
+    /// from one search down from the root. (`parent()` searches from the root each time, so a
+    /// walk up with it costs the square of the depth, and generated code nests thousands of
+    /// levels deep.)
+    pub fn ancestors<'t>(&'t self, node: Node<'t>) -> Vec<Node<'t>> {
+        let mut path = Vec::new();
+        let mut at = self.tree.root_node();
+        while at.id() != node.id() {
+            let Some(next) = at.child_with_descendant(node) else {
+                break;
+            };
+            path.push(at);
+            at = next;
+        }
+        path.reverse();
+        path
+    }
+
+    /// The node at a byte offset and those around it, innermost first.
+    fn nodes_around(&self, off: usize) -> impl Iterator<Item = Node<'_>> {
+        let node = self.node_at_offset(off);
+        let up = node.map(|n| self.ancestors(n)).unwrap_or_default();
+        node.into_iter().chain(up)
+    }
+
     pub fn text_of(&self, node: Node<'_>) -> &str {
         self.text.get(node.byte_range()).unwrap_or("")
     }
@@ -166,16 +191,15 @@ impl GoFile {
     /// The innermost call expression around a byte offset (a `call parameter` step's position
     /// is its call), within the statement there: its span, callee and arguments as written.
     pub fn call_at(&self, off: usize) -> Option<CallAt> {
-        let mut node = self.node_at_offset(off)?;
-        while node.kind() != "call_expression" {
-            if matches!(
-                node.kind(),
-                "block" | "function_declaration" | "method_declaration" | "source_file"
-            ) {
-                return None;
-            }
-            node = node.parent()?;
-        }
+        let node = self
+            .nodes_around(off)
+            .take_while(|n| {
+                !matches!(
+                    n.kind(),
+                    "block" | "function_declaration" | "method_declaration" | "source_file"
+                )
+            })
+            .find(|n| n.kind() == "call_expression")?;
         let args = node
             .child_by_field_name("arguments")
             .map(|a| {
@@ -200,8 +224,7 @@ impl GoFile {
 
     /// `x := EXPR` or `x = EXPR` around a byte offset: the name assigned.
     pub fn assigned_name_at(&self, off: usize) -> Option<String> {
-        let mut node = self.node_at_offset(off)?;
-        loop {
+        for node in self.nodes_around(off) {
             match node.kind() {
                 "short_var_declaration" | "assignment_statement" => {
                     let left = node.child_by_field_name("left")?;
@@ -211,9 +234,10 @@ impl GoFile {
                 "block" | "function_declaration" | "method_declaration" | "func_literal" => {
                     return None;
                 }
-                _ => node = node.parent()?,
+                _ => {}
             }
         }
+        None
     }
 }
 
@@ -273,6 +297,25 @@ mod tests {
         assert_eq!(f.line(5), Some("\treturn &x"));
         assert_eq!(f.line_of(f.offset(5, Some(2)).unwrap()), 5);
         assert_eq!(f.node_at(99, Some(1)), None);
+    }
+
+    /// One search down gives the same nodes as `parent()` asked again and again, for every
+    /// node of a file.
+    #[test]
+    fn ancestors_are_the_parents_in_turn() {
+        let src = "package p\n\n// T is a node.\ntype T struct{ next *T }\n\nfunc f(s string, t []int) *T {\n\tif x := len(s); x > 0 {\n\t\treturn &T{next: &T{}}\n\t} else if (s + s) == \"\" {\n\t\tgo func() { _ = t[1:] }()\n\t}\n\treturn nil\n}\n";
+        let f = GoFile::parse(&mut parser(), Path::new("p.go"), src.to_string()).unwrap();
+        let mut cursor = f.tree.walk();
+        let mut stack = vec![f.tree.root_node()];
+        let mut seen = 0;
+        while let Some(n) = stack.pop() {
+            let parents: Vec<Node<'_>> =
+                std::iter::successors(n.parent(), |p| p.parent()).collect();
+            assert_eq!(f.ancestors(n), parents, "{}", n.kind());
+            stack.extend(n.children(&mut cursor));
+            seen += 1;
+        }
+        assert!(seen > 100);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod locate;
 pub mod module;
 pub mod owner;
 pub mod pin;
+pub mod stack;
 pub mod target_fit;
 
 pub use gofile::{CallAt, GoFile};

@@ -6,6 +6,8 @@
 
 use tree_sitter::Node;
 
+use super::stack::deep;
+
 /// A value that shares the backing array of a larger one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pin {
@@ -114,8 +116,13 @@ pub fn elem_size(type_text: &str) -> Option<u64> {
 }
 
 /// The value of an integer constant expression made of literals (`64 << 10`, `4 * 1024`,
-/// `0x10000`); None for anything that needs a name or a run-time value.
+/// `0x10000`); None for anything that needs a name or a run-time value. Recursive, under
+/// [`deep`]: a generated `1 + 1 + ... + 1` nests one level per term.
 pub fn const_int(n: Node<'_>, src: &str) -> Option<u64> {
+    deep(|| const_int_at(n, src))
+}
+
+fn const_int_at(n: Node<'_>, src: &str) -> Option<u64> {
     let text = |n: Node<'_>| &src[n.byte_range()];
     match n.kind() {
         "int_literal" => parse_int(text(n)),

@@ -4,6 +4,7 @@
 //! variables called `ch` in two functions (or two blocks) are two bindings; an `int` is never
 //! taken for a channel because the binding knows its type as far as the source says.
 
+use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
 use super::walker::Walker;
@@ -45,15 +46,21 @@ pub struct Var {
 }
 
 /// The open block scopes of the walk, innermost last; each knows the function it belongs to.
+/// A name is looked up in one step, not scope by scope: generated code opens thousands of
+/// scopes one inside another (an `else if` chain), and every identifier is looked up.
 #[derive(Debug, Default)]
 pub(super) struct Scopes {
     frames: Vec<Frame>,
+    /// Each name's bindings in the open scopes, innermost last, with the depth of the scope
+    /// (its position in `frames`, from 1).
+    bound: FxHashMap<String, Vec<(usize, VarId)>>,
 }
 
 #[derive(Debug)]
 struct Frame {
     function: Option<usize>,
-    names: Vec<(String, VarId)>,
+    /// The names the scope declares, in order.
+    names: Vec<String>,
 }
 
 impl Scopes {
@@ -65,30 +72,42 @@ impl Scopes {
     }
 
     pub(super) fn pop(&mut self) {
-        self.frames.pop();
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        for name in frame.names {
+            if let Some(stack) = self.bound.get_mut(&name) {
+                stack.pop();
+                if stack.is_empty() {
+                    self.bound.remove(&name);
+                }
+            }
+        }
     }
 
     /// The binding a name refers to here, innermost scope first.
     pub(super) fn resolve(&self, name: &str) -> Option<VarId> {
-        self.frames
-            .iter()
-            .rev()
-            .find_map(|f| f.names.iter().rev().find(|(n, _)| n == name).map(|p| p.1))
+        self.bound.get(name)?.last().map(|p| p.1)
     }
 
-    /// Whether the innermost scope already declares `name` (`a, err := ...` reuses `err`).
+    /// Whether the innermost scope already declares `name` (`a, err := ...` reuses `err`): its
+    /// first binding there.
     fn declares(&self, name: &str) -> Option<VarId> {
-        self.frames
-            .last()?
-            .names
+        let depth = self.frames.len();
+        self.bound
+            .get(name)?
             .iter()
-            .find(|(n, _)| n == name)
+            .rev()
+            .take_while(|(d, _)| *d == depth)
+            .last()
             .map(|p| p.1)
     }
 
     fn add(&mut self, name: String, id: VarId) {
+        let depth = self.frames.len();
         if let Some(f) = self.frames.last_mut() {
-            f.names.push((name, id));
+            f.names.push(name.clone());
+            self.bound.entry(name).or_default().push((depth, id));
         }
     }
 
@@ -218,75 +237,84 @@ impl Walker<'_> {
         Some(v)
     }
 
-    /// The type a type expression names.
-    pub(super) fn type_of_type(&self, t: Node<'_>) -> VarType {
-        match t.kind() {
-            "channel_type" => VarType::Chan { capacity: None },
-            "function_type" => VarType::Func(None),
-            "pointer_type" | "parenthesized_type" => named_children(t)
-                .into_iter()
-                .next()
-                .map(|i| self.type_of_type(i))
-                .unwrap_or(VarType::Unknown),
-            "type_identifier" => {
-                let name = self.text(t);
-                match self.ix.types.get(name) {
-                    // `type Queue chan Job`: a channel under another name.
-                    Some(def) if is_chan_type_text(def) => VarType::Chan { capacity: None },
-                    _ => VarType::Named(name.to_string()),
+    /// The type a type expression names (through pointers, parentheses and type arguments in
+    /// a loop: generated code may nest thousands).
+    pub(super) fn type_of_type(&self, mut t: Node<'_>) -> VarType {
+        loop {
+            let inner = match t.kind() {
+                "channel_type" => return VarType::Chan { capacity: None },
+                "function_type" => return VarType::Func(None),
+                "pointer_type" | "parenthesized_type" => named_children(t).into_iter().next(),
+                "type_identifier" => {
+                    let name = self.text(t);
+                    return match self.ix.types.get(name) {
+                        // `type Queue chan Job`: a channel under another name.
+                        Some(def) if is_chan_type_text(def) => VarType::Chan { capacity: None },
+                        _ => VarType::Named(name.to_string()),
+                    };
                 }
+                "generic_type" => t.child_by_field_name("type"),
+                "qualified_type" => return VarType::Named(self.text(t).to_string()),
+                "slice_type" | "map_type" | "array_type" | "struct_type" => {
+                    return VarType::Plain;
+                }
+                _ => return VarType::Unknown,
+            };
+            match inner {
+                Some(i) => t = i,
+                None => return VarType::Unknown,
             }
-            "generic_type" => t
-                .child_by_field_name("type")
-                .map(|i| self.type_of_type(i))
-                .unwrap_or(VarType::Unknown),
-            "qualified_type" => VarType::Named(self.text(t).to_string()),
-            "slice_type" | "map_type" | "array_type" | "struct_type" => VarType::Plain,
-            _ => VarType::Unknown,
         }
     }
 
-    /// The type of the value an expression makes, as far as it is written there.
-    pub(super) fn type_of_value(&self, v: Node<'_>) -> VarType {
-        match v.kind() {
-            "int_literal"
-            | "float_literal"
-            | "interpreted_string_literal"
-            | "raw_string_literal"
-            | "rune_literal"
-            | "true"
-            | "false"
-            | "imaginary_literal" => VarType::Plain,
-            "func_literal" => VarType::Func(None),
-            "parenthesized_expression" => named_children(v)
-                .into_iter()
-                .next()
-                .map(|i| self.type_of_value(i))
-                .unwrap_or(VarType::Unknown),
-            "composite_literal" => v
-                .child_by_field_name("type")
-                .map(|t| self.type_of_type(t))
-                .unwrap_or(VarType::Unknown),
-            "unary_expression" => {
-                let op = v.child_by_field_name("operator").map(|o| self.text(o));
-                match (op, v.child_by_field_name("operand")) {
-                    (Some("&"), Some(o)) => self.type_of_value(o),
-                    (Some("<-"), _) => VarType::Unknown,
-                    (_, Some(o)) => self.type_of_value(o),
-                    _ => VarType::Unknown,
+    /// The type of the value an expression makes, as far as it is written there (through
+    /// parentheses and unary operators in a loop: generated code may nest thousands).
+    pub(super) fn type_of_value(&self, mut v: Node<'_>) -> VarType {
+        loop {
+            let inner = match v.kind() {
+                "int_literal"
+                | "float_literal"
+                | "interpreted_string_literal"
+                | "raw_string_literal"
+                | "rune_literal"
+                | "true"
+                | "false"
+                | "imaginary_literal" => return VarType::Plain,
+                "func_literal" => return VarType::Func(None),
+                "parenthesized_expression" => named_children(v).into_iter().next(),
+                "composite_literal" => {
+                    return v
+                        .child_by_field_name("type")
+                        .map(|t| self.type_of_type(t))
+                        .unwrap_or(VarType::Unknown);
                 }
+                // `&x`, `-n`: the operand's type. A receive gives an element, whose type is
+                // not written here.
+                "unary_expression" => {
+                    let op = v.child_by_field_name("operator").map(|o| self.text(o));
+                    if op == Some("<-") {
+                        return VarType::Unknown;
+                    }
+                    v.child_by_field_name("operand")
+                }
+                "identifier" => {
+                    return match self.scopes.resolve(self.text(v)) {
+                        Some(id) => match &self.ix.vars[id.0 as usize].ty {
+                            // A copy of a channel is the same channel, but its capacity is the
+                            // original's business.
+                            VarType::Chan { .. } => VarType::Chan { capacity: None },
+                            other => other.clone(),
+                        },
+                        None => VarType::Unknown,
+                    };
+                }
+                "call_expression" => return self.type_of_call(v),
+                _ => return VarType::Unknown,
+            };
+            match inner {
+                Some(i) => v = i,
+                None => return VarType::Unknown,
             }
-            "identifier" => match self.scopes.resolve(self.text(v)) {
-                Some(id) => match &self.ix.vars[id.0 as usize].ty {
-                    // A copy of a channel is the same channel, but its capacity is the
-                    // original's business.
-                    VarType::Chan { .. } => VarType::Chan { capacity: None },
-                    other => other.clone(),
-                },
-                None => VarType::Unknown,
-            },
-            "call_expression" => self.type_of_call(v),
-            _ => VarType::Unknown,
         }
     }
 

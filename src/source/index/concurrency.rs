@@ -13,6 +13,7 @@ use super::bindings::{VarId, VarType};
 use super::walker::Walker;
 use super::*;
 use crate::source::owner::Binding;
+use crate::source::stack::deep;
 
 /// Which channel an operation is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,8 +316,8 @@ impl Walker<'_> {
 
     /// The channel an expression names, as far as the scopes show.
     pub(super) fn chan_ref(&self, n: Node<'_>) -> Option<ChanRef> {
+        let n = strip_parens(n);
         match n.kind() {
-            "parenthesized_expression" => self.chan_ref(named_children(n).into_iter().next()?),
             "identifier" => {
                 let name = self.text(n);
                 if let Some(v) = self.scopes.resolve(name) {
@@ -917,7 +918,7 @@ impl Walker<'_> {
         }
         let target = self.callee_of(callee_node);
         // A `go` statement's call is counted by its GoFact.
-        let started = node.parent().is_some_and(|p| p.kind() == "go_statement");
+        let started = self.started.contains(&node.id());
         for (i, a) in args.iter().enumerate() {
             if let Some(r) = self.chan_ref(strip_parens(*a))
                 && !matches!(r, ChanRef::Timer | ChanRef::Other)
@@ -939,6 +940,7 @@ impl Walker<'_> {
 
     /// What a call's function expression runs.
     pub(super) fn callee_of(&self, f: Node<'_>) -> Callee {
+        let f = strip_parens(f);
         match f.kind() {
             "func_literal" => Callee::Closure(self.ix.functions.len()),
             "identifier" => {
@@ -971,16 +973,13 @@ impl Walker<'_> {
                     name,
                 }
             }
-            "parenthesized_expression" => named_children(f)
-                .into_iter()
-                .next()
-                .map(|i| self.callee_of(i))
-                .unwrap_or(Callee::Other),
             _ => Callee::Other,
         }
     }
 
     fn go_statement(&mut self, node: Node<'_>, func: Option<usize>) {
+        self.started
+            .extend(named_children(node).into_iter().map(|n| n.id()));
         let Some(call) = named_children(node).into_iter().next() else {
             return;
         };
@@ -1214,6 +1213,8 @@ fn assigned_pairs(node: Node<'_>) -> Vec<(Node<'_>, Node<'_>)> {
     lhs.into_iter().zip(values).collect()
 }
 
+/// The expression inside any number of parentheses (a loop: generated code may nest
+/// thousands).
 fn strip_parens(mut n: Node<'_>) -> Node<'_> {
     while n.kind() == "parenthesized_expression" {
         match named_children(n).into_iter().next() {
@@ -1620,7 +1621,8 @@ impl PackageIndex {
                 out = Closed::Unknown;
                 continue;
             }
-            match self.closed_downward(&param, seen) {
+            // One level per function the channel is handed to: a generated chain can be long.
+            match deep(|| self.closed_downward(&param, seen)) {
                 Closed::Yes(op) => return Closed::Yes(op),
                 Closed::Unknown => out = Closed::Unknown,
                 Closed::Never => {}

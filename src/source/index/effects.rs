@@ -117,33 +117,40 @@ impl Walker<'_> {
                     Some(Binding::Param | Binding::Receiver)
                 )
         };
-        match a.kind() {
-            "identifier" => input(a),
-            "unary_expression" | "parenthesized_expression" => {
-                named_children(a).into_iter().any(|c| self.passes_input(c))
-            }
-            "composite_literal" => {
-                let Some(body) = a.child_by_field_name("body") else {
-                    return false;
-                };
-                let mut elems = Vec::new();
-                for e in named_children(body) {
-                    match e.kind() {
-                        "keyed_element" => elems.extend(named_children(e).into_iter().nth(1)),
-                        _ => elems.push(e),
+        // Through any number of `&`, `*` and parentheses (a loop: generated code can write
+        // thousands).
+        let mut stack = vec![a];
+        while let Some(n) = stack.pop() {
+            match n.kind() {
+                "identifier" if input(n) => return true,
+                "unary_expression" | "parenthesized_expression" => {
+                    stack.extend(named_children(n));
+                }
+                "composite_literal" => {
+                    let Some(body) = n.child_by_field_name("body") else {
+                        continue;
+                    };
+                    let mut elems = Vec::new();
+                    for e in named_children(body) {
+                        match e.kind() {
+                            "keyed_element" => elems.extend(named_children(e).into_iter().nth(1)),
+                            _ => elems.push(e),
+                        }
+                    }
+                    let wraps = elems.into_iter().any(|e| match e.kind() {
+                        "literal_element" => {
+                            input(named_children(e).into_iter().next().unwrap_or(e))
+                        }
+                        _ => input(e),
+                    });
+                    if wraps {
+                        return true;
                     }
                 }
-                let elems: Vec<Node<'_>> = elems
-                    .into_iter()
-                    .map(|e| match e.kind() {
-                        "literal_element" => named_children(e).into_iter().next().unwrap_or(e),
-                        _ => e,
-                    })
-                    .collect();
-                !elems.is_empty() && elems.iter().any(|e| input(*e))
+                _ => {}
             }
-            _ => false,
         }
+        false
     }
 
     /// `if _, dup := table[name]; dup { panic(...) }`: the condition (or its initializer) looks
@@ -191,12 +198,7 @@ impl Walker<'_> {
     }
 
     pub(super) fn mentions_any_global(&self, n: Node<'_>) -> bool {
-        if n.kind() == "identifier" {
-            return self.global_named(self.text(n));
-        }
-        named_children(n)
-            .into_iter()
-            .any(|c| c.kind() != "func_literal" && self.mentions_any_global(c))
+        self.mentions(n, |name| self.global_named(name))
     }
 
     pub(super) fn assignment(&mut self, node: Node<'_>, func: Option<usize>) {
@@ -300,8 +302,10 @@ impl Walker<'_> {
 
     /// What `g = rhs` does to g.
     /// The statement is in the body of `if g == nil { ... }` (or `nil == g`).
-    pub(super) fn under_nil_check(&self, mut n: Node<'_>, g: &str) -> bool {
-        while let Some(p) = n.parent() {
+    pub(super) fn under_nil_check(&self, n: Node<'_>, g: &str) -> bool {
+        let up = self.file.ancestors(n);
+        let below = std::iter::once(n).chain(up.iter().copied());
+        for (p, n) in up.iter().zip(below) {
             match p.kind() {
                 "if_statement" => {
                     let in_body = p
@@ -320,7 +324,6 @@ impl Walker<'_> {
                 "function_declaration" | "method_declaration" | "func_literal" => return false,
                 _ => {}
             }
-            n = p;
         }
         false
     }
@@ -423,6 +426,7 @@ impl Walker<'_> {
         }
         if is_once_callee(&callee) {
             for a in args {
+                self.once_args.insert(a.id());
                 if a.kind() == "identifier" {
                     let name = self.text(*a).to_string();
                     self.ix.once_by_name.insert(name);

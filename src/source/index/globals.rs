@@ -80,31 +80,41 @@ pub(super) fn collect_globals(ix: &mut PackageIndex, f: usize, file: &GoFile) {
     }
 }
 
-pub(super) fn kind_of_type(file: &GoFile, t: Node<'_>) -> GlobalKind {
-    match t.kind() {
-        "map_type" => GlobalKind::Map,
-        "slice_type" => GlobalKind::Slice,
-        "array_type" => GlobalKind::Array,
-        "channel_type" => GlobalKind::Chan,
-        "function_type" => GlobalKind::Func,
-        "pointer_type" => match named_children(t).first() {
-            Some(inner) if kind_of_type(file, *inner) == GlobalKind::List => GlobalKind::List,
-            _ => GlobalKind::Pointer,
-        },
-        "qualified_type" => match file.text_of(t) {
-            "sync.Map" => GlobalKind::SyncMap,
-            "list.List" => GlobalKind::List,
-            _ => GlobalKind::Other,
-        },
-        "generic_type" => {
+pub(super) fn kind_of_type(file: &GoFile, mut t: Node<'_>) -> GlobalKind {
+    // Through pointers and parentheses in a loop: generated code may nest thousands. A pointer
+    // to a list is used as the list; any other pointer is a pointer.
+    let mut pointer = false;
+    loop {
+        let kind = match t.kind() {
+            "pointer_type" | "parenthesized_type" => {
+                pointer |= t.kind() == "pointer_type";
+                match named_children(t).first() {
+                    Some(inner) => {
+                        t = *inner;
+                        continue;
+                    }
+                    None => GlobalKind::Other,
+                }
+            }
+            "map_type" => GlobalKind::Map,
+            "slice_type" => GlobalKind::Slice,
+            "array_type" => GlobalKind::Array,
+            "channel_type" => GlobalKind::Chan,
+            "function_type" => GlobalKind::Func,
+            "qualified_type" => match file.text_of(t) {
+                "sync.Map" => GlobalKind::SyncMap,
+                "list.List" => GlobalKind::List,
+                _ => GlobalKind::Other,
+            },
             // sync.Map-like generic wrappers are unknown; a generic map alias is still a map.
-            GlobalKind::Other
-        }
-        "parenthesized_type" => named_children(t)
-            .first()
-            .map(|i| kind_of_type(file, *i))
-            .unwrap_or(GlobalKind::Other),
-        _ => GlobalKind::Other,
+            "generic_type" => GlobalKind::Other,
+            _ => GlobalKind::Other,
+        };
+        return match kind {
+            GlobalKind::List => GlobalKind::List,
+            _ if pointer => GlobalKind::Pointer,
+            other => other,
+        };
     }
 }
 

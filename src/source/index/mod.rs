@@ -472,6 +472,8 @@ impl PackageIndex {
                 closure_counts: HashMap::new(),
                 loops: vec![0],
                 callee: None,
+                once_args: HashSet::new(),
+                started: HashSet::new(),
                 scopes: Default::default(),
                 fstates: Vec::new(),
             };
@@ -824,6 +826,46 @@ mod tests {
             cgo: true,
             go_minor: None,
         }
+    }
+
+    /// Generated code nests thousands of levels deep (a concatenation, closures in closures, a
+    /// composite literal in a composite literal, an `else if` chain, parentheses): the walk
+    /// gets to the bottom of each on a thread whose stack holds a few dozen of those levels.
+    #[test]
+    fn deeply_nested_code_is_walked_on_a_small_stack() {
+        let n = 10_000;
+        let mut chain = String::from("func Chain(i int) int {\n\tif i == 0 {\n\t\treturn 0\n\t}");
+        for k in 1..n {
+            chain.push_str(&format!(" else if i == {k} {{\n\t\treturn {k}\n\t}}"));
+        }
+        chain.push_str("\n\treturn -1\n}\n");
+        let src = format!(
+            "package p\n\nvar sink string\n\nfunc Concat(s string) {{\n\tsink = s{}\n}}\n\nfunc Closures() {{\n\t{}x := 0\ngo func() {{ x++ }}(){}\n}}\n\ntype T struct{{ next *T }}\n\nfunc Literal() *T {{\n\treturn {}nil{}\n}}\n\nfunc Parens() int {{\n\treturn {}1{}\n}}\n\n{chain}",
+            " + s".repeat(n),
+            "func() {\n".repeat(n),
+            "\n}()".repeat(n),
+            "&T{next: ".repeat(n),
+            "}".repeat(n),
+            "(".repeat(n),
+            ")".repeat(n),
+        );
+        let ix = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || index(&src))
+            .unwrap()
+            .join()
+            .unwrap();
+        let closures = ix
+            .functions
+            .iter()
+            .filter(|f| f.kind == FunctionKind::Closure);
+        assert_eq!(closures.count(), n + 1);
+        assert_eq!(ix.goroutines().len(), 1, "the innermost closure's `go`");
+        assert_eq!(ix.effects_of("sink").count(), 1);
+        assert_eq!(
+            ix.returns_of(ix.function_named("Chain").unwrap()).len(),
+            n + 1
+        );
     }
 
     /// The walk records every `go` statement and `make(chan ...)`, in source order, nested

@@ -11,6 +11,20 @@ impl Walker<'_> {
     /// a split's result: the array it pins. A sub-slice of a package-level variable, or of
     /// memory the Go heap does not own, pins nothing that would otherwise be freed.
     pub(super) fn sliced(&self, n: Node<'_>) -> Option<Pin> {
+        // Into parentheses with a stack of its own: generated code may nest thousands.
+        let mut stack = vec![n];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "parenthesized_expression" {
+                stack.extend(named_children(n).into_iter().rev());
+            } else if let Some(pin) = self.sliced_bare(n) {
+                return Some(pin);
+            }
+        }
+        None
+    }
+
+    /// [`Walker::sliced`] of an expression that is not parenthesized.
+    fn sliced_bare(&self, n: Node<'_>) -> Option<Pin> {
         match n.kind() {
             "slice_expression" => {
                 let direct = n.child_by_field_name("operand")?;
@@ -57,9 +71,6 @@ impl Walker<'_> {
                 (op.kind() == "identifier")
                     .then(|| self.pins.get(self.text(op)).cloned())
                     .flatten()
-            }
-            "parenthesized_expression" => {
-                named_children(n).into_iter().find_map(|c| self.sliced(c))
             }
             _ => None,
         }

@@ -10,9 +10,9 @@ use tree_sitter::Node;
 use super::super::gofile::GoFile;
 use super::super::owner::Binding;
 use super::super::pin::{Backing, Pin};
+use super::super::stack::deep;
 use super::bindings::{Scopes, VarType, opens_scope};
 use super::concurrency::FnState;
-use super::effects::is_once_callee;
 use super::*;
 
 /// Walks the package's code, tracking the enclosing function and the names it declares.
@@ -38,8 +38,14 @@ pub(super) struct Walker<'a> {
     /// Loop depth per enclosing function (aligned with `locals`).
     pub(super) loops: Vec<u32>,
     /// The node id of the callee of the call expression being walked: an identifier is told
-    /// from a callee without asking for its parent, which tree-sitter finds from the root.
+    /// from a callee without asking for its parent, which tree-sitter finds from the root
+    /// (a cost of the depth each time: on deeply nested code, the square of it in all).
     pub(super) callee: Option<usize>,
+    /// The node ids of the arguments of calls to sync.Once.Do, OnceFunc and OnceValue(s),
+    /// recorded at the call before its arguments are walked (for the same reason).
+    pub(super) once_args: HashSet<usize>,
+    /// The node ids of what `go` statements start, recorded at the statement.
+    pub(super) started: HashSet<usize>,
     /// The block scopes open at the current node: every name resolves to its binding.
     pub(super) scopes: Scopes,
     /// Per enclosing function: what a `break` leaves, the `select` cases open.
@@ -246,7 +252,7 @@ impl Walker<'_> {
         if let Some(body) = node.child_by_field_name("body") {
             // The body shares the scope of the parameters and results (`out, n := ...` assigns
             // the named result `out`): no scope of its own.
-            self.walk_node(body, Some(idx));
+            self.visit(body, Some(idx));
         }
         self.fstates.pop();
         self.scopes.pop();
@@ -306,42 +312,16 @@ impl Walker<'_> {
 
     /// A closure handed to sync.Once.Do / OnceFunc / OnceValue(s).
     pub(super) fn is_once_body(&self, node: Node<'_>) -> bool {
-        node.parent()
-            .filter(|up| up.kind() == "argument_list")
-            .and_then(|up| up.parent())
-            .and_then(|call| call.child_by_field_name("function"))
-            .is_some_and(|f| is_once_callee(self.text(f)))
+        self.once_args.contains(&node.id())
     }
 
     /// A closure runs once when its parent does and it is called on the spot, or when it is
     /// handed to sync.Once.Do / sync.OnceFunc / OnceValue(s).
     pub(super) fn closure_runs_once(&self, node: Node<'_>, parent: Option<usize>) -> bool {
-        let parent_once = self.ix.runs_once(parent);
-        let Some(up) = node.parent() else {
-            return false;
-        };
-        if up.kind() == "call_expression"
-            && up.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
-        {
-            return parent_once;
+        if self.callee == Some(node.id()) {
+            return self.ix.runs_once(parent);
         }
-        if up.kind() == "argument_list"
-            && let Some(call) = up.parent()
-        {
-            let callee = call
-                .child_by_field_name("function")
-                .map(|f| self.text(f))
-                .unwrap_or("");
-            if callee.ends_with(".Do")
-                || matches!(
-                    callee,
-                    "sync.OnceFunc" | "sync.OnceValue" | "sync.OnceValues"
-                )
-            {
-                return true;
-            }
-        }
-        false
+        self.is_once_body(node)
     }
 
     pub(super) fn in_loop(&self) -> bool {
@@ -390,13 +370,27 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether `n` names `global` outside the closures in it (a loop over a stack: the
+    /// expression may nest as deep as generated code does).
     pub(super) fn mentions_global(&self, n: Node<'_>, global: &str) -> bool {
-        if n.kind() == "identifier" && self.text(n) == global {
-            return true;
+        self.mentions(n, |name| name == global)
+    }
+
+    /// Whether `n` (not a closure inside it) has an identifier `hit` accepts; `n` itself counts
+    /// even when it is a func literal.
+    pub(super) fn mentions(&self, n: Node<'_>, hit: impl Fn(&str) -> bool) -> bool {
+        let mut stack = vec![n];
+        let mut cursor = n.walk();
+        while let Some(x) = stack.pop() {
+            if x.kind() == "identifier" && hit(self.text(x)) {
+                return true;
+            }
+            stack.extend(
+                x.named_children(&mut cursor)
+                    .filter(|c| c.kind() != "func_literal"),
+            );
         }
-        named_children(n)
-            .into_iter()
-            .any(|c| c.kind() != "func_literal" && self.mentions_global(c, global))
+        false
     }
 
     pub(super) fn effect(
@@ -435,24 +429,42 @@ impl Walker<'_> {
         });
     }
 
+    /// Walks `node` and what is under it. Every recursion of the walk (into a node's
+    /// children, a closure's body, a composite literal's elements) comes back here, so this
+    /// one guard lets it go as deep as the code nests.
     pub(super) fn walk(&mut self, node: Node<'_>, func: Option<usize>) {
-        let scoped = opens_scope(node.kind());
-        if scoped {
-            self.scopes.push(func);
-        }
-        let leave = self.concurrency_enter(node, func);
-        self.walk_node(node, func);
-        self.concurrency_leave(leave);
-        if scoped {
-            self.scopes.pop();
+        deep(|| {
+            let scoped = opens_scope(node.kind());
+            if scoped {
+                self.scopes.push(func);
+            }
+            let leave = self.concurrency_enter(node, func);
+            self.visit(node, func);
+            self.concurrency_leave(leave);
+            if scoped {
+                self.scopes.pop();
+            }
+        })
+    }
+
+    /// Records `node` ([`Walker::walk_node`]), then walks the children it left.
+    fn visit(&mut self, node: Node<'_>, func: Option<usize>) {
+        if self.walk_node(node, func) {
+            for c in named_children(node) {
+                self.walk(c, func);
+            }
         }
     }
 
-    fn walk_node(&mut self, node: Node<'_>, func: Option<usize>) {
+    /// What `node` itself records; returns whether its children are still to be walked (by
+    /// [`Walker::visit`]). Most nodes leave their children to the caller, so that
+    /// this function's frame, the largest of the walk, is not on the stack once per level of
+    /// nesting: deep code costs a small frame a level.
+    fn walk_node(&mut self, node: Node<'_>, func: Option<usize>) -> bool {
         match node.kind() {
             "func_literal" => {
                 self.closure(node, func);
-                return;
+                return false;
             }
             "short_var_declaration" => {
                 // The right side is evaluated before the names exist.
@@ -485,7 +497,7 @@ impl Walker<'_> {
                         }
                     }
                 }
-                return;
+                return false;
             }
             "receive_statement" if self.text(node).contains(":=") => {
                 // `case v, ok := <-ch:` declares in the case's scope.
@@ -497,7 +509,7 @@ impl Walker<'_> {
                         self.declare_local(id, func);
                     }
                 }
-                return;
+                return false;
             }
             "var_spec" if func.is_some() => {
                 let mut c = node.walk();
@@ -527,7 +539,7 @@ impl Walker<'_> {
                         self.record_make(v, *value, func);
                     }
                 }
-                return;
+                return false;
             }
             "range_clause" => {
                 if let Some(r) = node.child_by_field_name("right")
@@ -571,7 +583,7 @@ impl Walker<'_> {
                         }
                     }
                 }
-                return;
+                return false;
             }
             "for_statement" => {
                 // The loop header runs before the body; everything in the body repeats.
@@ -590,11 +602,11 @@ impl Walker<'_> {
                         *d -= 1;
                     }
                 }
-                return;
+                return false;
             }
             "composite_literal" => {
                 self.composite(node, func);
-                return;
+                return false;
             }
             // `switch t := v.(type)`: `t` is a new variable of the switch (one per clause in
             // Go, each of the clause's type; none of them is the `t` outside).
@@ -613,7 +625,7 @@ impl Walker<'_> {
                     }
                     self.walk(c, func);
                 }
-                return;
+                return false;
             }
             "assignment_statement" => {
                 self.assigned_make(node, func);
@@ -707,9 +719,7 @@ impl Walker<'_> {
             }
             _ => {}
         }
-        for c in named_children(node) {
-            self.walk(c, func);
-        }
+        true
     }
 }
 
