@@ -65,11 +65,11 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
 
-    /// Show every verdict, `stack` included.
+    /// Show every verdict, `passes` and `stack` included.
     #[arg(long, global = true, conflicts_with = "verdict")]
     pub all: bool,
 
-    /// Show only these verdicts (comma-separated: leak-risk, retained, heap, stack).
+    /// Show only these verdicts (comma-separated: leak-risk, retained, heap, passes, stack).
     #[arg(
         long,
         value_enum,

@@ -92,7 +92,8 @@ pub enum Error {
     #[error("{0} is not an escape-explain JSON report: {1}")]
     BadReport(String, String),
     #[error(
-        "--fail-on cannot judge {0} positions whose source was not found; run in the module or pass -C DIR"
+        "--fail-on cannot judge {} whose source was not found; run in the module or pass -C DIR",
+        units::counted(*.0, "diagnostic")
     )]
     SourceNotFound(u64),
     #[error(
@@ -354,7 +355,9 @@ pub fn run_with(
     }
     if unresolved > 0 {
         warn(format!(
-            "{unresolved} positions in the log name files that are not under {}: their holder verdicts need the source (run in the module, or pass -C DIR)",
+            "{} in the log {} files that are not under {}: their holder verdicts need the source (run in the module, or pass -C DIR)",
+            units::counted(unresolved, "diagnostic"),
+            if unresolved == 1 { "names" } else { "name" },
             config.dir.display()
         ));
     }

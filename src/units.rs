@@ -31,6 +31,15 @@ pub fn count(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// `1 package`, `2 packages`, `0 lines`: a count with its noun, singular only for one.
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Reads `1MiB`, `512 KiB`, `2G`, `1048576`: binary units, whatever the spelling.
 pub fn parse_bytes(s: &str) -> Result<i64, String> {
     let t = s.trim();

@@ -58,7 +58,7 @@ fn reads_a_piped_log() {
     assert!(text.contains("main.go"), "{text}");
     assert!(text.contains("moved to heap: x"), "{text}");
     assert!(
-        text.contains("Read 8 lines from standard input: 3 diagnostics in 1 packages."),
+        text.contains("Read 8 lines from standard input: 3 diagnostics in 1 package."),
         "{text}"
     );
 }
@@ -136,7 +136,7 @@ fn unrecognized_lines_are_counted_kept_and_shown_with_verbose() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "1 lines of the input were not understood",
+            "1 line of the input was not understood",
         ));
     cmd()
         .args(["--verbose", "--format", "list"])

@@ -1310,3 +1310,18 @@ fn a_package_over_the_memory_limit_is_named_not_aborted_on() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("it is not reported"));
 }
+
+/// go's generated `_testmain.go` (in a `go test -c` log) has no source the user wrote or can
+/// point to: a plain `--tests` log gives no warning about it.
+#[test]
+fn the_generated_test_main_is_not_missing_source() {
+    let dir = module_copy("holders");
+    let mut log = recording();
+    log.extend_from_slice(
+        b"# example.com/fixtures/holders.test\n_testmain.go:151:6: can inline init.0\n_testmain.go:158:42: testdeps.TestDeps{} escapes to heap\n",
+    );
+    let (_, out) = totals(dir.path(), &log, &["--fail-on", "leak-risk"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("not under"), "{err}");
+    assert_eq!(out.status.code(), Some(1), "{err}");
+}

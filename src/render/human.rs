@@ -446,10 +446,14 @@ impl Renderer for HumanRenderer {
         if let Some(p) = &summary.profile {
             self.profile_summary(out, p)?;
         }
+        use crate::units::counted;
         writeln!(
             out,
-            "  read {} lines from {from}{version}: {} diagnostics, {} findings in {} packages",
-            summary.input.lines, t.diagnostics, t.findings, t.packages
+            "  read {} from {from}{version}: {}, {} in {}",
+            counted(summary.input.lines, "line"),
+            counted(t.diagnostics, "diagnostic"),
+            counted(t.findings, "finding"),
+            counted(t.packages, "package")
         )?;
         writeln!(
             out,
@@ -513,17 +517,23 @@ impl Renderer for HumanRenderer {
         let lesson = "Escaping decides where a value is allocated; the garbage collector frees it once nothing refers to it. Only what a long-lived holder keeps can grow.";
         writeln!(out, "{}", textwrap::fill(lesson, self.opts.width))?;
         if summary.input.unrecognized_lines > 0 {
+            let n = summary.input.unrecognized_lines;
             writeln!(
                 out,
-                "{} lines of the input were not understood (--verbose or --format json lists them).",
-                summary.input.unrecognized_lines
+                "{} of the input {} not understood (--verbose or --format json lists them).",
+                counted(n, "line"),
+                if n == 1 { "was" } else { "were" }
             )?;
         }
         if t.suppressed > 0 {
             writeln!(
                 out,
-                "{} findings are silenced by //escape-explain:ignore comments.",
-                t.suppressed
+                "{} silenced by //escape-explain:ignore comments.",
+                if t.suppressed == 1 {
+                    "1 finding is".to_string()
+                } else {
+                    format!("{} findings are", t.suppressed)
+                }
             )?;
         }
         if self.opts.verbose {

@@ -244,10 +244,13 @@ impl Renderer for TextRenderer {
             .as_deref()
             .map(|v| format!(" ({v})"))
             .unwrap_or_default();
+        use crate::units::counted;
         writeln!(
             out,
-            "Read {} lines from {from}{version}: {} diagnostics in {} packages.",
-            summary.input.lines, t.diagnostics, t.packages
+            "Read {} from {from}{version}: {} in {}.",
+            counted(summary.input.lines, "line"),
+            counted(t.diagnostics, "diagnostic"),
+            counted(t.packages, "package")
         )?;
         let verdicts = |v: Verdict| t.by_verdict.get(&v).copied().unwrap_or(0);
         writeln!(out, "  {}", crate::report::heap_sentence(t))?;
@@ -317,10 +320,13 @@ impl Renderer for TextRenderer {
             }
         }
         if summary.input.invalid_utf8_lines > 0 {
+            let n = summary.input.invalid_utf8_lines;
             writeln!(
                 out,
-                "  {} lines were not valid UTF-8 and were read with replacement characters.",
-                summary.input.invalid_utf8_lines
+                "  {} {} not valid UTF-8 and {} read with replacement characters.",
+                counted(n, "line"),
+                if n == 1 { "was" } else { "were" },
+                if n == 1 { "was" } else { "were" }
             )?;
         }
         if summary.input.truncated_last_line {
