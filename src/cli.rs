@@ -310,6 +310,8 @@ pub struct Config {
     pub only: Vec<crate::finding::Verdict>,
     /// The width to wrap to.
     pub width: usize,
+    /// The report goes to a terminal: one-liners may be shortened to its width.
+    pub terminal: bool,
     /// How to name a saved log in the report, instead of its path.
     pub origin_label: Option<String>,
     pub fail_on: Option<crate::finding::Verdict>,
@@ -479,6 +481,7 @@ impl Config {
             brief,
             only: args.verdict.iter().map(|v| v.verdict()).collect(),
             width,
+            terminal: args.output.is_none() && std::io::stdout().is_terminal(),
             origin_label: None,
             fail_on: args.fail_on.map(FailOn::verdict),
             baseline: args.baseline,

@@ -126,6 +126,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 brief: config.brief.clone(),
                 color: config.color,
                 width: config.width,
+                cut: config.terminal,
                 root: Module::find(&config.dir).map(|m| m.root),
                 verbose: config.verbose,
             },

@@ -1325,3 +1325,44 @@ fn the_generated_test_main_is_not_missing_source() {
     assert!(!err.contains("not under"), "{err}");
     assert_eq!(out.status.code(), Some(1), "{err}");
 }
+
+/// A report written to a file (or a pipe) has its one-line findings whole: they are shortened
+/// only on a terminal, and then by their subject, never their reason.
+#[test]
+fn one_line_findings_are_whole_in_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("go.mod"), "module example.com/long\n\ngo 1.22\n").unwrap();
+    std::fs::write(
+        d.join("a.go"),
+        "package long\n\ntype item struct{ v int }\n\nfunc New() map[interface{}]*item {\n\treturn make(map[interface{}]*item, 1024)\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("build.log"),
+        "# example.com/long\n./a.go:6:13: make(map[interface {}]*item, 1024) escapes to heap\n",
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(d)
+        .args(["--input", "build.log", "-o", "report.txt"])
+        .env("COLUMNS", "60")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = std::fs::read_to_string(d.join("report.txt")).unwrap();
+    let line = report
+        .lines()
+        .find(|l| l.contains("EE0"))
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(
+        line.contains("`make(map[interface {}]*item, 1024)` is on the heap: "),
+        "{line}"
+    );
+    assert!(!report.lines().any(|l| l.ends_with("...")), "{report}");
+}

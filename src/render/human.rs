@@ -27,6 +27,9 @@ pub struct HumanOptions {
     pub brief: Vec<Verdict>,
     pub color: bool,
     pub width: usize,
+    /// One-line findings are shortened to the width only on a terminal: a file or a pipe gets
+    /// them whole.
+    pub cut: bool,
     /// The module root that finding paths are relative to.
     pub root: Option<PathBuf>,
     /// Also list suppression comments that silence nothing.
@@ -40,6 +43,7 @@ impl Default for HumanOptions {
             brief: vec![Verdict::Heap],
             color: false,
             width: 100,
+            cut: false,
             root: None,
             verbose: false,
         }
@@ -322,7 +326,11 @@ impl HumanRenderer {
                     r.position,
                     r.title
                 );
-                writeln!(out, "{}", fit(&line, self.opts.width))?;
+                if self.opts.cut {
+                    writeln!(out, "{}", fit(&line, self.opts.width))?;
+                } else {
+                    writeln!(out, "{line}")?;
+                }
             }
         }
         for s in &p.profiles {
@@ -356,17 +364,14 @@ impl HumanRenderer {
             .as_ref()
             .map(|p| p.display_best())
             .unwrap_or_default();
-        let line = format!(
-            "{:<9} {} {at}: {}",
-            f.verdict.name(),
-            f.code,
-            f.measured_title()
-        );
-        writeln!(
-            out,
-            "{}",
-            fit(&line, self.opts.width).style(self.paint(Style::new().dimmed()))
-        )
+        let prefix = format!("{:<9} {} {at}: ", f.verdict.name(), f.code);
+        let title = f.measured_title();
+        let line = if self.opts.cut {
+            fit_brief(&prefix, &title, &f.subject, self.opts.width)
+        } else {
+            format!("{prefix}{title}")
+        };
+        writeln!(out, "{}", line.style(self.paint(Style::new().dimmed())))
     }
 }
 
@@ -712,6 +717,33 @@ fn line_start(text: &str, line: u32) -> Option<usize> {
         .map(|(i, _)| i + 1)
 }
 
+/// A one-line finding shortened to the width by its subject alone: the subject's middle gives
+/// way to `…` (down to a few characters); the reason that follows is never cut, so a line
+/// whose reason alone is too long stays long.
+fn fit_brief(prefix: &str, title: &str, subject: &str, width: usize) -> String {
+    let whole = format!("{prefix}{title}");
+    let over = whole.chars().count().saturating_sub(width);
+    let quoted = format!("`{subject}`");
+    let Some(at) = title.find(&quoted) else {
+        return whole;
+    };
+    let len = subject.chars().count();
+    if over == 0 || len < 8 {
+        return whole;
+    }
+    // Keep at least 6 characters of the subject: its start, which names it.
+    let keep = len.saturating_sub(over + 1).max(6);
+    if keep >= len {
+        return whole;
+    }
+    let head: String = subject.chars().take(keep).collect();
+    format!(
+        "{prefix}{}`{head}…`{}",
+        &title[..at],
+        &title[at + quoted.len()..]
+    )
+}
+
 /// Cuts a line to the width, on a character boundary.
 fn fit(s: &str, width: usize) -> String {
     if s.chars().count() <= width || width < 10 {
@@ -720,4 +752,30 @@ fn fit(s: &str, width: usize) -> String {
     let mut out: String = s.chars().take(width - 3).collect();
     out.push_str("...");
     out
+}
+
+#[cfg(test)]
+mod brief_tests {
+    #[test]
+    fn a_one_liner_gives_way_by_its_subject_never_by_its_reason() {
+        let prefix = "heap      EE0101 cache.go:12:9: ";
+        let title = "`make(map[interface {}]*item, 1024)` is on the heap: outlives its stack frame";
+        let subject = "make(map[interface {}]*item, 1024)";
+        let line = super::fit_brief(prefix, title, subject, 100);
+        assert_eq!(line.chars().count(), 100, "{line}");
+        assert!(
+            line.ends_with("is on the heap: outlives its stack frame"),
+            "{line}"
+        );
+        assert!(line.contains("`make(map[in"), "{line}");
+        // Too long even with the subject at its shortest: whole reason, longer line.
+        let line = super::fit_brief(prefix, title, subject, 40);
+        assert!(line.ends_with("outlives its stack frame"), "{line}");
+        assert!(line.contains("`make(m…`"), "{line}");
+        // Fits: as it is.
+        assert_eq!(
+            super::fit_brief(prefix, title, subject, 200),
+            format!("{prefix}{title}")
+        );
+    }
 }
