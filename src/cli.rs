@@ -141,16 +141,16 @@ pub struct Args {
 
     /// The most memory one package may take to analyse, estimated from its source and its
     /// diagnostics before the work starts: a larger package (a generated file of millions of
-    /// lines) stops the run with its name rather than exhaust memory.
+    /// lines) stops the run with its name rather than exhaust memory [default: 3/4 of the
+    /// memory the process may use: the machine's, or less under `ulimit -v`].
     #[arg(
         long,
         value_name = "SIZE",
-        default_value = "2GiB",
         env = "ESCAPE_EXPLAIN_MAX_PACKAGE_MEMORY",
         value_parser = crate::units::parse_bytes,
         global = true
     )]
-    pub max_package_memory: i64,
+    pub max_package_memory: Option<i64>,
 
     /// With --profile: the live memory at a line with no holder that makes a finding of its
     /// own (EE0901), together with --min-share.
@@ -494,7 +494,10 @@ impl Config {
             html_pair: None,
             html_title: None,
             output: args.output,
-            max_package_memory: args.max_package_memory.max(0) as u64,
+            max_package_memory: args
+                .max_package_memory
+                .map(|m| m.max(0) as u64)
+                .unwrap_or_else(usable_memory),
             thresholds: crate::profile::join::Thresholds {
                 min_live: args.min_live,
                 min_share: args.min_share,
@@ -546,6 +549,37 @@ fn go_word(s: &str) -> Result<String, String> {
         Err(format!(
             "`{s}` is not a GOOS or GOARCH (e.g. linux, windows, amd64, arm64)"
         ))
+    }
+}
+
+/// Three quarters of the memory this process may use: the machine's physical memory, or the
+/// address-space limit when one is set (`ulimit -v`), whichever is smaller; 4 GiB where
+/// neither can be read.
+fn usable_memory() -> u64 {
+    #[cfg(unix)]
+    {
+        // SAFETY: sysconf and getrlimit only read the system's figures into plain integers.
+        let physical = unsafe {
+            let pages = libc::sysconf(libc::_SC_PHYS_PAGES);
+            let size = libc::sysconf(libc::_SC_PAGESIZE);
+            (pages > 0 && size > 0).then(|| pages as u64 * size as u64)
+        };
+        let limit = unsafe {
+            let mut r = std::mem::zeroed::<libc::rlimit>();
+            (libc::getrlimit(libc::RLIMIT_AS, &mut r) == 0 && r.rlim_cur != libc::RLIM_INFINITY)
+                .then_some(r.rlim_cur as u64)
+        };
+        let usable = match (physical, limit) {
+            (Some(p), Some(l)) => p.min(l),
+            (Some(p), None) => p,
+            (None, Some(l)) => l,
+            (None, None) => 4 << 30,
+        };
+        usable / 4 * 3
+    }
+    #[cfg(not(unix))]
+    {
+        3 << 30
     }
 }
 
