@@ -409,6 +409,9 @@ impl<'r> Pipeline<'r> {
             index,
             findings,
         } = a;
+        if section.diagnostics.is_empty() && index.as_ref().is_some_and(|ix| ix.generic) {
+            self.totals.uninstantiated += 1;
+        }
         if section.diagnostics.is_empty() && findings.is_empty() && self.runtime.is_none() {
             return Ok(());
         }

@@ -75,6 +75,10 @@ pub struct Totals {
     /// file): their findings could not be judged against the source either.
     #[serde(default)]
     pub unreadable: u64,
+    /// Packages with generic code the compiler said nothing about: generic code gets escape
+    /// analysis only where it is instantiated, and nothing in the build instantiated theirs.
+    #[serde(default)]
+    pub uninstantiated: u64,
 }
 
 impl Totals {
@@ -142,6 +146,22 @@ pub fn heap_sentence(t: &Totals) -> String {
         ));
     }
     s
+}
+
+/// "2 packages of generic code got no escape analysis ..." when a package's code is generic
+/// and the compiler printed nothing for it.
+pub fn uninstantiated_sentence(t: &Totals) -> Option<String> {
+    (t.uninstantiated > 0).then(|| {
+        format!(
+            "{} generic code and got no escape analysis: the compiler analyses generic code only where it is instantiated, and nothing in this build instantiates {}. The source rules still ran; --tests builds the tests, which may instantiate it.",
+            if t.uninstantiated == 1 {
+                "1 package has".to_string()
+            } else {
+                format!("{} packages have", t.uninstantiated)
+            },
+            if t.uninstantiated == 1 { "it" } else { "theirs" }
+        )
+    })
 }
 
 /// "12 findings repeated in the input are reported once."

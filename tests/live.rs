@@ -772,3 +772,39 @@ fn a_log_of_another_platform_is_read_for_its_target() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A package of generic code nothing instantiates gets no escape analysis, even when the rest
+/// of the build does: the summary says which packages, why, and that --tests may help.
+#[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
+fn uninstantiated_generic_packages_are_explained() {
+    if !go_available("uninstantiated_generic_packages_are_explained") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    write(dir.path(), MODULE);
+    write(
+        dir.path(),
+        &[(
+            "gen/gen.go",
+            "package gen\n\n// Box holds one value.\ntype Box[T any] struct{ v T }\n\n// New boxes v.\nfunc New[T any](v T) *Box[T] { return &Box[T]{v: v} }\n",
+        )],
+    );
+    let out = cmd(cache.path()).current_dir(dir.path()).output().unwrap();
+    assert_success(&out, "");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("1 package has generic code and got no escape analysis"),
+        "{text}"
+    );
+    let doc = json(
+        &cmd(cache.path())
+            .current_dir(dir.path())
+            .args(["--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(doc["totals"]["uninstantiated"], 1);
+}

@@ -509,6 +509,12 @@ impl Renderer for HumanRenderer {
         if let Some(s) = crate::report::repeated_sentence(t) {
             writeln!(out, "{}", textwrap::fill(&s, self.opts.width))?;
         }
+        // With no output at all, the closing note says it for the whole build.
+        if let Some(s) =
+            crate::report::uninstantiated_sentence(t).filter(|_| summary.input.lines > 0)
+        {
+            writeln!(out, "{}", textwrap::fill(&s, self.opts.width))?;
+        }
         if summary.input.truncated_last_line {
             writeln!(
                 out,

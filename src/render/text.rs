@@ -257,6 +257,12 @@ impl Renderer for TextRenderer {
         if let Some(s) = crate::report::external_sentence(t) {
             writeln!(out, "  {s}")?;
         }
+        // With no output at all, the closing note says it for the whole build.
+        if let Some(s) =
+            crate::report::uninstantiated_sentence(t).filter(|_| summary.input.lines > 0)
+        {
+            writeln!(out, "  {s}")?;
+        }
         if let Some(s) = crate::report::repeated_sentence(t) {
             writeln!(out, "  {s}")?;
         }

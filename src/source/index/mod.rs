@@ -349,6 +349,9 @@ pub struct PackageIndex {
     pub package: Option<String>,
     /// `//go:debug k=v` directives of the package's files (they count in package main).
     pub go_debug: Vec<(String, String)>,
+    /// The package declares a generic function, method or type: its code gets escape analysis
+    /// only where something instantiates it.
+    pub generic: bool,
     /// Every variable the package's functions declare, as bindings.
     pub vars: Vec<Var>,
     /// Goroutines, channels, selects and loops (see [`concurrency`]).
@@ -441,6 +444,7 @@ impl PackageIndex {
                 ix.package = package_name(&file).map(str::to_string);
             }
             ix.go_debug.extend(go_debug_directives(&file.text));
+            ix.generic |= declares_generic_code(&file);
             if file.text.contains("import \"C\"") {
                 let frees = cgo::preamble_freeing_functions(&file.text);
                 ix.cgo.preamble_frees.insert(f, frees);
@@ -748,6 +752,22 @@ fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> (Vec<Arc<GoFile>>, V
         }
     }
     (files, unreadable)
+}
+
+/// Whether a file declares a function with type parameters, or a type with them (whose
+/// methods are then generic too).
+fn declares_generic_code(file: &GoFile) -> bool {
+    let root = file.tree.root_node();
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor).any(|n| match n.kind() {
+        "function_declaration" => n.child_by_field_name("type_parameters").is_some(),
+        "type_declaration" => {
+            let mut c = n.walk();
+            n.named_children(&mut c)
+                .any(|spec| spec.child_by_field_name("type_parameters").is_some())
+        }
+        _ => false,
+    })
 }
 
 /// `F[go.shape.int]` -> `F`, `(*T[go.shape.int]).M` -> `(*T).M`.
