@@ -49,7 +49,7 @@ pub struct Totals {
     pub suppressed: u64,
     /// Findings per verdict.
     pub by_verdict: BTreeMap<Verdict, u64>,
-    /// Findings with a holder, per holder kind.
+    /// Findings a holder keeps (retained or leak-risk), per holder kind.
     pub by_holder: BTreeMap<HolderKind, u64>,
     /// Findings about an allocation (`moved to heap`, `escapes to heap`) that is on the heap,
     /// held or not: the values that really cost heap memory.
@@ -114,7 +114,11 @@ impl Totals {
                 }
                 _ => {}
             }
-            if let Some(h) = &f.holder {
+            // Only what a holder keeps is counted by holder: a timer judged `heap` (collected
+            // since Go 1.23) names its holder too, but nothing keeps it.
+            if let Some(h) = &f.holder
+                && f.verdict >= Verdict::Retained
+            {
                 *self.by_holder.entry(h.kind).or_default() += 1;
             }
         }
