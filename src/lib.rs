@@ -98,7 +98,7 @@ pub enum Error {
     SourceNotFound(u64),
     #[error(
         "--fail-on cannot judge the holders in {} that could not be read (see the warnings)",
-        if *.0 == 1 { "1 source file".to_string() } else { format!("{} source files", .0) }
+        units::counted(*.0, "source file")
     )]
     SourceUnreadable(u64),
     #[error(transparent)]

@@ -220,12 +220,13 @@ impl<'r> Pipeline<'r> {
         } else {
             None
         };
-        let need = memory_estimate(&section, dir.as_deref());
+        let weight = lines(&section);
+        let need = memory_estimate(&section, weight, dir.as_deref());
         if need > self.max_package_memory {
             // Guard: past the limit the process would run out of memory and abort with no
             // report. The package is reported without its source (as --no-source would), and
             // the run ends in an error that names it.
-            let reported = memory_estimate(&section, None) <= self.max_package_memory;
+            let reported = memory_estimate(&section, weight, None) <= self.max_package_memory;
             self.too_large.push(TooLarge {
                 package: section.package.clone().unwrap_or_default(),
                 need,
@@ -266,7 +267,6 @@ impl<'r> Pipeline<'r> {
                 Some(_) => classify::SourceRules::Skip,
             },
         };
-        let weight = lines(&section);
         while self.next_seq > self.next_render && self.weight + weight > IN_FLIGHT_LINES {
             self.render_next(out)?;
         }
@@ -655,9 +655,10 @@ const BYTES_PER_FLOW_LINE: u64 = 330;
 /// generated file of 12 MB, 844 MB; `go/types`, 1.1 MB of source, 98 MB).
 const BYTES_PER_SOURCE_BYTE: u64 = 90;
 
-/// What analysing a section is estimated to take: its lines, and the Go files in `dir` (the
-/// package's source, when it is read), from their sizes alone.
-fn memory_estimate(section: &Section, dir: Option<&std::path::Path>) -> u64 {
+/// What analysing a section of `lines` lines (see [`lines`]) is estimated to take: its
+/// diagnostics and explanation lines, and the Go files in `dir` (the package's source, when it
+/// is read), from their sizes alone.
+fn memory_estimate(section: &Section, lines: usize, dir: Option<&std::path::Path>) -> u64 {
     let source: u64 = dir
         .and_then(|d| std::fs::read_dir(d).ok())
         .map(|rd| {
@@ -670,7 +671,7 @@ fn memory_estimate(section: &Section, dir: Option<&std::path::Path>) -> u64 {
         })
         .unwrap_or(0);
     let diagnostics = section.diagnostics.len() as u64;
-    let flow_lines = (lines(section) as u64).saturating_sub(diagnostics);
+    let flow_lines = (lines as u64).saturating_sub(diagnostics);
     diagnostics
         .saturating_mul(BYTES_PER_DIAGNOSTIC)
         .saturating_add(flow_lines.saturating_mul(BYTES_PER_FLOW_LINE))

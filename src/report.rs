@@ -130,23 +130,16 @@ impl Totals {
 /// together.
 pub fn heap_sentence(t: &Totals) -> String {
     let v = |x: Verdict| t.by_verdict.get(&x).copied().unwrap_or(0);
-    let plural = |n: u64, one: &str, many: &str| {
-        if n == 1 {
-            format!("{n} {one}")
-        } else {
-            format!("{n} {many}")
-        }
-    };
     let kept = v(Verdict::Retained) + v(Verdict::LeakRisk);
     let mut s = format!(
         "{} on the heap; {kept} kept by long-lived holders, {} of which can grow without bound.",
-        plural(t.heap_allocations, "allocation", "allocations"),
+        crate::units::counted(t.heap_allocations, "allocation"),
         v(Verdict::LeakRisk)
     );
     if t.parameters > 0 {
         s.push_str(&format!(
             " {} passed on: what functions do with their arguments, not allocations.",
-            plural(t.parameters, "parameter", "parameters")
+            crate::units::counted(t.parameters, "parameter")
         ));
     }
     s
