@@ -97,7 +97,7 @@ impl Diff {
         let name = |v: Option<Verdict>| v.map(Verdict::name).unwrap_or("absent");
         let line = |c: &Change| {
             format!(
-                "{} {} in {} ({}): `{}` at {}",
+                "{} {} in {} ({}): {} at {}",
                 c.key.code,
                 c.key.package,
                 if c.key.function.is_empty() {
@@ -106,7 +106,7 @@ impl Diff {
                     &c.key.function
                 },
                 "",
-                c.key.subject,
+                crate::finding::quoted(&c.key.subject),
                 c.at
             )
             .replace(" ()", "")

@@ -351,6 +351,23 @@ impl FindingBuilder {
     }
 }
 
+/// A finding's subject as its title says it: an expression of the source in backticks
+/// (`` `make([]byte, n)` ``), or, where the value has no expression of its own, the words that
+/// describe it as they are ("the backing array of `keys`"). No Go expression starts with an
+/// identifier and a space, so "the " tells the two apart.
+pub fn quoted(subject: &str) -> String {
+    if is_described(subject) {
+        subject.to_string()
+    } else {
+        format!("`{subject}`")
+    }
+}
+
+/// A subject written as words about a value, not as its expression.
+pub fn is_described(subject: &str) -> bool {
+    subject.starts_with("the ") && subject.contains('`')
+}
+
 #[cfg(test)]
 mod size_tests {
     use super::Finding;

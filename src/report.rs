@@ -55,10 +55,28 @@ pub struct Totals {
     /// held or not: the values that really cost heap memory.
     #[serde(default)]
     pub heap_allocations: u64,
+    /// Of `heap_allocations`, those a long-lived holder keeps (retained or leak-risk).
+    #[serde(default)]
+    pub kept_allocations: u64,
+    /// Of `kept_allocations`, those that can grow without bound (leak-risk).
+    #[serde(default)]
+    pub growing_allocations: u64,
+    /// Findings about a goroutine or a blocked send that only the source (or a goroutine
+    /// profile) shows: what they cost is a goroutine's stack and what it references, not an
+    /// allocation site of the compiler's.
+    #[serde(default)]
+    pub goroutines: u64,
+    /// Of `goroutines`, those nothing ends (leak-risk).
+    #[serde(default)]
+    pub endless_goroutines: u64,
     /// Findings about a parameter (`leaking param`, a parameter that does not escape): what a
     /// function does with its arguments, which allocates nothing where it is reported.
     #[serde(default)]
     pub parameters: u64,
+    /// Of `parameters`, those whose argument a long-lived holder keeps (retained or
+    /// leak-risk): every caller's value passed there is kept.
+    #[serde(default)]
+    pub kept_parameters: u64,
     /// Findings at positions outside the module, hidden (`--external` shows them).
     #[serde(default)]
     pub external: u64,
@@ -101,16 +119,27 @@ impl Totals {
                 .diagnostic
                 .and_then(|i| section.diagnostics.get(i))
                 .map(|d| d.kind);
+            let kept = f.verdict >= Verdict::Retained;
+            let growing = f.verdict == Verdict::LeakRisk;
             match kind {
                 Some(
                     Kind::LeakingParam | Kind::LeakingParamContent | Kind::LeakingParamToResult,
-                ) => self.parameters += 1,
+                ) => {
+                    self.parameters += 1;
+                    self.kept_parameters += u64::from(kept);
+                }
                 _ if f.verdict == Verdict::Passes => self.parameters += 1,
+                None if is_goroutine(f) => {
+                    self.goroutines += 1;
+                    self.endless_goroutines += u64::from(growing);
+                }
                 // A site the source found (a timer, a store the flow does not show) allocates.
                 None | Some(Kind::MovedToHeap | Kind::EscapesToHeap | Kind::AppendEscapes)
                     if f.verdict >= Verdict::Heap =>
                 {
-                    self.heap_allocations += 1
+                    self.heap_allocations += 1;
+                    self.kept_allocations += u64::from(kept);
+                    self.growing_allocations += u64::from(growing);
                 }
                 _ => {}
             }
@@ -125,22 +154,56 @@ impl Totals {
     }
 }
 
+/// A goroutine, or a send that blocks one, found in the source or a goroutine profile: it is
+/// not an allocation site, whatever it keeps.
+fn is_goroutine(f: &Finding) -> bool {
+    use crate::rules::RuleId;
+    f.diagnostic.is_none()
+        && matches!(
+            f.code,
+            RuleId::Goroutine
+                | RuleId::GoroutineHolder
+                | RuleId::ForgottenSender
+                | RuleId::ProfileAlive
+        )
+}
+
 /// "3 allocations on the heap; 2 kept by long-lived holders, 1 of which can grow without
-/// bound. 5 parameters passed on: ..." Allocations and parameter summaries are never added
-/// together.
+/// bound. 2 goroutines ... 5 parameters passed on: ..." Allocations, goroutines and parameter
+/// summaries are never added together: each finding is counted in one of them, and the
+/// verdict counts beside this sentence add up to them.
 pub fn heap_sentence(t: &Totals) -> String {
-    let v = |x: Verdict| t.by_verdict.get(&x).copied().unwrap_or(0);
-    let kept = v(Verdict::Retained) + v(Verdict::LeakRisk);
-    let mut s = format!(
-        "{} on the heap; {kept} kept by long-lived holders, {} of which can grow without bound.",
-        crate::units::counted(t.heap_allocations, "allocation"),
-        v(Verdict::LeakRisk)
-    );
+    let mut s = match t.kept_allocations {
+        0 => format!(
+            "{} on the heap; none kept by a long-lived holder.",
+            crate::units::counted(t.heap_allocations, "allocation"),
+        ),
+        kept => format!(
+            "{} on the heap; {kept} kept by long-lived holders, {} of which can grow without bound.",
+            crate::units::counted(t.heap_allocations, "allocation"),
+            t.growing_allocations,
+        ),
+    };
+    if t.goroutines > 0 {
+        s.push_str(&format!(
+            " {} that can outlive {} work (not allocations: each keeps its stack and what it references while it runs), {} of which nothing ends.",
+            crate::units::counted(t.goroutines, "goroutine"),
+            if t.goroutines == 1 { "its" } else { "their" },
+            t.endless_goroutines
+        ));
+    }
     if t.parameters > 0 {
         s.push_str(&format!(
-            " {} passed on: what functions do with their arguments, not allocations.",
+            " {} passed on: what functions do with their arguments, not allocations",
             crate::units::counted(t.parameters, "parameter")
         ));
+        if t.kept_parameters > 0 {
+            s.push_str(&format!(
+                "; {} of them into long-lived holders, which keep every caller's argument",
+                t.kept_parameters
+            ));
+        }
+        s.push('.');
     }
     s
 }
@@ -165,7 +228,7 @@ pub fn uninstantiated_sentence(t: &Totals) -> Option<String> {
 pub fn repeated_sentence(t: &Totals) -> Option<String> {
     (t.repeated > 0).then(|| {
         format!(
-            "{} the same fact twice (a package's output repeated, a test variant, generic code instantiated in several packages): reported once.",
+            "{} a fact already reported (a package's output repeated, a test variant, generic code instantiated in several packages): reported once.",
             if t.repeated == 1 {
                 "1 finding repeated".to_string()
             } else {

@@ -341,7 +341,7 @@ fn diff_between_two_recorded_logs() {
     let out = stdout(&o);
     assert!(out.contains("started escaping: 1"), "{out}");
     assert!(
-        out.contains("+ heap      EE0107 example.com/fixtures/withtests in (*Acc).Add: `append`"),
+        out.contains("+ heap      EE0107 example.com/fixtures/withtests in (*Acc).Add: the backing array of `a.vals`"),
         "{out}"
     );
     assert!(out.contains("stopped escaping: 0"), "{out}");

@@ -812,3 +812,60 @@ fn findings_speak_source_terms_once_per_position() {
     problems.dedup();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The summary adds up on every recorded log: each finding is counted once, as an allocation,
+/// a goroutine, a parameter or a stack value, and the verdict counts printed beside the
+/// summary's sentence are those same findings.
+#[test]
+fn the_summary_adds_up_on_every_recorded_log() {
+    use escape_explain::report::Totals;
+    let mut bad = Vec::new();
+    for (_, module, log) in logs() {
+        let parsed = parse(&module, &log);
+        let mut t = Totals::default();
+        for (s, f) in parsed.sections.iter().zip(&parsed.findings) {
+            t.add(s, f);
+        }
+        let v = |x: Verdict| t.by_verdict.get(&x).copied().unwrap_or(0);
+        let held = v(Verdict::Heap) + v(Verdict::Retained) + v(Verdict::LeakRisk);
+        let kept = v(Verdict::Retained) + v(Verdict::LeakRisk);
+        let checks = [
+            (
+                "heap + retained + leak-risk = allocations + goroutines + kept parameters",
+                held,
+                t.heap_allocations + t.goroutines + t.kept_parameters,
+            ),
+            (
+                "passes = parameters not kept",
+                v(Verdict::Passes),
+                t.parameters - t.kept_parameters,
+            ),
+            (
+                "every verdict counted once",
+                t.findings,
+                t.by_verdict.values().sum(),
+            ),
+            (
+                "holders count what they keep",
+                kept,
+                t.by_holder.values().sum(),
+            ),
+        ];
+        for (what, left, right) in checks {
+            if left != right {
+                bad.push(format!("{}: {what}: {left} != {right}", log.display()));
+            }
+        }
+        if t.kept_allocations > t.heap_allocations
+            || t.growing_allocations > t.kept_allocations
+            || t.endless_goroutines > t.goroutines
+            || t.growing_allocations + t.endless_goroutines > v(Verdict::LeakRisk)
+        {
+            bad.push(format!(
+                "{}: a part is larger than its whole: {t:?}",
+                log.display()
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

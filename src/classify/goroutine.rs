@@ -52,8 +52,8 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
         if let Some(&wrapper) = go.via.first() {
             sf.evidence.push(Evidence {
                 note: format!(
-                    "started through `{}`, which only calls the function that loops",
-                    index.functions[wrapper].name
+                    "started through {}, which only calls the function that loops",
+                    index.function_words(wrapper)
                 ),
                 site: None,
             });

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::escape::Position;
-use crate::finding::{Evidence, Finding, Verdict};
+use crate::finding::{Evidence, Finding, Verdict, quoted};
 use crate::rules::RuleId;
 
 /// Merges held findings (retained, leak-risk) with the same holder and add site. A store that
@@ -165,8 +165,8 @@ fn fold_initializers(slots: &mut [Option<Finding>]) {
             .unwrap_or_default();
         into.evidence.push(Evidence {
             note: format!(
-                "the holder itself, `{}`{at}, is made once when the package is initialized",
-                f.subject
+                "the holder itself, {}{at}, is made once when the package is initialized",
+                quoted(&f.subject)
             ),
             site: None,
         });
@@ -177,13 +177,13 @@ fn fold_initializers(slots: &mut [Option<Finding>]) {
 /// "`a`, `b` and `c` are kept ..." for a title written for one value ("`a` is kept ..."). The
 /// allocation leads: a parameter name says less than `make([]byte, n)` or `&T{...}`.
 fn retitle(f: &mut Finding, subjects: &[String]) {
-    let Some(rest) = f.title.strip_prefix(&format!("`{}` is ", f.subject)) else {
+    let Some(rest) = f.title.strip_prefix(&format!("{} is ", quoted(&f.subject))) else {
         return;
     };
     let mut ordered: Vec<&String> = subjects.iter().filter(|s| !is_name(s)).collect();
     ordered.extend(subjects.iter().filter(|s| is_name(s)));
-    let quoted: Vec<String> = ordered.iter().map(|s| format!("`{s}`")).collect();
-    let (last, head) = quoted.split_last().expect("two or more");
+    let words: Vec<String> = ordered.iter().map(|s| quoted(s)).collect();
+    let (last, head) = words.split_last().expect("two or more");
     f.title = format!("{} and {last} are {rest}", head.join(", "));
     // The finding is about what is kept: the allocation, when there is one.
     f.subject = ordered[0].clone();
@@ -212,7 +212,7 @@ fn at_site(mut f: Finding) -> Finding {
         f.evidence.insert(
             0,
             Evidence {
-                note: format!("`{}` is reported at {}", f.subject, p.display_best()),
+                note: format!("{} is reported at {}", quoted(&f.subject), p.display_best()),
                 site: None,
             },
         );
@@ -335,7 +335,7 @@ fn merge(into: &mut Finding, other: Finding) {
             .map(|p| format!(" ({})", p.display_best()))
             .unwrap_or_default();
         into.evidence.push(Evidence {
-            note: format!("also kept here: `{}`{at}", other.subject),
+            note: format!("also kept here: {}{at}", quoted(&other.subject)),
             site: None,
         });
     }

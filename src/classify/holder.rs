@@ -15,7 +15,7 @@ pub fn once(
     loc: &crate::source::index::Loc,
 ) -> (Verdict, Option<Release>) {
     let place = function
-        .map(|f| index.functions[f].name.clone())
+        .map(|f| index.function_words(f))
         .unwrap_or_else(|| "a package-level initializer".to_string());
     (
         Verdict::Retained,
@@ -62,7 +62,7 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
             Some(Release {
                 how: format!(
                     "stored by the test helper {} (it takes a testing.TB): kept for one test run",
-                    index.functions[f].name
+                    index.function_words(f)
                 ),
                 site: None,
             }),
@@ -76,7 +76,7 @@ pub fn verdict(cx: &Context<'_>, index: &PackageIndex, add: &Effect) -> (Verdict
             Some(Release {
                 how: format!(
                     "{} takes no values, only type arguments: one entry per instantiation, bounded by the program's set of types",
-                    index.functions[f].name
+                    index.function_words(f)
                 ),
                 site: None,
             }),

@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 
 use crate::escape::model::{Explanation, Flow, Header, Location, Reason, Step};
 use crate::escape::{Diagnostic, Kind, Position, Section};
-use crate::finding::{Basis, Evidence, Finding, Holder, Site, Verdict};
+use crate::finding::{Basis, Evidence, Finding, Holder, Site, Verdict, quoted};
 use crate::rules::{self, Rule, RuleId};
 use crate::source::index::{Effect, Loc, PackageIndex};
 
@@ -586,6 +586,26 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The function a diagnostic is in, as the reader finds it: `` `F` ``, or "the closure at
+    /// line 12 in `F`" where the compiler says `F.func1`.
+    fn function_words_of(&self, d: &Diagnostic) -> Option<String> {
+        if let Some(index) = self.index
+            && let Some((file, off)) = d.position.as_ref().and_then(|p| self.locate(p))
+        {
+            let mut f = index.function_at(file, off);
+            if let Some(i) = f
+                && index.functions[i].loc.start == off
+            {
+                f = index.functions[i].parent;
+            }
+            return Some(match f {
+                Some(i) => index.function_words(i),
+                None => "`init`".to_string(),
+            });
+        }
+        self.function_of(d).map(|f| words::function_name(&f))
+    }
+
     /// A constant as the compiler prints it: a literal (`"1.0.0"`, `42`, `3.5`, `'x'`, `true`,
     /// `nil`) or a constant the package declares.
     fn is_constant(&self, subject: &str) -> bool {
@@ -597,6 +617,15 @@ impl<'a> Context<'a> {
                 && t.chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
         };
+        // `uint64(0)`, `float64(2.5)`: a constant converted to a basic type is a constant.
+        let converted = s
+            .strip_suffix(')')
+            .and_then(|t| t.split_once('('))
+            .filter(|(ty, _)| BASIC_TYPES.contains(ty))
+            .map(|(_, inner)| inner);
+        if let Some(inner) = converted {
+            return self.is_constant(inner);
+        }
         (matches!(first, '"' | '`' | '\'') && !s.contains(" + "))
             || matches!(s, "true" | "false" | "nil")
             || numeric(s)
@@ -679,6 +708,79 @@ impl<'a> Context<'a> {
         false
     }
 
+    /// The value a diagnostic is about, as the reader finds it in the source. The compiler
+    /// names some values in its own terms: the array `append` grows is "append", generic code
+    /// prints its instantiation (`make([]go.shape.int, n)`), a temporary is `.autotmp_7`. Those
+    /// are read back from the source at the diagnostic's position.
+    fn readable_subject(&self, d: &Diagnostic) -> String {
+        if matches!(d.kind, Kind::AppendEscapes | Kind::AppendDoesNotEscape) {
+            return self.appended(d);
+        }
+        let subject = d.subject.clone().unwrap_or_else(|| d.message.clone());
+        // A closure is a closure however it is instantiated; its title says so.
+        if subject == "func literal" {
+            return subject;
+        }
+        // The slice a variadic call builds for its `...` arguments.
+        if subject == "... argument" {
+            return match self.call_at(d) {
+                Some(callee) => format!("the slice of `...` arguments to `{callee}`"),
+                None => "the slice of `...` arguments to a call".to_string(),
+            };
+        }
+        let compiler_words = d.function.as_deref().is_some_and(|f| f.contains('['))
+            || subject.contains("go.shape")
+            || subject.contains("<node ")
+            || subject.contains(".autotmp");
+        match compiler_words && matches!(d.kind, Kind::EscapesToHeap | Kind::DoesNotEscape) {
+            true => self.source_expr(d).unwrap_or(subject),
+            false => subject,
+        }
+    }
+
+    /// The function called at a diagnostic's position, as written (`fmt.Println`).
+    fn call_at(&self, d: &Diagnostic) -> Option<String> {
+        let index = self.index?;
+        let (file, off) = d.position.as_ref().and_then(|p| self.locate(p))?;
+        let f = &index.files[file];
+        let at = f.tree.root_node().descendant_for_byte_range(off, off)?;
+        let call = std::iter::once(at)
+            .chain(f.ancestors(at))
+            .find(|n| n.kind() == "call_expression")?;
+        let callee = f.text_of(call.child_by_field_name("function")?);
+        (!callee.contains('\n') && callee.len() <= 60).then(|| callee.to_string())
+    }
+
+    /// The backing array `append` grows: "the backing array of `keys`", named by the slice
+    /// appended to.
+    fn appended(&self, d: &Diagnostic) -> String {
+        const ANY: &str = "the backing array `append` returns";
+        let (Some(index), Some((file, off))) =
+            (self.index, d.position.as_ref().and_then(|p| self.locate(p)))
+        else {
+            return ANY.to_string();
+        };
+        let f = &index.files[file];
+        let Some(at) = f.tree.root_node().descendant_for_byte_range(off, off) else {
+            return ANY.to_string();
+        };
+        let call = std::iter::once(at).chain(f.ancestors(at)).find(|n| {
+            n.kind() == "call_expression"
+                && n.child_by_field_name("function")
+                    .is_some_and(|c| f.text_of(c) == "append")
+        });
+        let first = call
+            .and_then(|c| c.child_by_field_name("arguments"))
+            .and_then(|a| a.named_child(0))
+            .map(|a| f.text_of(a));
+        match first {
+            Some(s) if !s.contains('\n') && s.len() <= 40 && s != "nil" => {
+                format!("the backing array of `{s}`")
+            }
+            _ => ANY.to_string(),
+        }
+    }
+
     /// The expression at a diagnostic's position as written in the source (`make(map[string]T)`
     /// where an instantiation prints `make(map[string]int)`), with a composite literal's body
     /// shortened to `{...}` as the compiler does.
@@ -687,6 +789,16 @@ impl<'a> Context<'a> {
         let (file, off) = d.position.as_ref().and_then(|p| self.locate(p))?;
         let f = &index.files[file];
         let mut n = f.tree.root_node().descendant_for_byte_range(off, off)?;
+        // Generic code places a call at its `(`: the call is the whole expression.
+        if n.kind() == "("
+            && let Some(call) = n
+                .parent()
+                .filter(|a| a.kind() == "argument_list")
+                .and_then(|a| a.parent())
+                .filter(|c| c.kind() == "call_expression")
+        {
+            n = call;
+        }
         for p in f.ancestors(n) {
             let expr = matches!(
                 p.kind(),
@@ -713,31 +825,20 @@ impl<'a> Context<'a> {
     }
 
     fn finding(&self, i: usize, d: &Diagnostic) -> Finding {
-        let subject = d.subject.clone().unwrap_or_else(|| match d.kind {
-            Kind::AppendEscapes | Kind::AppendDoesNotEscape => "append".to_string(),
-            _ => d.message.clone(),
-        });
-        // Generic code: each instantiation prints the expression with its type arguments;
-        // the source has one expression, with the type parameters as written.
-        let instantiated = d.function.as_deref().is_some_and(|f| f.contains('['))
-            || subject.contains("go.shape")
-            || subject.contains("<node ");
-        let subject = match instantiated && d.kind == Kind::EscapesToHeap {
-            true => self.source_expr(d).unwrap_or(subject),
-            false => subject,
-        };
+        let subject = self.readable_subject(d);
         let function = self.function_of(d);
+        let function_words = self.function_words_of(d);
         let compiler = compiler_lines(d, false);
         // What the message alone settles: a parameter that stays, a constant, a stack value.
         let said: Option<(Verdict, &Rule, String, &str)> = if d.kind == Kind::DoesNotEscape
             && self.is_parameter(d, &subject)
         {
-            let f = function.as_deref().unwrap_or("the function");
+            let f = function_words.as_deref().unwrap_or("the function");
             Some((
                 Verdict::Passes,
                 &rules::STACK,
                 format!(
-                    "`{subject}` is not kept by `{f}`: what callers pass can stay on their stack"
+                    "`{subject}` is not kept by {f}: what callers pass can stay on their stack"
                 ),
                 "a parameter summary: it says what the function does with what callers pass, and nothing is allocated here",
             ))
@@ -754,7 +855,7 @@ impl<'a> Context<'a> {
             Some((
                 Verdict::Stack,
                 &rules::STACK,
-                format!("`{subject}` stays on the stack"),
+                format!("{} stays on the stack", quoted(&subject)),
                 "it does not outlive the function, so it is freed when the function returns",
             ))
         } else {
@@ -774,17 +875,19 @@ impl<'a> Context<'a> {
             let compiler = compiler_lines(d, true);
             let holder_name = hit.holder.name.clone();
             let title = if let Some((title, _)) = &hit.words {
-                title.replace("{subject}", &subject)
+                title.replace("`{subject}`", &quoted(&subject))
             } else if let Some(pin) = &hit.pin {
                 pin.title(&subject, &holder_name)
             } else {
                 match hit.verdict {
                     Verdict::LeakRisk => format!(
-                        "`{subject}` is {} `{holder_name}`, and nothing lets it go",
+                        "{} is {} `{holder_name}`, and nothing lets it go",
+                        quoted(&subject),
                         hit.rule.name
                     ),
                     _ => format!(
-                        "`{subject}` is {} `{holder_name}`, but bounded",
+                        "{} is {} `{holder_name}`, but bounded",
+                        quoted(&subject),
                         hit.rule.name
                     ),
                 }
@@ -830,31 +933,36 @@ impl<'a> Context<'a> {
             let subject = subject.rsplit('.').next().unwrap_or(&subject).to_string();
             // A parameter summary allocates nothing: it says what the function does with what
             // it is given, so callers' values passed there must be on the heap.
-            let f = function.clone().unwrap_or_else(|| "the function".into());
-            // Where the function puts it, when the flow says: `c.items[k]`, `s.buf`.
+            let f = function_words.unwrap_or_else(|| "the function".into());
+            // Where the function puts it, when the flow says: `c.items[k]`, `s.buf`. Not a
+            // compiler temporary (`.autotmp_3`), which no source names.
             let kept_in = d
                 .explanations
                 .iter()
                 .flat_map(|e| e.flows.iter())
                 .flat_map(|fl| fl.steps.iter())
-                .find(|s| s.reason != Reason::CallParameter && trace::stores(&s.reason))
-                .map(|s| match s.expr.split_once(" = ") {
-                    Some((lhs, _)) => lhs.to_string(),
-                    None => s.expr.clone(),
-                });
+                .filter(|s| s.reason != Reason::CallParameter && trace::stores(&s.reason))
+                .map(|s| {
+                    let lhs = s
+                        .expr
+                        .split_once(" := ")
+                        .or_else(|| s.expr.split_once(" = "));
+                    lhs.map_or(s.expr.as_str(), |(lhs, _)| lhs).to_string()
+                })
+                .find(|place| !place.contains(".autotmp") && !place.contains("~"));
             let title = match (d.kind, kept_in) {
                 (Kind::LeakingParamToResult, _) => {
-                    format!("`{subject}` is passed back: `{f}` returns what callers pass in it")
+                    format!("`{subject}` is passed back: {f} returns what callers pass in it")
                 }
                 (_, Some(place)) if place.len() <= 60 => format!(
-                    "`{subject}` is passed on: `{f}` keeps it in `{place}`, so what callers pass lives as long as that"
+                    "`{subject}` is passed on: {f} keeps it in `{place}`, so what callers pass lives as long as that"
                 ),
                 (Kind::LeakingParamContent, _) => format!(
-                    "`{subject}` is passed on: `{f}` lets what it points to reach the heap ({})",
+                    "`{subject}` is passed on: {f} lets what it points to reach the heap ({})",
                     rule.name
                 ),
                 _ => format!(
-                    "`{subject}` is passed on: `{f}` lets it reach the heap ({})",
+                    "`{subject}` is passed on: {f} lets it reach the heap ({})",
                     rule.name
                 ),
             };
@@ -862,7 +970,7 @@ impl<'a> Context<'a> {
                 .function(function)
                 .position(d.position.clone())
                 .why(format!(
-                    "nothing is allocated here: this is what `{f}` does with its parameter. {why}; what a caller passes lives as long as the caller's own references to it, and the GC frees it after"
+                    "nothing is allocated here: this is what {f} does with its parameter. {why}; what a caller passes lives as long as the caller's own references to it, and the GC frees it after"
                 ))
                 .evidence(evidence)
                 .diagnostic(i)
@@ -885,7 +993,7 @@ impl<'a> Context<'a> {
         } else if method_value {
             format!("a closure is allocated for the method value `{subject}`: it outlives the call")
         } else {
-            format!("`{subject}` is on the heap: {}", rule.name)
+            format!("{} is on the heap: {}", quoted(&subject), rule.name)
         };
         Finding::builder(rule, Verdict::Heap, subject, title)
             .function(function)
@@ -927,15 +1035,47 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A subject fit for a title: its first line, a closure body elided.
+/// Go's predeclared basic types: a conversion of a constant to one is a constant.
+const BASIC_TYPES: &[&str] = &[
+    "bool",
+    "string",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uintptr",
+    "byte",
+    "rune",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+];
+
+/// A subject fit for a title: a body written over several lines elided (`go func(ch chan
+/// any) {...}(ch)`: gofmt ends its first line with the body's `{` and starts its last with the
+/// body's `}`), else a one-line subject too long for a title cut at its first brace.
 fn short_subject(s: &str) -> String {
-    let line = s.lines().next().unwrap_or(s).trim();
-    match line.find('{') {
-        Some(i) if s.contains('\n') || line.len() > 60 => {
+    let first = s.lines().next().unwrap_or(s).trim();
+    let last = s.lines().last().unwrap_or(s).trim();
+    if s.contains('\n')
+        && let Some(head) = first.strip_suffix('{')
+        && let Some(tail) = last.strip_prefix('}')
+    {
+        return format!("{head}{{...}}{tail}");
+    }
+    match first.find('{') {
+        Some(i) if s.contains('\n') || first.len() > 60 => {
             let close = if s.trim_end().ends_with(')') { ")" } else { "" };
-            format!("{}{{...}}{close}", &line[..i])
+            format!("{}{{...}}{close}", &first[..i])
         }
-        _ => line.to_string(),
+        _ => first.to_string(),
     }
 }
 

@@ -6,7 +6,7 @@
 //! diagnostics join these findings at the same site for the narrative (see [`super::group`]);
 //! they are not required.
 
-use crate::finding::{Basis, Evidence, Finding, Verdict};
+use crate::finding::{Basis, Evidence, Finding, Verdict, quoted};
 use crate::source::PackageIndex;
 use crate::source::index::EffectKind;
 
@@ -133,7 +133,7 @@ fn finding(
         note: format!(
             "in {}, which can run many times",
             function
-                .map(|f| index.functions[f].name.clone())
+                .map(|f| index.function_words(f))
                 .unwrap_or_else(|| "a package-level initializer".into())
         ),
         site: None,
@@ -142,12 +142,14 @@ fn finding(
         pin.title(&pin.of, &holder_name)
     } else if hit.verdict == Verdict::LeakRisk {
         format!(
-            "`{subject}` is {} `{holder_name}`, and nothing lets it go",
+            "{} is {} `{holder_name}`, and nothing lets it go",
+            quoted(&subject),
             hit.rule.name
         )
     } else {
         format!(
-            "`{subject}` is {} `{holder_name}`, but bounded",
+            "{} is {} `{holder_name}`, but bounded",
+            quoted(&subject),
             hit.rule.name
         )
     };

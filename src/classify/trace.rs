@@ -373,8 +373,8 @@ impl Context<'_> {
                             0,
                             Evidence {
                                 note: format!(
-                                    "captured by the closure {} (line {}), which is kept",
-                                    func.name, func.loc.line
+                                    "captured by {}, which is kept",
+                                    index.function_words(f)
                                 ),
                                 site: Some(self.site(index, &func.loc)),
                             },
@@ -436,8 +436,8 @@ impl Context<'_> {
                         0,
                         Evidence {
                             note: format!(
-                                "`{var}` is captured by the closure {} (line {}), which is kept",
-                                index.functions[k].name, f.loc.line
+                                "`{var}` is captured by {}, which is kept",
+                                index.function_words(k)
                             ),
                             site: Some(self.site(index, &f.loc)),
                         },

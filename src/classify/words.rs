@@ -70,6 +70,28 @@ pub fn plain(s: &str) -> String {
     SHAPE.replace_all(&s, "").into_owned()
 }
 
+/// A function named by the compiler, as a reader finds it: `` `F` ``, or "a closure in `F`"
+/// for `F.func1` (and `F.func1.2`, a closure in a closure), which no source spells.
+pub fn function_name(name: &str) -> String {
+    let mut outer = name;
+    while let Some((head, last)) = outer.rsplit_once('.') {
+        let numbered = last.strip_prefix("func").unwrap_or(last);
+        if numbered.is_empty() || !numbered.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        outer = head;
+    }
+    let outer = outer.trim_end_matches('.');
+    if outer.len() == name.len() {
+        format!("`{name}`")
+    } else if outer == "glob" || outer.ends_with(".glob") {
+        // `pkg.glob..func1`: a closure in a package-level variable's initializer.
+        "a closure in a package-level initializer".to_string()
+    } else {
+        format!("a closure in `{outer}`")
+    }
+}
+
 /// `Cache[go.shape.int,go.shape.string]` -> `Cache`: a bracketed list that names shapes.
 fn strip_shape_brackets(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -177,6 +199,19 @@ mod tests {
         assert_eq!(plain("x = .autotmp_12"), "x = a temporary");
         assert_eq!(plain("go.shape.int"), "int");
         assert_eq!(plain("plain `x`"), "plain `x`");
+    }
+
+    #[test]
+    fn closures_named_by_the_function_they_are_in() {
+        assert_eq!(function_name("(*T).load"), "`(*T).load`");
+        assert_eq!(function_name("(*T).load.func1"), "a closure in `(*T).load`");
+        assert_eq!(function_name("T.Keys.func1.1"), "a closure in `T.Keys`");
+        assert_eq!(function_name("pkg.func2"), "a closure in `pkg`");
+        assert_eq!(function_name("functional"), "`functional`");
+        assert_eq!(
+            function_name("glob..func1"),
+            "a closure in a package-level initializer"
+        );
     }
 
     #[test]

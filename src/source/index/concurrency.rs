@@ -998,9 +998,21 @@ impl Walker<'_> {
             .map(|a| self.chan_ref(strip_parens(*a)))
             .collect();
         let text = self.text(node);
-        let subject = match text.find('{') {
-            Some(i) if text.starts_with("go func") => format!("{}{{...}}()", &text[..i]),
-            _ => text.lines().next().unwrap_or(text).trim().to_string(),
+        // `go func(ch chan struct{}) {...}(ch)`: the literal's body elided, its parameters and
+        // the arguments as written.
+        let body = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "func_literal")
+            .and_then(|f| f.child_by_field_name("body"));
+        let subject = match body {
+            Some(b) => {
+                let (start, end) = (
+                    b.start_byte() - node.start_byte(),
+                    b.end_byte() - node.start_byte(),
+                );
+                format!("{}{{...}}{}", &text[..start], &text[end..])
+            }
+            None => text.lines().next().unwrap_or(text).trim().to_string(),
         };
         let fact = GoFact {
             loc: loc(self.f, node),

@@ -586,6 +586,27 @@ impl PackageIndex {
             .min_by_key(|&i| self.functions[i].loc.end - self.functions[i].loc.start)
     }
 
+    /// A function as a reader finds it in the source: `` `(*T).load` ``, or for a closure,
+    /// which has only the compiler's name (`(*T).load.func1`), "the closure at line 123 in
+    /// `(*T).load`", named by the function it is written in.
+    pub fn function_words(&self, i: usize) -> String {
+        let f = &self.functions[i];
+        if f.kind != FunctionKind::Closure {
+            return format!("`{}`", f.name);
+        }
+        let mut outer = f.parent;
+        while let Some(p) = outer.filter(|&p| self.functions[p].kind == FunctionKind::Closure) {
+            outer = self.functions[p].parent;
+        }
+        match outer {
+            Some(p) => format!(
+                "the closure at line {} in `{}`",
+                f.loc.line, self.functions[p].name
+            ),
+            None => format!("the closure at line {}", f.loc.line),
+        }
+    }
+
     /// The function with the compiler's name (generic shapes `F[go.shape...]` match `F`).
     pub fn function_named(&self, name: &str) -> Option<usize> {
         self.by_name.get(&strip_shapes(name)).copied()
