@@ -256,7 +256,7 @@ rules! {
         holder: Some(HolderKind::Goroutine),
         name: "a goroutine that never returns",
         fix: Some(
-            "give the loop a way out: a `case <-ctx.Done(): return`, a done channel, or ranging over a channel that is closed when the work ends",
+            "give the loop a way out: when it ranges over a channel, close that channel where its sender finishes (`defer close(ch)` in the sender); otherwise a `case <-ctx.Done(): return` or a done channel",
         ),
         explanation: include_str!("catalog/EE0303.md"),
     }
@@ -272,7 +272,7 @@ rules! {
         holder: Some(HolderKind::Channel),
         name: "a send nobody receives",
         fix: Some(
-            "give the channel room for every send (make(chan T, 1) for one result), or make the sender select on ctx.Done() too",
+            "give the channel room for every send (make(chan T, n) for n sends), or make the sender select on a done channel or ctx.Done() too, so it can give up when the receiver stops early",
         ),
         explanation: include_str!("catalog/EE0304.md"),
     }
