@@ -7,7 +7,7 @@ use super::{Context, SourceFinding};
 use crate::finding::{Evidence, Release, Verdict};
 use crate::rules::GOROUTINE as RULE;
 use crate::source::PackageIndex;
-use crate::source::index::{GoFact, LoopFact, LoopHeader};
+use crate::source::index::{ChanRef, GoFact, LoopFact, LoopHeader};
 
 /// The function a goroutine runs and the first loop in it that nothing can end.
 pub fn endless<'i>(index: &'i PackageIndex, go: &GoFact) -> Option<(usize, &'i LoopFact)> {
@@ -23,7 +23,7 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
                 cx.site(index, &l.loc),
                 None,
                 match &l.header {
-                    LoopHeader::RangeChan(_, text) => Some(text.as_str()),
+                    LoopHeader::RangeChan(c, text) => Some((text.as_str(), *c == ChanRef::Timer)),
                     _ => None,
                 },
             ),
@@ -43,8 +43,12 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
             go.loc,
             go.subject.clone(),
             match ranged {
+                // A timer's or ticker's channel: the runtime never closes it, Stop included.
+                Some((ch, true)) => format!(
+                    "the goroutine ranges over `{ch}`, a timer's channel, which the runtime never closes (Stop does not close it either), so the range never ends: its stack and everything it captures stay reachable for the life of the process"
+                ),
                 // It does range over a channel: what is missing is a close.
-                Some(ch) => format!(
+                Some((ch, false)) => format!(
                     "the goroutine ranges over `{ch}`, and nothing in the package closes `{ch}`, so the range never ends: its stack and everything it captures stay reachable for the life of the process"
                 ),
                 None => "the goroutine loops forever with no way out, so its stack and everything it captures stay reachable for the life of the process".into(),
@@ -59,7 +63,10 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
                     "`{name}` (another package of the module) loops with no return, break, ctx.Done() or closed-channel exit"
                 ),
                 None => match ranged {
-                    Some(ch) => format!(
+                    Some((ch, true)) => format!(
+                        "this range over `{ch}` never ends: a timer's channel is never closed, and the loop has no return or break"
+                    ),
+                    Some((ch, false)) => format!(
                         "this range ends only when `{ch}` is closed, and nothing closes it; it has no return or break"
                     ),
                     None => "this loop has no return, break, ctx.Done() or closed-channel exit".into(),
