@@ -132,6 +132,14 @@ rules! {
         fix: None,
         explanation: include_str!("catalog/EE0002.md"),
     }
+    /// A value of a zero-size type that the compiler says escapes: the runtime allocates
+    /// nothing for it (every zero-size allocation is `runtime.zerobase`).
+    ZERO_SIZE: ZeroSize = "EE0003" {
+        holder: None,
+        name: "a zero-size value: nothing is allocated",
+        fix: None,
+        explanation: include_str!("catalog/EE0003.md"),
+    }
 
     // Why a value is on the heap when nothing long-lived holds it (classify/heap.rs).
 
@@ -256,7 +264,7 @@ rules! {
         holder: Some(HolderKind::Goroutine),
         name: "a goroutine that never returns",
         fix: Some(
-            "give the loop a way out: a `case <-ctx.Done(): return`, a done channel, or ranging over a channel that is closed when the work ends",
+            "give the loop a way out: a `case <-ctx.Done(): return` or a done channel beside its wait; when it ranges over a channel of its own, close that channel where its sender finishes (`defer close(ch)` in the sender)",
         ),
         explanation: include_str!("catalog/EE0303.md"),
     }
@@ -272,7 +280,7 @@ rules! {
         holder: Some(HolderKind::Channel),
         name: "a send nobody receives",
         fix: Some(
-            "give the channel room for every send (make(chan T, 1) for one result), or make the sender select on ctx.Done() too",
+            "give the channel room for every send (make(chan T, n) for n sends), or make the sender select on a done channel or ctx.Done() too, so it can give up when the receiver stops early",
         ),
         explanation: include_str!("catalog/EE0304.md"),
     }

@@ -250,7 +250,7 @@ fn the_default_report_explains_and_sums_up() {
     );
     assert!(
         text.contains(
-            "2 allocations on the heap; 0 kept by long-lived holders, 0 of which can grow without bound."
+            "2 allocations on the heap; none kept by a long-lived holder."
         ),
         "{text}"
     );

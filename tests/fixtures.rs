@@ -511,6 +511,7 @@ fn holder_verdicts_match_the_fixtures() {
         "runsonce",
         "startup",
         "words",
+        "fitwords",
         "reach",
         // genericonly's logs are empty: its wants are checked live, where `go list` names the
         // package (tests/live.rs a_generic_only_module_still_gets_the_source_rules).

@@ -7,7 +7,9 @@ use super::{Context, SourceFinding};
 use crate::finding::{Evidence, Verdict};
 use crate::rules::FORGOTTEN_SENDER as RULE;
 use crate::source::PackageIndex;
-use crate::source::index::{ChanOp, ChanRef, GoFact, Loc, OpKind, VarId, VarType};
+use crate::source::index::{
+    ChanOp, ChanRef, GoFact, Loc, LoopFact, LoopHeader, OpKind, VarId, VarType,
+};
 
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     // Channels made in a function and bound to one of its variables.
@@ -68,7 +70,7 @@ fn channel(
     let fn_loc = index.functions[func].loc;
     // Receives in this function's own code (`<-ch`, `range ch`, a select case), and anywhere in
     // it (its closures included).
-    let receives: Vec<&ChanOp> = ops
+    let own: Vec<&ChanOp> = ops
         .iter()
         .copied()
         .filter(|o| matches!(o.kind, OpKind::Recv(_)) && o.function == Some(func))
@@ -77,10 +79,46 @@ fn channel(
         .iter()
         .filter(|o| matches!(o.kind, OpKind::Recv(_)) && within(&fn_loc, &o.loc))
         .count();
-    if anywhere > receives.len() {
+    if anywhere > own.len() {
         // Guard: another goroutine receives too (os/exec's status relay); the order between
         // goroutines is beyond a syntactic check.
         return None;
+    }
+    // The channel handed to a function of the package by a plain call (`return drain(ch)`):
+    // that function receives in this function's time, and its receives count here, at the
+    // call.
+    let mut receives: Vec<&ChanOp> = own.clone();
+    let mut received_at: Vec<usize> = own.iter().map(|r| r.loc.start).collect();
+    let mut chans = vec![this.clone()];
+    for call in ops.iter().filter(|o| o.function == Some(func)) {
+        let OpKind::Arg(callee, i) = call.kind else {
+            continue;
+        };
+        if let Some(g) = gos.iter().find(|g| within(&g.loc, &call.loc)) {
+            // A sender that also hands it on sends there too; any other goroutine given the
+            // channel may receive from it (Guard: the order between goroutines is beyond a
+            // syntactic check).
+            if senders.iter().any(|s| std::ptr::eq(*s, *g)) {
+                continue;
+            }
+            return None;
+        }
+        let param = ChanRef::Var(index.param_var(callee, i)?);
+        let theirs: Vec<&ChanOp> = index.ops_on(&param).map(|(_, o)| o).collect();
+        // Guard: the callee hands it on again, or receives in a goroutine of its own: who
+        // receives, and when, is out of sight.
+        if theirs.iter().any(|o| {
+            matches!(o.kind, OpKind::Pass | OpKind::Arg(..))
+                || (matches!(o.kind, OpKind::Recv(_)) && o.function != Some(callee))
+        }) {
+            return None;
+        }
+        let before = receives.len();
+        receives.extend(theirs.iter().filter(|o| matches!(o.kind, OpKind::Recv(_))));
+        if receives.len() > before {
+            received_at.push(call.loc.start);
+            chans.push(param);
+        }
     }
     let early = if receives.is_empty() {
         // Returned, passed on or stored in a field: someone else may receive.
@@ -110,25 +148,48 @@ fn channel(
         });
         if only_returned && sends_in_loop {
             Some((
+                Early::Returned,
                 "the channel is returned to the caller while the goroutine sends item after item with no way to give up, so a caller that stops reading early (a `break` out of its range, an error) stops receiving".to_string(),
                 handed.first().map(|o| o.loc),
             ))
         } else if !handed.is_empty() {
             return None;
         } else {
-            Some(("nothing in the function receives from it".to_string(), None))
+            Some((
+                Early::Nothing,
+                format!(
+                    "nothing receives from it: `{}` neither receives from `{ch}` nor hands it to code that could",
+                    index.functions[func].name
+                ),
+                None,
+            ))
         }
     } else if let Some(sel) = receives
         .iter()
-        .filter_map(|r| r.case)
-        .find(|&(s, c)| leaves_by_another_case(index, s, c, &this))
+        .filter_map(|r| r.case.map(|sc| (sc, &r.chan)))
+        .find(|&((s, c), on)| leaves_by_another_case(index, s, c, on))
+        .map(|(sc, _)| sc)
     {
         Some((
-            "the receive is one case of a select, and another case (a timeout, ctx.Done()) returns without receiving".to_string(),
+            Early::Select,
+            "the receive is one case of a select, and another case (a timeout, ctx.Done()) can return first, before the send is received".to_string(),
             Some(index.select(sel.0).loc),
         ))
+    } else if let Some(l) = leaving_range(index, &chans) {
+        let whose = match l.function {
+            Some(f) if f != func => format!(", in `{}`", index.functions[f].name),
+            _ => String::new(),
+        };
+        Some((
+            Early::Range,
+            format!(
+                "the range over it (line {}{whose}) can stop before every send is received (a `return` or `break` leaves it early)",
+                l.loc.line
+            ),
+            Some(l.loc),
+        ))
     } else {
-        let first_recv = receives.iter().map(|r| r.loc.start).min()?;
+        let first_recv = received_at.iter().copied().min()?;
         index
             .returns_of(func)
             .iter()
@@ -136,12 +197,16 @@ fn channel(
             .find(|r| r.start > first_go.loc.end && r.end < first_recv)
             .map(|r| {
                 (
-                    format!("the return at line {} leaves before the receive", r.line),
+                    Early::Return,
+                    format!(
+                        "the return at line {} can leave before the receive, so the send is never received",
+                        r.line
+                    ),
                     Some(*r),
                 )
             })
     };
-    let (why, site) = early?;
+    let (shape, why, site) = early?;
     let mut sf = SourceFinding::new(
         &RULE,
         Verdict::LeakRisk,
@@ -163,15 +228,45 @@ fn channel(
     });
     if let Some(s) = site {
         sf.evidence.push(Evidence {
-            note: if why.starts_with("the channel is returned") {
-                "returned to the caller here".into()
-            } else {
-                "the receiver can leave here".into()
+            note: match shape {
+                Early::Returned => "returned to the caller here".into(),
+                Early::Range => "the range over the channel can stop here".into(),
+                _ => "the receiver can leave here".into(),
             },
             site: Some(cx.site(index, &s)),
         });
     }
     Some(sf)
+}
+
+/// What the source shows of the receiver, which decides the words.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Early {
+    /// Nothing receives, and the channel is not handed on.
+    Nothing,
+    /// Returned to a caller that can stop reading.
+    Returned,
+    /// The receive is a select case beside one that returns.
+    Select,
+    /// A range over the channel that a `return` or `break` leaves.
+    Range,
+    /// A `return` before the receive.
+    Return,
+}
+
+/// The first `range` over one of the channels (the function's own, or a callee's parameter it
+/// is passed as) that a `return` or `break` can leave before the channel is closed.
+fn leaving_range<'i>(index: &'i PackageIndex, chans: &[ChanRef]) -> Option<&'i LoopFact> {
+    chans.iter().find_map(|ch| {
+        let f = index.ops_on(ch).find_map(|(_, o)| {
+            matches!(o.kind, OpKind::Recv(_))
+                .then_some(o.function)
+                .flatten()
+        })?;
+        index
+            .loops_of(f)
+            .find(|l| l.exits && matches!(&l.header, LoopHeader::RangeChan(c, _) if c == ch))
+    })
 }
 
 /// A select where a case other than the receive returns: the receiver can leave without
@@ -253,5 +348,81 @@ mod review_tests {
     fn a_bare_return_hands_on_the_named_results() {
         let src = "package p\n\nfunc Start(f func() int) (out chan int) {\n\tout = make(chan int)\n\tgo func() { out <- f() }()\n\treturn\n}\n";
         assert_eq!(ee0304(src), Vec::<u32>::new());
+    }
+}
+
+/// The receiver ranges over the channel: in a function it calls, or in its own code, and
+/// the words say what it does.
+#[cfg(test)]
+mod range_tests {
+    use crate::classify::{lines_of, source_findings};
+
+    fn why_at(src: &str, line: u32) -> String {
+        source_findings(src, Some(27))
+            .into_iter()
+            .find(|f| {
+                f.code.as_str() == "EE0304" && f.position.as_ref().is_some_and(|p| p.line == line)
+            })
+            .map(|f| f.why)
+            .unwrap_or_default()
+    }
+
+    const DRAIN: &str = "package p\n\nfunc drain(ch chan int) int {\n\ttotal := 0\n\tfor s := range ch {\n\t\ttotal += s\n\t}\n\treturn total\n}\n\nfunc Total(items []int) int {\n\tch := make(chan int)\n\tgo func() {\n\t\tfor _, it := range items {\n\t\t\tch <- it\n\t\t}\n\t\tclose(ch)\n\t}()\n\treturn drain(ch)\n}\n";
+
+    /// `return drain(ch)`: the function it calls ranges over every value; nothing is left
+    /// blocked, and nothing says "nothing receives".
+    #[test]
+    fn a_callee_that_ranges_receives() {
+        assert_eq!(lines_of(DRAIN, "EE0304"), Vec::<u32>::new());
+    }
+
+    /// The callee's range returns early: the producer blocks on its next send, and the words
+    /// name the range that stops, not an absent receive.
+    #[test]
+    fn a_callee_range_that_returns_early_strands_the_sender() {
+        let src = DRAIN.replace(
+            "\t\ttotal += s\n",
+            "\t\tif s < 0 {\n\t\t\treturn s\n\t\t}\n\t\ttotal += s\n",
+        );
+        assert_eq!(lines_of(&src, "EE0304"), [16]);
+        let why = why_at(&src, 16);
+        assert!(
+            why.contains(
+                "the range over it (line 5, in `drain`) can stop before every send is received"
+            ),
+            "{why}"
+        );
+        assert!(!why.contains("nothing"), "{why}");
+    }
+
+    /// A range in the function itself that a `return` leaves: the senders still running block.
+    #[test]
+    fn an_own_range_that_returns_early_strands_the_senders() {
+        let src = "package p\n\nfunc First(parts []int) int {\n\tch := make(chan int)\n\tfor _, p := range parts {\n\t\tgo func(p int) {\n\t\t\tch <- p\n\t\t}(p)\n\t}\n\tfor s := range ch {\n\t\tif s < 0 {\n\t\t\treturn s\n\t\t}\n\t}\n\treturn 0\n}\n";
+        assert_eq!(lines_of(src, "EE0304"), [6]);
+        assert!(why_at(src, 6).contains("the range over it (line 10) can stop"));
+        // Trap: room for every send would need a bound; with the return gone the range
+        // receives them all.
+        let trap = src.replace("\t\tif s < 0 {\n\t\t\treturn s\n\t\t}\n", "\t\t_ = s\n");
+        assert_eq!(lines_of(&trap, "EE0304"), Vec::<u32>::new());
+    }
+
+    /// `go consume(ch)`: another goroutine is given the channel; who receives first is beyond
+    /// a syntactic check.
+    #[test]
+    fn a_channel_handed_to_another_goroutine_may_be_received_there() {
+        let src = DRAIN.replace("\treturn drain(ch)\n", "\tgo drain(ch)\n\treturn 0\n");
+        assert_eq!(lines_of(&src, "EE0304"), Vec::<u32>::new());
+    }
+
+    /// Nothing receives and nothing is handed on: the words say so, with the function.
+    #[test]
+    fn nothing_receives_names_the_function() {
+        let src = "package p\n\nfunc Lost(f func() int) {\n\tch := make(chan int)\n\tgo func() {\n\t\tch <- f()\n\t}()\n}\n";
+        assert!(
+            why_at(src, 5).contains("nothing receives from it: `Lost` neither receives from `ch` nor hands it to code that could"),
+            "{}",
+            why_at(src, 5)
+        );
     }
 }

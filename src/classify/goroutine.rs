@@ -7,7 +7,7 @@ use super::{Context, SourceFinding};
 use crate::finding::{Evidence, Release, Verdict};
 use crate::rules::GOROUTINE as RULE;
 use crate::source::PackageIndex;
-use crate::source::index::{GoFact, LoopFact};
+use crate::source::index::{ChanRef, GoFact, LoopFact, LoopHeader};
 
 /// The function a goroutine runs and the first loop in it that nothing can end.
 pub fn endless<'i>(index: &'i PackageIndex, go: &GoFact) -> Option<(usize, &'i LoopFact)> {
@@ -18,9 +18,16 @@ pub fn endless<'i>(index: &'i PackageIndex, go: &GoFact) -> Option<(usize, &'i L
 pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding>) {
     for go in index.goroutines() {
         // The loop with no way out: in this package, or in another package of the module.
-        let (loop_site, foreign) = match (endless(index, go), &go.foreign_endless) {
-            (Some((_, l)), _) => (cx.site(index, &l.loc), None),
-            (None, Some((name, at))) => (cx.site_ref(at), Some(name)),
+        let (loop_site, foreign, ranged) = match (endless(index, go), &go.foreign_endless) {
+            (Some((_, l)), _) => (
+                cx.site(index, &l.loc),
+                None,
+                match &l.header {
+                    LoopHeader::RangeChan(c, text) => Some((text.as_str(), *c == ChanRef::Timer)),
+                    _ => None,
+                },
+            ),
+            (None, Some((name, at))) => (cx.site_ref(at), Some(name), None),
             (None, None) => continue,
         };
         let bounded = index.starts_bounded(go);
@@ -35,7 +42,17 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
             verdict,
             go.loc,
             go.subject.clone(),
-            "the goroutine loops forever with no way out, so its stack and everything it captures stay reachable for the life of the process".into(),
+            match ranged {
+                // A timer's or ticker's channel: the runtime never closes it, Stop included.
+                Some((ch, true)) => format!(
+                    "the goroutine ranges over `{ch}`, a timer's channel, which the runtime never closes (Stop does not close it either), so the range never ends: its stack and everything it captures stay reachable for the life of the process"
+                ),
+                // It does range over a channel: what is missing is a close.
+                Some((ch, false)) => format!(
+                    "the goroutine ranges over `{ch}`, and nothing in the package closes `{ch}`, so the range never ends: its stack and everything it captures stay reachable for the life of the process"
+                ),
+                None => "the goroutine loops forever with no way out, so its stack and everything it captures stay reachable for the life of the process".into(),
+            },
         );
         sf.release = release;
         // The allocations it keeps name the same holder: one finding per goroutine.
@@ -45,7 +62,15 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
                 Some(name) => format!(
                     "`{name}` (another package of the module) loops with no return, break, ctx.Done() or closed-channel exit"
                 ),
-                None => "this loop has no return, break, ctx.Done() or closed-channel exit".into(),
+                None => match ranged {
+                    Some((ch, true)) => format!(
+                        "this range over `{ch}` never ends: a timer's channel is never closed, and the loop has no return or break"
+                    ),
+                    Some((ch, false)) => format!(
+                        "this range ends only when `{ch}` is closed, and nothing closes it; it has no return or break"
+                    ),
+                    None => "this loop has no return, break, ctx.Done() or closed-channel exit".into(),
+                },
             },
             site: Some(loop_site),
         });
@@ -242,5 +267,52 @@ mod variadic_tests {
         let src = "package p\n\ntype Bus struct{ args [][]any }\n\nfunc (b *Bus) Publish(topic string, args ...any) { b.args = append(b.args, args) }\n\nfunc Use(b *Bus) {\n\tresults := make(chan int)\n\tb.Publish(\"t\", 1, results)\n\tgo func() {\n\t\tfor range results {\n\t\t}\n\t}()\n}\n";
         let found = codes_at(&source_findings(src, Some(27)));
         assert!(!found.iter().any(|(c, ..)| c == "EE0303"), "{found:?}");
+    }
+}
+
+/// The words fit the loop: a goroutine that already ranges over a channel is told what is
+/// missing (a close of that channel), not to range over one.
+#[cfg(test)]
+mod words_tests {
+    use crate::classify::source_findings;
+
+    #[test]
+    fn a_range_over_a_channel_nothing_closes_names_the_channel() {
+        let src = "package p\n\nfunc Start(use func(int)) {\n\tjobs := make(chan int)\n\tgo func() {\n\t\tfor j := range jobs {\n\t\t\tuse(j)\n\t\t}\n\t}()\n\tjobs <- 0\n}\n";
+        let f = source_findings(src, Some(27))
+            .into_iter()
+            .find(|f| f.code.as_str() == "EE0303")
+            .expect("EE0303");
+        assert!(
+            f.why.starts_with(
+                "the goroutine ranges over `jobs`, and nothing in the package closes `jobs`, so the range never ends"
+            ),
+            "{}",
+            f.why
+        );
+        assert_eq!(
+            f.evidence[0].note,
+            "this range ends only when `jobs` is closed, and nothing closes it; it has no return or break"
+        );
+        let fix = f.fix.unwrap_or_default();
+        assert!(
+            fix.contains("close that channel where its sender finishes"),
+            "{fix}"
+        );
+        // An endless `for` keeps the plain words.
+        let plain = src.replace(
+            "for j := range jobs {\n\t\t\tuse(j)",
+            "for {\n\t\t\tuse(<-jobs)",
+        );
+        let f = source_findings(&plain, Some(27))
+            .into_iter()
+            .find(|f| f.code.as_str() == "EE0303")
+            .expect("EE0303");
+        assert!(
+            f.why
+                .starts_with("the goroutine loops forever with no way out"),
+            "{}",
+            f.why
+        );
     }
 }

@@ -8,7 +8,7 @@ use super::{Context, SourceFinding};
 use crate::finding::{Evidence, Release, Verdict};
 use crate::rules::GOROUTINE_HOLDER as RULE;
 use crate::source::PackageIndex;
-use crate::source::index::{Callee, ChanRef, GoFact, Loc, OpKind};
+use crate::source::index::{Callee, ChanRef, Closed, GoFact, Loc, OpKind};
 
 /// A `go` statement whose function runs a service loop (`for { select { ... } }`) that can
 /// end: what it keeps, and what ends it.
@@ -37,6 +37,42 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
             .map(|k| format!("`{k}`"))
             .collect::<Vec<_>>()
             .join(", ");
+        let them = if keeps.len() == 1 { "it" } else { "them" };
+        if let Some(Stop {
+            unsignalled: Some(text),
+            ..
+        }) = &stop
+        {
+            // The way out waits on a channel nothing sends on or closes: not bounded by it.
+            let bounded = index.starts_bounded(go);
+            let mut sf = SourceFinding::new(
+                &RULE,
+                if bounded.is_some() {
+                    Verdict::Retained
+                } else {
+                    Verdict::LeakRisk
+                },
+                go.loc,
+                go.subject.clone(),
+                format!(
+                    "the goroutine keeps {keeps_words} reachable while it runs, and its loop returns only when it receives from `{text}`, which nothing in the package sends on or closes: it runs, and keeps {them}, for as long as the process does"
+                ),
+            );
+            sf.holder_name = Some(format!("the goroutine started at line {}", go.loc.line));
+            sf.release = bounded.map(|how| Release { how, site: None });
+            sf.evidence.push(Evidence {
+                note: format!("keeps {keeps_words} while it runs"),
+                site: None,
+            });
+            sf.evidence.push(Evidence {
+                note: format!(
+                    "its loop returns when it receives from `{text}`, and nothing sends on or closes `{text}`"
+                ),
+                site: Some(cx.site(index, &service.loc)),
+            });
+            out.push(sf);
+            continue;
+        }
         let until = stop
             .as_ref()
             .map(|s| s.how.clone())
@@ -47,11 +83,11 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
             go.loc,
             go.subject.clone(),
             format!(
-                "the goroutine keeps {keeps_words} reachable while it runs, {until}: everything reachable from {} lives at least that long, whatever the escape analysis said",
-                if keeps.len() == 1 { "it" } else { "them" }
+                "the goroutine keeps {keeps_words} reachable while it runs, {until}: everything reachable from {them} lives at least that long, whatever the escape analysis said"
             ),
         );
         sf.holder_name = Some(format!("the goroutine started at line {}", go.loc.line));
+        let note = stop.as_ref().and_then(|s| s.note.clone());
         sf.release = Some(Release {
             how: until,
             site: stop.and_then(|s| s.site.map(|l| cx.site(index, &l))),
@@ -64,6 +100,9 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex, out: &mut Vec<SourceFinding
             note: "its loop runs until stopped".into(),
             site: Some(cx.site(index, &service.loc)),
         });
+        if let Some(note) = note {
+            sf.evidence.push(Evidence { note, site: None });
+        }
         out.push(sf);
     }
 }
@@ -120,6 +159,12 @@ pub fn lifetime(index: &PackageIndex, go: &GoFact) -> Option<Option<(String, Opt
         .stop_channel(service)
         .map(|(ch, text, close_only)| who_stops(index, ch, text, close_only, service.loc.file));
     Some(Some(match stop {
+        // Guard: a way out nothing signals bounds nothing; the goroutine's own finding (EE0309,
+        // a leak risk) says so, and the values it keeps are left to the other rules.
+        Some(Stop {
+            unsignalled: Some(_),
+            ..
+        }) => return None,
         Some(s) => (s.how, s.site),
         None => ("until its loop returns".to_string(), None),
     }))
@@ -129,6 +174,22 @@ pub fn lifetime(index: &PackageIndex, go: &GoFact) -> Option<Option<(String, Opt
 struct Stop {
     how: String,
     site: Option<Loc>,
+    /// What else the reader should know of that end (a timer's channel).
+    note: Option<String>,
+    /// The channel as written, when nothing sends on it or closes it: the loop does not end
+    /// that way.
+    unsignalled: Option<String>,
+}
+
+impl Stop {
+    fn by(how: String, site: Option<Loc>) -> Stop {
+        Stop {
+            how,
+            site,
+            note: None,
+            unsignalled: None,
+        }
+    }
 }
 
 /// Who ends a loop that waits on a channel: a context's cancel, or the function that closes or
@@ -141,10 +202,7 @@ fn who_stops(
     prefer: usize,
 ) -> Stop {
     if let ChanRef::Done(ctx) = ch {
-        return Stop {
-            how: format!("until `{ctx}` is cancelled or times out"),
-            site: None,
-        };
+        return Stop::by(format!("until `{ctx}` is cancelled or times out"), None);
     }
     if let Some(op) = index.stopper(ch, prefer, close_only) {
         let verb = if op.kind == OpKind::Send {
@@ -156,29 +214,47 @@ fn who_stops(
             .function
             .map(|i| describe_stopper(index, i))
             .unwrap_or_else(|| "a package-level initializer".to_string());
-        return Stop {
-            how: format!("until {by} {verb} `{text}`"),
-            site: Some(op.loc),
-        };
+        return Stop::by(format!("until {by} {verb} `{text}`"), Some(op.loc));
     }
     if let Some(pass) = index.handed_on(ch) {
-        return Stop {
-            how: format!(
+        return Stop::by(
+            format!(
                 "until `{text}` is closed by the code it is handed to (it leaves the package at line {})",
                 pass.loc.line
             ),
-            site: Some(pass.loc),
-        };
+            Some(pass.loc),
+        );
     }
-    if matches!(ch, ChanRef::Other) {
-        return Stop {
-            how: format!("until the channel that `{text}` returns is closed"),
+    match ch {
+        ChanRef::Other => Stop::by(
+            format!("until the channel that `{text}` returns is closed"),
+            None,
+        ),
+        // Only the runtime sends on a timer's channel, once when a timer fires (at each tick for
+        // a ticker), and nothing closes it: the firing is what ends the wait.
+        ChanRef::Timer => Stop {
+            how: format!("until `{text}` fires, once its delay has passed"),
             site: None,
-        };
-    }
-    Stop {
-        how: format!("until something sends on or closes `{text}` (nothing in the package does)"),
-        site: None,
+            note: Some(format!(
+                "only the timer sends on `{text}`, and nothing closes it: a timer stopped before it fires never ends this wait"
+            )),
+            unsignalled: None,
+        },
+        // Every reference is in sight and none sends or closes: this way out is never taken.
+        _ if index.closed(ch) == Closed::Never => Stop {
+            how: format!("never by `{text}`: nothing sends on or closes it"),
+            site: None,
+            note: None,
+            unsignalled: Some(text.to_string()),
+        },
+        // A parameter nothing in the package passes, an exported field or variable: its owner
+        // outside the package signals it.
+        _ => Stop::by(
+            format!(
+                "until the code that owns `{text}`, outside this package, sends on or closes it"
+            ),
+            None,
+        ),
     }
 }
 
@@ -250,5 +326,75 @@ mod tests {
                     .to_string()
             )]
         );
+    }
+}
+
+/// A way out on a timer's channel is the timer's firing; a way out on a channel nothing
+/// signals bounds nothing. No "bounded, until ... (nothing does)".
+#[cfg(test)]
+mod way_out_tests {
+    use crate::classify::{codes_at, source_findings};
+
+    const WATCH: &str = "package p\n\nimport \"time\"\n\ntype S struct {\n\tevents chan string\n\tseen   []string\n}\n\nfunc (s *S) Watch(d time.Duration) {\n\ttimer := time.NewTimer(d)\n\tgo func() {\n\t\tfor {\n\t\t\tselect {\n\t\t\tcase e := <-s.events:\n\t\t\t\ts.seen = append(s.seen, e)\n\t\t\tcase <-timer.C:\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}()\n}\n";
+
+    #[test]
+    fn a_timer_channel_ends_the_wait_when_it_fires() {
+        let found = source_findings(WATCH, Some(27));
+        let f = found
+            .iter()
+            .find(|f| f.code.as_str() == "EE0309")
+            .expect("EE0309");
+        assert_eq!(f.verdict.name(), "retained");
+        assert_eq!(
+            f.title,
+            "`go func() {...}()`: bounded, until `timer.C` fires, once its delay has passed"
+        );
+        assert!(f.evidence.iter().any(|e| e.note
+            == "only the timer sends on `timer.C`, and nothing closes it: a timer stopped before it fires never ends this wait"));
+    }
+
+    #[test]
+    fn a_channel_nothing_signals_is_no_way_out() {
+        let src = WATCH
+            .replace(
+                "timer := time.NewTimer(d)",
+                "stop := make(chan struct{})\n\t_ = d",
+            )
+            .replace("case <-timer.C:", "case <-stop:");
+        let found = source_findings(&src, Some(27));
+        let f = found
+            .iter()
+            .find(|f| f.code.as_str() == "EE0309")
+            .expect("EE0309");
+        assert_eq!(f.verdict.name(), "leak-risk", "{:?}", codes_at(&found));
+        assert!(f.why.contains("its loop returns only when it receives from `stop`, which nothing in the package sends on or closes"), "{}", f.why);
+        assert!(!f.title.contains("bounded"), "{}", f.title);
+        // Trap: closed by a method of the type, it is bounded by that close.
+        let closed = src.replace("\t}()\n}\n", "\t}()\n\tclose(stop)\n}\n");
+        let found = source_findings(&closed, Some(27));
+        let f = found
+            .iter()
+            .find(|f| f.code.as_str() == "EE0309")
+            .expect("EE0309");
+        assert_eq!(f.verdict.name(), "retained");
+    }
+
+    /// No rule says a holder is bounded by something nothing does.
+    #[test]
+    fn no_bounded_by_nothing() {
+        for dir in ["src/classify", "src/source/index"] {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.extension().is_none_or(|x| x != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                assert!(
+                    !text.contains(&["(nothing in the package", " does)"].concat()),
+                    "{}",
+                    p.display()
+                );
+            }
+        }
     }
 }

@@ -32,6 +32,7 @@ pub mod subslice;
 pub mod timers;
 mod trace;
 pub mod words;
+pub mod zero_size;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -850,6 +851,17 @@ impl<'a> Context<'a> {
                     "`{subject}` is a constant: no allocation, the interface points at read-only data"
                 ),
                 "the compiler reports the conversion to an interface as an escape, then builds the interface from a read-only copy of the constant in the binary: nothing is allocated",
+            ))
+        } else if d.kind == Kind::EscapesToHeap
+            && zero_size::is_zero_size(self.index, &subject)
+            // A zero-size value a registry keeps is still the registration a reader needs.
+            && self.hit(i, 0).is_none()
+        {
+            Some((
+                Verdict::Stack,
+                &rules::ZERO_SIZE,
+                format!("`{subject}` has size zero: nothing is allocated"),
+                zero_size::WHY,
             ))
         } else if matches!(d.kind, Kind::DoesNotEscape | Kind::AppendDoesNotEscape) {
             Some((

@@ -1483,6 +1483,12 @@ impl PackageIndex {
         &self.facts.selects[s]
     }
 
+    /// The variable of parameter `i` of function `f`, when the source names it: where a
+    /// channel passed there (`drain(ch)`, an [`OpKind::Arg`]) is followed.
+    pub fn param_var(&self, f: usize, i: usize) -> Option<VarId> {
+        self.facts.param_vars.get(&(f, i)).copied()
+    }
+
     /// The `return` statements of a function's own code.
     pub fn returns_of(&self, f: usize) -> &[Loc] {
         self.facts.returns.get(&f).map(Vec::as_slice).unwrap_or(&[])

@@ -28,6 +28,7 @@ mod globals;
 mod pins;
 mod summary;
 mod walker;
+pub mod zero_size;
 
 pub use bindings::{Var, VarId, VarType};
 pub use cgo::{ALLOCATORS, CAlloc, CUse, CUseKind};
@@ -338,6 +339,9 @@ pub struct PackageIndex {
     pub types: HashMap<String, String>,
     /// Package-level constant names.
     pub consts: HashSet<String>,
+    /// The names of the package's types of size zero (`type token struct{}`, a struct of
+    /// such fields, `[0]T`): a value of one is never allocated (see `zero_size.rs`).
+    pub zero_size: HashSet<String>,
     /// The names of the package's methods (`remove` for `(*Cache).remove`).
     pub method_names: HashSet<String>,
     /// Every `go` statement and every `make(chan ...)`, recorded by the walk so the rules
@@ -451,6 +455,7 @@ impl PackageIndex {
             }
             collect_globals(&mut ix, f, &file);
         }
+        ix.zero_size = zero_size::zero_size_types(&ix.files);
         // Struct fields of a channel type, once every type of the package is known.
         for f in 0..ix.files.len() {
             let file = ix.files[f].clone();

@@ -1,0 +1,3 @@
+module example.com/fixtures/fitwords
+
+go 1.21
