@@ -354,7 +354,7 @@ impl FindingBuilder {
 /// A finding's subject as its title says it: an expression of the source in backticks
 /// (`` `make([]byte, n)` ``), or, where the value has no expression of its own, the words that
 /// describe it as they are ("the backing array of `keys`"). No Go expression starts with an
-/// identifier and a space, so "the " tells the two apart.
+/// identifier and a space, so the words that start a description tell the two apart.
 pub fn quoted(subject: &str) -> String {
     if is_described(subject) {
         subject.to_string()
@@ -365,8 +365,16 @@ pub fn quoted(subject: &str) -> String {
 
 /// A subject written as words about a value, not as its expression.
 pub fn is_described(subject: &str) -> bool {
-    subject.starts_with("the ") && subject.contains('`')
+    DESCRIBED.iter().any(|p| subject.starts_with(p))
 }
+
+/// How a described subject starts: the values the compiler names in its own terms.
+const DESCRIBED: &[&str] = &[
+    "the backing array ",
+    "the closure ",
+    "the slice of `...` arguments",
+    "a closure in ",
+];
 
 #[cfg(test)]
 mod size_tests {

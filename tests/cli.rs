@@ -249,9 +249,7 @@ fn the_default_report_explains_and_sums_up() {
         "{text}"
     );
     assert!(
-        text.contains(
-            "2 allocations on the heap; none kept by a long-lived holder."
-        ),
+        text.contains("2 allocations on the heap; none kept by a long-lived holder."),
         "{text}"
     );
     assert!(!text.contains('\u{1b}'), "no color when asked for none");

@@ -512,6 +512,7 @@ fn holder_verdicts_match_the_fixtures() {
         "startup",
         "words",
         "fitwords",
+        "subjects",
         "reach",
         // genericonly's logs are empty: its wants are checked live, where `go list` names the
         // package (tests/live.rs a_generic_only_module_still_gets_the_source_rules).
@@ -869,4 +870,38 @@ fn the_summary_adds_up_on_every_recorded_log() {
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// No title names a value or a function by the compiler's private names, on any recorded log:
+/// the array `append` grows, a call placed at its parenthesis, a closure (`func literal`,
+/// `F.func1`), a temporary (`.autotmp_3`), a shape type. A reader finds every subject in the
+/// source.
+#[test]
+fn every_title_names_what_the_source_writes() {
+    let closure_name = regex::Regex::new(r"\.func\d").unwrap();
+    let mut bad = Vec::new();
+    let mut titles = 0;
+    for (minor, module, log) in logs() {
+        for f in parse(&module, &log).findings.iter().flatten() {
+            titles += 1;
+            let t = &f.title;
+            let compiler_words = [
+                "`append`",
+                "`(`",
+                "`func`",
+                "func literal",
+                "a temporary",
+                "go.shape",
+                ".autotmp",
+                "... argument",
+            ];
+            if compiler_words.iter().any(|w| t.contains(w)) || closure_name.is_match(t) {
+                bad.push(format!("go1.{minor} {module}: {t}"));
+            }
+        }
+    }
+    bad.sort();
+    bad.dedup();
+    assert!(titles > 1000, "only {titles} titles");
+    assert!(bad.is_empty(), "{} titles:\n{}", bad.len(), bad.join("\n"));
 }

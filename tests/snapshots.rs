@@ -86,3 +86,33 @@ fn no_compiler_jargon_in_any_demo_report() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// The values the compiler names in its own terms, named as the source writes them, in every
+/// format a reader reads: the subjects fixture's Go 1.27 recording, text (with the goroutines
+/// one function starts told once) and compact, with every verdict.
+#[test]
+fn subjects_as_the_source_writes_them() {
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    for (name, format) in [("subjects-text", "text"), ("subjects-compact", "compact")] {
+        // Relative paths: the report names its input, and no machine's path belongs in it.
+        let out = offline()
+            .current_dir(&tests)
+            .args([
+                "--input",
+                "fixtures/go1.27/subjects/m2-l.txt",
+                "-C",
+                "go/subjects",
+                "--go-version",
+                "1.27",
+                "--all",
+                "-f",
+                format,
+                "--color",
+                "never",
+            ])
+            .output()
+            .expect("escape-explain runs");
+        assert_success(&out, "the subjects fixture: ");
+        insta::assert_snapshot!(name, String::from_utf8(out.stdout).unwrap());
+    }
+}

@@ -261,11 +261,11 @@ fn who_stops(
 /// `(*Cache).Close`, or "the finalizer `stopJanitor` (runtime.SetFinalizer)" when the function
 /// is handed to runtime.SetFinalizer.
 fn describe_stopper(index: &PackageIndex, f: usize) -> String {
-    let name = &index.functions[f].name;
+    let name = index.function_words(f);
     if index.is_finalizer(f) {
-        format!("the finalizer `{name}` (run once the owner is unreachable)")
+        format!("the finalizer {name} (run once the owner is unreachable)")
     } else {
-        format!("`{name}`")
+        name
     }
 }
 

@@ -183,11 +183,26 @@ fn retitle(f: &mut Finding, subjects: &[String]) {
     let mut ordered: Vec<&String> = subjects.iter().filter(|s| !is_name(s)).collect();
     ordered.extend(subjects.iter().filter(|s| is_name(s)));
     let words: Vec<String> = ordered.iter().map(|s| quoted(s)).collect();
-    let (last, head) = words.split_last().expect("two or more");
-    f.title = format!("{} and {last} are {rest}", head.join(", "));
+    // A title names a few; the note lists every one (`also kept here`).
+    f.title = if words.len() > TITLE_SUBJECTS {
+        let more = words.len() - (TITLE_SUBJECTS - 1);
+        format!(
+            "{} and {more} more values are {rest}",
+            words[..TITLE_SUBJECTS - 1].join(", ")
+        )
+    } else {
+        let (last, head) = words.split_last().expect("two or more");
+        format!("{} and {last} are {rest}", head.join(", "))
+    };
     // The finding is about what is kept: the allocation, when there is one.
     f.subject = ordered[0].clone();
 }
+
+/// The note that lists the other values a holder site keeps.
+const ALSO_KEPT: &str = "also kept here: ";
+
+/// How many kept values a title names before "and N more values".
+const TITLE_SUBJECTS: usize = 3;
 
 /// A bare identifier (a parameter or variable), as opposed to an allocation.
 fn is_name(s: &str) -> bool {
@@ -334,10 +349,22 @@ fn merge(into: &mut Finding, other: Finding) {
             .as_ref()
             .map(|p| format!(" ({})", p.display_best()))
             .unwrap_or_default();
-        into.evidence.push(Evidence {
-            note: format!("also kept here: {}{at}", quoted(&other.subject)),
-            site: None,
-        });
+        // One note lists them all, however many a holder site keeps.
+        let kept = format!("{}{at}", quoted(&other.subject));
+        match into
+            .evidence
+            .iter_mut()
+            .find(|e| e.note.starts_with(ALSO_KEPT))
+        {
+            Some(e) => {
+                e.note.push_str(", ");
+                e.note.push_str(&kept);
+            }
+            None => into.evidence.push(Evidence {
+                note: format!("{ALSO_KEPT}{kept}"),
+                site: None,
+            }),
+        }
     }
     absorb_compiler(into, other.compiler);
 }

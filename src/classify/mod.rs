@@ -643,7 +643,9 @@ impl<'a> Context<'a> {
         else {
             return false;
         };
-        let is_method = index.method_names.contains(method);
+        // A field of the same name (`entry.Next`, a time.Time, where a schedule has a method
+        // `Next`) is read, not bound: only a name that is no field is taken for a method.
+        let is_method = index.method_names.contains(method) && !index.field_names.contains(method);
         let text = &index.files[file].text;
         // The compiler places a selector at its dot: `c.remove` is reported at `.remove`.
         let receiver = subject.len() - method.len() - 1;
@@ -718,9 +720,19 @@ impl<'a> Context<'a> {
             return self.appended(d);
         }
         let subject = d.subject.clone().unwrap_or_else(|| d.message.clone());
-        // A closure is a closure however it is instantiated; its title says so.
+        // "the closure at line 12 in `F`": the compiler's "func literal" names none.
         if subject == "func literal" {
-            return subject;
+            return self
+                .closure_at(d)
+                .unwrap_or_else(|| match self.function_words_of(d) {
+                    // Generic code of another package instantiated here: no source at hand.
+                    Some(f) if f.starts_with('`') => format!("a closure in {f}"),
+                    Some(f) => f,
+                    None => match &d.position {
+                        Some(p) => format!("the closure at line {}", p.line),
+                        None => subject,
+                    },
+                });
         }
         // The slice a variadic call builds for its `...` arguments.
         if subject == "... argument" {
@@ -732,11 +744,45 @@ impl<'a> Context<'a> {
         let compiler_words = d.function.as_deref().is_some_and(|f| f.contains('['))
             || subject.contains("go.shape")
             || subject.contains("<node ")
-            || subject.contains(".autotmp");
+            || subject.contains(".autotmp")
+            || subject.contains("... argument")
+            || subject.contains("func literal");
         match compiler_words && matches!(d.kind, Kind::EscapesToHeap | Kind::DoesNotEscape) {
             true => self.source_expr(d).unwrap_or(subject),
             false => subject,
         }
+    }
+
+    /// The closure whose `func` keyword is at a diagnostic's position, in words.
+    fn closure_at(&self, d: &Diagnostic) -> Option<String> {
+        let index = self.index?;
+        let (file, off) = d.position.as_ref().and_then(|p| self.locate(p))?;
+        let i = index.function_at(file, off)?;
+        (index.functions[i].loc.start == off).then(|| index.function_words(i))
+    }
+
+    /// A func literal started with `go`: it escapes because it runs as a goroutine, which
+    /// outlives the call that starts it, not because something keeps it.
+    fn started_with_go(&self, d: &Diagnostic) -> bool {
+        let (Some(index), Some((file, off))) =
+            (self.index, d.position.as_ref().and_then(|p| self.locate(p)))
+        else {
+            return false;
+        };
+        let f = &index.files[file];
+        let Some(at) = f.tree.root_node().descendant_for_byte_range(off, off) else {
+            return false;
+        };
+        let Some(lit) = std::iter::once(at)
+            .chain(f.ancestors(at))
+            .find(|n| n.kind() == "func_literal")
+        else {
+            return false;
+        };
+        lit.parent()
+            .filter(|c| c.kind() == "call_expression")
+            .and_then(|c| c.parent())
+            .is_some_and(|g| g.kind() == "go_statement")
     }
 
     /// The function called at a diagnostic's position, as written (`fmt.Println`).
@@ -755,11 +801,11 @@ impl<'a> Context<'a> {
     /// The backing array `append` grows: "the backing array of `keys`", named by the slice
     /// appended to.
     fn appended(&self, d: &Diagnostic) -> String {
-        const ANY: &str = "the backing array `append` returns";
+        const ANY: &str = "the backing array grown by an append";
         let (Some(index), Some((file, off))) =
             (self.index, d.position.as_ref().and_then(|p| self.locate(p)))
         else {
-            return ANY.to_string();
+            return appended_in_flow(d).unwrap_or_else(|| ANY.to_string());
         };
         let f = &index.files[file];
         let Some(at) = f.tree.root_node().descendant_for_byte_range(off, off) else {
@@ -778,7 +824,14 @@ impl<'a> Context<'a> {
             Some(s) if !s.contains('\n') && s.len() <= 40 && s != "nil" => {
                 format!("the backing array of `{s}`")
             }
-            _ => ANY.to_string(),
+            Some(_) => ANY.to_string(),
+            // No `append` written there: one inlined from the function called there.
+            None => match self.call_at(d) {
+                Some(callee) => {
+                    format!("the backing array grown by an append in `{callee}`, inlined here")
+                }
+                None => ANY.to_string(),
+            },
         }
     }
 
@@ -794,11 +847,46 @@ impl<'a> Context<'a> {
         if n.kind() == "("
             && let Some(call) = n
                 .parent()
-                .filter(|a| a.kind() == "argument_list")
+                .filter(|a| matches!(a.kind(), "argument_list" | "special_argument_list"))
                 .and_then(|a| a.parent())
                 .filter(|c| c.kind() == "call_expression")
         {
+            // A call inlined here is placed at the caller's `(`: the source there is the
+            // caller's call, not the subject's.
+            let callee = call
+                .child_by_field_name("function")
+                .map(|c| f.text_of(c))
+                .unwrap_or_default();
+            // Compared by the name called: the compiler spells the operand its own way
+            // (`.autotmp_2.Error()` for `errors.Unwrap(err).Error()`).
+            let name = |c: &str| {
+                let c = c.split('[').next().unwrap_or(c);
+                c.rsplit('.').next().unwrap_or(c).to_string()
+            };
+            let named = d
+                .subject
+                .as_deref()
+                .and_then(|s| s.split_once('('))
+                .map(|(c, _)| c);
+            if named.is_some_and(|c| name(c) != name(callee)) {
+                return None;
+            }
             n = call;
+        } else if n.kind() == "."
+            && let Some(sel) = n.parent().filter(|p| p.kind() == "selector_expression")
+        {
+            // A selector is placed at its dot (`x.f().Error()` at `.Error`): the call it makes.
+            n = sel
+                .parent()
+                .filter(|c| {
+                    c.kind() == "call_expression"
+                        && c.child_by_field_name("function")
+                            .is_some_and(|f| f.id() == sel.id())
+                })
+                .unwrap_or(sel);
+        }
+        if matches!(n.kind(), "(" | ".") {
+            return None;
         }
         for p in f.ancestors(n) {
             let expr = matches!(
@@ -893,14 +981,14 @@ impl<'a> Context<'a> {
             } else {
                 match hit.verdict {
                     Verdict::LeakRisk => format!(
-                        "{} is {} `{holder_name}`, and nothing lets it go",
+                        "{} is {}, and nothing lets it go",
                         quoted(&subject),
-                        hit.rule.name
+                        held_by(hit.rule, &holder_name)
                     ),
                     _ => format!(
-                        "{} is {} `{holder_name}`, but bounded",
+                        "{} is {}, but bounded",
                         quoted(&subject),
-                        hit.rule.name
+                        held_by(hit.rule, &holder_name)
                     ),
                 }
             };
@@ -961,7 +1049,10 @@ impl<'a> Context<'a> {
                         .or_else(|| s.expr.split_once(" = "));
                     lhs.map_or(s.expr.as_str(), |(lhs, _)| lhs).to_string()
                 })
-                .find(|place| !place.contains(".autotmp") && !place.contains("~"));
+                // Nor a call (`append(keys, k)`): a place is where the value stays.
+                .find(|place| {
+                    !place.contains(".autotmp") && !place.contains('~') && !place.ends_with(')')
+                });
             let title = match (d.kind, kept_in) {
                 (Kind::LeakingParamToResult, _) => {
                     format!("`{subject}` is passed back: {f} returns what callers pass in it")
@@ -999,9 +1090,35 @@ impl<'a> Context<'a> {
         } else {
             (rule, why)
         };
-        let title = if subject == "func literal" {
+        let closure = d.subject.as_deref() == Some("func literal");
+        let goroutine = closure && self.started_with_go(d);
+        let (rule, why) = if goroutine {
+            (
+                &rules::CLOSURE,
+                "it runs as a goroutine, which outlives the call that starts it: the closure and what it captures are on the heap until the goroutine returns".to_string(),
+            )
+        } else {
+            (rule, why)
+        };
+        let title = if goroutine {
+            format!(
+                "{} is on the heap: it runs as a goroutine",
+                if subject == "func literal" {
+                    "a closure".to_string()
+                } else {
+                    subject.clone()
+                }
+            )
+        } else if closure {
             // The closure itself, not something it captured.
-            "a closure is on the heap: it outlives the call that makes it".to_string()
+            format!(
+                "{} is on the heap: it outlives the call that makes it",
+                if subject == "func literal" {
+                    "a closure".to_string()
+                } else {
+                    subject.clone()
+                }
+            )
         } else if method_value {
             format!("a closure is allocated for the method value `{subject}`: it outlives the call")
         } else {
@@ -1045,6 +1162,55 @@ impl<'a> Context<'a> {
         }
         None
     }
+}
+
+/// "kept in a package-level map `sessions`", or, for a holder named in words rather than by a
+/// variable of the source, "kept by expvar's registry, which it was registered with".
+pub(crate) fn held_by(rule: &Rule, holder: &str) -> String {
+    if !holder.contains(' ') {
+        return format!("{} `{holder}`", rule.name);
+    }
+    match rule.id {
+        RuleId::RegisteredClosure => format!("kept by {holder}, which it was registered with"),
+        _ => format!("{}: {holder}", rule.name),
+    }
+}
+
+/// The slice an `append` grows, from the `-m=2` header (`append(s.items, v) escapes to
+/// heap`) when the source is not at hand (generic code of another package instantiated here).
+/// The compiler qualifies that code's names by their package (`store.s.items`): the directory
+/// of the position names it.
+fn appended_in_flow(d: &Diagnostic) -> Option<String> {
+    let expr = d.explanations.iter().find_map(|e| match &e.header {
+        Header::Escape { expr } => expr.strip_prefix("append("),
+        _ => None,
+    })?;
+    let mut depth = 0i32;
+    let end = expr.char_indices().find_map(|(i, c)| {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => return Some(i),
+            _ => {}
+        }
+        None
+    })?;
+    let first = &expr[..end];
+    let pkg = d.position.as_ref().and_then(|p| {
+        std::path::Path::new(&*p.file)
+            .parent()?
+            .file_name()?
+            .to_str()
+            .map(str::to_string)
+    });
+    let first = match pkg
+        .as_deref()
+        .and_then(|p| first.strip_prefix(p)?.strip_prefix('.'))
+    {
+        Some(local) => local,
+        None => first,
+    };
+    (first.len() <= 40 && first != "nil").then(|| format!("the backing array of `{first}`"))
 }
 
 /// Go's predeclared basic types: a conversion of a constant to one is a constant.

@@ -142,15 +142,15 @@ fn finding(
         pin.title(&pin.of, &holder_name)
     } else if hit.verdict == Verdict::LeakRisk {
         format!(
-            "{} is {} `{holder_name}`, and nothing lets it go",
+            "{} is {}, and nothing lets it go",
             quoted(&subject),
-            hit.rule.name
+            super::held_by(hit.rule, &holder_name)
         )
     } else {
         format!(
-            "{} is {} `{holder_name}`, but bounded",
+            "{} is {}, but bounded",
             quoted(&subject),
-            hit.rule.name
+            super::held_by(hit.rule, &holder_name)
         )
     };
     Finding::builder(hit.rule, hit.verdict, subject, title)

@@ -32,6 +32,10 @@ pub fn plain(s: &str) -> String {
         // Text from the source (a string literal) never carries control characters out.
         return plain(&crate::printable::line(s));
     }
+    // `fmt.Sprint(... argument...)`: the compiler's stand-in for a variadic call's arguments.
+    if s.contains("... argument...") {
+        return plain(&s.replace("... argument...", "..."));
+    }
     if !s.contains("go.shape")
         && !s.contains(".dict")
         && !s.contains('~')
@@ -199,6 +203,10 @@ mod tests {
         assert_eq!(plain("x = .autotmp_12"), "x = a temporary");
         assert_eq!(plain("go.shape.int"), "int");
         assert_eq!(plain("plain `x`"), "plain `x`");
+        assert_eq!(
+            plain("fmt.Sprint(\"n=\", ... argument...)"),
+            "fmt.Sprint(\"n=\", ...)"
+        );
     }
 
     #[test]

@@ -118,7 +118,15 @@ impl HumanRenderer {
         }
     }
 
-    fn full(&mut self, out: &mut dyn Write, f: &Finding, d: Option<&Diagnostic>) -> io::Result<()> {
+    /// One finding in full; `same` are findings that say the same of other statements of the
+    /// same function (the goroutines one `main` starts), listed in a note instead of repeated.
+    fn full(
+        &mut self,
+        out: &mut dyn Write,
+        f: &Finding,
+        d: Option<&Diagnostic>,
+        same: &[&Finding],
+    ) -> io::Result<()> {
         let path = f
             .position
             .as_ref()
@@ -137,8 +145,14 @@ impl HumanRenderer {
                     .path(path.as_str())
                     .fold(true);
                 // A line the profile named has no column: the whole line is the place.
-                let span =
-                    span_at(text, pos.line, pos.column.unwrap_or(1), &f.subject).or_else(|| {
+                // What only the source shows is a statement: the whole of it is the place.
+                let statement = match (f.diagnostic, pos.column) {
+                    (None, Some(column)) => statement_at(text, pos.line, column),
+                    _ => None,
+                };
+                let span = statement
+                    .or_else(|| span_at(text, pos.line, pos.column.unwrap_or(1), &f.subject))
+                    .or_else(|| {
                         pos.column.is_none().then(|| {
                             line_start(text, pos.line).map(|start| {
                                 let end =
@@ -160,8 +174,9 @@ impl HumanRenderer {
                     snippet = snippet.annotation(AnnotationKind::Primary.span(span).label(label));
                 }
                 if let Some(h) = &f.holder {
-                    // One label per line: the add, the declaration and the release may share one
-                    // (a package-level initializer).
+                    // One label per fact, each on its own line under the same span when the
+                    // add, the declaration and the release share a line (a package-level
+                    // initializer), as rustc writes them.
                     let mut labels: Vec<(std::ops::Range<usize>, String)> = Vec::new();
                     for (site, label) in [
                         (
@@ -196,13 +211,7 @@ impl HumanRenderer {
                             continue;
                         }
                         if let Some(span) = line_span(text, site) {
-                            match labels.iter_mut().find(|(s, _)| *s == span) {
-                                Some((_, l)) => {
-                                    l.push_str("; ");
-                                    l.push_str(&label);
-                                }
-                                None => labels.push((span, label)),
-                            }
+                            labels.push((span, label));
                         }
                     }
                     for (span, label) in labels {
@@ -238,6 +247,28 @@ impl HumanRenderer {
         let flow = d.map(flow_sentences).unwrap_or_default();
         let said = f.compiler.first().cloned();
         let mut note_lines: Vec<String> = notes;
+        if !same.is_empty() {
+            let sites: Vec<String> = same
+                .iter()
+                .map(|g| {
+                    let at = g
+                        .position
+                        .as_ref()
+                        .map(|p| format!(" ({})", p.display_best()))
+                        .unwrap_or_default();
+                    format!("{}{at}", crate::finding::quoted(&g.subject))
+                })
+                .collect();
+            note_lines.push(format!(
+                "the same for {} more in {}: {}",
+                same.len(),
+                f.function
+                    .as_deref()
+                    .map(|n| format!("`{n}`"))
+                    .unwrap_or_else(|| "the same function".into()),
+                sites.join(", ")
+            ));
+        }
         if let Some(m) = &f.measured {
             note_lines.extend(m.lines().into_iter().map(|l| format!("profile: {l}")));
         }
@@ -421,9 +452,9 @@ impl Renderer for HumanRenderer {
             "{}{variant}\n",
             format!("# {pkg}").style(self.paint(Style::new().bold()))
         )?;
-        for f in full {
+        for (f, same) in same_statements(full) {
             let d = f.diagnostic.and_then(|i| section.diagnostics.get(i));
-            self.full(out, f, d)?;
+            self.full(out, f, d, &same)?;
         }
         for f in &brief {
             self.brief(out, f)?;
@@ -656,6 +687,51 @@ fn holder_words(kind: HolderKind, name: &str) -> String {
     }
 }
 
+/// Findings in order, each with the later ones that say the same of another statement of its
+/// function: goroutines the source found (no diagnostic, no profile figure), of one rule and
+/// verdict, with the same reasons. A function that starts twelve workers reads once.
+fn same_statements(full: Vec<&Finding>) -> Vec<(&Finding, Vec<&Finding>)> {
+    let key = |f: &Finding| {
+        let groupable = f.diagnostic.is_none()
+            && f.measured.is_none()
+            && f.function.is_some()
+            && f.holder
+                .as_ref()
+                .is_some_and(|h| h.kind == HolderKind::Goroutine);
+        groupable.then(|| {
+            let rest = f
+                .title
+                .split_once("`: ")
+                .map(|(_, r)| r.to_string())
+                .unwrap_or_default();
+            (
+                f.verdict,
+                f.code,
+                f.function.clone(),
+                rest,
+                f.why.clone(),
+                f.fix.clone(),
+                f.position.as_ref().and_then(|p| p.path.clone()),
+            )
+        })
+    };
+    let mut out: Vec<(&Finding, Vec<&Finding>)> = Vec::new();
+    let mut first: HashMap<_, usize> = HashMap::new();
+    for f in full {
+        match key(f) {
+            Some(k) => match first.get(&k) {
+                Some(&i) => out[i].1.push(f),
+                None => {
+                    first.insert(k, out.len());
+                    out.push((f, Vec::new()));
+                }
+            },
+            None => out.push((f, Vec::new())),
+        }
+    }
+    out
+}
+
 /// The byte span of the subject at a position: the whole expression when the compiler names
 /// one (`&T{...}`, `make(...)`, whose position may be the `(` of the call), else the
 /// identifier there.
@@ -664,13 +740,21 @@ fn span_at(text: &str, line: u32, column: u32, subject: &str) -> Option<std::ops
     if start >= text.len() {
         return None;
     }
-    // `make(...)` and other calls are reported at their parenthesis.
+    // `make(...)` and other calls are reported at their parenthesis: the span starts at the
+    // function called (`append`, `fmt.Sprintf`), whatever the subject says of the call.
     if let Some((callee, _)) = subject.split_once('(')
         && !callee.is_empty()
         && text[..start].ends_with(callee)
         && text[start..].starts_with('(')
     {
         start -= callee.len();
+    } else if text[start..].starts_with('(') {
+        let callee = text[..start]
+            .bytes()
+            .rev()
+            .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+            .count();
+        start -= callee;
     }
     let end = expr_end(text, start);
     (end > start).then_some(start..end)
@@ -695,6 +779,25 @@ fn expr_end(text: &str, start: usize) -> usize {
         }
     }
     text.len()
+}
+
+/// A statement from its column to the end of its line (a comment left out), or to the end of
+/// its first line when it spans several (`go func() {`).
+fn statement_at(text: &str, line: u32, column: u32) -> Option<std::ops::Range<usize>> {
+    let start = line_start(text, line)?;
+    let end = text[start..]
+        .find('\n')
+        .map(|e| start + e)
+        .unwrap_or(text.len());
+    let from = start + (column as usize).saturating_sub(1);
+    let body = text.get(from..end)?;
+    // A trailing comment follows a space (`// want: ...`); `//` in a literal ("http://") does not.
+    let body = match body.find(" //").or_else(|| body.find("\t//")) {
+        Some(c) => &body[..c],
+        None => body,
+    }
+    .trim_end();
+    (!body.is_empty()).then(|| from..from + body.len())
 }
 
 /// The trimmed statement on a site's line.

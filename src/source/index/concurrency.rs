@@ -1746,7 +1746,7 @@ impl PackageIndex {
         }
         let place = match (&guard, go.function) {
             (Some(g), _) => format!("behind the start-once guard `{g}`"),
-            (None, Some(f)) => format!("from {}, which runs once", self.functions[f].name),
+            (None, Some(f)) => format!("from {}, which runs once", self.function_words(f)),
             (None, None) => "from a package initializer".to_string(),
         };
         if !go.in_loop {

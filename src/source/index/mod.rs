@@ -344,6 +344,9 @@ pub struct PackageIndex {
     pub zero_size: HashSet<String>,
     /// The names of the package's methods (`remove` for `(*Cache).remove`).
     pub method_names: HashSet<String>,
+    /// The names of the fields of the package's struct types (`Next` of `type Entry struct {
+    /// Next time.Time }`): `e.Next` may be a field where another type has a method `Next`.
+    pub field_names: HashSet<String>,
     /// Every `go` statement and every `make(chan ...)`, recorded by the walk so the rules
     /// that start from them need not walk every tree again: (file, start byte, end byte), in
     /// source order.
@@ -456,6 +459,7 @@ impl PackageIndex {
             collect_globals(&mut ix, f, &file);
         }
         ix.zero_size = zero_size::zero_size_types(&ix.files);
+        ix.field_names = declared_field_names(&ix.files);
         // Struct fields of a channel type, once every type of the package is known.
         for f in 0..ix.files.len() {
             let file = ix.files[f].clone();
@@ -853,6 +857,39 @@ fn package_name(file: &GoFile) -> Option<&str> {
         .into_iter()
         .next()
         .map(|n| file.text_of(n))
+}
+
+/// The field names of the struct types a package declares at top level (embedded fields are
+/// named by their type, and a method value through one is still a method value).
+fn declared_field_names(files: &[Arc<GoFile>]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for file in files {
+        for top in named_children(file.tree.root_node()) {
+            if top.kind() != "type_declaration" {
+                continue;
+            }
+            for spec in named_children(top) {
+                let Some(ty) = spec
+                    .child_by_field_name("type")
+                    .filter(|t| t.kind() == "struct_type")
+                else {
+                    continue;
+                };
+                for list in named_children(ty) {
+                    for field in named_children(list) {
+                        if field.kind() != "field_declaration" {
+                            continue;
+                        }
+                        let mut c = field.walk();
+                        for name in field.children_by_field_name("name", &mut c) {
+                            names.insert(file.text_of(name).to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    names
 }
 
 #[cfg(test)]

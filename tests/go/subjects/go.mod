@@ -1,0 +1,3 @@
+module example.com/fixtures/subjects
+
+go 1.21
