@@ -186,9 +186,11 @@ pub fn heap_sentence(t: &Totals) -> String {
     };
     if t.goroutines > 0 {
         s.push_str(&format!(
-            " {} that can outlive {} work (not allocations: each keeps its stack and what it references while it runs), {} of which nothing ends.",
+            " {} {} what {} references while {} (not allocations), {} of which nothing ends.",
             crate::units::counted(t.goroutines, "goroutine"),
-            if t.goroutines == 1 { "its" } else { "their" },
+            if t.goroutines == 1 { "keeps" } else { "keep" },
+            if t.goroutines == 1 { "it" } else { "they" },
+            if t.goroutines == 1 { "it runs" } else { "they run" },
             t.endless_goroutines
         ));
     }
@@ -267,4 +269,37 @@ pub struct Summary {
     /// With `--profile`: what the profiles were, what they hold most, and what they disagree on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::profile::join::ProfileSummary>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Allocations, goroutines and parameters each in their own clause, each clause about its
+    /// own counts.
+    #[test]
+    fn the_heap_sentence_counts_each_kind_apart() {
+        let t = Totals {
+            heap_allocations: 10,
+            kept_allocations: 3,
+            growing_allocations: 2,
+            goroutines: 1,
+            endless_goroutines: 1,
+            parameters: 7,
+            kept_parameters: 1,
+            ..Totals::default()
+        };
+        assert_eq!(
+            heap_sentence(&t),
+            "10 allocations on the heap; 3 kept by long-lived holders, 2 of which can grow without bound. 1 goroutine keeps what it references while it runs (not allocations), 1 of which nothing ends. 7 parameters passed on: what functions do with their arguments, not allocations; 1 of them into long-lived holders, which keep every caller's argument."
+        );
+        let none = Totals {
+            heap_allocations: 1,
+            ..Totals::default()
+        };
+        assert_eq!(
+            heap_sentence(&none),
+            "1 allocation on the heap; none kept by a long-lived holder."
+        );
+    }
 }
