@@ -190,7 +190,11 @@ pub fn heap_sentence(t: &Totals) -> String {
             crate::units::counted(t.goroutines, "goroutine"),
             if t.goroutines == 1 { "keeps" } else { "keep" },
             if t.goroutines == 1 { "it" } else { "they" },
-            if t.goroutines == 1 { "it runs" } else { "they run" },
+            if t.goroutines == 1 {
+                "it runs"
+            } else {
+                "they run"
+            },
             t.endless_goroutines
         ));
     }

@@ -905,3 +905,39 @@ fn every_title_names_what_the_source_writes() {
     assert!(titles > 1000, "only {titles} titles");
     assert!(bad.is_empty(), "{} titles:\n{}", bad.len(), bad.join("\n"));
 }
+
+/// Generic code of another package of the module, instantiated here, is reported at its own
+/// lines with the compiler's spellings (`append(store.s.items, store.v)`,
+/// `make([]go.shape.struct { X int; Y int }, 0, len(store.xs))`): its subjects are read from
+/// that package's source, as the reader finds them.
+#[test]
+fn generic_code_of_another_package_is_named_from_its_source() {
+    let log = logs()
+        .into_iter()
+        .find(|(minor, m, log)| *minor == 27 && m == "basics" && log.ends_with("m2-l.txt"))
+        .expect("the basics recording of Go 1.27");
+    let parsed = parse("basics", &log.2);
+    let subject_at = |line: u32| -> Vec<String> {
+        parsed
+            .findings
+            .iter()
+            .flatten()
+            .filter(|f| {
+                f.position.as_ref().is_some_and(|p| {
+                    p.path.as_deref() == Some("store/store.go") && p.line == line
+                })
+            })
+            .map(|f| f.subject.clone())
+            .collect()
+    };
+    assert!(
+        subject_at(10).contains(&"the backing array of `s.items`".to_string()),
+        "{:?}",
+        subject_at(10)
+    );
+    assert!(
+        subject_at(26).contains(&"make([]U, 0, len(xs))".to_string()),
+        "{:?}",
+        subject_at(26)
+    );
+}

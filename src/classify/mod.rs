@@ -42,7 +42,9 @@ use crate::escape::model::{Explanation, Flow, Header, Location, Reason, Step};
 use crate::escape::{Diagnostic, Kind, Position, Section};
 use crate::finding::{Basis, Evidence, Finding, Holder, Site, Verdict, quoted};
 use crate::rules::{self, Rule, RuleId};
+use crate::source::GoFile;
 use crate::source::index::{Effect, Loc, PackageIndex};
+use std::sync::Arc;
 
 /// A finding that comes from the source alone (what the compiler does not report).
 pub struct SourceFinding {
@@ -152,6 +154,9 @@ pub struct Context<'a> {
     /// Boxed: most diagnostics reach no holder, and their entries stay small.
     memo: RefCell<HashMap<usize, Option<Box<Hit>>>>,
     files: RefCell<HashMap<String, Option<usize>>>,
+    /// Files of the module outside the section's package, read for the words of a subject:
+    /// generic code of another package, instantiated here, is reported at its own lines.
+    foreign: RefCell<HashMap<String, Option<Arc<GoFile>>>>,
 }
 
 /// Classifies every value diagnostic of a section, then (with `source_rules`) adds what only
@@ -181,6 +186,7 @@ pub fn classify(
         escapes_by_subject: HashMap::new(),
         memo: RefCell::new(HashMap::new()),
         files: RefCell::new(HashMap::new()),
+        foreign: RefCell::new(HashMap::new()),
     };
     for (i, d) in section.diagnostics.iter().enumerate() {
         if let Some(p) = &d.position
@@ -711,6 +717,37 @@ impl<'a> Context<'a> {
         false
     }
 
+    /// The source file at a position and the byte offset there: a file of the section's
+    /// package, or, for generic code of another package of the module instantiated here, that
+    /// file, read and parsed once. Only with the source at hand (an index).
+    fn source_at(&self, pos: &Position) -> Option<(Arc<GoFile>, usize)> {
+        let index = self.index?;
+        if let Some((f, off)) = self.locate(pos) {
+            return Some((index.files[f].clone(), off));
+        }
+        let root = self.root.as_ref()?;
+        let path = pos.path.as_deref()?;
+        let file = self
+            .foreign
+            .borrow_mut()
+            .entry(path.to_string())
+            .or_insert_with(|| {
+                let p = Path::new(path);
+                let inside = p.is_relative()
+                    && p.components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if !inside || p.extension().is_none_or(|e| e != "go") {
+                    return None;
+                }
+                let abs = root.join(p);
+                let text = crate::files::read_regular_text(&abs).ok()?;
+                GoFile::parse(&mut crate::source::gofile::parser(), &abs, text).map(Arc::new)
+            })
+            .clone()?;
+        let off = file.offset(pos.line, pos.column)?;
+        Some((file, off))
+    }
+
     /// The value a diagnostic is about, as the reader finds it in the source. The compiler
     /// names some values in its own terms: the array `append` grows is "append", generic code
     /// prints its instantiation (`make([]go.shape.int, n)`), a temporary is `.autotmp_7`. Those
@@ -764,12 +801,10 @@ impl<'a> Context<'a> {
     /// A func literal started with `go`: it escapes because it runs as a goroutine, which
     /// outlives the call that starts it, not because something keeps it.
     fn started_with_go(&self, d: &Diagnostic) -> bool {
-        let (Some(index), Some((file, off))) =
-            (self.index, d.position.as_ref().and_then(|p| self.locate(p)))
-        else {
+        let Some((f, off)) = d.position.as_ref().and_then(|p| self.source_at(p)) else {
             return false;
         };
-        let f = &index.files[file];
+        let f = &*f;
         let Some(at) = f.tree.root_node().descendant_for_byte_range(off, off) else {
             return false;
         };
@@ -787,9 +822,8 @@ impl<'a> Context<'a> {
 
     /// The function called at a diagnostic's position, as written (`fmt.Println`).
     fn call_at(&self, d: &Diagnostic) -> Option<String> {
-        let index = self.index?;
-        let (file, off) = d.position.as_ref().and_then(|p| self.locate(p))?;
-        let f = &index.files[file];
+        let (f, off) = d.position.as_ref().and_then(|p| self.source_at(p))?;
+        let f = &*f;
         let at = f.tree.root_node().descendant_for_byte_range(off, off)?;
         let call = std::iter::once(at)
             .chain(f.ancestors(at))
@@ -802,12 +836,10 @@ impl<'a> Context<'a> {
     /// appended to.
     fn appended(&self, d: &Diagnostic) -> String {
         const ANY: &str = "the backing array grown by an append";
-        let (Some(index), Some((file, off))) =
-            (self.index, d.position.as_ref().and_then(|p| self.locate(p)))
-        else {
+        let Some((f, off)) = d.position.as_ref().and_then(|p| self.source_at(p)) else {
             return appended_in_flow(d).unwrap_or_else(|| ANY.to_string());
         };
-        let f = &index.files[file];
+        let f = &*f;
         let Some(at) = f.tree.root_node().descendant_for_byte_range(off, off) else {
             return ANY.to_string();
         };
@@ -839,9 +871,8 @@ impl<'a> Context<'a> {
     /// where an instantiation prints `make(map[string]int)`), with a composite literal's body
     /// shortened to `{...}` as the compiler does.
     fn source_expr(&self, d: &Diagnostic) -> Option<String> {
-        let index = self.index?;
-        let (file, off) = d.position.as_ref().and_then(|p| self.locate(p))?;
-        let f = &index.files[file];
+        let (f, off) = d.position.as_ref().and_then(|p| self.source_at(p))?;
+        let f = &*f;
         let mut n = f.tree.root_node().descendant_for_byte_range(off, off)?;
         // Generic code places a call at its `(`: the call is the whole expression.
         if n.kind() == "("
@@ -1047,7 +1078,7 @@ impl<'a> Context<'a> {
                         .expr
                         .split_once(" := ")
                         .or_else(|| s.expr.split_once(" = "));
-                    lhs.map_or(s.expr.as_str(), |(lhs, _)| lhs).to_string()
+                    unqualified(d, lhs.map_or(s.expr.as_str(), |(lhs, _)| lhs)).to_string()
                 })
                 // Nor a call (`append(keys, k)`): a place is where the value stays.
                 .find(|place| {
@@ -1195,22 +1226,21 @@ fn appended_in_flow(d: &Diagnostic) -> Option<String> {
         }
         None
     })?;
-    let first = &expr[..end];
-    let pkg = d.position.as_ref().and_then(|p| {
-        std::path::Path::new(&*p.file)
-            .parent()?
-            .file_name()?
-            .to_str()
-            .map(str::to_string)
-    });
-    let first = match pkg
-        .as_deref()
-        .and_then(|p| first.strip_prefix(p)?.strip_prefix('.'))
-    {
-        Some(local) => local,
-        None => first,
-    };
+    let first = unqualified(d, &expr[..end]);
     (first.len() <= 40 && first != "nil").then(|| format!("the backing array of `{first}`"))
+}
+
+/// An expression of generic code of another package instantiated here, as its source writes
+/// it: the compiler qualifies its names by their package (`store.s.items` for `s.items`), and
+/// the directory of the diagnostic's file names that package.
+fn unqualified<'e>(d: &Diagnostic, expr: &'e str) -> &'e str {
+    let pkg = d.position.as_ref().and_then(|p| {
+        let dir = Path::new(&*p.file).parent()?.file_name()?.to_str()?;
+        Some(dir.to_string())
+    });
+    pkg.as_deref()
+        .and_then(|p| expr.strip_prefix(p)?.strip_prefix('.'))
+        .unwrap_or(expr)
 }
 
 /// Go's predeclared basic types: a conversion of a constant to one is a constant.
