@@ -369,7 +369,7 @@ pub fn is_described(subject: &str) -> bool {
 }
 
 /// How a described subject starts: the values the compiler names in its own terms.
-const DESCRIBED: &[&str] = &[
+pub const DESCRIBED: &[&str] = &[
     "the backing array ",
     "the closure ",
     "the slice of `...` arguments",
