@@ -923,9 +923,9 @@ fn generic_code_of_another_package_is_named_from_its_source() {
             .iter()
             .flatten()
             .filter(|f| {
-                f.position.as_ref().is_some_and(|p| {
-                    p.path.as_deref() == Some("store/store.go") && p.line == line
-                })
+                f.position
+                    .as_ref()
+                    .is_some_and(|p| p.path.as_deref() == Some("store/store.go") && p.line == line)
             })
             .map(|f| f.subject.clone())
             .collect()

@@ -563,21 +563,24 @@ impl<'a> Context<'a> {
         Some((f, off))
     }
 
-    /// The function a diagnostic is in: the compiler's name when it gave one, else the source's.
+    /// The function of the source a diagnostic is in: `Some(None)` for a package-level
+    /// initializer, `None` when the source is not at hand. A closure reported at its own
+    /// `func` keyword is a value of its parent.
+    fn enclosing(&self, d: &Diagnostic) -> Option<Option<usize>> {
+        let index = self.index?;
+        let (file, off) = d.position.as_ref().and_then(|p| self.locate(p))?;
+        let f = index.function_at(file, off);
+        Some(match f {
+            Some(i) if index.functions[i].loc.start == off => index.functions[i].parent,
+            f => f,
+        })
+    }
+
     /// The function a diagnostic is in. The source's name when the source is there, so the same
     /// value has the same function whatever the Go version (1.25+ names `init.0` and puts a
     /// closure in its parent); else the compiler's.
     fn function_of(&self, d: &Diagnostic) -> Option<String> {
-        if let Some(index) = self.index
-            && let Some((file, off)) = d.position.as_ref().and_then(|p| self.locate(p))
-        {
-            let mut f = index.function_at(file, off);
-            // A closure reported at its own `func` keyword is a value of its parent.
-            if let Some(i) = f
-                && index.functions[i].loc.start == off
-            {
-                f = index.functions[i].parent;
-            }
+        if let (Some(index), Some(f)) = (self.index, self.enclosing(d)) {
             return Some(match f {
                 Some(i) => index.functions[i].name.clone(),
                 None => "init".to_string(),
@@ -596,15 +599,7 @@ impl<'a> Context<'a> {
     /// The function a diagnostic is in, as the reader finds it: `` `F` ``, or "the closure at
     /// line 12 in `F`" where the compiler says `F.func1`.
     fn function_words_of(&self, d: &Diagnostic) -> Option<String> {
-        if let Some(index) = self.index
-            && let Some((file, off)) = d.position.as_ref().and_then(|p| self.locate(p))
-        {
-            let mut f = index.function_at(file, off);
-            if let Some(i) = f
-                && index.functions[i].loc.start == off
-            {
-                f = index.functions[i].parent;
-            }
+        if let (Some(index), Some(f)) = (self.index, self.enclosing(d)) {
             return Some(match f {
                 Some(i) => index.function_words(i),
                 None => "`init`".to_string(),
@@ -1374,18 +1369,7 @@ fn compiler_lines(d: &Diagnostic, full: bool) -> Vec<String> {
 /// built from `src` (one file, `p.go`, linux/amd64) and classified with no compiler output.
 #[cfg(test)]
 pub(crate) fn source_findings(src: &str, toolchain: Option<u32>) -> Vec<Finding> {
-    use crate::source::constraint::Target;
-    use crate::source::gofile::parser;
-    let file = crate::source::GoFile::parse(&mut parser(), Path::new("p.go"), src.to_string())
-        .expect("the test's Go source parses");
-    let target = Target {
-        goos: "linux".into(),
-        goarch: "amd64".into(),
-        tags: Vec::new(),
-        cgo: true,
-        go_minor: None,
-    };
-    let index = PackageIndex::from_files(Path::new("."), vec![std::sync::Arc::new(file)], &target);
+    let index = PackageIndex::of_source(src);
     let opts = Options {
         toolchain,
         source_rules: SourceRules::All,

@@ -23,21 +23,9 @@ pub fn is_zero_size(index: Option<&PackageIndex>, subject: &str) -> bool {
 mod tests {
     use super::is_zero_size;
     use crate::source::PackageIndex;
-    use crate::source::constraint::Target;
-    use crate::source::gofile::parser;
-    use std::path::Path;
 
     fn index(src: &str) -> PackageIndex {
-        let file = crate::source::GoFile::parse(&mut parser(), Path::new("p.go"), src.into())
-            .expect("parses");
-        let target = Target {
-            goos: "linux".into(),
-            goarch: "amd64".into(),
-            tags: Vec::new(),
-            cgo: true,
-            go_minor: None,
-        };
-        PackageIndex::from_files(Path::new("."), vec![std::sync::Arc::new(file)], &target)
+        PackageIndex::of_source(src)
     }
 
     #[test]

@@ -893,6 +893,24 @@ fn declared_field_names(files: &[Arc<GoFile>]) -> HashSet<String> {
 }
 
 #[cfg(test)]
+impl PackageIndex {
+    /// The index of one file, `p.go`, with this source, built for linux/amd64 with cgo: the
+    /// unit tests' package.
+    pub(crate) fn of_source(src: &str) -> PackageIndex {
+        let file = GoFile::parse(&mut parser(), Path::new("p.go"), src.to_string())
+            .expect("the test's Go source parses");
+        let target = Target {
+            goos: "linux".into(),
+            goarch: "amd64".into(),
+            tags: Vec::new(),
+            cgo: true,
+            go_minor: None,
+        };
+        PackageIndex::from_files(Path::new("."), vec![Arc::new(file)], &target)
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

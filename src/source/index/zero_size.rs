@@ -170,21 +170,10 @@ fn is_zero_size_type(zero: &HashSet<String>, ty: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::source::constraint::Target;
-    use crate::source::gofile::parser;
-    use crate::source::{GoFile, PackageIndex};
-    use std::path::Path;
+    use crate::source::PackageIndex;
 
     fn index(src: &str) -> PackageIndex {
-        let file = GoFile::parse(&mut parser(), Path::new("p.go"), src.to_string()).unwrap();
-        let target = Target {
-            goos: "linux".into(),
-            goarch: "amd64".into(),
-            tags: Vec::new(),
-            cgo: true,
-            go_minor: None,
-        };
-        PackageIndex::from_files(Path::new("."), vec![std::sync::Arc::new(file)], &target)
+        PackageIndex::of_source(src)
     }
 
     const TYPES: &str = "package p\n\ntype token struct{}\n\ntype marker struct {\n\t_ [0]func()\n\tt token\n}\n\ntype pair struct {\n\ta, b token\n}\n\ntype later struct{ p pair; e empty }\n\ntype empty = struct{}\n\ntype tokens [4]token\n\ntype sized struct{ n int }\n\ntype mixed struct {\n\tt token\n\tn int\n}\n\ntype box[T any] struct{ v T }\n\ntype counted [n]token\n\ntype ptr *token\n";
