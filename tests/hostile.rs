@@ -960,6 +960,18 @@ fn input_that_is_not_compiler_output_exits_2() {
     assert_eq!(out.status.code(), Some(0));
     let (plain, _) = totals(dir.path(), &recording(), &[]);
     assert_eq!(gzipped["by_verdict"], plain["by_verdict"]);
+    // A gzipped log cut short (a copy that did not finish) is named as such, in one line.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&recording()).unwrap();
+    let whole = gz.finish().unwrap();
+    let out = feed(
+        bin().current_dir(dir.path()).args(["--input", "-"]),
+        &whole[..whole.len() / 2],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("damaged or truncated gzip"), "{err}");
     let out = feed(bin().current_dir(dir.path()).args(["--input", "-"]), b"");
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("The input was empty"));

@@ -14,7 +14,7 @@ fn cases() -> u32 {
 }
 
 /// What the reader counted; `None` when it refused the input as binary, which it may do only
-/// for input with a NUL byte.
+/// for input with a NUL byte or a damaged gzip stream (input that starts with gzip's magic).
 fn read(bytes: &[u8]) -> Option<InputStats> {
     let mut reader = Reader::new();
     let mut sections = 0usize;
@@ -22,7 +22,10 @@ fn read(bytes: &[u8]) -> Option<InputStats> {
         sections += 1;
         Ok(())
     }) {
-        assert!(bytes.contains(&0), "{e}");
+        assert!(
+            bytes.contains(&0) || bytes.starts_with(&[0x1F, 0x8B]),
+            "{e}"
+        );
         assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
         return None;
     }

@@ -79,11 +79,29 @@ fn decode_utf16(mut input: impl Read, little_endian: bool, bom: bool) -> io::Res
 pub fn open<'a>(mut input: impl BufRead + 'a) -> io::Result<Lines<Box<dyn BufRead + 'a>>> {
     // A log saved with gzip (`go build ... 2>&1 | gzip > build.log.gz`) is read through it.
     if input.fill_buf()?.starts_with(&[0x1F, 0x8B]) {
-        let inflated =
-            io::BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(input));
+        let inflated = io::BufReader::with_capacity(
+            1 << 16,
+            Gzip(flate2::bufread::MultiGzDecoder::new(input)),
+        );
         return open_text(inflated);
     }
     open_text(input)
+}
+
+/// A gzip stream whose failures say what they are: a truncated or damaged `.gz` is bad data
+/// (flate2 reports the truncation as invalid input, as if the caller were wrong).
+struct Gzip<R>(R);
+
+impl<R: Read> Read for Gzip<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| match e.kind() {
+            io::ErrorKind::Interrupted => e,
+            _ => io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("a damaged or truncated gzip stream ({e})"),
+            ),
+        })
+    }
 }
 
 /// [`open`] for input that is not compressed.
