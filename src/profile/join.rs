@@ -772,9 +772,9 @@ fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
         )
     } else {
         format!(
-            "{profile} shows {} goroutines running `{}`, declared here, still alive{at}",
+            "{profile} shows {} goroutines running {}, declared here, still alive{at}",
             units::count(site.count),
-            short_name(&site.function)
+            crate::classify::words::function_name(short_name(&site.function))
         )
     };
     let evidence = vec![Evidence {
@@ -785,7 +785,11 @@ fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
         ),
         site: None,
     }];
-    let subject = format!("go {}", short_name(&site.function));
+    // `go F`, or for a closure (`First.func1`, a name no source spells) "a closure in `First`".
+    let subject = match crate::classify::words::function_name(short_name(&site.function)) {
+        closure if !closure.starts_with('`') => closure,
+        _ => format!("go {}", short_name(&site.function)),
+    };
     let mut f = of_the_profile(
         Verdict::Retained,
         &rules::PROFILE_ALIVE,
