@@ -353,8 +353,9 @@ impl FindingBuilder {
 
 /// A finding's subject as its title says it: an expression of the source in backticks
 /// (`` `make([]byte, n)` ``), or, where the value has no expression of its own, the words that
-/// describe it as they are ("the backing array of `keys`"). No Go expression starts with an
-/// identifier and a space, so the words that start a description tell the two apart.
+/// describe it as they are ("the backing array of `keys`"). The openings in [`DESCRIBED`]
+/// ("the closure ", "a closure in ") are two identifiers in a row, which no Go expression
+/// starts with, so they tell the two apart.
 pub fn quoted(subject: &str) -> String {
     if is_described(subject) {
         subject.to_string()
@@ -387,5 +388,21 @@ mod size_tests {
     fn a_finding_stays_small() {
         let size = std::mem::size_of::<Finding>();
         assert!(size <= 320, "Finding is {size} bytes");
+    }
+}
+
+#[cfg(test)]
+mod subject_tests {
+    use super::quoted;
+
+    #[test]
+    fn a_subject_is_code_or_words() {
+        assert_eq!(quoted("make([]byte, n)"), "`make([]byte, n)`");
+        assert_eq!(quoted("a + b"), "`a + b`");
+        assert_eq!(
+            quoted("the backing array of `keys`"),
+            "the backing array of `keys`"
+        );
+        assert_eq!(quoted("a closure in `First`"), "a closure in `First`");
     }
 }
