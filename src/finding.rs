@@ -373,6 +373,7 @@ pub fn is_described(subject: &str) -> bool {
 pub const DESCRIBED: &[&str] = &[
     "the backing array ",
     "the closure ",
+    "the method value ",
     "the slice of `...` arguments",
     "a closure in ",
 ];

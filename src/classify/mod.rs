@@ -679,8 +679,10 @@ impl<'a> Context<'a> {
         else {
             return false;
         };
-        // No func literal of the source starts there: the compiler made the closure.
-        !index.is_func_literal_at(file, off)
+        // No func literal of the source starts there: the compiler made the closure. Unless
+        // the source has a method value there: generic code binds its receiver in a closure
+        // the compiler calls a func literal, and that one the user wrote.
+        !index.is_func_literal_at(file, off) && self.method_value_at(d).is_none()
     }
 
     /// `p does not escape` said of a parameter (at its place in the signature), not of an
@@ -756,6 +758,8 @@ impl<'a> Context<'a> {
         if subject == "func literal" {
             return self
                 .closure_at(d)
+                .or_else(|| self.foreign_closure_at(d))
+                .or_else(|| self.method_value_at(d))
                 .unwrap_or_else(|| match self.function_words_of(d) {
                     // Generic code of another package instantiated here: no source at hand.
                     Some(f) if f.starts_with('`') => format!("a closure in {f}"),
@@ -791,6 +795,48 @@ impl<'a> Context<'a> {
         let (file, off) = d.position.as_ref().and_then(|p| self.locate(p))?;
         let i = index.function_at(file, off)?;
         (index.functions[i].loc.start == off).then(|| index.function_words(i))
+    }
+
+    /// A closure of another package's generic code instantiated here, from that file's syntax:
+    /// "the closure at line 47 in `NewCompositeFuture`", named by the declaration it is in.
+    fn foreign_closure_at(&self, d: &Diagnostic) -> Option<String> {
+        let pos = d.position.as_ref()?;
+        let (f, off) = self.source_at(pos)?;
+        let at = f.tree.root_node().descendant_for_byte_range(off, off)?;
+        let lit = std::iter::once(at)
+            .chain(f.ancestors(at))
+            .find(|n| n.kind() == "func_literal")?;
+        let decl = f
+            .ancestors(lit)
+            .into_iter()
+            .find(|n| matches!(n.kind(), "function_declaration" | "method_declaration"));
+        Some(match decl.and_then(|n| n.child_by_field_name("name")) {
+            Some(name) => format!("the closure at line {} in `{}`", pos.line, f.text_of(name)),
+            None => format!("the closure at line {}", pos.line),
+        })
+    }
+
+    /// The compiler's "func literal" where the source has a method value (`future.resolve`,
+    /// placed at its dot): the closure Go makes to bind the receiver.
+    fn method_value_at(&self, d: &Diagnostic) -> Option<String> {
+        let (f, off) = d.position.as_ref().and_then(|p| self.source_at(p))?;
+        let at = f.tree.root_node().descendant_for_byte_range(off, off)?;
+        let sel = std::iter::once(at)
+            .chain(f.ancestors(at))
+            .take(2)
+            .find(|n| n.kind() == "selector_expression")?;
+        // A method value is not called where it is written (`C.free(p)` is a call, and the
+        // closure around it is cgo's).
+        let called = sel.parent().is_some_and(|c| {
+            c.kind() == "call_expression"
+                && c.child_by_field_name("function")
+                    .is_some_and(|fun| fun.id() == sel.id())
+        });
+        if called {
+            return None;
+        }
+        let text = f.text_of(sel);
+        (!text.contains('\n') && text.len() <= 60).then(|| format!("the method value `{text}`"))
     }
 
     /// A func literal started with `go`: it escapes because it runs as a goroutine, which
@@ -1403,4 +1449,49 @@ pub(crate) fn codes_at(findings: &[Finding]) -> Vec<(String, u32, &'static str)>
         .collect();
     v.sort();
     v
+}
+
+/// What the classifier says of the compiler output `log` (lines `./p.go:L:C: ...`) about Go
+/// source written in a test: the model is built from `src`, as in [`source_findings`].
+#[cfg(test)]
+pub(crate) fn log_findings(src: &str, log: &str) -> Vec<Finding> {
+    let index = PackageIndex::of_source(src);
+    let mut sections = Vec::new();
+    let mut reader = crate::escape::Reader::new();
+    let mut keep = |s: Section| {
+        sections.push(s);
+        Ok(())
+    };
+    reader
+        .read(log.as_bytes(), &mut keep)
+        .expect("the test's log reads");
+    reader.finish(&mut keep).expect("the test's log reads");
+    let mut out = Vec::new();
+    for mut s in sections {
+        for d in &mut s.diagnostics {
+            if let Some(p) = &mut d.position {
+                p.path = Some(Arc::from("p.go"));
+            }
+        }
+        out.extend(classify(&s, Some(&index), &Options::default()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod subject_tests {
+    /// The compiler's "func literal" where the source has a method value (generic code makes
+    /// one for `future.resolve`): the report names the method value.
+    #[test]
+    fn a_method_value_the_compiler_calls_a_func_literal() {
+        let src = "package p\n\ntype F[V any] struct{ v V }\n\nfunc (f *F[V]) resolve(v V) { f.v = v }\n\nfunc New[V any]() (*F[V], func(V)) {\n\tf := &F[V]{}\n\treturn f, f.resolve\n}\n";
+        let log = "# p\n./p.go:9:13: func literal escapes to heap\n";
+        let found = super::log_findings(src, log);
+        let subjects: Vec<&str> = found.iter().map(|f| f.subject.as_str()).collect();
+        assert_eq!(subjects, ["the method value `f.resolve`"], "{found:#?}");
+        assert_eq!(
+            found[0].title,
+            "the method value `f.resolve` is on the heap: it outlives the call that makes it"
+        );
+    }
 }
