@@ -802,14 +802,10 @@ impl<'a> Context<'a> {
     fn foreign_closure_at(&self, d: &Diagnostic) -> Option<String> {
         let pos = d.position.as_ref()?;
         let (f, off) = self.source_at(pos)?;
-        let at = f.tree.root_node().descendant_for_byte_range(off, off)?;
-        let lit = std::iter::once(at)
-            .chain(f.ancestors(at))
-            .find(|n| n.kind() == "func_literal")?;
-        let decl = f
-            .ancestors(lit)
-            .into_iter()
-            .find(|n| matches!(n.kind(), "function_declaration" | "method_declaration"));
+        let mut around = f.nodes_around(off);
+        around.find(|n| n.kind() == "func_literal")?;
+        let decl =
+            around.find(|n| matches!(n.kind(), "function_declaration" | "method_declaration"));
         Some(match decl.and_then(|n| n.child_by_field_name("name")) {
             Some(name) => format!("the closure at line {} in `{}`", pos.line, f.text_of(name)),
             None => format!("the closure at line {}", pos.line),
@@ -820,9 +816,8 @@ impl<'a> Context<'a> {
     /// placed at its dot): the closure Go makes to bind the receiver.
     fn method_value_at(&self, d: &Diagnostic) -> Option<String> {
         let (f, off) = d.position.as_ref().and_then(|p| self.source_at(p))?;
-        let at = f.tree.root_node().descendant_for_byte_range(off, off)?;
-        let sel = std::iter::once(at)
-            .chain(f.ancestors(at))
+        let sel = f
+            .nodes_around(off)
             .take(2)
             .find(|n| n.kind() == "selector_expression")?;
         // A method value is not called where it is written (`C.free(p)` is a call, and the
@@ -845,14 +840,7 @@ impl<'a> Context<'a> {
         let Some((f, off)) = d.position.as_ref().and_then(|p| self.source_at(p)) else {
             return false;
         };
-        let f = &*f;
-        let Some(at) = f.tree.root_node().descendant_for_byte_range(off, off) else {
-            return false;
-        };
-        let Some(lit) = std::iter::once(at)
-            .chain(f.ancestors(at))
-            .find(|n| n.kind() == "func_literal")
-        else {
+        let Some(lit) = f.nodes_around(off).find(|n| n.kind() == "func_literal") else {
             return false;
         };
         lit.parent()
@@ -864,13 +852,8 @@ impl<'a> Context<'a> {
     /// The function called at a diagnostic's position, as written (`fmt.Println`).
     fn call_at(&self, d: &Diagnostic) -> Option<String> {
         let (f, off) = d.position.as_ref().and_then(|p| self.source_at(p))?;
-        let f = &*f;
-        let at = f.tree.root_node().descendant_for_byte_range(off, off)?;
-        let call = std::iter::once(at)
-            .chain(f.ancestors(at))
-            .find(|n| n.kind() == "call_expression")?;
-        let callee = f.text_of(call.child_by_field_name("function")?);
-        (!callee.contains('\n') && callee.len() <= 60).then(|| callee.to_string())
+        let callee = f.call_at(off)?.callee;
+        (!callee.contains('\n') && callee.len() <= 60).then_some(callee)
     }
 
     /// The backing array `append` grows: "the backing array of `keys`", named by the slice
@@ -880,31 +863,19 @@ impl<'a> Context<'a> {
         let Some((f, off)) = d.position.as_ref().and_then(|p| self.source_at(p)) else {
             return appended_in_flow(d).unwrap_or_else(|| ANY.to_string());
         };
-        let f = &*f;
-        let Some(at) = f.tree.root_node().descendant_for_byte_range(off, off) else {
-            return ANY.to_string();
-        };
-        let call = std::iter::once(at).chain(f.ancestors(at)).find(|n| {
-            n.kind() == "call_expression"
-                && n.child_by_field_name("function")
-                    .is_some_and(|c| f.text_of(c) == "append")
-        });
-        let first = call
-            .and_then(|c| c.child_by_field_name("arguments"))
-            .and_then(|a| a.named_child(0))
-            .map(|a| f.text_of(a));
-        match first {
-            Some(s) if !s.contains('\n') && s.len() <= 40 && s != "nil" => {
-                format!("the backing array of `{s}`")
-            }
-            Some(_) => ANY.to_string(),
-            // No `append` written there: one inlined from the function called there.
-            None => match self.call_at(d) {
-                Some(callee) => {
-                    format!("the backing array grown by an append in `{callee}`, inlined here")
+        match f.call_at(off) {
+            Some(call) if call.callee == "append" => match call.args.first() {
+                Some(s) if !s.contains('\n') && s.len() <= 40 && s != "nil" => {
+                    format!("the backing array of `{s}`")
                 }
-                None => ANY.to_string(),
+                _ => ANY.to_string(),
             },
+            // No `append` written there: one inlined from the function called there.
+            Some(call) if !call.callee.contains('\n') && call.callee.len() <= 60 => format!(
+                "the backing array grown by an append in `{}`, inlined here",
+                call.callee
+            ),
+            _ => ANY.to_string(),
         }
     }
 
@@ -1172,25 +1143,16 @@ impl<'a> Context<'a> {
         } else {
             (rule, why)
         };
+        // Without the source a closure has no name of its own.
+        let the_closure = match subject.as_str() {
+            "func literal" => "a closure",
+            named => named,
+        };
         let title = if goroutine {
-            format!(
-                "{} is on the heap: it runs as a goroutine",
-                if subject == "func literal" {
-                    "a closure".to_string()
-                } else {
-                    subject.clone()
-                }
-            )
+            format!("{the_closure} is on the heap: it runs as a goroutine")
         } else if closure {
             // The closure itself, not something it captured.
-            format!(
-                "{} is on the heap: it outlives the call that makes it",
-                if subject == "func literal" {
-                    "a closure".to_string()
-                } else {
-                    subject.clone()
-                }
-            )
+            format!("{the_closure} is on the heap: it outlives the call that makes it")
         } else if method_value {
             format!("a closure is allocated for the method value `{subject}`: it outlives the call")
         } else {

@@ -173,7 +173,7 @@ impl GoFile {
     }
 
     /// The node at a byte offset and those around it, innermost first.
-    fn nodes_around(&self, off: usize) -> impl Iterator<Item = Node<'_>> {
+    pub fn nodes_around(&self, off: usize) -> impl Iterator<Item = Node<'_>> {
         let node = self.node_at_offset(off);
         let up = node.map(|n| self.ancestors(n)).unwrap_or_default();
         node.into_iter().chain(up)
