@@ -333,6 +333,9 @@ pub struct Config {
     pub thresholds: crate::profile::join::Thresholds,
     /// `--max-package-memory`: the estimate one package may not exceed.
     pub max_package_memory: u64,
+    /// The directory the reader stands in: paths are shown relative to it (`svc/x.go` after
+    /// `-C svc`). None shows them from the module root, as a demo does.
+    pub shown_from: Option<PathBuf>,
 }
 
 /// The compiler flags of a build when `--gcflags` is not given.
@@ -503,6 +506,7 @@ impl Config {
                 min_share: args.min_share,
                 min_goroutines: args.min_goroutines,
             },
+            shown_from: std::env::current_dir().ok(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod files;
 pub mod finding;
 pub mod interrupt;
 pub mod output;
+pub mod paths;
 mod pipeline;
 pub mod printable;
 pub mod profile;
@@ -114,11 +115,17 @@ pub enum Error {
 
 /// Runs escape-explain with a resolved configuration, writing the report to `out`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let module = Module::find(&config.dir);
+    let paths = match &config.shown_from {
+        Some(here) => paths::ShownPaths::new(module.as_ref().map(|m| m.root.as_path()), here),
+        None => paths::ShownPaths::from_root(),
+    };
     let mut renderer: Box<dyn Renderer> = match config.format {
         Format::List => Box::new(render::text::TextRenderer::new(
             config.verbose,
             config.color,
             shown(config),
+            paths,
         )),
         Format::Text => Box::new(render::human::HumanRenderer::new(
             render::human::HumanOptions {
@@ -127,17 +134,23 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 color: config.color,
                 width: config.width,
                 cut: config.terminal,
-                root: Module::find(&config.dir).map(|m| m.root),
+                root: module.map(|m| m.root),
+                paths,
                 verbose: config.verbose,
             },
         )),
-        Format::Json => Box::new(render::json::JsonRenderer::new(config.only.clone())),
-        Format::Sarif => Box::new(render::sarif::SarifRenderer::new(shown(config))),
+        Format::Json => Box::new(render::json::JsonRenderer::new(config.only.clone(), paths)),
+        Format::Sarif => Box::new(render::sarif::SarifRenderer::new(
+            shown(config),
+            // A demo's files are in a temporary directory: no base outlives the run.
+            render::sarif::Base::of(module.as_ref().map(|m| m.root.as_path()))
+                .filter(|_| config.shown_from.is_some()),
+        )),
         Format::Compact => Box::new(render::compact::CompactRenderer {
             shown: shown(config),
+            paths,
         }),
         Format::Html => {
-            let module = Module::find(&config.dir);
             let title = config.html_title.clone().or_else(|| {
                 let path = module.as_ref()?.path.as_ref()?;
                 Some(format!("escape-explain: {path}"))
@@ -145,6 +158,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             Box::new(render::html::HtmlRenderer::new(render::html::HtmlOptions {
                 root: module.map(|m| m.root),
                 pair: config.html_pair.clone(),
+                paths,
                 title: Some(title.unwrap_or_else(|| "escape-explain".into())),
             }))
         }
@@ -595,6 +609,8 @@ pub fn demo(
     let live = !recorded && runner::find_go().is_ok() && !no_cc;
     let mut config = config.clone();
     config.dir = dir.clone();
+    // A demo lives in a temporary directory: its files are named as in samples/NAME/.
+    config.shown_from = None;
     // A teaching page shows the leaky and the fixed file side by side.
     config.html_pair = Some(("leaky.go".into(), "fixed.go".into()));
     config.html_title = Some(format!("escape-explain demo {}: {}", d.name, d.description));

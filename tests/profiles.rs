@@ -9,7 +9,7 @@ use std::process::Output;
 use serde_json::Value;
 
 mod common;
-use common::{assert_success, offline, root};
+use common::{assert_success, offline, root, without_checkout};
 
 fn run(args: &[&str]) -> Output {
     offline().args(args).output().expect("escape-explain runs")
@@ -198,7 +198,7 @@ fn text_json_and_sarif_snapshots() {
         assert_success(&out, "");
         insta::assert_snapshot!(
             format!("profiles-{name}"),
-            String::from_utf8(out.stdout).unwrap()
+            without_checkout(&String::from_utf8(out.stdout).unwrap())
         );
     }
 }

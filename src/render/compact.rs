@@ -6,11 +6,14 @@ use std::io::{self, Write};
 use super::Renderer;
 use crate::escape::Section;
 use crate::finding::{Finding, Verdict};
+use crate::paths::ShownPaths;
 use crate::report::{RunInfo, Summary};
 
 pub struct CompactRenderer {
     /// Verdicts listed.
     pub shown: Vec<Verdict>,
+    /// Paths from where the editor was started, so that its jump opens the file.
+    pub paths: ShownPaths,
 }
 
 impl Renderer for CompactRenderer {
@@ -32,7 +35,7 @@ impl Renderer for CompactRenderer {
             writeln!(
                 out,
                 "{}:{}:{}: {} {}: {}",
-                p.best_file(),
+                self.paths.file(p),
                 p.line,
                 p.column.unwrap_or(1),
                 f.verdict.name(),

@@ -16,6 +16,7 @@ use crate::classify::words;
 use crate::escape::model::{FlowOp, Header, Reason};
 use crate::escape::{Diagnostic, Section};
 use crate::finding::{Finding, HolderKind, Site, Verdict};
+use crate::paths::ShownPaths;
 use crate::report::{Origin, RunInfo, Summary};
 
 /// Which findings to show, and how.
@@ -32,6 +33,8 @@ pub struct HumanOptions {
     pub cut: bool,
     /// The module root that finding paths are relative to.
     pub root: Option<PathBuf>,
+    /// How paths are shown: from where the reader stands.
+    pub paths: ShownPaths,
     /// Also list suppression comments that silence nothing.
     pub verbose: bool,
 }
@@ -45,6 +48,7 @@ impl Default for HumanOptions {
             width: 100,
             cut: false,
             root: None,
+            paths: ShownPaths::from_root(),
             verbose: false,
         }
     }
@@ -68,6 +72,11 @@ impl HumanRenderer {
 
     fn paint(&self, s: Style) -> Style {
         if self.opts.color { s } else { Style::new() }
+    }
+
+    /// `path:line:column` of a source site, as the reader sees the path.
+    fn site(&self, s: &Site) -> String {
+        self.opts.paths.site(&s.path, s.line, s.column)
     }
 
     fn source(&mut self, path: &str) -> Option<&str> {
@@ -133,6 +142,7 @@ impl HumanRenderer {
             .map(|p| p.best_file().to_string())
             .unwrap_or_default();
         let text = self.source(&path).map(str::to_string);
+        let shown = self.opts.paths.show(&path).into_owned();
         let level = Self::verdict_level(f.verdict);
         // What the runtime measured leads: it is the reader's evidence before ours.
         let title_text = f.measured_title();
@@ -142,7 +152,7 @@ impl HumanRenderer {
         match (&text, &f.position) {
             (Some(text), Some(pos)) => {
                 let mut snippet = Snippet::source(text.as_str())
-                    .path(path.as_str())
+                    .path(shown.as_str())
                     .fold(true);
                 // A line the profile named has no column: the whole line is the place.
                 // What only the source shows is a statement: the whole of it is the place.
@@ -207,7 +217,7 @@ impl HumanRenderer {
                             continue;
                         }
                         if site.path != path {
-                            notes.push(format!("{label}: {}", site.display()));
+                            notes.push(format!("{label}: {}", self.site(site)));
                             continue;
                         }
                         if let Some(span) = line_span(text, site) {
@@ -221,7 +231,7 @@ impl HumanRenderer {
                 }
                 group = group.element(snippet);
             }
-            (None, Some(pos)) => notes.push(format!("at {}", pos.display())),
+            (None, Some(pos)) => notes.push(format!("at {}", self.opts.paths.position(pos))),
             _ => {}
         }
         if let Some(h) = &f.holder {
@@ -254,7 +264,7 @@ impl HumanRenderer {
                     let at = g
                         .position
                         .as_ref()
-                        .map(|p| format!(" ({})", p.display_best()))
+                        .map(|p| format!(" ({})", self.opts.paths.position(p)))
                         .unwrap_or_default();
                     format!("{}{at}", crate::finding::quoted(&g.subject))
                 })
@@ -287,7 +297,7 @@ impl HumanRenderer {
                 continue;
             }
             match &e.site {
-                Some(s) => note_lines.push(format!("{} ({})", e.note, s.display())),
+                Some(s) => note_lines.push(format!("{} ({})", e.note, self.site(s))),
                 None => note_lines.push(e.note.clone()),
             }
         }
@@ -354,7 +364,7 @@ impl HumanRenderer {
                     units::bytes(r.live.bytes),
                     r.verdict.name(),
                     r.code,
-                    r.position,
+                    self.opts.paths.place(&r.position),
                     r.title
                 );
                 if self.opts.cut {
@@ -393,7 +403,7 @@ impl HumanRenderer {
         let at = f
             .position
             .as_ref()
-            .map(|p| p.display_best())
+            .map(|p| self.opts.paths.position(p))
             .unwrap_or_default();
         let prefix = format!("{:<9} {} {at}: ", f.verdict.name(), f.code);
         let title = f.measured_title();

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::Renderer;
 use crate::escape::{InputStats, Section, Unrecognized};
 use crate::finding::Finding;
+use crate::paths::ShownPaths;
 use crate::report::{Origin, RunInfo, Summary, Totals};
 
 /// The version of [`Document`]'s layout. Raised when a field changes meaning or goes away.
@@ -76,7 +77,9 @@ pub struct Package {
     /// `holder` (`kind`, `name`, `declared`, `added`, `released`: each a site with `path`,
     /// `line`, `column` and the source `text`; `released` is null when nothing lets go), the
     /// `evidence` (notes with optional sites), the `compiler`'s own lines, and the `basis` of
-    /// the verdict (`flow` from -m=2, `source-only` or `message` when the log had no flow).
+    /// the verdict (`flow` from -m=2, `source-only` or `message` when the log had no flow),
+    /// and `shown`: the finding's path as the text formats show it, relative to the directory
+    /// the command ran in, when that is not `position.path` (`svc/x.go` after `-C svc`).
     pub findings: Vec<Finding>,
 }
 
@@ -85,7 +88,17 @@ pub struct Package {
 struct PackageRef<'a> {
     #[serde(flatten)]
     section: &'a Section,
-    findings: &'a [Finding],
+    findings: Vec<FindingRef<'a>>,
+}
+
+/// A finding as written: with the path as the text formats show it, when that is not its
+/// `position.path` (after `-C svc`: `svc/x.go`).
+#[derive(Serialize)]
+struct FindingRef<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shown: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -103,14 +116,17 @@ pub struct JsonRenderer {
     /// Serde writes many small pieces; gathered here and passed on a mebibyte at a time (see
     /// [`Chunks`]).
     buf: Vec<u8>,
+    /// Where the reader stands, for each finding's `shown` path.
+    paths: ShownPaths,
 }
 
 impl JsonRenderer {
-    pub fn new(only: Vec<crate::finding::Verdict>) -> Self {
+    pub fn new(only: Vec<crate::finding::Verdict>, paths: ShownPaths) -> Self {
         JsonRenderer {
             sections: 0,
             only,
             buf: Vec::new(),
+            paths,
         }
     }
 }
@@ -143,22 +159,18 @@ impl Renderer for JsonRenderer {
         }
         self.sections += 1;
         w.buf.push(b'\n');
-        if self.only.is_empty() {
-            serde_json::to_writer(&mut w, &PackageRef { section, findings })?;
-        } else {
-            let kept: Vec<Finding> = findings
-                .iter()
-                .filter(|f| self.only.contains(&f.verdict))
-                .cloned()
-                .collect();
-            serde_json::to_writer(
-                &mut w,
-                &PackageRef {
-                    section,
-                    findings: &kept,
-                },
-            )?;
-        }
+        let findings = findings
+            .iter()
+            .filter(|f| self.only.is_empty() || self.only.contains(&f.verdict))
+            .map(|finding| FindingRef {
+                finding,
+                shown: finding.position.as_ref().and_then(|p| {
+                    let shown = self.paths.file(p);
+                    (shown != p.best_file()).then(|| shown.into_owned())
+                }),
+            })
+            .collect();
+        serde_json::to_writer(&mut w, &PackageRef { section, findings })?;
         w.pass_on()?;
         self.buf = w.buf;
         Ok(())

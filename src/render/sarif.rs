@@ -18,12 +18,58 @@ use crate::rules::{RULES, RuleId};
 
 pub struct SarifRenderer {
     pub shown: Vec<Verdict>,
+    base: Option<Base>,
     results: u64,
 }
 
 impl SarifRenderer {
-    pub fn new(shown: Vec<Verdict>) -> Self {
-        SarifRenderer { shown, results: 0 }
+    pub fn new(shown: Vec<Verdict>, base: Option<Base>) -> Self {
+        SarifRenderer {
+            shown,
+            base,
+            results: 0,
+        }
+    }
+}
+
+/// The directory results' paths are relative to, named by [`Base::ID`] in each location and
+/// resolved in the run's `originalUriBaseIds`: the root of the git checkout the module is in
+/// (code scanning reads paths from the repository root, so `-C svc` still places
+/// `svc/x.go`), else the module root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    /// The module root from the base, with a trailing `/` (`svc/`), or empty.
+    prefix: String,
+    /// The base as a `file` URI ending in `/`.
+    uri: String,
+}
+
+impl Base {
+    /// The conventional name of the source root in SARIF.
+    pub const ID: &'static str = "%SRCROOT%";
+
+    /// For a module whose root is `root` (canonical); None without one.
+    pub fn of(root: Option<&std::path::Path>) -> Option<Base> {
+        let root = root?;
+        let top = root
+            .ancestors()
+            .find(|d| d.join(".git").exists())
+            .unwrap_or(root);
+        let prefix = root
+            .strip_prefix(top)
+            .ok()?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let prefix = if prefix.is_empty() {
+            prefix
+        } else {
+            format!("{prefix}/")
+        };
+        let mut uri = uri(&top.to_string_lossy());
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        Some(Base { prefix, uri })
     }
 }
 
@@ -86,8 +132,11 @@ struct Physical {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Artifact {
     uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -151,30 +200,69 @@ const FIRST_SEGMENT: &AsciiSet = &SEGMENT.add(b':');
 /// between them), an absolute one (`/x`, or a Windows drive's `C:/x`) as a `file` URI.
 fn uri(path: &str) -> String {
     let p = path.replace('\\', "/");
-    let encoded = |first: &'static AsciiSet| {
-        p.split('/')
-            .enumerate()
-            .map(|(i, s)| utf8_percent_encode(s, if i == 0 { first } else { SEGMENT }).to_string())
-            .collect::<Vec<_>>()
-            .join("/")
-    };
     let drive = matches!(p.as_bytes(), [d, b':', b'/', ..] if d.is_ascii_alphabetic());
     if p.starts_with('/') {
-        format!("file://{}", encoded(SEGMENT))
+        format!("file://{}", encoded(&p, SEGMENT))
     } else if drive {
-        format!("file:///{}", encoded(SEGMENT))
+        format!("file:///{}", encoded(&p, SEGMENT))
     } else {
-        encoded(FIRST_SEGMENT)
+        encoded(&p, FIRST_SEGMENT)
     }
 }
 
-fn location(site: &Site, id: Option<usize>, message: Option<String>) -> Location {
+/// A path whose URI is a relative reference: one [`Base`] can stand before it.
+fn is_relative(path: &str) -> bool {
+    !uri(path).starts_with("file:")
+}
+
+/// Each segment percent-encoded (the first with `first`), `/` between them.
+fn encoded(p: &str, first: &'static AsciiSet) -> String {
+    p.split('/')
+        .enumerate()
+        .map(|(i, s)| utf8_percent_encode(s, if i == 0 { first } else { SEGMENT }).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `svc/../b/x.go` (a workspace module beside this one) as `b/x.go`.
+fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|l| *l != "..") => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    out.join("/")
+}
+
+fn location(
+    site: &Site,
+    base: Option<&Base>,
+    id: Option<usize>,
+    message: Option<String>,
+) -> Location {
+    let artifact_location = match base {
+        Some(b) if is_relative(&site.path) => Artifact {
+            uri: uri(&normalize(&format!(
+                "{}{}",
+                b.prefix,
+                site.path.replace('\\', "/")
+            ))),
+            uri_base_id: Some(Base::ID),
+        },
+        _ => Artifact {
+            uri: uri(&site.path),
+            uri_base_id: None,
+        },
+    };
     Location {
         id,
         physical_location: Physical {
-            artifact_location: Artifact {
-                uri: uri(&site.path),
-            },
+            artifact_location,
             region: Region {
                 start_line: site.line.max(1),
                 start_column: site.column.max(1),
@@ -284,7 +372,12 @@ impl Renderer for SarifRenderer {
                 ];
                 for (site, message) in sites {
                     if let Some(s) = site {
-                        related.push(location(s, Some(related.len() + 1), Some(message)));
+                        related.push(location(
+                            s,
+                            self.base.as_ref(),
+                            Some(related.len() + 1),
+                            Some(message),
+                        ));
                     }
                 }
             }
@@ -297,7 +390,14 @@ impl Renderer for SarifRenderer {
                 rule_index: RULES.iter().position(|r| r.id == f.code).unwrap_or(0),
                 level: level(f.verdict),
                 message: Text { text },
-                locations: vec![location(&here, None, None)],
+                // A file the compiler named that was not found (`<autogenerated>`) is not
+                // under the base.
+                locations: vec![location(
+                    &here,
+                    self.base.as_ref().filter(|_| p.path.is_some()),
+                    None,
+                    None,
+                )],
                 related_locations: related,
                 partial_fingerprints: Fingerprints {
                     key: fingerprint(&[
@@ -324,7 +424,13 @@ impl Renderer for SarifRenderer {
     }
 
     fn end(&mut self, out: &mut dyn Write, _run: &RunInfo, _summary: &Summary) -> io::Result<()> {
-        out.write_all(b"\n]}]}\n")
+        out.write_all(b"\n]")?;
+        if let Some(b) = &self.base {
+            write!(out, ",\"originalUriBaseIds\":{{\"{}\":{{\"uri\":", Base::ID)?;
+            serde_json::to_writer(&mut *out, &b.uri)?;
+            out.write_all(b"}}")?;
+        }
+        out.write_all(b"}]}\n")
     }
 }
 

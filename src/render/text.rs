@@ -10,21 +10,25 @@ use super::Renderer;
 use crate::escape::model::{Category, Explanation};
 use crate::escape::{Diagnostic, Kind, Section};
 use crate::finding::{Finding, Verdict};
+use crate::paths::ShownPaths;
 use crate::report::{Origin, RunInfo, Summary};
 
 pub struct TextRenderer {
     verbose: bool,
     color: bool,
     shown: Vec<Verdict>,
+    paths: ShownPaths,
 }
 
 impl TextRenderer {
-    /// `shown`: the verdicts listed (`--verdict`, `--all`); `verbose` lists every finding.
-    pub fn new(verbose: bool, color: bool, shown: Vec<Verdict>) -> Self {
+    /// `shown`: the verdicts listed (`--verdict`, `--all`); `verbose` lists every finding;
+    /// `paths`: where the reader stands.
+    pub fn new(verbose: bool, color: bool, shown: Vec<Verdict>, paths: ShownPaths) -> Self {
         TextRenderer {
             verbose,
             color,
             shown,
+            paths,
         }
     }
 
@@ -62,7 +66,7 @@ impl TextRenderer {
                 let at =
                     s.at.as_ref()
                         .map(|p| match p.path.as_deref() {
-                            Some(path) => format!("{path}:{}", p.line),
+                            Some(path) => self.paths.line(path, p.line),
                             None => p.display(),
                         })
                         .unwrap_or_default();
@@ -130,11 +134,15 @@ impl Renderer for TextRenderer {
         for f in shown {
             let file = f.position.as_ref().map(|p| p.best_file());
             if first || file != current_file {
+                let name = f
+                    .position
+                    .as_ref()
+                    .map(|p| self.paths.file(p))
+                    .unwrap_or("(no position)".into());
                 writeln!(
                     out,
                     "  {}",
-                    file.unwrap_or("(no position)")
-                        .style(self.paint(Style::new().underline()))
+                    name.style(self.paint(Style::new().underline()))
                 )?;
                 current_file = file;
                 first = false;
@@ -166,16 +174,25 @@ impl Renderer for TextRenderer {
                 let declared = h
                     .declared
                     .as_ref()
-                    .map(|s| format!(", declared at {}", s.display()))
+                    .map(|s| {
+                        format!(
+                            ", declared at {}",
+                            self.paths.site(&s.path, s.line, s.column)
+                        )
+                    })
                     .unwrap_or_default();
                 let added = h
                     .added
                     .as_ref()
-                    .map(|s| format!("; added at {}", s.display()))
+                    .map(|s| format!("; added at {}", self.paths.site(&s.path, s.line, s.column)))
                     .unwrap_or_default();
                 let released = match &h.released {
                     Some(r) => match &r.site {
-                        Some(s) => format!("; released: {} at {}", r.how, s.display()),
+                        Some(s) => format!(
+                            "; released: {} at {}",
+                            r.how,
+                            self.paths.site(&s.path, s.line, s.column)
+                        ),
                         None => format!("; released: {}", r.how),
                     },
                     None => "; released: nowhere".to_string(),
@@ -200,7 +217,7 @@ impl Renderer for TextRenderer {
             let at = d
                 .position
                 .as_ref()
-                .map(|p| format!("{}:{}", p.best_file(), p.line))
+                .map(|p| format!("{}:{}", self.paths.file(p), p.line))
                 .unwrap_or_default();
             writeln!(
                 out,
@@ -217,7 +234,7 @@ impl Renderer for TextRenderer {
                 let at = d
                     .position
                     .as_ref()
-                    .map(|p| format!("{}:{}", p.best_file(), p.line))
+                    .map(|p| format!("{}:{}", self.paths.file(p), p.line))
                     .unwrap_or_default();
                 writeln!(
                     out,

@@ -54,3 +54,41 @@ pub fn assert_success(out: &Output, what: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The report with this checkout's place on disk written `<checkout>`: a SARIF run names its
+/// source root as a `file` URI (`originalUriBaseIds`), and a recording carries no machine path.
+pub fn without_checkout(report: &str) -> String {
+    let here = root().canonicalize().unwrap();
+    report.replace(
+        &format!("file://{}/", here.display()),
+        "file:///<checkout>/",
+    )
+}
+
+/// Validates a SARIF report with the official validator (`@microsoft/sarif-multitool`, or
+/// `$SARIF_MULTITOOL`): None when it is not installed (a failure under `CI=true`, which
+/// installs it), else its verdict with its output.
+pub fn validate_sarif(report: &[u8]) -> Option<Result<(), String>> {
+    let tool = std::env::var("SARIF_MULTITOOL").unwrap_or_else(|_| "sarif-multitool".into());
+    if Command::new(&tool).arg("--version").output().is_err() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("sarif-multitool is not installed, and CI=true requires the validation");
+        }
+        eprintln!("sarif-multitool is not installed: the SARIF is not validated");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.sarif");
+    std::fs::write(&file, report).unwrap();
+    let v = Command::new(&tool)
+        .args(["validate", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&v.stdout).into_owned() + &String::from_utf8_lossy(&v.stderr);
+    Some(if v.status.success() && !text.contains(": error ") {
+        Ok(())
+    } else {
+        Err(text)
+    })
+}

@@ -20,6 +20,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::Renderer;
 use crate::escape::Section;
 use crate::finding::{Finding, Site, Verdict};
+use crate::paths::ShownPaths;
 use crate::report::{Origin, RunInfo, Summary};
 use crate::rules::RuleId;
 use crate::units;
@@ -39,6 +40,9 @@ pub struct HtmlOptions {
     pub pair: Option<(String, String)>,
     /// The page's title (`escape-explain: example.com/m`).
     pub title: Option<String>,
+    /// How paths read on the page (headings, links): from where the reader stands. The
+    /// `data-file` attributes stay relative to the module root.
+    pub paths: ShownPaths,
 }
 
 /// A finding and the compiler's flow in words, taken while its section was at hand.
@@ -375,8 +379,8 @@ impl<'a> Page<'a> {
                         @let p = it.finding.position.as_ref();
                         li {
                             @match p.and_then(|p| self.href(p.path.as_deref()?, p.line)) {
-                                Some(h) => a href=(h) { (p.map(|p| p.display_best()).unwrap_or_default()) },
-                                None => (p.map(|p| p.display_best()).unwrap_or_default()),
+                                Some(h) => a href=(h) { (p.map(|p| self.opts.paths.position(p)).unwrap_or_default()) },
+                                None => (p.map(|p| self.opts.paths.position(p)).unwrap_or_default()),
                             }
                             " " (it.finding.measured_title())
                         }
@@ -393,7 +397,7 @@ impl<'a> Page<'a> {
                                 td.n { (units::bytes(r.live.bytes)) }
                                 td.n { (r.grew.map(|g| units::bytes(g.bytes)).unwrap_or_default()) }
                                 td { (r.verdict.name()) " " (r.code) }
-                                td { (r.position) }
+                                td { (self.opts.paths.place(&r.position)) }
                                 td { (r.title) }
                             }
                         }
@@ -412,14 +416,14 @@ impl<'a> Page<'a> {
                     option value="all" { "all files" }
                     @for f in &self.files {
                         option value=(f.id) {
-                            (f.path) @if !f.findings.is_empty() { " (" (f.findings.values().map(Vec::len).sum::<usize>()) ")" }
+                            (self.opts.paths.show(&f.path)) @if !f.findings.is_empty() { " (" (f.findings.values().map(Vec::len).sum::<usize>()) ")" }
                         }
                     }
                 }
                 ul {
                     @for f in &self.files {
                         li {
-                            a href=(format!("#{}", f.id)) { (f.path) }
+                            a href=(format!("#{}", f.id)) { (self.opts.paths.show(&f.path)) }
                             @if !f.findings.is_empty() { " (" (f.findings.values().map(Vec::len).sum::<usize>()) " findings)" }
                         }
                     }
@@ -449,7 +453,7 @@ impl<'a> Page<'a> {
     fn file(&self, f: &File) -> Markup {
         html! {
             section.file id=(f.id) data-file=(f.path) {
-                h2 { (f.path) }
+                h2 { (self.opts.paths.show(&f.path)) }
                 div.src {
                     @for (n, text) in f.lines.iter().enumerate() {
                         @let n = n as u32 + 1;
@@ -505,8 +509,8 @@ impl<'a> Page<'a> {
     fn site(&self, s: &Site) -> Markup {
         html! {
             @match self.href(&s.path, s.line) {
-                Some(h) => a href=(h) { (s.display()) },
-                None => (s.display()),
+                Some(h) => a href=(h) { (self.opts.paths.site(&s.path, s.line, s.column)) },
+                None => (self.opts.paths.site(&s.path, s.line, s.column)),
             }
             " " code { (s.text) }
         }
