@@ -125,6 +125,15 @@ pub struct Args {
     #[arg(long = "only-path", value_name = "GLOB", global = true, value_parser = path_glob)]
     pub only_path: Vec<String>,
 
+    /// Do not report findings under these paths (globs relative to the module root:
+    /// `internal/gen/**`).
+    #[arg(long = "exclude", value_name = "GLOB", global = true, value_parser = path_glob)]
+    pub exclude: Vec<String>,
+
+    /// The settings file [default: escape-explain.toml at the module root, when there is one].
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
     /// Report only findings of these packages (`example.com/m/...`).
     #[arg(long = "only-package", value_name = "PATTERN", global = true)]
     pub only_package: Vec<String>,
@@ -200,6 +209,16 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    /// The flag value for a verdict; `passes` and `stack` gate nothing and read as `heap`.
+    pub fn of(v: crate::finding::Verdict) -> FailOn {
+        use crate::finding::Verdict;
+        match v {
+            Verdict::LeakRisk => FailOn::LeakRisk,
+            Verdict::Retained => FailOn::Retained,
+            _ => FailOn::Heap,
+        }
+    }
+
     pub fn verdict(self) -> crate::finding::Verdict {
         use crate::finding::Verdict;
         match self {
@@ -220,6 +239,17 @@ pub enum VerdictArg {
 }
 
 impl VerdictArg {
+    pub fn of(v: crate::finding::Verdict) -> VerdictArg {
+        use crate::finding::Verdict;
+        match v {
+            Verdict::LeakRisk => VerdictArg::LeakRisk,
+            Verdict::Retained => VerdictArg::Retained,
+            Verdict::Heap => VerdictArg::Heap,
+            Verdict::Passes => VerdictArg::Passes,
+            Verdict::Stack => VerdictArg::Stack,
+        }
+    }
+
     pub fn verdict(self) -> crate::finding::Verdict {
         use crate::finding::Verdict;
         match self {
@@ -336,6 +366,11 @@ pub struct Config {
     /// The directory the reader stands in: paths are shown relative to it (`svc/x.go` after
     /// `-C svc`). None shows them from the module root, as a demo does.
     pub shown_from: Option<PathBuf>,
+    /// `--exclude`: path globs whose findings are not reported.
+    pub exclude: Vec<String>,
+    /// escape-explain.toml: registries and bounded holders the source cannot show (its
+    /// `[report]` defaults are already in the fields above).
+    pub settings: std::sync::Arc<crate::settings::Settings>,
 }
 
 /// The compiler flags of a build when `--gcflags` is not given.
@@ -350,6 +385,15 @@ impl Args {
     /// Flags that a subcommand would accept and then ignore are refused instead.
     pub fn check_combinations(&self) -> Result<(), String> {
         let refuse = |flag: &str, cmd: &str| Err(format!("{flag} has no effect with `{cmd}`"));
+        // escape-explain.toml is about a run on the module, not a demo, a diff or a page.
+        if self.config.is_some() {
+            match &self.command {
+                Some(Command::Explain { .. }) => return refuse("--config", "explain"),
+                Some(Command::Diff { .. }) => return refuse("--config", "diff"),
+                Some(Command::Demo { .. }) => return refuse("--config", "demo"),
+                None => {}
+            }
+        }
         match &self.command {
             Some(Command::Explain { .. }) => {
                 if self.format != Format::Text {
@@ -404,8 +448,27 @@ impl Args {
 
 impl Config {
     /// Resolves the flags against the environment: whether stdin carries a log, whether stdout
-    /// takes color.
-    pub fn from_args(args: Args) -> Config {
+    /// takes color; `settings` (escape-explain.toml) gives the defaults of the flags not given.
+    pub fn from_args(mut args: Args, settings: crate::settings::Settings) -> Config {
+        let defaults = &settings.report;
+        if args.fail_on.is_none() {
+            args.fail_on = defaults.fail_on.map(FailOn::of);
+        }
+        if args.verdict.is_empty() && !args.all {
+            args.verdict = defaults.verdict.iter().copied().map(VerdictArg::of).collect();
+        }
+        if args.exclude.is_empty() {
+            args.exclude = defaults.exclude.clone();
+        }
+        if args.only_path.is_empty() {
+            args.only_path = defaults.only_path.clone();
+        }
+        if args.only_package.is_empty() {
+            args.only_package = defaults.only_package.clone();
+        }
+        // A boolean flag given means true; the file can only turn it on.
+        args.generated |= defaults.generated.unwrap_or(false);
+        args.external |= defaults.external.unwrap_or(false);
         let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
         let build = Input::Build {
             dir: dir.clone(),
@@ -507,6 +570,8 @@ impl Config {
                 min_goroutines: args.min_goroutines,
             },
             shown_from: std::env::current_dir().ok(),
+            exclude: args.exclude,
+            settings: std::sync::Arc::new(settings),
         }
     }
 }
@@ -523,7 +588,7 @@ fn go_version(s: &str) -> Result<String, String> {
 }
 
 /// A path glob as `--only-path` understands it: `*` and `**` only.
-fn path_glob(s: &str) -> Result<String, String> {
+pub(crate) fn path_glob(s: &str) -> Result<String, String> {
     if s.is_empty() || s.contains(['[', ']', '{', '}', '?']) {
         return Err(format!(
             "`{s}` is not a path glob this tool reads: use `*` within a path element and `**` across them"

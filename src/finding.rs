@@ -149,6 +149,10 @@ pub struct Finding {
     /// Silenced by an `//escape-explain:ignore CODE reason` comment: not reported, kept here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Box<Suppressed>>,
+    /// The line of escape-explain.toml that decided the verdict: a registry it declares, or a
+    /// holder it says is bounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<Box<Site>>,
     /// At a position outside the analysed module (the standard library's generic code
     /// instantiated here, a dependency's inlined code): hidden unless `--external`, counted.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -215,6 +219,7 @@ impl Finding {
                 compiler: Vec::new(),
                 basis: Basis::Message,
                 suppressed: None,
+                decided_by: None,
                 external: false,
                 measured: None,
             },
@@ -322,6 +327,12 @@ impl FindingBuilder {
 
     pub fn holder(mut self, holder: Holder) -> Self {
         self.finding.holder = Some(Box::new(holder));
+        self
+    }
+
+    /// The line of escape-explain.toml that decided the verdict.
+    pub fn decided_by(mut self, site: Option<Site>) -> Self {
+        self.finding.decided_by = site.map(Box::new);
         self
     }
 

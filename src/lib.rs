@@ -24,12 +24,14 @@ pub mod report;
 pub mod rules;
 pub mod runner;
 pub mod select;
+pub mod settings;
 pub mod source;
 pub mod units;
 
 use std::fs::File;
 use std::io::{self, BufReader, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use cli::{Config, Format, Input};
 use escape::{Reader, Section};
@@ -104,6 +106,9 @@ pub enum Error {
     SourceUnreadable(u64),
     #[error(transparent)]
     Profile(#[from] profile::ProfileError),
+    /// escape-explain.toml names something the source does not have.
+    #[error(transparent)]
+    Settings(#[from] settings::SettingsError),
     #[error("unknown code '{0}'; `escape-explain explain --list` lists the codes")]
     UnknownCode(String),
     #[error("unknown demo '{0}'; choose from: {1}")]
@@ -185,12 +190,15 @@ pub fn run_with(
         Some(path) => Some(load_baseline(path)?),
         None => None,
     };
-    let selection = select::Selection::new(
+    let mut selection = select::Selection::new(
         config.generated,
         config.only_path.clone(),
         config.only_package.clone(),
         baseline,
     );
+    selection.exclude = config.exclude.clone();
+    // escape-explain.toml's names, checked against the source before anything runs.
+    let declared = declared(config)?;
     // The report lists the packages by import path, then variant, whatever order go printed
     // them in.
     let mut reader = Reader::sorted();
@@ -250,7 +258,15 @@ pub fn run_with(
                 },
                 go_version,
             };
-            let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection, profiles);
+            let mut pipeline = Pipeline::new(
+                renderer,
+                locator,
+                config,
+                &run,
+                selection,
+                profiles,
+                declared.clone(),
+            );
             pipeline.listed = listed;
             // go's own answer to which files are in this build, rather than our reading of
             // their constraints.
@@ -325,6 +341,7 @@ pub fn run_with(
                 origin,
                 input,
                 &name,
+                declared.clone(),
             )?
         }
     };
@@ -438,6 +455,21 @@ pub fn run_with(
     } else {
         ExitStatus::Clean
     })
+}
+
+/// What escape-explain.toml declares, resolved against the module's source (and, with a
+/// build, the module cache); None when it declares no registry or holder.
+fn declared(config: &Config) -> Result<Option<Arc<source::declared::Declarations>>, Error> {
+    let s = &config.settings;
+    if s.registries.is_empty() && s.bounded.is_empty() {
+        return Ok(None);
+    }
+    let go = matches!(config.input, Input::Build { .. })
+        .then(|| runner::find_go().ok())
+        .flatten();
+    let module = Module::find(&config.dir);
+    let d = source::declared::Declarations::resolve(s, module.as_ref(), go.as_deref())?;
+    Ok(Some(Arc::new(d)))
 }
 
 /// The `--profile` files, each named in the report by its file name (by its path when two
@@ -721,13 +753,16 @@ fn saved_log<'r>(
     origin: Origin,
     input: impl io::BufRead,
     name: &str,
+    declared: Option<Arc<source::declared::Declarations>>,
 ) -> Result<(RunInfo, Pipeline<'r>, bool), Error> {
     let run = RunInfo {
         origin,
         go_version: config.go_version.clone(),
     };
     let locator = Locator::new(&config.dir, Module::find(&config.dir));
-    let mut pipeline = Pipeline::new(renderer, locator, config, &run, selection, profiles);
+    let mut pipeline = Pipeline::new(
+        renderer, locator, config, &run, selection, profiles, declared,
+    );
     // The sorted reader hands its sections over when the input has ended, so nothing is
     // rendered before the input is known to be compiler output.
     read_log(input, name, reader, |s| pipeline.section(out, s))?;

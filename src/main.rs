@@ -47,7 +47,22 @@ fn main() -> ExitCode {
         return ExitCode::from(ExitStatus::Error as u8);
     }
     let command = args.command.take();
-    let config = Config::from_args(args);
+    // escape-explain.toml speaks about the module's own run: not about a demo, a diff of two
+    // saved reports or a code's explanation.
+    let settings = match &command {
+        None => {
+            let dir = args.dir.clone().unwrap_or_else(|| ".".into());
+            match escape_explain::settings::Settings::load(args.config.as_deref(), &dir) {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = writeln!(io::stderr(), "escape-explain: {e}");
+                    return ExitCode::from(ExitStatus::Error as u8);
+                }
+            }
+        }
+        Some(_) => Default::default(),
+    };
+    let config = Config::from_args(args, settings);
     let verb = match config.input {
         escape_explain::cli::Input::Build { .. } => "built",
         _ => "read",

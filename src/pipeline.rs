@@ -58,6 +58,8 @@ pub(crate) struct Pipeline<'r> {
     /// Directory -> the files go builds there (and the test files), from `go list`; moved to
     /// the workers with the first section.
     pub build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
+    /// What escape-explain.toml declares, checked against the source.
+    pub declared: Option<Arc<source::declared::Declarations>>,
     toolchain: Option<u32>,
     toolchain_source: String,
     /// Which files are in the build (GOOS, GOARCH, tags).
@@ -144,6 +146,7 @@ impl<'r> Pipeline<'r> {
         run: &RunInfo,
         selection: select::Selection,
         profiles: Vec<crate::profile::Profile>,
+        declared: Option<Arc<source::declared::Declarations>>,
     ) -> Self {
         let toolchain = run
             .go_version
@@ -181,6 +184,7 @@ impl<'r> Pipeline<'r> {
             only: config.only.clone(),
             seen: HashSet::new(),
             build_files: HashMap::new(),
+            declared,
             toolchain,
             toolchain_source,
             pool: None,
@@ -334,6 +338,7 @@ impl<'r> Pipeline<'r> {
                     self.locator.module().cloned(),
                     self.target.clone(),
                     std::mem::take(&mut self.build_files),
+                    self.declared.clone(),
                 ),
             });
             self.pool = Some(Pool::start(shared));

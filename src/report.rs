@@ -47,6 +47,10 @@ pub struct Totals {
     /// Findings silenced by `//escape-explain:ignore` comments.
     #[serde(default)]
     pub suppressed: u64,
+    /// Reported findings whose verdict escape-explain.toml decided (a registry it declares, a
+    /// holder it says is bounded).
+    #[serde(default)]
+    pub decided_by_settings: u64,
     /// Findings per verdict.
     pub by_verdict: BTreeMap<Verdict, u64>,
     /// Findings a holder keeps (retained or leak-risk), per holder kind.
@@ -113,6 +117,7 @@ impl Totals {
             .count() as u64;
         let reported: Vec<&Finding> = findings.iter().filter(|f| f.reported()).collect();
         self.findings += reported.len() as u64;
+        self.decided_by_settings += reported.iter().filter(|f| f.decided_by.is_some()).count() as u64;
         for f in reported {
             *self.by_verdict.entry(f.verdict).or_default() += 1;
             let kind = f
@@ -306,4 +311,18 @@ mod tests {
             "1 allocation on the heap; none kept by a long-lived holder."
         );
     }
+}
+
+/// "2 verdicts were decided by escape-explain.toml ...", when any was.
+pub fn settings_sentence(t: &Totals) -> Option<String> {
+    (t.decided_by_settings > 0).then(|| {
+        format!(
+            "{} decided by escape-explain.toml (a registry it declares, or a holder it says is bounded), not by the source alone.",
+            if t.decided_by_settings == 1 {
+                "1 verdict was".to_string()
+            } else {
+                format!("{} verdicts were", t.decided_by_settings)
+            }
+        )
+    })
 }

@@ -48,6 +48,8 @@ pub struct Selection {
     pub paths: Vec<String>,
     /// Package patterns (`example.com/m/...`).
     pub packages: Vec<String>,
+    /// Path globs (`--exclude`, `[report] exclude`): a finding is dropped when one matches.
+    pub exclude: Vec<String>,
     pub baseline: Option<Baseline>,
     /// Suppression comments seen, by (path, line), and whether one silenced something.
     suppressions: BTreeSet<(String, u32, String, String)>,
@@ -129,6 +131,12 @@ impl Selection {
                     && !path
                         .as_deref()
                         .is_some_and(|p| self.paths.iter().any(|g| glob(g, p)))
+                {
+                    return None;
+                }
+                if path
+                    .as_deref()
+                    .is_some_and(|p| self.exclude.iter().any(|g| glob(g, p)))
                 {
                     return None;
                 }

@@ -134,6 +134,8 @@ struct Hit {
     pin: Option<crate::source::pin::Pin>,
     /// The title and the reason, when the rule's own words do not fit (a goroutine keeps it).
     words: Option<(String, String)>,
+    /// The line of escape-explain.toml that decided the verdict.
+    decided_by: Option<Site>,
 }
 
 /// What classification of one section needs.
@@ -1060,6 +1062,7 @@ impl<'a> Context<'a> {
                 .rule_fix(hit.verdict == Verdict::LeakRisk)
                 .holder(hit.holder)
                 .evidence(hit.evidence)
+                .decided_by(hit.decided_by)
                 .diagnostic(i)
                 .compiler(compiler)
                 .basis(hit.basis)

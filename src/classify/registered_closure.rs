@@ -29,6 +29,9 @@ pub fn verdict(
             }),
         )
     };
+    if reg.declared.is_some() {
+        return declared(cx, index, reg);
+    }
     let literal_name = is_string_literal(&reg.first_arg);
     match reg.api.as_str() {
         // A long or unknown delay per call with no handle to stop it piles callbacks up
@@ -47,6 +50,32 @@ pub fn verdict(
         // second registration panics ("Reuse of exported var name", "multiple registrations").
         _ if literal_name => released(
             "one entry per fixed name; registering the same name a second time panics, so this must run once",
+        ),
+        _ => (Verdict::LeakRisk, None),
+    }
+}
+
+/// A registry escape-explain.toml declares: bounded when the package calls its declared
+/// release, else growing with each call.
+fn declared(cx: &Context<'_>, index: &PackageIndex, reg: &Registration) -> (Verdict, Option<Release>) {
+    let Some((i, _)) = reg.declared else {
+        return (Verdict::LeakRisk, None);
+    };
+    let release = index
+        .declared
+        .as_ref()
+        .and_then(|d| d.registries.get(i))
+        .and_then(|r| r.release.clone());
+    match (release, index.declared_releases.iter().find(|(r, _)| *r == i)) {
+        (Some(name), Some((_, at))) => (
+            Verdict::Retained,
+            Some(Release {
+                how: format!(
+                    "released with {}, the release declared for it",
+                    name.rsplit('/').next().unwrap_or(&name)
+                ),
+                site: Some(cx.site(index, at)),
+            }),
         ),
         _ => (Verdict::LeakRisk, None),
     }

@@ -96,6 +96,13 @@ impl Context<'_> {
             .registrations_at(file, off)
             .into_iter()
             .find(|r| is_the_call(&r.loc))
+            // A declared registry keeps one argument: the others (a name) are not kept.
+            .filter(|r| match r.declared {
+                Some((_, kept)) => {
+                    argument_position(index, file, off, flow).is_none_or(|p| p == kept)
+                }
+                None => true,
+            })
         {
             return self.registration_hit(index, reg, Basis::Flow);
         }
@@ -128,7 +135,18 @@ impl Context<'_> {
         } else {
             return None;
         };
-        let (mut verdict, released) = holder::verdict(self, index, add);
+        // What the team declared bounded (escape-explain.toml) is taken at its word.
+        let bounded = self.declared_bounded(index, &add.global);
+        let (mut verdict, released) = match &bounded {
+            Some((b, at)) => (
+                Verdict::Retained,
+                Some(Release {
+                    how: format!("{} (declared in {})", b.reason, at.path),
+                    site: None,
+                }),
+            ),
+            None => holder::verdict(self, index, add),
+        };
         if rule.id == RuleId::Subslice && !index.effect_once(add) {
             // Whatever releases the holder, each kept sub-slice pins an array far larger than
             // what is used, for as long as it is kept.
@@ -196,7 +214,21 @@ impl Context<'_> {
             basis,
             pin,
             words: None,
+            decided_by: bounded.map(|(_, at)| at),
         })
+    }
+
+    /// The declaration (escape-explain.toml) that this package's `global` is bounded, with
+    /// its line as a site.
+    fn declared_bounded(
+        &self,
+        index: &PackageIndex,
+        global: &str,
+    ) -> Option<(crate::source::declared::Bounded, Site)> {
+        let declared = index.declared.as_ref()?;
+        let package = self.section.package.as_deref()?;
+        let b = declared.bounded(package, global)?;
+        Some((b.clone(), declared_site(&declared.file, &b.at)))
     }
 
     /// The holder a registration is: none when what it registers with is owned by a caller
@@ -214,6 +246,10 @@ impl Context<'_> {
         }
         let (verdict, released) = registered_closure::verdict(self, index, reg);
         let added = self.site(index, &reg.loc);
+        let decided_by = reg.declared.and_then(|(i, _)| {
+            let d = index.declared.as_ref()?;
+            Some(declared_site(&d.file, &d.registries.get(i)?.at))
+        });
         Some(Hit {
             rule: &rules::REGISTERED_CLOSURE,
             holder: Holder {
@@ -237,6 +273,7 @@ impl Context<'_> {
             basis,
             pin: None,
             words: None,
+            decided_by,
         })
     }
 
@@ -519,6 +556,7 @@ impl Context<'_> {
                 basis: Basis::SourceOnly,
                 pin: None,
                 words: Some((title, why)),
+                decided_by: None,
             });
         }
         None
@@ -608,4 +646,24 @@ pub(super) fn stores(r: &Reason) -> bool {
             | Reason::MapLiteralValue
             | Reason::CallParameter
     )
+}
+
+/// A line of escape-explain.toml as a site of the source.
+fn declared_site(file: &str, at: &crate::settings::Declared) -> Site {
+    Site {
+        path: file.to_string(),
+        line: at.line,
+        column: 1,
+        text: at.text.clone(),
+    }
+}
+
+/// Which argument of the call at `off` the flow's value is, when the call's arguments say.
+fn argument_position(index: &PackageIndex, file: usize, off: usize, flow: &Flow) -> Option<usize> {
+    let call = index.files[file].call_at(off)?;
+    let from = flow.from.to_string();
+    call.args
+        .iter()
+        .position(|a| a == &from)
+        .or_else(|| call.args.iter().position(|a| a.contains(from.as_str())))
 }

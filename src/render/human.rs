@@ -282,6 +282,13 @@ impl HumanRenderer {
         if let Some(m) = &f.measured {
             note_lines.extend(m.lines().into_iter().map(|l| format!("profile: {l}")));
         }
+        if let Some(d) = &f.decided_by {
+            note_lines.push(format!(
+                "decided by {}: {}",
+                self.opts.paths.line(&d.path, d.line),
+                d.text
+            ));
+        }
         if let Some(said) = said {
             note_lines.push(format!("the compiler said: {said}"));
         }
@@ -548,6 +555,9 @@ impl Renderer for HumanRenderer {
             writeln!(out, "{}", textwrap::fill(&s, self.opts.width))?;
         }
         if let Some(s) = crate::report::repeated_sentence(t) {
+            writeln!(out, "{}", textwrap::fill(&s, self.opts.width))?;
+        }
+        if let Some(s) = crate::report::settings_sentence(t) {
             writeln!(out, "{}", textwrap::fill(&s, self.opts.width))?;
         }
         // With no output at all, the closing note says it for the whole build.

@@ -204,6 +204,15 @@ impl Renderer for TextRenderer {
                     h.name,
                     h.kind.name()
                 )?;
+                if let Some(d) = &f.decided_by {
+                    writeln!(
+                        out,
+                        "{:>22}decided by {}: {}",
+                        "",
+                        self.paths.line(&d.path, d.line),
+                        d.text
+                    )?;
+                }
             } else if f.verdict == Verdict::Heap {
                 writeln!(
                     out,
@@ -281,6 +290,9 @@ impl Renderer for TextRenderer {
             writeln!(out, "  {s}")?;
         }
         if let Some(s) = crate::report::repeated_sentence(t) {
+            writeln!(out, "  {s}")?;
+        }
+        if let Some(s) = crate::report::settings_sentence(t) {
             writeln!(out, "  {s}")?;
         }
         writeln!(

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::constraint::Target;
+use super::declared::Declarations;
 use super::gofile::Unreadable;
 use super::index::{ModuleFacts, PackageFacts, PackageIndex};
 use super::module::Module;
@@ -25,6 +26,8 @@ pub struct ModulePackages {
     facts: Mutex<HashMap<String, Option<Arc<PackageFacts>>>>,
     /// Every source file an index could not read, for the report to name.
     unreadable: Mutex<BTreeSet<Unreadable>>,
+    /// What escape-explain.toml declares.
+    declared: Option<Arc<Declarations>>,
 }
 
 thread_local! {
@@ -38,6 +41,7 @@ impl ModulePackages {
         module: Option<Module>,
         target: Target,
         build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
+        declared: Option<Arc<Declarations>>,
     ) -> ModulePackages {
         let workspace = module
             .as_ref()
@@ -61,6 +65,7 @@ impl ModulePackages {
             build_files,
             facts: Mutex::new(HashMap::new()),
             unreadable: Mutex::new(BTreeSet::new()),
+            declared,
         }
     }
 }
@@ -105,6 +110,10 @@ impl ModulePackages {
 }
 
 impl ModuleFacts for ModulePackages {
+    fn declared(&self) -> Option<Arc<Declarations>> {
+        self.declared.clone()
+    }
+
     fn facts(&self, import_path: &str) -> Option<Arc<PackageFacts>> {
         if let Some(f) = self
             .facts

@@ -2,6 +2,7 @@
 //! compiler printed to files on disk.
 
 pub mod constraint;
+pub mod declared;
 pub mod facts;
 pub mod gofile;
 pub mod index;

@@ -394,6 +394,10 @@ impl Walker<'_> {
         func: Option<usize>,
     ) {
         let callee = callee.to_string();
+        // What escape-explain.toml declares is taken over any guess from a method's name.
+        if self.declared_call(node, &callee, callee_node, args, func) {
+            return;
+        }
         if callee_node.kind() == "identifier" && !self.locals.iter().any(|s| s.contains(&callee)) {
             let in_loop = self.in_loop();
             self.ix
@@ -524,7 +528,8 @@ impl Walker<'_> {
             let owner = self.registration_owner(suffix, callee_node, args, keeper);
             self.ix.registrations.push(Registration {
                 api: callee.clone(),
-                keeper,
+                keeper: keeper.to_string(),
+                declared: None,
                 undo,
                 owner,
                 loc: loc(self.f, node),
@@ -550,6 +555,112 @@ impl Walker<'_> {
                 },
             });
         }
+    }
+}
+
+impl Walker<'_> {
+    /// A call to a registry escape-explain.toml declares, or to its release: recorded as a
+    /// registration the process keeps (the caller's value is kept as if by http.Handle), or
+    /// as the release that bounds it. Whether it was either.
+    pub(super) fn declared_call(
+        &mut self,
+        node: Node<'_>,
+        callee: &str,
+        callee_node: Node<'_>,
+        args: &[Node<'_>],
+        func: Option<usize>,
+    ) -> bool {
+        let Some(declared) = self.ix.declared.clone() else {
+            return false;
+        };
+        let Some((key, method)) = self.qualified_callee(callee_node) else {
+            return false;
+        };
+        if let Some(r) = declared.release_of(&key) {
+            self.ix.declared_releases.push((r, loc(self.f, node)));
+            return true;
+        }
+        let Some((i, reg)) = declared.registry(&key) else {
+            return false;
+        };
+        let bound = self.result_is_kept(node);
+        self.ix.registrations.push(Registration {
+            api: callee.to_string(),
+            keeper: match callee.rsplit_once('.') {
+                // A method: the registry is its receiver (`sessions`).
+                Some((recv, _)) if method => format!("the registry `{recv}`"),
+                _ => format!("the registry of `{callee}`"),
+            },
+            declared: Some((i, reg.keeps)),
+            undo: None,
+            // A method's receiver decides, as for a ServeMux: a package-level registry keeps
+            // for the life of the process, one the caller made as long as the caller does.
+            owner: match callee_node.child_by_field_name("operand").map(|o| self.owner_of(o)) {
+                Some(Owner::Scoped { binding, name }) if binding != Binding::Import => {
+                    Owner::Scoped { name, binding }
+                }
+                _ => Owner::Process(format!("declared in {}", declared.file)),
+            },
+            loc: loc(self.f, node),
+            function: func,
+            in_loop: self.in_loop(),
+            first_arg: args
+                .first()
+                .map(|a| self.text(*a).to_string())
+                .unwrap_or_default(),
+            bound,
+            forwards: args
+                .get(reg.keeps)
+                .filter(|a| self.passes_input(**a))
+                .map(|_| vec![reg.keeps])
+                .unwrap_or_default(),
+        });
+        true
+    }
+
+    /// A call's callee with its package's import path: `example.com/lib.Register` for
+    /// `lib.Register`, `example.com/lib.Registry.Add` for `r.Add` where `r` is declared a
+    /// `lib.Registry` (or `*lib.Registry`), as a local or a package-level variable.
+    /// Whether it is a method is the second.
+    fn qualified_callee(&self, callee_node: Node<'_>) -> Option<(String, bool)> {
+        if callee_node.kind() != "selector_expression" {
+            return None;
+        }
+        let operand = callee_node.child_by_field_name("operand")?;
+        let field = self.text(callee_node.child_by_field_name("field")?);
+        if operand.kind() != "identifier" {
+            return None;
+        }
+        let q = self.text(operand);
+        let import = |name: &str| -> Option<String> {
+            self.ix
+                .summary
+                .imports
+                .get(&self.f)?
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, p)| p.clone())
+        };
+        let type_text = match self.scopes.resolve(q) {
+            Some(var) => match &self.ix.vars[var.0 as usize].ty {
+                VarType::Named(t) => t.clone(),
+                _ => return None,
+            },
+            None if self.global_named(q) => self.ix.globals[q].type_text.clone(),
+            None => return Some((format!("{}.{field}", import(q)?), false)),
+        };
+        let ty = type_text.trim().trim_start_matches(['*', '&']);
+        let called = ty.contains('(');
+        let ty = ty.split(['[', '{', '(']).next().unwrap_or(ty).trim();
+        let (pkg, name) = ty.split_once('.')?;
+        let qualified = format!("{}.{name}", import(pkg)?);
+        // `var r = lib.New()`: the type its constructor returns, when the declarations know it.
+        let ty = if called {
+            self.ix.declared.as_ref()?.constructed(&qualified)?.to_string()
+        } else {
+            qualified
+        };
+        Some((format!("{ty}.{field}"), true))
     }
 }
 

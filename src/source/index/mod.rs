@@ -15,6 +15,7 @@ use indexmap::IndexMap;
 use tree_sitter::Node;
 
 use super::constraint::{Target, in_build};
+use super::declared::Declarations;
 use super::gofile::{GoFile, Unreadable, parser};
 use super::owner::Owner;
 use super::pin::Pin;
@@ -243,7 +244,10 @@ pub struct Registration {
     /// The callee as written (`http.HandleFunc`, `mux.Handle`, `time.AfterFunc`).
     pub api: String,
     /// Who keeps it, in words.
-    pub keeper: &'static str,
+    pub keeper: String,
+    /// A registry escape-explain.toml declares: its index in [`Declarations::registries`],
+    /// and the argument it keeps.
+    pub declared: Option<(usize, usize)>,
     /// How the program can take it back, when the API has a way.
     pub undo: Option<&'static str>,
     pub loc: Loc,
@@ -361,6 +365,11 @@ pub struct PackageIndex {
     pub generic: bool,
     /// Every variable the package's functions declare, as bindings.
     pub vars: Vec<Var>,
+    /// What escape-explain.toml declares (registries, bounded holders), checked against the
+    /// source.
+    pub declared: Option<Arc<Declarations>>,
+    /// Calls to the release of a declared registry: (its index, where).
+    pub declared_releases: Vec<(usize, Loc)>,
     /// Goroutines, channels, selects and loops (see [`concurrency`]).
     facts: concurrency::Facts,
     /// C allocations and what happens to them (see [`cgo`]).
@@ -471,6 +480,7 @@ impl PackageIndex {
                 }
             }
         }
+        ix.declared = module.declared();
         for f in 0..ix.files.len() {
             let file = ix.files[f].clone();
             let mut w = Walker {

@@ -109,6 +109,12 @@ pub struct ForeignKeep {
 pub trait ModuleFacts: Sync {
     /// The facts of the package with this import path, when it is one of the module's.
     fn facts(&self, import_path: &str) -> Option<Arc<PackageFacts>>;
+
+    /// What escape-explain.toml declares about other packages' functions and the module's
+    /// holders.
+    fn declared(&self) -> Option<Arc<crate::source::declared::Declarations>> {
+        None
+    }
 }
 
 /// No other package is known.
