@@ -455,7 +455,12 @@ impl Config {
             args.fail_on = defaults.fail_on.map(FailOn::of);
         }
         if args.verdict.is_empty() && !args.all {
-            args.verdict = defaults.verdict.iter().copied().map(VerdictArg::of).collect();
+            args.verdict = defaults
+                .verdict
+                .iter()
+                .copied()
+                .map(VerdictArg::of)
+                .collect();
         }
         if args.exclude.is_empty() {
             args.exclude = defaults.exclude.clone();

@@ -117,7 +117,8 @@ impl Totals {
             .count() as u64;
         let reported: Vec<&Finding> = findings.iter().filter(|f| f.reported()).collect();
         self.findings += reported.len() as u64;
-        self.decided_by_settings += reported.iter().filter(|f| f.decided_by.is_some()).count() as u64;
+        self.decided_by_settings +=
+            reported.iter().filter(|f| f.decided_by.is_some()).count() as u64;
         for f in reported {
             *self.by_verdict.entry(f.verdict).or_default() += 1;
             let kind = f

@@ -151,7 +151,11 @@ impl Settings {
                 // Named from where the user stands when it can be.
                 std::env::current_dir()
                     .ok()
-                    .and_then(|h| f.strip_prefix(h.canonicalize().ok()?).ok().map(Path::to_path_buf))
+                    .and_then(|h| {
+                        f.strip_prefix(h.canonicalize().ok()?)
+                            .ok()
+                            .map(Path::to_path_buf)
+                    })
                     .unwrap_or(f)
             }
         };
@@ -208,7 +212,9 @@ impl Settings {
                 KeepsValue::Index(i) => {
                     return Err(error(
                         Some(keeps_span),
-                        format!("[registries] \"{key}\": keeps = {i} is not a parameter position (0 is the first)"),
+                        format!(
+                            "[registries] \"{key}\": keeps = {i} is not a parameter position (0 is the first)"
+                        ),
                     ));
                 }
                 KeepsValue::Name(n) if is_identifier(&n) => Param::Name(n),
@@ -247,7 +253,9 @@ impl Settings {
             if reason.get_ref().trim().is_empty() {
                 return Err(error(
                     Some(reason.span()),
-                    format!("[bounded] \"{key}\": say why it is bounded (the reason is shown in its findings)"),
+                    format!(
+                        "[bounded] \"{key}\": say why it is bounded (the reason is shown in its findings)"
+                    ),
                 ));
             }
             settings.bounded.push(DeclaredBounded {
@@ -257,22 +265,27 @@ impl Settings {
             });
         }
         if let Some(r) = parsed.report {
-            let verdict = |s: &Spanned<String>, allowed: &[Verdict]| -> Result<Verdict, SettingsError> {
-                allowed
-                    .iter()
-                    .copied()
-                    .find(|v| v.name() == s.get_ref())
-                    .ok_or_else(|| {
-                        error(
-                            Some(s.span()),
-                            format!(
-                                "unknown verdict '{}'; choose from: {}",
-                                s.get_ref(),
-                                allowed.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ")
-                            ),
-                        )
-                    })
-            };
+            let verdict =
+                |s: &Spanned<String>, allowed: &[Verdict]| -> Result<Verdict, SettingsError> {
+                    allowed
+                        .iter()
+                        .copied()
+                        .find(|v| v.name() == s.get_ref())
+                        .ok_or_else(|| {
+                            error(
+                                Some(s.span()),
+                                format!(
+                                    "unknown verdict '{}'; choose from: {}",
+                                    s.get_ref(),
+                                    allowed
+                                        .iter()
+                                        .map(|v| v.name())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            )
+                        })
+                };
             let gates = [Verdict::LeakRisk, Verdict::Retained, Verdict::Heap];
             let all = [
                 Verdict::LeakRisk,
@@ -290,7 +303,11 @@ impl Settings {
                     .collect::<Result<_, _>>()?,
                 exclude: globs(r.exclude, "exclude", &error)?,
                 only_path: globs(r.only_path, "only-path", &error)?,
-                only_package: r.only_package.into_iter().map(Spanned::into_inner).collect(),
+                only_package: r
+                    .only_package
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect(),
                 generated: r.generated,
                 external: r.external,
             };
@@ -300,7 +317,9 @@ impl Settings {
 
     /// Nothing declared: no file, or an empty one.
     pub fn is_empty(&self) -> bool {
-        self.registries.is_empty() && self.bounded.is_empty() && self.report == ReportDefaults::default()
+        self.registries.is_empty()
+            && self.bounded.is_empty()
+            && self.report == ReportDefaults::default()
     }
 }
 
@@ -412,8 +431,14 @@ external = false
     fn a_bad_file_is_named_with_its_line_and_key() {
         let cases = [
             ("[registries\n", "escape-explain.toml:1: "),
-            ("[report]\nfail_on = \"heap\"\n", "escape-explain.toml:2: unknown field `fail_on`"),
-            ("[reports]\n", "escape-explain.toml:1: unknown field `reports`"),
+            (
+                "[report]\nfail_on = \"heap\"\n",
+                "escape-explain.toml:2: unknown field `fail_on`",
+            ),
+            (
+                "[reports]\n",
+                "escape-explain.toml:1: unknown field `reports`",
+            ),
             (
                 "[registries]\n\"example.com/lib.Register\" = { kept = 1 }\n",
                 "escape-explain.toml:2: unknown field `kept`",

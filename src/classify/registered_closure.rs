@@ -57,7 +57,11 @@ pub fn verdict(
 
 /// A registry escape-explain.toml declares: bounded when the package calls its declared
 /// release, else growing with each call.
-fn declared(cx: &Context<'_>, index: &PackageIndex, reg: &Registration) -> (Verdict, Option<Release>) {
+fn declared(
+    cx: &Context<'_>,
+    index: &PackageIndex,
+    reg: &Registration,
+) -> (Verdict, Option<Release>) {
     let Some((i, _)) = reg.declared else {
         return (Verdict::LeakRisk, None);
     };
@@ -66,12 +70,15 @@ fn declared(cx: &Context<'_>, index: &PackageIndex, reg: &Registration) -> (Verd
         .as_ref()
         .and_then(|d| d.registries.get(i))
         .and_then(|r| r.release.clone());
-    match (release, index.declared_releases.iter().find(|(r, _)| *r == i)) {
+    match (
+        release,
+        index.declared_releases.iter().find(|(r, _)| *r == i),
+    ) {
         (Some(name), Some((_, at))) => (
             Verdict::Retained,
             Some(Release {
                 how: format!(
-                    "released with {}, the release declared for it",
+                    "`{}` is called, the release declared for it",
                     name.rsplit('/').next().unwrap_or(&name)
                 ),
                 site: Some(cx.site(index, at)),

@@ -74,6 +74,19 @@ impl Declarations {
             ..Default::default()
         };
         let finder = SourceFinder { module, go };
+        // A directory in a message: from the module root when it is inside.
+        let shown = |d: &Path| -> String {
+            module
+                .and_then(|m| d.strip_prefix(&m.root).ok())
+                .map(|r| {
+                    if r.as_os_str().is_empty() {
+                        ".".to_string()
+                    } else {
+                        r.display().to_string()
+                    }
+                })
+                .unwrap_or_else(|| d.display().to_string())
+        };
         for r in &settings.registries {
             let found = splits(&r.name, 2).find_map(|(package, names)| {
                 let dir = finder.dir(package)?;
@@ -87,9 +100,13 @@ impl Declarations {
                             format!(
                                 "[registries] \"{}\": no {} `{}` in package {package} ({})",
                                 r.name,
-                                if names.len() == 2 { "method" } else { "function" },
+                                if names.len() == 2 {
+                                    "method"
+                                } else {
+                                    "function"
+                                },
                                 names.join("."),
-                                dir.display()
+                                shown(dir)
                             ),
                         )
                     })?;
@@ -149,13 +166,19 @@ impl Declarations {
                         format!(
                             "[registries] \"{}\": release = \"{rel}\": no {} `{}` in package {package} ({key})",
                             r.name,
-                            if rnames.len() == 2 { "method" } else { "function" },
+                            if rnames.len() == 2 {
+                                "method"
+                            } else {
+                                "function"
+                            },
                             rnames.join(".")
                         ),
                     ));
                 }
             }
-            if let Some((package, dir, [ty, _])) = found.as_ref().map(|(p, d, n)| (p, d, n.as_slice())) {
+            if let Some((package, dir, [ty, _])) =
+                found.as_ref().map(|(p, d, n)| (p, d, n.as_slice()))
+            {
                 for f in constructors(dir, ty) {
                     let pair = (format!("{package}.{f}"), format!("{package}.{ty}"));
                     if !out.constructors.contains(&pair) {
@@ -174,7 +197,10 @@ impl Declarations {
             let Some(m) = module else {
                 return Err(error(
                     &b.at,
-                    format!("[bounded] \"{}\": there is no module here (no go.mod) for it to be a variable of", b.name),
+                    format!(
+                        "[bounded] \"{}\": there is no module here (no go.mod) for it to be a variable of",
+                        b.name
+                    ),
                 ));
             };
             let found = splits(&b.name, 1).find_map(|(package, names)| {
@@ -197,7 +223,7 @@ impl Declarations {
                     format!(
                         "[bounded] \"{}\": no package-level variable `{var}` in package {package} ({})",
                         b.name,
-                        dir.display()
+                        shown(&dir)
                     ),
                 ));
             }
@@ -212,7 +238,10 @@ impl Declarations {
 
     /// The registry a call to `key` (`import/path.F`, `import/path.T.M`) is, with its index.
     pub fn registry(&self, key: &str) -> Option<(usize, &Registry)> {
-        self.registries.iter().enumerate().find(|(_, r)| r.name == key)
+        self.registries
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.name == key)
     }
 
     /// The type a declared method's constructor (`example.com/lib.New`) returns.
@@ -233,9 +262,12 @@ impl Declarations {
     /// The declaration that the package-level `var` of package `package` is bounded.
     pub fn bounded(&self, package: &str, var: &str) -> Option<&Bounded> {
         let package = package.strip_suffix("_test").unwrap_or(package);
-        self.bounded
-            .iter()
-            .find(|b| b.name.len() == package.len() + 1 + var.len() && b.name.starts_with(package) && b.name.ends_with(var) && b.name.as_bytes()[package.len()] == b'.')
+        self.bounded.iter().find(|b| {
+            b.name.len() == package.len() + 1 + var.len()
+                && b.name.starts_with(package)
+                && b.name.ends_with(var)
+                && b.name.as_bytes()[package.len()] == b'.'
+        })
     }
 }
 
@@ -266,7 +298,12 @@ impl SourceFinder<'_> {
         let m = self.module?;
         let mut modules = vec![m.clone()];
         if let Some((_, roots)) = &m.workspace {
-            modules.extend(roots.iter().filter(|r| **r != m.root).filter_map(|r| Module::find(r)));
+            modules.extend(
+                roots
+                    .iter()
+                    .filter(|r| **r != m.root)
+                    .filter_map(|r| Module::find(r)),
+            );
         }
         modules
             .iter()
@@ -343,7 +380,11 @@ fn replaced(root: &Path, package: &str) -> Option<PathBuf> {
         } else {
             continue;
         };
-        return Some(root.join(to).join(rest));
+        let mut dir = root.join(to.trim_start_matches("./"));
+        if !rest.is_empty() {
+            dir.push(rest);
+        }
+        return Some(dir);
     }
     None
 }
@@ -358,7 +399,10 @@ fn go_files(dir: &Path) -> impl Iterator<Item = PathBuf> {
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
-                    let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     name.ends_with(".go") && !name.ends_with("_test.go")
                 })
                 .collect()
@@ -386,11 +430,17 @@ fn parameters(dir: &Path, names: &[&str]) -> Option<Vec<String>> {
                 .unwrap_or_default();
             let wanted = match (top.kind(), names) {
                 ("function_declaration", [f]) => name == *f,
-                ("method_declaration", [t, m]) => name == *m && receiver_type(&file, top).as_deref() == Some(*t),
+                ("method_declaration", [t, m]) => {
+                    name == *m && receiver_type(&file, top).as_deref() == Some(*t)
+                }
                 _ => false,
             };
             if wanted {
-                return Some(top.child_by_field_name("parameters").map(|p| parameter_names(&file, p)).unwrap_or_default());
+                return Some(
+                    top.child_by_field_name("parameters")
+                        .map(|p| parameter_names(&file, p))
+                        .unwrap_or_default(),
+                );
             }
         }
     }
@@ -416,7 +466,11 @@ fn constructors(dir: &Path, ty: &str) -> Vec<String> {
             };
             let text = file.text_of(result).trim().trim_start_matches('(');
             let first = text.split([',', ')']).next().unwrap_or("").trim();
-            let first = first.rsplit(' ').next().unwrap_or(first).trim_start_matches('*');
+            let first = first
+                .rsplit(' ')
+                .next()
+                .unwrap_or(first)
+                .trim_start_matches('*');
             let first = first.split('[').next().unwrap_or(first);
             if first == ty
                 && let Some(name) = top.child_by_field_name("name")
@@ -476,7 +530,9 @@ fn declares_variable(dir: &Path, var: &str) -> bool {
         while let Some(n) = stack.pop() {
             if n.kind() == "var_spec" {
                 let mut c = n.walk();
-                if n.children_by_field_name("name", &mut c).any(|x| file.text_of(x) == var) {
+                if n.children_by_field_name("name", &mut c)
+                    .any(|x| file.text_of(x) == var)
+                {
                     return true;
                 }
             } else {
@@ -515,7 +571,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             replaced(dir.path(), "example.com/lib/sub"),
-            Some(dir.path().join("./third_party/lib").join("sub"))
+            Some(dir.path().join("third_party/lib/sub"))
         );
         assert_eq!(replaced(dir.path(), "example.com/other"), None);
         assert_eq!(replaced(dir.path(), "example.com/library"), None);

@@ -595,7 +595,10 @@ impl Walker<'_> {
             undo: None,
             // A method's receiver decides, as for a ServeMux: a package-level registry keeps
             // for the life of the process, one the caller made as long as the caller does.
-            owner: match callee_node.child_by_field_name("operand").map(|o| self.owner_of(o)) {
+            owner: match callee_node
+                .child_by_field_name("operand")
+                .map(|o| self.owner_of(o))
+            {
                 Some(Owner::Scoped { binding, name }) if binding != Binding::Import => {
                     Owner::Scoped { name, binding }
                 }
@@ -656,7 +659,11 @@ impl Walker<'_> {
         let qualified = format!("{}.{name}", import(pkg)?);
         // `var r = lib.New()`: the type its constructor returns, when the declarations know it.
         let ty = if called {
-            self.ix.declared.as_ref()?.constructed(&qualified)?.to_string()
+            self.ix
+                .declared
+                .as_ref()?
+                .constructed(&qualified)?
+                .to_string()
         } else {
             qualified
         };
