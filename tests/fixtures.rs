@@ -79,7 +79,7 @@ fn parse(module: &str, log: &Path) -> Parsed {
         cgo: true,
         go_minor: Some(toolchain),
     };
-    let packages = ModulePackages::new(module_info.clone(), target, Default::default());
+    let packages = ModulePackages::new(module_info.clone(), target, Default::default(), None);
     let mut emit = |mut s: Section| {
         locator.resolve_section(&mut s);
         let dir = locator.section_dir(&s);

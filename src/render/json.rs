@@ -78,7 +78,8 @@ pub struct Package {
     /// `line`, `column` and the source `text`; `released` is null when nothing lets go), the
     /// `evidence` (notes with optional sites), the `compiler`'s own lines, and the `basis` of
     /// the verdict (`flow` from -m=2, `source-only` or `message` when the log had no flow),
-    /// and `shown`: the finding's path as the text formats show it, relative to the directory
+    /// `decided_by` (the line of escape-explain.toml that decided the verdict: `path`, `line`,
+    /// `text`), and `shown`: the finding's path as the text formats show it, relative to the directory
     /// the command ran in, when that is not `position.path` (`svc/x.go` after `-C svc`).
     pub findings: Vec<Finding>,
 }
