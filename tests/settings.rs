@@ -104,6 +104,30 @@ fn declared_registries_and_bounded_holders_decide_at_the_caller() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["totals"]["decided_by_settings"], 3);
 
+    // SARIF carries it as a property (and stays valid); the page says it in the panel.
+    let sarif = run(dir.path(), &["--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let decided: Vec<&str> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["properties"]["decided_by"].as_str())
+        .collect();
+    assert_eq!(
+        decided,
+        [
+            "escape-explain.toml:3",
+            "escape-explain.toml:4",
+            "escape-explain.toml:7"
+        ]
+    );
+    if let Some(report) = common::validate_sarif(&sarif.stdout) {
+        report.unwrap();
+    }
+    let page = run(dir.path(), &["--format", "html"]);
+    let page = String::from_utf8(page.stdout).unwrap();
+    assert_eq!(page.matches("class=\"decided\"").count(), 3, "{page}");
+
     let text = run(dir.path(), &[]);
     insta::assert_snapshot!("configured-text", String::from_utf8(text.stdout).unwrap());
 }

@@ -157,6 +157,9 @@ struct Properties<'a> {
     verdict: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     holder: Option<&'static str>,
+    /// The line of escape-explain.toml that decided the verdict (`escape-explain.toml:3`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decided_by: Option<String>,
     /// With `--profile`: `live`, `allocated`, `grew`, `goroutines`, `blocked_at`, as in JSON.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     measured: Option<&'a crate::finding::Measured>,
@@ -410,6 +413,10 @@ impl Renderer for SarifRenderer {
                 properties: Properties {
                     verdict: f.verdict.name(),
                     holder: f.holder.as_ref().map(|h| h.kind.name()),
+                    decided_by: f
+                        .decided_by
+                        .as_ref()
+                        .map(|d| format!("{}:{}", d.path, d.line)),
                     measured: f.measured.as_deref(),
                 },
             };

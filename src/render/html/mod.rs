@@ -553,6 +553,9 @@ impl<'a> Page<'a> {
                     }
                     @if f.verdict >= Verdict::Retained { (svg::path(it)) }
                 }
+                @if let Some(d) = &f.decided_by {
+                    p.decided { "Decided by " (self.opts.paths.line(&d.path, d.line)) ": " code { (d.text) } }
+                }
                 @if !f.evidence.is_empty() {
                     ul.evidence {
                         @for e in &f.evidence {

@@ -653,7 +653,10 @@ impl Walker<'_> {
             None => return Some((format!("{}.{field}", import(q)?), false)),
         };
         let ty = type_text.trim().trim_start_matches(['*', '&']);
-        let called = ty.contains('(');
+        // `lib.New()` is a call; `sync.Pool{New: func() any {...}}` a literal of the type.
+        let called = ty
+            .find(['[', '{', '('])
+            .is_some_and(|i| ty[i..].starts_with('('));
         let ty = ty.split(['[', '{', '(']).next().unwrap_or(ty).trim();
         let (pkg, name) = ty.split_once('.')?;
         let qualified = format!("{}.{name}", import(pkg)?);
