@@ -662,6 +662,12 @@ fn declared_site(file: &str, at: &crate::settings::Declared) -> Site {
 fn argument_position(index: &PackageIndex, file: usize, off: usize, flow: &Flow) -> Option<usize> {
     let call = index.files[file].call_at(off)?;
     let from = flow.from.to_string();
+    // `{storage for id}`: the interface box made of `id` for the call.
+    let from = from
+        .strip_prefix("{storage for ")
+        .and_then(|f| f.strip_suffix('}'))
+        .unwrap_or(&from)
+        .to_string();
     call.args
         .iter()
         .position(|a| a == &from)
