@@ -281,6 +281,20 @@ pub struct Summary {
     pub profile: Option<crate::profile::join::ProfileSummary>,
 }
 
+/// "2 verdicts were decided by escape-explain.toml ...", when any was.
+pub fn settings_sentence(t: &Totals) -> Option<String> {
+    (t.decided_by_settings > 0).then(|| {
+        format!(
+            "{} decided by escape-explain.toml (a registry it declares, or a holder it says is bounded), not by the source alone.",
+            if t.decided_by_settings == 1 {
+                "1 verdict was".to_string()
+            } else {
+                format!("{} verdicts were", t.decided_by_settings)
+            }
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,18 +326,4 @@ mod tests {
             "1 allocation on the heap; none kept by a long-lived holder."
         );
     }
-}
-
-/// "2 verdicts were decided by escape-explain.toml ...", when any was.
-pub fn settings_sentence(t: &Totals) -> Option<String> {
-    (t.decided_by_settings > 0).then(|| {
-        format!(
-            "{} decided by escape-explain.toml (a registry it declares, or a holder it says is bounded), not by the source alone.",
-            if t.decided_by_settings == 1 {
-                "1 verdict was".to_string()
-            } else {
-                format!("{} verdicts were", t.decided_by_settings)
-            }
-        )
-    })
 }
