@@ -547,3 +547,58 @@ fn package_filter_and_color() {
         "a pipe gets no color by default"
     );
 }
+
+/// Cargo.toml's `repository` is the one place the project's GitHub owner/name is written: the
+/// action and the release workflow read it from GitHub at run time. The README cannot, so its
+/// `uses:` lines and download address must name that repository, at the tag of this version.
+#[test]
+fn readme_names_the_repository_and_version_of_cargo_toml() {
+    let slug = env!("CARGO_PKG_REPOSITORY")
+        .strip_prefix("https://github.com/")
+        .expect("the repository is on GitHub");
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let ours: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| {
+            l.trim_start()
+                .trim_start_matches("- ")
+                .strip_prefix("uses: ")
+        })
+        .filter(|u| !u.starts_with("actions/") && !u.starts_with("github/"))
+        .collect();
+    assert!(!ours.is_empty(), "the README shows the action in use");
+    for u in ours {
+        assert_eq!(u, format!("{slug}@{tag}"), "a `uses:` line of the README");
+    }
+    let mut addresses = 0;
+    for (at, _) in readme.match_indices("github.com/") {
+        let path: String = readme[at + "github.com/".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || "-_./".contains(*c))
+            .collect();
+        let owner_name: Vec<&str> = path.split('/').take(2).collect();
+        assert_eq!(
+            owner_name.join("/"),
+            slug,
+            "github.com/{path} in the README"
+        );
+        addresses += 1;
+    }
+    assert!(addresses > 0, "the README says where releases are");
+    assert!(
+        readme.contains(&format!("tag={tag} ")),
+        "the README's download names {tag}"
+    );
+    // Nothing else names it: these read it from GitHub when they run.
+    let mut files = vec![root().join("action.yml")];
+    for dir in ["action", ".github/workflows", ".ci", "scripts"] {
+        for e in std::fs::read_dir(root().join(dir)).unwrap() {
+            files.push(e.unwrap().path());
+        }
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(!text.contains(slug), "{} names {slug}", f.display());
+    }
+}
