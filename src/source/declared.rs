@@ -74,6 +74,15 @@ impl Declarations {
             ..Default::default()
         };
         let finder = SourceFinder { module, go };
+        // Each package's files parsed once, however many declarations name it.
+        let mut parsed: std::collections::HashMap<PathBuf, std::rc::Rc<Vec<GoFile>>> =
+            Default::default();
+        let mut files_of = |dir: &Path| -> std::rc::Rc<Vec<GoFile>> {
+            parsed
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| std::rc::Rc::new(parse_dir(dir)))
+                .clone()
+        };
         // A directory in a message: from the module root when it is inside.
         let shown = |d: &Path| -> String {
             module
@@ -94,7 +103,7 @@ impl Declarations {
             });
             let keeps = match (&found, &r.keeps) {
                 (Some((package, dir, names)), keeps) => {
-                    let params = parameters(dir, names).ok_or_else(|| {
+                    let params = parameters(&files_of(dir), names).ok_or_else(|| {
                         error(
                             &r.at,
                             format!(
@@ -160,7 +169,7 @@ impl Declarations {
             {
                 let mut rnames = names.clone();
                 *rnames.last_mut().expect("a name") = rel.as_str();
-                if parameters(dir, &rnames).is_none() {
+                if parameters(&files_of(dir), &rnames).is_none() {
                     return Err(error(
                         &r.at,
                         format!(
@@ -179,7 +188,7 @@ impl Declarations {
             if let Some((package, dir, [ty, _])) =
                 found.as_ref().map(|(p, d, n)| (p, d, n.as_slice()))
             {
-                for f in constructors(dir, ty) {
+                for f in constructors(&files_of(dir), ty) {
                     let pair = (format!("{package}.{f}"), format!("{package}.{ty}"));
                     if !out.constructors.contains(&pair) {
                         out.constructors.push(pair);
@@ -217,7 +226,7 @@ impl Declarations {
                     ),
                 ));
             };
-            if !declares_variable(&dir, var) {
+            if !declares_variable(&files_of(&dir), var) {
                 return Err(error(
                     &b.at,
                     format!(
@@ -393,6 +402,15 @@ fn has_go_files(dir: &Path) -> bool {
     go_files(dir).next().is_some()
 }
 
+/// The non-test `.go` files of a package directory, parsed, in name order (a file that cannot
+/// be read is left out: the package is then looked at without it).
+fn parse_dir(dir: &Path) -> Vec<GoFile> {
+    let mut parser = gofile::parser();
+    go_files(dir)
+        .filter_map(|path| GoFile::read(&mut parser, &path))
+        .collect()
+}
+
 /// The non-test `.go` files of a directory, in name order.
 fn go_files(dir: &Path) -> impl Iterator<Item = PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -415,12 +433,8 @@ fn go_files(dir: &Path) -> impl Iterator<Item = PathBuf> {
 /// The parameter names of function `names[0]` (or method `names[1]` of type `names[0]`) in the
 /// package in `dir`, a variadic one ending in `...`; an unnamed parameter is `_`. None when
 /// the package declares no such function.
-fn parameters(dir: &Path, names: &[&str]) -> Option<Vec<String>> {
-    let mut parser = gofile::parser();
-    for path in go_files(dir) {
-        let Some(file) = GoFile::read(&mut parser, &path) else {
-            continue;
-        };
+fn parameters(files: &[GoFile], names: &[&str]) -> Option<Vec<String>> {
+    for file in files {
         let root = file.tree.root_node();
         let mut cursor = root.walk();
         for top in root.named_children(&mut cursor) {
@@ -431,14 +445,14 @@ fn parameters(dir: &Path, names: &[&str]) -> Option<Vec<String>> {
             let wanted = match (top.kind(), names) {
                 ("function_declaration", [f]) => name == *f,
                 ("method_declaration", [t, m]) => {
-                    name == *m && receiver_type(&file, top).as_deref() == Some(*t)
+                    name == *m && receiver_type(file, top).as_deref() == Some(*t)
                 }
                 _ => false,
             };
             if wanted {
                 return Some(
                     top.child_by_field_name("parameters")
-                        .map(|p| parameter_names(&file, p))
+                        .map(|p| parameter_names(file, p))
                         .unwrap_or_default(),
                 );
             }
@@ -448,13 +462,9 @@ fn parameters(dir: &Path, names: &[&str]) -> Option<Vec<String>> {
 }
 
 /// The functions of the package in `dir` whose only (or first) result is `ty` or `*ty`.
-fn constructors(dir: &Path, ty: &str) -> Vec<String> {
-    let mut parser = gofile::parser();
+fn constructors(files: &[GoFile], ty: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for path in go_files(dir) {
-        let Some(file) = GoFile::read(&mut parser, &path) else {
-            continue;
-        };
+    for file in files {
         let root = file.tree.root_node();
         let mut cursor = root.walk();
         for top in root.named_children(&mut cursor) {
@@ -516,12 +526,8 @@ fn parameter_names(file: &GoFile, list: Node<'_>) -> Vec<String> {
 }
 
 /// The package in `dir` declares a package-level variable `var`.
-fn declares_variable(dir: &Path, var: &str) -> bool {
-    let mut parser = gofile::parser();
-    go_files(dir).any(|path| {
-        let Some(file) = GoFile::read(&mut parser, &path) else {
-            return false;
-        };
+fn declares_variable(files: &[GoFile], var: &str) -> bool {
+    files.iter().any(|file| {
         let root = file.tree.root_node();
         let mut stack: Vec<Node<'_>> = root
             .named_children(&mut root.walk())

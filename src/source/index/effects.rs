@@ -535,10 +535,7 @@ impl Walker<'_> {
                 loc: loc(self.f, node),
                 function: func,
                 in_loop: self.in_loop(),
-                first_arg: args
-                    .first()
-                    .map(|a| self.text(*a).to_string())
-                    .unwrap_or_default(),
+                first_arg: self.first_arg(args),
                 bound,
                 forwards: {
                     // The argument the API keeps: the channel for signal.Notify, the name for
@@ -607,10 +604,7 @@ impl Walker<'_> {
             loc: loc(self.f, node),
             function: func,
             in_loop: self.in_loop(),
-            first_arg: args
-                .first()
-                .map(|a| self.text(*a).to_string())
-                .unwrap_or_default(),
+            first_arg: self.first_arg(args),
             bound,
             forwards: args
                 .get(reg.keeps)
@@ -619,6 +613,13 @@ impl Walker<'_> {
                 .unwrap_or_default(),
         });
         true
+    }
+
+    /// The first argument as written (a pattern, a delay, a name).
+    fn first_arg(&self, args: &[Node<'_>]) -> String {
+        args.first()
+            .map(|a| self.text(*a).to_string())
+            .unwrap_or_default()
     }
 
     /// A call's callee with its package's import path: `example.com/lib.Register` for
