@@ -35,16 +35,6 @@ impl ShownPaths {
         }
     }
 
-    /// The module root as shown (`svc`), empty when it is the current directory.
-    pub fn root(&self) -> String {
-        match (&self.root, &self.here) {
-            (Some(root), Some(here)) => relative(root, here)
-                .map(|r| slashes(&r))
-                .unwrap_or_default(),
-            _ => String::new(),
-        }
-    }
-
     /// `path` (relative to the module root, or absolute) as the user sees it from here: a
     /// module path relative to the current directory (`svc/x.go`, `../m/x.go`), an absolute
     /// one relative only when it is under it.
@@ -57,7 +47,14 @@ impl ShownPaths {
         // it is under the current directory.
         let rel = match (&self.root, p.is_absolute()) {
             (_, true) => p.strip_prefix(here).ok().map(Path::to_path_buf),
-            (Some(root), false) => relative(&normalize(&root.join(p)), here),
+            (Some(root), false) => {
+                let full = normalize(&root.join(p));
+                // Far from here (nothing shared but `/`): the absolute path.
+                match relative(&full, here) {
+                    Some(rel) => Some(rel),
+                    None => return Cow::Owned(full.to_string_lossy().into_owned()),
+                }
+            }
             (None, false) => return Cow::Borrowed(path),
         };
         match rel {
@@ -121,7 +118,8 @@ impl ShownPaths {
 }
 
 /// `to` relative to `from`, both absolute and canonical: `svc`, `../m`, empty when equal.
-/// None on Windows when they are on different drives.
+/// None when they share nothing but the root (`/tmp` and `/home/me/m`): `../../home/me/m`
+/// says less than the absolute path. None on Windows when they are on different drives.
 fn relative(to: &Path, from: &Path) -> Option<PathBuf> {
     let to: Vec<Component> = to.components().collect();
     let from: Vec<Component> = from.components().collect();
@@ -129,6 +127,12 @@ fn relative(to: &Path, from: &Path) -> Option<PathBuf> {
         return None;
     }
     let common = to.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let shares_a_directory = to[..common]
+        .iter()
+        .any(|c| matches!(c, Component::Normal(_)));
+    if !shares_a_directory && common < from.len() {
+        return None;
+    }
     let mut rel = PathBuf::new();
     for _ in common..from.len() {
         rel.push("..");
@@ -182,10 +186,7 @@ mod tests {
             shown("repo/svc", "repo").show("internal/x.go"),
             "svc/internal/x.go"
         );
-        assert_eq!(shown("repo/svc", "repo").root(), "svc");
         assert_eq!(shown("repo", "repo").show("x.go"), "x.go");
-        assert_eq!(shown("repo", "repo").root(), "");
-        assert_eq!(shown("repo/a", "repo/b").root(), "../a");
         assert_eq!(shown("repo/svc", "repo").place("x.go:3:9"), "svc/x.go:3:9");
         assert_eq!(shown("repo/svc", "repo").place("x.go:3"), "svc/x.go:3");
         assert_eq!(shown("repo/a", "repo/b").show("x.go"), "../a/x.go");
@@ -193,6 +194,29 @@ mod tests {
         assert_eq!(shown("repo/a", "repo/a/deep").show("deep/y.go"), "y.go");
         // A workspace module beside the one shown.
         assert_eq!(shown("repo/a", "repo").show("../b/b.go"), "b/b.go");
+    }
+
+    #[test]
+    fn a_module_that_shares_no_directory_with_here_is_shown_absolute() {
+        let base = tempfile::tempdir().unwrap();
+        let root = base.path().join("m");
+        std::fs::create_dir_all(&root).unwrap();
+        let canonical = root.canonicalize().unwrap();
+        // `/` is a directory every path shares, and no other.
+        let s = ShownPaths::new(Some(&root), Path::new("/"));
+        assert_eq!(
+            s.show("x.go"),
+            canonical
+                .join("x.go")
+                .to_str()
+                .unwrap()
+                .trim_start_matches('/')
+        );
+        let from_proc = ShownPaths::new(Some(&root), Path::new("/proc"));
+        assert_eq!(
+            from_proc.show("x.go"),
+            canonical.join("x.go").to_str().unwrap()
+        );
     }
 
     #[test]
