@@ -464,9 +464,9 @@ fn declared(config: &Config) -> Result<Option<Arc<source::declared::Declarations
     if s.registries.is_empty() && s.bounded.is_empty() {
         return Ok(None);
     }
-    let go = matches!(config.input, Input::Build { .. })
-        .then(|| runner::find_go().ok())
-        .flatten();
+    // With go on PATH, a dependency's or the standard library's source is found through it,
+    // for a saved log as for a build: the same file works either way.
+    let go = runner::find_go().ok();
     let module = Module::find(&config.dir);
     let d = source::declared::Declarations::resolve(s, module.as_ref(), go.as_deref())?;
     Ok(Some(Arc::new(d)))

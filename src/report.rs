@@ -285,7 +285,7 @@ pub struct Summary {
 pub fn settings_sentence(t: &Totals) -> Option<String> {
     (t.decided_by_settings > 0).then(|| {
         format!(
-            "{} decided by escape-explain.toml (a registry it declares, or a holder it says is bounded), not by the source alone.",
+            "{} decided by the settings file (escape-explain.toml or --config: a registry it declares, or a holder it says is bounded), not by the source alone.",
             if t.decided_by_settings == 1 {
                 "1 verdict was".to_string()
             } else {

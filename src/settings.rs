@@ -175,14 +175,32 @@ impl Settings {
             why,
         };
         let parsed: File = toml::from_str(text).map_err(|e| {
-            error(
-                e.span(),
-                e.message()
-                    .trim()
-                    .replace('\n', "; ")
-                    .trim_end_matches("; ")
-                    .to_string(),
-            )
+            let message = e.message().trim().replace('\n', "; ");
+            let message = message.trim_end_matches("; ");
+            // serde's words for our types, said in the file's terms.
+            let message = if message.contains("untagged enum KeepsValue") {
+                "keeps is a parameter name (\"v\") or position (1)".to_string()
+            } else if message.contains("struct RegistryEntry") {
+                "a registry is a table: { keeps = \"v\", release = \"Remove\" }".to_string()
+            } else {
+                message.to_string()
+            };
+            // The key the error is about, when its line has one and the message does not.
+            let key = e
+                .span()
+                .and_then(|s| {
+                    text[..s.start.min(text.len())]
+                        .lines()
+                        .last()
+                        .map(str::to_string)
+                })
+                .and_then(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
+                .filter(|k| !k.is_empty() && !message.contains(k.trim_matches('"')));
+            let message = match key {
+                Some(k) => format!("{k}: {message}"),
+                None => message,
+            };
+            error(e.span(), message)
         })?;
         let declared = |span: Range<usize>| {
             let line = line_of(text, span.start);
@@ -343,6 +361,8 @@ fn check_name(key: &str, table: &str, method: bool) -> Result<(), String> {
     let last = key.rsplit('/').next().unwrap_or(key);
     let names: Vec<&str> = last.split('.').collect();
     let ok = !key.contains(char::is_whitespace)
+        && !names[0].is_empty()
+        && !key.starts_with('/')
         && names.len() >= 2
         && names[1..].iter().all(|n| is_identifier(n))
         && names.len() <= if method { 4 } else { 3 };
@@ -441,7 +461,7 @@ external = false
             ),
             (
                 "[registries]\n\"example.com/lib.Register\" = { kept = 1 }\n",
-                "escape-explain.toml:2: unknown field `kept`",
+                "escape-explain.toml:2: \"example.com/lib.Register\": unknown field `kept`",
             ),
             (
                 "[registries]\n\"example.com/lib.Register\" = { keeps = -1 }\n",
@@ -458,6 +478,18 @@ external = false
             (
                 "\n[report]\nfail-on = \"passes\"\n",
                 "escape-explain.toml:3: unknown verdict 'passes'; choose from: leak-risk, retained, heap",
+            ),
+            (
+                "[report]\ngenerated = \"yes\"\n",
+                "escape-explain.toml:2: generated: invalid type: string \"yes\", expected a boolean",
+            ),
+            (
+                "[registries]\n\"example.com/lib.Register\" = { keeps = 1.5 }\n",
+                "escape-explain.toml:2: \"example.com/lib.Register\": keeps is a parameter name",
+            ),
+            (
+                "[registries]\n\".Register\" = { keeps = 0 }\n",
+                "escape-explain.toml:2: [registries] \".Register\": not a name",
             ),
             (
                 "[report]\nexclude = [\"gen/[a-z]*\"]\n",

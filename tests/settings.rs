@@ -90,8 +90,25 @@ fn declared_registries_and_bounded_holders_decide_at_the_caller() {
     assert_eq!(add["holder"]["name"], "the registry `sessions`");
     assert_eq!(add["holder"]["released"]["site"]["line"], 29);
     assert_eq!(add["decided_by"]["line"], 4);
+    // lib.Tag keeps its second argument: `c` is kept, the literal in the first is not.
+    let kept = f
+        .iter()
+        .filter(|x| x["position"]["line"] == 37)
+        .map(|x| {
+            (
+                x["subject"].as_str().unwrap(),
+                x["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(kept, [("c", "leak-risk"), ("&conf{...}", "heap")]);
+    // Put shares Add's release name: `others.Remove` releases what `others.Put` keeps...
+    assert_eq!(at(&f, 48)["verdict"], "retained");
+    assert_eq!(at(&f, 48)["holder"]["released"]["site"]["line"], 51);
+    // ...and nothing of what `audit.Add` keeps, on another receiver.
+    assert_eq!(at(&f, 54)["verdict"], "leak-risk");
     // memo is declared bounded: retained, with the reason.
-    let memo = at(&f, 42);
+    let memo = at(&f, 67);
     assert_eq!(memo["verdict"], "retained");
     assert!(
         memo["holder"]["released"]["how"]
@@ -100,9 +117,9 @@ fn declared_registries_and_bounded_holders_decide_at_the_caller() {
             .starts_with("keys come from the schema"),
         "{memo}"
     );
-    assert_eq!(memo["decided_by"]["line"], 7);
+    assert_eq!(memo["decided_by"]["line"], 9);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["totals"]["decided_by_settings"], 3);
+    assert_eq!(v["totals"]["decided_by_settings"], 6);
 
     // SARIF carries it as a property (and stays valid); the page says it in the panel.
     let sarif = run(dir.path(), &["--format", "sarif"]);
@@ -118,7 +135,10 @@ fn declared_registries_and_bounded_holders_decide_at_the_caller() {
         [
             "escape-explain.toml:3",
             "escape-explain.toml:4",
-            "escape-explain.toml:7"
+            "escape-explain.toml:6",
+            "escape-explain.toml:5",
+            "escape-explain.toml:4",
+            "escape-explain.toml:9"
         ]
     );
     if let Some(report) = common::validate_sarif(&sarif.stdout) {
@@ -126,7 +146,7 @@ fn declared_registries_and_bounded_holders_decide_at_the_caller() {
     }
     let page = run(dir.path(), &["--format", "html"]);
     let page = String::from_utf8(page.stdout).unwrap();
-    assert_eq!(page.matches("class=\"decided\"").count(), 3, "{page}");
+    assert_eq!(page.matches("class=\"decided\"").count(), 6, "{page}");
 
     let text = run(dir.path(), &[]);
     insta::assert_snapshot!("configured-text", String::from_utf8(text.stdout).unwrap());
@@ -146,7 +166,7 @@ fn without_the_file_the_source_alone_decides() {
             .all(|x| x["verdict"] == "heap"),
         "{f:?}"
     );
-    assert_eq!(at(&f, 42)["verdict"], "leak-risk");
+    assert_eq!(at(&f, 67)["verdict"], "leak-risk");
     assert!(f.iter().all(|x| x.get("decided_by").is_none()));
 }
 
@@ -217,7 +237,7 @@ fn a_bad_file_stops_the_run_with_its_line_and_key() {
         ),
         (
             "no-such-method",
-            "[registries]\n\"example.com/lib.Registry.Put\" = { keeps = 1 }\n",
+            "[registries]\n\"example.com/lib.Registry.Pop\" = { keeps = 1 }\n",
         ),
         (
             "no-such-release",
@@ -307,5 +327,55 @@ fn the_build_reads_the_module_settings() {
     let f = findings(&o);
     assert_eq!(at(&f, 17)["verdict"], "leak-risk");
     assert_eq!(at(&f, 25)["verdict"], "retained");
-    assert_eq!(at(&f, 42)["verdict"], "retained");
+    assert_eq!(at(&f, 67)["verdict"], "retained");
+}
+
+#[test]
+fn a_settings_file_outside_the_module_is_named_by_its_path() {
+    let dir = configured();
+    let outside = tempfile::tempdir().unwrap();
+    let file = outside.path().join("ci.toml");
+    std::fs::rename(dir.path().join("escape-explain.toml"), &file).unwrap();
+    let o = run(
+        dir.path(),
+        &["--config", file.to_str().unwrap(), "--format", "json"],
+    );
+    let f = findings(&o);
+    let canonical = file.canonicalize().unwrap();
+    assert_eq!(
+        at(&f, 17)["decided_by"]["path"],
+        canonical.display().to_string()
+    );
+}
+
+/// A standard-library registry declared by name is looked up through `go list`, which must
+/// neither download nor rewrite go.mod (this one has no `go` line, which `-mod=mod` would add).
+#[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
+fn looking_up_a_registry_leaves_go_mod_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let gomod = "module example.com/std\n";
+    std::fs::write(dir.path().join("go.mod"), gomod).unwrap();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nimport \"net/http\"\n\nfunc serve(p string, b []byte) {\n\thttp.Handle(p, http.FileServer(http.Dir(string(b))))\n}\n\nfunc main() { serve(\"/\", nil) }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("escape-explain.toml"),
+        "[registries]\n\"net/http.ServeMux.Handle\" = { keeps = \"handler\" }\n",
+    )
+    .unwrap();
+    let o = common::tool()
+        .current_dir(dir.path())
+        .env("GOFLAGS", "")
+        .env("GOTOOLCHAIN", "local")
+        .args(["--format", "compact", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_success(&o, "a standard-library method declared by parameter name");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("go.mod")).unwrap(),
+        gomod
+    );
 }

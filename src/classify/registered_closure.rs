@@ -70,11 +70,14 @@ fn declared(
         .as_ref()
         .and_then(|d| d.registries.get(i))
         .and_then(|r| r.release.clone());
-    match (
-        release,
-        index.declared_releases.iter().find(|(r, _)| *r == i),
-    ) {
-        (Some(name), Some((_, at))) => (
+    // A method's release counts on the same receiver only: `other.Remove(k)` does not let go
+    // of what `sessions.Add` kept.
+    let called = index
+        .declared_releases
+        .iter()
+        .find(|(r, _, recv)| *r == i && *recv == reg.receiver);
+    match (release, called) {
+        (Some(name), Some((_, at, _))) => (
             Verdict::Retained,
             Some(Release {
                 how: format!(

@@ -98,9 +98,7 @@ impl Context<'_> {
             .find(|r| is_the_call(&r.loc))
             // A declared registry keeps one argument: the others (a name) are not kept.
             .filter(|r| match r.declared {
-                Some((_, kept)) => {
-                    argument_position(index, file, off, flow).is_none_or(|p| p == kept)
-                }
+                Some((_, kept)) => argument_position(index, file, off, step, flow) == Some(kept),
                 None => true,
             })
         {
@@ -658,18 +656,35 @@ fn declared_site(file: &str, at: &crate::settings::Declared) -> Site {
     }
 }
 
-/// Which argument of the call at `off` the flow's value is, when the call's arguments say.
-fn argument_position(index: &PackageIndex, file: usize, off: usize, flow: &Flow) -> Option<usize> {
-    let call = index.files[file].call_at(off)?;
+/// Which argument of the call at `off` the flow's value is: the argument written as the
+/// value (`v`, `&buf`), else the one that holds the place of the flow's step before the call
+/// (`&conf{name: n}` at its `&`). None when neither says: a declared registry keeps one
+/// argument, and a value that cannot be placed is not taken for it.
+fn argument_position(
+    index: &PackageIndex,
+    file: usize,
+    off: usize,
+    step: &Step,
+    flow: &Flow,
+) -> Option<usize> {
+    let source = &index.files[file];
+    let call = source.call_at(off)?;
     let from = flow.from.to_string();
     // `{storage for id}`: the interface box made of `id` for the call.
     let from = from
         .strip_prefix("{storage for ")
         .and_then(|f| f.strip_suffix('}'))
-        .unwrap_or(&from)
-        .to_string();
-    call.args
+        .unwrap_or(&from);
+    if let Some(i) = call.args.iter().position(|a| a == from) {
+        return Some(i);
+    }
+    let here = flow.steps.iter().position(|s| std::ptr::eq(s, step))?;
+    let before = flow.steps[..here].last()?.at.as_ref()?;
+    if step.at.as_ref().is_none_or(|a| a.file != before.file) {
+        return None;
+    }
+    let at = source.offset(before.line, before.column)?;
+    call.arg_spans
         .iter()
-        .position(|a| a == &from)
-        .or_else(|| call.args.iter().position(|a| a.contains(from.as_str())))
+        .position(|&(start, end)| start <= at && at < end)
 }

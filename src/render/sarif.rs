@@ -38,6 +38,9 @@ impl SarifRenderer {
 /// `svc/x.go`), else the module root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Base {
+    /// The base directory itself: an absolute path under it (a file of another module of the
+    /// workspace) is written relative to it too.
+    top: std::path::PathBuf,
     /// The module root from the base, with a trailing `/` (`svc/`), or empty.
     prefix: String,
     /// The base as a `file` URI ending in `/`.
@@ -69,7 +72,11 @@ impl Base {
         if !uri.ends_with('/') {
             uri.push('/');
         }
-        Some(Base { prefix, uri })
+        Some(Base {
+            top: top.to_path_buf(),
+            prefix,
+            uri,
+        })
     }
 }
 
@@ -248,7 +255,15 @@ fn location(
     id: Option<usize>,
     message: Option<String>,
 ) -> Location {
+    let under_base = base.and_then(|b| {
+        let rel = std::path::Path::new(&site.path).strip_prefix(&b.top).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    });
     let artifact_location = match base {
+        Some(_) if let Some(rel) = under_base => Artifact {
+            uri: uri(&rel),
+            uri_base_id: Some(Base::ID),
+        },
         Some(b) if is_relative(&site.path) => Artifact {
             uri: uri(&normalize(&format!(
                 "{}{}",
@@ -443,7 +458,36 @@ impl Renderer for SarifRenderer {
 
 #[cfg(test)]
 mod tests {
-    use super::uri;
+    use super::{Base, Site, location, uri};
+
+    #[test]
+    fn every_path_under_the_checkout_is_placed_under_its_base() {
+        let base = Base {
+            top: "/repo".into(),
+            prefix: "a/".into(),
+            uri: "file:///repo/".into(),
+        };
+        let at = |path: &str| {
+            let site = Site {
+                path: path.into(),
+                line: 1,
+                column: 1,
+                text: String::new(),
+            };
+            let l = location(&site, Some(&base), None, None);
+            let a = l.physical_location.artifact_location;
+            (a.uri, a.uri_base_id)
+        };
+        // The module's own file, one of another module of the workspace written from the
+        // module (`../b/b.go`) or by its absolute path, and one outside the checkout.
+        assert_eq!(at("x.go"), ("a/x.go".into(), Some(Base::ID)));
+        assert_eq!(at("../b/b.go"), ("b/b.go".into(), Some(Base::ID)));
+        assert_eq!(at("/repo/b/b.go"), ("b/b.go".into(), Some(Base::ID)));
+        assert_eq!(
+            at("/elsewhere/c.go"),
+            ("file:///elsewhere/c.go".into(), None)
+        );
+    }
 
     #[test]
     fn relative_paths_are_relative_references() {

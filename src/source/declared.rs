@@ -62,12 +62,15 @@ impl Declarations {
             line: Some(at.line),
             why,
         };
-        let file = match module.and_then(|m| {
-            let f = settings.file.canonicalize().ok()?;
-            f.strip_prefix(&m.root).ok().map(Path::to_path_buf)
-        }) {
+        // Findings name paths from the module root; a file elsewhere (`--config ../ci.toml`) is
+        // named by its absolute path.
+        let canonical = settings
+            .file
+            .canonicalize()
+            .unwrap_or(settings.file.clone());
+        let file = match module.and_then(|m| canonical.strip_prefix(&m.root).ok()) {
             Some(rel) => rel.to_string_lossy().replace('\\', "/"),
-            None => settings.file.display().to_string(),
+            None => canonical.display().to_string(),
         };
         let mut out = Declarations {
             file,
@@ -261,16 +264,19 @@ impl Declarations {
             .map(|(_, t)| t.as_str())
     }
 
-    /// The registry whose release a call to `key` is.
-    pub fn release_of(&self, key: &str) -> Option<usize> {
+    /// The registries whose release a call to `key` is.
+    pub fn releases_of(&self, key: &str) -> Vec<usize> {
         self.registries
             .iter()
-            .position(|r| r.release.as_deref() == Some(key))
+            .enumerate()
+            .filter(|(_, r)| r.release.as_deref() == Some(key))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// The declaration that the package-level `var` of package `package` is bounded.
     pub fn bounded(&self, package: &str, var: &str) -> Option<&Bounded> {
-        let package = package.strip_suffix("_test").unwrap_or(package);
+        // `example.com/c_test`, an external test package, has variables of its own.
         self.bounded.iter().find(|b| {
             b.name.len() == package.len() + 1 + var.len()
                 && b.name.starts_with(package)
@@ -335,10 +341,18 @@ impl SourceFinder<'_> {
         }
         let go = self.go?;
         let out = Command::new(go)
-            .args(["list", "-find", "-f", "{{.Dir}}", "--", package])
+            .args([
+                "list",
+                "-mod=readonly",
+                "-find",
+                "-f",
+                "{{.Dir}}",
+                "--",
+                package,
+            ])
             .current_dir(&m.root)
+            // Never a download, and never a write to the user's go.mod.
             .env("GOPROXY", "off")
-            .env("GOFLAGS", "-mod=mod")
             .stdin(Stdio::null())
             .stderr(Stdio::null())
             .output()
@@ -565,6 +579,28 @@ mod tests {
         );
         let s: Vec<(&str, Vec<&str>)> = splits("gopkg.in/yaml.v3.Register", 1).collect();
         assert_eq!(s, vec![("gopkg.in/yaml.v3", vec!["Register"])]);
+    }
+
+    #[test]
+    fn a_bounded_holder_is_its_own_packages_only() {
+        let at = Declared {
+            line: 1,
+            text: String::new(),
+        };
+        let d = Declarations {
+            bounded: vec![Bounded {
+                name: "example.com/c.memo".into(),
+                reason: "schema keys".into(),
+                at,
+            }],
+            ..Default::default()
+        };
+        assert!(d.bounded("example.com/c", "memo").is_some());
+        // An external test package has variables of its own.
+        assert!(d.bounded("example.com/c_test", "memo").is_none());
+        assert!(d.bounded("example.com/cc", "memo").is_none());
+        assert!(d.bounded("example.com/c", "memos").is_none());
+        assert!(d.bounded("example.com", "c.memo").is_none());
     }
 
     #[test]

@@ -200,15 +200,21 @@ impl GoFile {
                 )
             })
             .find(|n| n.kind() == "call_expression")?;
-        let args = node
+        let arg_nodes: Vec<Node<'_>> = node
             .child_by_field_name("arguments")
             .map(|a| {
                 let mut c = a.walk();
-                a.named_children(&mut c)
-                    .map(|n| self.text_of(n).to_string())
-                    .collect()
+                a.named_children(&mut c).collect()
             })
             .unwrap_or_default();
+        let args = arg_nodes
+            .iter()
+            .map(|n| self.text_of(*n).to_string())
+            .collect();
+        let arg_spans = arg_nodes
+            .iter()
+            .map(|n| (n.start_byte(), n.end_byte()))
+            .collect();
         Some(CallAt {
             start: node.start_byte(),
             end: node.end_byte(),
@@ -219,6 +225,7 @@ impl GoFile {
                 .map(|c| self.text_of(c).to_string())
                 .unwrap_or_default(),
             args,
+            arg_spans,
         })
     }
 
@@ -251,6 +258,8 @@ pub struct CallAt {
     pub column: u32,
     pub callee: String,
     pub args: Vec<String>,
+    /// Each argument's byte span, in order.
+    pub arg_spans: Vec<(usize, usize)>,
 }
 
 /// Go's convention (go.dev/s/generatedcode): a line `// Code generated ... DO NOT EDIT.`

@@ -530,6 +530,7 @@ impl Walker<'_> {
                 api: callee.clone(),
                 keeper: keeper.to_string(),
                 declared: None,
+                receiver: None,
                 undo,
                 owner,
                 loc: loc(self.f, node),
@@ -573,8 +574,17 @@ impl Walker<'_> {
         let Some((key, method)) = self.qualified_callee(callee_node) else {
             return false;
         };
-        if let Some(r) = declared.release_of(&key) {
-            self.ix.declared_releases.push((r, loc(self.f, node)));
+        let receiver = method
+            .then(|| callee_node.child_by_field_name("operand"))
+            .flatten()
+            .map(|o| self.text(o).to_string());
+        let releases = declared.releases_of(&key);
+        if !releases.is_empty() {
+            for r in releases {
+                self.ix
+                    .declared_releases
+                    .push((r, loc(self.f, node), receiver.clone()));
+            }
             return true;
         }
         let Some((i, reg)) = declared.registry(&key) else {
@@ -589,6 +599,7 @@ impl Walker<'_> {
                 _ => format!("the registry of `{callee}`"),
             },
             declared: Some((i, reg.keeps)),
+            receiver,
             undo: None,
             // A method's receiver decides, as for a ServeMux: a package-level registry keeps
             // for the life of the process, one the caller made as long as the caller does.
@@ -606,9 +617,11 @@ impl Walker<'_> {
             in_loop: self.in_loop(),
             first_arg: self.first_arg(args),
             bound,
+            // Only a parameter passed as it is makes the function a registration API whose
+            // callers register: `&session{id: id}` is a new entry each call, made here.
             forwards: args
                 .get(reg.keeps)
-                .filter(|a| self.passes_input(**a))
+                .filter(|a| a.kind() == "identifier" && self.passes_input(**a))
                 .map(|_| vec![reg.keeps])
                 .unwrap_or_default(),
         });

@@ -248,6 +248,9 @@ pub struct Registration {
     /// A registry escape-explain.toml declares: its index in [`Declarations::registries`],
     /// and the argument it keeps.
     pub declared: Option<(usize, usize)>,
+    /// For a declared method registry, the receiver it is called on as written (`sessions`):
+    /// only a release on the same receiver lets go of what it keeps.
+    pub receiver: Option<String>,
     /// How the program can take it back, when the API has a way.
     pub undo: Option<&'static str>,
     pub loc: Loc,
@@ -368,8 +371,9 @@ pub struct PackageIndex {
     /// What escape-explain.toml declares (registries, bounded holders), checked against the
     /// source.
     pub declared: Option<Arc<Declarations>>,
-    /// Calls to the release of a declared registry: (its index, where).
-    pub declared_releases: Vec<(usize, Loc)>,
+    /// Calls to the release of a declared registry: (its index, where, the receiver of a
+    /// method release as written).
+    pub declared_releases: Vec<(usize, Loc, Option<String>)>,
     /// Goroutines, channels, selects and loops (see [`concurrency`]).
     facts: concurrency::Facts,
     /// C allocations and what happens to them (see [`cgo`]).

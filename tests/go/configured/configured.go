@@ -29,6 +29,31 @@ func Untrack(id string) { // want: "id does not escape"
 	sessions.Remove(id)
 }
 
+type conf struct{ name string }
+
+// Label passes a composite literal in the argument Tag does not keep, and keeps `c`.
+func Label(n string) { // want: "leaking param: n"
+	c := conf{name: n} // want: "moved to heap: c"
+	lib.Tag(&conf{name: n}, &c) // want: "&conf{...} escapes to heap"
+}
+
+// Two registries declared with the same release, and a third registry nothing releases
+// although Remove is called on another.
+var (
+	others = lib.NewRegistry()
+	audit  = lib.NewRegistry()
+)
+
+func Other(id string) { // want: "leaking param: id"
+	others.Put(id, &session{id: id}) // want: "&session{...} escapes to heap"
+}
+
+func Forget(id string) { others.Remove(id) } // want: "id does not escape"
+
+func Audit(id string) { // want: "leaking param: id"
+	audit.Add(id, &session{id: id}) // want: "&session{...} escapes to heap"
+}
+
 type field struct{ name string }
 
 // memo is keyed by the schema's field names: a fixed set, which escape-explain.toml says.

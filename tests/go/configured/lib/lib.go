@@ -17,6 +17,23 @@ func Register(name string, v any) {
 	handlers[name] = v
 }
 
+var labels = map[any]int{}
+
+// Tag keeps v for the life of the process; it only counts label.
+func Tag(label any, v any) {
+	mu.Lock()
+	defer mu.Unlock()
+	labels[label]++
+	handlers[fmtKey(label)] = v
+}
+
+func fmtKey(label any) string {
+	if s, ok := label.(string); ok {
+		return s
+	}
+	return "?"
+}
+
 // Registry keeps what is added until it is removed.
 type Registry struct {
 	mu      sync.Mutex
@@ -30,6 +47,8 @@ func (r *Registry) Add(name string, v any) {
 	defer r.mu.Unlock()
 	r.entries[name] = v
 }
+
+func (r *Registry) Put(name string, v any) { r.Add(name, v) }
 
 func (r *Registry) Remove(name string) {
 	r.mu.Lock()
