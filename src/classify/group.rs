@@ -158,10 +158,11 @@ fn fold_initializers(slots: &mut [Option<Finding>]) {
         };
         let f = slots[j].take().expect("checked above");
         let into = slots[i].as_mut().expect("a store finding stays");
+        let file = own_file(into);
         let at = f
             .position
             .as_ref()
-            .map(|p| format!(" ({})", p.display_best()))
+            .map(|p| format!(" ({})", place_in(p, file.as_deref())))
             .unwrap_or_default();
         into.evidence.push(Evidence {
             note: format!(
@@ -198,6 +199,20 @@ fn retitle(f: &mut Finding, subjects: &[String]) {
     f.subject = ordered[0].clone();
 }
 
+/// A place in a note: `line 18` in the finding's own file (the reader has its path in the
+/// header, written from where they stand), the whole `path:line:col` in another.
+fn place_in(p: &Position, file: Option<&str>) -> String {
+    match p.path.as_deref() {
+        Some(q) if Some(q) == file => format!("line {}", p.line),
+        _ => p.display_best(),
+    }
+}
+
+/// The file a finding is in, by its path from the module root.
+fn own_file(f: &Finding) -> Option<String> {
+    f.position.as_ref()?.path.as_deref().map(str::to_string)
+}
+
 /// The note that lists the other values a holder site keeps.
 const ALSO_KEPT: &str = "also kept here: ";
 
@@ -227,7 +242,11 @@ fn at_site(mut f: Finding) -> Finding {
         f.evidence.insert(
             0,
             Evidence {
-                note: format!("{} is reported at {}", quoted(&f.subject), p.display_best()),
+                note: format!(
+                    "{} is reported at {}",
+                    quoted(&f.subject),
+                    place_in(p, Some(&added.path))
+                ),
                 site: None,
             },
         );
@@ -344,10 +363,11 @@ fn merge(into: &mut Finding, other: Finding) {
         }
     }
     if other.subject != into.subject && !source_twin {
+        let file = own_file(into);
         let at = other
             .position
             .as_ref()
-            .map(|p| format!(" ({})", p.display_best()))
+            .map(|p| format!(" ({})", place_in(p, file.as_deref())))
             .unwrap_or_default();
         // One note lists them all, however many a holder site keeps.
         let kept = format!("{}{at}", quoted(&other.subject));
