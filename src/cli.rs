@@ -99,6 +99,12 @@ pub struct Args {
     #[arg(long)]
     pub no_source: bool,
 
+    /// Analyse every package again rather than replay the results of packages that have not
+    /// changed (the cache is in $XDG_CACHE_HOME/escape-explain or ~/.cache/escape-explain;
+    /// ESCAPE_EXPLAIN_CACHE=DIR moves it, ESCAPE_EXPLAIN_CACHE=off turns it off).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// Exit with status 1 when a finding at or above this verdict is reported (for CI).
     #[arg(long, value_enum, value_name = "VERDICT", global = true)]
     pub fail_on: Option<FailOn>,
@@ -199,6 +205,20 @@ pub enum Command {
         #[arg(long)]
         recorded: bool,
     },
+    /// The result cache: where it is and how much it holds (`info`), or empty it (`clean`).
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
+}
+
+/// What to do with the result cache.
+#[derive(Debug, Clone, Copy, clap::Subcommand)]
+pub enum CacheAction {
+    /// Where the cache is, how many entries it holds and their size.
+    Info,
+    /// Remove every entry.
+    Clean,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -363,6 +383,8 @@ pub struct Config {
     pub thresholds: crate::profile::join::Thresholds,
     /// `--max-package-memory`: the estimate one package may not exceed.
     pub max_package_memory: u64,
+    /// Replay unchanged packages from the result cache (not with `--no-cache`).
+    pub cache: bool,
     /// The directory the reader stands in: paths are shown relative to it (`svc/x.go` after
     /// `-C svc`). None shows them from the module root, as a demo does.
     pub shown_from: Option<PathBuf>,
@@ -391,6 +413,7 @@ impl Args {
                 Some(Command::Explain { .. }) => return refuse("--config", "explain"),
                 Some(Command::Diff { .. }) => return refuse("--config", "diff"),
                 Some(Command::Demo { .. }) => return refuse("--config", "demo"),
+                Some(Command::Cache { .. }) => return refuse("--config", "cache"),
                 None => {}
             }
         }
@@ -424,6 +447,14 @@ impl Args {
                 }
                 if self.baseline.is_some() {
                     return refuse("--baseline", "diff");
+                }
+            }
+            Some(Command::Cache { .. }) => {
+                if self.format != Format::Text {
+                    return refuse("--format", "cache");
+                }
+                if self.no_cache {
+                    return refuse("--no-cache", "cache");
                 }
             }
             Some(Command::Demo { .. }) => {
@@ -548,6 +579,7 @@ impl Config {
             goos: args.goos.clone(),
             goarch: args.goarch.clone(),
             source: !args.no_source,
+            cache: !args.no_cache,
             full,
             brief,
             only: args.verdict.iter().map(|v| v.verdict()).collect(),

@@ -12,11 +12,18 @@ pub const MAX_WHOLE_FILE: u64 = 1 << 30;
 /// The bytes of a regular file; anything else (a FIFO, a device, a directory) is an error
 /// that says so.
 pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(io::Error::other("not a regular file"));
+    let read = (|| {
+        let meta = std::fs::metadata(path)?;
+        if !meta.is_file() {
+            return Err(io::Error::other("not a regular file"));
+        }
+        std::fs::read(path)
+    })();
+    // What an analysis read is what its cached result depends on.
+    if crate::source::deps::recording() {
+        crate::source::deps::note_file(path, read.as_ref().ok().map(Vec::as_slice));
     }
-    std::fs::read(path)
+    read
 }
 
 /// The text of a regular file, invalid UTF-8 replaced.

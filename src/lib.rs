@@ -4,6 +4,7 @@
 //! The data flows one way: [`runner`] or a log -> [`escape`] (what the compiler said) ->
 //! [`source`] (which files it means) -> [`render`] (what we print). [`run`] wires them up.
 
+pub mod cache;
 pub mod catalog;
 pub mod classify;
 pub mod cli;
@@ -203,6 +204,7 @@ pub fn run_with(
     // them in.
     let mut reader = Reader::sorted();
     let profiles = load_profiles(&config.profiles)?;
+    let cache = result_cache(config);
 
     let (run, mut pipeline, build_ok) = match &config.input {
         Input::Build {
@@ -359,15 +361,29 @@ pub fn run_with(
             package: Some(package),
             variant: None,
             diagnostics: Vec::new(),
+            // No lines: the package's source alone decides its findings.
+            digest: Some(0),
         })
         .collect();
     pipeline.built = reader.sections();
+    // The sorted reader hands every section over from here on.
+    pipeline.cache = cache.clone();
     let (input, unrecognized) = reader
         .finish_with(silent, &mut |s| pipeline.section(out, s))
         .map_err(Error::Output)?;
     // A saved log of a build that failed says so in its own lines: reported as in wrapper mode.
     let build_ok = build_ok && !unrecognized.iter().any(|u| is_compile_error(&u.text));
     pipeline.finish(out).map_err(Error::Output)?;
+    if let Some(c) = &cache {
+        if config.verbose {
+            notice(format!(
+                "{} replayed from the result cache, {} analysed\n",
+                units::counted(pipeline.replayed, "package"),
+                pipeline.analysed
+            ));
+        }
+        c.trim();
+    }
     let unresolved = pipeline.totals.unresolved;
     let unreadable = pipeline.unreadable();
     for w in pipeline.selection.unmatched() {
@@ -455,6 +471,37 @@ pub fn run_with(
     } else {
         ExitStatus::Clean
     })
+}
+
+/// The result cache of a run, unless `--no-cache` or `ESCAPE_EXPLAIN_CACHE=off` turned it off
+/// or its directory cannot be used (said with `--verbose`: a run without the cache is slower,
+/// not wrong).
+fn result_cache(config: &Config) -> Option<Arc<cache::ResultCache>> {
+    if !config.cache {
+        return None;
+    }
+    match cache::location().and_then(|dir| cache::ResultCache::open(&dir)) {
+        Ok(c) => Some(Arc::new(c)),
+        Err(why) => {
+            if config.verbose {
+                notice(format!("the result cache is not used: {why}\n"));
+            }
+            None
+        }
+    }
+}
+
+/// `escape-explain cache info|clean`.
+pub fn cache_command(
+    action: cli::CacheAction,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    match action {
+        cli::CacheAction::Info => cache::info(out),
+        cli::CacheAction::Clean => cache::clean(out),
+    }
+    .map_err(Error::Output)?;
+    Ok(ExitStatus::Clean)
 }
 
 /// What escape-explain.toml declares, resolved against the module's source (and, with a
@@ -643,6 +690,8 @@ pub fn demo(
     config.dir = dir.clone();
     // A demo lives in a temporary directory: its files are named as in samples/NAME/.
     config.shown_from = None;
+    // A demo is extracted to a new directory each time: nothing of it would be replayed.
+    config.cache = false;
     // A teaching page shows the leaky and the fixed file side by side.
     config.html_pair = Some(("leaky.go".into(), "fixed.go".into()));
     config.html_title = Some(format!("escape-explain demo {}: {}", d.name, d.description));

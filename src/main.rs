@@ -109,6 +109,7 @@ fn main() -> ExitCode {
         Some(Command::Demo { name, recorded }) => {
             escape_explain::demo(name.as_deref(), recorded, &config, &mut out)
         }
+        Some(Command::Cache { action }) => escape_explain::cache_command(action, &mut out),
         None => escape_explain::run(&config, &mut out),
     };
     if let Some(bar) = &bar {

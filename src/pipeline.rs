@@ -82,6 +82,11 @@ pub(crate) struct Pipeline<'r> {
     /// `--max-package-memory`, and the packages over it.
     max_package_memory: u64,
     pub too_large: Vec<TooLarge>,
+    /// Where packages analysed before are replayed from (None: `--no-cache`).
+    pub cache: Option<Arc<crate::cache::ResultCache>>,
+    /// Packages replayed from the cache, and analysed.
+    pub replayed: u64,
+    pub analysed: u64,
 }
 
 /// What a worker needs besides the section: shared, read-only but for the index cache.
@@ -95,10 +100,15 @@ struct Shared {
     /// The module's packages: how each is indexed (the files the build lists, the target),
     /// and what each tells the packages that import it.
     packages: ModulePackages,
+    cache: Option<Arc<crate::cache::ResultCache>>,
+    /// What every package's analysis was given besides its own section and directory: the
+    /// module, the target, the Go version, the declarations (part of every cache key).
+    context: u128,
 }
 
-/// An index being built or built, shared by the sections that need it.
-type IndexCell = Arc<OnceLock<Arc<PackageIndex>>>;
+/// An index being built or built, shared by the sections that need it, with what building
+/// it read.
+type IndexCell = Arc<OnceLock<(Arc<PackageIndex>, source::deps::Deps)>>;
 
 /// A section and what to do with it.
 struct Job {
@@ -114,8 +124,15 @@ struct Analysed {
     section: Section,
     /// The package's directory, when its source was found.
     dir: Option<PathBuf>,
+    /// What selection needs of the package's files.
+    files: Vec<select::FileMarks>,
+    /// Whether the package has generic code.
+    generic: bool,
+    /// The index, to be freed off the main thread (None when replayed from the cache).
     index: Option<Arc<PackageIndex>>,
     findings: Vec<Finding>,
+    /// Whether it was replayed from the cache.
+    replayed: bool,
 }
 
 type Outcome = (u64, std::thread::Result<Analysed>);
@@ -197,6 +214,9 @@ impl<'r> Pipeline<'r> {
             built: 0,
             max_package_memory: config.max_package_memory,
             too_large: Vec::new(),
+            cache: None,
+            replayed: 0,
+            analysed: 0,
         }
     }
 
@@ -329,7 +349,16 @@ impl<'r> Pipeline<'r> {
 
     fn pool(&mut self) -> &Pool {
         if self.pool.is_none() {
+            let mut context = crate::cache::KeyHasher::new();
+            context
+                .debug(&self.locator.module())
+                .debug(&self.target)
+                .debug(&self.toolchain)
+                .part(self.toolchain_source.as_bytes())
+                .debug(&self.declared);
             let shared = Arc::new(Shared {
+                cache: self.cache.clone(),
+                context: context.finish(),
                 module: self.locator.module().cloned(),
                 toolchain: self.toolchain,
                 toolchain_source: self.toolchain_source.clone(),
@@ -411,10 +440,18 @@ impl<'r> Pipeline<'r> {
         let Analysed {
             section,
             dir,
+            files,
+            generic,
             index,
             findings,
+            replayed,
         } = a;
-        if section.diagnostics.is_empty() && index.as_ref().is_some_and(|ix| ix.generic) {
+        if replayed {
+            self.replayed += 1;
+        } else {
+            self.analysed += 1;
+        }
+        if section.diagnostics.is_empty() && generic {
             self.totals.uninstantiated += 1;
         }
         if section.diagnostics.is_empty() && findings.is_empty() && self.runtime.is_none() {
@@ -423,7 +460,7 @@ impl<'r> Pipeline<'r> {
         let root = self.locator.module().map(|m| m.root.clone());
         let mut findings =
             self.selection
-                .apply(&section, findings, index.as_deref(), root.as_deref());
+                .apply(&section, findings, &files);
         if self.show_external {
             for f in &mut findings {
                 f.external = false;
@@ -451,7 +488,7 @@ impl<'r> Pipeline<'r> {
             // The findings of disagreement are filtered like any other.
             let mut added =
                 self.selection
-                    .apply(&section, added, index.as_deref(), root.as_deref());
+                    .apply(&section, added, &files);
             added.retain(|f| f.site_key().is_none_or(|k| self.seen.insert(k)));
             findings.extend(added);
             rt.rank(&findings);
@@ -584,8 +621,66 @@ where
 }
 
 impl Shared {
-    /// Indexes the section's package (once per directory) and classifies the section.
+    /// Replays the section's findings from the cache, or indexes its package (once per
+    /// directory), classifies it and keeps the result in the cache.
     fn analyse(&self, job: Job) -> Analysed {
+        let key = self.cache.as_ref().and_then(|c| Some((c, self.key(&job)?)));
+        if let Some((cache, key)) = key
+            && let Some(mut entry) = cache.get(key)
+            // Everything the analysis read is as it was: a package whose facts it imported,
+            // a file of generic code instantiated in it.
+            && entry.deps.still_hold()
+        {
+            let generic = entry.generic;
+            let files = std::mem::take(&mut entry.files);
+            return Analysed {
+                section: job.section,
+                dir: job.dir,
+                files,
+                generic,
+                index: None,
+                findings: entry.into_findings(),
+                replayed: true,
+            };
+        }
+        let (mut a, deps) = source::deps::record(|| self.classify(job));
+        if let Some((cache, key)) = key
+            // An analysis that could not read a file is reported with a warning, and is done
+            // again next time rather than replayed without one.
+            && !deps.any_unreadable()
+        {
+            let entry = crate::cache::Entry::new(
+                deps,
+                a.generic,
+                std::mem::take(&mut a.files),
+                std::mem::take(&mut a.findings),
+            );
+            cache.put(key, &entry);
+            a.files = entry.files;
+            a.findings = entry.findings;
+        }
+        a
+    }
+
+    /// The cache key of a job: everything its analysis is given. None for a section whose
+    /// lines were not kept (it cannot be told from another).
+    fn key(&self, job: &Job) -> Option<u128> {
+        let digest = job.section.digest?;
+        let cache = self.cache.as_ref()?;
+        let mut k = cache.key();
+        k.part(&self.context.to_le_bytes())
+            .part(&digest.to_le_bytes())
+            .debug(&job.section.package)
+            .debug(&job.section.variant)
+            .debug(&job.dir)
+            .debug(&job.tests)
+            .debug(&job.source_rules)
+            .debug(&job.dir.as_deref().and_then(|d| self.packages.listed(d)));
+        Some(k.finish())
+    }
+
+    /// Indexes the section's package (once per directory) and classifies the section.
+    fn classify(&self, job: Job) -> Analysed {
         let Job {
             mut section,
             dir,
@@ -610,11 +705,18 @@ impl Shared {
             // and its syntax trees are the largest thing a run holds.
             self.forget(dir);
         }
+        let root = self.module.as_ref().map(|m| m.root.as_path());
         Analysed {
             section,
             dir,
+            files: index
+                .as_deref()
+                .map(|ix| select::file_marks(ix, root))
+                .unwrap_or_default(),
+            generic: index.as_ref().is_some_and(|ix| ix.generic),
             index,
             findings,
+            replayed: false,
         }
     }
 
@@ -635,8 +737,13 @@ impl Shared {
             cache.entry(key.clone()).or_default().clone()
         };
         let (dir, tests) = key;
-        cell.get_or_init(|| Arc::new(self.packages.index(&dir, tests)))
-            .clone()
+        let (index, read) = cell.get_or_init(|| {
+            let (index, read) = source::deps::record(|| self.packages.index(&dir, tests));
+            (Arc::new(index), read)
+        });
+        // Built by another section's analysis, read for this one's too.
+        source::deps::extend(read);
+        index.clone()
     }
 }
 

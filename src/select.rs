@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::escape::Section;
 use crate::finding::{Finding, FindingKey, Site, Suppressed};
 use crate::source::PackageIndex;
+use serde::{Deserialize, Serialize};
 
 /// Findings a saved report already had: a new run reports only the others.
 #[derive(Debug, Default, Clone)]
@@ -80,8 +81,7 @@ impl Selection {
         &mut self,
         section: &Section,
         findings: Vec<Finding>,
-        index: Option<&PackageIndex>,
-        root: Option<&Path>,
+        files: &[FileMarks],
     ) -> Vec<Finding> {
         let package = section.package.clone().unwrap_or_default();
         for (i, p) in self.packages.iter().enumerate() {
@@ -93,13 +93,14 @@ impl Selection {
         {
             return Vec::new();
         }
-        let files = index.map(|ix| files_by_path(ix, root)).unwrap_or_default();
+        let files: HashMap<&str, &FileMarks> =
+            files.iter().map(|f| (f.path.as_str(), f)).collect();
         // A glob matches something when it names a file of the package read, or the place of
         // a finding (a position in a file the index does not have).
         let finding_paths = findings
             .iter()
             .filter_map(|f| f.position.as_ref()?.path.as_deref());
-        for path in files.keys().map(String::as_str).chain(finding_paths) {
+        for path in files.keys().copied().chain(finding_paths) {
             for (i, g) in self.paths.iter().enumerate() {
                 if !self.paths_matched.contains(&i) && glob(g, path) {
                     self.paths_matched.insert(i);
@@ -109,7 +110,7 @@ impl Selection {
         for (path, f) in &files {
             for s in &f.suppressions {
                 self.suppressions
-                    .insert((path.clone(), s.line, s.code.clone(), s.reason.clone()));
+                    .insert((path.to_string(), s.line, s.code.clone(), s.reason.clone()));
             }
         }
         // Filtered in place (`filter_map` over `into_iter` reuses the vector): a package can
@@ -122,7 +123,7 @@ impl Selection {
                     .as_ref()
                     .and_then(|p| p.path.as_deref())
                     .map(str::to_string);
-                let file = path.as_ref().and_then(|p| files.get(p));
+                let file = path.as_deref().and_then(|p| files.get(p));
                 // Guard: a generated file is rewritten by its generator; fixing it by hand is lost.
                 if !self.generated && file.is_some_and(|f| f.generated) {
                     return None;
@@ -155,7 +156,7 @@ impl Selection {
                             path: path.clone(),
                             line: s.line,
                             column: 1,
-                            text: file.line(s.line).unwrap_or("").trim().to_string(),
+                            text: s.text.clone(),
                         },
                     }));
                 }
@@ -207,20 +208,47 @@ impl Selection {
     }
 }
 
-fn files_by_path<'a>(
-    index: &'a PackageIndex,
-    root: Option<&Path>,
-) -> HashMap<String, &'a crate::source::GoFile> {
+/// What selection needs of one source file of a package: its path as findings name it
+/// (relative to the module root), whether a generator wrote it, and its suppression comments.
+/// Taken from the package's index, or replayed from the result cache with its findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileMarks {
+    pub path: String,
+    pub generated: bool,
+    pub suppressions: Vec<Marked>,
+}
+
+/// An `//escape-explain:ignore CODE reason` comment, with the text of its line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marked {
+    pub line: u32,
+    pub code: String,
+    pub reason: String,
+    pub text: String,
+}
+
+/// The marks of every file of `index`.
+pub fn file_marks(index: &PackageIndex, root: Option<&Path>) -> Vec<FileMarks> {
     index
         .files
         .iter()
-        .map(|f| {
-            let shown = root
+        .map(|f| FileMarks {
+            path: root
                 .and_then(|r| f.path.strip_prefix(r).ok())
                 .unwrap_or(&f.path)
                 .to_string_lossy()
-                .into_owned();
-            (shown, &**f)
+                .into_owned(),
+            generated: f.generated,
+            suppressions: f
+                .suppressions
+                .iter()
+                .map(|s| Marked {
+                    line: s.line,
+                    code: s.code.clone(),
+                    reason: s.reason.clone(),
+                    text: f.line(s.line).unwrap_or("").trim().to_string(),
+                })
+                .collect(),
         })
         .collect()
 }

@@ -526,12 +526,16 @@ impl Spool {
                 None => Box::new(&self.memory[kept.start as usize..kept.end as usize]),
             };
             let mut size = [0u8; 4];
+            // The lines as kept, in order, block ends included: the section's identity for
+            // the result cache.
+            let mut digest = xxhash_rust::xxh3::Xxh3::new();
             loop {
                 match lines.read_exact(&mut size) {
                     Ok(()) => {}
                     Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
                     Err(e) => return Err(e),
                 }
+                digest.update(&size);
                 let n = u32::from_le_bytes(size);
                 if n == Self::CLOSE {
                     builder.close_block();
@@ -539,11 +543,14 @@ impl Spool {
                 }
                 text.resize(n as usize, 0);
                 lines.read_exact(&mut text)?;
+                digest.update(&text);
                 let line = String::from_utf8_lossy(&text);
                 builder.feed(&classify(&line));
             }
             drop(lines);
-            emit(builder.finish())?;
+            let mut section = builder.finish();
+            section.digest = Some(digest.digest128());
+            emit(section)?;
         }
         Ok(())
     }

@@ -20,6 +20,10 @@ pub struct Section {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// A hash of the lines it was built from, when the reader kept them (a sorted reader):
+    /// what the result cache knows the section by.
+    #[serde(skip)]
+    pub digest: Option<u128>,
 }
 
 /// Collects one section's lines; [`SectionBuilder::finish`] merges them.
@@ -211,6 +215,7 @@ impl SectionBuilder {
             package: self.package,
             variant: self.variant,
             diagnostics,
+            digest: None,
         }
     }
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use super::constraint::Target;
 use super::declared::Declarations;
+use super::deps::Deps;
 use super::gofile::Unreadable;
 use super::index::{ModuleFacts, PackageFacts, PackageIndex};
 use super::module::Module;
@@ -22,8 +23,9 @@ pub struct ModulePackages {
     /// Directory -> (files, test files) in the build, when `go list` said.
     build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
     /// Import path -> its facts (none for a path outside the module or with no Go files).
-    /// Never dropped: facts are small.
-    facts: Mutex<HashMap<String, Option<Arc<PackageFacts>>>>,
+    /// Never dropped: facts are small. With what building them read, which counts as read by
+    /// every package that uses them.
+    facts: Mutex<HashMap<String, (Option<Arc<PackageFacts>>, Deps)>>,
     /// Every source file an index could not read, for the report to name.
     unreadable: Mutex<BTreeSet<Unreadable>>,
     /// What escape-explain.toml declares.
@@ -85,6 +87,11 @@ impl ModulePackages {
         index
     }
 
+    /// The files `go list` named for `dir` (and its test files), when it did.
+    pub fn listed(&self, dir: &Path) -> Option<&(Vec<String>, Vec<String>)> {
+        self.build_files.get(dir)
+    }
+
     /// The source files indexes could not read so far, in path order.
     pub fn unreadable(&self) -> Vec<Unreadable> {
         self.unreadable
@@ -115,12 +122,13 @@ impl ModuleFacts for ModulePackages {
     }
 
     fn facts(&self, import_path: &str) -> Option<Arc<PackageFacts>> {
-        if let Some(f) = self
+        if let Some((f, read)) = self
             .facts
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(import_path)
         {
+            super::deps::extend(read);
             return f.clone();
         }
         let dir = self
@@ -141,14 +149,15 @@ impl ModuleFacts for ModulePackages {
         }
         // Built outside the lock: two workers may both build one package's facts, but never
         // wait on each other.
-        let index = self.index(&dir, false);
+        let (index, read) = super::deps::record(|| self.index(&dir, false));
         BUILDING.with(|b| b.borrow_mut().pop());
         let facts = (!index.files.is_empty()).then(|| Arc::new(index.facts()));
         self.facts
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .entry(import_path.to_string())
-            .or_insert(facts)
+            .or_insert((facts, read))
+            .0
             .clone()
     }
 }

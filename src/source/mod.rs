@@ -3,6 +3,7 @@
 
 pub mod constraint;
 pub mod declared;
+pub mod deps;
 pub mod facts;
 pub mod gofile;
 pub mod index;

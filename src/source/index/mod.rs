@@ -422,6 +422,8 @@ impl PackageIndex {
             })
             .unwrap_or_default();
         paths.sort();
+        // A Go file added to the directory or removed from it changes the package.
+        super::deps::note_dir(dir);
         let (files, unreadable) = parse_all(&paths, Some(target));
         let mut ix = Self::index(dir, files, module);
         ix.unreadable = unreadable;
@@ -774,16 +776,23 @@ fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> (Vec<Arc<GoFile>>, V
                 .map(|chunk| {
                     s.spawn(move || {
                         let mut p = parser();
-                        chunk
-                            .iter()
-                            .filter_map(|path| read(&mut p, path))
-                            .collect::<Vec<_>>()
+                        // Read on this thread: noted here, and added to the caller's scope.
+                        super::deps::record(|| {
+                            chunk
+                                .iter()
+                                .filter_map(|path| read(&mut p, path))
+                                .collect::<Vec<_>>()
+                        })
                     })
                 })
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
+                .flat_map(|h| {
+                    let (files, deps) = h.join().unwrap_or_default();
+                    super::deps::extend(&deps);
+                    files
+                })
                 .collect()
         })
     };

@@ -1,0 +1,426 @@
+//! The result cache: each package's findings, kept between runs so that a run on a module
+//! where one package changed analyses that package alone, as `go build` and `go vet` do with
+//! their own caches.
+//!
+//! An entry's name is a hash of everything the analysis was given (this build of the tool,
+//! the package's lines of compiler output, its directory and files in the build, the module,
+//! the Go version, the target and what escape-explain.toml declares). Its content is the
+//! findings before selection, what selection needs of the package's files, and what the
+//! analysis read from disk ([`crate::source::deps`]): it is replayed only while every file
+//! read still has the same bytes, so an edit the key cannot see (a package whose facts were
+//! imported, a file of instantiated generic code) is still seen.
+//!
+//! Entries are written to a temporary file and renamed into place, so a run killed mid-write
+//! leaves no partial entry and two runs at once each read whole ones. A damaged or unreadable
+//! entry is a miss. Entries unused for [`MAX_AGE_DAYS`] days are removed, then the oldest
+//! while the whole is over [`MAX_BYTES`], at most once a day ([`ResultCache::trim`]).
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::Finding;
+use crate::select::FileMarks;
+use crate::source::deps::Deps;
+
+/// The environment variable that moves the cache (`ESCAPE_EXPLAIN_CACHE=DIR`) or turns it off
+/// (`ESCAPE_EXPLAIN_CACHE=off`).
+pub const ENV: &str = "ESCAPE_EXPLAIN_CACHE";
+/// Entries not used for this long are removed.
+pub const MAX_AGE_DAYS: u64 = 5;
+/// Past this size the oldest entries are removed.
+pub const MAX_BYTES: u64 = 1 << 30;
+/// Bumped when an entry's shape changes; also part of every key.
+const FORMAT: &str = "escape-explain result cache 1";
+/// The first line of every entry.
+const MAGIC: &[u8] = b"escape-explain result cache 1\n";
+const ENTRIES: &str = "results";
+const TRIMMED: &str = "trim.txt";
+
+/// Where the cache is: `ESCAPE_EXPLAIN_CACHE`, else `$XDG_CACHE_HOME/escape-explain`, else
+/// `~/.cache/escape-explain`; None when it is turned off or no directory is known.
+pub fn location() -> Result<PathBuf, String> {
+    match std::env::var_os(ENV) {
+        Some(v) if v == "off" => return Err(format!("{ENV}=off")),
+        Some(v) if !v.is_empty() => return Ok(PathBuf::from(v)),
+        _ => {}
+    }
+    if let Some(x) = std::env::var_os("XDG_CACHE_HOME").filter(|x| Path::new(x).is_absolute()) {
+        return Ok(PathBuf::from(x).join("escape-explain"));
+    }
+    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        Some(h) => Ok(PathBuf::from(h).join(".cache").join("escape-explain")),
+        None => Err("neither XDG_CACHE_HOME nor HOME is set".into()),
+    }
+}
+
+/// A package's analysis, as kept.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    /// What the analysis read, with the hashes it had.
+    pub deps: Deps,
+    /// Whether the package has generic code (counted when the compiler said nothing of it).
+    pub generic: bool,
+    /// What selection needs of the package's files.
+    pub files: Vec<FileMarks>,
+    pub findings: Vec<Finding>,
+    /// The allocation lines each finding's holder keeps (by finding), which the report does
+    /// not write but a heap profile is joined on.
+    pub kept_at: Vec<(usize, Vec<(String, u32)>)>,
+}
+
+impl Entry {
+    pub fn new(deps: Deps, generic: bool, files: Vec<FileMarks>, findings: Vec<Finding>) -> Entry {
+        let kept_at = findings
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let h = f.holder.as_ref().filter(|h| !h.kept_at.is_empty())?;
+                Some((
+                    i,
+                    h.kept_at
+                        .iter()
+                        .map(|(p, l)| (p.to_string(), *l))
+                        .collect(),
+                ))
+            })
+            .collect();
+        Entry {
+            deps,
+            generic,
+            files,
+            findings,
+            kept_at,
+        }
+    }
+
+    /// The findings, as the analysis made them.
+    pub fn into_findings(self) -> Vec<Finding> {
+        let mut findings = self.findings;
+        for (i, kept) in self.kept_at {
+            if let Some(h) = findings.get_mut(i).and_then(|f| f.holder.as_mut()) {
+                h.kept_at = kept.into_iter().map(|(p, l)| (p.into(), l)).collect();
+            }
+        }
+        findings
+    }
+}
+
+/// The cache of one run.
+#[derive(Debug)]
+pub struct ResultCache {
+    dir: PathBuf,
+    /// This build of the tool: its version and the hash of its executable.
+    tool: u128,
+}
+
+/// A key under construction: each part is written with its length, so that no two
+/// different sequences of parts write the same bytes.
+pub struct KeyHasher(xxhash_rust::xxh3::Xxh3);
+
+impl KeyHasher {
+    pub fn new() -> KeyHasher {
+        let mut h = KeyHasher(xxhash_rust::xxh3::Xxh3::new());
+        h.part(FORMAT.as_bytes());
+        h
+    }
+
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// A part written with `Debug`: for the plain data a run is configured with.
+    pub fn debug(&mut self, value: &impl std::fmt::Debug) -> &mut Self {
+        self.part(format!("{value:?}").as_bytes())
+    }
+
+    pub fn finish(&self) -> u128 {
+        self.0.digest128()
+    }
+}
+
+impl Default for KeyHasher {
+    fn default() -> Self {
+        KeyHasher::new()
+    }
+}
+
+impl ResultCache {
+    /// The cache at `dir`, created if need be; an error says why it cannot be used (it is not
+    /// a directory, it cannot be written).
+    pub fn open(dir: &Path) -> Result<ResultCache, String> {
+        let entries = dir.join(ENTRIES);
+        std::fs::create_dir_all(&entries)
+            .map_err(|e| format!("{}: {}", dir.display(), crate::files::reason(&e)))?;
+        // Writable: a read-only cache would be a miss on every package, each paying for a
+        // failed write.
+        tempfile::NamedTempFile::new_in(&entries)
+            .map_err(|e| format!("{}: {}", dir.display(), crate::files::reason(&e)))?;
+        let readme = dir.join("README");
+        if !readme.exists() {
+            let _ = std::fs::write(
+                &readme,
+                "This directory holds escape-explain's results by package, replayed when nothing \
+                 they depend on has changed.\nIt can be removed at any time (escape-explain cache clean).\n",
+            );
+        }
+        Ok(ResultCache {
+            dir: dir.to_path_buf(),
+            tool: tool_id(),
+        })
+    }
+
+    /// The key of an analysis: this build of the tool, then the caller's parts.
+    pub fn key(&self) -> KeyHasher {
+        let mut k = KeyHasher::new();
+        k.part(&self.tool.to_le_bytes());
+        k
+    }
+
+    fn path(&self, key: u128) -> PathBuf {
+        let hex = format!("{key:032x}");
+        self.dir.join(ENTRIES).join(&hex[..2]).join(hex)
+    }
+
+    /// The entry for `key`, when there is a whole one.
+    pub fn get(&self, key: u128) -> Option<Entry> {
+        let path = self.path(key);
+        let file = std::fs::File::open(&path).ok()?;
+        let mut bytes = Vec::new();
+        file.take(crate::files::MAX_WHOLE_FILE)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        // A damaged entry (a disk error, a hand edit) is told by its hash, not by whether it
+        // still decodes: a changed byte can decode to other findings.
+        let rest = bytes.strip_prefix(MAGIC)?;
+        let (sum, body) = rest.split_at_checked(16)?;
+        if sum != crate::source::deps::hash(body).to_le_bytes() {
+            return None;
+        }
+        let mut d = flate2::read::DeflateDecoder::new(body);
+        let mut json = Vec::new();
+        d.read_to_end(&mut json).ok()?;
+        let entry: Entry = serde_json::from_slice(&json).ok()?;
+        // Used: kept from the next trim. Touched at most once an hour, as GOCACHE does, so a
+        // warm run does not rewrite every entry's metadata.
+        let now = SystemTime::now();
+        let stale = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|m| now.duration_since(m).unwrap_or_default() > Duration::from_secs(3600));
+        if stale && let Ok(f) = std::fs::File::options().append(true).open(&path) {
+            let _ = f.set_modified(now);
+        }
+        Some(entry)
+    }
+
+    /// Keeps `entry` under `key`: written whole or not at all. A failure is not the run's.
+    pub fn put(&self, key: u128, entry: &Entry) {
+        let _ = self.write(key, entry);
+    }
+
+    fn write(&self, key: u128, entry: &Entry) -> std::io::Result<()> {
+        let path = self.path(key);
+        let dir = path.parent().expect("an entry is in a directory");
+        std::fs::create_dir_all(dir)?;
+        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+        serde_json::to_writer(&mut z, entry)?;
+        let body = z.finish()?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        tmp.write_all(MAGIC)?;
+        tmp.write_all(&crate::source::deps::hash(&body).to_le_bytes())?;
+        tmp.write_all(&body)?;
+        tmp.persist(&path).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// Removes entries unused for [`MAX_AGE_DAYS`], then the oldest while the cache is over
+    /// [`MAX_BYTES`]; at most once a day.
+    pub fn trim(&self) {
+        let stamp = self.dir.join(TRIMMED);
+        let now = SystemTime::now();
+        let last = std::fs::read_to_string(&stamp)
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s));
+        if last.is_some_and(|l| now.duration_since(l).unwrap_or_default() < Duration::from_secs(86400))
+        {
+            return;
+        }
+        let secs = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let _ = std::fs::write(&stamp, format!("{secs}\n"));
+        trim_entries(&self.dir.join(ENTRIES), now, MAX_AGE_DAYS, MAX_BYTES);
+    }
+}
+
+/// Every entry file: its path, size and last use.
+fn entries(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
+    let mut all = Vec::new();
+    for sub in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        for e in std::fs::read_dir(sub.path()).into_iter().flatten().flatten() {
+            if let Ok(m) = e.metadata()
+                && m.is_file()
+            {
+                all.push((
+                    e.path(),
+                    m.len(),
+                    m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                ));
+            }
+        }
+    }
+    all
+}
+
+fn trim_entries(dir: &Path, now: SystemTime, days: u64, cap: u64) {
+    let max_age = Duration::from_secs(days * 86400);
+    let mut kept: Vec<(PathBuf, u64, SystemTime)> = Vec::new();
+    for (path, len, used) in entries(dir) {
+        if now.duration_since(used).unwrap_or_default() > max_age {
+            let _ = std::fs::remove_file(&path);
+        } else {
+            kept.push((path, len, used));
+        }
+    }
+    let mut total: u64 = kept.iter().map(|e| e.1).sum();
+    kept.sort_by_key(|e| e.2);
+    for (path, len, _) in kept {
+        if total <= cap {
+            break;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            total -= len;
+        }
+    }
+}
+
+/// Where the cache is and how much it holds: `escape-explain cache info`.
+pub fn info(out: &mut dyn Write) -> std::io::Result<()> {
+    match location() {
+        Err(why) => writeln!(out, "The result cache is off ({why})."),
+        Ok(dir) => {
+            let all = entries(&dir.join(ENTRIES));
+            let bytes: u64 = all.iter().map(|e| e.1).sum();
+            writeln!(out, "{}", dir.display())?;
+            writeln!(
+                out,
+                "{}, {} (entries unused for {MAX_AGE_DAYS} days are removed, and the oldest past {})",
+                crate::units::counted(all.len() as u64, "entry"),
+                crate::units::bytes(bytes as i64),
+                crate::units::bytes(MAX_BYTES as i64),
+            )
+        }
+    }
+}
+
+/// Empties the cache: `escape-explain cache clean`.
+pub fn clean(out: &mut dyn Write) -> std::io::Result<()> {
+    let Ok(dir) = location() else {
+        return writeln!(out, "The result cache is off: nothing to clean.");
+    };
+    let all = entries(&dir.join(ENTRIES));
+    let bytes: u64 = all.iter().map(|e| e.1).sum();
+    let mut removed = 0u64;
+    for (path, _, _) in &all {
+        if std::fs::remove_file(path).is_ok() {
+            removed += 1;
+        }
+    }
+    writeln!(
+        out,
+        "Removed {} ({}) from {}.",
+        crate::units::counted(removed, "entry"),
+        crate::units::bytes(bytes as i64),
+        dir.display()
+    )
+}
+
+/// This build of the tool: its version and the hash of its executable, so that a rebuilt tool
+/// never replays another build's results.
+fn tool_id() -> u128 {
+    let mut k = KeyHasher::new();
+    k.part(env!("CARGO_PKG_VERSION").as_bytes());
+    match std::env::current_exe().and_then(std::fs::read) {
+        Ok(bytes) => {
+            k.part(&crate::source::deps::hash(&bytes).to_le_bytes());
+        }
+        // Without its own bytes the tool cannot tell one build from another: each run keys
+        // apart from every other, so nothing is replayed.
+        Err(_) => {
+            k.debug(&(std::process::id(), SystemTime::now()));
+        }
+    }
+    k.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(path: &Path, age_days: u64, bytes: usize) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, vec![b'x'; bytes]).unwrap();
+        let t = SystemTime::now() - Duration::from_secs(age_days * 86400 + 60);
+        std::fs::File::options()
+            .append(true)
+            .open(path)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    }
+
+    #[test]
+    fn trimming_removes_the_unused_then_the_oldest_past_the_cap() {
+        let d = tempfile::tempdir().unwrap();
+        let old = d.path().join("aa/old");
+        let a = d.path().join("bb/a");
+        let b = d.path().join("cc/b");
+        touch(&old, 6, 10);
+        touch(&a, 2, 100);
+        touch(&b, 1, 100);
+        trim_entries(d.path(), SystemTime::now(), 5, 150);
+        assert!(!old.exists(), "unused for six days");
+        assert!(!a.exists(), "the oldest, past the cap");
+        assert!(b.exists());
+    }
+
+    #[test]
+    fn a_damaged_entry_is_a_miss_and_a_whole_one_a_hit() {
+        let d = tempfile::tempdir().unwrap();
+        let c = ResultCache::open(d.path()).unwrap();
+        let e = Entry::new(Deps::default(), true, Vec::new(), Vec::new());
+        c.put(7, &e);
+        assert!(c.get(7).is_some_and(|e| e.generic));
+        assert!(c.get(8).is_none());
+        let path = c.path(7);
+        let whole = std::fs::read(&path).unwrap();
+        for cut in [0, MAGIC.len(), whole.len() - 1] {
+            std::fs::write(&path, &whole[..cut]).unwrap();
+            assert!(c.get(7).is_none(), "cut at {cut}");
+        }
+        let mut flipped = whole.clone();
+        let last = flipped.len() - 2;
+        flipped[last] ^= 0xff;
+        std::fs::write(&path, &flipped).unwrap();
+        assert!(c.get(7).is_none(), "a changed byte");
+    }
+
+    #[test]
+    fn keys_tell_parts_apart() {
+        let k = |parts: &[&[u8]]| {
+            let mut h = KeyHasher::new();
+            for p in parts {
+                h.part(p);
+            }
+            h.finish()
+        };
+        assert_ne!(k(&[b"ab", b"c"]), k(&[b"a", b"bc"]));
+        assert_eq!(k(&[b"ab", b"c"]), k(&[b"ab", b"c"]));
+    }
+}

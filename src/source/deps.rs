@@ -1,0 +1,177 @@
+//! What an analysis read from disk: every file (by the hash of its bytes) and every directory
+//! listing it depended on. The result cache keeps a package's findings with this list and
+//! replays them only while each file still has the same bytes and each directory the same Go
+//! files, so an edit anywhere the analysis looked (the package, a package whose facts it
+//! imported, a file of generic code instantiated in it) is seen.
+//!
+//! Recording is per thread: [`record`] opens a scope, and [`crate::files::read_regular`] and the
+//! directory walks note into the innermost open one. What is built once and shared (an
+//! imported package's facts, an index two sections use) keeps its own list, and adds it to the
+//! scope of every analysis that uses it ([`extend`]).
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// One thing read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Dep {
+    /// A file and the hash of its bytes; `None` when it could not be read.
+    File(PathBuf, Option<u128>),
+    /// A directory and the hash of the sorted names of the `.go` files in it.
+    Dir(PathBuf, u128),
+}
+
+/// What one analysis read, each thing once, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deps(Vec<Dep>);
+
+impl Deps {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether a file could not be read: an analysis that missed a file is not one to replay.
+    pub fn any_unreadable(&self) -> bool {
+        self.0.iter().any(|d| matches!(d, Dep::File(_, None)))
+    }
+
+    /// Whether everything is as it was when it was read.
+    pub fn still_hold(&self) -> bool {
+        self.0.iter().all(|d| match d {
+            Dep::File(path, hash) => file_hash(path) == *hash,
+            Dep::Dir(path, hash) => dir_hash(path) == Some(*hash),
+        })
+    }
+
+    fn finish(mut self) -> Deps {
+        self.0.sort();
+        self.0.dedup();
+        self
+    }
+}
+
+thread_local! {
+    /// The open scopes of this thread, innermost last.
+    static SCOPES: RefCell<Vec<Vec<Dep>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` in a scope of its own, and returns what it read (which also counts as read by the
+/// scopes around it).
+pub fn record<R>(f: impl FnOnce() -> R) -> (R, Deps) {
+    SCOPES.with(|s| s.borrow_mut().push(Vec::new()));
+    // A panic unwinds past the pop; the worker's next analysis opens a fresh scope over it,
+    // and what the stale one gathers is never read.
+    let r = f();
+    let read = SCOPES.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+    let deps = Deps(read).finish();
+    extend(&deps);
+    (r, deps)
+}
+
+/// Counts what another analysis read as read in the open scope (facts built once, used by
+/// many).
+pub fn extend(deps: &Deps) {
+    SCOPES.with(|s| {
+        if let Some(top) = s.borrow_mut().last_mut() {
+            top.extend(deps.0.iter().cloned());
+        }
+    });
+}
+
+fn note(dep: impl FnOnce() -> Dep) {
+    SCOPES.with(|s| {
+        if let Some(top) = s.borrow_mut().last_mut() {
+            top.push(dep());
+        }
+    });
+}
+
+/// Whether a scope is open on this thread (else noting costs nothing).
+pub fn recording() -> bool {
+    SCOPES.with(|s| !s.borrow().is_empty())
+}
+
+/// Notes a file read: its bytes, or that it could not be read.
+pub fn note_file(path: &Path, bytes: Option<&[u8]>) {
+    note(|| Dep::File(path.to_path_buf(), bytes.map(hash)));
+}
+
+/// Notes a directory whose Go files were listed.
+pub fn note_dir(path: &Path) {
+    if !recording() {
+        return;
+    }
+    if let Some(h) = dir_hash(path) {
+        note(|| Dep::Dir(path.to_path_buf(), h));
+    }
+}
+
+pub fn hash(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+fn file_hash(path: &Path) -> Option<u128> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    std::fs::read(path).ok().map(|b| hash(&b))
+}
+
+fn dir_hash(path: &Path) -> Option<u128> {
+    let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(path)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".go"))
+        .collect();
+    names.sort();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for n in &names {
+        h.update(n.as_encoded_bytes());
+        h.update(b"\0");
+    }
+    Some(h.digest128())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scope_sees_reads_and_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.go");
+        std::fs::write(&f, "package a\n").unwrap();
+        let ((), deps) = record(|| {
+            let _ = crate::files::read_regular(&f);
+            note_dir(dir.path());
+        });
+        assert_eq!(deps.0.len(), 2, "{deps:?}");
+        assert!(deps.still_hold());
+        std::fs::write(&f, "package b\n").unwrap();
+        assert!(!deps.still_hold(), "an edit is seen");
+        std::fs::write(&f, "package a\n").unwrap();
+        assert!(deps.still_hold());
+        std::fs::write(dir.path().join("b.go"), "package a\n").unwrap();
+        assert!(!deps.still_hold(), "a new file in the directory is seen");
+    }
+
+    #[test]
+    fn inner_scopes_count_for_outer_ones_and_nothing_is_noted_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.go");
+        std::fs::write(&f, "package a\n").unwrap();
+        let _ = crate::files::read_regular(&f);
+        assert!(!recording());
+        let (inner, outer) = record(|| record(|| crate::files::read_regular(&f)).1);
+        assert_eq!(inner, outer);
+        let missing = dir.path().join("gone.go");
+        let ((), deps) = record(|| {
+            let _ = crate::files::read_regular(&missing);
+        });
+        assert!(deps.any_unreadable());
+    }
+}
