@@ -15,6 +15,7 @@
 //! entry is a miss. Entries unused for [`MAX_AGE_DAYS`] days are removed, then the oldest
 //! while the whole is over [`MAX_BYTES`], at most once a day ([`ResultCache::trim`]).
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -34,7 +35,8 @@ pub const MAX_AGE_DAYS: u64 = 5;
 pub const MAX_BYTES: u64 = 1 << 30;
 /// Bumped when an entry's shape changes; also part of every key.
 const FORMAT: &str = "escape-explain result cache 1";
-/// The first line of every entry.
+/// The first line of every entry; the deflated JSON follows, then the hash of the deflated
+/// bytes (16 bytes).
 const MAGIC: &[u8] = b"escape-explain result cache 1\n";
 const ENTRIES: &str = "results";
 const TRIMMED: &str = "trim.txt";
@@ -114,6 +116,9 @@ pub struct ResultCache {
     dir: PathBuf,
     /// This build of the tool: its version and the hash of its executable.
     tool: u128,
+    /// Each file and directory checked in this run, and its hash: the packages of a module
+    /// share the files of the packages they import.
+    checked: std::sync::Mutex<HashMap<(bool, PathBuf), Option<u128>>>,
 }
 
 /// A key under construction: each part is written with its length, so that no two
@@ -171,6 +176,7 @@ impl ResultCache {
         Ok(ResultCache {
             dir: dir.to_path_buf(),
             tool: tool_id(),
+            checked: Default::default(),
         })
     }
 
@@ -197,7 +203,7 @@ impl ResultCache {
         // A damaged entry (a disk error, a hand edit) is told by its hash, not by whether it
         // still decodes: a changed byte can decode to other findings.
         let rest = bytes.strip_prefix(MAGIC)?;
-        let (sum, body) = rest.split_at_checked(16)?;
+        let (body, sum) = rest.split_at_checked(rest.len().checked_sub(16)?)?;
         if sum != crate::source::deps::hash(body).to_le_bytes() {
             return None;
         }
@@ -217,6 +223,25 @@ impl ResultCache {
         Some(entry)
     }
 
+    /// Whether everything `deps` names is as it was; each file is read once a run.
+    pub fn still_hold(&self, deps: &Deps) -> bool {
+        deps.still_hold_by(|d| {
+            let (file, path) = d.what();
+            let key = (file, path.to_path_buf());
+            if let Some(h) = self.lock().get(&key) {
+                return *h;
+            }
+            // Hashed outside the lock: another worker may hash it too, to the same value.
+            let h = d.now();
+            self.lock().insert(key, h);
+            h
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(bool, PathBuf), Option<u128>>> {
+        self.checked.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Keeps `entry` under `key`: written whole or not at all. A failure is not the run's.
     pub fn put(&self, key: u128, entry: &Entry) {
         let _ = self.write(key, entry);
@@ -226,13 +251,25 @@ impl ResultCache {
         let path = self.path(key);
         let dir = path.parent().expect("an entry is in a directory");
         std::fs::create_dir_all(dir)?;
-        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-        serde_json::to_writer(&mut z, entry)?;
-        let body = z.finish()?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(MAGIC)?;
-        tmp.write_all(&crate::source::deps::hash(&body).to_le_bytes())?;
-        tmp.write_all(&body)?;
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        file.write_all(MAGIC)?;
+        // Streamed: a package's findings can be tens of megabytes as JSON.
+        let mut z = flate2::write::DeflateEncoder::new(
+            Hashing {
+                inner: file,
+                hash: xxhash_rust::xxh3::Xxh3::new(),
+            },
+            flate2::Compression::fast(),
+        );
+        serde_json::to_writer(&mut z, entry)?;
+        let Hashing {
+            inner: mut file,
+            hash,
+        } = z.finish()?;
+        file.write_all(&hash.digest128().to_le_bytes())?;
+        file.flush()?;
+        drop(file);
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(())
     }
@@ -256,6 +293,24 @@ impl ResultCache {
             .as_secs();
         let _ = std::fs::write(&stamp, format!("{secs}\n"));
         trim_entries(&self.dir.join(ENTRIES), now, MAX_AGE_DAYS, MAX_BYTES);
+    }
+}
+
+/// A writer that hashes what it passes on.
+struct Hashing<W> {
+    inner: W,
+    hash: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -629,7 +629,7 @@ impl Shared {
             && let Some(mut entry) = cache.get(key)
             // Everything the analysis read is as it was: a package whose facts it imported,
             // a file of generic code instantiated in it.
-            && entry.deps.still_hold()
+            && cache.still_hold(&entry.deps)
         {
             let generic = entry.generic;
             let files = std::mem::take(&mut entry.files);

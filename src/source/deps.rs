@@ -23,6 +23,32 @@ pub enum Dep {
     Dir(PathBuf, u128),
 }
 
+impl Dep {
+    /// Its hash when it was read.
+    pub fn was(&self) -> Option<u128> {
+        match self {
+            Dep::File(_, h) => *h,
+            Dep::Dir(_, h) => Some(*h),
+        }
+    }
+
+    /// Its hash now.
+    pub fn now(&self) -> Option<u128> {
+        match self {
+            Dep::File(path, _) => file_hash(path),
+            Dep::Dir(path, _) => dir_hash(path),
+        }
+    }
+
+    /// What it is, whatever its hash: a file or a directory, and its path.
+    pub fn what(&self) -> (bool, &Path) {
+        match self {
+            Dep::File(p, _) => (true, p),
+            Dep::Dir(p, _) => (false, p),
+        }
+    }
+}
+
 /// What one analysis read, each thing once, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deps(Vec<Dep>);
@@ -39,10 +65,13 @@ impl Deps {
 
     /// Whether everything is as it was when it was read.
     pub fn still_hold(&self) -> bool {
-        self.0.iter().all(|d| match d {
-            Dep::File(path, hash) => file_hash(path) == *hash,
-            Dep::Dir(path, hash) => dir_hash(path) == Some(*hash),
-        })
+        self.still_hold_by(|d| d.now())
+    }
+
+    /// [`Deps::still_hold`], with what each thing is now told by `now` (a run asks about
+    /// the same files for many packages, and reads each once).
+    pub fn still_hold_by(&self, mut now: impl FnMut(&Dep) -> Option<u128>) -> bool {
+        self.0.iter().all(|d| now(d) == d.was())
     }
 
     fn finish(mut self) -> Deps {

@@ -4,7 +4,7 @@
 // Each test crate uses a part of this module.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 pub fn root() -> PathBuf {
@@ -27,11 +27,17 @@ pub const TERMINAL_VARS: [&str; 9] = [
 ];
 
 /// The tool with none of [`TERMINAL_VARS`]: a test passes the same in any shell or CI runner.
+/// Its result cache is one the whole suite shares, in the build directory (never the user's):
+/// a run whose packages another test analysed replays them, and must print the same.
 pub fn tool() -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin!("escape-explain"));
     for v in TERMINAL_VARS {
         c.env_remove(v);
     }
+    c.env(
+        "ESCAPE_EXPLAIN_CACHE",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("result-cache"),
+    );
     c
 }
 
