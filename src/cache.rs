@@ -82,10 +82,7 @@ impl Entry {
                 let h = f.holder.as_ref().filter(|h| !h.kept_at.is_empty())?;
                 Some((
                     i,
-                    h.kept_at
-                        .iter()
-                        .map(|(p, l)| (p.to_string(), *l))
-                        .collect(),
+                    h.kept_at.iter().map(|(p, l)| (p.to_string(), *l)).collect(),
                 ))
             })
             .collect();
@@ -283,7 +280,8 @@ impl ResultCache {
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s));
-        if last.is_some_and(|l| now.duration_since(l).unwrap_or_default() < Duration::from_secs(86400))
+        if last
+            .is_some_and(|l| now.duration_since(l).unwrap_or_default() < Duration::from_secs(86400))
         {
             return;
         }
@@ -318,7 +316,11 @@ impl<W: Write> Write for Hashing<W> {
 fn entries(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
     let mut all = Vec::new();
     for sub in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        for e in std::fs::read_dir(sub.path()).into_iter().flatten().flatten() {
+        for e in std::fs::read_dir(sub.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             if let Ok(m) = e.metadata()
                 && m.is_file()
             {

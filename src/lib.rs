@@ -492,10 +492,7 @@ fn result_cache(config: &Config) -> Option<Arc<cache::ResultCache>> {
 }
 
 /// `escape-explain cache info|clean`.
-pub fn cache_command(
-    action: cli::CacheAction,
-    out: &mut dyn Write,
-) -> Result<ExitStatus, Error> {
+pub fn cache_command(action: cli::CacheAction, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match action {
         cli::CacheAction::Info => cache::info(out),
         cli::CacheAction::Clean => cache::clean(out),

@@ -458,9 +458,7 @@ impl<'r> Pipeline<'r> {
             return Ok(());
         }
         let root = self.locator.module().map(|m| m.root.clone());
-        let mut findings =
-            self.selection
-                .apply(&section, findings, &files);
+        let mut findings = self.selection.apply(&section, findings, &files);
         if self.show_external {
             for f in &mut findings {
                 f.external = false;
@@ -486,9 +484,7 @@ impl<'r> Pipeline<'r> {
             };
             let added = rt.annotate(rel.as_deref(), &mut findings);
             // The findings of disagreement are filtered like any other.
-            let mut added =
-                self.selection
-                    .apply(&section, added, &files);
+            let mut added = self.selection.apply(&section, added, &files);
             added.retain(|f| f.site_key().is_none_or(|k| self.seen.insert(k)));
             findings.extend(added);
             rt.rank(&findings);
@@ -663,9 +659,12 @@ impl Shared {
     }
 
     /// The cache key of a job: everything its analysis is given. None for a section whose
-    /// lines were not kept (it cannot be told from another).
+    /// lines were not kept (it cannot be told from another), and for one analysed without
+    /// its source (`--no-source`, a package not found): that is no more work than reading it
+    /// again, and a generated package of millions of values would fill the cache.
     fn key(&self, job: &Job) -> Option<u128> {
         let digest = job.section.digest?;
+        job.dir.as_ref()?;
         let cache = self.cache.as_ref()?;
         let mut k = cache.key();
         k.part(&self.context.to_le_bytes())

@@ -93,8 +93,7 @@ impl Selection {
         {
             return Vec::new();
         }
-        let files: HashMap<&str, &FileMarks> =
-            files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let files: HashMap<&str, &FileMarks> = files.iter().map(|f| (f.path.as_str(), f)).collect();
         // A glob matches something when it names a file of the package read, or the place of
         // a finding (a position in a file the index does not have).
         let finding_paths = findings
@@ -109,8 +108,12 @@ impl Selection {
         }
         for (path, f) in &files {
             for s in &f.suppressions {
-                self.suppressions
-                    .insert((path.to_string(), s.line, s.code.clone(), s.reason.clone()));
+                self.suppressions.insert((
+                    path.to_string(),
+                    s.line,
+                    s.code.clone(),
+                    s.reason.clone(),
+                ));
             }
         }
         // Filtered in place (`filter_map` over `into_iter` reuses the vector): a package can

@@ -44,11 +44,7 @@ fn log(module: &str) -> PathBuf {
 /// The tool on `log` for the module in `dir`, with the cache in `cache` (None: `--no-cache`).
 fn run(cache: Option<&Path>, dir: &Path, log: &Path, args: &[&str]) -> Output {
     let mut c = offline();
-    c.args(["--input"])
-        .arg(log)
-        .arg("-C")
-        .arg(dir)
-        .args(args);
+    c.args(["--input"]).arg(log).arg("-C").arg(dir).args(args);
     if !args.contains(&"--go-version") {
         c.args(["--go-version", VERSION]);
     }
@@ -143,7 +139,9 @@ fn an_edit_is_seen_in_the_package_and_through_imported_facts() {
     // log is the same (the new function is below every line it names).
     let store = dir.join("store/store.go");
     let mut src = std::fs::read_to_string(&store).unwrap();
-    src.push_str("\n// Forget releases a held buffer.\nfunc Forget(key string) { delete(forever, key) }\n");
+    src.push_str(
+        "\n// Forget releases a held buffer.\nfunc Forget(key string) { delete(forever, key) }\n",
+    );
     std::fs::write(&store, src).unwrap();
     let after = same_either_way(cache.path(), &dir, &log, &["--format", "compact"]);
     let text = String::from_utf8_lossy(&after).into_owned();
@@ -159,7 +157,12 @@ fn an_edit_is_seen_in_the_package_and_through_imported_facts() {
         "package relay\n\nimport \"example.com/reach/store\"\n\n// Done ends a relay.\nfunc Done(key string) { store.Drop(key) }\n",
     )
     .unwrap();
-    let o = run(Some(cache.path()), &dir, &log, &["--format", "compact", "-v"]);
+    let o = run(
+        Some(cache.path()),
+        &dir,
+        &log,
+        &["--format", "compact", "-v"],
+    );
     assert!(
         !String::from_utf8_lossy(&o.stderr).contains(", 0 analysed"),
         "the new file is seen: {}",
@@ -245,10 +248,16 @@ fn a_damaged_entry_is_a_miss_and_is_written_again() {
         std::fs::write(e, bytes).unwrap();
     }
     let o = run(Some(cache.path()), &dir, &log, &["--format", "json", "-v"]);
-    assert_eq!(String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&want));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&want)
+    );
     assert!(String::from_utf8_lossy(&o.stderr).contains("0 packages replayed"));
     let o = run(Some(cache.path()), &dir, &log, &["--format", "json", "-v"]);
-    assert_eq!(String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&want));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&want)
+    );
     assert!(String::from_utf8_lossy(&o.stderr).contains(", 0 analysed"));
 }
 
@@ -277,10 +286,18 @@ fn an_unusable_cache_directory_means_no_cache_said_once_with_verbose() {
     let o = run(Some(&blocked), &dir, &log("leaks"), &[]);
     assert_eq!(o.stdout, want.stdout);
     assert_eq!(o.status.code(), want.status.code());
-    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let o = run(Some(&blocked), &dir, &log("leaks"), &["--verbose"]);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(err.matches("the result cache is not used").count(), 1, "{err}");
+    assert_eq!(
+        err.matches("the result cache is not used").count(),
+        1,
+        "{err}"
+    );
     let off = run(Some(Path::new("off")), &dir, &log("leaks"), &[]);
     assert_eq!(off.stdout, want.stdout);
     assert!(!tmp.path().join("off").exists() && !root().join("off").exists());
@@ -308,7 +325,10 @@ fn runs_at_once_share_the_cache() {
         .collect();
     for c in children {
         let o = c.wait_with_output().unwrap();
-        assert_eq!(String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&want.stdout));
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&want.stdout)
+        );
     }
     // No temporary file is left where entries are.
     for f in files_under(&cache.path().join("results")) {
@@ -334,7 +354,10 @@ fn cache_info_and_clean_say_where_and_how_much() {
         .unwrap();
     assert_success(&info, "cache info");
     let text = String::from_utf8_lossy(&info.stdout);
-    assert!(text.starts_with(&format!("{}\n", cache.path().display())), "{text}");
+    assert!(
+        text.starts_with(&format!("{}\n", cache.path().display())),
+        "{text}"
+    );
     assert!(text.contains(&format!("{n} entr")), "{text}");
     let clean = offline()
         .args(["cache", "clean"])

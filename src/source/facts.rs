@@ -25,12 +25,16 @@ pub struct ModulePackages {
     /// Import path -> its facts (none for a path outside the module or with no Go files).
     /// Never dropped: facts are small. With what building them read, which counts as read by
     /// every package that uses them.
-    facts: Mutex<HashMap<String, (Option<Arc<PackageFacts>>, Deps)>>,
+    facts: Mutex<HashMap<String, FactsRead>>,
     /// Every source file an index could not read, for the report to name.
     unreadable: Mutex<BTreeSet<Unreadable>>,
     /// What escape-explain.toml declares.
     declared: Option<Arc<Declarations>>,
 }
+
+/// A package's facts (none outside the module or without Go files), and what building them
+/// read.
+type FactsRead = (Option<Arc<PackageFacts>>, Deps);
 
 thread_local! {
     /// The packages whose facts this thread is building: a cycle (not valid Go, but a
