@@ -770,19 +770,25 @@ fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> (Vec<Arc<GoFile>>, V
         paths.iter().filter_map(|path| read(&mut p, path)).collect()
     } else {
         let chunks: Vec<&[PathBuf]> = paths.chunks(paths.len().div_ceil(threads)).collect();
+        let recording = super::deps::recording();
         std::thread::scope(|s| {
             let handles: Vec<_> = chunks
                 .into_iter()
                 .map(|chunk| {
                     s.spawn(move || {
                         let mut p = parser();
-                        // Read on this thread: noted here, and added to the caller's scope.
-                        super::deps::record(|| {
+                        let mut read_all = || {
                             chunk
                                 .iter()
                                 .filter_map(|path| read(&mut p, path))
                                 .collect::<Vec<_>>()
-                        })
+                        };
+                        // Read on this thread: noted here, and added to the caller's scope.
+                        if recording {
+                            super::deps::record(read_all)
+                        } else {
+                            (read_all(), super::deps::Deps::default())
+                        }
                     })
                 })
                 .collect();
