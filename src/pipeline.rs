@@ -108,7 +108,7 @@ struct Shared {
 
 /// An index being built or built, shared by the sections that need it, with what building
 /// it read.
-type IndexCell = Arc<OnceLock<(Arc<PackageIndex>, source::deps::Deps)>>;
+type IndexCell = Arc<OnceLock<(Arc<PackageIndex>, Option<Arc<source::deps::Read>>)>>;
 
 /// A section and what to do with it.
 struct Job {
@@ -639,7 +639,14 @@ impl Shared {
                 replayed: true,
             };
         }
-        let (mut a, deps) = source::deps::record(|| self.classify(job));
+        if self.cache.is_none() {
+            return self.classify(job);
+        }
+        // With the cache, every analysis records what it reads, even one that is not kept:
+        // an index or facts it builds are shared with those that are.
+        let (mut a, read) = source::deps::record(|| self.classify(job));
+        let deps = read.flatten();
+        drop(read);
         if let Some((cache, key)) = key
             // An analysis that could not read a file is reported with a warning, and is done
             // again next time rather than replayed without one.
@@ -737,11 +744,17 @@ impl Shared {
         };
         let (dir, tests) = key;
         let (index, read) = cell.get_or_init(|| {
-            let (index, read) = source::deps::record(|| self.packages.index(&dir, tests));
-            (Arc::new(index), read)
+            if source::deps::recording() {
+                let (index, read) = source::deps::record(|| self.packages.index(&dir, tests));
+                (Arc::new(index), Some(read))
+            } else {
+                (Arc::new(self.packages.index(&dir, tests)), None)
+            }
         });
         // Built by another section's analysis, read for this one's too.
-        source::deps::extend(read);
+        if let Some(read) = read {
+            source::deps::extend(read);
+        }
         index.clone()
     }
 }

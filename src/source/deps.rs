@@ -6,11 +6,16 @@
 //!
 //! Recording is per thread: [`record`] opens a scope, and [`crate::files::read_regular`] and the
 //! directory walks note into the innermost open one. What is built once and shared (an
-//! imported package's facts, an index two sections use) keeps its own list, and adds it to the
-//! scope of every analysis that uses it ([`extend`]).
+//! imported package's facts, an index two sections use) keeps what it read as a [`Read`], and
+//! every analysis that uses it points to that [`Read`] ([`extend`]) rather than copying it: the
+//! facts of a package read the files of everything it imports, and a copy per package would
+//! hold the closure of the module's imports hundreds of times. An entry of the cache keeps
+//! the flattened list ([`Read::flatten`]).
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -81,30 +86,58 @@ impl Deps {
     }
 }
 
+/// What one piece of work read: its own reads, and the shared work it used.
+#[derive(Debug, Default)]
+pub struct Read {
+    own: Vec<Dep>,
+    used: Vec<Arc<Read>>,
+}
+
+impl Read {
+    /// Everything it read, its own and through what it used, each thing once.
+    pub fn flatten(&self) -> Deps {
+        let mut all = Vec::new();
+        let mut seen: HashSet<*const Read> = HashSet::new();
+        let mut stack: Vec<&Read> = vec![self];
+        while let Some(r) = stack.pop() {
+            all.extend(r.own.iter().cloned());
+            for u in &r.used {
+                if seen.insert(Arc::as_ptr(u)) {
+                    stack.push(u);
+                }
+            }
+        }
+        Deps(all).finish()
+    }
+}
+
 thread_local! {
     /// The open scopes of this thread, innermost last.
-    static SCOPES: RefCell<Vec<Vec<Dep>>> = const { RefCell::new(Vec::new()) };
+    static SCOPES: RefCell<Vec<Read>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` in a scope of its own, and returns what it read (which also counts as read by the
-/// scopes around it).
-pub fn record<R>(f: impl FnOnce() -> R) -> (R, Deps) {
-    SCOPES.with(|s| s.borrow_mut().push(Vec::new()));
+/// scope around it).
+pub fn record<R>(f: impl FnOnce() -> R) -> (R, Arc<Read>) {
+    SCOPES.with(|s| s.borrow_mut().push(Read::default()));
     // A panic unwinds past the pop; the worker's next analysis opens a fresh scope over it,
     // and what the stale one gathers is never read.
     let r = f();
-    let read = SCOPES.with(|s| s.borrow_mut().pop()).unwrap_or_default();
-    let deps = Deps(read).finish();
-    extend(&deps);
-    (r, deps)
+    let mut read = SCOPES.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+    read.own.sort();
+    read.own.dedup();
+    let read = Arc::new(read);
+    extend(&read);
+    (r, read)
 }
 
-/// Counts what another analysis read as read in the open scope (facts built once, used by
-/// many).
-pub fn extend(deps: &Deps) {
+/// Counts what other work read as read in the open scope (facts built once, used by many).
+pub fn extend(read: &Arc<Read>) {
     SCOPES.with(|s| {
-        if let Some(top) = s.borrow_mut().last_mut() {
-            top.extend(deps.0.iter().cloned());
+        if let Some(top) = s.borrow_mut().last_mut()
+            && !top.used.iter().any(|u| Arc::ptr_eq(u, read))
+        {
+            top.used.push(read.clone());
         }
     });
 }
@@ -112,7 +145,7 @@ pub fn extend(deps: &Deps) {
 fn note(dep: impl FnOnce() -> Dep) {
     SCOPES.with(|s| {
         if let Some(top) = s.borrow_mut().last_mut() {
-            top.push(dep());
+            top.own.push(dep());
         }
     });
 }
@@ -174,10 +207,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("a.go");
         std::fs::write(&f, "package a\n").unwrap();
-        let ((), deps) = record(|| {
+        let ((), read) = record(|| {
             let _ = crate::files::read_regular(&f);
             note_dir(dir.path());
         });
+        let deps = read.flatten();
         assert_eq!(deps.0.len(), 2, "{deps:?}");
         assert!(deps.still_hold());
         std::fs::write(&f, "package b\n").unwrap();
@@ -196,11 +230,20 @@ mod tests {
         let _ = crate::files::read_regular(&f);
         assert!(!recording());
         let (inner, outer) = record(|| record(|| crate::files::read_regular(&f)).1);
-        assert_eq!(inner, outer);
+        assert_eq!(inner.flatten(), outer.flatten());
+        assert_eq!(outer.flatten().0.len(), 1);
+        // Shared work used twice counts once.
+        let (shared, _) = record(|| record(|| crate::files::read_regular(&f)).1);
+        let ((), both) = record(|| {
+            extend(&shared);
+            extend(&shared);
+            let _ = crate::files::read_regular(&f);
+        });
+        assert_eq!(both.flatten(), outer.flatten());
         let missing = dir.path().join("gone.go");
-        let ((), deps) = record(|| {
+        let ((), read) = record(|| {
             let _ = crate::files::read_regular(&missing);
         });
-        assert!(deps.any_unreadable());
+        assert!(read.flatten().any_unreadable());
     }
 }

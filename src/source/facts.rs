@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use super::constraint::Target;
 use super::declared::Declarations;
-use super::deps::Deps;
+use super::deps::Read;
 use super::gofile::Unreadable;
 use super::index::{ModuleFacts, PackageFacts, PackageIndex};
 use super::module::Module;
@@ -34,7 +34,7 @@ pub struct ModulePackages {
 
 /// A package's facts (none outside the module or without Go files), and what building them
 /// read.
-type FactsRead = (Option<Arc<PackageFacts>>, Deps);
+type FactsRead = (Option<Arc<PackageFacts>>, Option<Arc<Read>>);
 
 thread_local! {
     /// The packages whose facts this thread is building: a cycle (not valid Go, but a
@@ -132,7 +132,9 @@ impl ModuleFacts for ModulePackages {
             .unwrap_or_else(|e| e.into_inner())
             .get(import_path)
         {
-            super::deps::extend(read);
+            if let Some(read) = read {
+                super::deps::extend(read);
+            }
             return f.clone();
         }
         let dir = self
@@ -153,7 +155,13 @@ impl ModuleFacts for ModulePackages {
         }
         // Built outside the lock: two workers may both build one package's facts, but never
         // wait on each other.
-        let (index, read) = super::deps::record(|| self.index(&dir, false));
+        // What building them reads is recorded when the package asking is (for the cache).
+        let (index, read) = if super::deps::recording() {
+            let (index, read) = super::deps::record(|| self.index(&dir, false));
+            (index, Some(read))
+        } else {
+            (self.index(&dir, false), None)
+        };
         BUILDING.with(|b| b.borrow_mut().pop());
         let facts = (!index.files.is_empty()).then(|| Arc::new(index.facts()));
         self.facts

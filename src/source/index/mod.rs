@@ -785,9 +785,10 @@ fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> (Vec<Arc<GoFile>>, V
                         };
                         // Read on this thread: noted here, and added to the caller's scope.
                         if recording {
-                            super::deps::record(read_all)
+                            let (files, read) = super::deps::record(read_all);
+                            (files, Some(read))
                         } else {
-                            (read_all(), super::deps::Deps::default())
+                            (read_all(), None)
                         }
                     })
                 })
@@ -795,8 +796,10 @@ fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> (Vec<Arc<GoFile>>, V
             handles
                 .into_iter()
                 .flat_map(|h| {
-                    let (files, deps) = h.join().unwrap_or_default();
-                    super::deps::extend(&deps);
+                    let (files, read) = h.join().unwrap_or_default();
+                    if let Some(read) = &read {
+                        super::deps::extend(read);
+                    }
                     files
                 })
                 .collect()
