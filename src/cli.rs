@@ -148,9 +148,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
-    /// A heap or goroutine profile of the program (pprof protobuf, gzipped or not, or the text
-    /// of debug/pprof/goroutine?debug=2): its live bytes and goroutines are put on the findings
-    /// at their lines. Repeat it: two heap profiles give the growth between them.
+    /// A heap, goroutine or goroutine leak profile of the program (pprof protobuf, gzipped or
+    /// not, or the text of debug/pprof/goroutine or goroutineleak with ?debug=1|2): its live
+    /// bytes, goroutines and goroutines proven leaked are put on the findings at their lines.
+    /// Repeat it: two heap profiles give the growth between them.
     #[arg(long = "profile", value_name = "FILE", global = true)]
     pub profiles: Vec<PathBuf>,
 
@@ -372,7 +373,7 @@ pub struct Config {
     pub tests: bool,
     pub only_path: Vec<String>,
     pub only_package: Vec<String>,
-    /// `--profile`: heap and goroutine profiles to join to the findings.
+    /// `--profile`: heap, goroutine and goroutine leak profiles to join to the findings.
     pub profiles: Vec<PathBuf>,
     /// `--format html`: two files shown side by side first (a demo's leaky and fixed file).
     pub html_pair: Option<(String, String)>,

@@ -261,7 +261,10 @@ impl Finding {
     /// The title, led by what the profiles measured (`83.8 MiB (53,770 objects) live in
     /// heap.pprof: ...`); the findings the profiles make say their figures already.
     pub fn measured_title(&self) -> std::borrow::Cow<'_, str> {
-        let of_the_profile = matches!(self.code, RuleId::ProfileHeld | RuleId::ProfileAlive);
+        let of_the_profile = matches!(
+            self.code,
+            RuleId::ProfileHeld | RuleId::ProfileAlive | RuleId::ProfileLeaked
+        );
         match self.measured.as_ref().and_then(|m| m.headline()) {
             Some(h) if !of_the_profile => format!("{h}: {}", self.title).into(),
             _ => self.title.as_str().into(),

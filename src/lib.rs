@@ -421,6 +421,9 @@ pub fn run_with(
                 "{name}: only the latest goroutine profile is joined (a goroutine profile is a snapshot)"
             ));
         }
+        for note in &rt.summary.notes {
+            warn(note.clone());
+        }
         if rt.summary.unplaced > 0 {
             warn(format!(
                 "{} lines hold memory in the profile but are in no package of this report",
@@ -692,17 +695,29 @@ pub fn demo(
     // A teaching page shows the leaky and the fixed file side by side.
     config.html_pair = Some(("leaky.go".into(), "fixed.go".into()));
     config.html_title = Some(format!("escape-explain demo {}: {}", d.name, d.description));
-    // A demo with a recorded heap profile shows what its program really held.
-    let profile = dir.join("heap.pprof");
-    let recorded_profile = config.profiles.is_empty() && profile.is_file();
-    if recorded_profile {
-        config.profiles = vec![profile];
+    // A demo with a recorded heap or goroutine leak profile shows what its program really
+    // held, or proved stuck.
+    let recorded_profiles: Vec<(&str, &str)> = [
+        ("heap.pprof", "heap profile"),
+        ("goroutineleak.pprof", "goroutine leak profile"),
+    ]
+    .into_iter()
+    .filter(|(file, _)| config.profiles.is_empty() && dir.join(file).is_file())
+    .collect();
+    if !recorded_profiles.is_empty() {
+        config.profiles = recorded_profiles.iter().map(|(f, _)| dir.join(f)).collect();
     }
-    let with_profile = if recorded_profile {
-        "Its heap profile, heap.pprof, was recorded from its driver test (go test -memprofile).\n"
-    } else {
-        ""
-    };
+    let with_profile: String = recorded_profiles
+        .iter()
+        .map(|(file, what)| {
+            let how = if *file == "heap.pprof" {
+                "go test -memprofile"
+            } else {
+                "pprof.Lookup(\"goroutineleak\")"
+            };
+            format!("Its {what}, {file}, was recorded from its driver test ({how}).\n")
+        })
+        .collect();
     if config.only.is_empty() && config.format == Format::Text {
         // A demo teaches: every value in full, heap ones with why they are not a leak.
         config.full = vec![

@@ -171,6 +171,7 @@ fn is_goroutine(f: &Finding) -> bool {
                 | RuleId::GoroutineHolder
                 | RuleId::ForgottenSender
                 | RuleId::ProfileAlive
+                | RuleId::ProfileLeaked
         )
 }
 
@@ -192,10 +193,14 @@ pub fn heap_sentence(t: &Totals) -> String {
     };
     if t.goroutines > 0 {
         s.push_str(&format!(
-            " {} {} what {} references while {} (not allocations), {} of which nothing ends.",
+            " {} {} what {} while {} (not allocations), {} of which nothing ends.",
             crate::units::counted(t.goroutines, "goroutine"),
             if t.goroutines == 1 { "keeps" } else { "keep" },
-            if t.goroutines == 1 { "it" } else { "they" },
+            if t.goroutines == 1 {
+                "it references"
+            } else {
+                "they reference"
+            },
             if t.goroutines == 1 {
                 "it runs"
             } else {

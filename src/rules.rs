@@ -335,6 +335,15 @@ rules! {
         ),
         explanation: include_str!("catalog/EE0902.md"),
     }
+    /// Goroutines a leak profile proves blocked forever where no finding was.
+    PROFILE_LEAKED: ProfileLeaked = "EE0903" {
+        holder: None,
+        name: "goroutines a leak profile proves leaked, where no finding was",
+        fix: Some(
+            "give each goroutine a way to finish: unlock on every path (defer mu.Unlock()), room in the channel for every send, or a select on ctx.Done()",
+        ),
+        explanation: include_str!("catalog/EE0903.md"),
+    }
 }
 
 impl RuleId {

@@ -1,7 +1,8 @@
-//! `--profile`: the heap and goroutine profiles recorded from tests/go/profiles (a growing map,
-//! a capped LRU, a pinned sub-slice, goroutines that never end and senders nobody receives
-//! from; recorded with several Go versions by scripts/record-fixtures) land on the lines that
-//! hold the memory and on the `go` statements; bad profiles are refused with one line.
+//! `--profile`: the heap, goroutine and goroutine leak profiles recorded from tests/go/profiles
+//! (a growing map, a capped LRU, a pinned sub-slice, goroutines that never end, senders nobody
+//! receives from, a mutex nobody unlocks; recorded with several Go versions by
+//! scripts/record-fixtures) land on the lines that hold the memory and on the `go` statements;
+//! bad profiles are refused with one line.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -121,7 +122,12 @@ fn live_bytes_land_on_the_growing_map_and_the_pinned_buffer_not_on_the_capped_lr
         assert_eq!(kinds["verdict"], "leak-risk", "{version}: {kinds}");
         let note = kinds["runtime_note"].as_str().unwrap();
         assert!(note.starts_with("not exercised"), "{version}: {note}");
-        assert_eq!(doc["profile"]["not_exercised"], 1, "{version}");
+        // And the package-level channel Publish sends on: the heap profiles were taken before
+        // the driver called it.
+        let audit = at(&doc, "leaks.go", 43, "EE0206");
+        let note = audit["runtime_note"].as_str().unwrap();
+        assert!(note.starts_with("not exercised"), "{version}: {note}");
+        assert_eq!(doc["profile"]["not_exercised"], 2, "{version}");
         // Ranked by growth: the map first.
         let largest = &doc["profile"]["largest"][0];
         assert_eq!(largest["position"], "grow.go:15:2", "{version}");
@@ -327,8 +333,9 @@ fn two_goroutine_profiles_are_not_added_together() {
 }
 
 /// The text of ?debug=1 names neither the `go` statement nor where the function starts: its
-/// closures are matched to the goroutine findings of the function that starts them, and it
-/// never says "not exercised".
+/// closures are matched to the goroutine findings of the function that starts them. A closure
+/// names its starter, so a goroutine finding whose function started none is "not exercised":
+/// Fetch's sender, which the driver calls after this profile was taken.
 #[test]
 fn a_debug1_goroutine_profile_is_matched_by_function() {
     for (version, dir) in series() {
@@ -341,7 +348,10 @@ fn a_debug1_goroutine_profile_is_matched_by_function() {
         assert_eq!(workers["goroutines"], 8, "{version}: {workers}");
         let search = at(&doc, "workers.go", 32, "EE0304");
         assert_eq!(search["goroutines"], 12, "{version}: {search}");
-        assert_eq!(doc["profile"]["not_exercised"], 0, "{version}");
+        let fetch = at(&doc, "leaks.go", 13, "EE0304");
+        let note = fetch["runtime_note"].as_str().unwrap();
+        assert!(note.starts_with("not exercised"), "{version}: {note}");
+        assert_eq!(doc["profile"]["not_exercised"], 1, "{version}");
     }
 }
 
@@ -367,7 +377,8 @@ fn repeats_and_filters_do_not_count_twice() {
         &heap,
     ]);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["profile"]["not_exercised"], 1, "{}", doc["profile"]);
+    // kinds.go's map and leaks.go's channel, once each.
+    assert_eq!(doc["profile"]["not_exercised"], 2, "{}", doc["profile"]);
     assert_eq!(
         doc["profile"]["largest"].as_array().unwrap().len(),
         2,
@@ -433,4 +444,297 @@ fn a_failed_run_leaves_the_output_file_alone() {
             .unwrap()
             .contains("leak-risk[EE0201]")
     );
+}
+
+/// Every recorded series with a goroutine leak profile: Go 1.26 (recorded with
+/// GOEXPERIMENT=goroutineleakprofile) and 1.27 (on by default).
+fn leak_series() -> Vec<(String, PathBuf)> {
+    series()
+        .into_iter()
+        .filter(|(_, d)| d.join("profiles/goroutineleak.pprof").is_file())
+        .collect()
+}
+
+/// The goroutines a leak profile lists for Stuck (5 calls): a collection may find fewer of them
+/// than were started, never more.
+fn stuck(doc: &Value, version: &str, profile: &str) -> i64 {
+    let f = findings(doc)
+        .into_iter()
+        .find(|f| {
+            f["code"] == "EE0903"
+                && f["position"]["path"] == "leaks.go"
+                && f["blocked_at"]
+                    .as_str()
+                    .is_some_and(|b| b.starts_with("leaks.go:30"))
+        })
+        .unwrap_or_else(|| panic!("{version} {profile}: no EE0903 for Stuck"));
+    assert_eq!(
+        f["blocked_at"], "leaks.go:30 (sync.Mutex.Lock)",
+        "{version} {profile}: {f}"
+    );
+    let n = f["leaked"].as_i64().unwrap();
+    assert!((1..=5).contains(&n), "{version} {profile}: {f}");
+    n
+}
+
+#[test]
+fn there_are_leak_profiles_of_go_1_26_and_1_27() {
+    let versions: Vec<String> = leak_series().into_iter().map(|(v, _)| v).collect();
+    assert!(versions.contains(&"go1.26".to_string()), "{versions:?}");
+    assert!(versions.contains(&"go1.27".to_string()), "{versions:?}");
+}
+
+/// The leak profile in its three forms: the protobuf (debug=0), the counted stacks (debug=1) and
+/// the text of every goroutine (debug=2, the leaked ones marked). Each proven leak lands on the
+/// `go` statement's finding, or is a finding of its own (EE0903) where the source rules saw
+/// nothing; the sleeping workers and the senders on a package-level channel are never called
+/// leaked.
+#[test]
+fn leaked_goroutines_are_counted_at_their_go_statement_in_every_form() {
+    for (version, dir) in leak_series() {
+        for profile in [
+            "goroutineleak.pprof",
+            "goroutineleak-debug1.txt",
+            "goroutineleak-debug2.txt",
+        ] {
+            let doc = report(&dir, &[profile]);
+            let ctx = format!("{version} {profile}");
+            // The forgotten senders of Search and Fetch: the static finding, proven.
+            let search = at(&doc, "workers.go", 32, "EE0304");
+            assert_eq!(search["leaked"], 12, "{ctx}: {search}");
+            let fetch = at(&doc, "leaks.go", 13, "EE0304");
+            assert_eq!(fetch["leaked"], 9, "{ctx}: {fetch}");
+            assert!(
+                fetch["blocked_at"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("leaks.go:14"),
+                "{ctx}: {fetch}"
+            );
+            // First's senders and Stuck's waiters: no static finding, proven by the runtime.
+            // debug=1 names no `go` statement: they are placed where they are blocked.
+            let first_line = if profile.contains("debug1") { 22 } else { 21 };
+            let first = at(&doc, "workers.go", first_line, "EE0903");
+            assert_eq!(first["leaked"], 15, "{ctx}: {first}");
+            assert_eq!(first["verdict"], "leak-risk", "{ctx}: {first}");
+            assert!(
+                first["blocked_at"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("workers.go:22"),
+                "{ctx}: {first}"
+            );
+            let stuck = stuck(&doc, &version, profile);
+            // The profile's total is in the document: every goroutine it lists.
+            assert_eq!(doc["profile"]["leaked"], 36 + stuck, "{ctx}");
+            // Alive but not provably stuck: asleep, or on a channel a package-level variable
+            // reaches. Never called leaked.
+            let workers = at(&doc, "workers.go", 8, "EE0303");
+            for f in findings(&doc) {
+                let place = (f["position"]["path"].clone(), f["position"]["line"].clone());
+                let leaked = f["leaked"].as_i64().unwrap_or(0);
+                if place.0 == "workers.go" && place.1.as_u64().unwrap() <= 12
+                    || place.0 == "leaks.go" && (37..=44).contains(&place.1.as_u64().unwrap())
+                {
+                    assert_eq!(leaked, 0, "{ctx}: {f}");
+                }
+            }
+            if profile.contains("debug2") {
+                // It is a goroutine profile too: everything alive, the leaked ones apart.
+                assert_eq!(workers["goroutines"], 8, "{ctx}: {workers}");
+            } else {
+                assert_eq!(workers["leaked"], 0, "{ctx}: {workers}");
+                assert!(
+                    workers["runtime_note"]
+                        .as_str()
+                        .unwrap()
+                        .contains(&format!("not proven leaked in {profile}")),
+                    "{ctx}: {workers}"
+                );
+            }
+        }
+    }
+}
+
+/// A goroutine profile and a leak profile of the same run: the workers are alive but asleep,
+/// which no collection can call stuck, and the note says so; where the leak profile proves a
+/// leak, that finding stands rather than "alive" (EE0902).
+#[test]
+fn a_goroutine_profile_beside_the_leak_profile_tells_asleep_from_stuck() {
+    for (version, dir) in leak_series() {
+        let doc = report(&dir, &["goroutine-end.pprof", "goroutineleak.pprof"]);
+        let workers = at(&doc, "workers.go", 8, "EE0303");
+        assert_eq!(workers["goroutines"], 8, "{version}: {workers}");
+        let note = workers["runtime_note"].as_str().unwrap();
+        assert!(
+            note.contains("alive in goroutine-end.pprof but not in goroutineleak.pprof")
+                && note.contains("(`sleep`)"),
+            "{version}: {note}"
+        );
+        let search = at(&doc, "workers.go", 32, "EE0304");
+        assert_eq!(
+            (&search["goroutines"], &search["leaked"]),
+            (&Value::from(12), &Value::from(12)),
+            "{version}: {search}"
+        );
+        assert!(
+            !findings(&doc).iter().any(|f| f["code"] == "EE0902"),
+            "{version}: every goroutine alive in a pile is proven leaked or found by the source"
+        );
+        assert_eq!(at(&doc, "workers.go", 21, "EE0903")["leaked"], 15);
+        let stats = doc["profile"]["profiles"].as_array().unwrap();
+        let kinds: Vec<&str> = stats.iter().map(|p| p["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["goroutine", "goroutineleak"], "{version}");
+    }
+}
+
+/// The debug=2 text written for the leak profile is every goroutine's stack: read as a
+/// goroutine profile, and said so on stderr, with the marked ones counted as leaked.
+#[test]
+fn the_text_of_every_stack_is_read_as_a_goroutine_profile_and_says_so() {
+    let (_, dir) = leak_series().pop().unwrap();
+    let input = rel(&dir.join("m2-l.txt"));
+    let p = rel(&dir.join("profiles/goroutineleak-debug2.txt"));
+    let out = run(&[
+        "--input",
+        &input,
+        "-C",
+        "tests/go/profiles",
+        "--profile",
+        &p,
+    ]);
+    assert_success(&out, "");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("goroutineleak-debug2.txt: the text of every goroutine's stack (debug=2), read as a goroutine profile"),
+        "{err}"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "leak-risk[EE0304]: 12 goroutines proven leaked in goroutineleak-debug2.txt: "
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn leak_profile_snapshots() {
+    let (_, dir) = leak_series().pop().unwrap();
+    let input = rel(&dir.join("m2-l.txt"));
+    let p = |f: &str| rel(&dir.join("profiles").join(f));
+    let (g, l) = (p("goroutine-end.pprof"), p("goroutineleak.pprof"));
+    for (name, format) in [("text", "text"), ("json", "json"), ("sarif", "sarif")] {
+        let out = run(&[
+            "--input",
+            &input,
+            "-C",
+            "tests/go/profiles",
+            "--color",
+            "never",
+            "--format",
+            format,
+            "--profile",
+            &g,
+            "--profile",
+            &l,
+        ]);
+        assert_success(&out, "");
+        let report = String::from_utf8(out.stdout).unwrap();
+        if format == "sarif"
+            && let Some(valid) = common::validate_sarif(report.as_bytes())
+        {
+            valid.unwrap();
+        }
+        insta::assert_snapshot!(format!("leak-profiles-{name}"), without_checkout(&report));
+    }
+    let out = run(&[
+        "--input",
+        &input,
+        "-C",
+        "tests/go/profiles",
+        "--format",
+        "html",
+        "--profile",
+        &l,
+    ]);
+    assert_success(&out, "");
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        html.contains(
+            r#"<b class="leaked" title="15 goroutines proven leaked in goroutineleak.pprof">15</b>"#
+        ),
+        "the gutter counts the leaked goroutines"
+    );
+}
+
+/// A damaged leak profile is refused in one line, exit 2: a cut gzip stream, a text whose
+/// stacks do not add up to its header, a header with no total.
+#[test]
+fn a_damaged_leak_profile_is_refused_in_one_line() {
+    let (_, dir) = leak_series().pop().unwrap();
+    let input = rel(&dir.join("m2-l.txt"));
+    let tmp = tempfile::tempdir().unwrap();
+    let pb = std::fs::read(dir.join("profiles/goroutineleak.pprof")).unwrap();
+    let cut = tmp.path().join("cut.pprof");
+    std::fs::write(&cut, &pb[..pb.len() / 2]).unwrap();
+    let text = std::fs::read_to_string(dir.join("profiles/goroutineleak-debug1.txt")).unwrap();
+    let total = text.lines().next().unwrap().to_string();
+    let edited = tmp.path().join("edited.txt");
+    std::fs::write(
+        &edited,
+        text.replacen(&total, "goroutineleak profile: total 1000", 1),
+    )
+    .unwrap();
+    let headless = tmp.path().join("headless.txt");
+    std::fs::write(
+        &headless,
+        text.replacen(&total, "goroutineleak profile: all of them", 1),
+    )
+    .unwrap();
+    for (file, says) in [
+        (&cut, "gzip stream is damaged"),
+        (&edited, "its header says 1000 goroutines"),
+        (&headless, "damaged header"),
+    ] {
+        let f = file.display().to_string();
+        let out = run(&[
+            "--input",
+            &input,
+            "-C",
+            "tests/go/profiles",
+            "--profile",
+            &f,
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{f}: {err}");
+        assert_eq!(err.lines().count(), 1, "{f}: {err}");
+        assert!(
+            err.contains("is not a heap, goroutine or goroutine leak profile")
+                && err.contains(says),
+            "{f}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{f}: nothing is reported");
+    }
+}
+
+/// The blocked-send demo carries the leak profile its driver recorded: the sender its timeout
+/// leaves behind is proven leaked, 20 times; the buffered version leaves none.
+#[test]
+fn the_blocked_send_demo_shows_its_senders_proven_leaked() {
+    let out = run(&["demo", "blocked-send", "--recorded", "--format", "json"]);
+    assert_success(&out, "");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let leak = at(&doc, "leaky.go", 9, "EE0304");
+    assert_eq!(leak["leaked"], 20, "{leak}");
+    assert_eq!(leak["blocked_at"], "leaky.go:10 (chan send)", "{leak}");
+    assert_eq!(doc["profile"]["leaked"], 20);
+    assert!(
+        !findings(&doc)
+            .iter()
+            .any(|f| f["position"]["path"] == "fixed.go" && f.get("leaked").is_some()),
+        "the buffered channel leaves no goroutine behind"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("goroutineleak.pprof, was recorded"), "{err}");
 }

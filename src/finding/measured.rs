@@ -23,6 +23,18 @@ pub struct Measured {
     /// Goroutines started here and running when the goroutine profile was taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goroutines: Option<i64>,
+    /// Goroutines started here that a goroutine leak profile proves blocked forever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaked: Option<i64>,
+    /// The profiles `goroutines` and `leaked` come from, for the headline (both are in
+    /// `measured_in`).
+    #[serde(skip)]
+    pub goroutines_in: Option<String>,
+    #[serde(skip)]
+    pub leaked_in: Option<String>,
+    /// What the goroutines wait for (`chan send`, `sleep`), when the profile says.
+    #[serde(skip)]
+    pub waits_on: Option<String>,
     /// Where in the module those goroutines were (`workers.go:22 (chan send)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_at: Option<String>,
@@ -57,7 +69,7 @@ impl Amount {
 
 impl Measured {
     /// What goes in a finding's header: `83.8 MiB live (53,770 objects) in heap.pprof`,
-    /// `8 goroutines alive in goroutine.pprof`.
+    /// `8 goroutines alive in goroutine.pprof`, `40 goroutines proven leaked in leak.pprof`.
     pub fn headline(&self) -> Option<String> {
         let mut parts = Vec::new();
         if let (Some(live), Some(p)) = (self.live, self.measured_in.first())
@@ -65,13 +77,25 @@ impl Measured {
         {
             parts.push(format!("{} live in {p}", live.display()));
         }
-        if let (Some(n), Some(p)) = (self.goroutines, self.measured_in.last())
+        let goroutines = |n: i64| if n == 1 { "goroutine" } else { "goroutines" };
+        if let (Some(n), Some(p)) = (self.leaked, &self.leaked_in)
             && n > 0
+        {
+            parts.push(format!(
+                "{} {} proven leaked in {p}",
+                units::count(n),
+                goroutines(n)
+            ));
+        }
+        if let (Some(n), Some(p)) = (self.goroutines, &self.goroutines_in)
+            && n > 0
+            // The text of every stack is both: "9 goroutines proven leaked" says it.
+            && self.leaked_in.as_ref() != Some(p)
         {
             parts.push(format!(
                 "{} {} alive in {p}",
                 units::count(n),
-                if n == 1 { "goroutine" } else { "goroutines" }
+                goroutines(n)
             ));
         }
         (!parts.is_empty()).then(|| parts.join(", "))

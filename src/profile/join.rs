@@ -4,9 +4,14 @@
 //! and the file's path inside the module, so a profile taken on another machine, or from a
 //! `-trimpath` build, still lands on the right line.
 //!
+//! A goroutine leak profile is joined the same way as a goroutine profile, apart from it: a
+//! goroutine profile counts the goroutines alive (maybe by design), a leak profile those the
+//! runtime proved blocked forever.
+//!
 //! Where the profile and the verdict disagree, that is a finding of its own: memory held where
 //! no holder was found (EE0901), goroutines alive where nothing was expected to keep them
-//! (EE0902); and a `leak-risk` the profile does not show holding anything says so.
+//! (EE0902), goroutines proven leaked where the source rules saw nothing (EE0903); and a
+//! `leak-risk` the profile does not show holding anything says so, never that it is fine.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -14,7 +19,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Frame, Kind, Profile, Values};
+use super::{Frame, Kind, Profile, Sample, Values};
 use crate::escape::Position;
 use crate::finding::{Amount, Evidence, Finding, HolderKind, Measured, Verdict};
 use crate::rules::{self, Rule, RuleId};
@@ -73,6 +78,31 @@ struct GoSite {
     function: String,
 }
 
+/// The goroutines of one profile, by where they were started: alive (a goroutine profile) or
+/// proven leaked (a goroutine leak profile, or the goroutines a debug=2 text marks `(leaked)`).
+#[derive(Debug, Default)]
+struct GoSet {
+    /// The profile's name in the report.
+    name: String,
+    /// By the `go` statement that started them; by the function they run when the profile
+    /// does not say (the protobuf form), at the line the function starts.
+    sites: BTreeMap<Place, GoSite>,
+    /// By the function they run, when the profile names no line to start from (the text of
+    /// `?debug=1`): matched to the `go` statements of the function that starts them.
+    unplaced: BTreeMap<String, GoSite>,
+    /// Sites already put on a finding (or reported as a finding of the profile's own).
+    claimed: HashSet<Place>,
+    /// Of `unplaced`, by function: put on a finding, or reported where they are blocked.
+    claimed_unplaced: HashSet<String>,
+}
+
+/// Which count a [`GoSet`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Alive,
+    Leaked,
+}
+
 /// One row of the "largest holders" table.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Largest {
@@ -93,6 +123,9 @@ pub struct ProfileStat {
     pub samples: usize,
     /// Samples with a frame in the analysed module.
     pub matched: usize,
+    /// Goroutine and goroutine leak profiles: how many goroutines the profile counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goroutines: Option<i64>,
 }
 
 /// The profiles' part of the summary.
@@ -112,6 +145,12 @@ pub struct ProfileSummary {
     /// Goroutine profiles not joined: only the latest one is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored: Vec<String>,
+    /// Every goroutine the joined leak profile proves leaked, in the module or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaked: Option<i64>,
+    /// What the reading of the profiles is worth knowing, one sentence each (said on stderr).
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 /// The share of what a line allocated (percent) that must still be live for a `leak-risk`
@@ -216,16 +255,11 @@ pub struct Runtime {
     earlier_name: Option<String>,
     heap: HashMap<Place, HeapSite>,
     total_live: Amount,
-    goroutine_name: Option<String>,
-    /// By the `go` statement that started them; by the function they run when the profile
-    /// does not say (the protobuf form), at the line the function starts.
-    goroutines: BTreeMap<Place, GoSite>,
-    /// By the function they run, when the profile names no line to start from (the text of
-    /// `?debug=1`): matched to the `go` statements of the function that starts them.
-    unplaced: BTreeMap<String, GoSite>,
+    /// The latest goroutine profile's goroutines.
+    alive: Option<GoSet>,
+    /// The latest goroutine leak profile's.
+    leaked: Option<GoSet>,
     claimed: HashSet<Place>,
-    /// Goroutine sites already put on a finding (or reported as EE0902).
-    claimed_go: HashSet<Place>,
     pub summary: ProfileSummary,
 }
 
@@ -243,15 +277,16 @@ impl Runtime {
             earlier_name: None,
             heap: HashMap::new(),
             total_live: Amount::default(),
-            goroutine_name: None,
-            goroutines: BTreeMap::new(),
-            unplaced: BTreeMap::new(),
+            alive: None,
+            leaked: None,
             claimed: HashSet::new(),
-            claimed_go: HashSet::new(),
             summary: ProfileSummary::default(),
         };
         let (mut heaps, goroutines): (Vec<Profile>, Vec<Profile>) =
             profiles.into_iter().partition(|p| p.kind == Kind::Heap);
+        let (leaks, goroutines): (Vec<Profile>, Vec<Profile>) = goroutines
+            .into_iter()
+            .partition(|p| p.kind == Kind::GoroutineLeak);
         // Earliest first: by when they were taken, else as given.
         heaps.sort_by_key(|p| p.time_nanos);
         for (i, p) in heaps.iter().enumerate() {
@@ -290,6 +325,7 @@ impl Runtime {
                 kind: "heap".into(),
                 samples: p.samples.len(),
                 matched,
+                goroutines: None,
             });
         }
         // A site seen only in the earlier profile has let go of what it held: not a site now.
@@ -307,60 +343,62 @@ impl Runtime {
         }
         // Goroutine counts are a snapshot: the latest profile's (by when it was taken, else the
         // last given); the others are named in the summary as not used.
-        let mut goroutines = goroutines;
-        // The text forms carry no time: then the order given decides.
-        if goroutines.iter().all(|p| p.time_nanos > 0) {
-            goroutines.sort_by_key(|p| p.time_nanos);
+        let latest = latest_of(goroutines, &mut rt.summary.ignored);
+        let mut ignored_leaks = Vec::new();
+        let latest_leak = latest_of(leaks, &mut ignored_leaks);
+        for name in ignored_leaks {
+            rt.summary.notes.push(format!(
+                "{name}: only the latest goroutine leak profile is joined (a leak profile is a snapshot)"
+            ));
         }
-        let latest = goroutines.pop();
-        rt.summary.ignored = goroutines.iter().map(|p| p.name.clone()).collect();
         if let Some(p) = &latest {
-            let mut matched = 0;
-            for s in &p.samples {
-                let Values::Goroutine {
-                    count,
-                    created_by,
-                    state,
-                } = &s.values
-                else {
-                    continue;
-                };
-                let Some(root) = s.frames.last() else {
-                    continue;
-                };
-                let blocked = innermost(&mut places, &s.frames).map(|(p, _)| p);
-                let site = GoSite {
-                    at_go: created_by.is_some() || is_closure(&root.function),
-                    count: (*count).max(0),
-                    blocked,
-                    state: state.clone(),
-                    function: root.function.clone(),
-                };
-                // Where they were started: the `created by` position, else the function they
-                // run at the line it starts; the text of debug=1 names neither.
-                let start = match created_by {
-                    Some(c) => places.rel(c).map(|p| (p, c.line)),
-                    None if root.start_line > 0 => places.rel(root).map(|p| (p, root.start_line)),
-                    None => {
-                        if places.rel(root).is_some() {
-                            matched += 1;
-                            merge_site(rt.unplaced.entry(root.function.clone()).or_default(), site);
-                        }
-                        continue;
-                    }
-                };
-                let Some(start) = start else { continue };
-                matched += 1;
-                merge_site(rt.goroutines.entry(start).or_default(), site);
-            }
+            let (set, matched) = go_set(&mut places, p, |_| true);
             rt.summary.profiles.push(ProfileStat {
                 name: p.name.clone(),
-                kind: "goroutine".into(),
+                kind: Kind::Goroutine.name().into(),
                 samples: p.samples.len(),
                 matched,
+                goroutines: Some(goroutines_in(p, |_| true)),
             });
+            rt.alive = Some(set);
         }
-        rt.goroutine_name = latest.map(|p| p.name);
+        let leaked = |s: &Sample| matches!(s.values, Values::Goroutine { leaked: true, .. });
+        match (&latest_leak, &latest) {
+            (Some(p), _) => {
+                let (set, matched) = go_set(&mut places, p, leaked);
+                let total = goroutines_in(p, leaked);
+                rt.summary.profiles.push(ProfileStat {
+                    name: p.name.clone(),
+                    kind: Kind::GoroutineLeak.name().into(),
+                    samples: p.samples.len(),
+                    matched,
+                    goroutines: Some(total),
+                });
+                rt.summary.leaked = Some(total);
+                rt.leaked = Some(set);
+            }
+            // The text of every stack, written for the leak profile (or after one): a
+            // goroutine profile whose goroutines the collection proved stuck say so.
+            (None, Some(p)) if p.samples.iter().any(leaked) => {
+                let total = goroutines_in(p, leaked);
+                rt.summary.notes.push(format!(
+                    "{}: the text of every goroutine's stack (debug=2), read as a goroutine profile; the {} it marks `(leaked)` are counted as proven leaked",
+                    p.name,
+                    units::count(total)
+                ));
+                rt.summary.leaked = Some(total);
+                rt.leaked = Some(go_set(&mut places, p, leaked).0);
+            }
+            _ => {}
+        }
+        if let Some(p) = &latest_leak
+            && p.samples.is_empty()
+        {
+            rt.summary.notes.push(format!(
+                "{}: the runtime proved no goroutine leaked when it was taken",
+                p.name
+            ));
+        }
         rt
     }
 
@@ -369,7 +407,7 @@ impl Runtime {
         self.summary
             .profiles
             .iter()
-            .filter(|p| p.matched == 0)
+            .filter(|p| p.matched == 0 && p.samples > 0)
             .map(|p| (p.name.clone(), p.samples))
             .collect()
     }
@@ -383,7 +421,32 @@ impl Runtime {
     pub fn annotate(&mut self, dir: Option<&str>, findings: &mut [Finding]) -> Vec<Finding> {
         let mut added = Vec::new();
         self.annotate_heap(dir, findings, &mut added);
-        self.annotate_goroutines(dir, findings, &mut added);
+        let alive = self.alive.as_ref().map(|a| a.name.clone());
+        let mut noted = vec![false; findings.len()];
+        if let Some(mut set) = self.alive.take() {
+            self.annotate_goroutines(
+                &mut set,
+                Which::Alive,
+                None,
+                dir,
+                findings,
+                &mut noted,
+                &mut added,
+            );
+            self.alive = Some(set);
+        }
+        if let Some(mut set) = self.leaked.take() {
+            self.annotate_goroutines(
+                &mut set,
+                Which::Leaked,
+                alive.as_deref(),
+                dir,
+                findings,
+                &mut noted,
+                &mut added,
+            );
+            self.leaked = Some(set);
+        }
         added
     }
 
@@ -506,15 +569,22 @@ impl Runtime {
         }
     }
 
+    /// Puts one profile's goroutines on the findings at `go` statements, says of a `leak-risk`
+    /// at one that the profile does not show it (once per finding: `noted`), and adds the
+    /// findings of disagreement for the sites no finding took. `alive`, for the leak profile:
+    /// the goroutine profile beside it, whose counts tell "not exercised" from "not provable".
+    #[allow(clippy::too_many_arguments)]
     fn annotate_goroutines(
         &mut self,
+        set: &mut GoSet,
+        which: Which,
+        alive: Option<&str>,
         dir: Option<&str>,
         findings: &mut [Finding],
+        noted: &mut [bool],
         added: &mut Vec<Finding>,
     ) {
-        let Some(profile) = self.goroutine_name.clone() else {
-            return;
-        };
+        let profile = set.name.clone();
         let mut files: HashSet<Arc<str>> = HashSet::new();
         // The findings at `go` statements, by place.
         let mut at_go: Vec<(usize, Place)> = Vec::new();
@@ -529,25 +599,30 @@ impl Runtime {
         let mut measured_any = vec![false; findings.len()];
         // First by place: the profile says which statement started them.
         for (i, place) in &at_go {
-            let Some(site) = self.goroutines.get(place).filter(|s| s.at_go) else {
+            let Some(site) = set.sites.get(place).filter(|s| s.at_go) else {
                 continue;
             };
-            if !self.claimed_go.insert(place.clone()) {
+            if !set.claimed.insert(place.clone()) {
                 continue;
             }
             let site = site.clone();
-            put_goroutines(&mut findings[*i], &site, &profile, None);
+            put_goroutines(&mut findings[*i], &site, which, &profile, None);
             measured_any[*i] = true;
         }
         // Then by name: the function they run, called by `go` statements of the package (the
         // protobuf form names a named function by its declaration), or the function that
         // started a closure (debug=1). Several statements that fit share the count.
-        let by_name: Vec<(Option<Place>, GoSite)> = self
-            .goroutines
+        let by_name: Vec<(Option<Place>, GoSite)> = set
+            .sites
             .iter()
-            .filter(|(k, s)| !s.at_go && !self.claimed_go.contains(k))
+            .filter(|(k, s)| !s.at_go && !set.claimed.contains(k))
             .map(|(k, s)| (Some(k.clone()), s.clone()))
-            .chain(self.unplaced.values().map(|s| (None, s.clone())))
+            .chain(
+                set.unplaced
+                    .iter()
+                    .filter(|(k, _)| !set.claimed_unplaced.contains(*k))
+                    .map(|(_, s)| (None, s.clone())),
+            )
             .collect();
         let mut unplaced_seen = false;
         for (key, site) in by_name {
@@ -569,48 +644,117 @@ impl Runtime {
                 })
                 .map(|(i, _)| *i)
                 .collect();
-            if key.is_none() {
+            // A closure names the function that started it: if that function has no finding
+            // here, none of these came from here. A named function may have been started by
+            // any `go` statement.
+            if key.is_none() && !is_closure(&site.function) {
                 unplaced_seen = true;
             }
             if fits.is_empty() {
                 continue;
             }
-            if let Some(k) = &key {
-                self.claimed_go.insert(k.clone());
-            }
+            match &key {
+                Some(k) => set.claimed.insert(k.clone()),
+                None => set.claimed_unplaced.insert(site.function.clone()),
+            };
             let shared = (fits.len() > 1).then_some(fits.len());
             for i in fits {
-                put_goroutines(&mut findings[i], &site, &profile, shared);
+                put_goroutines(&mut findings[i], &site, which, &profile, shared);
                 measured_any[i] = true;
             }
         }
         for (i, f) in findings.iter_mut().enumerate() {
-            // A profile that places goroutines only by function cannot say none came from here.
-            if f.verdict == Verdict::LeakRisk
-                && !measured_any[i]
-                && about_goroutines(f)
-                && !unplaced_seen
+            // A profile that places goroutines only by the named function they run cannot say
+            // none came from here.
+            if f.verdict != Verdict::LeakRisk
+                || measured_any[i]
+                || !about_goroutines(f)
+                || unplaced_seen
             {
-                let m = measured(f);
-                add_source(m, &profile);
-                m.goroutines = Some(0);
-                m.runtime_note = Some(format!(
-                    "not exercised in {profile}: no goroutine started here is running in it"
-                ));
+                continue;
+            }
+            let m = measured(f);
+            add_source(m, &profile);
+            let note = match which {
+                Which::Alive => {
+                    m.goroutines = Some(0);
+                    format!(
+                        "not exercised in {profile}: no goroutine started here is running in it"
+                    )
+                }
+                Which::Leaked => {
+                    m.leaked = Some(0);
+                    match (alive, m.goroutines) {
+                        (Some(a), Some(n))
+                            if n > 0 && !m.waits_on.as_deref().is_none_or(provable) =>
+                        {
+                            format!(
+                                "alive in {a} but not in {profile}: they are waiting (`{}`), which no collection can call stuck for good (a leak profile lists only goroutines blocked on a channel or lock nothing can reach); the static finding stands",
+                                m.waits_on.as_deref().unwrap_or_default()
+                            )
+                        }
+                        (Some(a), Some(n)) if n > 0 => format!(
+                            "alive in {a} but not proven leaked in {profile}: what they wait on is still reachable (from a package-level variable or a running goroutine), which the runtime cannot prove stuck; the static finding stands"
+                        ),
+                        _ => format!(
+                            "not proven leaked in {profile}: no goroutine started here is in it; either the run did not exercise it, or they wait on something still reachable (a package-level channel) or on time (a sleep, a timer), which the runtime cannot prove stuck"
+                        ),
+                    }
+                }
+            };
+            m.runtime_note = Some(match m.runtime_note.take() {
+                Some(before) => format!("{before}; {note}"),
+                None => note,
+            });
+            if !noted[i] {
+                noted[i] = true;
                 self.summary.not_exercised += 1;
             }
         }
-        let sites: Vec<(Place, GoSite)> = self
-            .goroutines
+        let mut sites: Vec<(Place, GoSite)> = set
+            .sites
             .iter()
-            .filter(|(k, _)| !self.claimed_go.contains(k))
+            .filter(|(k, _)| !set.claimed.contains(k))
             .filter(|(k, _)| files.contains(&k.0) || in_dir(&k.0, dir))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        for (place, _) in &sites {
+            set.claimed.insert(place.clone());
+        }
+        // Goroutines the profile names no start for (debug=1) that no `go` statement took: at
+        // the line of this package where they are blocked, rather than not at all.
+        for (function, site) in &set.unplaced {
+            if let Some(b) = &site.blocked
+                && (files.contains(&b.0) || in_dir(&b.0, dir))
+                && set.claimed_unplaced.insert(function.clone())
+            {
+                // Placed where they wait, not where they were started.
+                let site = GoSite {
+                    at_go: false,
+                    ..site.clone()
+                };
+                sites.push((b.clone(), site));
+            }
+        }
         for (place, site) in sites {
-            self.claimed_go.insert(place.clone());
-            if site.count >= self.thresholds.min_goroutines {
-                added.push(alive_here(&place, &site, &profile));
+            if which == Which::Alive
+                && self
+                    .leaked
+                    .as_ref()
+                    .is_some_and(|l| l.sites.contains_key(&place))
+            {
+                // Proven leaked there: the leak profile's finding says more.
+                continue;
+            }
+            match which {
+                Which::Alive if site.count >= self.thresholds.min_goroutines => {
+                    added.push(alive_here(&place, &site, &profile));
+                }
+                // Proven: one goroutine stuck forever is one too many.
+                Which::Leaked if site.count > 0 => {
+                    added.push(leaked_here(&place, &site, &profile));
+                }
+                _ => {}
             }
         }
     }
@@ -758,6 +902,146 @@ fn of_the_profile(
         .build()
 }
 
+/// The latest of a kind's profiles (by when they were taken, else the last given); the names of
+/// the others go to `ignored`.
+fn latest_of(mut profiles: Vec<Profile>, ignored: &mut Vec<String>) -> Option<Profile> {
+    // The text forms carry no time: then the order given decides.
+    if profiles.iter().all(|p| p.time_nanos > 0) {
+        profiles.sort_by_key(|p| p.time_nanos);
+    }
+    let latest = profiles.pop();
+    ignored.extend(profiles.into_iter().map(|p| p.name));
+    latest
+}
+
+/// How many goroutines the samples `keep` takes count.
+fn goroutines_in(p: &Profile, keep: impl Fn(&Sample) -> bool) -> i64 {
+    p.samples
+        .iter()
+        .filter(|s| keep(s))
+        .map(|s| match s.values {
+            Values::Goroutine { count, .. } => count.max(0),
+            Values::Heap(_) => 0,
+        })
+        .fold(0i64, i64::saturating_add)
+}
+
+/// The goroutines of the samples `keep` takes, by where they were started, and how many of
+/// those samples are in the module.
+fn go_set(places: &mut Places, p: &Profile, keep: impl Fn(&Sample) -> bool) -> (GoSet, usize) {
+    let mut set = GoSet {
+        name: p.name.clone(),
+        ..GoSet::default()
+    };
+    let mut matched = 0;
+    for s in p.samples.iter().filter(|s| keep(s)) {
+        let Values::Goroutine {
+            count,
+            created_by,
+            state,
+            ..
+        } = &s.values
+        else {
+            continue;
+        };
+        let Some(root) = s.frames.last() else {
+            continue;
+        };
+        let blocked = innermost(places, &s.frames).map(|(p, _)| p);
+        let site = GoSite {
+            at_go: created_by.is_some() || is_closure(&root.function),
+            count: (*count).max(0),
+            blocked,
+            state: state.clone(),
+            function: root.function.clone(),
+        };
+        // Where they were started: the `created by` position, else the function they run at
+        // the line it starts; the text of debug=1 names neither.
+        let start = match created_by {
+            Some(c) => places.rel(c).map(|p| (p, c.line)),
+            None if root.start_line > 0 => places.rel(root).map(|p| (p, root.start_line)),
+            None => {
+                if places.rel(root).is_some() {
+                    matched += 1;
+                    merge_site(set.unplaced.entry(root.function.clone()).or_default(), site);
+                }
+                continue;
+            }
+        };
+        let Some(start) = start else { continue };
+        matched += 1;
+        merge_site(set.sites.entry(start).or_default(), site);
+    }
+    (set, matched)
+}
+
+/// EE0903: goroutines the leak profile proves blocked forever, started at a `go` statement
+/// where the source rules found nothing.
+fn leaked_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
+    let at = site
+        .blocked
+        .as_ref()
+        .map(|(p, l)| {
+            format!(
+                ", blocked forever at {}",
+                blocked(p, *l, site.state.as_deref())
+            )
+        })
+        .unwrap_or_default();
+    let n = units::count(site.count);
+    let goroutines = if site.count == 1 {
+        "goroutine"
+    } else {
+        "goroutines"
+    };
+    let title = if site.blocked.as_ref() == Some(place) && !site.at_go {
+        format!(
+            "{profile} proves {n} {goroutines} running {} leaked, blocked here forever{}",
+            crate::classify::words::function_name(short_name(&site.function)),
+            site.state
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        )
+    } else if site.at_go {
+        format!("{profile} proves {n} {goroutines} started here leaked{at}")
+    } else {
+        format!(
+            "{profile} proves {n} {goroutines} running {}, declared here, leaked{at}",
+            crate::classify::words::function_name(short_name(&site.function))
+        )
+    };
+    let evidence = vec![Evidence {
+        note: format!(
+            "{profile}: {n} {goroutines} running {}, blocked on a channel or lock no running goroutine can reach",
+            site.function
+        ),
+        site: None,
+    }];
+    let subject = match crate::classify::words::function_name(short_name(&site.function)) {
+        closure if !closure.starts_with('`') => closure,
+        _ => format!("go {}", short_name(&site.function)),
+    };
+    let mut f = of_the_profile(
+        Verdict::LeakRisk,
+        &rules::PROFILE_LEAKED,
+        title,
+        subject,
+        place,
+        evidence,
+    );
+    f.why = "before writing the profile the runtime ran a collection that looks for goroutines blocked on channels or locks that no running goroutine can reach: nothing can ever wake these, so each keeps its stack and everything it refers to for the life of the process, and every call that leaves one behind adds to them. The source rules did not see it".into();
+    let m = measured(&mut f);
+    add_source(m, profile);
+    m.leaked = Some(site.count);
+    m.leaked_in = Some(profile.to_string());
+    m.blocked_at = site
+        .blocked
+        .as_ref()
+        .map(|(p, l)| blocked(p, *l, site.state.as_deref()));
+    f
+}
+
 /// EE0902: goroutines the profile shows alive at a `go` statement with no finding.
 fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
     let at = site
@@ -765,7 +1049,17 @@ fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
         .as_ref()
         .map(|(p, l)| format!(", at {}", blocked(p, *l, site.state.as_deref())))
         .unwrap_or_default();
-    let title = if site.at_go {
+    let title = if site.blocked.as_ref() == Some(place) && !site.at_go {
+        format!(
+            "{profile} shows {} goroutines running {} still alive, blocked here{}",
+            units::count(site.count),
+            crate::classify::words::function_name(short_name(&site.function)),
+            site.state
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        )
+    } else if site.at_go {
         format!(
             "{profile} shows {} goroutines started here still alive{at}",
             units::count(site.count)
@@ -803,6 +1097,7 @@ fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
     let m = measured(&mut f);
     add_source(m, profile);
     m.goroutines = Some(site.count);
+    m.goroutines_in = Some(profile.to_string());
     m.blocked_at = site
         .blocked
         .as_ref()
@@ -819,12 +1114,31 @@ fn about_goroutines(f: &Finding) -> bool {
             .is_some_and(|h| h.kind == HolderKind::Goroutine)
 }
 
-/// Adds one profile site's goroutines to a finding at a `go` statement.
-fn put_goroutines(f: &mut Finding, site: &GoSite, profile: &str, shared: Option<usize>) {
+/// Adds one profile site's goroutines to a finding at a `go` statement: as alive or as proven
+/// leaked. Where the goroutines wait, the leak profile's word is the last.
+fn put_goroutines(
+    f: &mut Finding,
+    site: &GoSite,
+    which: Which,
+    profile: &str,
+    shared: Option<usize>,
+) {
     let m = measured(f);
     add_source(m, profile);
-    let n = m.goroutines.get_or_insert(0);
+    let n = match which {
+        Which::Alive => {
+            m.goroutines_in = Some(profile.to_string());
+            m.goroutines.get_or_insert(0)
+        }
+        Which::Leaked => {
+            m.leaked_in = Some(profile.to_string());
+            m.leaked.get_or_insert(0)
+        }
+    };
     *n = n.saturating_add(site.count);
+    if site.state.is_some() {
+        m.waits_on = site.state.clone();
+    }
     m.blocked_at = site
         .blocked
         .as_ref()
@@ -836,6 +1150,15 @@ fn put_goroutines(f: &mut Finding, site: &GoSite, profile: &str, shared: Option<
             short_name(&site.function)
         ));
     }
+}
+
+/// Whether a goroutine waiting so can be proven stuck: blocked on a channel or a `sync` lock,
+/// the waits a leak collection looks at (not a sleep, a timer, I/O or a system call).
+fn provable(state: &str) -> bool {
+    state.starts_with("chan ")
+        || state.starts_with("select")
+        || state.starts_with("sync.")
+        || state == "semacquire"
 }
 
 /// Goroutines of one place from several samples (stacks): counted together.
@@ -1173,6 +1496,7 @@ mod tests {
                     count: 12,
                     created_by: None,
                     state: None,
+                    leaked: false,
                 },
             }],
         };

@@ -1,7 +1,8 @@
-//! What the runtime said: heap and goroutine profiles, read from the files `net/http/pprof`,
-//! `runtime/pprof` and `go test -memprofile` write (pprof protobuf, gzipped or not) and from the
-//! text of `/debug/pprof/goroutine?debug=1|2`. A profile is another input, like the compiler's
-//! log: this module reads it into [`Profile`]; [`join`] puts its numbers on the findings.
+//! What the runtime said: heap, goroutine and goroutine leak profiles, read from the files
+//! `net/http/pprof`, `runtime/pprof` and `go test -memprofile` write (pprof protobuf, gzipped or
+//! not) and from the text of `/debug/pprof/goroutine?debug=1|2` and
+//! `/debug/pprof/goroutineleak?debug=1|2`. A profile is another input, like the compiler's log:
+//! this module reads it into [`Profile`]; [`join`] puts its numbers on the findings.
 
 pub mod join;
 mod pprof;
@@ -16,6 +17,21 @@ pub enum Kind {
     Heap,
     /// A goroutine profile: how many goroutines are at each stack.
     Goroutine,
+    /// A goroutine leak profile (Go 1.26 with `GOEXPERIMENT=goroutineleakprofile`, 1.27 and
+    /// later): the goroutines a collection just proved blocked forever, on a channel or a lock
+    /// no running goroutine can reach.
+    GoroutineLeak,
+}
+
+impl Kind {
+    /// As the report names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Heap => "heap",
+            Kind::Goroutine => "goroutine",
+            Kind::GoroutineLeak => "goroutineleak",
+        }
+    }
 }
 
 /// One frame of a stack: a function at a line. Inlined calls are frames of their own.
@@ -57,8 +73,12 @@ pub enum Values {
         /// The `go` statement that started them, when the profile says (`created by` in the
         /// text form).
         created_by: Option<Frame>,
-        /// What they wait for (`chan send`, `sleep`), in the text form.
+        /// What they wait for (`chan send`, `sync.Mutex.Lock`, `sleep`): as the text form
+        /// says, else as the runtime frames of the stack show it.
         state: Option<String>,
+        /// Proven blocked forever: every sample of a goroutine leak profile, and the
+        /// goroutines the text of every stack (debug=2) marks `(leaked)`.
+        leaked: bool,
     },
 }
 
@@ -81,14 +101,14 @@ pub enum ProfileError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path} is not a heap or goroutine profile: {why}")]
+    #[error("{path} is not a heap, goroutine or goroutine leak profile: {why}")]
     NotAProfile { path: String, why: String },
 }
 
 /// The largest profile, once decompressed, that is read: a gzip bomb stops here.
 const MAX_BYTES: u64 = 1 << 30;
 
-/// Reads a heap or goroutine profile from `path`; `name` is what the report calls it.
+/// Reads a heap, goroutine or goroutine leak profile from `path`; `name` is what the report calls it.
 pub fn load(path: &Path, name: &str) -> Result<Profile, ProfileError> {
     let shown = path.display().to_string();
     let bytes = crate::files::read_checked(path, MAX_BYTES, plausible).map_err(|source| {
@@ -125,7 +145,7 @@ fn plausible(head: &[u8]) -> Result<(), String> {
 pub fn parse(name: &str, bytes: &[u8]) -> Result<Profile, String> {
     let bytes = gunzip(bytes)?;
     let trimmed = bytes.trim_ascii_start();
-    if trimmed.starts_with(b"goroutine ") {
+    if trimmed.starts_with(b"goroutine ") || trimmed.starts_with(b"goroutineleak profile:") {
         return text::parse(name, &String::from_utf8_lossy(&bytes));
     }
     // A crash's output (`panic: ...`, `fatal error: ...`), whose goroutines follow.
@@ -138,6 +158,40 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Profile, String> {
         return Err("the legacy text heap profile (debug=1); take it with debug=0 (the default), as `curl .../debug/pprof/heap > heap.pprof` does".into());
     }
     pprof::decode(name, &bytes)
+}
+
+/// What goroutines wait for, from the runtime frames at the top of their stack (leaf first): the
+/// outermost of them that names a wait, before the first frame of other code. The protobuf form
+/// has no state line; its stacks keep the runtime's frames.
+pub(crate) fn wait_of(frames: &[Frame]) -> Option<String> {
+    const WAITS: &[(&str, &str)] = &[
+        ("runtime.chansend", "chan send"),
+        ("runtime.chansend1", "chan send"),
+        ("runtime.chanrecv", "chan receive"),
+        ("runtime.chanrecv1", "chan receive"),
+        ("runtime.chanrecv2", "chan receive"),
+        ("runtime.selectgo", "select"),
+        ("runtime.block", "select (no cases)"),
+        ("time.Sleep", "sleep"),
+        ("sync.(*Mutex).Lock", "sync.Mutex.Lock"),
+        ("sync.(*RWMutex).Lock", "sync.RWMutex.Lock"),
+        ("sync.(*RWMutex).RLock", "sync.RWMutex.RLock"),
+        ("sync.(*WaitGroup).Wait", "sync.WaitGroup.Wait"),
+        ("sync.(*Cond).Wait", "sync.Cond.Wait"),
+    ];
+    let mut wait = None;
+    for f in frames {
+        let name = f.function.as_str();
+        if let Some((_, w)) = WAITS.iter().find(|(n, _)| *n == name) {
+            wait = Some(*w);
+        } else if !(name.starts_with("runtime.")
+            || name.starts_with("internal/")
+            || name.starts_with("sync."))
+        {
+            break;
+        }
+    }
+    wait.map(str::to_string)
 }
 
 /// The bytes, decompressed when they are gzip's.

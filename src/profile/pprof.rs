@@ -1,5 +1,6 @@
-//! The pprof protobuf form (`profile.proto`, generated at build time from `proto/`): heap and
-//! goroutine profiles as `runtime/pprof` writes them, told apart by their sample types.
+//! The pprof protobuf form (`profile.proto`, generated at build time from `proto/`): heap,
+//! goroutine and goroutine leak profiles as `runtime/pprof` writes them, told apart by their
+//! sample types (`goroutine/count`, `goroutineleak/count`), never by the file's name.
 
 use std::collections::HashMap;
 
@@ -46,6 +47,8 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Profile, String> {
         )
     } else if types.len() == 1 && types[0].0 == "goroutine" {
         (Kind::Goroutine, [Some(0), None, None, None])
+    } else if types.len() == 1 && types[0].0 == "goroutineleak" {
+        (Kind::GoroutineLeak, [Some(0), None, None, None])
     } else {
         let what = match types.iter().map(|(t, _)| *t).collect::<Vec<_>>().as_slice() {
             [.., "cpu"] => "a CPU profile".to_string(),
@@ -56,7 +59,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Profile, String> {
             other => format!("a profile of {}", other.join(", ")),
         };
         return Err(format!(
-            "{what}; escape-explain reads heap profiles (debug/pprof/heap, go test -memprofile) and goroutine profiles (debug/pprof/goroutine)"
+            "{what}; escape-explain reads heap profiles (debug/pprof/heap, go test -memprofile), goroutine profiles (debug/pprof/goroutine) and goroutine leak profiles (debug/pprof/goroutineleak)"
         ));
     };
     let functions: HashMap<u64, (&str, &str, u32)> = p
@@ -118,10 +121,11 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Profile, String> {
                 inuse_objects: value(io)?,
                 inuse_bytes: value(ib)?,
             }),
-            Kind::Goroutine => Values::Goroutine {
+            Kind::Goroutine | Kind::GoroutineLeak => Values::Goroutine {
                 count: value(ao)?,
                 created_by: None,
-                state: None,
+                state: super::wait_of(&frames),
+                leaked: kind.0 == Kind::GoroutineLeak,
             },
         };
         samples.push(Sample { frames, values });

@@ -1,23 +1,37 @@
 //! The text of a goroutine profile, as people paste it into issues: `debug=2` (every goroutine
-//! with its state and `created by` line, as in a crash) and `debug=1` (stacks with counts).
+//! with its state and `created by` line, as in a crash; the goroutines a leak collection proved
+//! stuck say `(leaked)` after their state) and `debug=1` (stacks with counts, under a
+//! `goroutine profile:` or `goroutineleak profile:` header).
 
 use indexmap::IndexMap;
 
 use super::{Frame, Kind, Profile, Sample, Values};
 
 /// Reads either text form; goroutines with the same stack, state and creator are one sample.
+/// The text of every stack (debug=2) is a goroutine profile, even when written for the leak
+/// profile: it lists every goroutine, the leaked ones marked.
 pub fn parse(name: &str, text: &str) -> Result<Profile, String> {
-    let samples = if text.trim_start().starts_with("goroutine profile:") {
-        debug1(text)?
+    let head = text.trim_start();
+    let (kind, samples) = if head.starts_with("goroutine profile:") {
+        (Kind::Goroutine, debug1(text, false)?)
+    } else if head.starts_with("goroutineleak profile:") {
+        let samples = debug1(text, true)?;
+        // The runtime writes the header even when it proved nothing: no goroutine leaked.
+        return Ok(Profile {
+            name: name.to_string(),
+            kind: Kind::GoroutineLeak,
+            time_nanos: 0,
+            samples,
+        });
     } else {
-        debug2(text)?
+        (Kind::Goroutine, debug2(text)?)
     };
     if samples.is_empty() {
         return Err("a goroutine profile's text with no goroutine in it".into());
     }
     Ok(Profile {
         name: name.to_string(),
-        kind: Kind::Goroutine,
+        kind,
         time_nanos: 0,
         samples,
     })
@@ -26,7 +40,7 @@ pub fn parse(name: &str, text: &str) -> Result<Profile, String> {
 /// `goroutine 7 [chan send, 2 minutes]:`, then `function(args)` / `\tfile:line +0x1d` pairs,
 /// then `created by F in goroutine 1` and its position.
 fn debug2(text: &str) -> Result<Vec<Sample>, String> {
-    type Key = (Vec<Frame>, Option<Frame>, Option<String>);
+    type Key = (Vec<Frame>, Option<Frame>, Option<String>, bool);
     // In the order first seen, so the report follows the profile.
     let mut groups: IndexMap<Key, i64> = IndexMap::new();
     let mut lines = text.lines().peekable();
@@ -41,6 +55,14 @@ fn debug2(text: &str) -> Result<Vec<Sample>, String> {
                 // `chan send, 2 minutes`, `select (no cases)`: the wait, without how long.
                 s.split(", ").next().unwrap_or(s).to_string()
             });
+        // `chan send (leaked)`: proven stuck by the collection the leak profile ran.
+        let (state, leaked) = match state {
+            Some(s) => match s.strip_suffix(" (leaked)") {
+                Some(w) => (Some(w.to_string()), true),
+                None => (Some(s), false),
+            },
+            None => (None, false),
+        };
         if state.is_none() || !head.trim_end().ends_with(':') {
             return Err(format!("damaged goroutine header `{}`", clip(line)));
         }
@@ -76,25 +98,36 @@ fn debug2(text: &str) -> Result<Vec<Sample>, String> {
                 frames.push(frame);
             }
         }
-        *groups.entry((frames, created_by, state)).or_insert(0) += 1;
+        *groups
+            .entry((frames, created_by, state, leaked))
+            .or_insert(0) += 1;
     }
     Ok(groups
         .into_iter()
-        .map(|((frames, created_by, state), count)| Sample {
+        .map(|((frames, created_by, state, leaked), count)| Sample {
             frames,
             values: Values::Goroutine {
                 count,
                 created_by,
                 state,
+                leaked,
             },
         })
         .collect())
 }
 
-/// `goroutine profile: total 25`, then `8 @ 0x43a6b6 0x46f0e5` and `#\t0x46f0e4\tF+0x164\tfile:line`.
-fn debug1(text: &str) -> Result<Vec<Sample>, String> {
+/// `goroutine profile: total 25` (`goroutineleak profile: total 25`, every goroutine of which
+/// is `leaked`), then `8 @ 0x43a6b6 0x46f0e5` and `#\t0x46f0e4\tF+0x164\tfile:line`. The
+/// header's total is the sum of the counts: a file whose stacks add up to another number was
+/// cut short or edited.
+fn debug1(text: &str, leaked: bool) -> Result<Vec<Sample>, String> {
+    let header = text.trim_start().lines().next().unwrap_or("");
+    let total: i64 = header
+        .rsplit_once("total ")
+        .and_then(|(_, n)| n.trim().parse().ok())
+        .ok_or_else(|| format!("damaged header `{}`", clip(header)))?;
     let mut samples: Vec<Sample> = Vec::new();
-    for line in text.lines().skip(1) {
+    for line in text.trim_start().lines().skip(1) {
         if let Some((count, _)) = line.split_once(" @ ") {
             let count = count
                 .trim()
@@ -107,6 +140,7 @@ fn debug1(text: &str) -> Result<Vec<Sample>, String> {
                     count,
                     created_by: None,
                     state: None,
+                    leaked,
                 },
             });
         } else if let Some(rest) = line.strip_prefix("#\t") {
@@ -128,6 +162,23 @@ fn debug1(text: &str) -> Result<Vec<Sample>, String> {
                 });
             }
         }
+    }
+    for s in &mut samples {
+        if let Values::Goroutine { state, .. } = &mut s.values {
+            *state = super::wait_of(&s.frames);
+        }
+    }
+    let counted: i64 = samples
+        .iter()
+        .map(|s| match s.values {
+            Values::Goroutine { count, .. } => count,
+            Values::Heap(_) => 0,
+        })
+        .sum();
+    if counted != total {
+        return Err(format!(
+            "damaged: its header says {total} goroutines, its stacks count {counted}"
+        ));
     }
     Ok(samples)
 }
@@ -191,12 +242,14 @@ created by example.com/p.StartWorkers in goroutine 18
             count,
             created_by,
             state,
+            leaked,
         } = &s.values
         else {
             panic!("not goroutines")
         };
         assert_eq!(*count, 2);
         assert_eq!(state.as_deref(), Some("sleep"));
+        assert!(!leaked);
         let c = created_by.as_ref().unwrap();
         assert_eq!(
             (c.function.as_str(), c.file.as_str(), c.line),
@@ -227,6 +280,46 @@ created by example.com/p.StartWorkers in goroutine 18
         assert_eq!(p.samples.len(), 1);
         assert_eq!(p.samples[0].frames[1].file, "/home/u/p/workers.go");
         assert_eq!(p.samples[0].frames[1].line, 10);
+    }
+
+    /// The text of every stack written after a leak collection: the stuck ones say `(leaked)`
+    /// after their wait, and are told apart from the others of the same stack.
+    #[test]
+    fn debug2_marks_the_goroutines_a_leak_collection_proved_stuck() {
+        let text = "goroutine 33 [chan send (leaked)]:\nexample.com/p.First.func1({0x1?, 0x0?})\n\texample.com/p/w.go:22 +0x4e\ncreated by example.com/p.First in goroutine 6\n\texample.com/p/w.go:21 +0x51\n\ngoroutine 34 [chan send]:\nexample.com/p.First.func1({0x1?, 0x0?})\n\texample.com/p/w.go:22 +0x4e\ncreated by example.com/p.First in goroutine 6\n\texample.com/p/w.go:21 +0x51\n";
+        let p = parse("leak.txt", text).unwrap();
+        assert_eq!(p.kind, Kind::Goroutine);
+        let flags: Vec<(bool, Option<&str>)> = p
+            .samples
+            .iter()
+            .map(|s| match &s.values {
+                Values::Goroutine { leaked, state, .. } => (*leaked, state.as_deref()),
+                Values::Heap(_) => panic!("not goroutines"),
+            })
+            .collect();
+        assert_eq!(
+            flags,
+            [(true, Some("chan send")), (false, Some("chan send"))]
+        );
+    }
+
+    #[test]
+    fn a_debug1_leak_profile_is_a_leak_profile_and_its_total_must_add_up() {
+        let text = "goroutineleak profile: total 5\n5 @ 0x1 0x2\n#\t0x2\tsync.(*Mutex).Lock+0x1f\t\tsync/mutex.go:46\n#\t0x3\texample.com/p.Stuck.func1+0x1e\texample.com/p/l.go:30\n";
+        let p = parse("leak.txt", text).unwrap();
+        assert_eq!(p.kind, Kind::GoroutineLeak);
+        assert!(matches!(
+            &p.samples[0].values,
+            Values::Goroutine { count: 5, leaked: true, state: Some(s), .. } if s == "sync.Mutex.Lock"
+        ));
+        let none = parse("leak.txt", "goroutineleak profile: total 0\n").unwrap();
+        assert!(none.samples.is_empty());
+        let cut = parse("leak.txt", &text.replace("total 5", "total 7")).unwrap_err();
+        assert!(
+            cut.contains("says 7 goroutines, its stacks count 5"),
+            "{cut}"
+        );
+        assert!(parse("leak.txt", "goroutineleak profile: all\n").is_err());
     }
 
     #[test]

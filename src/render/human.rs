@@ -391,6 +391,13 @@ impl HumanRenderer {
         if let Some(live) = p.live {
             writeln!(out, "  live in the latest heap profile: {}", live.display())?;
         }
+        if let Some(n) = p.leaked {
+            writeln!(
+                out,
+                "  proven leaked in the goroutine leak profile: {} (blocked forever on a channel or lock nothing can reach)",
+                crate::units::counted(n.max(0) as u64, "goroutine")
+            )?;
+        }
         if p.not_exercised > 0 {
             writeln!(
                 out,

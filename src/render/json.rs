@@ -57,12 +57,13 @@ pub struct Document {
     /// `//escape-explain:ignore` comments that silenced nothing, or gave no reason.
     #[serde(default)]
     pub unused_suppressions: Vec<String>,
-    /// With `--profile`: each profile (`name`, `kind`, `samples`, `matched`: samples with a
-    /// frame in the module), everything `live` in the latest heap profile, the `largest`
-    /// holders (by growth, then live bytes), `not_exercised` (leak-risk findings the profiles
-    /// show holding nothing) and `unplaced` (lines holding memory in no package reported).
-    /// Findings then carry `measured_in`, `live` and `allocated` (`bytes`, `objects`), `grew`,
-    /// `goroutines`, `blocked_at` and `runtime_note`.
+    /// With `--profile`: each profile (`name`, `kind`: `heap`, `goroutine` or `goroutineleak`,
+    /// `samples`, `matched`: samples with a frame in the module, and `goroutines` it counts),
+    /// everything `live` in the latest heap profile, every goroutine the leak profile proves
+    /// `leaked`, the `largest` holders (by growth, then live bytes), `not_exercised` (leak-risk
+    /// findings the profiles show holding nothing) and `unplaced` (lines holding memory in no
+    /// package reported). Findings then carry `measured_in`, `live` and `allocated` (`bytes`,
+    /// `objects`), `grew`, `goroutines`, `leaked`, `blocked_at` and `runtime_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::profile::join::ProfileSummary>,
 }

@@ -167,7 +167,8 @@ struct Properties<'a> {
     /// The line of escape-explain.toml that decided the verdict (`escape-explain.toml:3`).
     #[serde(skip_serializing_if = "Option::is_none")]
     decided_by: Option<String>,
-    /// With `--profile`: `live`, `allocated`, `grew`, `goroutines`, `blocked_at`, as in JSON.
+    /// With `--profile`: `live`, `allocated`, `grew`, `goroutines`, `leaked`, `blocked_at`, as in
+    /// JSON.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     measured: Option<&'a crate::finding::Measured>,
 }

@@ -488,6 +488,14 @@ impl<'a> Page<'a> {
             .map(|a| a.bytes)
             .max()
             .unwrap_or(0);
+        // Goroutines a leak profile proves stuck here, and the profile that says so.
+        let leaked = its
+            .iter()
+            .filter_map(|i| {
+                let m = i.finding.measured.as_ref()?;
+                Some((m.leaked.filter(|&n| n > 0)?, m.leaked_in.clone()?))
+            })
+            .max();
         let mark = match verdict {
             "leak-risk" => "!",
             "retained" => "●",
@@ -501,6 +509,11 @@ impl<'a> Page<'a> {
             span.bar {
                 @if live > 0 && self.max_live > 0 {
                     i style=(format!("width:{}px", 2 + (38.0 * live as f64 / self.max_live as f64) as i64)) title=(format!("{} live", units::bytes(live))) {}
+                }
+                @if let Some((n, profile)) = &leaked {
+                    b.leaked title=(format!("{} {} proven leaked in {profile}", units::count(*n), if *n == 1 { "goroutine" } else { "goroutines" })) {
+                        (units::count(*n))
+                    }
                 }
             }
         }
