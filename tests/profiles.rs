@@ -16,6 +16,13 @@ fn run(args: &[&str]) -> Output {
     offline().args(args).output().expect("escape-explain runs")
 }
 
+/// A run on a recorded log of tests/go/profiles, with its source.
+fn on_fixture(input: &str, args: &[&str]) -> Output {
+    let mut all = vec!["--input", input, "-C", "tests/go/profiles"];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
 /// Every recorded series with profiles: (go1.NN, its directory).
 fn series() -> Vec<(String, PathBuf)> {
     let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(root().join("tests/fixtures"))
@@ -178,35 +185,40 @@ fn goroutines_are_counted_at_their_go_statement() {
     }
 }
 
+/// The text, JSON and SARIF reports of the latest series with the given profiles, as
+/// snapshots `{prefix}-text`, `-json` and `-sarif` (the SARIF validated when the validator is
+/// installed).
+fn snapshots_with(prefix: &str, dir: &Path, profiles: &[&str]) {
+    let input = rel(&dir.join("m2-l.txt"));
+    let paths: Vec<String> = profiles
+        .iter()
+        .map(|f| rel(&dir.join("profiles").join(f)))
+        .collect();
+    for format in ["text", "json", "sarif"] {
+        let mut args = vec!["--color", "never", "--format", format];
+        for p in &paths {
+            args.extend(["--profile", p.as_str()]);
+        }
+        let out = on_fixture(&input, &args);
+        assert_success(&out, "");
+        let report = String::from_utf8(out.stdout).unwrap();
+        if format == "sarif"
+            && let Some(valid) = common::validate_sarif(report.as_bytes())
+        {
+            valid.unwrap();
+        }
+        insta::assert_snapshot!(format!("{prefix}-{format}"), without_checkout(&report));
+    }
+}
+
 #[test]
 fn text_json_and_sarif_snapshots() {
     let (_, dir) = series().pop().unwrap();
-    let input = rel(&dir.join("m2-l.txt"));
-    let p = |f: &str| rel(&dir.join("profiles").join(f));
-    let (h1, h2, g) = (p("heap-1.pprof"), p("heap-2.pprof"), p("goroutine.txt"));
-    for (name, format) in [("text", "text"), ("json", "json"), ("sarif", "sarif")] {
-        let out = run(&[
-            "--input",
-            &input,
-            "-C",
-            "tests/go/profiles",
-            "--color",
-            "never",
-            "--format",
-            format,
-            "--profile",
-            &h1,
-            "--profile",
-            &h2,
-            "--profile",
-            &g,
-        ]);
-        assert_success(&out, "");
-        insta::assert_snapshot!(
-            format!("profiles-{name}"),
-            without_checkout(&String::from_utf8(out.stdout).unwrap())
-        );
-    }
+    snapshots_with(
+        "profiles",
+        &dir,
+        &["heap-1.pprof", "heap-2.pprof", "goroutine.txt"],
+    );
 }
 
 #[test]
@@ -227,14 +239,7 @@ fn what_is_not_a_heap_or_goroutine_profile_is_refused_in_one_line() {
         ),
     ];
     for (file, says) in cases {
-        let out = run(&[
-            "--input",
-            &input,
-            "-C",
-            "tests/go/profiles",
-            "--profile",
-            &file,
-        ]);
+        let out = on_fixture(&input, &["--profile", &file]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{file}: {err}");
         assert_eq!(err.lines().count(), 1, "{file}: {err}");
@@ -247,16 +252,15 @@ fn what_is_not_a_heap_or_goroutine_profile_is_refused_in_one_line() {
 fn a_profile_of_another_program_is_a_warning() {
     let (_, dir) = series().pop().unwrap();
     let input = rel(&dir.join("m2-l.txt"));
-    let out = run(&[
-        "--input",
+    let out = on_fixture(
         &input,
-        "-C",
-        "tests/go/profiles",
-        "--profile",
-        "samples/map-cache/heap.pprof",
-        "--format",
-        "json",
-    ]);
+        &[
+            "--profile",
+            "samples/map-cache/heap.pprof",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("heap.pprof: none of its"), "{err}");
@@ -309,18 +313,10 @@ fn two_goroutine_profiles_are_not_added_together() {
         rel(&dir.join("profiles/goroutine.pprof")),
         rel(&dir.join("profiles/goroutine.txt")),
     );
-    let out = run(&[
-        "--input",
+    let out = on_fixture(
         &input,
-        "-C",
-        "tests/go/profiles",
-        "--format",
-        "json",
-        "--profile",
-        &a,
-        "--profile",
-        &b,
-    ]);
+        &["--format", "json", "--profile", &a, "--profile", &b],
+    );
     assert!(out.status.success());
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(at(&doc, "workers.go", 8, "EE0303")["goroutines"], 8);
@@ -366,16 +362,10 @@ fn repeats_and_filters_do_not_count_twice() {
     log.extend(std::fs::read(dir.join("m2-l.txt")).unwrap());
     std::fs::write(&twice, log).unwrap();
     let heap = rel(&dir.join("profiles/heap-2.pprof"));
-    let out = run(&[
-        "--input",
+    let out = on_fixture(
         twice.to_str().unwrap(),
-        "-C",
-        "tests/go/profiles",
-        "--format",
-        "json",
-        "--profile",
-        &heap,
-    ]);
+        &["--format", "json", "--profile", &heap],
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     // kinds.go's map and leaks.go's channel, once each.
     assert_eq!(doc["profile"]["not_exercised"], 2, "{}", doc["profile"]);
@@ -386,18 +376,17 @@ fn repeats_and_filters_do_not_count_twice() {
         doc["profile"]
     );
     let input = rel(&dir.join("m2-l.txt"));
-    let out = run(&[
-        "--input",
+    let out = on_fixture(
         &input,
-        "-C",
-        "tests/go/profiles",
-        "--format",
-        "json",
-        "--profile",
-        &heap,
-        "--only-path",
-        "lru.go",
-    ]);
+        &[
+            "--format",
+            "json",
+            "--profile",
+            &heap,
+            "--only-path",
+            "lru.go",
+        ],
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     for row in doc["profile"]["largest"].as_array().unwrap() {
         assert!(
@@ -415,29 +404,21 @@ fn a_failed_run_leaves_the_output_file_alone() {
     let out_file = tmp.path().join("report.txt");
     std::fs::write(&out_file, "the previous report\n").unwrap();
     let input = rel(&dir.join("m2-l.txt"));
-    let out = run(&[
-        "--input",
+    let out = on_fixture(
         &input,
-        "-C",
-        "tests/go/profiles",
-        "--profile",
-        "no/such.pprof",
-        "-o",
-        out_file.to_str().unwrap(),
-    ]);
+        &[
+            "--profile",
+            "no/such.pprof",
+            "-o",
+            out_file.to_str().unwrap(),
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         std::fs::read_to_string(&out_file).unwrap(),
         "the previous report\n"
     );
-    let out = run(&[
-        "--input",
-        &input,
-        "-C",
-        "tests/go/profiles",
-        "-o",
-        out_file.to_str().unwrap(),
-    ]);
+    let out = on_fixture(&input, &["-o", out_file.to_str().unwrap()]);
     assert!(out.status.success());
     assert!(
         std::fs::read_to_string(&out_file)
@@ -595,14 +576,7 @@ fn the_text_of_every_stack_is_read_as_a_goroutine_profile_and_says_so() {
     let (_, dir) = leak_series().pop().unwrap();
     let input = rel(&dir.join("m2-l.txt"));
     let p = rel(&dir.join("profiles/goroutineleak-debug2.txt"));
-    let out = run(&[
-        "--input",
-        &input,
-        "-C",
-        "tests/go/profiles",
-        "--profile",
-        &p,
-    ]);
+    let out = on_fixture(&input, &["--profile", &p]);
     assert_success(&out, "");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -621,43 +595,14 @@ fn the_text_of_every_stack_is_read_as_a_goroutine_profile_and_says_so() {
 #[test]
 fn leak_profile_snapshots() {
     let (_, dir) = leak_series().pop().unwrap();
+    snapshots_with(
+        "leak-profiles",
+        &dir,
+        &["goroutine-end.pprof", "goroutineleak.pprof"],
+    );
     let input = rel(&dir.join("m2-l.txt"));
-    let p = |f: &str| rel(&dir.join("profiles").join(f));
-    let (g, l) = (p("goroutine-end.pprof"), p("goroutineleak.pprof"));
-    for (name, format) in [("text", "text"), ("json", "json"), ("sarif", "sarif")] {
-        let out = run(&[
-            "--input",
-            &input,
-            "-C",
-            "tests/go/profiles",
-            "--color",
-            "never",
-            "--format",
-            format,
-            "--profile",
-            &g,
-            "--profile",
-            &l,
-        ]);
-        assert_success(&out, "");
-        let report = String::from_utf8(out.stdout).unwrap();
-        if format == "sarif"
-            && let Some(valid) = common::validate_sarif(report.as_bytes())
-        {
-            valid.unwrap();
-        }
-        insta::assert_snapshot!(format!("leak-profiles-{name}"), without_checkout(&report));
-    }
-    let out = run(&[
-        "--input",
-        &input,
-        "-C",
-        "tests/go/profiles",
-        "--format",
-        "html",
-        "--profile",
-        &l,
-    ]);
+    let l = rel(&dir.join("profiles/goroutineleak.pprof"));
+    let out = on_fixture(&input, &["--format", "html", "--profile", &l]);
     assert_success(&out, "");
     let html = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -698,14 +643,7 @@ fn a_damaged_leak_profile_is_refused_in_one_line() {
         (&headless, "damaged header"),
     ] {
         let f = file.display().to_string();
-        let out = run(&[
-            "--input",
-            &input,
-            "-C",
-            "tests/go/profiles",
-            "--profile",
-            &f,
-        ]);
+        let out = on_fixture(&input, &["--profile", &f]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{f}: {err}");
         assert_eq!(err.lines().count(), 1, "{f}: {err}");

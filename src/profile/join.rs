@@ -978,15 +978,46 @@ fn go_set(places: &mut Places, p: &Profile, keep: impl Fn(&Sample) -> bool) -> (
 /// EE0903: goroutines the leak profile proves blocked forever, started at a `go` statement
 /// where the source rules found nothing.
 fn leaked_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
+    let mut f = of_goroutines(place, site, profile, Which::Leaked);
+    f.why = "before writing the profile the runtime ran a collection that looks for goroutines blocked on channels or locks that no running goroutine can reach: nothing can ever wake these, so each keeps its stack and everything it refers to for the life of the process, and every call that leaves one behind adds to them. The source rules did not see it".into();
+    f
+}
+
+/// EE0902: goroutines the profile shows alive at a `go` statement with no finding.
+fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
+    let mut f = of_goroutines(place, site, profile, Which::Alive);
+    f.why = "each goroutine keeps its stack and everything it refers to until it returns; this many alive at one `go` statement usually means they wait for something that will not come (a send nobody receives, a receive nobody sends to)".into();
+    f.fix = Some("give each goroutine a way to finish: a buffered channel with room for every send, a `select` with `ctx.Done()`, or a close the receivers range over".into());
+    f
+}
+
+/// A finding of a goroutine profile's own: goroutines alive (EE0902) or proven leaked (EE0903)
+/// at `place`, the `go` statement that started them, the function they run, or where they are
+/// blocked (a `?debug=1` text names no start).
+fn of_goroutines(place: &Place, site: &GoSite, profile: &str, which: Which) -> Finding {
+    let (verdict, rule, verb, state, at_word, here) = match which {
+        Which::Alive => (
+            Verdict::Retained,
+            &rules::PROFILE_ALIVE,
+            "shows",
+            "still alive",
+            "at",
+            "blocked here",
+        ),
+        Which::Leaked => (
+            Verdict::LeakRisk,
+            &rules::PROFILE_LEAKED,
+            "proves",
+            "leaked",
+            "blocked forever at",
+            "blocked here forever",
+        ),
+    };
+    let waits = |s: &str| format!(" ({s})");
     let at = site
         .blocked
         .as_ref()
-        .map(|(p, l)| {
-            format!(
-                ", blocked forever at {}",
-                blocked(p, *l, site.state.as_deref())
-            )
-        })
+        .map(|(p, l)| format!(", {at_word} {}", blocked(p, *l, site.state.as_deref())))
         .unwrap_or_default();
     let n = units::count(site.count);
     let goroutines = if site.count == 1 {
@@ -994,110 +1025,43 @@ fn leaked_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
     } else {
         "goroutines"
     };
+    let runs = crate::classify::words::function_name(short_name(&site.function));
     let title = if site.blocked.as_ref() == Some(place) && !site.at_go {
         format!(
-            "{profile} proves {n} {goroutines} running {} leaked, blocked here forever{}",
-            crate::classify::words::function_name(short_name(&site.function)),
-            site.state
-                .as_deref()
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default()
+            "{profile} {verb} {n} {goroutines} running {runs} {state}, {here}{}",
+            site.state.as_deref().map(waits).unwrap_or_default()
         )
     } else if site.at_go {
-        format!("{profile} proves {n} {goroutines} started here leaked{at}")
+        format!("{profile} {verb} {n} {goroutines} started here {state}{at}")
     } else {
-        format!(
-            "{profile} proves {n} {goroutines} running {}, declared here, leaked{at}",
-            crate::classify::words::function_name(short_name(&site.function))
-        )
+        format!("{profile} {verb} {n} {goroutines} running {runs}, declared here, {state}{at}")
     };
-    let evidence = vec![Evidence {
-        note: format!(
+    let note = match which {
+        Which::Alive => format!("{profile}: {n} {goroutines} run {}", site.function),
+        Which::Leaked => format!(
             "{profile}: {n} {goroutines} running {}, blocked on a channel or lock no running goroutine can reach",
             site.function
         ),
-        site: None,
-    }];
-    let subject = match crate::classify::words::function_name(short_name(&site.function)) {
-        closure if !closure.starts_with('`') => closure,
-        _ => format!("go {}", short_name(&site.function)),
     };
-    let mut f = of_the_profile(
-        Verdict::LeakRisk,
-        &rules::PROFILE_LEAKED,
-        title,
-        subject,
-        place,
-        evidence,
-    );
-    f.why = "before writing the profile the runtime ran a collection that looks for goroutines blocked on channels or locks that no running goroutine can reach: nothing can ever wake these, so each keeps its stack and everything it refers to for the life of the process, and every call that leaves one behind adds to them. The source rules did not see it".into();
-    let m = measured(&mut f);
-    add_source(m, profile);
-    m.leaked = Some(site.count);
-    m.leaked_in = Some(profile.to_string());
-    m.blocked_at = site
-        .blocked
-        .as_ref()
-        .map(|(p, l)| blocked(p, *l, site.state.as_deref()));
-    f
-}
-
-/// EE0902: goroutines the profile shows alive at a `go` statement with no finding.
-fn alive_here(place: &Place, site: &GoSite, profile: &str) -> Finding {
-    let at = site
-        .blocked
-        .as_ref()
-        .map(|(p, l)| format!(", at {}", blocked(p, *l, site.state.as_deref())))
-        .unwrap_or_default();
-    let title = if site.blocked.as_ref() == Some(place) && !site.at_go {
-        format!(
-            "{profile} shows {} goroutines running {} still alive, blocked here{}",
-            units::count(site.count),
-            crate::classify::words::function_name(short_name(&site.function)),
-            site.state
-                .as_deref()
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default()
-        )
-    } else if site.at_go {
-        format!(
-            "{profile} shows {} goroutines started here still alive{at}",
-            units::count(site.count)
-        )
-    } else {
-        format!(
-            "{profile} shows {} goroutines running {}, declared here, still alive{at}",
-            units::count(site.count),
-            crate::classify::words::function_name(short_name(&site.function))
-        )
-    };
-    let evidence = vec![Evidence {
-        note: format!(
-            "{profile}: {} goroutines run {}",
-            units::count(site.count),
-            site.function
-        ),
-        site: None,
-    }];
+    let evidence = vec![Evidence { note, site: None }];
     // `go F`, or for a closure (`First.func1`, a name no source spells) "a closure in `First`".
-    let subject = match crate::classify::words::function_name(short_name(&site.function)) {
+    let subject = match runs {
         closure if !closure.starts_with('`') => closure,
         _ => format!("go {}", short_name(&site.function)),
     };
-    let mut f = of_the_profile(
-        Verdict::Retained,
-        &rules::PROFILE_ALIVE,
-        title,
-        subject,
-        place,
-        evidence,
-    );
-    f.why = "each goroutine keeps its stack and everything it refers to until it returns; this many alive at one `go` statement usually means they wait for something that will not come (a send nobody receives, a receive nobody sends to)".into();
-    f.fix = Some("give each goroutine a way to finish: a buffered channel with room for every send, a `select` with `ctx.Done()`, or a close the receivers range over".into());
+    let mut f = of_the_profile(verdict, rule, title, subject, place, evidence);
     let m = measured(&mut f);
     add_source(m, profile);
-    m.goroutines = Some(site.count);
-    m.goroutines_in = Some(profile.to_string());
+    match which {
+        Which::Alive => {
+            m.goroutines = Some(site.count);
+            m.goroutines_in = Some(profile.to_string());
+        }
+        Which::Leaked => {
+            m.leaked = Some(site.count);
+            m.leaked_in = Some(profile.to_string());
+        }
+    }
     m.blocked_at = site
         .blocked
         .as_ref()
