@@ -421,6 +421,11 @@ pub fn run_with(
                 "{name}: only the latest goroutine profile is joined (a goroutine profile is a snapshot)"
             ));
         }
+        for name in &rt.summary.ignored_leak {
+            warn(format!(
+                "{name}: only the latest goroutine leak profile is joined (a leak profile is a snapshot)"
+            ));
+        }
         for note in &rt.summary.notes {
             warn(note.clone());
         }

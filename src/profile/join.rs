@@ -76,6 +76,21 @@ struct GoSite {
     state: Option<String>,
     /// The function they run.
     function: String,
+    /// The module file that function is in, when the profile names no line to start from:
+    /// its package is the one whose `go` statements may have started them.
+    home: Option<Arc<str>>,
+}
+
+impl GoSite {
+    /// What they wait for, as the profile says; a proven leak waits on a channel or a lock
+    /// even when its stack does not say which (the text of debug=1 hides the runtime's frames).
+    fn wait(&self, which: Which) -> Option<&str> {
+        match (self.state.as_deref(), which) {
+            (Some(s), _) => Some(s),
+            (None, Which::Leaked) => Some("on a channel or lock"),
+            (None, Which::Alive) => None,
+        }
+    }
 }
 
 /// The goroutines of one profile, by where they were started: alive (a goroutine profile) or
@@ -94,6 +109,19 @@ struct GoSet {
     claimed: HashSet<Place>,
     /// Of `unplaced`, by function: put on a finding, or reported where they are blocked.
     claimed_unplaced: HashSet<String>,
+}
+
+impl GoSet {
+    /// Whether these goroutines include those of an alive `site` at `place`: the same start,
+    /// or (a text that names no start) the same function blocked at the same line.
+    fn covers(&self, place: &Place, site: &GoSite) -> bool {
+        self.sites.contains_key(place)
+            || self
+                .sites
+                .values()
+                .chain(self.unplaced.values())
+                .any(|s| s.function == site.function && s.blocked == site.blocked)
+    }
 }
 
 /// Which count a [`GoSet`] is.
@@ -145,6 +173,9 @@ pub struct ProfileSummary {
     /// Goroutine profiles not joined: only the latest one is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored: Vec<String>,
+    /// Goroutine leak profiles not joined: only the latest one is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_leak: Vec<String>,
     /// Every goroutine the joined leak profile proves leaked, in the module or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leaked: Option<i64>,
@@ -341,16 +372,28 @@ impl Runtime {
         if rt.heap_name.is_some() {
             rt.summary.live = Some(rt.total_live);
         }
+        let leaked = |s: &Sample| matches!(s.values, Values::Goroutine { leaked: true, .. });
+        // Without a leak profile, the last text of every stack that marks goroutines
+        // `(leaked)` stands for one, whether or not it is the goroutine profile joined.
+        let marked = leaks
+            .is_empty()
+            .then(|| goroutines.iter().rposition(|p| p.samples.iter().any(leaked)))
+            .flatten()
+            .map(|i| {
+                let p = &goroutines[i];
+                let total = goroutines_in(p, leaked);
+                rt.summary.notes.push(format!(
+                    "{}: the text of every goroutine's stack (debug=2), read as a goroutine profile; the {} it marks `(leaked)` are counted as proven leaked",
+                    p.name,
+                    units::count(total)
+                ));
+                rt.summary.leaked = Some(total);
+                go_set(&mut places, p, leaked).0
+            });
         // Goroutine counts are a snapshot: the latest profile's (by when it was taken, else the
         // last given); the others are named in the summary as not used.
         let latest = latest_of(goroutines, &mut rt.summary.ignored);
-        let mut ignored_leaks = Vec::new();
-        let latest_leak = latest_of(leaks, &mut ignored_leaks);
-        for name in ignored_leaks {
-            rt.summary.notes.push(format!(
-                "{name}: only the latest goroutine leak profile is joined (a leak profile is a snapshot)"
-            ));
-        }
+        let latest_leak = latest_of(leaks, &mut rt.summary.ignored_leak);
         if let Some(p) = &latest {
             let (set, matched) = go_set(&mut places, p, |_| true);
             rt.summary.profiles.push(ProfileStat {
@@ -362,35 +405,20 @@ impl Runtime {
             });
             rt.alive = Some(set);
         }
-        let leaked = |s: &Sample| matches!(s.values, Values::Goroutine { leaked: true, .. });
-        match (&latest_leak, &latest) {
-            (Some(p), _) => {
-                let (set, matched) = go_set(&mut places, p, leaked);
-                let total = goroutines_in(p, leaked);
-                rt.summary.profiles.push(ProfileStat {
-                    name: p.name.clone(),
-                    kind: Kind::GoroutineLeak.name().into(),
-                    samples: p.samples.len(),
-                    matched,
-                    goroutines: Some(total),
-                });
-                rt.summary.leaked = Some(total);
-                rt.leaked = Some(set);
-            }
-            // The text of every stack, written for the leak profile (or after one): a
-            // goroutine profile whose goroutines the collection proved stuck say so.
-            (None, Some(p)) if p.samples.iter().any(leaked) => {
-                let total = goroutines_in(p, leaked);
-                rt.summary.notes.push(format!(
-                    "{}: the text of every goroutine's stack (debug=2), read as a goroutine profile; the {} it marks `(leaked)` are counted as proven leaked",
-                    p.name,
-                    units::count(total)
-                ));
-                rt.summary.leaked = Some(total);
-                rt.leaked = Some(go_set(&mut places, p, leaked).0);
-            }
-            _ => {}
+        if let Some(p) = &latest_leak {
+            let (set, matched) = go_set(&mut places, p, leaked);
+            let total = goroutines_in(p, leaked);
+            rt.summary.profiles.push(ProfileStat {
+                name: p.name.clone(),
+                kind: Kind::GoroutineLeak.name().into(),
+                samples: p.samples.len(),
+                matched,
+                goroutines: Some(total),
+            });
+            rt.summary.leaked = Some(total);
+            rt.leaked = Some(set);
         }
+        rt.leaked = rt.leaked.or(marked);
         if let Some(p) = &latest_leak
             && p.samples.is_empty()
         {
@@ -421,31 +449,67 @@ impl Runtime {
     pub fn annotate(&mut self, dir: Option<&str>, findings: &mut [Finding]) -> Vec<Finding> {
         let mut added = Vec::new();
         self.annotate_heap(dir, findings, &mut added);
-        let alive = self.alive.as_ref().map(|a| a.name.clone());
-        let mut noted = vec![false; findings.len()];
-        if let Some(mut set) = self.alive.take() {
-            self.annotate_goroutines(
-                &mut set,
-                Which::Alive,
-                None,
-                dir,
-                findings,
-                &mut noted,
-                &mut added,
-            );
-            self.alive = Some(set);
-        }
-        if let Some(mut set) = self.leaked.take() {
-            self.annotate_goroutines(
-                &mut set,
-                Which::Leaked,
-                alive.as_deref(),
-                dir,
-                findings,
-                &mut noted,
-                &mut added,
-            );
-            self.leaked = Some(set);
+        let n = findings.len();
+        let none = || vec![false; n];
+        let (alive, unshown_alive) = match self.alive.take() {
+            Some(mut set) => {
+                let unshown =
+                    self.annotate_goroutines(&mut set, Which::Alive, dir, findings, &mut added);
+                let name = set.name.clone();
+                self.alive = Some(set);
+                (Some(name), unshown)
+            }
+            None => (None, none()),
+        };
+        let (leak, unshown_leak) = match self.leaked.take() {
+            Some(mut set) => {
+                let unshown =
+                    self.annotate_goroutines(&mut set, Which::Leaked, dir, findings, &mut added);
+                let name = set.name.clone();
+                self.leaked = Some(set);
+                (Some(name), unshown)
+            }
+            None => (None, none()),
+        };
+        for (i, f) in findings.iter_mut().enumerate() {
+            let leaked = f.measured.as_ref().and_then(|m| m.leaked).unwrap_or(0);
+            let mut notes = Vec::new();
+            let mut unconfirmed = false;
+            // A goroutine profile taken at another moment than the leak profile that proves
+            // them: the proof stands, and "not exercised" would contradict it.
+            if let Some(a) = &alive
+                && unshown_alive[i]
+                && leaked == 0
+            {
+                let m = measured(f);
+                add_source(m, a);
+                m.goroutines = Some(0);
+                notes.push(format!(
+                    "not exercised in {a}: no goroutine started here is running in it"
+                ));
+                unconfirmed = true;
+            }
+            if let Some(l) = &leak
+                && unshown_leak[i]
+            {
+                let m = measured(f);
+                add_source(m, l);
+                let shown_alive = alive.as_ref().zip(m.goroutines.filter(|&n| n > 0));
+                notes.push(not_leaked(l, shown_alive, m.waits_on.as_deref()));
+                unconfirmed |= shown_alive.is_none();
+            }
+            if notes.is_empty() {
+                continue;
+            }
+            let m = measured(f);
+            let note = notes.join("; ");
+            m.runtime_note = Some(match m.runtime_note.take() {
+                Some(before) => format!("{before}; {note}"),
+                None => note,
+            });
+            if unconfirmed {
+                self.summary.not_exercised += 1;
+            }
         }
         added
     }
@@ -569,21 +633,18 @@ impl Runtime {
         }
     }
 
-    /// Puts one profile's goroutines on the findings at `go` statements, says of a `leak-risk`
-    /// at one that the profile does not show it (once per finding: `noted`), and adds the
-    /// findings of disagreement for the sites no finding took. `alive`, for the leak profile:
-    /// the goroutine profile beside it, whose counts tell "not exercised" from "not provable".
-    #[allow(clippy::too_many_arguments)]
+    /// Puts one profile's goroutines on the findings at `go` statements, and adds the findings
+    /// of disagreement for the sites no finding took. Returns, per finding, whether it is a
+    /// goroutine `leak-risk` the profile does not show at all (for [`Runtime::annotate`] to
+    /// say so, once both profiles have spoken).
     fn annotate_goroutines(
         &mut self,
         set: &mut GoSet,
         which: Which,
-        alive: Option<&str>,
         dir: Option<&str>,
         findings: &mut [Finding],
-        noted: &mut [bool],
         added: &mut Vec<Finding>,
-    ) {
+    ) -> Vec<bool> {
         let profile = set.name.clone();
         let mut files: HashSet<Arc<str>> = HashSet::new();
         // The findings at `go` statements, by place.
@@ -639,7 +700,13 @@ impl Runtime {
                                     .and_then(|h| h.added.as_ref())
                                     .is_some_and(|a| calls(&a.text, &site.function))
                         }
-                        None => f.function.as_deref() == Some(starter(&site.function)),
+                        // A closure names the function that started it; only a function of
+                        // the same package (directory) can have.
+                        None => {
+                            is_closure(&site.function)
+                                && site.home.as_ref().is_some_and(|h| same_dir(h, &place.0))
+                                && f.function.as_deref() == Some(starter(&site.function))
+                        }
                     }
                 })
                 .map(|(i, _)| *i)
@@ -663,54 +730,19 @@ impl Runtime {
                 measured_any[i] = true;
             }
         }
-        for (i, f) in findings.iter_mut().enumerate() {
-            // A profile that places goroutines only by the named function they run cannot say
-            // none came from here.
-            if f.verdict != Verdict::LeakRisk
-                || measured_any[i]
-                || !about_goroutines(f)
-                || unplaced_seen
-            {
-                continue;
-            }
-            let m = measured(f);
-            add_source(m, &profile);
-            let note = match which {
-                Which::Alive => {
-                    m.goroutines = Some(0);
-                    format!(
-                        "not exercised in {profile}: no goroutine started here is running in it"
-                    )
-                }
-                Which::Leaked => {
-                    m.leaked = Some(0);
-                    match (alive, m.goroutines) {
-                        (Some(a), Some(n))
-                            if n > 0 && !m.waits_on.as_deref().is_none_or(provable) =>
-                        {
-                            format!(
-                                "alive in {a} but not in {profile}: they are waiting (`{}`), which no collection can call stuck for good (a leak profile lists only goroutines blocked on a channel or lock nothing can reach); the static finding stands",
-                                m.waits_on.as_deref().unwrap_or_default()
-                            )
-                        }
-                        (Some(a), Some(n)) if n > 0 => format!(
-                            "alive in {a} but not proven leaked in {profile}: what they wait on is still reachable (from a package-level variable or a running goroutine), which the runtime cannot prove stuck; the static finding stands"
-                        ),
-                        _ => format!(
-                            "not proven leaked in {profile}: no goroutine started here is in it; either the run did not exercise it, or they wait on something still reachable (a package-level channel) or on time (a sleep, a timer), which the runtime cannot prove stuck"
-                        ),
-                    }
-                }
-            };
-            m.runtime_note = Some(match m.runtime_note.take() {
-                Some(before) => format!("{before}; {note}"),
-                None => note,
-            });
-            if !noted[i] {
-                noted[i] = true;
-                self.summary.not_exercised += 1;
-            }
-        }
+        // A profile that places goroutines only by the named function they run cannot say
+        // none came from here.
+        let unshown: Vec<bool> = findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                f.verdict == Verdict::LeakRisk
+                    && !measured_any[i]
+                    && about_goroutines(f)
+                    && f.reported()
+                    && !unplaced_seen
+            })
+            .collect();
         let mut sites: Vec<(Place, GoSite)> = set
             .sites
             .iter()
@@ -721,11 +753,12 @@ impl Runtime {
         for (place, _) in &sites {
             set.claimed.insert(place.clone());
         }
-        // Goroutines the profile names no start for (debug=1) that no `go` statement took: at
-        // the line of this package where they are blocked, rather than not at all.
+        // Goroutines the profile names no start for (debug=1) that no `go` statement of their
+        // function's package took: reported with that package, at the line where they are
+        // blocked, rather than not at all.
         for (function, site) in &set.unplaced {
-            if let Some(b) = &site.blocked
-                && (files.contains(&b.0) || in_dir(&b.0, dir))
+            if let (Some(b), Some(home)) = (&site.blocked, &site.home)
+                && (files.contains(home) || in_dir(home, dir))
                 && set.claimed_unplaced.insert(function.clone())
             {
                 // Placed where they wait, not where they were started.
@@ -741,9 +774,9 @@ impl Runtime {
                 && self
                     .leaked
                     .as_ref()
-                    .is_some_and(|l| l.sites.contains_key(&place))
+                    .is_some_and(|l| l.covers(&place, &site))
             {
-                // Proven leaked there: the leak profile's finding says more.
+                // Proven leaked: the leak profile's finding says more.
                 continue;
             }
             match which {
@@ -757,6 +790,7 @@ impl Runtime {
                 _ => {}
             }
         }
+        unshown
     }
 
     /// Keeps the finding in the largest-holders table if it holds enough to be there.
@@ -954,6 +988,7 @@ fn go_set(places: &mut Places, p: &Profile, keep: impl Fn(&Sample) -> bool) -> (
             blocked,
             state: state.clone(),
             function: root.function.clone(),
+            home: places.rel(root),
         };
         // Where they were started: the `created by` position, else the function they run at
         // the line it starts; the text of debug=1 names neither.
@@ -961,7 +996,7 @@ fn go_set(places: &mut Places, p: &Profile, keep: impl Fn(&Sample) -> bool) -> (
             Some(c) => places.rel(c).map(|p| (p, c.line)),
             None if root.start_line > 0 => places.rel(root).map(|p| (p, root.start_line)),
             None => {
-                if places.rel(root).is_some() {
+                if site.home.is_some() {
                     matched += 1;
                     merge_site(set.unplaced.entry(root.function.clone()).or_default(), site);
                 }
@@ -1017,7 +1052,7 @@ fn of_goroutines(place: &Place, site: &GoSite, profile: &str, which: Which) -> F
     let at = site
         .blocked
         .as_ref()
-        .map(|(p, l)| format!(", {at_word} {}", blocked(p, *l, site.state.as_deref())))
+        .map(|(p, l)| format!(", {at_word} {}", blocked(p, *l, site.wait(which))))
         .unwrap_or_default();
     let n = units::count(site.count);
     let goroutines = if site.count == 1 {
@@ -1029,7 +1064,7 @@ fn of_goroutines(place: &Place, site: &GoSite, profile: &str, which: Which) -> F
     let title = if site.blocked.as_ref() == Some(place) && !site.at_go {
         format!(
             "{profile} {verb} {n} {goroutines} running {runs} {state}, {here}{}",
-            site.state.as_deref().map(waits).unwrap_or_default()
+            site.wait(which).map(waits).unwrap_or_default()
         )
     } else if site.at_go {
         format!("{profile} {verb} {n} {goroutines} started here {state}{at}")
@@ -1065,7 +1100,7 @@ fn of_goroutines(place: &Place, site: &GoSite, profile: &str, which: Which) -> F
     m.blocked_at = site
         .blocked
         .as_ref()
-        .map(|(p, l)| blocked(p, *l, site.state.as_deref()));
+        .map(|(p, l)| blocked(p, *l, site.wait(which)));
     f
 }
 
@@ -1103,16 +1138,43 @@ fn put_goroutines(
     if site.state.is_some() {
         m.waits_on = site.state.clone();
     }
-    m.blocked_at = site
-        .blocked
-        .as_ref()
-        .map(|(p, l)| blocked(p, *l, site.state.as_deref()));
+    // What another profile said they wait on stands when this one does not say (the text of
+    // debug=1 hides the runtime's frames).
+    let wait = site.state.as_deref().or(m.waits_on.as_deref());
+    let wait = wait.or(site.wait(which));
+    m.blocked_at = site.blocked.as_ref().map(|(p, l)| blocked(p, *l, wait));
     if let Some(k) = shared {
         m.runtime_note = Some(format!(
             "{profile} counts {} goroutines running {} for {k} `go` statements together: it does not say which started which",
             units::count(site.count),
             short_name(&site.function)
         ));
+    }
+}
+
+/// What a goroutine `leak-risk` the leak profile `leak` does not show gets said of it: never
+/// "fine". `alive`: the goroutine profile that shows them alive, and how many; `waits`: on what.
+fn not_leaked(leak: &str, alive: Option<(&String, i64)>, waits: Option<&str>) -> String {
+    let Some((alive, _)) = alive else {
+        return format!(
+            "not proven leaked in {leak}: no goroutine started here is in it; either the run did not exercise it, or they wait on something still reachable (a package-level channel) or on time (a sleep, a timer), which the runtime cannot prove stuck"
+        );
+    };
+    let shown = if alive == leak {
+        format!("alive in {leak} but not marked leaked in it")
+    } else {
+        format!("alive in {alive} but not in {leak}")
+    };
+    match waits {
+        Some(w) if !provable(w) => format!(
+            "{shown}: they are waiting (`{w}`), which no collection can call stuck for good (a leak profile lists only goroutines blocked on a channel or lock nothing can reach); the static finding stands"
+        ),
+        Some(w) => format!(
+            "{shown}: what they wait on (`{w}`) is still reachable (from a package-level variable or a running goroutine), so the runtime cannot prove them stuck; the static finding stands"
+        ),
+        None => format!(
+            "{shown}: the runtime could not prove them stuck (a channel or lock still reachable, or time, I/O or a system call: the profile does not say which); the static finding stands"
+        ),
     }
 }
 
@@ -1133,6 +1195,7 @@ fn merge_site(into: &mut GoSite, s: GoSite) {
         into.function = s.function;
         into.blocked = s.blocked;
         into.state = s.state;
+        into.home = s.home;
     }
 }
 

@@ -143,25 +143,47 @@ fn debug1(text: &str, leaked: bool) -> Result<Vec<Sample>, String> {
                     leaked,
                 },
             });
-        } else if let Some(rest) = line.strip_prefix("#\t") {
-            // `0x46f0e4\ttime.Sleep+0x164\t\t\truntime/time.go:368`; `# labels: {...}` has no tab.
-            let mut parts = rest.split('\t').filter(|p| !p.is_empty());
-            let (Some(_pc), Some(function), Some(position)) =
-                (parts.next(), parts.next(), parts.next())
-            else {
+        } else if let Some(rest) = line.strip_prefix('#') {
+            // `#\t0x46f0e4\ttime.Sleep+0x164\t\t\truntime/time.go:368`, `#\t0x46f0e4` (a frame
+            // the runtime cannot name), `# labels: {...}`; spaces where a paste lost the tabs.
+            if rest.trim_start().starts_with("labels:") {
                 continue;
-            };
-            let function = function.rsplit_once("+0x").map_or(function, |(f, _)| f);
-            let (file, line_no) = parse_position(position);
-            if let Some(s) = samples.last_mut() {
-                s.frames.push(Frame {
-                    function: function.to_string(),
-                    file,
-                    line: line_no,
-                    start_line: 0,
-                });
             }
+            let parts: Vec<&str> = if rest.contains('\t') {
+                rest.split('\t').filter(|p| !p.trim().is_empty()).collect()
+            } else {
+                rest.split_whitespace().collect()
+            };
+            let damaged = || format!("damaged frame line `{}`", clip(line));
+            let Some(s) = samples.last_mut() else {
+                return Err(damaged());
+            };
+            match parts.as_slice() {
+                [_pc] => continue,
+                [_pc, function, position] => {
+                    let function = function.rsplit_once("+0x").map_or(*function, |(f, _)| f);
+                    let (file, line_no) = parse_position(position);
+                    if line_no == 0 {
+                        return Err(damaged());
+                    }
+                    s.frames.push(Frame {
+                        function: function.to_string(),
+                        file,
+                        line: line_no,
+                        start_line: 0,
+                    });
+                }
+                _ => return Err(damaged()),
+            }
+        } else if !line.trim().is_empty() {
+            return Err(format!(
+                "damaged: a line that is no part of a stack: `{}`",
+                clip(line)
+            ));
         }
+    }
+    if samples.iter().any(|s| s.frames.is_empty()) {
+        return Err("damaged: a stack with no frame".into());
     }
     for s in &mut samples {
         if let Values::Goroutine { state, .. } = &mut s.values {
@@ -320,6 +342,14 @@ created by example.com/p.StartWorkers in goroutine 18
             "{cut}"
         );
         assert!(parse("leak.txt", "goroutineleak profile: all\n").is_err());
+        // A frame cut short, a stray line, a stack with no frame: damaged, not skipped.
+        for damaged in [
+            "goroutineleak profile: total 15\n15 @ 0x1\n#\t0x5\texample.com/p.First.fu\n",
+            "goroutineleak profile: total 15\n15 @ 0x1\n#\t0x5\tp.F+0x1\tp/f.go:3\nnot a stack\n",
+            "goroutineleak profile: total 15\n15 @ 0x1\n\n",
+        ] {
+            assert!(parse("leak.txt", damaged).is_err(), "{damaged}");
+        }
     }
 
     #[test]

@@ -391,12 +391,17 @@ impl HumanRenderer {
         if let Some(live) = p.live {
             writeln!(out, "  live in the latest heap profile: {}", live.display())?;
         }
-        if let Some(n) = p.leaked {
-            writeln!(
+        match p.leaked {
+            Some(n) if n > 0 => writeln!(
                 out,
-                "  proven leaked in the goroutine leak profile: {} (blocked forever on a channel or lock nothing can reach)",
-                crate::units::counted(n.max(0) as u64, "goroutine")
-            )?;
+                "  proven leaked by the runtime: {} (blocked forever on a channel or lock nothing can reach)",
+                crate::units::counted(n as u64, "goroutine")
+            )?,
+            Some(_) => writeln!(
+                out,
+                "  proven leaked by the runtime: none (which clears nothing: it sees only what the run exercised, and never a goroutine whose channel is still reachable)"
+            )?,
+            None => {}
         }
         if p.not_exercised > 0 {
             writeln!(
