@@ -744,12 +744,10 @@ impl Shared {
         };
         let (dir, tests) = key;
         let (index, read) = cell.get_or_init(|| {
-            if source::deps::recording() {
-                let (index, read) = source::deps::record(|| self.packages.index(&dir, tests));
-                (Arc::new(index), Some(read))
-            } else {
-                (Arc::new(self.packages.index(&dir, tests)), None)
-            }
+            let (index, read) = source::deps::record_if(source::deps::recording(), || {
+                self.packages.index(&dir, tests)
+            });
+            (Arc::new(index), read)
         });
         // Built by another section's analysis, read for this one's too.
         if let Some(read) = read {

@@ -449,36 +449,17 @@ impl Runtime {
     pub fn annotate(&mut self, dir: Option<&str>, findings: &mut [Finding]) -> Vec<Finding> {
         let mut added = Vec::new();
         self.annotate_heap(dir, findings, &mut added);
-        let n = findings.len();
-        let none = || vec![false; n];
-        let (alive, unshown_alive) = match self.alive.take() {
-            Some(mut set) => {
-                let unshown =
-                    self.annotate_goroutines(&mut set, Which::Alive, dir, findings, &mut added);
-                let name = set.name.clone();
-                self.alive = Some(set);
-                (Some(name), unshown)
-            }
-            None => (None, none()),
-        };
-        let (leak, unshown_leak) = match self.leaked.take() {
-            Some(mut set) => {
-                let unshown =
-                    self.annotate_goroutines(&mut set, Which::Leaked, dir, findings, &mut added);
-                let name = set.name.clone();
-                self.leaked = Some(set);
-                (Some(name), unshown)
-            }
-            None => (None, none()),
-        };
+        // Each profile's name, and which goroutine `leak-risk` findings it does not show.
+        let alive = self.annotate_set(Which::Alive, dir, findings, &mut added);
+        let leak = self.annotate_set(Which::Leaked, dir, findings, &mut added);
         for (i, f) in findings.iter_mut().enumerate() {
             let leaked = f.measured.as_ref().and_then(|m| m.leaked).unwrap_or(0);
             let mut notes = Vec::new();
             let mut unconfirmed = false;
             // A goroutine profile taken at another moment than the leak profile that proves
             // them: the proof stands, and "not exercised" would contradict it.
-            if let Some(a) = &alive
-                && unshown_alive[i]
+            if let Some((a, unshown)) = &alive
+                && unshown[i]
                 && leaked == 0
             {
                 let m = measured(f);
@@ -489,12 +470,15 @@ impl Runtime {
                 ));
                 unconfirmed = true;
             }
-            if let Some(l) = &leak
-                && unshown_leak[i]
+            if let Some((l, unshown)) = &leak
+                && unshown[i]
             {
                 let m = measured(f);
                 add_source(m, l);
-                let shown_alive = alive.as_ref().zip(m.goroutines.filter(|&n| n > 0));
+                let shown_alive = alive
+                    .as_ref()
+                    .map(|(a, _)| a)
+                    .zip(m.goroutines.filter(|&n| n > 0));
                 notes.push(not_leaked(l, shown_alive, m.waits_on.as_deref()));
                 unconfirmed |= shown_alive.is_none();
             }
@@ -512,6 +496,30 @@ impl Runtime {
             }
         }
         added
+    }
+
+    /// Runs [`Runtime::annotate_goroutines`] for the set `which` names, when there is one: its
+    /// profile's name, and the findings it does not show.
+    fn annotate_set(
+        &mut self,
+        which: Which,
+        dir: Option<&str>,
+        findings: &mut [Finding],
+        added: &mut Vec<Finding>,
+    ) -> Option<(String, Vec<bool>)> {
+        // Out of `self` while it is joined: the alive set asks the leaked one what it covers.
+        let mut set = self.set_mut(which).take()?;
+        let unshown = self.annotate_goroutines(&mut set, which, dir, findings, added);
+        let name = set.name.clone();
+        *self.set_mut(which) = Some(set);
+        Some((name, unshown))
+    }
+
+    fn set_mut(&mut self, which: Which) -> &mut Option<GoSet> {
+        match which {
+            Which::Alive => &mut self.alive,
+            Which::Leaked => &mut self.leaked,
+        }
     }
 
     /// Keeps the largest holders among a package's reported findings for the summary.
@@ -1140,8 +1148,7 @@ fn put_goroutines(
     }
     // What another profile said they wait on stands when this one does not say (the text of
     // debug=1 hides the runtime's frames).
-    let wait = site.state.as_deref().or(m.waits_on.as_deref());
-    let wait = wait.or(site.wait(which));
+    let wait = m.waits_on.as_deref().or(site.wait(which));
     m.blocked_at = site.blocked.as_ref().map(|(p, l)| blocked(p, *l, wait));
     if let Some(k) = shared {
         m.runtime_note = Some(format!(

@@ -131,6 +131,17 @@ pub fn record<R>(f: impl FnOnce() -> R) -> (R, Arc<Read>) {
     (r, read)
 }
 
+/// [`record`] when `on` (the caller's thread records: work shared with it, or done for it on
+/// another thread), else just `f`: nothing is recorded without the cache.
+pub fn record_if<R>(on: bool, f: impl FnOnce() -> R) -> (R, Option<Arc<Read>>) {
+    if on {
+        let (r, read) = record(f);
+        (r, Some(read))
+    } else {
+        (f(), None)
+    }
+}
+
 /// Counts what other work read as read in the open scope (facts built once, used by many).
 pub fn extend(read: &Arc<Read>) {
     SCOPES.with(|s| {

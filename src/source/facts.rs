@@ -156,12 +156,8 @@ impl ModuleFacts for ModulePackages {
         // Built outside the lock: two workers may both build one package's facts, but never
         // wait on each other.
         // What building them reads is recorded when the package asking is (for the cache).
-        let (index, read) = if super::deps::recording() {
-            let (index, read) = super::deps::record(|| self.index(&dir, false));
-            (index, Some(read))
-        } else {
-            (self.index(&dir, false), None)
-        };
+        let (index, read) =
+            super::deps::record_if(super::deps::recording(), || self.index(&dir, false));
         BUILDING.with(|b| b.borrow_mut().pop());
         let facts = (!index.files.is_empty()).then(|| Arc::new(index.facts()));
         self.facts

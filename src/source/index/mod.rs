@@ -777,19 +777,14 @@ fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> (Vec<Arc<GoFile>>, V
                 .map(|chunk| {
                     s.spawn(move || {
                         let mut p = parser();
-                        let mut read_all = || {
+                        let read_all = || {
                             chunk
                                 .iter()
                                 .filter_map(|path| read(&mut p, path))
                                 .collect::<Vec<_>>()
                         };
                         // Read on this thread: noted here, and added to the caller's scope.
-                        if recording {
-                            let (files, read) = super::deps::record(read_all);
-                            (files, Some(read))
-                        } else {
-                            (read_all(), None)
-                        }
+                        super::deps::record_if(recording, read_all)
                     })
                 })
                 .collect();
