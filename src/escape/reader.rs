@@ -107,6 +107,11 @@ impl Reader {
         Reader {
             spool: Some(Spool {
                 in_memory: Spool::IN_MEMORY,
+                split: Spool::SPLIT,
+                chunk: Spool::CHUNK,
+                builders: std::thread::available_parallelism()
+                    .map_or(1, |n| n.get())
+                    .min(Spool::BUILDERS),
                 ..Spool::default()
             }),
             ..Reader::new()
@@ -411,6 +416,11 @@ impl Reader {
 struct Spool {
     /// Bytes kept in memory before they go to a file ([`Spool::IN_MEMORY`]).
     in_memory: usize,
+    /// A section this large is built on `builders` threads, `chunk` bytes at a time
+    /// ([`build_split`]); one thread builds the others.
+    split: u64,
+    chunk: u64,
+    builders: usize,
     memory: Vec<u8>,
     file: Option<BufWriter<File>>,
     /// Bytes kept so far (in memory or in the file).
@@ -430,6 +440,12 @@ struct Kept {
 
 impl Spool {
     const IN_MEMORY: usize = 16 << 20;
+    /// A section of at least this many bytes is built on several threads ([`build_split`]).
+    const SPLIT: u64 = 4 << 20;
+    /// About how many bytes of its lines each of those threads takes at a time.
+    const CHUNK: u64 = 1 << 20;
+    /// How many threads build a large section.
+    const BUILDERS: usize = 4;
     const CLOSE: u32 = u32::MAX;
 
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -507,7 +523,6 @@ impl Spool {
             Some(f) => Some(f.into_inner().map_err(|e| e.into_error())?),
             None => None,
         };
-        let mut text = Vec::new();
         for item in items {
             let kept = match item {
                 Item::Extra(s) => {
@@ -516,7 +531,6 @@ impl Spool {
                 }
                 Item::Kept(i) => &self.sections[i],
             };
-            let mut builder = SectionBuilder::new(kept.package.as_deref(), kept.variant.as_deref());
             let len = kept.end - kept.start;
             let mut lines: Box<dyn Read + '_> = match &mut file {
                 Some(f) => {
@@ -525,32 +539,203 @@ impl Spool {
                 }
                 None => Box::new(&self.memory[kept.start as usize..kept.end as usize]),
             };
-            let mut size = [0u8; 4];
             // The lines as kept, in order, block ends included: the section's identity for
             // the result cache.
             let mut digest = xxhash_rust::xxh3::Xxh3::new();
-            loop {
-                match lines.read_exact(&mut size) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
-                    Err(e) => return Err(e),
-                }
-                digest.update(&size);
-                let n = u32::from_le_bytes(size);
-                if n == Self::CLOSE {
-                    builder.close_block();
-                    continue;
-                }
-                text.resize(n as usize, 0);
-                lines.read_exact(&mut text)?;
-                digest.update(&text);
-                let line = String::from_utf8_lossy(&text);
-                builder.feed(&classify(&line));
+            let mut builder = SectionBuilder::new(kept.package.as_deref(), kept.variant.as_deref());
+            if len >= self.split && self.builders > 1 {
+                build_split(
+                    &mut lines,
+                    &mut digest,
+                    &mut builder,
+                    self.builders,
+                    self.chunk,
+                )?;
+            } else {
+                let mut digesting = Digesting {
+                    inner: lines,
+                    digest: &mut digest,
+                };
+                build(&mut digesting, &mut builder)?;
             }
-            drop(lines);
             let mut section = builder.finish();
             section.digest = Some(digest.digest128());
             emit(section)?;
+        }
+        Ok(())
+    }
+}
+
+/// A reader that hashes what it reads.
+struct Digesting<'a, R> {
+    inner: R,
+    digest: &'a mut xxhash_rust::xxh3::Xxh3,
+}
+
+impl<R: Read> Read for Digesting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.digest.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The next line as [`Spool`] kept it, into `text`: false at the end, `Some(CLOSE)`-like
+/// block ends as [`Record::Close`].
+fn record(lines: &mut dyn Read, text: &mut Vec<u8>) -> io::Result<Option<Record>> {
+    let mut size = [0u8; 4];
+    match lines.read_exact(&mut size) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let n = u32::from_le_bytes(size);
+    if n == Spool::CLOSE {
+        return Ok(Some(Record::Close));
+    }
+    text.resize(n as usize, 0);
+    lines.read_exact(text)?;
+    Ok(Some(Record::Line))
+}
+
+/// What a kept record is.
+enum Record {
+    /// A line, in the buffer [`record`] was given.
+    Line,
+    /// The end of an explanation block.
+    Close,
+}
+
+/// Feeds the lines kept in `lines` to `builder`.
+fn build(lines: &mut dyn Read, builder: &mut SectionBuilder) -> io::Result<()> {
+    let mut text = Vec::new();
+    while let Some(r) = record(lines, &mut text)? {
+        match r {
+            Record::Close => builder.close_block(),
+            Record::Line => {
+                builder.feed(&classify(&String::from_utf8_lossy(&text)));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Feeds a large section's lines to `builder` on `threads` threads, a stretch of about
+/// `chunk` bytes each ([`Spool::CHUNK`]): one package can be most of a build's output (`go/types` is
+/// 59% of the standard library's at `-m=2`), and built on one thread it would be a stretch
+/// of the run where nothing else can happen. Each stretch begins where nothing is open (a
+/// block end, a fact, a block's header), so the stretches, built apart and joined in order
+/// ([`SectionBuilder::append`]), are the section built in one go.
+fn build_split(
+    lines: &mut dyn Read,
+    digest: &mut xxhash_rust::xxh3::Xxh3,
+    builder: &mut SectionBuilder,
+    threads: usize,
+    chunk_bytes: u64,
+) -> io::Result<()> {
+    use std::sync::mpsc;
+    type Built = std::thread::Result<io::Result<SectionBuilder>>;
+    // Bounded: the stretches read and not yet built are at most two per thread.
+    let (to_build, inbox) = mpsc::sync_channel::<(usize, Vec<u8>)>(threads * 2);
+    let inbox = std::sync::Mutex::new(inbox);
+    let (built, done) = mpsc::channel::<(usize, Built)>();
+    std::thread::scope(|scope| {
+        // Dropped when this ends, however it ends: the threads' loops end with it.
+        let to_build = to_build;
+        for _ in 0..threads {
+            let built = built.clone();
+            let inbox = &inbox;
+            std::thread::Builder::new()
+                .name("build".into())
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let job = match inbox.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok((n, chunk)) = job else { return };
+                        // A panic is sent on, to be the run's: were it to end this thread
+                        // instead, the stretch would never come and the run would wait.
+                        let part = std::panic::catch_unwind(|| {
+                            let mut part = SectionBuilder::new(None, None);
+                            build(&mut &chunk[..], &mut part).map(|()| part)
+                        });
+                        if built.send((n, part)).is_err() {
+                            return;
+                        }
+                    }
+                })?;
+        }
+        drop(built);
+        let mut parts = Parts {
+            waiting: Default::default(),
+            joined: 0,
+            into: builder,
+        };
+        let stopped = || io::Error::other("the section builders stopped");
+        let mut lines = Digesting {
+            inner: lines,
+            digest,
+        };
+        let mut chunk = Vec::new();
+        let mut text = Vec::new();
+        let mut sent = 0;
+        while let Some(r) = record(&mut lines, &mut text)? {
+            let anew = match r {
+                Record::Close => true,
+                Record::Line => {
+                    chunk.len() as u64 >= chunk_bytes
+                        && SectionBuilder::starts_anew(&classify(&String::from_utf8_lossy(&text)))
+                }
+            };
+            if anew && !chunk.is_empty() && chunk.len() as u64 >= chunk_bytes {
+                to_build
+                    .send((sent, std::mem::take(&mut chunk)))
+                    .map_err(|_| stopped())?;
+                sent += 1;
+                while let Ok((n, part)) = done.try_recv() {
+                    parts.join(n, part)?;
+                }
+            }
+            match r {
+                Record::Close => chunk.extend_from_slice(&Spool::CLOSE.to_le_bytes()),
+                Record::Line => {
+                    chunk.extend_from_slice(&(text.len() as u32).to_le_bytes());
+                    chunk.extend_from_slice(&text);
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            to_build.send((sent, chunk)).map_err(|_| stopped())?;
+            sent += 1;
+        }
+        drop(to_build);
+        while parts.joined < sent {
+            let (n, part) = done.recv().map_err(|_| stopped())?;
+            parts.join(n, part)?;
+        }
+        Ok(())
+    })
+}
+
+/// The stretches of a section built so far, joined into one builder in order.
+struct Parts<'b> {
+    waiting: std::collections::BTreeMap<usize, SectionBuilder>,
+    joined: usize,
+    into: &'b mut SectionBuilder,
+}
+
+impl Parts<'_> {
+    fn join(
+        &mut self,
+        n: usize,
+        part: std::thread::Result<io::Result<SectionBuilder>>,
+    ) -> io::Result<()> {
+        let part = part.unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        self.waiting.insert(n, part);
+        while let Some(part) = self.waiting.remove(&self.joined) {
+            self.into.append(part);
+            self.joined += 1;
         }
         Ok(())
     }
@@ -587,9 +772,24 @@ mod tests {
     /// The sections of a sorted reader (kept in a file beyond `in_memory` bytes), as JSON, and
     /// what it saw.
     fn parse_sorted(input: &[u8], in_memory: usize) -> (Vec<String>, InputStats, Vec<String>) {
+        parse_sorted_split(input, in_memory, Spool::SPLIT, Spool::CHUNK)
+    }
+
+    /// [`parse_sorted`], with sections of `split` bytes or more built on three threads,
+    /// `chunk` bytes at a time.
+    fn parse_sorted_split(
+        input: &[u8],
+        in_memory: usize,
+        split: u64,
+        chunk: u64,
+    ) -> (Vec<String>, InputStats, Vec<String>) {
         let mut sections = Vec::new();
         let mut r = Reader::sorted();
-        r.spool.as_mut().unwrap().in_memory = in_memory;
+        let spool = r.spool.as_mut().unwrap();
+        spool.in_memory = in_memory;
+        spool.split = split;
+        spool.chunk = chunk;
+        spool.builders = 3;
         let mut emit = |s: Section| {
             sections.push(serde_json::to_string(&s).unwrap());
             Ok(())
@@ -655,10 +855,20 @@ mod tests {
         let unrec: Vec<String> = unrec.iter().map(|u| format!("{u:?}")).collect();
         let stats = serde_json::to_string(&stats).unwrap();
         assert_eq!(streamed.len(), 7, "{want:#?}");
-        // In memory, and in a file from the first byte on.
-        for in_memory in [Spool::IN_MEMORY, 0] {
-            let (sorted, sorted_stats, sorted_unrec) = parse_sorted(&input, in_memory);
-            assert_eq!(sorted, want, "in_memory {in_memory}");
+        // In memory, and in a file from the first byte on; each section built whole, and
+        // built in stretches on several threads.
+        for (in_memory, split, chunk) in [
+            (Spool::IN_MEMORY, Spool::SPLIT, Spool::CHUNK),
+            (0, Spool::SPLIT, Spool::CHUNK),
+            (Spool::IN_MEMORY, 0, 1),
+            (0, 0, 40),
+        ] {
+            let (sorted, sorted_stats, sorted_unrec) =
+                parse_sorted_split(&input, in_memory, split, chunk);
+            assert_eq!(
+                sorted, want,
+                "in_memory {in_memory} split {split} chunk {chunk}"
+            );
             assert_eq!(serde_json::to_string(&sorted_stats).unwrap(), stats);
             assert_eq!(sorted_unrec, unrec);
         }
@@ -681,6 +891,39 @@ mod tests {
                 "\"example.com/z\" null",
             ]
         );
+    }
+
+    /// Recorded `-m=2` output, whose explanation blocks run to hundreds of lines: built in
+    /// stretches of every size from one line up, on three threads, each section is the
+    /// section built in one go.
+    #[test]
+    fn a_section_built_in_stretches_is_the_section_built_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for version in ["go1.21", "go1.24", "go1.27"] {
+            for module in ["reach", "holders", "startup"] {
+                let path = root.join(version).join(module).join("m2-l.txt");
+                let input = std::fs::read(&path).unwrap();
+                let whole = parse_sorted(&input, Spool::IN_MEMORY);
+                assert!(
+                    whole.0.iter().map(String::len).sum::<usize>() > 20_000,
+                    "{}: a fixture with many blocks",
+                    path.display()
+                );
+                for chunk in [1, 97, 4096] {
+                    let split = parse_sorted_split(&input, Spool::IN_MEMORY, 0, chunk);
+                    assert_eq!(
+                        split.0,
+                        whole.0,
+                        "{} in stretches of {chunk}",
+                        path.display()
+                    );
+                    assert_eq!(
+                        serde_json::to_string(&split.1).unwrap(),
+                        serde_json::to_string(&whole.1).unwrap()
+                    );
+                }
+            }
+        }
     }
 
     #[test]

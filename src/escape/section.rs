@@ -191,6 +191,32 @@ impl SectionBuilder {
         Fed::Taken
     }
 
+    /// Whether `line` leaves nothing of the lines before it open: a fact, or a block's header.
+    /// A block end does too ([`SectionBuilder::close_block`]).
+    pub fn starts_anew(line: &Line<'_>) -> bool {
+        matches!(
+            line,
+            Line::Summary { .. } | Line::EscapeHeader { .. } | Line::LeakHeader { .. }
+        )
+    }
+
+    /// Takes the lines `next` was fed as if they had been fed here, after this builder's own.
+    /// `next` must have begun with a line that starts a fact or a block, or ends one (a
+    /// summary, a block header, a block end): such a line leaves nothing of what came before
+    /// open, so the lines of a section can be fed to several builders, a stretch each, and
+    /// joined in order into the builder that was fed them all.
+    pub fn append(&mut self, mut next: SectionBuilder) {
+        self.end_block();
+        self.summaries.append(&mut next.summaries);
+        self.blocks.append(&mut next.blocks);
+        self.open = next.open;
+        self.shape = Shape {
+            lines: self.shape.lines + next.shape.lines,
+            ..next.shape
+        };
+        self.files.extend(next.files);
+    }
+
     /// Ends the open block: any line that is not part of a block does.
     pub fn close_block(&mut self) {
         self.shape.close();
