@@ -580,8 +580,7 @@ impl<R: Read> Read for Digesting<'_, R> {
     }
 }
 
-/// The next line as [`Spool`] kept it, into `text`: false at the end, `Some(CLOSE)`-like
-/// block ends as [`Record::Close`].
+/// Reads the next record [`Spool`] kept: a line (into `text`) or a block end; None at the end.
 fn record(lines: &mut dyn Read, text: &mut Vec<u8>) -> io::Result<Option<Record>> {
     let mut size = [0u8; 4];
     match lines.read_exact(&mut size) {
@@ -621,9 +620,9 @@ fn build(lines: &mut dyn Read, builder: &mut SectionBuilder) -> io::Result<()> {
 }
 
 /// Feeds a large section's lines to `builder` on `threads` threads, a stretch of about
-/// `chunk` bytes each ([`Spool::CHUNK`]): one package can be most of a build's output (`go/types` is
-/// 59% of the standard library's at `-m=2`), and built on one thread it would be a stretch
-/// of the run where nothing else can happen. Each stretch begins where nothing is open (a
+/// `chunk_bytes` each ([`Spool::CHUNK`]): one package can be most of a build's output
+/// (`go/types` is 59% of the standard library's at `-m=2`), and built on one thread it would
+/// be a stretch of the run where nothing else can happen. Each stretch begins where nothing is open (a
 /// block end, a fact, a block's header), so the stretches, built apart and joined in order
 /// ([`SectionBuilder::append`]), are the section built in one go.
 fn build_split(
@@ -642,10 +641,11 @@ fn build_split(
     std::thread::scope(|scope| {
         // Dropped when this ends, however it ends: the threads' loops end with it.
         let to_build = to_build;
+        let mut started = 0;
         for _ in 0..threads {
             let built = built.clone();
             let inbox = &inbox;
-            std::thread::Builder::new()
+            let thread = std::thread::Builder::new()
                 .name("build".into())
                 .spawn_scoped(scope, move || {
                     loop {
@@ -664,19 +664,24 @@ fn build_split(
                             return;
                         }
                     }
-                })?;
+                });
+            started += usize::from(thread.is_ok());
         }
         drop(built);
+        let mut lines = Digesting {
+            inner: lines,
+            digest,
+        };
+        if started == 0 {
+            // The system would start no thread: built here, as a smaller section is.
+            return build(&mut lines, builder);
+        }
         let mut parts = Parts {
             waiting: Default::default(),
             joined: 0,
             into: builder,
         };
         let stopped = || io::Error::other("the section builders stopped");
-        let mut lines = Digesting {
-            inner: lines,
-            digest,
-        };
         let mut chunk = Vec::new();
         let mut text = Vec::new();
         let mut sent = 0;
