@@ -427,6 +427,8 @@ struct Spool {
     len: u64,
     /// Where the current section's lines start.
     start: u64,
+    /// The current section's lines so far, hashed: its identity for the result cache.
+    digest: xxhash_rust::xxh3::Xxh3,
     sections: Vec<Kept>,
 }
 
@@ -436,6 +438,8 @@ struct Kept {
     variant: Option<String>,
     start: u64,
     end: u64,
+    /// The hash of its lines as kept, in order, block ends included.
+    digest: u128,
 }
 
 impl Spool {
@@ -450,6 +454,7 @@ impl Spool {
 
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.len += bytes.len() as u64;
+        self.digest.update(bytes);
         if let Some(f) = &mut self.file {
             return f.write_all(bytes);
         }
@@ -492,8 +497,10 @@ impl Spool {
             variant: variant.map(str::to_string),
             start: self.start,
             end: self.len,
+            digest: self.digest.digest128(),
         });
         self.start = self.len;
+        self.digest.reset();
     }
 
     /// Builds the sections kept, with `extra`, and hands them over by import path, then
@@ -539,44 +546,17 @@ impl Spool {
                 }
                 None => Box::new(&self.memory[kept.start as usize..kept.end as usize]),
             };
-            // The lines as kept, in order, block ends included: the section's identity for
-            // the result cache.
-            let mut digest = xxhash_rust::xxh3::Xxh3::new();
             let mut builder = SectionBuilder::new(kept.package.as_deref(), kept.variant.as_deref());
             if len >= self.split && self.builders > 1 {
-                build_split(
-                    &mut lines,
-                    &mut digest,
-                    &mut builder,
-                    self.builders,
-                    self.chunk,
-                )?;
+                build_split(&mut lines, &mut builder, self.builders, self.chunk)?;
             } else {
-                let mut digesting = Digesting {
-                    inner: lines,
-                    digest: &mut digest,
-                };
-                build(&mut digesting, &mut builder)?;
+                build(&mut lines, &mut builder)?;
             }
             let mut section = builder.finish();
-            section.digest = Some(digest.digest128());
+            section.digest = Some(kept.digest);
             emit(section)?;
         }
         Ok(())
-    }
-}
-
-/// A reader that hashes what it reads.
-struct Digesting<'a, R> {
-    inner: R,
-    digest: &'a mut xxhash_rust::xxh3::Xxh3,
-}
-
-impl<R: Read> Read for Digesting<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.digest.update(&buf[..n]);
-        Ok(n)
     }
 }
 
@@ -627,7 +607,6 @@ fn build(lines: &mut dyn Read, builder: &mut SectionBuilder) -> io::Result<()> {
 /// ([`SectionBuilder::append`]), are the section built in one go.
 fn build_split(
     lines: &mut dyn Read,
-    digest: &mut xxhash_rust::xxh3::Xxh3,
     builder: &mut SectionBuilder,
     threads: usize,
     chunk_bytes: u64,
@@ -668,13 +647,9 @@ fn build_split(
             started += usize::from(thread.is_ok());
         }
         drop(built);
-        let mut lines = Digesting {
-            inner: lines,
-            digest,
-        };
         if started == 0 {
             // The system would start no thread: built here, as a smaller section is.
-            return build(&mut lines, builder);
+            return build(lines, builder);
         }
         let mut parts = Parts {
             waiting: Default::default(),
@@ -685,7 +660,7 @@ fn build_split(
         let mut chunk = Vec::new();
         let mut text = Vec::new();
         let mut sent = 0;
-        while let Some(r) = record(&mut lines, &mut text)? {
+        while let Some(r) = record(lines, &mut text)? {
             let anew = match r {
                 Record::Close => true,
                 Record::Line => {
@@ -929,6 +904,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A section's digest, what the result cache knows it by, is its lines: the same lines
+    /// under another header give the same digest, one changed line another, and a section
+    /// built in stretches has the digest it has built whole.
+    #[test]
+    fn a_sections_digest_is_its_lines() {
+        let block = "./x.go:1:2: moved to heap: x\n./x.go:3:4: y escapes to heap:\n./x.go:3:4:   flow: {heap} ← &y:\n./x.go:3:4:     from &y (address-of) at ./x.go:4:9\n";
+        let input = format!("# a\n{block}# b\n{block}# c\n{}", block.replace("&y", "&z"));
+        let mut runs = Vec::new();
+        for (split, chunk) in [(Spool::SPLIT, Spool::CHUNK), (0, 1)] {
+            let mut digests = Vec::new();
+            let mut r = Reader::sorted();
+            let spool = r.spool.as_mut().unwrap();
+            spool.split = split;
+            spool.chunk = chunk;
+            spool.builders = 3;
+            let mut emit = |s: Section| {
+                digests.push(s.digest.unwrap());
+                Ok(())
+            };
+            r.read(input.as_bytes(), &mut emit).unwrap();
+            r.finish(&mut emit).unwrap();
+            assert_eq!(digests.len(), 3);
+            assert_eq!(digests[0], digests[1], "the same lines");
+            assert_ne!(digests[0], digests[2], "another line");
+            runs.push(digests);
+        }
+        assert_eq!(runs[0], runs[1], "built whole and in stretches");
     }
 
     #[test]
