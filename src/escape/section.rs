@@ -202,8 +202,8 @@ impl SectionBuilder {
 
     /// Takes the lines `next` was fed as if they had been fed here, after this builder's own.
     /// `next` must have begun with a line that starts a fact or a block, or ends one (a
-    /// summary, a block header, a block end): such a line leaves nothing of what came before
-    /// open, so the lines of a section can be fed to several builders, a stretch each, and
+    /// summary, a block header, a block end; a builder fed nothing has not): such a line
+    /// leaves nothing of what came before open, so the lines of a section can be fed to several builders, a stretch each, and
     /// joined in order into the builder that was fed them all.
     pub fn append(&mut self, mut next: SectionBuilder) {
         self.end_block();
