@@ -602,9 +602,9 @@ fn build(lines: &mut dyn Read, builder: &mut SectionBuilder) -> io::Result<()> {
 /// Feeds a large section's lines to `builder` on `threads` threads, a stretch of about
 /// `chunk_bytes` each ([`Spool::CHUNK`]): one package can be most of a build's output
 /// (`go/types` is 59% of the standard library's at `-m=2`), and built on one thread it would
-/// be a stretch of the run where nothing else can happen. Each stretch begins where nothing is open (a
-/// block end, a fact, a block's header), so the stretches, built apart and joined in order
-/// ([`SectionBuilder::append`]), are the section built in one go.
+/// be a stretch of the run where nothing else can happen. Each stretch begins where nothing
+/// is open (a block end, a fact, a block's header), so the stretches, built apart and joined
+/// in order ([`SectionBuilder::append`]), are the section built in one go.
 fn build_split(
     lines: &mut dyn Read,
     builder: &mut SectionBuilder,
@@ -661,16 +661,20 @@ fn build_split(
         let mut text = Vec::new();
         let mut sent = 0;
         while let Some(r) = record(lines, &mut text)? {
-            let anew = match r {
-                Record::Close => true,
-                Record::Line => {
-                    chunk.len() as u64 >= chunk_bytes
-                        && SectionBuilder::starts_anew(&classify(&String::from_utf8_lossy(&text)))
-                }
-            };
-            if anew && !chunk.is_empty() && chunk.len() as u64 >= chunk_bytes {
+            // A stretch that is long enough ends before the next record that begins anew
+            // (only then is the record classified: most are not).
+            let cut = !chunk.is_empty()
+                && chunk.len() as u64 >= chunk_bytes
+                && match r {
+                    Record::Close => true,
+                    Record::Line => {
+                        SectionBuilder::starts_anew(&classify(&String::from_utf8_lossy(&text)))
+                    }
+                };
+            if cut {
+                let next = Vec::with_capacity(chunk.capacity());
                 to_build
-                    .send((sent, std::mem::take(&mut chunk)))
+                    .send((sent, std::mem::replace(&mut chunk, next)))
                     .map_err(|_| stopped())?;
                 sent += 1;
                 while let Ok((n, part)) = done.try_recv() {
@@ -874,8 +878,8 @@ mod tests {
     }
 
     /// Recorded `-m=2` output, whose explanation blocks run to hundreds of lines: built in
-    /// stretches of every size from one line up, on three threads, each section is the
-    /// section built in one go.
+    /// stretches from one line to 4 KiB, on three threads, each section is the section built
+    /// in one go.
     #[test]
     fn a_section_built_in_stretches_is_the_section_built_whole() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
