@@ -22,7 +22,8 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::Finding;
+use crate::escape::{Diagnostic, Kind, Section};
+use crate::finding::{Finding, Verdict};
 use crate::select::FileMarks;
 use crate::source::deps::Deps;
 
@@ -34,10 +35,10 @@ pub const MAX_AGE_DAYS: u64 = 5;
 /// Past this size the oldest entries are removed.
 pub const MAX_BYTES: u64 = 1 << 30;
 /// Bumped when an entry's shape changes; also part of every key.
-const FORMAT: &str = "escape-explain result cache 1";
+const FORMAT: &str = "escape-explain result cache 2";
 /// The first line of every entry; the deflated JSON follows, then the hash of the deflated
 /// bytes (16 bytes).
-const MAGIC: &[u8] = b"escape-explain result cache 1\n";
+const MAGIC: &[u8] = b"escape-explain result cache 2\n";
 const ENTRIES: &str = "results";
 const TRIMMED: &str = "trim.txt";
 
@@ -71,10 +72,74 @@ pub struct Entry {
     /// The allocation lines each finding's holder keeps (by finding), which the report does
     /// not write but a heap profile is joined on.
     pub kept_at: Vec<(usize, Vec<(String, u32)>)>,
+    /// What the report reads of the package's section, for a replay that does not build it.
+    pub sketch: Sketch,
+}
+
+/// What a report that needs little of a package's diagnostics ([`crate::render::Needs`])
+/// reads of them: a replay gives it this rather than build the section from the compiler's
+/// lines, which is most of the work of a run whose packages are all in the cache.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Sketch {
+    /// The kind of each diagnostic, in order.
+    pub kinds: Vec<Kind>,
+    /// The diagnostics of the findings a long-lived holder keeps, by index, paths resolved.
+    pub kept: Vec<(usize, Diagnostic)>,
+    /// How many diagnostics name a file of the build that was not found.
+    pub unresolved: u64,
+}
+
+impl Sketch {
+    /// The sketch of a section (paths resolved) and its findings.
+    pub fn of(section: &Section, findings: &[Finding], unresolved: u64) -> Sketch {
+        let mut kept: Vec<usize> = findings
+            .iter()
+            .filter(|f| f.verdict >= Verdict::Retained)
+            .filter_map(|f| f.diagnostic)
+            .filter(|i| *i < section.diagnostics.len())
+            .collect();
+        kept.sort_unstable();
+        kept.dedup();
+        Sketch {
+            kinds: section.diagnostics.iter().map(|d| d.kind).collect(),
+            kept: kept
+                .into_iter()
+                .map(|i| (i, section.diagnostics[i].clone()))
+                .collect(),
+            unresolved,
+        }
+    }
+
+    /// A section with as many diagnostics, of the same kinds, in full where kept; the others
+    /// carry only their kind.
+    pub fn section(self, package: Option<&str>, variant: Option<&str>, digest: u128) -> Section {
+        let mut diagnostics: Vec<Diagnostic> = self
+            .kinds
+            .into_iter()
+            .map(|k| Diagnostic::new(k, None, String::new()))
+            .collect();
+        for (i, d) in self.kept {
+            if let Some(slot) = diagnostics.get_mut(i) {
+                *slot = d;
+            }
+        }
+        Section {
+            package: package.map(str::to_string),
+            variant: variant.map(str::to_string),
+            diagnostics,
+            digest: Some(digest),
+        }
+    }
 }
 
 impl Entry {
-    pub fn new(deps: Deps, generic: bool, files: Vec<FileMarks>, findings: Vec<Finding>) -> Entry {
+    pub fn new(
+        deps: Deps,
+        generic: bool,
+        files: Vec<FileMarks>,
+        findings: Vec<Finding>,
+        sketch: Sketch,
+    ) -> Entry {
         let kept_at = findings
             .iter()
             .enumerate()
@@ -92,6 +157,7 @@ impl Entry {
             files,
             findings,
             kept_at,
+            sketch,
         }
     }
 
@@ -420,6 +486,101 @@ fn tool_id() -> u128 {
 mod tests {
     use super::*;
 
+    /// The store package of the recorded `reach` log, built, with a finding of each verdict
+    /// on a diagnostic (the retained one explained by `-m=2` flows).
+    fn store_section() -> (Section, Vec<Finding>) {
+        let log = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/go1.27/reach/m2-l.txt"),
+        )
+        .unwrap();
+        let mut sections = Vec::new();
+        let mut reader = crate::escape::Reader::new();
+        let mut keep = |s: Section| {
+            sections.push(s);
+            Ok(())
+        };
+        reader.read(&log[..], &mut keep).unwrap();
+        reader.finish(&mut keep).unwrap();
+        let section = sections
+            .into_iter()
+            .find(|s| s.package.as_deref() == Some("example.com/reach/store"))
+            .unwrap();
+        let explained = section
+            .diagnostics
+            .iter()
+            .position(|d| !d.explanations.is_empty())
+            .unwrap();
+        let plain = section
+            .diagnostics
+            .iter()
+            .position(|d| d.explanations.is_empty())
+            .unwrap();
+        let on = |i: usize, verdict: Verdict| {
+            let d = &section.diagnostics[i];
+            Finding::builder(
+                &crate::rules::GLOBAL_MAP,
+                verdict,
+                "s".into(),
+                d.message.clone(),
+            )
+            .position(d.position.clone())
+            .diagnostic(i)
+            .build()
+        };
+        let findings = vec![
+            on(explained, Verdict::Retained),
+            on(plain, Verdict::Heap),
+            on(section.diagnostics.len() - 1, Verdict::LeakRisk),
+        ];
+        (section, findings)
+    }
+
+    #[test]
+    fn a_sketch_is_what_the_default_report_reads_of_a_section() {
+        let (section, findings) = store_section();
+        let sketch = Sketch::of(&section, &findings, 3);
+        assert_eq!(sketch.unresolved, 3);
+        assert_eq!(
+            sketch.kept.len(),
+            2,
+            "the retained and the leak-risk finding"
+        );
+        let stub = sketch.section(
+            section.package.as_deref(),
+            section.variant.as_deref(),
+            section.digest.unwrap_or(7),
+        );
+        let kinds = |s: &Section| s.diagnostics.iter().map(|d| d.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(&stub), kinds(&section));
+        assert!(
+            stub.diagnostics.iter().any(|d| d.message.is_empty()),
+            "the others are not kept"
+        );
+
+        // The counts and the default report are the same from the sketch as from the section.
+        let totals = |s: &Section| {
+            let mut t = crate::report::Totals::default();
+            t.add(s, &findings);
+            serde_json::to_string(&t).unwrap()
+        };
+        assert_eq!(totals(&stub), totals(&section));
+        let human = |s: &Section| {
+            use crate::render::Renderer;
+            let mut r =
+                crate::render::human::HumanRenderer::new(crate::render::human::HumanOptions {
+                    brief: vec![Verdict::Heap],
+                    ..Default::default()
+                });
+            assert_eq!(r.needs(), crate::render::Needs::Kept);
+            let mut out = Vec::new();
+            r.section(&mut out, s, &findings).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let shown = human(&section);
+        assert!(shown.contains("flows to"), "{shown}");
+        assert_eq!(human(&stub), shown);
+    }
+
     fn touch(path: &Path, age_days: u64, bytes: usize) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, vec![b'x'; bytes]).unwrap();
@@ -451,7 +612,13 @@ mod tests {
     fn a_damaged_entry_is_a_miss_and_a_whole_one_a_hit() {
         let d = tempfile::tempdir().unwrap();
         let c = ResultCache::open(d.path()).unwrap();
-        let e = Entry::new(Deps::default(), true, Vec::new(), Vec::new());
+        let e = Entry::new(
+            Deps::default(),
+            true,
+            Vec::new(),
+            Vec::new(),
+            Sketch::default(),
+        );
         c.put(7, &e);
         assert!(c.get(7).is_some_and(|e| e.generic));
         assert!(c.get(8).is_none());

@@ -369,7 +369,7 @@ pub fn run_with(
     // The sorted reader hands every section over from here on.
     pipeline.cache = cache.clone();
     let (input, unrecognized) = reader
-        .finish_with(silent, &mut |s| pipeline.section(out, s))
+        .finish_pending(silent, &mut |s| pipeline.pending(out, s))
         .map_err(Error::Output)?;
     // A saved log of a build that failed says so in its own lines: reported as in wrapper mode.
     let build_ok = build_ok && !unrecognized.iter().any(|u| is_compile_error(&u.text));

@@ -18,9 +18,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
 use crate::cli::{Config, Input};
-use crate::escape::Section;
+use crate::escape::{Pending, Section, Unbuilt};
 use crate::finding::{self, Finding};
-use crate::render::Renderer;
+use crate::render::{Needs, Renderer};
 use crate::report::{RunInfo, Totals};
 use crate::source::facts::ModulePackages;
 use crate::source::{self, Locator, Module, PackageIndex};
@@ -104,6 +104,10 @@ struct Shared {
     /// What every package's analysis was given besides its own section and directory: the
     /// module, the target, the Go version, the declarations (part of every cache key).
     context: u128,
+    /// How printed paths map to files, for the sections built here.
+    locator: Locator,
+    /// Whether the source is read (diagnostics naming no file found are then counted).
+    source: bool,
 }
 
 /// An index being built or built, shared by the sections that need it, with what building
@@ -113,6 +117,46 @@ type IndexCell = Arc<OnceLock<(Arc<PackageIndex>, Option<Arc<source::deps::Read>
 /// A section and what to do with it.
 struct Job {
     seq: u64,
+    section: JobSection,
+    dir: Option<PathBuf>,
+    tests: bool,
+    source_rules: classify::SourceRules,
+}
+
+/// A job's section: built (paths resolved) on the main thread, or still its lines.
+enum JobSection {
+    /// With its diagnostics that name no file found (counted already).
+    Built { section: Section, unresolved: u64 },
+    /// Built by the worker if the cache does not have it, or if the renderer needs more than
+    /// the entry keeps of it.
+    Kept { unbuilt: Unbuilt, needs: Needs },
+}
+
+impl JobSection {
+    fn digest(&self) -> Option<u128> {
+        match self {
+            JobSection::Built { section, .. } => section.digest,
+            JobSection::Kept { unbuilt, .. } => Some(unbuilt.digest()),
+        }
+    }
+
+    fn package(&self) -> Option<&str> {
+        match self {
+            JobSection::Built { section, .. } => section.package.as_deref(),
+            JobSection::Kept { unbuilt, .. } => unbuilt.package(),
+        }
+    }
+
+    fn variant(&self) -> Option<&str> {
+        match self {
+            JobSection::Built { section, .. } => section.variant.as_deref(),
+            JobSection::Kept { unbuilt, .. } => unbuilt.variant(),
+        }
+    }
+}
+
+/// A job whose section is built.
+struct Built {
     section: Section,
     dir: Option<PathBuf>,
     tests: bool,
@@ -133,9 +177,11 @@ struct Analysed {
     findings: Vec<Finding>,
     /// Whether it was replayed from the cache.
     replayed: bool,
+    /// Its diagnostics that name no file found, when built (or replayed) by the worker.
+    unresolved: u64,
 }
 
-type Outcome = (u64, std::thread::Result<Analysed>);
+type Outcome = (u64, std::thread::Result<io::Result<Analysed>>);
 
 struct Pool {
     /// What the workers share, for what the run learned on the way (files not read).
@@ -220,37 +266,70 @@ impl<'r> Pipeline<'r> {
         }
     }
 
+    /// Takes a section handed over before it was built ([`crate::escape::Reader::finish_pending`]).
+    /// When what must be decided here, in order, can be decided from what is known of it
+    /// unbuilt, a worker builds it, or replays its findings from the cache without building it
+    /// when the renderer needs little of it; otherwise it is built here, as
+    /// [`Pipeline::section`] takes it.
+    pub fn pending(&mut self, out: &mut dyn Write, pending: Pending) -> io::Result<()> {
+        let unbuilt = match pending {
+            Pending::Built(section) => return self.section(out, section),
+            Pending::Kept(unbuilt) => unbuilt,
+        };
+        // What `section` decides from the built section, decided here without it:
+        // - its directory from its import path (the first thing `section_dir` tries);
+        // - a section with a fact has a diagnostic, so it is never one to leave out;
+        // - the memory guard, on bounds of its diagnostics and lines: within the limit with
+        //   them, within it built. Past it, the section is built to be judged exactly.
+        let dir = match (self.source, unbuilt.package()) {
+            (false, _) => None,
+            (true, Some(package)) => self.locator.import_dir(package),
+            (true, None) => None,
+        };
+        let facts = unbuilt.facts();
+        let bound = unbuilt.lines() + facts;
+        if facts == 0
+            || (self.source && dir.is_none())
+            || memory_estimate(facts, bound, dir.as_deref()) > self.max_package_memory
+        {
+            return self.section(out, unbuilt.build()?);
+        }
+        let tests = unbuilt.variant().is_some_and(|v| v != "vet");
+        let source_rules = self.source_rules(dir.as_ref(), tests);
+        // A profile's numbers may change a finding's verdict, and so what is shown in full.
+        let needs = match self.runtime {
+            Some(_) => Needs::All,
+            None => self.renderer.needs(),
+        };
+        self.send(
+            out,
+            JobSection::Kept { unbuilt, needs },
+            dir,
+            tests,
+            source_rules,
+            bound as usize,
+        )
+    }
+
     /// Takes a finished section: sends it to a worker, and renders whatever is ready in order.
     pub fn section(&mut self, out: &mut dyn Write, mut section: Section) -> io::Result<()> {
         self.locator.resolve_section(&mut section);
-        if self.source {
-            self.totals.unresolved += section
-                .diagnostics
-                .iter()
-                .filter_map(|d| d.position.as_ref())
-                .filter(|p| {
-                    p.path.is_none()
-                        && p.file.ends_with(".go")
-                        && !p.file.starts_with(['<', '/', '$'])
-                        && !p.file.contains(":\\")
-                        && !p.file.starts_with("_cgo_")
-                        // go's generated test main, in no directory the user has.
-                        && &*p.file != "_testmain.go"
-                })
-                .count() as u64;
-        }
+        let unresolved = if self.source { unresolved(&section) } else { 0 };
+        self.totals.unresolved += unresolved;
         let mut dir = if self.source {
             self.locator.section_dir(&section)
         } else {
             None
         };
         let weight = lines(&section);
-        let need = memory_estimate(&section, weight, dir.as_deref());
+        let diagnostics = section.diagnostics.len() as u64;
+        let need = memory_estimate(diagnostics, weight as u64, dir.as_deref());
         if need > self.max_package_memory {
             // Guard: past the limit the process would run out of memory and abort with no
             // report. The package is reported without its source (as --no-source would), and
             // the run ends in an error that names it.
-            let reported = memory_estimate(&section, weight, None) <= self.max_package_memory;
+            let reported =
+                memory_estimate(diagnostics, weight as u64, None) <= self.max_package_memory;
             self.too_large.push(TooLarge {
                 package: section.package.clone().unwrap_or_default(),
                 need,
@@ -269,11 +348,27 @@ impl<'r> Pipeline<'r> {
         }
         // A test variant compiles the _test.go files too.
         let tests = section.variant.as_deref().is_some_and(|v| v != "vet");
+        let source_rules = self.source_rules(dir.as_ref(), tests);
+        self.send(
+            out,
+            JobSection::Built {
+                section,
+                unresolved,
+            },
+            dir,
+            tests,
+            source_rules,
+            weight,
+        )
+    }
+
+    /// Which of the source-only rules a section's analysis runs; decided in order.
+    fn source_rules(&mut self, dir: Option<&PathBuf>, tests: bool) -> classify::SourceRules {
         // Guard: the source rules judge the module's own code; a section that maps to another
         // tree (a test binary's main package, whose inlined lines name GOROOT) is not the
         // user's to change. Both are canonical (Module::find and section_dir canonicalize).
         let inside = |dir: &PathBuf| self.locator.module().is_none_or(|m| m.contains(dir));
-        let source_rules = match dir.as_ref().filter(|d| inside(d)) {
+        match dir.filter(|d| inside(d)) {
             None => classify::SourceRules::Skip,
             // The package's first section runs them all, with its test files when it is a
             // test variant. When it was not, its test variant (which sorts after it) runs them
@@ -290,7 +385,20 @@ impl<'r> Pipeline<'r> {
                 }
                 Some(_) => classify::SourceRules::Skip,
             },
-        };
+        }
+    }
+
+    /// Sends a section of `weight` lines to a worker once there is room for it, and renders
+    /// whatever is ready in order.
+    fn send(
+        &mut self,
+        out: &mut dyn Write,
+        section: JobSection,
+        dir: Option<PathBuf>,
+        tests: bool,
+        source_rules: classify::SourceRules,
+        weight: usize,
+    ) -> io::Result<()> {
         while self.next_seq > self.next_render && self.weight + weight > IN_FLIGHT_LINES {
             self.render_next(out)?;
         }
@@ -307,7 +415,7 @@ impl<'r> Pipeline<'r> {
         crate::progress::update(
             self.built.max(self.next_seq),
             self.next_render,
-            job.section.package.as_deref().unwrap_or(""),
+            job.section.package().unwrap_or(""),
         );
         self.pool().send(job);
         self.render_ready(out, false)
@@ -357,6 +465,8 @@ impl<'r> Pipeline<'r> {
                 .part(self.toolchain_source.as_bytes())
                 .debug(&self.declared);
             let shared = Arc::new(Shared {
+                locator: self.locator.clone(),
+                source: self.source,
                 cache: self.cache.clone(),
                 context: context.finish(),
                 module: self.locator.module().cloned(),
@@ -411,10 +521,12 @@ impl<'r> Pipeline<'r> {
                 pool.done.try_recv().ok()
             };
             return match outcome {
-                Some((seq, Ok(a))) => {
+                Some((seq, Ok(Ok(a)))) => {
                     self.ready.insert(seq, a);
                     Ok(true)
                 }
+                // The section's lines could not be read back.
+                Some((_, Ok(Err(e)))) => Err(e),
                 // A worker's panic is this run's panic, as if it had happened here.
                 Some((_, Err(panic))) => std::panic::resume_unwind(panic),
                 None if wait => Err(io::Error::other("the analysis workers stopped")),
@@ -445,7 +557,9 @@ impl<'r> Pipeline<'r> {
             index,
             findings,
             replayed,
+            unresolved,
         } = a;
+        self.totals.unresolved += unresolved;
         if replayed {
             self.replayed += 1;
         } else {
@@ -618,8 +732,9 @@ where
 
 impl Shared {
     /// Replays the section's findings from the cache, or indexes its package (once per
-    /// directory), classifies it and keeps the result in the cache.
-    fn analyse(&self, job: Job) -> Analysed {
+    /// directory), classifies it and keeps the result in the cache. A section still as its
+    /// lines is built here when it must be.
+    fn analyse(&self, job: Job) -> io::Result<Analysed> {
         let key = self.cache.as_ref().and_then(|c| Some((c, self.key(&job)?)));
         if let Some((cache, key)) = key
             && let Some(mut entry) = cache.get(key)
@@ -629,22 +744,58 @@ impl Shared {
         {
             let generic = entry.generic;
             let files = std::mem::take(&mut entry.files);
-            return Analysed {
-                section: job.section,
+            let sketch = std::mem::take(&mut entry.sketch);
+            let (section, unresolved) = match job.section {
+                JobSection::Built { section, .. } => (section, 0),
+                JobSection::Kept {
+                    unbuilt,
+                    needs: Needs::All,
+                } => self.build(&unbuilt)?,
+                JobSection::Kept { unbuilt, .. } => {
+                    let unresolved = sketch.unresolved;
+                    let section =
+                        sketch.section(unbuilt.package(), unbuilt.variant(), unbuilt.digest());
+                    (section, unresolved)
+                }
+            };
+            return Ok(Analysed {
+                section,
                 dir: job.dir,
                 files,
                 generic,
                 index: None,
                 findings: entry.into_findings(),
                 replayed: true,
-            };
+                unresolved,
+            });
         }
+        // The section's diagnostics that name no file found, and how many of them are still
+        // to be counted (those of a section built here).
+        let (section, unresolved, count) = match job.section {
+            JobSection::Built {
+                section,
+                unresolved,
+            } => (section, unresolved, 0),
+            JobSection::Kept { unbuilt, .. } => {
+                let (section, unresolved) = self.build(&unbuilt)?;
+                (section, unresolved, unresolved)
+            }
+        };
+        let job = Built {
+            section,
+            dir: job.dir,
+            tests: job.tests,
+            source_rules: job.source_rules,
+        };
         if self.cache.is_none() {
-            return self.classify(job);
+            let mut a = self.classify(job);
+            a.unresolved = count;
+            return Ok(a);
         }
         // With the cache, every analysis records what it reads, even one that is not kept:
         // an index or facts it builds are shared with those that are.
         let (mut a, read) = source::deps::record(|| self.classify(job));
+        a.unresolved = count;
         let deps = read.flatten();
         drop(read);
         if let Some((cache, key)) = key
@@ -652,17 +803,29 @@ impl Shared {
             // again next time rather than replayed without one.
             && !deps.any_unreadable()
         {
+            let sketch = crate::cache::Sketch::of(&a.section, &a.findings, unresolved);
             let entry = crate::cache::Entry::new(
                 deps,
                 a.generic,
                 std::mem::take(&mut a.files),
                 std::mem::take(&mut a.findings),
+                sketch,
             );
             cache.put(key, &entry);
             a.files = entry.files;
             a.findings = entry.findings;
         }
-        a
+        Ok(a)
+    }
+
+    /// Builds a section kept as its lines, resolves its paths, and counts its diagnostics that
+    /// name no file found (as [`Pipeline::section`] does on the main thread).
+    fn build(&self, unbuilt: &Unbuilt) -> io::Result<(Section, u64)> {
+        let mut section = unbuilt.build()?;
+        self.locator
+            .resolve_section_with(&mut Default::default(), &mut section);
+        let unresolved = if self.source { unresolved(&section) } else { 0 };
+        Ok((section, unresolved))
     }
 
     /// The cache key of a job: everything its analysis is given. None for a section whose
@@ -670,14 +833,14 @@ impl Shared {
     /// its source (`--no-source`, a package not found): that is no more work than reading it
     /// again, and a generated package of millions of values would fill the cache.
     fn key(&self, job: &Job) -> Option<u128> {
-        let digest = job.section.digest?;
+        let digest = job.section.digest()?;
         job.dir.as_ref()?;
         let cache = self.cache.as_ref()?;
         let mut k = cache.key();
         k.part(&self.context.to_le_bytes())
             .part(&digest.to_le_bytes())
-            .debug(&job.section.package)
-            .debug(&job.section.variant)
+            .debug(&job.section.package())
+            .debug(&job.section.variant())
             .debug(&job.dir)
             .debug(&job.tests)
             .debug(&job.source_rules)
@@ -686,13 +849,12 @@ impl Shared {
     }
 
     /// Indexes the section's package (once per directory) and classifies the section.
-    fn classify(&self, job: Job) -> Analysed {
-        let Job {
+    fn classify(&self, job: Built) -> Analysed {
+        let Built {
             mut section,
             dir,
             tests,
             source_rules,
-            ..
         } = job;
         let index = dir.as_ref().map(|dir| self.index(dir.clone(), tests));
         let opts = classify::Options {
@@ -723,6 +885,7 @@ impl Shared {
             index,
             findings,
             replayed: false,
+            unresolved: 0,
         }
     }
 
@@ -777,10 +940,10 @@ const BYTES_PER_FLOW_LINE: u64 = 330;
 /// generated file of 12 MB, 844 MB; `go/types`, 1.1 MB of source, 98 MB).
 const BYTES_PER_SOURCE_BYTE: u64 = 90;
 
-/// What analysing a section of `lines` lines (see [`lines`]) is estimated to take: its
-/// diagnostics and explanation lines, and the Go files in `dir` (the package's source, when it
-/// is read), from their sizes alone.
-fn memory_estimate(section: &Section, lines: usize, dir: Option<&std::path::Path>) -> u64 {
+/// What analysing a section of `diagnostics` diagnostics and `lines` lines (see [`lines`]) is
+/// estimated to take: its diagnostics and explanation lines, and the Go files in `dir` (the
+/// package's source, when it is read), from their sizes alone. It grows with each.
+fn memory_estimate(diagnostics: u64, lines: u64, dir: Option<&std::path::Path>) -> u64 {
     let source: u64 = dir
         .and_then(|d| std::fs::read_dir(d).ok())
         .map(|rd| {
@@ -792,12 +955,30 @@ fn memory_estimate(section: &Section, lines: usize, dir: Option<&std::path::Path
                 .sum()
         })
         .unwrap_or(0);
-    let diagnostics = section.diagnostics.len() as u64;
-    let flow_lines = (lines as u64).saturating_sub(diagnostics);
+    // A diagnostic costs BYTES_PER_DIAGNOSTIC in all, its own line included.
+    let flow_lines = lines.saturating_sub(diagnostics);
     diagnostics
         .saturating_mul(BYTES_PER_DIAGNOSTIC)
         .saturating_add(flow_lines.saturating_mul(BYTES_PER_FLOW_LINE))
         .saturating_add(source.saturating_mul(BYTES_PER_SOURCE_BYTE))
+}
+
+/// A section's diagnostics that name a Go file of the build that was not found.
+fn unresolved(section: &Section) -> u64 {
+    section
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.position.as_ref())
+        .filter(|p| {
+            p.path.is_none()
+                && p.file.ends_with(".go")
+                && !p.file.starts_with(['<', '/', '$'])
+                && !p.file.contains(":\\")
+                && !p.file.starts_with("_cgo_")
+                // go's generated test main, in no directory the user has.
+                && &*p.file != "_testmain.go"
+        })
+        .count() as u64
 }
 
 fn lines(section: &Section) -> usize {

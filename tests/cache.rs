@@ -105,13 +105,19 @@ fn a_warm_run_prints_what_a_run_without_the_cache_prints() {
     assert!(modules.len() > 20, "{modules:?}");
     let cache = tempfile::tempdir().unwrap();
     for m in &modules {
-        // JSON writes everything a finding has; the other formats are tried on a few.
+        // JSON writes everything a finding has. The default report is replayed without
+        // building the package's section (from what the entry keeps of it: the kinds, and
+        // the diagnostics of what a holder keeps), so it is tried on every module too; the
+        // other formats on a few.
         let dir = root().join("tests/go").join(m);
         same_either_way(cache.path(), &dir, &log(m), &["--format", "json"]);
+        same_either_way(cache.path(), &dir, &log(m), &[]);
         if ["reach", "leaks", "registrations", "cgoleaks"].contains(&m.as_str()) {
             for format in ["text", "sarif", "compact", "html"] {
                 same_either_way(cache.path(), &dir, &log(m), &["--format", format]);
             }
+            same_either_way(cache.path(), &dir, &log(m), &["--format", "text", "-v"]);
+            same_either_way(cache.path(), &dir, &log(m), &["--verdict", "heap,retained"]);
         }
     }
     // The runs above filled the cache: a run now replays every package with a section.

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 
 use serde::Serialize;
 
@@ -280,7 +280,7 @@ impl Reader {
                 self.note_wording(text, &line);
                 let fed = match &mut self.spool {
                     Some(spool) => {
-                        spool.line(text)?;
+                        spool.line(text, is_fact(&line))?;
                         self.current.note(&line)
                     }
                     None => self.current.feed(&line),
@@ -394,17 +394,98 @@ impl Reader {
     /// printed nothing for): when sorted, each is handed over in its place among the others;
     /// otherwise after them.
     pub fn finish_with(
-        mut self,
+        self,
         extra: Vec<Section>,
         emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
     ) -> std::io::Result<(InputStats, Vec<Unrecognized>)> {
+        self.finish_pending(extra, &mut |p| emit(p.build()?))
+    }
+
+    /// [`Reader::finish_with`], handing each kept section over before it is built: whoever
+    /// takes it decides whether (and on which thread) to build it, from what is known of it
+    /// without building ([`Unbuilt`]).
+    pub fn finish_pending(
+        mut self,
+        extra: Vec<Section>,
+        emit: &mut dyn FnMut(Pending) -> std::io::Result<()>,
+    ) -> std::io::Result<(InputStats, Vec<Unrecognized>)> {
         let last = std::mem::take(&mut self.current);
-        self.end_section(last, emit)?;
+        self.end_section(last, &mut |s| emit(Pending::Built(s)))?;
         match self.spool.take() {
             Some(spool) => spool.replay(extra, emit)?,
-            None => extra.into_iter().try_for_each(&mut *emit)?,
+            None => extra
+                .into_iter()
+                .try_for_each(|s| emit(Pending::Built(s)))?,
         }
         Ok((self.stats, self.unrecognized))
+    }
+}
+
+/// Whether a line is a fact of its own: each such line is one diagnostic at most (a repeat
+/// folds into the first), and every section with one has at least one diagnostic.
+fn is_fact(line: &Line<'_>) -> bool {
+    matches!(
+        line,
+        Line::Summary { .. } | Line::EscapeHeader { .. } | Line::LeakHeader { .. }
+    )
+}
+
+/// A section handed over by [`Reader::finish_pending`]: built already (a section that was not
+/// in the input), or kept as its lines.
+pub enum Pending {
+    Built(Section),
+    Kept(Unbuilt),
+}
+
+impl Pending {
+    pub fn build(self) -> io::Result<Section> {
+        match self {
+            Pending::Built(s) => Ok(s),
+            Pending::Kept(u) => u.build(),
+        }
+    }
+}
+
+/// A section kept as its lines: what is known of it without building it, and a way to build
+/// it on any thread, at any time until the last handle is dropped.
+#[derive(Clone)]
+pub struct Unbuilt {
+    spool: std::sync::Arc<Frozen>,
+    index: usize,
+}
+
+impl Unbuilt {
+    fn kept(&self) -> &Kept {
+        &self.spool.sections[self.index]
+    }
+
+    pub fn package(&self) -> Option<&str> {
+        self.kept().package.as_deref()
+    }
+
+    pub fn variant(&self) -> Option<&str> {
+        self.kept().variant.as_deref()
+    }
+
+    /// The hash of its lines ([`Section::digest`]).
+    pub fn digest(&self) -> u128 {
+        self.kept().digest
+    }
+
+    /// How many lines of the compiler's it was read from.
+    pub fn lines(&self) -> u64 {
+        self.kept().lines
+    }
+
+    /// How many of those were facts (one-line facts and explanation headers): its built
+    /// section has at least one diagnostic when there is one, and at most this many.
+    pub fn facts(&self) -> u64 {
+        self.kept().facts
+    }
+
+    /// Builds it (on several threads when it is large).
+    pub fn build(&self) -> io::Result<Section> {
+        self.spool.build(self.kept())
     }
 }
 
@@ -425,8 +506,10 @@ struct Spool {
     file: Option<BufWriter<File>>,
     /// Bytes kept so far (in memory or in the file).
     len: u64,
-    /// Where the current section's lines start.
+    /// Where the current section's lines start, and how many it has, facts among them.
     start: u64,
+    lines: u64,
+    facts: u64,
     /// The current section's lines so far, hashed: its identity for the result cache.
     digest: xxhash_rust::xxh3::Xxh3,
     sections: Vec<Kept>,
@@ -440,6 +523,9 @@ struct Kept {
     end: u64,
     /// The hash of its lines as kept, in order, block ends included.
     digest: u128,
+    /// Its lines, and the facts among them ([`is_fact`]).
+    lines: u64,
+    facts: u64,
 }
 
 impl Spool {
@@ -471,7 +557,9 @@ impl Spool {
         Ok(())
     }
 
-    fn line(&mut self, text: &str) -> io::Result<()> {
+    fn line(&mut self, text: &str, fact: bool) -> io::Result<()> {
+        self.lines += 1;
+        self.facts += u64::from(fact);
         // Lines are far shorter than the length field allows; one that is not is cut.
         let mut cut = text.len().min(Self::CLOSE as usize - 1);
         while !text.is_char_boundary(cut) {
@@ -498,17 +586,21 @@ impl Spool {
             start: self.start,
             end: self.len,
             digest: self.digest.digest128(),
+            lines: self.lines,
+            facts: self.facts,
         });
         self.start = self.len;
+        self.lines = 0;
+        self.facts = 0;
         self.digest.reset();
     }
 
-    /// Builds the sections kept, with `extra`, and hands them over by import path, then
-    /// variant, then the order they were read in.
+    /// Hands the sections kept over, with `extra`, by import path, then variant, then the
+    /// order they were read in, each to be built when its taker wants it.
     fn replay(
         mut self,
         extra: Vec<Section>,
-        emit: &mut dyn FnMut(Section) -> io::Result<()>,
+        emit: &mut dyn FnMut(Pending) -> io::Result<()>,
     ) -> io::Result<()> {
         enum Item {
             Kept(usize),
@@ -526,38 +618,104 @@ impl Spool {
             }
         }
         items.sort_by(|a, b| key(&self.sections, a).cmp(&key(&self.sections, b)));
-        let mut file = match self.file.take() {
+        let file = match self.file.take() {
             Some(f) => Some(f.into_inner().map_err(|e| e.into_error())?),
             None => None,
         };
+        let frozen = std::sync::Arc::new(Frozen {
+            memory: std::mem::take(&mut self.memory),
+            file,
+            sections: std::mem::take(&mut self.sections),
+            split: self.split,
+            chunk: self.chunk,
+            builders: self.builders,
+        });
         for item in items {
-            let kept = match item {
-                Item::Extra(s) => {
-                    emit(s)?;
-                    continue;
-                }
-                Item::Kept(i) => &self.sections[i],
-            };
-            let len = kept.end - kept.start;
-            let mut lines: Box<dyn Read + '_> = match &mut file {
-                Some(f) => {
-                    f.seek(SeekFrom::Start(kept.start))?;
-                    Box::new(BufReader::with_capacity(1 << 16, Read::by_ref(f).take(len)))
-                }
-                None => Box::new(&self.memory[kept.start as usize..kept.end as usize]),
-            };
-            let mut builder = SectionBuilder::new(kept.package.as_deref(), kept.variant.as_deref());
-            if len >= self.split && self.builders > 1 {
-                build_split(&mut lines, &mut builder, self.builders, self.chunk)?;
-            } else {
-                build(&mut lines, &mut builder)?;
+            match item {
+                Item::Extra(s) => emit(Pending::Built(s))?,
+                Item::Kept(index) => emit(Pending::Kept(Unbuilt {
+                    spool: frozen.clone(),
+                    index,
+                }))?,
             }
-            let mut section = builder.finish();
-            section.digest = Some(kept.digest);
-            emit(section)?;
         }
         Ok(())
     }
+}
+
+/// The lines a [`Spool`] kept, once the input has ended: read by whichever thread builds a
+/// section, each from its own place (the file is read by offset, not by a shared cursor).
+struct Frozen {
+    memory: Vec<u8>,
+    file: Option<File>,
+    sections: Vec<Kept>,
+    split: u64,
+    chunk: u64,
+    builders: usize,
+}
+
+impl Frozen {
+    fn build(&self, kept: &Kept) -> io::Result<Section> {
+        let len = kept.end - kept.start;
+        let mut lines: Box<dyn Read + '_> = match &self.file {
+            Some(file) => Box::new(BufReader::with_capacity(
+                1 << 16,
+                At {
+                    file,
+                    pos: kept.start,
+                    end: kept.end,
+                },
+            )),
+            None => Box::new(&self.memory[kept.start as usize..kept.end as usize]),
+        };
+        let mut builder = SectionBuilder::new(kept.package.as_deref(), kept.variant.as_deref());
+        if len >= self.split && self.builders > 1 {
+            build_split(&mut lines, &mut builder, self.builders, self.chunk)?;
+        } else {
+            build(&mut lines, &mut builder)?;
+        }
+        let mut section = builder.finish();
+        section.digest = Some(kept.digest);
+        Ok(section)
+    }
+}
+
+/// The bytes of a file from `pos` to `end`, read by offset: several threads read one file.
+struct At<'f> {
+    file: &'f File,
+    pos: u64,
+    end: u64,
+}
+
+impl Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = (self.end - self.pos).min(buf.len() as u64) as usize;
+        if n == 0 {
+            return Ok(0);
+        }
+        let got = read_at(self.file, &mut buf[..n], self.pos)?;
+        if got == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        self.pos += got as u64;
+        Ok(got)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    // Moves the file's cursor too, which nothing else here uses.
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<usize> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 /// Reads the next record [`Spool`] kept: a line (into `text`) or a block end; None at the end.

@@ -21,6 +21,10 @@ impl Renderer for CompactRenderer {
         Ok(())
     }
 
+    fn needs(&self) -> super::Needs {
+        super::Needs::Kinds
+    }
+
     fn section(
         &mut self,
         out: &mut dyn Write,

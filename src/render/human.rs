@@ -436,6 +436,15 @@ impl HumanRenderer {
 }
 
 impl Renderer for HumanRenderer {
+    fn needs(&self) -> super::Needs {
+        // The compiler's explanation is read for the findings shown in full.
+        if self.opts.full.iter().all(|v| *v >= Verdict::Retained) {
+            super::Needs::Kept
+        } else {
+            super::Needs::All
+        }
+    }
+
     fn begin(&mut self, _out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
         Ok(())
     }

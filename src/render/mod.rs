@@ -16,6 +16,11 @@ use crate::report::{RunInfo, Summary};
 
 /// One output format.
 pub trait Renderer {
+    /// What it reads of a package's diagnostics: a package replayed from the result cache is
+    /// given only that, and is not built from the compiler's lines when that is little.
+    fn needs(&self) -> Needs {
+        Needs::All
+    }
     fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()>;
     fn section(
         &mut self,
@@ -24,6 +29,19 @@ pub trait Renderer {
         findings: &[Finding],
     ) -> io::Result<()>;
     fn end(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()>;
+}
+
+/// What a renderer reads of the diagnostics of the section it is given, besides their number
+/// and order (the indices [`Finding::diagnostic`] holds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Needs {
+    /// The kind of each (for the counts).
+    Kinds,
+    /// Those kinds, and in full the diagnostics of the findings that a long-lived holder
+    /// keeps (retained and leak-risk).
+    Kept,
+    /// Every diagnostic in full.
+    All,
 }
 
 /// Keeps what it is given instead of writing it: the sides of a diff.

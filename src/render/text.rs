@@ -91,6 +91,15 @@ impl TextRenderer {
 }
 
 impl Renderer for TextRenderer {
+    fn needs(&self) -> super::Needs {
+        // `--verbose` lists the compiler's other diagnostics and every explanation.
+        if self.verbose {
+            super::Needs::All
+        } else {
+            super::Needs::Kinds
+        }
+    }
+
     fn begin(&mut self, _out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
         Ok(())
     }

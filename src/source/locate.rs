@@ -14,9 +14,10 @@ use super::module::Module;
 use crate::escape::{Position, Section};
 
 /// printed path -> display path, for one package.
-type PathCache = rustc_hash::FxHashMap<Arc<str>, Option<Arc<str>>>;
+pub type PathCache = rustc_hash::FxHashMap<Arc<str>, Option<Arc<str>>>;
 
 /// Resolves printed paths for one run. Results are cached per (package, printed path).
+#[derive(Clone)]
 pub struct Locator {
     build_dir: PathBuf,
     module: Option<Module>,
@@ -53,22 +54,29 @@ impl Locator {
         // Most positions of a section name the same few files: the package's cache is taken
         // out once, and each position is one lookup by &str.
         let mut cache = self.cache.remove(&pkg).unwrap_or_default();
+        self.resolve_section_with(&mut cache, section);
+        self.cache.insert(pkg, cache);
+    }
+
+    /// [`Locator::resolve_section`] with a cache of the caller's, on a locator shared by
+    /// several threads. `cache` is for the section's package only.
+    pub fn resolve_section_with(&self, cache: &mut PathCache, section: &mut Section) {
+        let pkg = section.package.clone();
         for d in &mut section.diagnostics {
             if let Some(p) = d.position.as_mut() {
-                self.resolve(&mut cache, pkg.as_deref(), p);
+                self.resolve(cache, pkg.as_deref(), p);
             }
             for e in &mut d.explanations {
                 if let Some(p) = e.position.as_mut() {
-                    self.resolve(&mut cache, pkg.as_deref(), p);
+                    self.resolve(cache, pkg.as_deref(), p);
                 }
                 for step in e.flows.iter_mut().flat_map(|f| f.steps.iter_mut()) {
                     if let Some(p) = step.at.as_mut() {
-                        self.resolve(&mut cache, pkg.as_deref(), p);
+                        self.resolve(cache, pkg.as_deref(), p);
                     }
                 }
             }
         }
-        self.cache.insert(pkg, cache);
     }
 
     fn resolve(&self, cache: &mut PathCache, package: Option<&str>, pos: &mut Position) {
@@ -121,13 +129,8 @@ impl Locator {
     /// The directory of a section's package: the known one, or the directory most of its
     /// files are in (a saved log of packages outside the module, such as the standard library).
     pub fn section_dir(&self, section: &Section) -> Option<PathBuf> {
-        if let Some(d) = section
-            .package
-            .as_deref()
-            .and_then(|p| self.package_dir(p))
-            .filter(|d| d.is_dir())
-        {
-            return Some(d.canonicalize().unwrap_or(d));
+        if let Some(d) = section.package.as_deref().and_then(|p| self.import_dir(p)) {
+            return Some(d);
         }
         let mut counts: HashMap<PathBuf, usize> = HashMap::new();
         for d in &section.diagnostics {
@@ -147,6 +150,13 @@ impl Locator {
             .into_iter()
             .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
         Some(dir.canonicalize().unwrap_or(dir))
+    }
+
+    /// The directory of a package known by its import path (what [`Locator::section_dir`]
+    /// tries first), without its section.
+    pub fn import_dir(&self, package: &str) -> Option<PathBuf> {
+        let d = self.package_dir(package).filter(|d| d.is_dir())?;
+        Some(d.canonicalize().unwrap_or(d))
     }
 
     fn package_dir(&self, package: &str) -> Option<PathBuf> {
