@@ -181,7 +181,25 @@ pub struct ResultCache {
     tool: u128,
     /// Each file and directory checked in this run, and its hash: the packages of a module
     /// share the files of the packages they import.
-    checked: std::sync::Mutex<HashMap<(bool, PathBuf), Option<u128>>>,
+    checked: std::sync::Mutex<Checked>,
+}
+
+/// Files and directories checked in a run, by their path's bytes (hashed as bytes, not as
+/// components: a warm run of the standard library asks about hundreds of thousands).
+#[derive(Debug, Default)]
+struct Checked {
+    files: HashMap<std::ffi::OsString, Option<u128>>,
+    dirs: HashMap<std::ffi::OsString, Option<u128>>,
+}
+
+impl Checked {
+    fn of(&mut self, file: bool) -> &mut HashMap<std::ffi::OsString, Option<u128>> {
+        if file {
+            &mut self.files
+        } else {
+            &mut self.dirs
+        }
+    }
 }
 
 /// A key under construction: each part is written with its length, so that no two
@@ -238,7 +256,7 @@ impl ResultCache {
         }
         Ok(ResultCache {
             dir: dir.to_path_buf(),
-            tool: tool_id(),
+            tool: tool_id(dir),
             checked: Default::default(),
         })
     }
@@ -290,18 +308,17 @@ impl ResultCache {
     pub fn still_hold(&self, deps: &Deps) -> bool {
         deps.still_hold_by(|d| {
             let (file, path) = d.what();
-            let key = (file, path.to_path_buf());
-            if let Some(h) = self.lock().get(&key) {
+            if let Some(h) = self.lock().of(file).get(path.as_os_str()) {
                 return *h;
             }
             // Hashed outside the lock: another worker may hash it too, to the same value.
             let h = d.now();
-            self.lock().insert(key, h);
+            self.lock().of(file).insert(path.as_os_str().to_owned(), h);
             h
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(bool, PathBuf), Option<u128>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Checked> {
         self.checked.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -466,12 +483,12 @@ pub fn clean(out: &mut dyn Write) -> std::io::Result<()> {
 
 /// This build of the tool: its version and the hash of its executable, so that a rebuilt tool
 /// never replays another build's results.
-fn tool_id() -> u128 {
+fn tool_id(dir: &Path) -> u128 {
     let mut k = KeyHasher::new();
     k.part(env!("CARGO_PKG_VERSION").as_bytes());
-    match std::env::current_exe().and_then(std::fs::read) {
-        Ok(bytes) => {
-            k.part(&crate::source::deps::hash(&bytes).to_le_bytes());
+    match std::env::current_exe().and_then(|exe| exe_hash(dir, &exe)) {
+        Ok(hash) => {
+            k.part(&hash.to_le_bytes());
         }
         // Without its own bytes the tool cannot tell one build from another: each run keys
         // apart from every other, so nothing is replayed.
@@ -482,9 +499,143 @@ fn tool_id() -> u128 {
     k.finish()
 }
 
+/// The hash of the executable's bytes, remembered in `DIR/tools` by what `stat` says of it
+/// (as git's index remembers a file): the release build is tens of megabytes, read and hashed
+/// on every run otherwise. A file rewritten in place changes its ctime, one replaced its
+/// inode, so neither is taken for the build it replaced.
+fn exe_hash(dir: &Path, exe: &Path) -> std::io::Result<u128> {
+    let meta = std::fs::metadata(exe)?;
+    let stamp = format!("{:?} {}", exe, file_stamp(&meta));
+    let memo = dir.join("tools");
+    // One line per executable (a debug and a release build use one cache): `HASH STAMP`.
+    let known = std::fs::read_to_string(&memo).unwrap_or_default();
+    let remembered = known.lines().find_map(|line| {
+        let (hash, rest) = line.split_once(' ')?;
+        (rest == stamp).then(|| u128::from_str_radix(hash, 16).ok())?
+    });
+    if let Some(hash) = remembered {
+        return Ok(hash);
+    }
+    let hash = crate::source::deps::hash(&std::fs::read(exe)?);
+    // The stamp is taken again: an executable replaced while it was read is not remembered
+    // under the stamp of the one before. Nor is one written in the last seconds: timestamps
+    // move in ticks, and a write in the tick the stamp was taken in would keep it (git's
+    // "racily clean" files).
+    let settled = meta
+        .modified()
+        .ok()
+        .and_then(|m| SystemTime::now().duration_since(m).ok())
+        .is_some_and(|age| age > Duration::from_secs(2));
+    if settled && format!("{:?} {}", exe, file_stamp(&std::fs::metadata(exe)?)) == stamp {
+        let prefix = format!("{exe:?} ");
+        let mut lines: Vec<String> = known
+            .lines()
+            .filter(|l| {
+                !l.split_once(' ')
+                    .is_some_and(|(_, rest)| rest.starts_with(&prefix))
+            })
+            .map(str::to_owned)
+            .collect();
+        lines.push(format!("{hash:032x} {stamp}"));
+        // Many executables (a test build in each checkout) keep the file small.
+        let keep = lines.len().saturating_sub(32);
+        let text: String = lines[keep..].iter().map(|l| format!("{l}\n")).collect();
+        // Written whole or not at all; a failure leaves the next run to hash again.
+        let _ = tempfile::NamedTempFile::new_in(dir).and_then(|mut tmp| {
+            tmp.write_all(text.as_bytes())?;
+            tmp.persist(&memo).map_err(|e| e.error)?;
+            Ok(())
+        });
+    }
+    Ok(hash)
+}
+
+/// What `stat` says of a file that changes when its bytes do.
+fn file_stamp(meta: &std::fs::Metadata) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        format!(
+            "{} {} {} {}.{} {}.{}",
+            meta.dev(),
+            meta.ino(),
+            meta.size(),
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec()
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let at = |t: std::io::Result<SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+        };
+        format!(
+            "{} {:?} {:?}",
+            meta.len(),
+            at(meta.modified()),
+            at(meta.created())
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_executable_is_hashed_once_until_it_changes() {
+        let d = tempfile::tempdir().unwrap();
+        let exe = d.path().join("tool");
+        let long_ago = SystemTime::now() - Duration::from_secs(60);
+        let build_at = |path: &Path, bytes: &[u8], at: SystemTime| {
+            std::fs::write(path, bytes).unwrap();
+            std::fs::File::options()
+                .append(true)
+                .open(path)
+                .unwrap()
+                .set_modified(at)
+                .unwrap();
+        };
+        let build = |path: &Path, bytes: &[u8]| build_at(path, bytes, long_ago);
+        // Just written: not remembered, since a write in the same tick would not be seen.
+        std::fs::write(&exe, b"first build").unwrap();
+        exe_hash(d.path(), &exe).unwrap();
+        assert!(!d.path().join("tools").exists());
+        build(&exe, b"first build");
+        let first = exe_hash(d.path(), &exe).unwrap();
+        assert_eq!(first, crate::source::deps::hash(b"first build"));
+        let memo = std::fs::read_to_string(d.path().join("tools")).unwrap();
+        assert!(memo.starts_with(&format!("{first:032x} ")), "{memo}");
+        // Remembered: a hash written into the memo by hand is what the next run takes.
+        std::fs::write(
+            d.path().join("tools"),
+            memo.replacen(&format!("{first:032x}"), &format!("{:032x}", 7), 1),
+        )
+        .unwrap();
+        assert_eq!(exe_hash(d.path(), &exe).unwrap(), 7);
+        // Rewritten in place with bytes of the same length: hashed again.
+        build_at(&exe, b"other build", long_ago + Duration::from_secs(1));
+        assert_eq!(
+            exe_hash(d.path(), &exe).unwrap(),
+            crate::source::deps::hash(b"other build")
+        );
+        // Another executable keeps its own line beside it.
+        let exe2 = d.path().join("tool2");
+        build(&exe2, b"debug build");
+        exe_hash(d.path(), &exe2).unwrap();
+        let memo = std::fs::read_to_string(d.path().join("tools")).unwrap();
+        assert_eq!(memo.lines().count(), 2, "{memo}");
+        // A damaged memo is not believed.
+        std::fs::write(d.path().join("tools"), "not a memo\n\u{0}").unwrap();
+        assert_eq!(
+            exe_hash(d.path(), &exe).unwrap(),
+            crate::source::deps::hash(b"other build")
+        );
+    }
 
     /// The store package of the recorded `reach` log, built, with a finding of each verdict
     /// on a diagnostic (the retained one explained by `-m=2` flows).

@@ -3,7 +3,28 @@
 //! (` escapes to heap`, ` with derefs=N:`, `) at POS`) because expressions and function names may
 //! contain colons, spaces, quotes and brackets.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::FinderRev;
+
 use super::model::Kind;
+
+/// The last `needle` in `hay`. The searches of every line share one finder per needle: `rfind`
+/// with a `&str` sets its searcher up again on each of the hundreds of thousands of lines.
+fn rfind(hay: &str, finder: &LazyLock<FinderRev<'static>>) -> Option<usize> {
+    finder.rfind(hay.as_bytes())
+}
+
+macro_rules! finder {
+    ($name:ident, $needle:literal) => {
+        static $name: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new($needle));
+    };
+}
+
+finder!(AT, ") at ");
+finder!(OPEN, " (");
+finder!(ESCAPES_IN, " escapes to heap in ");
+finder!(DEREFS, " with derefs=");
 
 /// A position prefix as printed, still borrowed from the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,9 +366,9 @@ fn matching_brace(s: &str) -> Option<usize> {
 
 fn step(f: &str) -> Option<Line<'_>> {
     // `where` is greedy (it may hold parentheses), `why` has none, `at` is a position.
-    let at_idx = f.rfind(") at ")?;
+    let at_idx = rfind(f, &AT)?;
     let at = &f[at_idx + 5..];
-    let open = f[..at_idx].rfind(" (")?;
+    let open = rfind(&f[..at_idx], &OPEN)?;
     let reason = &f[open + 2..at_idx];
     if reason.contains(['(', ')']) {
         return None;
@@ -368,7 +389,7 @@ fn explanation_header<'a>(pos: Option<RawPos<'a>>, msg: &'a str) -> Option<Line<
             function: None,
         });
     }
-    if let Some(i) = body.rfind(" escapes to heap in ") {
+    if let Some(i) = rfind(body, &ESCAPES_IN) {
         return Some(Line::EscapeHeader {
             pos,
             expr: &body[..i],
@@ -380,7 +401,7 @@ fn explanation_header<'a>(pos: Option<RawPos<'a>>, msg: &'a str) -> Option<Line<
     if param.contains(' ') {
         return None;
     }
-    let d = rest.rfind(" with derefs=")?;
+    let d = rfind(rest, &DEREFS)?;
     let derefs: i32 = rest[d + " with derefs=".len()..].parse().ok()?;
     let middle = &rest[..d];
     let to_len = if middle.starts_with('{') {
