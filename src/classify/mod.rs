@@ -34,6 +34,7 @@ mod trace;
 pub mod words;
 pub mod zero_size;
 
+use crate::source::syntax::Syntax;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -705,7 +706,7 @@ impl<'a> Context<'a> {
             return false;
         };
         for node in std::iter::once(at).chain(f.ancestors(at)) {
-            match node.kind() {
+            match node.kind_name() {
                 "parameter_list" => return true,
                 "block" | "func_literal" | "function_declaration" | "method_declaration" => {
                     return false;
@@ -805,10 +806,10 @@ impl<'a> Context<'a> {
         let pos = d.position.as_ref()?;
         let (f, off) = self.source_at(pos)?;
         let mut around = f.nodes_around(off);
-        around.find(|n| n.kind() == "func_literal")?;
+        around.find(|n| n.kind_name() == "func_literal")?;
         let decl =
-            around.find(|n| matches!(n.kind(), "function_declaration" | "method_declaration"));
-        Some(match decl.and_then(|n| n.child_by_field_name("name")) {
+            around.find(|n| matches!(n.kind_name(), "function_declaration" | "method_declaration"));
+        Some(match decl.and_then(|n| n.field("name")) {
             Some(name) => format!("the closure at line {} in `{}`", pos.line, f.text_of(name)),
             None => format!("the closure at line {}", pos.line),
         })
@@ -821,13 +822,12 @@ impl<'a> Context<'a> {
         let sel = f
             .nodes_around(off)
             .take(2)
-            .find(|n| n.kind() == "selector_expression")?;
+            .find(|n| n.kind_name() == "selector_expression")?;
         // A method value is not called where it is written (`C.free(p)` is a call, and the
         // closure around it is cgo's).
         let called = sel.parent().is_some_and(|c| {
-            c.kind() == "call_expression"
-                && c.child_by_field_name("function")
-                    .is_some_and(|fun| fun.id() == sel.id())
+            c.kind_name() == "call_expression"
+                && c.field("function").is_some_and(|fun| fun.id() == sel.id())
         });
         if called {
             return None;
@@ -842,13 +842,16 @@ impl<'a> Context<'a> {
         let Some((f, off)) = d.position.as_ref().and_then(|p| self.source_at(p)) else {
             return false;
         };
-        let Some(lit) = f.nodes_around(off).find(|n| n.kind() == "func_literal") else {
+        let Some(lit) = f
+            .nodes_around(off)
+            .find(|n| n.kind_name() == "func_literal")
+        else {
             return false;
         };
         lit.parent()
-            .filter(|c| c.kind() == "call_expression")
+            .filter(|c| c.kind_name() == "call_expression")
             .and_then(|c| c.parent())
-            .is_some_and(|g| g.kind() == "go_statement")
+            .is_some_and(|g| g.kind_name() == "go_statement")
     }
 
     /// The function called at a diagnostic's position, as written (`fmt.Println`).
@@ -889,17 +892,17 @@ impl<'a> Context<'a> {
         let f = &*f;
         let mut n = f.tree.root_node().descendant_for_byte_range(off, off)?;
         // Generic code places a call at its `(`: the call is the whole expression.
-        if n.kind() == "("
+        if n.kind_name() == "("
             && let Some(call) = n
                 .parent()
-                .filter(|a| matches!(a.kind(), "argument_list" | "special_argument_list"))
+                .filter(|a| matches!(a.kind_name(), "argument_list" | "special_argument_list"))
                 .and_then(|a| a.parent())
-                .filter(|c| c.kind() == "call_expression")
+                .filter(|c| c.kind_name() == "call_expression")
         {
             // A call inlined here is placed at the caller's `(`: the source there is the
             // caller's call, not the subject's.
             let callee = call
-                .child_by_field_name("function")
+                .field("function")
                 .map(|c| f.text_of(c))
                 .unwrap_or_default();
             // Compared by the name called: the compiler spells the operand its own way
@@ -917,25 +920,26 @@ impl<'a> Context<'a> {
                 return None;
             }
             n = call;
-        } else if n.kind() == "."
-            && let Some(sel) = n.parent().filter(|p| p.kind() == "selector_expression")
+        } else if n.kind_name() == "."
+            && let Some(sel) = n
+                .parent()
+                .filter(|p| p.kind_name() == "selector_expression")
         {
             // A selector is placed at its dot (`x.f().Error()` at `.Error`): the call it makes.
             n = sel
                 .parent()
                 .filter(|c| {
-                    c.kind() == "call_expression"
-                        && c.child_by_field_name("function")
-                            .is_some_and(|f| f.id() == sel.id())
+                    c.kind_name() == "call_expression"
+                        && c.field("function").is_some_and(|f| f.id() == sel.id())
                 })
                 .unwrap_or(sel);
         }
-        if matches!(n.kind(), "(" | ".") {
+        if matches!(n.kind_name(), "(" | ".") {
             return None;
         }
         for p in f.ancestors(n) {
             let expr = matches!(
-                p.kind(),
+                p.kind_name(),
                 "call_expression"
                     | "composite_literal"
                     | "unary_expression"

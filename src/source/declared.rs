@@ -8,6 +8,7 @@
 //! The index asks [`Declarations::registry`] at each call it resolves to an import path, and the
 //! classifier asks [`Declarations::bounded`] about a holder.
 
+use crate::source::syntax::Syntax;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -453,10 +454,10 @@ fn parameters(files: &[GoFile], names: &[&str]) -> Option<Vec<String>> {
         let mut cursor = root.walk();
         for top in root.named_children(&mut cursor) {
             let name = top
-                .child_by_field_name("name")
+                .field("name")
                 .map(|n| file.text_of(n))
                 .unwrap_or_default();
-            let wanted = match (top.kind(), names) {
+            let wanted = match (top.kind_name(), names) {
                 ("function_declaration", [f]) => name == *f,
                 ("method_declaration", [t, m]) => {
                     name == *m && receiver_type(file, top).as_deref() == Some(*t)
@@ -465,7 +466,7 @@ fn parameters(files: &[GoFile], names: &[&str]) -> Option<Vec<String>> {
             };
             if wanted {
                 return Some(
-                    top.child_by_field_name("parameters")
+                    top.field("parameters")
                         .map(|p| parameter_names(file, p))
                         .unwrap_or_default(),
                 );
@@ -482,10 +483,10 @@ fn constructors(files: &[GoFile], ty: &str) -> Vec<String> {
         let root = file.tree.root_node();
         let mut cursor = root.walk();
         for top in root.named_children(&mut cursor) {
-            if top.kind() != "function_declaration" {
+            if top.kind_name() != "function_declaration" {
                 continue;
             }
-            let Some(result) = top.child_by_field_name("result") else {
+            let Some(result) = top.field("result") else {
                 continue;
             };
             let text = file.text_of(result).trim().trim_start_matches('(');
@@ -497,7 +498,7 @@ fn constructors(files: &[GoFile], ty: &str) -> Vec<String> {
                 .trim_start_matches('*');
             let first = first.split('[').next().unwrap_or(first);
             if first == ty
-                && let Some(name) = top.child_by_field_name("name")
+                && let Some(name) = top.field("name")
             {
                 out.push(file.text_of(name).to_string());
             }
@@ -508,7 +509,7 @@ fn constructors(files: &[GoFile], ty: &str) -> Vec<String> {
 
 /// `Registry` for `func (r *Registry[T]) Add(...)`.
 fn receiver_type(file: &GoFile, method: Node<'_>) -> Option<String> {
-    let recv = method.child_by_field_name("receiver")?;
+    let recv = method.field("receiver")?;
     let text = file.text_of(recv);
     let inner = text.trim().trim_start_matches('(').trim_end_matches(')');
     let ty = inner.split_whitespace().last()?;
@@ -520,8 +521,8 @@ fn parameter_names(file: &GoFile, list: Node<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let mut cursor = list.walk();
     for decl in list.named_children(&mut cursor) {
-        let variadic = decl.kind() == "variadic_parameter_declaration";
-        if !variadic && decl.kind() != "parameter_declaration" {
+        let variadic = decl.kind_name() == "variadic_parameter_declaration";
+        if !variadic && decl.kind_name() != "parameter_declaration" {
             continue;
         }
         let mut c = decl.walk();
@@ -545,10 +546,10 @@ fn declares_variable(files: &[GoFile], var: &str) -> bool {
         let root = file.tree.root_node();
         let mut stack: Vec<Node<'_>> = root
             .named_children(&mut root.walk())
-            .filter(|n| n.kind() == "var_declaration")
+            .filter(|n| n.kind_name() == "var_declaration")
             .collect();
         while let Some(n) = stack.pop() {
-            if n.kind() == "var_spec" {
+            if n.kind_name() == "var_spec" {
                 let mut c = n.walk();
                 if n.children_by_field_name("name", &mut c)
                     .any(|x| file.text_of(x) == var)

@@ -1,6 +1,7 @@
 //! One Go file parsed with tree-sitter-go, and the mapping from a compiler position (1-based
 //! line, 1-based byte column) to the syntax node under it.
 
+use crate::source::syntax::Syntax;
 use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Parser, Point, Tree};
@@ -195,13 +196,13 @@ impl GoFile {
             .nodes_around(off)
             .take_while(|n| {
                 !matches!(
-                    n.kind(),
+                    n.kind_name(),
                     "block" | "function_declaration" | "method_declaration" | "source_file"
                 )
             })
-            .find(|n| n.kind() == "call_expression")?;
+            .find(|n| n.kind_name() == "call_expression")?;
         let arg_nodes: Vec<Node<'_>> = node
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(|a| {
                 let mut c = a.walk();
                 a.named_children(&mut c).collect()
@@ -221,7 +222,7 @@ impl GoFile {
             line: node.start_position().row as u32 + 1,
             column: node.start_position().column as u32 + 1,
             callee: node
-                .child_by_field_name("function")
+                .field("function")
                 .map(|c| self.text_of(c).to_string())
                 .unwrap_or_default(),
             args,
@@ -232,11 +233,12 @@ impl GoFile {
     /// `x := EXPR` or `x = EXPR` around a byte offset: the name assigned.
     pub fn assigned_name_at(&self, off: usize) -> Option<String> {
         for node in self.nodes_around(off) {
-            match node.kind() {
+            match node.kind_name() {
                 "short_var_declaration" | "assignment_statement" => {
-                    let left = node.child_by_field_name("left")?;
+                    let left = node.field("left")?;
                     let first = left.named_child(0)?;
-                    return (first.kind() == "identifier").then(|| self.text_of(first).to_string());
+                    return (first.kind_name() == "identifier")
+                        .then(|| self.text_of(first).to_string());
                 }
                 "block" | "function_declaration" | "method_declaration" | "func_literal" => {
                     return None;
@@ -299,7 +301,7 @@ mod tests {
         let f = GoFile::parse(&mut parser(), Path::new("p.go"), src.to_string()).unwrap();
         // `./p.go:4:2: moved to heap: x` names the identifier x.
         let n = f.node_at(4, Some(2)).unwrap();
-        assert_eq!((n.kind(), f.text_of(n)), ("identifier", "x"));
+        assert_eq!((n.kind_name(), f.text_of(n)), ("identifier", "x"));
         // `return &x` at 5:9 is the unary expression's operand side.
         let n = f.node_at(5, Some(9)).unwrap();
         assert!(f.text_of(n).contains('x'));
@@ -320,7 +322,7 @@ mod tests {
         while let Some(n) = stack.pop() {
             let parents: Vec<Node<'_>> =
                 std::iter::successors(n.parent(), |p| p.parent()).collect();
-            assert_eq!(f.ancestors(n), parents, "{}", n.kind());
+            assert_eq!(f.ancestors(n), parents, "{}", n.kind_name());
             stack.extend(n.children(&mut cursor));
             seen += 1;
         }

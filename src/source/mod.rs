@@ -12,6 +12,7 @@ pub mod module;
 pub mod owner;
 pub mod pin;
 pub mod stack;
+pub mod syntax;
 pub mod target_fit;
 
 pub use gofile::{CallAt, GoFile};

@@ -4,6 +4,7 @@
 //! byte of `buf`. When the source says how large both are (`make([]byte, 64<<10)`, `buf[:16]`),
 //! the finding can say what it costs: "a 16-byte sub-slice pins a 64 KiB array".
 
+use crate::source::syntax::Syntax;
 use tree_sitter::Node;
 
 use super::stack::deep;
@@ -124,7 +125,7 @@ pub fn const_int(n: Node<'_>, src: &str) -> Option<u64> {
 
 fn const_int_at(n: Node<'_>, src: &str) -> Option<u64> {
     let text = |n: Node<'_>| &src[n.byte_range()];
-    match n.kind() {
+    match n.kind_name() {
         "int_literal" => parse_int(text(n)),
         "parenthesized_expression" => {
             let mut c = n.walk();
@@ -132,9 +133,9 @@ fn const_int_at(n: Node<'_>, src: &str) -> Option<u64> {
             const_int(inner, src)
         }
         "binary_expression" => {
-            let l = const_int(n.child_by_field_name("left")?, src)?;
-            let r = const_int(n.child_by_field_name("right")?, src)?;
-            match text(n.child_by_field_name("operator")?) {
+            let l = const_int(n.field("left")?, src)?;
+            let r = const_int(n.field("right")?, src)?;
+            match text(n.field("operator")?) {
                 "+" => l.checked_add(r),
                 "-" => l.checked_sub(r),
                 "*" => l.checked_mul(r),
@@ -167,14 +168,14 @@ fn parse_int(lit: &str) -> Option<u64> {
 /// Elements kept by a slice expression with constant bounds: `b[:16]` -> 16, `b[4:20]` -> 16;
 /// `b[8:]` and `b[:n]` -> None.
 pub fn slice_len(n: Node<'_>, src: &str) -> Option<u64> {
-    if n.kind() != "slice_expression" {
+    if n.kind_name() != "slice_expression" {
         return None;
     }
-    let start = match n.child_by_field_name("start") {
+    let start = match n.field("start") {
         Some(s) => const_int(s, src)?,
         None => 0,
     };
-    let end = const_int(n.child_by_field_name("end")?, src)?;
+    let end = const_int(n.field("end")?, src)?;
     end.checked_sub(start)
 }
 
@@ -190,7 +191,7 @@ mod tests {
     }
 
     fn find<'t>(n: Node<'t>, kind: &str) -> Option<Node<'t>> {
-        if n.kind() == kind {
+        if n.kind_name() == kind {
             return Some(n);
         }
         let mut c = n.walk();
@@ -201,7 +202,7 @@ mod tests {
     fn value(src: &str) -> Option<u64> {
         let (t, code) = expr(src);
         let spec = find(t.root_node(), "var_spec").unwrap();
-        let v = spec.child_by_field_name("value").unwrap();
+        let v = spec.field("value").unwrap();
         let mut c = v.walk();
         let e = v.named_children(&mut c).next().unwrap();
         const_int(e, &code)

@@ -4,6 +4,7 @@
 //! variables called `ch` in two functions (or two blocks) are two bindings; an `int` is never
 //! taken for a channel because the binding knows its type as far as the source says.
 
+use crate::source::syntax::Syntax;
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
@@ -183,10 +184,10 @@ impl Walker<'_> {
         let mut index = 0;
         for decl in named_children(list) {
             // `chs ...chan int` is a slice of channels.
-            let ty = if decl.kind() == "variadic_parameter_declaration" {
+            let ty = if decl.kind_name() == "variadic_parameter_declaration" {
                 VarType::Plain
             } else {
-                decl.child_by_field_name("type")
+                decl.field("type")
                     .map(|t| self.type_of_type(t))
                     .unwrap_or(VarType::Unknown)
             };
@@ -209,13 +210,13 @@ impl Walker<'_> {
         let mut stack = vec![n];
         let mut cursor = n.walk();
         while let Some(x) = stack.pop() {
-            if x.kind() == "identifier"
+            if x.kind_name() == "identifier"
                 && let Some(v) = self.scopes.resolve(self.text(x))
                 && !out.contains(&v)
             {
                 out.push(v);
             }
-            if x.kind() != "func_literal" {
+            if x.kind_name() != "func_literal" {
                 stack.extend(x.named_children(&mut cursor));
             }
         }
@@ -241,7 +242,7 @@ impl Walker<'_> {
     /// a loop: generated code may nest thousands).
     pub(super) fn type_of_type(&self, mut t: Node<'_>) -> VarType {
         loop {
-            let inner = match t.kind() {
+            let inner = match t.kind_name() {
                 "channel_type" => return VarType::Chan { capacity: None },
                 "function_type" => return VarType::Func(None),
                 "pointer_type" | "parenthesized_type" => named_children(t).into_iter().next(),
@@ -253,7 +254,7 @@ impl Walker<'_> {
                         _ => VarType::Named(name.to_string()),
                     };
                 }
-                "generic_type" => t.child_by_field_name("type"),
+                "generic_type" => t.field("type"),
                 "qualified_type" => return VarType::Named(self.text(t).to_string()),
                 "slice_type" | "map_type" | "array_type" | "struct_type" => {
                     return VarType::Plain;
@@ -271,7 +272,7 @@ impl Walker<'_> {
     /// parentheses and unary operators in a loop: generated code may nest thousands).
     pub(super) fn type_of_value(&self, mut v: Node<'_>) -> VarType {
         loop {
-            let inner = match v.kind() {
+            let inner = match v.kind_name() {
                 "int_literal"
                 | "float_literal"
                 | "interpreted_string_literal"
@@ -284,18 +285,18 @@ impl Walker<'_> {
                 "parenthesized_expression" => named_children(v).into_iter().next(),
                 "composite_literal" => {
                     return v
-                        .child_by_field_name("type")
+                        .field("type")
                         .map(|t| self.type_of_type(t))
                         .unwrap_or(VarType::Unknown);
                 }
                 // `&x`, `-n`: the operand's type. A receive gives an element, whose type is
                 // not written here.
                 "unary_expression" => {
-                    let op = v.child_by_field_name("operator").map(|o| self.text(o));
+                    let op = v.field("operator").map(|o| self.text(o));
                     if op == Some("<-") {
                         return VarType::Unknown;
                     }
-                    v.child_by_field_name("operand")
+                    v.field("operand")
                 }
                 "identifier" => {
                     return match self.scopes.resolve(self.text(v)) {
@@ -319,11 +320,11 @@ impl Walker<'_> {
     }
 
     fn type_of_call(&self, call: Node<'_>) -> VarType {
-        let Some(callee) = call.child_by_field_name("function") else {
+        let Some(callee) = call.field("function") else {
             return VarType::Unknown;
         };
         let args: Vec<Node<'_>> = call
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(named_children)
             .unwrap_or_default();
         match self.text(callee) {
@@ -369,7 +370,7 @@ impl Walker<'_> {
     /// [`Walker::type_of_value`], with a func literal bound to the closure the walk made of it
     /// (closures made since `first_closure`).
     pub(super) fn value_type(&mut self, v: Node<'_>, first_closure: usize) -> VarType {
-        if v.kind() == "func_literal" {
+        if v.kind_name() == "func_literal" {
             let start = v.start_byte();
             let c = (first_closure..self.ix.functions.len()).find(|&i| {
                 let l = self.ix.functions[i].loc;

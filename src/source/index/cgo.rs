@@ -4,6 +4,7 @@
 //! function of the preamble), returns it or stores it. Also which functions call `C.free` and
 //! which C functions of a file's preamble call `free()`.
 
+use crate::source::syntax::Syntax;
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -79,7 +80,7 @@ impl Walker<'_> {
                 text: self.text(node).to_string(),
                 bound: None,
                 passed_to: outer_call(self, node).map(|c| {
-                    c.child_by_field_name("function")
+                    c.field("function")
                         .map(|f| self.text(f).to_string())
                         .unwrap_or_default()
                 }),
@@ -98,10 +99,10 @@ impl Walker<'_> {
         if self.ix.cgo.vars.is_empty() {
             return;
         }
-        let Some(args) = node.child_by_field_name("arguments") else {
+        let Some(args) = node.field("arguments") else {
             return;
         };
-        let defer = node.parent().filter(|p| p.kind() == "defer_statement");
+        let defer = node.parent().filter(|p| p.kind_name() == "defer_statement");
         let deferred = defer.is_some();
         let in_loop = self.in_loop();
         for v in self.c_vars_in(args) {
@@ -125,11 +126,11 @@ impl Walker<'_> {
         if self.ix.cgo.vars.is_empty() {
             return;
         }
-        let (kind, values, target) = match node.kind() {
+        let (kind, values, target) = match node.kind_name() {
             "return_statement" => {
                 let mut values = Vec::new();
                 for list in named_children(node) {
-                    if list.kind() == "expression_list" {
+                    if list.kind_name() == "expression_list" {
                         values.extend(named_children(list));
                     } else {
                         values.push(list);
@@ -139,11 +140,8 @@ impl Walker<'_> {
             }
             "assignment_statement" => (
                 CUseKind::Stored,
-                node.child_by_field_name("right")
-                    .map(named_children)
-                    .unwrap_or_default(),
-                node.child_by_field_name("left")
-                    .map(|l| self.text(l).to_string()),
+                node.field("right").map(named_children).unwrap_or_default(),
+                node.field("left").map(|l| self.text(l).to_string()),
             ),
             "keyed_element" => (
                 CUseKind::Stored,
@@ -198,24 +196,22 @@ impl Walker<'_> {
     /// `p`, `unsafe.Pointer(p)`, `(*T)(p)`: the C-memory variable itself, not a use of it.
     fn c_itself(&self, mut n: Node<'_>) -> Option<VarId> {
         loop {
-            match n.kind() {
+            match n.kind_name() {
                 "identifier" => {
                     let v = self.scopes.resolve(self.text(n))?;
                     return self.ix.cgo.vars.contains(&v).then_some(v);
                 }
                 "parenthesized_expression" => n = named_children(n).into_iter().next()?,
                 "call_expression" | "type_conversion_expression" => {
-                    let f = n
-                        .child_by_field_name("function")
-                        .or_else(|| n.child_by_field_name("type"))?;
+                    let f = n.field("function").or_else(|| n.field("type"))?;
                     let c = self.text(f);
                     if !(c == "unsafe.Pointer" || c.starts_with('(')) {
                         return None;
                     }
                     let args = n
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .map(named_children)
-                        .or_else(|| n.child_by_field_name("operand").map(|o| vec![o]))?;
+                        .or_else(|| n.field("operand").map(|o| vec![o]))?;
                     let [a] = args.as_slice() else { return None };
                     n = *a;
                 }
@@ -231,14 +227,11 @@ fn outer_call<'t>(w: &Walker<'_>, call: Node<'t>) -> Option<Node<'t>> {
     let mut n = call;
     loop {
         let p = n.parent()?;
-        match p.kind() {
+        match p.kind_name() {
             "argument_list" => {
                 let c = p.parent()?;
                 n = c;
-                let callee = c
-                    .child_by_field_name("function")
-                    .map(|f| w.text(f))
-                    .unwrap_or("");
+                let callee = c.field("function").map(|f| w.text(f)).unwrap_or("");
                 // A conversion like unsafe.Pointer(x) is a call in the syntax: look through it.
                 if callee == "unsafe.Pointer" || callee == "uintptr" || callee.starts_with('(') {
                     continue;
@@ -254,7 +247,7 @@ fn outer_call<'t>(w: &Walker<'_>, call: Node<'t>) -> Option<Node<'t>> {
 fn stored_or_returned(call: Node<'_>) -> bool {
     let mut n = call;
     while let Some(p) = n.parent() {
-        match p.kind() {
+        match p.kind_name() {
             "return_statement" | "keyed_element" | "literal_element" => return true,
             "assignment_statement" => return true,
             "block" | "statement_list" | "expression_statement" => return false,

@@ -5,6 +5,7 @@
 //! received from by `<-`, `range` or a `select` case, closed, handed on), every `select` with
 //! its cases, and every loop with its header and whether anything leaves it.
 
+use crate::source::syntax::Syntax;
 use std::collections::HashMap;
 
 use tree_sitter::Node;
@@ -317,7 +318,7 @@ impl Walker<'_> {
     /// The channel an expression names, as far as the scopes show.
     pub(super) fn chan_ref(&self, n: Node<'_>) -> Option<ChanRef> {
         let n = strip_parens(n);
-        match n.kind() {
+        match n.kind_name() {
             "identifier" => {
                 let name = self.text(n);
                 if let Some(v) = self.scopes.resolve(name) {
@@ -330,8 +331,8 @@ impl Walker<'_> {
                 (g.kind == GlobalKind::Chan).then(|| ChanRef::Global(name.to_string()))
             }
             "selector_expression" => {
-                let field = self.text(n.child_by_field_name("field")?).to_string();
-                let operand = n.child_by_field_name("operand")?;
+                let field = self.text(n.field("field")?).to_string();
+                let operand = n.field("operand")?;
                 let owner = self.owner_type(operand);
                 if field == "C"
                     && owner
@@ -356,7 +357,7 @@ impl Walker<'_> {
                 }
             }
             "call_expression" => {
-                let callee = n.child_by_field_name("function")?;
+                let callee = n.field("function")?;
                 let text = self.text(callee);
                 if matches!(text, "time.Tick" | "time.After") {
                     return Some(ChanRef::Timer);
@@ -394,7 +395,7 @@ impl Walker<'_> {
     /// The named type of an expression's value: a variable's declared type, a package-level
     /// variable's.
     fn owner_type(&self, operand: Node<'_>) -> Option<String> {
-        if operand.kind() != "identifier" {
+        if operand.kind_name() != "identifier" {
             return None;
         }
         let name = self.text(operand);
@@ -449,11 +450,9 @@ impl Walker<'_> {
     /// Records what a node says about goroutines and channels, before its children are walked.
     /// Returns a closure of bookkeeping to run after them.
     pub(super) fn concurrency_enter(&mut self, node: Node<'_>, func: Option<usize>) -> Leave {
-        match node.kind() {
+        match node.kind_name() {
             "labeled_statement" => {
-                let label = node
-                    .child_by_field_name("label")
-                    .map(|l| self.text(l).to_string());
+                let label = node.field("label").map(|l| self.text(l).to_string());
                 if let Some(s) = self.fstate() {
                     s.label = label;
                 }
@@ -521,16 +520,13 @@ impl Walker<'_> {
                 };
                 let c = self.ix.facts.selects[s].cases.len();
                 self.ix.facts.selects[s].cases.push(CaseFact {
-                    default: node.kind() == "default_case",
+                    default: node.kind_name() == "default_case",
                     ..Default::default()
                 });
                 // `case <-ch:` and `case v := <-ch:` name the receive; `case ch <- v:` the send.
-                let comm = node.child_by_field_name("communication").map(|c| {
-                    if c.kind() == "receive_statement" {
-                        c.child_by_field_name("right")
-                            .map(strip_parens)
-                            .unwrap_or(c)
-                            .id()
+                let comm = node.field("communication").map(|c| {
+                    if c.kind_name() == "receive_statement" {
+                        c.field("right").map(strip_parens).unwrap_or(c).id()
                     } else {
                         c.id()
                     }
@@ -542,7 +538,7 @@ impl Walker<'_> {
                 return Leave::Case;
             }
             "return_statement" | "goto_statement" => {
-                if node.kind() == "return_statement" {
+                if node.kind_name() == "return_statement" {
                     self.cgo_store(node, func);
                     if let Some(f) = func {
                         let at = loc(self.f, node);
@@ -551,7 +547,7 @@ impl Walker<'_> {
                     // `return s.in`: the caller gets the channel.
                     let lists = named_children(node);
                     for list in &lists {
-                        let values = if list.kind() == "expression_list" {
+                        let values = if list.kind_name() == "expression_list" {
                             named_children(*list)
                         } else {
                             vec![*list]
@@ -567,7 +563,7 @@ impl Walker<'_> {
                 }
                 // A `goto` may leave a loop (as a return does), but it is no return of a
                 // `select` case: a backward `goto wait` retries.
-                self.mark_exits(None, node.kind() == "return_statement");
+                self.mark_exits(None, node.kind_name() == "return_statement");
             }
             "break_statement" => {
                 let label = named_children(node)
@@ -577,18 +573,18 @@ impl Walker<'_> {
                 self.mark_exits(Some(label), false);
             }
             "send_statement" => {
-                if let Some(ch) = node.child_by_field_name("channel")
+                if let Some(ch) = node.field("channel")
                     && let Some(r) = self.chan_ref(ch)
                 {
                     self.op(r, OpKind::Send, node, ch, func);
                 }
-                if let Some(v) = node.child_by_field_name("value") {
+                if let Some(v) = node.field("value") {
                     self.passed(v, func);
                 }
             }
             "unary_expression" => {
-                if node.child_by_field_name("operator").map(|o| self.text(o)) == Some("<-")
-                    && let Some(o) = node.child_by_field_name("operand")
+                if node.field("operator").map(|o| self.text(o)) == Some("<-")
+                    && let Some(o) = node.field("operand")
                     && let Some(r) = self.chan_ref(o)
                 {
                     self.op(r, OpKind::Recv(RecvForm::Unary), node, o, func);
@@ -597,14 +593,14 @@ impl Walker<'_> {
             "go_statement" => self.go_statement(node, func),
             "assignment_statement" | "short_var_declaration" => {
                 self.cgo_store(node, func);
-                if node.kind() == "assignment_statement" {
+                if node.kind_name() == "assignment_statement" {
                     self.assigned_chan(node);
                 }
                 // `x.in = ch`, `in := s.in`: another name for the same channel (`_ = t`
                 // keeps nothing).
                 let pairs = assigned_pairs(node);
                 if pairs.is_empty() {
-                    if let Some(r) = node.child_by_field_name("right") {
+                    if let Some(r) = node.field("right") {
                         for v in named_children(r) {
                             self.passed(v, func);
                         }
@@ -620,7 +616,7 @@ impl Walker<'_> {
             "keyed_element" | "literal_element" => {
                 self.cgo_store(node, func);
                 // `Worker{jobs: jobs}`, `[]chan int{ch}`: stored.
-                if node.kind() == "literal_element" {
+                if node.kind_name() == "literal_element" {
                     self.passed(node, func);
                 } else if let Some(v) = named_children(node).get(1) {
                     self.passed(*v, func);
@@ -712,24 +708,25 @@ impl Walker<'_> {
     fn loop_bound(&self, node: Node<'_>) -> Option<String> {
         let constant = |n: Node<'_>| {
             let t = self.text(n).trim();
-            n.kind() == "int_literal" || (n.kind() == "identifier" && self.ix.consts.contains(t))
+            n.kind_name() == "int_literal"
+                || (n.kind_name() == "identifier" && self.ix.consts.contains(t))
         };
         let clause = named_children(node)
             .into_iter()
-            .find(|n| matches!(n.kind(), "for_clause" | "range_clause"))?;
-        match clause.kind() {
+            .find(|n| matches!(n.kind_name(), "for_clause" | "range_clause"))?;
+        match clause.kind_name() {
             "for_clause" => {
-                let cond = clause.child_by_field_name("condition")?;
-                if cond.kind() != "binary_expression" {
+                let cond = clause.field("condition")?;
+                if cond.kind_name() != "binary_expression" {
                     return None;
                 }
-                let op = cond.child_by_field_name("operator").map(|o| self.text(o))?;
-                let right = cond.child_by_field_name("right")?;
+                let op = cond.field("operator").map(|o| self.text(o))?;
+                let right = cond.field("right")?;
                 (matches!(op, "<" | "<=") && constant(right))
                     .then(|| format!("a constant ({})", self.text(cond)))
             }
             _ => {
-                let r = clause.child_by_field_name("right")?;
+                let r = clause.field("right")?;
                 let t = self.text(r).trim();
                 if constant(r) {
                     Some(format!("a constant (range {t})"))
@@ -745,19 +742,19 @@ impl Walker<'_> {
     fn loop_header(&mut self, node: Node<'_>) -> LoopHeader {
         let header: Vec<Node<'_>> = named_children(node)
             .into_iter()
-            .filter(|n| n.kind() != "block")
+            .filter(|n| n.kind_name() != "block")
             .collect();
         match header.as_slice() {
             [] => LoopHeader::Forever,
-            [h] if h.kind() == "for_clause" => {
-                if h.child_by_field_name("condition").is_none() {
+            [h] if h.kind_name() == "for_clause" => {
+                if h.field("condition").is_none() {
                     LoopHeader::Forever
                 } else {
                     LoopHeader::Cond
                 }
             }
-            [h] if h.kind() == "range_clause" => {
-                match h.child_by_field_name("right").and_then(|r| {
+            [h] if h.kind_name() == "range_clause" => {
+                match h.field("right").and_then(|r| {
                     let text = self.text(r).to_string();
                     self.chan_ref(r).map(|c| (c, text))
                 }) {
@@ -799,7 +796,7 @@ impl Walker<'_> {
 
     /// `for v := range ch` receives from ch.
     pub(super) fn range_receive(&mut self, range: Node<'_>, func: Option<usize>) {
-        if let Some(r) = range.child_by_field_name("right")
+        if let Some(r) = range.field("right")
             && let Some(c) = self.chan_ref(r)
         {
             self.op(c, OpKind::Recv(RecvForm::Range), range, r, func);
@@ -809,7 +806,7 @@ impl Walker<'_> {
     /// A value that leaves the function's hands: a channel in it is handed on.
     fn passed(&mut self, v: Node<'_>, func: Option<usize>) {
         let v = strip_parens(v);
-        let v = if v.kind() == "literal_element" {
+        let v = if v.kind_name() == "literal_element" {
             match named_children(v).into_iter().next() {
                 Some(x) => x,
                 None => return,
@@ -818,13 +815,13 @@ impl Walker<'_> {
             v
         };
         // `return &Poller{t: t}`, `go run(t, f)`: a ticker or timer whoever gets it can stop.
-        if v.kind() == "identifier"
+        if v.kind_name() == "identifier"
             && let Some(id) = self.scopes.resolve(self.text(v))
             && self.ix.facts.timers.iter().any(|t| t.bound == Some(id))
         {
             self.ix.facts.stopped.insert(id);
         }
-        if matches!(v.kind(), "identifier" | "selector_expression")
+        if matches!(v.kind_name(), "identifier" | "selector_expression")
             && let Some(r) = self.chan_ref(v)
             && !matches!(r, ChanRef::Timer | ChanRef::Other)
         {
@@ -857,11 +854,11 @@ impl Walker<'_> {
             "runtime.SetFinalizer" => {
                 let obj = args
                     .first()
-                    .filter(|a| a.kind() == "identifier")
+                    .filter(|a| a.kind_name() == "identifier")
                     .and_then(|a| self.scopes.resolve(self.text(*a)));
                 let literal_start = args
                     .get(1)
-                    .filter(|a| a.kind() == "func_literal")
+                    .filter(|a| a.kind_name() == "func_literal")
                     .map(|a| a.start_byte());
                 self.ix.facts.set_finalizers.push(SetFinalizer {
                     loc: loc(self.f, node),
@@ -883,7 +880,9 @@ impl Walker<'_> {
             let kept = self.result_is_kept(node);
             // `for range time.Tick(d)`: the range expression is evaluated once, before the
             // loop's first turn.
-            let range_header = node.parent().is_some_and(|p| p.kind() == "range_clause");
+            let range_header = node
+                .parent()
+                .is_some_and(|p| p.kind_name() == "range_clause");
             let in_loop = if range_header {
                 self.loops.last().is_some_and(|&d| d > 1)
             } else {
@@ -906,12 +905,12 @@ impl Walker<'_> {
             self.ix.facts.timers.push(fact);
         }
         // `t.Stop()`: the variable's timer or ticker is stopped.
-        if callee_node.kind() == "selector_expression"
+        if callee_node.kind_name() == "selector_expression"
             && callee_node
-                .child_by_field_name("field")
+                .field("field")
                 .is_some_and(|f| self.text(f) == "Stop")
-            && let Some(o) = callee_node.child_by_field_name("operand")
-            && o.kind() == "identifier"
+            && let Some(o) = callee_node.field("operand")
+            && o.kind_name() == "identifier"
             && let Some(v) = self.scopes.resolve(self.text(o))
         {
             self.ix.facts.stopped.insert(v);
@@ -941,7 +940,7 @@ impl Walker<'_> {
     /// What a call's function expression runs.
     pub(super) fn callee_of(&self, f: Node<'_>) -> Callee {
         let f = strip_parens(f);
-        match f.kind() {
+        match f.kind_name() {
             "func_literal" => Callee::Closure(self.ix.functions.len()),
             "identifier" => {
                 let name = self.text(f);
@@ -954,17 +953,14 @@ impl Walker<'_> {
                 }
             }
             "selector_expression" => {
-                let (Some(o), Some(m)) = (
-                    f.child_by_field_name("operand"),
-                    f.child_by_field_name("field"),
-                ) else {
+                let (Some(o), Some(m)) = (f.field("operand"), f.field("field")) else {
                     return Callee::Other;
                 };
                 let name = self.text(m).to_string();
-                let local = o.kind() == "identifier"
+                let local = o.kind_name() == "identifier"
                     && (self.scopes.resolve(self.text(o)).is_some()
                         || self.ix.globals.contains_key(self.text(o)));
-                if o.kind() == "identifier" && !local {
+                if o.kind_name() == "identifier" && !local {
                     // `pkg.F`: another package's function.
                     return Callee::Name(self.text(f).to_string());
                 }
@@ -983,14 +979,14 @@ impl Walker<'_> {
         let Some(call) = named_children(node).into_iter().next() else {
             return;
         };
-        let f = call.child_by_field_name("function");
+        let f = call.field("function");
         let callee = f.map(|f| self.callee_of(f)).unwrap_or(Callee::Other);
         let receiver = f
-            .filter(|f| f.kind() == "selector_expression")
-            .and_then(|f| f.child_by_field_name("operand"))
+            .filter(|f| f.kind_name() == "selector_expression")
+            .and_then(|f| f.field("operand"))
             .map(|o| self.text(o).to_string());
         let args: Vec<Node<'_>> = call
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(named_children)
             .unwrap_or_default();
         let arg_chans = args
@@ -1001,9 +997,9 @@ impl Walker<'_> {
         // `go func(ch chan struct{}) {...}(ch)`: the literal's body elided, its parameters and
         // the arguments as written.
         let body = call
-            .child_by_field_name("function")
-            .filter(|f| f.kind() == "func_literal")
-            .and_then(|f| f.child_by_field_name("body"));
+            .field("function")
+            .filter(|f| f.kind_name() == "func_literal")
+            .and_then(|f| f.field("body"));
         let subject = match body {
             Some(b) => {
                 let (start, end) = (
@@ -1035,7 +1031,7 @@ impl Walker<'_> {
     pub(super) fn record_make(&mut self, v: VarId, value: Node<'_>, func: Option<usize>) {
         let value = strip_parens(value);
         // `t := time.NewTicker(d)`: the timer started by that call is bound to `t`.
-        if value.kind() == "call_expression" {
+        if value.kind_name() == "call_expression" {
             self.cgo_bind(v, value);
             let (file, start) = (self.f, value.start_byte());
             if let Some(t) = self
@@ -1049,9 +1045,9 @@ impl Walker<'_> {
                 t.bound = Some(v);
             }
         }
-        let is_make = value.kind() == "call_expression"
+        let is_make = value.kind_name() == "call_expression"
             && value
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| self.text(f) == "make");
         if !is_make {
             return;
@@ -1074,7 +1070,7 @@ impl Walker<'_> {
     /// `ch = make(chan T)` for a variable declared before.
     pub(super) fn assigned_make(&mut self, node: Node<'_>, func: Option<usize>) {
         for (t, v) in assigned_pairs(node) {
-            if t.kind() == "identifier"
+            if t.kind_name() == "identifier"
                 && let Some(id) = self.scopes.resolve(self.text(t))
             {
                 self.record_make(id, v, func);
@@ -1085,13 +1081,13 @@ impl Walker<'_> {
     /// A composite literal: a struct's keys are field names, not variables, so only the values
     /// are walked; a channel field given a channel made elsewhere is fed from outside.
     pub(super) fn composite(&mut self, node: Node<'_>, func: Option<usize>) {
-        let ty = node.child_by_field_name("type");
+        let ty = node.field("type");
         let owner = ty.map(|t| match self.type_of_type(t) {
             VarType::Named(n) => Some(n),
             _ => None,
         });
         let is_map = ty.is_some_and(|t| {
-            t.kind() == "map_type"
+            t.kind_name() == "map_type"
                 || self
                     .ix
                     .types
@@ -1101,11 +1097,11 @@ impl Walker<'_> {
         if let Some(t) = ty {
             self.walk(t, func);
         }
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.field("body") else {
             return;
         };
         for el in named_children(body) {
-            if el.kind() != "keyed_element" || is_map {
+            if el.kind_name() != "keyed_element" || is_map {
                 self.walk(el, func);
                 continue;
             }
@@ -1127,9 +1123,8 @@ impl Walker<'_> {
 
     fn is_make_chan(&self, n: Node<'_>) -> bool {
         let n = strip_parens(n);
-        n.kind() == "call_expression"
-            && n.child_by_field_name("function")
-                .is_some_and(|f| self.text(f) == "make")
+        n.kind_name() == "call_expression"
+            && n.field("function").is_some_and(|f| self.text(f) == "make")
     }
 
     /// `s.in = in`, `global = ch`: a channel field or package-level channel given a channel made
@@ -1160,23 +1155,23 @@ impl Walker<'_> {
 
     /// The one call a function's body is made of, for wrappers (`func watch(d T) { loop(d) }`).
     pub(super) fn record_single_call(&mut self, decl: Node<'_>, idx: usize) {
-        let Some(body) = decl.child_by_field_name("body") else {
+        let Some(body) = decl.field("body") else {
             return;
         };
         let mut stmts = named_children(body);
         // tree-sitter-go puts a block's statements in a statement_list.
         if let [list] = stmts.as_slice()
-            && list.kind() == "statement_list"
+            && list.kind_name() == "statement_list"
         {
             stmts = named_children(*list);
         }
         let [stmt] = stmts.as_slice() else { return };
-        let call = match stmt.kind() {
+        let call = match stmt.kind_name() {
             "expression_statement" => named_children(*stmt).into_iter().next(),
             _ => None,
         };
-        if let Some(call) = call.filter(|c| c.kind() == "call_expression")
-            && let Some(f) = call.child_by_field_name("function")
+        if let Some(call) = call.filter(|c| c.kind_name() == "call_expression")
+            && let Some(f) = call.field("function")
         {
             let callee = self.callee_of(f);
             if !matches!(callee, Callee::Other | Callee::Closure(_)) {
@@ -1192,8 +1187,8 @@ impl Walker<'_> {
             ("parameters", Binding::Param),
             ("result", Binding::Result),
         ] {
-            if let Some(p) = node.child_by_field_name(field)
-                && p.kind() == "parameter_list"
+            if let Some(p) = node.field(field)
+                && p.kind_name() == "parameter_list"
             {
                 self.declare_params(p, idx, binding);
             }
@@ -1212,10 +1207,7 @@ pub(super) enum Leave {
 
 /// `a, b = x, y`: each target with its value (nothing when the counts differ: `a, b = f()`).
 fn assigned_pairs(node: Node<'_>) -> Vec<(Node<'_>, Node<'_>)> {
-    let (Some(l), Some(r)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
         return Vec::new();
     };
     let (lhs, values) = (named_children(l), named_children(r));
@@ -1228,7 +1220,7 @@ fn assigned_pairs(node: Node<'_>) -> Vec<(Node<'_>, Node<'_>)> {
 /// The expression inside any number of parentheses (a loop: generated code may nest
 /// thousands).
 fn strip_parens(mut n: Node<'_>) -> Node<'_> {
-    while n.kind() == "parenthesized_expression" {
+    while n.kind_name() == "parenthesized_expression" {
         match named_children(n).into_iter().next() {
             Some(i) => n = i,
             None => break,
@@ -1239,35 +1231,32 @@ fn strip_parens(mut n: Node<'_>) -> Node<'_> {
 
 /// Struct fields with a channel type, from the package's type declarations.
 pub(super) fn collect_chan_fields(ix: &mut PackageIndex, file: &GoFile, spec: Node<'_>) {
-    let (Some(name), Some(ty)) = (
-        spec.child_by_field_name("name"),
-        spec.child_by_field_name("type"),
-    ) else {
+    let (Some(name), Some(ty)) = (spec.field("name"), spec.field("type")) else {
         return;
     };
-    if ty.kind() != "struct_type" {
+    if ty.kind_name() != "struct_type" {
         return;
     }
     let owner = file.text_of(name).to_string();
     let Some(list) = named_children(ty)
         .into_iter()
-        .find(|n| n.kind() == "field_declaration_list")
+        .find(|n| n.kind_name() == "field_declaration_list")
     else {
         return;
     };
     for decl in named_children(list) {
-        let Some(t) = decl.child_by_field_name("type") else {
+        let Some(t) = decl.field("type") else {
             continue;
         };
-        if decl.child_by_field_name("name").is_none() {
+        if decl.field("name").is_none() {
             // An embedded type (`*store`, `sync.Mutex`): its fields are promoted.
             let name = file.text_of(t).trim_start_matches('*');
             let name = name.split('[').next().unwrap_or(name).trim().to_string();
             ix.facts.embeds.push((owner.clone(), name));
             continue;
         }
-        let chan = t.kind() == "channel_type"
-            || (t.kind() == "type_identifier"
+        let chan = t.kind_name() == "channel_type"
+            || (t.kind_name() == "type_identifier"
                 && ix
                     .types
                     .get(file.text_of(t))

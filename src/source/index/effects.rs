@@ -2,6 +2,7 @@
 //! assign, send, delete, clear, truncate, reset, receive) and the calls to APIs that keep what
 //! they are given (registrations), with who owns the receiver of each.
 
+use crate::source::syntax::Syntax;
 use tree_sitter::Node;
 
 use super::super::owner::{Binding, Owner};
@@ -13,7 +14,7 @@ impl Walker<'_> {
     /// process; `r`, `s.mux`, `NewRouter()` by whoever holds them.
     pub(super) fn owner_of(&self, mut n: Node<'_>) -> Owner {
         loop {
-            match n.kind() {
+            match n.kind_name() {
                 "identifier" => {
                     let name = self.text(n).to_string();
                     for (scope, binds) in self.locals.iter().zip(&self.bindings).rev() {
@@ -33,14 +34,14 @@ impl Walker<'_> {
                     };
                 }
                 "selector_expression" | "index_expression" | "slice_expression" => {
-                    match n.child_by_field_name("operand") {
+                    match n.field("operand") {
                         Some(o) => n = o,
                         None => break,
                     }
                 }
                 "unary_expression" | "parenthesized_expression" => {
                     match n
-                        .child_by_field_name("operand")
+                        .field("operand")
                         .or_else(|| named_children(n).into_iter().next())
                     {
                         Some(o) => n = o,
@@ -77,7 +78,7 @@ impl Walker<'_> {
         }
         if api.starts_with('.') {
             // A method registration (`mux.HandleFunc`): the receiver decides.
-            if let Some(operand) = callee_node.child_by_field_name("operand") {
+            if let Some(operand) = callee_node.field("operand") {
                 return match self.owner_of(operand) {
                     Owner::Process(k) => {
                         Owner::Process(format!("the ServeMux in {}", k.trim_start_matches("the ")))
@@ -92,7 +93,7 @@ impl Walker<'_> {
     /// A ServeMux pattern: a string literal, or a name that says it is one.
     pub(super) fn looks_like_pattern(&self, n: Node<'_>) -> bool {
         if matches!(
-            n.kind(),
+            n.kind_name(),
             "interpreted_string_literal" | "raw_string_literal"
         ) {
             return true;
@@ -111,7 +112,7 @@ impl Walker<'_> {
             return false;
         };
         let input = |n: Node<'_>| {
-            n.kind() == "identifier"
+            n.kind_name() == "identifier"
                 && matches!(
                     b.get(self.text(n)),
                     Some(Binding::Param | Binding::Receiver)
@@ -121,23 +122,23 @@ impl Walker<'_> {
         // thousands).
         let mut stack = vec![a];
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match n.kind_name() {
                 "identifier" if input(n) => return true,
                 "unary_expression" | "parenthesized_expression" => {
                     stack.extend(named_children(n));
                 }
                 "composite_literal" => {
-                    let Some(body) = n.child_by_field_name("body") else {
+                    let Some(body) = n.field("body") else {
                         continue;
                     };
                     let mut elems = Vec::new();
                     for e in named_children(body) {
-                        match e.kind() {
+                        match e.kind_name() {
                             "keyed_element" => elems.extend(named_children(e).into_iter().nth(1)),
                             _ => elems.push(e),
                         }
                     }
-                    let wraps = elems.into_iter().any(|e| match e.kind() {
+                    let wraps = elems.into_iter().any(|e| match e.kind_name() {
                         "literal_element" => {
                             input(named_children(e).into_iter().next().unwrap_or(e))
                         }
@@ -156,16 +157,15 @@ impl Walker<'_> {
     /// `if _, dup := table[name]; dup { panic(...) }`: the condition (or its initializer) looks
     /// a package-level variable up, and the branch panics or exits.
     pub(super) fn rejects_duplicates(&self, node: Node<'_>) -> bool {
-        let looks_up = ["initializer", "condition"].iter().any(|f| {
-            node.child_by_field_name(f)
-                .is_some_and(|c| self.mentions_any_global(c))
-        });
+        let looks_up = ["initializer", "condition"]
+            .iter()
+            .any(|f| node.field(f).is_some_and(|c| self.mentions_any_global(c)));
         looks_up && self.branch_fails(node)
     }
 
     /// The `if`'s branch panics or exits the program.
     fn branch_fails(&self, node: Node<'_>) -> bool {
-        node.child_by_field_name("consequence").is_some_and(|c| {
+        node.field("consequence").is_some_and(|c| {
             let t = self.text(c);
             t.contains("panic(") || t.contains("log.Panic") || t.contains("log.Fatal")
         })
@@ -179,18 +179,18 @@ impl Walker<'_> {
         }
         let mut stack: Vec<Node<'_>> = ["initializer", "condition"]
             .iter()
-            .filter_map(|f| node.child_by_field_name(f))
+            .filter_map(|f| node.field(f))
             .collect();
         let mut cursor = node.walk();
         while let Some(n) = stack.pop() {
-            if n.kind() == "index_expression"
+            if n.kind_name() == "index_expression"
                 && let super::summary::Root::Var { var, path } = self.root_of(n)
                 && !path.is_empty()
                 && self.ix.vars[var.0 as usize].binding == Binding::Receiver
             {
                 return true;
             }
-            if n.kind() != "func_literal" {
+            if n.kind_name() != "func_literal" {
                 stack.extend(n.named_children(&mut cursor));
             }
         }
@@ -202,10 +202,7 @@ impl Walker<'_> {
     }
 
     pub(super) fn assignment(&mut self, node: Node<'_>, func: Option<usize>) {
-        let (Some(l), Some(r)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
             return;
         };
         let lefts = named_children(l);
@@ -222,10 +219,10 @@ impl Walker<'_> {
             // The value stored, or for `g = append(g, x...)` each appended value.
             let subslice = rhs.and_then(|r| {
                 self.sliced(r).or_else(|| {
-                    let callee = r.child_by_field_name("function").map(|f| self.text(f));
-                    (r.kind() == "call_expression" && callee == Some("append"))
+                    let callee = r.field("function").map(|f| self.text(f));
+                    (r.kind_name() == "call_expression" && callee == Some("append"))
                         .then(|| {
-                            r.child_by_field_name("arguments").and_then(|a| {
+                            r.field("arguments").and_then(|a| {
                                 named_children(a)
                                     .into_iter()
                                     .skip(1)
@@ -235,7 +232,7 @@ impl Walker<'_> {
                         .flatten()
                 })
             });
-            let kind = match lhs.kind() {
+            let kind = match lhs.kind_name() {
                 "index_expression" => match self.indexed_kind(*lhs, gkind, &g) {
                     GlobalKind::Slice | GlobalKind::Array => EffectKind::Assign,
                     _ => EffectKind::Insert,
@@ -254,10 +251,7 @@ impl Walker<'_> {
                 },
             };
             let key = (kind == EffectKind::Insert)
-                .then(|| {
-                    lhs.child_by_field_name("index")
-                        .map(|k| self.text(k).to_string())
-                })
+                .then(|| lhs.field("index").map(|k| self.text(k).to_string()))
                 .flatten();
             self.effect_with(g, kind, node, func, subslice);
             if let Some(e) = self.ix.effects.last_mut() {
@@ -269,13 +263,13 @@ impl Walker<'_> {
     /// What `X[k]` indexes: the global itself, or a field of it (`g.f[k]`), whose type is looked
     /// up in the global's type or the package's type declarations.
     pub(super) fn indexed_kind(&self, lhs: Node<'_>, gkind: GlobalKind, g: &str) -> GlobalKind {
-        let Some(operand) = lhs.child_by_field_name("operand") else {
+        let Some(operand) = lhs.field("operand") else {
             return gkind;
         };
-        if operand.kind() != "selector_expression" {
+        if operand.kind_name() != "selector_expression" {
             return gkind;
         }
-        let Some(field) = operand.child_by_field_name("field") else {
+        let Some(field) = operand.field("field") else {
             return gkind;
         };
         let field = self.text(field);
@@ -306,13 +300,11 @@ impl Walker<'_> {
         let up = self.file.ancestors(n);
         let below = std::iter::once(n).chain(up.iter().copied());
         for (p, n) in up.iter().zip(below) {
-            match p.kind() {
+            match p.kind_name() {
                 "if_statement" => {
-                    let in_body = p
-                        .child_by_field_name("consequence")
-                        .is_some_and(|c| c.id() == n.id());
+                    let in_body = p.field("consequence").is_some_and(|c| c.id() == n.id());
                     let cond = p
-                        .child_by_field_name("condition")
+                        .field("condition")
                         .map(|c| self.text(c).split_whitespace().collect::<String>());
                     if in_body
                         && cond
@@ -335,16 +327,13 @@ impl Walker<'_> {
     /// What `target = rhs` does, where target is `g` or a field path of it (`g.list`).
     pub(super) fn assigned_value_to(&self, target: &str, g: &str, rhs: Node<'_>) -> EffectKind {
         let text = self.text(rhs).trim();
-        match rhs.kind() {
+        match rhs.kind_name() {
             "nil" => return EffectKind::Reset,
             "composite_literal" if !self.mentions_global(rhs, g) => return EffectKind::Reset,
             "call_expression" => {
-                let callee = rhs
-                    .child_by_field_name("function")
-                    .map(|f| self.text(f))
-                    .unwrap_or("");
+                let callee = rhs.field("function").map(|f| self.text(f)).unwrap_or("");
                 let first = rhs
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .and_then(|a| named_children(a).into_iter().next());
                 if callee == "append" && first.is_some_and(|a| self.text(a) == target) {
                     return EffectKind::Append;
@@ -354,18 +343,14 @@ impl Walker<'_> {
                 }
             }
             "slice_expression" => {
-                let on_self = rhs
-                    .child_by_field_name("operand")
-                    .is_some_and(|o| self.text(o) == target);
+                let on_self = rhs.field("operand").is_some_and(|o| self.text(o) == target);
                 if on_self {
                     return EffectKind::Truncate;
                 }
             }
             "selector_expression" => {
                 // `head = head.next`: the head moves on and the old node can go.
-                let on_self = rhs
-                    .child_by_field_name("operand")
-                    .is_some_and(|o| self.text(o) == target);
+                let on_self = rhs.field("operand").is_some_and(|o| self.text(o) == target);
                 if on_self {
                     return EffectKind::Pop;
                 }
@@ -377,7 +362,7 @@ impl Walker<'_> {
         }
         // Guard: only a new value that points at the old one grows (`head = &node{next: head}`);
         // `next = (next + 1) % n` computes a number from it and replaces it.
-        let builds = matches!(rhs.kind(), "composite_literal" | "unary_expression");
+        let builds = matches!(rhs.kind_name(), "composite_literal" | "unary_expression");
         if builds && self.mentions_global(rhs, g) {
             EffectKind::Grow
         } else {
@@ -398,7 +383,9 @@ impl Walker<'_> {
         if self.declared_call(node, &callee, callee_node, args, func) {
             return;
         }
-        if callee_node.kind() == "identifier" && !self.locals.iter().any(|s| s.contains(&callee)) {
+        if callee_node.kind_name() == "identifier"
+            && !self.locals.iter().any(|s| s.contains(&callee))
+        {
             let in_loop = self.in_loop();
             self.ix
                 .calls
@@ -409,7 +396,7 @@ impl Walker<'_> {
                 .iter()
                 .map(|a| {
                     matches!(
-                        a.kind(),
+                        a.kind_name(),
                         "interpreted_string_literal" | "raw_string_literal" | "int_literal"
                     )
                 })
@@ -431,7 +418,7 @@ impl Walker<'_> {
         if is_once_callee(&callee) {
             for a in args {
                 self.once_args.insert(a.id());
-                if a.kind() == "identifier" {
+                if a.kind_name() == "identifier" {
                     let name = self.text(*a).to_string();
                     self.ix.once_by_name.insert(name);
                 }
@@ -454,10 +441,10 @@ impl Walker<'_> {
             _ => {}
         }
         // Methods on package-level containers: sync.Map, container/list, expvar.Map.
-        if callee_node.kind() == "selector_expression" {
-            let operand = callee_node.child_by_field_name("operand");
+        if callee_node.kind_name() == "selector_expression" {
+            let operand = callee_node.field("operand");
             let method = callee_node
-                .child_by_field_name("field")
+                .field("field")
                 .map(|f| self.text(f).to_string())
                 .unwrap_or_default();
             if let Some(g) = operand.and_then(|o| self.root_global(o)) {
@@ -575,7 +562,7 @@ impl Walker<'_> {
             return false;
         };
         let receiver = method
-            .then(|| callee_node.child_by_field_name("operand"))
+            .then(|| callee_node.field("operand"))
             .flatten()
             .map(|o| self.text(o).to_string());
         let releases = declared.releases_of(&key);
@@ -603,10 +590,7 @@ impl Walker<'_> {
             undo: None,
             // A method's receiver decides, as for a ServeMux: a package-level registry keeps
             // for the life of the process, one the caller made as long as the caller does.
-            owner: match callee_node
-                .child_by_field_name("operand")
-                .map(|o| self.owner_of(o))
-            {
+            owner: match callee_node.field("operand").map(|o| self.owner_of(o)) {
                 Some(Owner::Scoped { binding, name }) if binding != Binding::Import => {
                     Owner::Scoped { name, binding }
                 }
@@ -621,7 +605,7 @@ impl Walker<'_> {
             // callers register: `&session{id: id}` is a new entry each call, made here.
             forwards: args
                 .get(reg.keeps)
-                .filter(|a| a.kind() == "identifier" && self.passes_input(**a))
+                .filter(|a| a.kind_name() == "identifier" && self.passes_input(**a))
                 .map(|_| vec![reg.keeps])
                 .unwrap_or_default(),
         });
@@ -640,12 +624,12 @@ impl Walker<'_> {
     /// `lib.Registry` (or `*lib.Registry`), as a local or a package-level variable.
     /// Whether it is a method is the second.
     fn qualified_callee(&self, callee_node: Node<'_>) -> Option<(String, bool)> {
-        if callee_node.kind() != "selector_expression" {
+        if callee_node.kind_name() != "selector_expression" {
             return None;
         }
-        let operand = callee_node.child_by_field_name("operand")?;
-        let field = self.text(callee_node.child_by_field_name("field")?);
-        if operand.kind() != "identifier" {
+        let operand = callee_node.field("operand")?;
+        let field = self.text(callee_node.field("field")?);
+        if operand.kind_name() != "identifier" {
             return None;
         }
         let q = self.text(operand);
@@ -728,19 +712,19 @@ impl Walker<'_> {
         let Some(up) = call.parent() else {
             return false;
         };
-        match up.kind() {
+        match up.kind_name() {
             // `_ = time.AfterFunc(...)` keeps nothing.
             "expression_list" => !up.parent().is_some_and(|stmt| {
-                stmt.kind() == "assignment_statement"
+                stmt.kind_name() == "assignment_statement"
                     && stmt
-                        .child_by_field_name("left")
+                        .field("left")
                         .is_some_and(|l| self.text(l).trim() == "_")
             }),
             "return_statement" | "keyed_element" | "literal_element" => true,
             // `s.timers = append(s.timers, time.AfterFunc(...))`.
             "argument_list" => up
                 .parent()
-                .and_then(|c| c.child_by_field_name("function"))
+                .and_then(|c| c.field("function"))
                 .is_some_and(|f| self.text(f) == "append"),
             _ => false,
         }

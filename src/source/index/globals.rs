@@ -2,25 +2,23 @@
 //! `sync.Map`, list, channel, pointer, ...), from its type or its initial value.
 
 use super::*;
+use crate::source::syntax::Syntax;
 
 pub(super) fn collect_globals(ix: &mut PackageIndex, f: usize, file: &GoFile) {
     for top in named_children(file.tree.root_node()) {
-        if top.kind() == "type_declaration" {
+        if top.kind_name() == "type_declaration" {
             for spec in named_children(top) {
-                if let (Some(n), Some(t)) = (
-                    spec.child_by_field_name("name"),
-                    spec.child_by_field_name("type"),
-                ) {
+                if let (Some(n), Some(t)) = (spec.field("name"), spec.field("type")) {
                     ix.types
                         .insert(file.text_of(n).to_string(), file.text_of(t).to_string());
                 }
             }
             continue;
         }
-        if top.kind() == "const_declaration" {
+        if top.kind_name() == "const_declaration" {
             for spec in named_children(top)
                 .into_iter()
-                .filter(|s| s.kind() == "const_spec")
+                .filter(|s| s.kind_name() == "const_spec")
             {
                 let mut c = spec.walk();
                 for n in spec.children_by_field_name("name", &mut c) {
@@ -29,24 +27,24 @@ pub(super) fn collect_globals(ix: &mut PackageIndex, f: usize, file: &GoFile) {
             }
             continue;
         }
-        if top.kind() != "var_declaration" {
+        if top.kind_name() != "var_declaration" {
             continue;
         }
         let mut specs = Vec::new();
         for c in named_children(top) {
-            match c.kind() {
+            match c.kind_name() {
                 "var_spec" => specs.push(c),
                 "var_spec_list" => specs.extend(
                     named_children(c)
                         .into_iter()
-                        .filter(|s| s.kind() == "var_spec"),
+                        .filter(|s| s.kind_name() == "var_spec"),
                 ),
                 _ => {}
             }
         }
         for spec in specs {
-            let ty = spec.child_by_field_name("type");
-            let value = spec.child_by_field_name("value");
+            let ty = spec.field("type");
+            let value = spec.field("value");
             let values: Vec<Node<'_>> = value.map(named_children).unwrap_or_default();
             let mut c = spec.walk();
             let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
@@ -85,9 +83,9 @@ pub(super) fn kind_of_type(file: &GoFile, mut t: Node<'_>) -> GlobalKind {
     // to a list is used as the list; any other pointer is a pointer.
     let mut pointer = false;
     loop {
-        let kind = match t.kind() {
+        let kind = match t.kind_name() {
             "pointer_type" | "parenthesized_type" => {
-                pointer |= t.kind() == "pointer_type";
+                pointer |= t.kind_name() == "pointer_type";
                 match named_children(t).first() {
                     Some(inner) => {
                         t = *inner;
@@ -119,18 +117,15 @@ pub(super) fn kind_of_type(file: &GoFile, mut t: Node<'_>) -> GlobalKind {
 }
 
 pub(super) fn kind_of_value(file: &GoFile, v: Node<'_>) -> GlobalKind {
-    match v.kind() {
+    match v.kind_name() {
         "composite_literal" => v
-            .child_by_field_name("type")
+            .field("type")
             .map(|t| kind_of_type(file, t))
             .unwrap_or(GlobalKind::Other),
         "call_expression" => {
-            let callee = v
-                .child_by_field_name("function")
-                .map(|n| file.text_of(n))
-                .unwrap_or("");
+            let callee = v.field("function").map(|n| file.text_of(n)).unwrap_or("");
             let first_arg = v
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| named_children(a).into_iter().next());
             match callee {
                 "make" => first_arg

@@ -7,6 +7,7 @@
 //! reset, receive, pop), and each call to an API that keeps what it is given (http.HandleFunc,
 //! time.AfterFunc, signal.Notify, ...).
 
+use crate::source::syntax::Syntax;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -479,7 +480,7 @@ impl PackageIndex {
         for f in 0..ix.files.len() {
             let file = ix.files[f].clone();
             for top in named_children(file.tree.root_node()) {
-                if top.kind() == "type_declaration" {
+                if top.kind_name() == "type_declaration" {
                     for spec in named_children(top) {
                         concurrency::collect_chan_fields(&mut ix, &file, spec);
                     }
@@ -590,7 +591,7 @@ impl PackageIndex {
         let to = spans.partition_point(|(file, ..)| *file <= f);
         spans[from..to].iter().filter_map(move |&(_, start, end)| {
             let mut n = root?.descendant_for_byte_range(start, end)?;
-            while n.kind() != kind || n.byte_range() != (start..end) {
+            while n.kind_name() != kind || n.byte_range() != (start..end) {
                 n = n.parent()?;
             }
             Some(n)
@@ -816,15 +817,16 @@ fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> (Vec<Arc<GoFile>>, V
 fn declares_generic_code(file: &GoFile) -> bool {
     let root = file.tree.root_node();
     let mut cursor = root.walk();
-    root.named_children(&mut cursor).any(|n| match n.kind() {
-        "function_declaration" => n.child_by_field_name("type_parameters").is_some(),
-        "type_declaration" => {
-            let mut c = n.walk();
-            n.named_children(&mut c)
-                .any(|spec| spec.child_by_field_name("type_parameters").is_some())
-        }
-        _ => false,
-    })
+    root.named_children(&mut cursor)
+        .any(|n| match n.kind_name() {
+            "function_declaration" => n.field("type_parameters").is_some(),
+            "type_declaration" => {
+                let mut c = n.walk();
+                n.named_children(&mut c)
+                    .any(|spec| spec.field("type_parameters").is_some())
+            }
+            _ => false,
+        })
 }
 
 /// `F[go.shape.int]` -> `F`, `(*T[go.shape.int]).M` -> `(*T).M`.
@@ -879,7 +881,7 @@ fn package_name(file: &GoFile) -> Option<&str> {
     let root = file.tree.root_node();
     let clause = named_children(root)
         .into_iter()
-        .find(|n| n.kind() == "package_clause")?;
+        .find(|n| n.kind_name() == "package_clause")?;
     named_children(clause)
         .into_iter()
         .next()
@@ -892,19 +894,19 @@ fn declared_field_names(files: &[Arc<GoFile>]) -> HashSet<String> {
     let mut names = HashSet::new();
     for file in files {
         for top in named_children(file.tree.root_node()) {
-            if top.kind() != "type_declaration" {
+            if top.kind_name() != "type_declaration" {
                 continue;
             }
             for spec in named_children(top) {
                 let Some(ty) = spec
-                    .child_by_field_name("type")
-                    .filter(|t| t.kind() == "struct_type")
+                    .field("type")
+                    .filter(|t| t.kind_name() == "struct_type")
                 else {
                     continue;
                 };
                 for list in named_children(ty) {
                     for field in named_children(list) {
-                        if field.kind() != "field_declaration" {
+                        if field.kind_name() != "field_declaration" {
                             continue;
                         }
                         let mut c = field.walk();

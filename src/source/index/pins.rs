@@ -1,6 +1,7 @@
 //! Which locals share a larger backing array (`s := buf[:16]`, the fields of
 //! `strings.Split`), and what is known of each array's size, so a store can say what it pins.
 
+use crate::source::syntax::Syntax;
 use tree_sitter::Node;
 
 use super::super::pin::{self, Backing, Pin};
@@ -14,7 +15,7 @@ impl Walker<'_> {
         // Into parentheses with a stack of its own: generated code may nest thousands.
         let mut stack = vec![n];
         while let Some(n) = stack.pop() {
-            if n.kind() == "parenthesized_expression" {
+            if n.kind_name() == "parenthesized_expression" {
                 stack.extend(named_children(n).into_iter().rev());
             } else if let Some(pin) = self.sliced_bare(n) {
                 return Some(pin);
@@ -25,14 +26,14 @@ impl Walker<'_> {
 
     /// [`Walker::sliced`] of an expression that is not parenthesized.
     fn sliced_bare(&self, n: Node<'_>) -> Option<Pin> {
-        match n.kind() {
+        match n.kind_name() {
             "slice_expression" => {
-                let direct = n.child_by_field_name("operand")?;
+                let direct = n.field("operand")?;
                 let mut op = direct;
-                while matches!(op.kind(), "selector_expression" | "index_expression") {
-                    op = op.child_by_field_name("operand")?;
+                while matches!(op.kind_name(), "selector_expression" | "index_expression") {
+                    op = op.field("operand")?;
                 }
-                if op.kind() != "identifier" {
+                if op.kind_name() != "identifier" {
                     return None;
                 }
                 let name = self.text(op);
@@ -67,8 +68,8 @@ impl Walker<'_> {
             // A local that is itself a sub-slice, or an element of a split's result.
             "identifier" => self.pins.get(self.text(n)).cloned(),
             "index_expression" => {
-                let op = n.child_by_field_name("operand")?;
-                (op.kind() == "identifier")
+                let op = n.field("operand")?;
+                (op.kind_name() == "identifier")
                     .then(|| self.pins.get(self.text(op)).cloned())
                     .flatten()
             }
@@ -85,27 +86,29 @@ impl Walker<'_> {
             return Some(Backing::Unowned);
         }
         // `(*[1 << 20]T)(p)` of an unsafe pointer: a view of memory, not an allocation.
-        if matches!(rhs.kind(), "call_expression" | "type_conversion_expression")
-            && text.starts_with("(*[")
+        if matches!(
+            rhs.kind_name(),
+            "call_expression" | "type_conversion_expression"
+        ) && text.starts_with("(*[")
         {
             let arg = rhs
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| named_children(a).into_iter().next())
-                .or_else(|| rhs.child_by_field_name("operand"));
+                .or_else(|| rhs.field("operand"));
             if arg.is_some_and(|a| self.backings.get(self.text(a)) == Some(&Backing::Unowned)) {
                 return Some(Backing::Unowned);
             }
         }
-        if rhs.kind() != "call_expression" {
+        if rhs.kind_name() != "call_expression" {
             return None;
         }
-        let callee = rhs.child_by_field_name("function")?;
-        let args = named_children(rhs.child_by_field_name("arguments")?);
+        let callee = rhs.field("function")?;
+        let args = named_children(rhs.field("arguments")?);
         match self.text(callee) {
             "make" => {
-                let ty = args.first().filter(|t| t.kind() == "slice_type")?;
+                let ty = args.first().filter(|t| t.kind_name() == "slice_type")?;
                 let elem = ty
-                    .child_by_field_name("element")
+                    .field("element")
                     .and_then(|e| pin::elem_size(self.text(e)));
                 let count = args
                     .get(2)
@@ -117,7 +120,7 @@ impl Walker<'_> {
                 })
             }
             "string" | "[]byte" => {
-                let arg = args.first().filter(|a| a.kind() == "identifier")?;
+                let arg = args.first().filter(|a| a.kind_name() == "identifier")?;
                 match self.backings.get(self.text(*arg)) {
                     Some(Backing::Sized {
                         bytes,
@@ -140,14 +143,14 @@ impl Walker<'_> {
     /// (its size is the caller's), `p unsafe.Pointer` is memory the Go heap may not own.
     pub(super) fn record_param_backings(&mut self, list: Node<'_>) {
         for decl in named_children(list) {
-            let Some(ty) = decl.child_by_field_name("type") else {
+            let Some(ty) = decl.field("type") else {
                 continue;
             };
-            let backing = match ty.kind() {
+            let backing = match ty.kind_name() {
                 "slice_type" => Backing::Sized {
                     bytes: None,
                     elem: ty
-                        .child_by_field_name("element")
+                        .field("element")
                         .and_then(|e| pin::elem_size(self.text(e))),
                 },
                 _ => match self.text(ty) {
@@ -172,17 +175,14 @@ impl Walker<'_> {
 
     /// `var b [512]byte` in a function: a local array of known size.
     pub(super) fn record_array(&mut self, spec: Node<'_>) {
-        let Some(ty) = spec
-            .child_by_field_name("type")
-            .filter(|t| t.kind() == "array_type")
-        else {
+        let Some(ty) = spec.field("type").filter(|t| t.kind_name() == "array_type") else {
             return;
         };
         let elem = ty
-            .child_by_field_name("element")
+            .field("element")
             .and_then(|e| pin::elem_size(self.text(e)));
         let count = ty
-            .child_by_field_name("length")
+            .field("length")
             .and_then(|l| pin::const_int(l, &self.file.text));
         let backing = Backing::Sized {
             bytes: elem.zip(count).and_then(|(e, c)| e.checked_mul(c)),
@@ -201,21 +201,15 @@ impl Walker<'_> {
     /// `s := buf[:n]` and `parts := strings.Split(body, ",")` make locals that pin `buf` and
     /// `body`; `buf := make([]byte, 64<<10)` makes a local whose size is known.
     pub(super) fn record_pins(&mut self, decl: Node<'_>) {
-        let (Some(l), Some(r)) = (
-            decl.child_by_field_name("left"),
-            decl.child_by_field_name("right"),
-        ) else {
+        let (Some(l), Some(r)) = (decl.field("left"), decl.field("right")) else {
             return;
         };
         for (lhs, rhs) in named_children(l).into_iter().zip(named_children(r)) {
             let name = self.text(lhs).to_string();
-            let pinned = match rhs.kind() {
+            let pinned = match rhs.kind_name() {
                 "slice_expression" => self.sliced(rhs),
                 "call_expression" => {
-                    let callee = rhs
-                        .child_by_field_name("function")
-                        .map(|f| self.text(f))
-                        .unwrap_or("");
+                    let callee = rhs.field("function").map(|f| self.text(f)).unwrap_or("");
                     let splits = matches!(
                         callee,
                         "strings.Split"
@@ -229,9 +223,9 @@ impl Walker<'_> {
                     );
                     splits
                         .then(|| {
-                            rhs.child_by_field_name("arguments")
+                            rhs.field("arguments")
                                 .and_then(|a| named_children(a).into_iter().next())
-                                .filter(|a| a.kind() == "identifier")
+                                .filter(|a| a.kind_name() == "identifier")
                                 .map(|a| {
                                     let of = self.text(a).to_string();
                                     let backing = match self.backings.get(&of) {

@@ -3,6 +3,7 @@
 //! and the declarations of functions and methods with what is known of them before the call
 //! graph (runs once at start-up, a test helper, a registration API by name).
 
+use crate::source::syntax::Syntax;
 use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
@@ -59,7 +60,7 @@ impl Walker<'_> {
 
     pub(super) fn top_level(&mut self, root: Node<'_>) {
         for top in named_children(root) {
-            match top.kind() {
+            match top.kind_name() {
                 "function_declaration" | "method_declaration" => self.declaration(top),
                 // Package-level initializers run once, before main.
                 "var_declaration" => {
@@ -112,16 +113,16 @@ impl Walker<'_> {
     /// Records `node` when it is a `go` statement or a `make(chan ...)` call.
     fn mark(&mut self, node: Node<'_>) {
         let span = (self.f, node.start_byte(), node.end_byte());
-        match node.kind() {
+        match node.kind_name() {
             "go_statement" => self.ix.go_statements.push(span),
             "call_expression"
                 if node
-                    .child_by_field_name("function")
+                    .field("function")
                     .is_some_and(|f| self.text(f) == "make")
                     && node
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .and_then(|a| a.named_child(0))
-                        .is_some_and(|t| t.kind() == "channel_type") =>
+                        .is_some_and(|t| t.kind_name() == "channel_type") =>
             {
                 self.ix.chan_makes.push(span)
             }
@@ -133,14 +134,14 @@ impl Walker<'_> {
     pub(super) fn initializers(&mut self, decl: Node<'_>) {
         let mut specs = Vec::new();
         for c in named_children(decl) {
-            match c.kind() {
+            match c.kind_name() {
                 "var_spec" => specs.push(c),
                 "var_spec_list" => specs.extend(named_children(c)),
                 _ => {}
             }
         }
-        for spec in specs.into_iter().filter(|s| s.kind() == "var_spec") {
-            if spec.child_by_field_name("value").is_none() {
+        for spec in specs.into_iter().filter(|s| s.kind_name() == "var_spec") {
+            if spec.field("value").is_none() {
                 continue;
             }
             let mut c = spec.walk();
@@ -158,13 +159,13 @@ impl Walker<'_> {
     pub(super) fn declaration(&mut self, node: Node<'_>) {
         self.pins.clear();
         self.backings.clear();
-        let Some(name_node) = node.child_by_field_name("name") else {
+        let Some(name_node) = node.field("name") else {
             return;
         };
         let short = self.text(name_node).to_string();
-        let (name, kind) = if node.kind() == "method_declaration" {
+        let (name, kind) = if node.kind_name() == "method_declaration" {
             let recv = node
-                .child_by_field_name("receiver")
+                .field("receiver")
                 .map(|r| receiver_type(self.file, r))
                 .unwrap_or_default();
             (format!("{recv}.{short}"), FunctionKind::Method)
@@ -183,7 +184,7 @@ impl Walker<'_> {
             ("parameters", Binding::Param),
             ("result", Binding::Result),
         ] {
-            if let Some(p) = node.child_by_field_name(field) {
+            if let Some(p) = node.field(field) {
                 for n in param_names(self.file, p)
                     .into_iter()
                     .filter(|n| !n.is_empty())
@@ -194,10 +195,10 @@ impl Walker<'_> {
             }
         }
         let params = node
-            .child_by_field_name("parameters")
+            .field("parameters")
             .map(|p| param_names(self.file, p))
             .unwrap_or_default();
-        if let Some(p) = node.child_by_field_name("parameters") {
+        if let Some(p) = node.field("parameters") {
             self.record_param_backings(p);
         }
         let idx = self.ix.functions.len();
@@ -208,7 +209,7 @@ impl Walker<'_> {
             parent: None,
             params,
             result: node
-                .child_by_field_name("result")
+                .field("result")
                 .map(|r| self.text(r).to_string())
                 .unwrap_or_default(),
             runs_once,
@@ -219,7 +220,7 @@ impl Walker<'_> {
             registration_api: kind == FunctionKind::Func && is_registration_name(&short),
             rejects_duplicates: false,
             test_helper: node
-                .child_by_field_name("parameters")
+                .field("parameters")
                 .is_some_and(|p| takes_testing(self.file, p)),
             type_args_only: type_args_only(self.file, node),
             start_guard: None,
@@ -238,7 +239,7 @@ impl Walker<'_> {
         // A signature holds no statements, but an array length in it may hold a func
         // literal (`[unsafe.Sizeof(func() { go f() })]byte`).
         for field in ["receiver", "type_parameters", "parameters", "result"] {
-            if let Some(n) = node.child_by_field_name(field) {
+            if let Some(n) = node.field(field) {
                 self.mark_in(n);
             }
         }
@@ -249,7 +250,7 @@ impl Walker<'_> {
         self.fstates.push(FnState::default());
         self.declare_signature(node, idx);
         self.record_single_call(node, idx);
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             // The body shares the scope of the parameters and results (`out, n := ...` assigns
             // the named result `out`): no scope of its own.
             self.visit(body, Some(idx));
@@ -279,14 +280,14 @@ impl Walker<'_> {
         let init_time = runs_once && self.is_once_body(node);
         let mut scope = HashSet::new();
         let mut binds = HashMap::new();
-        if let Some(p) = node.child_by_field_name("parameters") {
+        if let Some(p) = node.field("parameters") {
             for n in param_names(self.file, p) {
                 binds.insert(n.clone(), Binding::Param);
                 scope.insert(n);
             }
         }
         let params = node
-            .child_by_field_name("parameters")
+            .field("parameters")
             .map(|p| param_names(self.file, p))
             .unwrap_or_default();
         let idx = self.ix.functions.len();
@@ -333,7 +334,7 @@ impl Walker<'_> {
     fn declare_local(&mut self, id: Node<'_>, func: Option<usize>) {
         let name = self.text(id).to_string();
         self.declare(&name);
-        if id.kind() == "identifier" {
+        if id.kind_name() == "identifier" {
             self.declare_var(id, func, Binding::Local, VarType::Unknown, None, false);
         }
     }
@@ -352,17 +353,17 @@ impl Walker<'_> {
     /// The package-level variable an expression is rooted in: `g`, `g[k]`, `g.f`, `*g`, `(g)`.
     pub(super) fn root_global(&self, mut n: Node<'_>) -> Option<String> {
         loop {
-            match n.kind() {
+            match n.kind_name() {
                 "identifier" => {
                     let name = self.text(n);
                     return self.global_named(name).then(|| name.to_string());
                 }
                 "index_expression" | "selector_expression" | "slice_expression" => {
-                    n = n.child_by_field_name("operand")?;
+                    n = n.field("operand")?;
                 }
                 "unary_expression" | "parenthesized_expression" => {
                     n = n
-                        .child_by_field_name("operand")
+                        .field("operand")
                         .or_else(|| named_children(n).into_iter().next())?;
                 }
                 _ => return None,
@@ -382,12 +383,12 @@ impl Walker<'_> {
         let mut stack = vec![n];
         let mut cursor = n.walk();
         while let Some(x) = stack.pop() {
-            if x.kind() == "identifier" && hit(self.text(x)) {
+            if x.kind_name() == "identifier" && hit(self.text(x)) {
                 return true;
             }
             stack.extend(
                 x.named_children(&mut cursor)
-                    .filter(|c| c.kind() != "func_literal"),
+                    .filter(|c| c.kind_name() != "func_literal"),
             );
         }
         false
@@ -434,7 +435,7 @@ impl Walker<'_> {
     /// one guard lets it go as deep as the code nests.
     pub(super) fn walk(&mut self, node: Node<'_>, func: Option<usize>) {
         deep(|| {
-            let scoped = opens_scope(node.kind());
+            let scoped = opens_scope(node.kind_name());
             if scoped {
                 self.scopes.push(func);
             }
@@ -461,7 +462,7 @@ impl Walker<'_> {
     /// this function's frame, the largest of the walk, is not on the stack once per level of
     /// nesting: deep code costs a small frame a level.
     fn walk_node(&mut self, node: Node<'_>, func: Option<usize>) -> bool {
-        match node.kind() {
+        match node.kind_name() {
             "func_literal" => {
                 self.closure(node, func);
                 return false;
@@ -469,23 +470,20 @@ impl Walker<'_> {
             "short_var_declaration" => {
                 // The right side is evaluated before the names exist.
                 let first_closure = self.ix.functions.len();
-                if let Some(r) = node.child_by_field_name("right") {
+                if let Some(r) = node.field("right") {
                     self.walk(r, func);
                 }
                 self.record_pins(node);
-                if let Some(l) = node.child_by_field_name("left") {
+                if let Some(l) = node.field("left") {
                     // Not valid Go (`x[<-make(chan int)] := 1`), but tree-sitter takes it.
                     self.mark_in(l);
-                    let values = node
-                        .child_by_field_name("right")
-                        .map(named_children)
-                        .unwrap_or_default();
+                    let values = node.field("right").map(named_children).unwrap_or_default();
                     let lhs = named_children(l);
                     let single = values.len() == lhs.len();
                     for (i, id) in lhs.into_iter().enumerate() {
                         let name = self.text(id).to_string();
                         self.declare(&name);
-                        if id.kind() == "identifier" {
+                        if id.kind_name() == "identifier" {
                             let ty = match values.get(i).filter(|_| single) {
                                 Some(v) => self.value_type(*v, first_closure),
                                 None => VarType::Unknown,
@@ -501,10 +499,10 @@ impl Walker<'_> {
             }
             "receive_statement" if self.text(node).contains(":=") => {
                 // `case v, ok := <-ch:` declares in the case's scope.
-                if let Some(r) = node.child_by_field_name("right") {
+                if let Some(r) = node.field("right") {
                     self.walk(r, func);
                 }
-                if let Some(l) = node.child_by_field_name("left") {
+                if let Some(l) = node.field("left") {
                     for id in named_children(l) {
                         self.declare_local(id, func);
                     }
@@ -522,8 +520,8 @@ impl Walker<'_> {
                 self.record_array(node);
                 // The value is evaluated before the names exist.
                 let first_closure = self.ix.functions.len();
-                let ty = node.child_by_field_name("type");
-                let value = node.child_by_field_name("value");
+                let ty = node.field("type");
+                let value = node.field("value");
                 for part in [ty, value].into_iter().flatten() {
                     self.walk(part, func);
                 }
@@ -542,9 +540,9 @@ impl Walker<'_> {
                 return false;
             }
             "range_clause" => {
-                if let Some(r) = node.child_by_field_name("right")
+                if let Some(r) = node.field("right")
                     && let Some(g) = self.root_global(r)
-                    && r.kind() == "identifier"
+                    && r.kind_name() == "identifier"
                     && self
                         .ix
                         .globals
@@ -555,7 +553,7 @@ impl Walker<'_> {
                 }
                 self.range_receive(node, func);
                 let declares = self.text(node).contains(":=");
-                if let Some(l) = node.child_by_field_name("left")
+                if let Some(l) = node.field("left")
                     && declares
                 {
                     for id in named_children(l) {
@@ -564,12 +562,12 @@ impl Walker<'_> {
                     }
                 }
                 // The range expression is evaluated before the loop's names exist.
-                if let Some(r) = node.child_by_field_name("right") {
+                if let Some(r) = node.field("right") {
                     self.walk(r, func);
                 }
-                if let Some(l) = node.child_by_field_name("left") {
+                if let Some(l) = node.field("left") {
                     for id in named_children(l) {
-                        if declares && id.kind() == "identifier" {
+                        if declares && id.kind_name() == "identifier" {
                             self.declare_var(
                                 id,
                                 func,
@@ -587,7 +585,7 @@ impl Walker<'_> {
             }
             "for_statement" => {
                 // The loop header runs before the body; everything in the body repeats.
-                let body = node.child_by_field_name("body");
+                let body = node.field("body");
                 for c in named_children(node) {
                     if Some(c.id()) != body.map(|b| b.id()) {
                         self.walk(c, func);
@@ -610,13 +608,13 @@ impl Walker<'_> {
             }
             // `switch t := v.(type)`: `t` is a new variable of the switch (one per clause in
             // Go, each of the clause's type; none of them is the `t` outside).
-            "type_switch_statement" if node.child_by_field_name("alias").is_some() => {
-                let alias = node.child_by_field_name("alias");
+            "type_switch_statement" if node.field("alias").is_some() => {
+                let alias = node.field("alias");
                 for c in named_children(node) {
                     if Some(c.id()) == alias.map(|a| a.id()) {
                         continue;
                     }
-                    if Some(c.id()) == node.child_by_field_name("value").map(|v| v.id()) {
+                    if Some(c.id()) == node.field("value").map(|v| v.id()) {
                         self.walk(c, func);
                         for id in alias.map(named_children).unwrap_or_default() {
                             self.declare_local(id, func);
@@ -634,16 +632,14 @@ impl Walker<'_> {
             // `hits[ip]++` adds an entry for every new key, as `hits[ip] = 1` would.
             "inc_statement" | "dec_statement" => {
                 if let Some(lhs) = named_children(node).into_iter().next()
-                    && lhs.kind() == "index_expression"
+                    && lhs.kind_name() == "index_expression"
                     && let Some(g) = self.root_global(lhs)
                     && matches!(
                         self.indexed_kind(lhs, self.ix.globals[&g].kind, &g),
                         GlobalKind::Map
                     )
                 {
-                    let key = lhs
-                        .child_by_field_name("index")
-                        .map(|k| self.text(k).to_string());
+                    let key = lhs.field("index").map(|k| self.text(k).to_string());
                     self.effect(g, EffectKind::Insert, node, func);
                     if let Some(e) = self.ix.effects.last_mut() {
                         e.key = key;
@@ -651,30 +647,25 @@ impl Walker<'_> {
                 }
             }
             "send_statement" => {
-                if let Some(ch) = node.child_by_field_name("channel")
+                if let Some(ch) = node.field("channel")
                     && let Some(g) = self.root_global(ch)
                 {
                     self.effect(g, EffectKind::Send, node, func);
                 }
             }
             "unary_expression" => {
-                let op = node
-                    .child_by_field_name("operator")
-                    .map(|o| self.text(o))
-                    .unwrap_or("");
+                let op = node.field("operator").map(|o| self.text(o)).unwrap_or("");
                 if op == "<-"
-                    && let Some(g) = node
-                        .child_by_field_name("operand")
-                        .and_then(|o| self.root_global(o))
+                    && let Some(g) = node.field("operand").and_then(|o| self.root_global(o))
                 {
                     self.effect(g, EffectKind::Receive, node, func);
                 }
             }
             "call_expression" => {
-                if let Some(callee_node) = node.child_by_field_name("function") {
+                if let Some(callee_node) = node.field("function") {
                     let callee = self.text(callee_node).to_string();
                     let args: Vec<Node<'_>> = node
-                        .child_by_field_name("arguments")
+                        .field("arguments")
                         .map(named_children)
                         .unwrap_or_default();
                     self.concurrency_call(node, callee_node, &callee, &args, func);
@@ -683,7 +674,7 @@ impl Walker<'_> {
                 }
                 self.mark(node);
                 // Its children come next, the callee first.
-                self.callee = node.child_by_field_name("function").map(|f| f.id());
+                self.callee = node.field("function").map(|f| f.id());
             }
             // Recorded here, so the goroutine rules need not walk every tree again.
             "go_statement" => self.mark(node),
@@ -743,7 +734,7 @@ pub(super) fn is_registration_name(name: &str) -> bool {
 /// A parameter list with a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`.
 pub(super) fn takes_testing(file: &GoFile, list: Node<'_>) -> bool {
     named_children(list).into_iter().any(|d| {
-        d.child_by_field_name("type").is_some_and(|t| {
+        d.field("type").is_some_and(|t| {
             matches!(
                 file.text_of(t),
                 "*testing.T" | "*testing.B" | "*testing.F" | "testing.TB"
@@ -756,21 +747,19 @@ pub(super) fn takes_testing(file: &GoFile, list: Node<'_>) -> bool {
 /// (or `_`).
 pub(super) fn type_args_only(file: &GoFile, decl: Node<'_>) -> bool {
     let no_params = decl
-        .child_by_field_name("parameters")
+        .field("parameters")
         .is_none_or(|p| named_children(p).is_empty());
-    let (named_recv, generic) = match decl.child_by_field_name("receiver") {
+    let (named_recv, generic) = match decl.field("receiver") {
         Some(r) => {
             let d = named_children(r).into_iter().next();
-            let name = d
-                .and_then(|d| d.child_by_field_name("name"))
-                .map(|n| file.text_of(n));
+            let name = d.and_then(|d| d.field("name")).map(|n| file.text_of(n));
             let ty = d
-                .and_then(|d| d.child_by_field_name("type"))
+                .and_then(|d| d.field("type"))
                 .map(|t| file.text_of(t))
                 .unwrap_or("");
             (name.is_some_and(|n| n != "_"), ty.contains('['))
         }
-        None => (false, decl.child_by_field_name("type_parameters").is_some()),
+        None => (false, decl.field("type_parameters").is_some()),
     };
     no_params && !named_recv && generic
 }
@@ -798,7 +787,7 @@ pub(super) fn receiver_type(file: &GoFile, recv: Node<'_>) -> String {
     let Some(decl) = named_children(recv).into_iter().next() else {
         return String::new();
     };
-    let Some(t) = decl.child_by_field_name("type") else {
+    let Some(t) = decl.field("type") else {
         return String::new();
     };
     let text = strip_shapes(file.text_of(t));

@@ -5,6 +5,7 @@
 //! never allocated.
 
 use super::*;
+use crate::source::syntax::Syntax;
 
 /// What a type expression is made of, as far as its size goes.
 enum Shape {
@@ -24,18 +25,15 @@ pub(super) fn zero_size_types(files: &[Arc<GoFile>]) -> HashSet<String> {
     let mut shapes: HashMap<String, Shape> = HashMap::new();
     for file in files {
         for top in named_children(file.tree.root_node()) {
-            if top.kind() != "type_declaration" {
+            if top.kind_name() != "type_declaration" {
                 continue;
             }
             for spec in named_children(top) {
-                let (Some(name), Some(ty)) = (
-                    spec.child_by_field_name("name"),
-                    spec.child_by_field_name("type"),
-                ) else {
+                let (Some(name), Some(ty)) = (spec.field("name"), spec.field("type")) else {
                     continue;
                 };
                 // Guard: a generic type's size depends on its type arguments.
-                let shape = if spec.child_by_field_name("type_parameters").is_some() {
+                let shape = if spec.field("type_parameters").is_some() {
                     Shape::Sized
                 } else {
                     shape(file, ty, 0)
@@ -74,7 +72,7 @@ fn shape(file: &GoFile, ty: Node<'_>, depth: usize) -> Shape {
     if depth > MAX_DEPTH {
         return Shape::Sized;
     }
-    match ty.kind() {
+    match ty.kind_name() {
         "type_identifier" => Shape::Named(file.text_of(ty).to_string()),
         "parenthesized_type" => named_children(ty)
             .first()
@@ -84,9 +82,9 @@ fn shape(file: &GoFile, ty: Node<'_>, depth: usize) -> Shape {
             for list in named_children(ty) {
                 for field in named_children(list)
                     .into_iter()
-                    .filter(|f| f.kind() == "field_declaration")
+                    .filter(|f| f.kind_name() == "field_declaration")
                 {
-                    match field.child_by_field_name("type") {
+                    match field.field("type") {
                         Some(t) => parts.push(shape(file, t, depth + 1)),
                         None => return Shape::Sized,
                     }
@@ -100,13 +98,13 @@ fn shape(file: &GoFile, ty: Node<'_>, depth: usize) -> Shape {
         }
         "array_type" => {
             let len = ty
-                .child_by_field_name("length")
+                .field("length")
                 .map(|l| file.text_of(l).trim().replace('_', ""));
             match len.as_deref() {
                 Some("0") => Shape::Zero,
                 // A literal length: as zero as its element.
                 Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => ty
-                    .child_by_field_name("element")
+                    .field("element")
                     .map_or(Shape::Sized, |e| shape(file, e, depth + 1)),
                 _ => Shape::Sized,
             }

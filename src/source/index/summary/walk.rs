@@ -2,6 +2,7 @@
 //! and releases from parameters' fields, start-once guards, stores into other packages'
 //! variables, and calls with their arguments.
 
+use crate::source::syntax::Syntax;
 use tree_sitter::Node;
 
 use super::*;
@@ -12,12 +13,12 @@ impl Walker<'_> {
         let mut stack = vec![decl];
         let mut cursor = decl.walk();
         while let Some(n) = stack.pop() {
-            if n.kind() == "import_spec" {
-                let Some(path) = n.child_by_field_name("path") else {
+            if n.kind_name() == "import_spec" {
+                let Some(path) = n.field("path") else {
                     continue;
                 };
                 let path = self.text(path).trim_matches(['"', '`']).to_string();
-                let name = match n.child_by_field_name("name") {
+                let name = match n.field("name") {
                     Some(a) => self.text(a).to_string(),
                     None => default_import_name(&path),
                 };
@@ -40,7 +41,7 @@ impl Walker<'_> {
     pub(in crate::source::index) fn root_of(&self, mut n: Node<'_>) -> Root {
         let mut fields: Vec<String> = Vec::new();
         loop {
-            match n.kind() {
+            match n.kind_name() {
                 "identifier" => {
                     fields.reverse();
                     let path = fields.join(".");
@@ -57,22 +58,22 @@ impl Walker<'_> {
                     return Root::Other;
                 }
                 "selector_expression" => {
-                    if let Some(f) = n.child_by_field_name("field") {
+                    if let Some(f) = n.field("field") {
                         fields.push(self.text(f).to_string());
                     }
-                    match n.child_by_field_name("operand") {
+                    match n.field("operand") {
                         Some(o) => n = o,
                         None => return Root::Other,
                     }
                 }
                 // An element of a field is kept by the field.
-                "index_expression" | "slice_expression" => match n.child_by_field_name("operand") {
+                "index_expression" | "slice_expression" => match n.field("operand") {
                     Some(o) => n = o,
                     None => return Root::Other,
                 },
                 "unary_expression" | "parenthesized_expression" => {
                     match n
-                        .child_by_field_name("operand")
+                        .field("operand")
                         .or_else(|| named_children(n).into_iter().next())
                     {
                         Some(o) => n = o,
@@ -93,7 +94,7 @@ impl Walker<'_> {
         stmt: Node<'_>,
     ) {
         // Assigning the parameter itself changes nothing the caller sees.
-        if lhs.kind() == "identifier" {
+        if lhs.kind_name() == "identifier" {
             return;
         }
         let Root::Var { var, path } = self.root_of(lhs) else {
@@ -104,7 +105,7 @@ impl Walker<'_> {
         }
         let root = self.ix.vars[var.0 as usize].name.clone();
         let target = self.text(lhs).to_string();
-        let kind = match lhs.kind() {
+        let kind = match lhs.kind_name() {
             "index_expression" => EffectKind::Insert,
             _ => match rhs {
                 // `if f.formal == nil { f.formal = make(...) }` makes the field on first use;
@@ -155,23 +156,19 @@ impl Walker<'_> {
     /// `if started { return }` (or `if s.running { ...; return }`): a check of a package-level
     /// flag or a field of the receiver whose branch leaves the function.
     pub(in crate::source::index) fn guard_check(&mut self, node: Node<'_>, func: Option<usize>) {
-        let (Some(f), Some(cond), Some(body)) = (
-            func,
-            node.child_by_field_name("condition"),
-            node.child_by_field_name("consequence"),
-        ) else {
+        let (Some(f), Some(cond), Some(body)) =
+            (func, node.field("condition"), node.field("consequence"))
+        else {
             return;
         };
-        if node.child_by_field_name("alternative").is_some() {
+        if node.field("alternative").is_some() {
             return;
         }
         // `if !started { started = true; go run() }`: the body runs once.
-        if cond.kind() == "unary_expression"
-            && cond
-                .child_by_field_name("operator")
-                .is_some_and(|o| self.text(o) == "!")
-            && let Some(flag) = cond.child_by_field_name("operand")
-            && matches!(flag.kind(), "identifier" | "selector_expression")
+        if cond.kind_name() == "unary_expression"
+            && cond.field("operator").is_some_and(|o| self.text(o) == "!")
+            && let Some(flag) = cond.field("operand")
+            && matches!(flag.kind_name(), "identifier" | "selector_expression")
         {
             let root = self.root_of(flag);
             if self.is_flag(&root) {
@@ -185,20 +182,20 @@ impl Walker<'_> {
             }
             return;
         }
-        if !matches!(cond.kind(), "identifier" | "selector_expression") {
+        if !matches!(cond.kind_name(), "identifier" | "selector_expression") {
             return;
         }
         let leaves = named_children(body)
             .into_iter()
             .flat_map(|n| {
-                if n.kind() == "statement_list" {
+                if n.kind_name() == "statement_list" {
                     named_children(n)
                 } else {
                     vec![n]
                 }
             })
             .last()
-            .is_some_and(|n| n.kind() == "return_statement");
+            .is_some_and(|n| n.kind_name() == "return_statement");
         let root = self.root_of(cond);
         if leaves && self.is_flag(&root) {
             let text = self.text(cond).to_string();
@@ -220,32 +217,29 @@ impl Walker<'_> {
     ) {
         // The `pkg.Var` the left side is rooted in.
         let mut n = lhs;
-        while matches!(n.kind(), "index_expression" | "selector_expression")
-            && n.child_by_field_name("operand")
-                .is_some_and(|o| o.kind() != "identifier")
+        while matches!(n.kind_name(), "index_expression" | "selector_expression")
+            && n.field("operand")
+                .is_some_and(|o| o.kind_name() != "identifier")
         {
-            let Some(o) = n.child_by_field_name("operand") else {
+            let Some(o) = n.field("operand") else {
                 return;
             };
             n = o;
         }
-        if n.kind() == "index_expression" {
-            match n.child_by_field_name("operand") {
+        if n.kind_name() == "index_expression" {
+            match n.field("operand") {
                 Some(o) => n = o,
                 None => return,
             }
         }
-        if n.kind() != "selector_expression" {
+        if n.kind_name() != "selector_expression" {
             return;
         }
-        let (Some(q), Some(var)) = (
-            n.child_by_field_name("operand"),
-            n.child_by_field_name("field"),
-        ) else {
+        let (Some(q), Some(var)) = (n.field("operand"), n.field("field")) else {
             return;
         };
         let qualifier = self.text(q);
-        if q.kind() != "identifier"
+        if q.kind_name() != "identifier"
             || self.scopes.resolve(qualifier).is_some()
             || self.global_named(qualifier)
         {
@@ -259,7 +253,7 @@ impl Walker<'_> {
             return;
         };
         let target = self.text(n).to_string();
-        let kind = match (lhs.kind(), rhs) {
+        let kind = match (lhs.kind_name(), rhs) {
             ("index_expression", _) => EffectKind::Insert,
             (_, Some(r)) => self.assigned_value_to(&target, qualifier, r),
             (_, None) => EffectKind::Assign,
@@ -345,13 +339,15 @@ impl Walker<'_> {
         let mut stack = vec![n];
         let mut cursor = n.walk();
         while let Some(x) = stack.pop() {
-            if x.kind() == "identifier"
+            if x.kind_name() == "identifier"
                 && let Some(v) = self.scopes.resolve(self.text(x))
                 && !kept.contains(&v)
             {
                 kept.push(v);
             }
-            if x.kind() == "func_literal" || (x.kind() == "call_expression" && self.copies(x)) {
+            if x.kind_name() == "func_literal"
+                || (x.kind_name() == "call_expression" && self.copies(x))
+            {
                 continue;
             }
             stack.extend(x.named_children(&mut cursor));
@@ -361,13 +357,13 @@ impl Walker<'_> {
 
     /// A call whose result is a copy of its inputs.
     fn copies(&self, call: Node<'_>) -> bool {
-        let Some(f) = call.child_by_field_name("function") else {
+        let Some(f) = call.field("function") else {
             return false;
         };
         let callee = self.text(f);
         if callee == "append" {
             return call
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| a.named_child(0))
                 .is_some_and(|first| {
                     let t = self.text(first).replace(' ', "");
@@ -404,7 +400,7 @@ impl Walker<'_> {
         args: &[Node<'_>],
         func: Option<usize>,
     ) {
-        let target = match callee.kind() {
+        let target = match callee.kind_name() {
             "identifier" => {
                 let name = self.text(callee);
                 if self.scopes.resolve(name).is_some() || is_builtin(name) {
@@ -413,15 +409,13 @@ impl Walker<'_> {
                 CallTarget::Func(name.to_string())
             }
             "selector_expression" => {
-                let (Some(operand), Some(field)) = (
-                    callee.child_by_field_name("operand"),
-                    callee.child_by_field_name("field"),
-                ) else {
+                let (Some(operand), Some(field)) = (callee.field("operand"), callee.field("field"))
+                else {
                     return;
                 };
                 let name = self.text(field).to_string();
                 let qualifier = self.text(operand);
-                let import = (operand.kind() == "identifier"
+                let import = (operand.kind_name() == "identifier"
                     && self.scopes.resolve(qualifier).is_none()
                     && !self.global_named(qualifier))
                 .then(|| {
