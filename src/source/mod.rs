@@ -8,6 +8,7 @@ pub mod facts;
 pub mod gofile;
 pub mod index;
 pub mod locate;
+pub mod mask;
 pub mod module;
 pub mod owner;
 pub mod pin;
