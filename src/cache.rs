@@ -509,6 +509,11 @@ fn tool_id(dir: &Path) -> u128 {
 /// on every run otherwise. A file rewritten in place changes its ctime, one replaced its
 /// inode, so neither is taken for the build it replaced.
 fn exe_hash(dir: &Path, exe: &Path) -> std::io::Result<u128> {
+    exe_hash_settled(dir, exe, Duration::from_secs(2))
+}
+
+/// [`exe_hash`], remembering an executable last changed more than `settle` ago.
+fn exe_hash_settled(dir: &Path, exe: &Path, settle: Duration) -> std::io::Result<u128> {
     let meta = std::fs::metadata(exe)?;
     let stamp = format!("{:?} {}", exe, file_stamp(&meta));
     let memo = dir.join("tools");
@@ -526,11 +531,9 @@ fn exe_hash(dir: &Path, exe: &Path) -> std::io::Result<u128> {
     // under the stamp of the one before. Nor is one written in the last seconds: timestamps
     // move in ticks, and a write in the tick the stamp was taken in would keep it (git's
     // "racily clean" files).
-    let settled = meta
-        .modified()
-        .ok()
+    let settled = changed_at(&meta)
         .and_then(|m| SystemTime::now().duration_since(m).ok())
-        .is_some_and(|age| age > Duration::from_secs(2));
+        .is_some_and(|age| age > settle);
     if settled && format!("{:?} {}", exe, file_stamp(&std::fs::metadata(exe)?)) == stamp {
         let prefix = format!("{exe:?} ");
         let mut lines: Vec<String> = known
@@ -553,6 +556,22 @@ fn exe_hash(dir: &Path, exe: &Path) -> std::io::Result<u128> {
         });
     }
     Ok(hash)
+}
+
+/// When a file last changed: its mtime, or its ctime when later (a copy that keeps the mtime,
+/// `cp -p`, still moves the ctime).
+fn changed_at(meta: &std::fs::Metadata) -> Option<SystemTime> {
+    let modified = meta.modified().ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let ctime = u64::try_from(meta.ctime())
+            .ok()
+            .map(|s| SystemTime::UNIX_EPOCH + Duration::new(s, meta.ctime_nsec() as u32));
+        Some(ctime.map_or(modified, |c| c.max(modified)))
+    }
+    #[cfg(not(unix))]
+    Some(modified)
 }
 
 /// What `stat` says of a file that changes when its bytes do.
@@ -610,8 +629,14 @@ mod tests {
         std::fs::write(&exe, b"first build").unwrap();
         exe_hash(d.path(), &exe).unwrap();
         assert!(!d.path().join("tools").exists());
+        // Copied with its old mtime kept (`cp -p`): its ctime is new, so neither.
         build(&exe, b"first build");
-        let first = exe_hash(d.path(), &exe).unwrap();
+        #[cfg(unix)]
+        {
+            exe_hash(d.path(), &exe).unwrap();
+            assert!(!d.path().join("tools").exists());
+        }
+        let first = exe_hash_settled(d.path(), &exe, Duration::ZERO).unwrap();
         assert_eq!(first, crate::source::deps::hash(b"first build"));
         let memo = std::fs::read_to_string(d.path().join("tools")).unwrap();
         assert!(memo.starts_with(&format!("{first:032x} ")), "{memo}");
@@ -621,23 +646,23 @@ mod tests {
             memo.replacen(&format!("{first:032x}"), &format!("{:032x}", 7), 1),
         )
         .unwrap();
-        assert_eq!(exe_hash(d.path(), &exe).unwrap(), 7);
+        assert_eq!(exe_hash_settled(d.path(), &exe, Duration::ZERO).unwrap(), 7);
         // Rewritten in place with bytes of the same length: hashed again.
         build_at(&exe, b"other build", long_ago + Duration::from_secs(1));
         assert_eq!(
-            exe_hash(d.path(), &exe).unwrap(),
+            exe_hash_settled(d.path(), &exe, Duration::ZERO).unwrap(),
             crate::source::deps::hash(b"other build")
         );
         // Another executable keeps its own line beside it.
         let exe2 = d.path().join("tool2");
         build(&exe2, b"debug build");
-        exe_hash(d.path(), &exe2).unwrap();
+        exe_hash_settled(d.path(), &exe2, Duration::ZERO).unwrap();
         let memo = std::fs::read_to_string(d.path().join("tools")).unwrap();
         assert_eq!(memo.lines().count(), 2, "{memo}");
         // A damaged memo is not believed.
         std::fs::write(d.path().join("tools"), "not a memo\n\u{0}").unwrap();
         assert_eq!(
-            exe_hash(d.path(), &exe).unwrap(),
+            exe_hash_settled(d.path(), &exe, Duration::ZERO).unwrap(),
             crate::source::deps::hash(b"other build")
         );
     }

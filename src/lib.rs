@@ -117,6 +117,9 @@ pub enum Error {
     /// Writing the report failed (a closed pipe, a full disk).
     #[error("cannot write the report: {0}")]
     Output(#[source] io::Error),
+    /// The compiler output kept in a temporary file while go ran could not be read back.
+    #[error("cannot read back go's output from its temporary file: {0}")]
+    Kept(#[source] io::Error),
 }
 
 /// Runs escape-explain with a resolved configuration, writing the report to `out`.
@@ -370,10 +373,10 @@ pub fn run_with(
     pipeline.cache = cache.clone();
     let (input, unrecognized) = reader
         .finish_pending(silent, &mut |s| pipeline.pending(out, s))
-        .map_err(Error::Output)?;
+        .map_err(pipeline_error)?;
     // A saved log of a build that failed says so in its own lines: reported as in wrapper mode.
     let build_ok = build_ok && !unrecognized.iter().any(|u| is_compile_error(&u.text));
-    pipeline.finish(out).map_err(Error::Output)?;
+    pipeline.finish(out).map_err(pipeline_error)?;
     if let Some(c) = &cache {
         if config.verbose {
             notice(format!(
@@ -1016,6 +1019,15 @@ fn build_errors(summary: &Summary) -> Vec<String> {
         lines.push(u.text.clone());
     }
     lines
+}
+
+/// A failure of the pipeline, which builds sections from go's kept output and writes the
+/// report: one of reading that output back, or of writing.
+fn pipeline_error(e: io::Error) -> Error {
+    match escape::KeptUnreadable::of(&e) {
+        Some(read) => Error::Kept(io::Error::new(read.kind(), read.to_string())),
+        None => Error::Output(e),
+    }
 }
 
 #[cfg(test)]

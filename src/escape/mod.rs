@@ -8,5 +8,5 @@ pub mod reader;
 pub mod section;
 
 pub use model::{Diagnostic, Kind, Position};
-pub use reader::{InputStats, Pending, Reader, Unbuilt, Unrecognized};
+pub use reader::{InputStats, KeptUnreadable, Pending, Reader, Unbuilt, Unrecognized};
 pub use section::Section;

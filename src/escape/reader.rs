@@ -656,6 +656,11 @@ struct Frozen {
 
 impl Frozen {
     fn build(&self, kept: &Kept) -> io::Result<Section> {
+        self.build_lines(kept)
+            .map_err(|e| io::Error::new(e.kind(), KeptUnreadable(e)))
+    }
+
+    fn build_lines(&self, kept: &Kept) -> io::Result<Section> {
         let len = kept.end - kept.start;
         let mut lines: Box<dyn Read + '_> = match &self.file {
             Some(file) => Box::new(BufReader::with_capacity(
@@ -680,6 +685,27 @@ impl Frozen {
     }
 }
 
+/// Why the compiler output kept in the spool could not be read back: the error a section
+/// built from it fails with, told from a failure to write the report by
+/// [`KeptUnreadable::of`].
+#[derive(Debug)]
+pub struct KeptUnreadable(io::Error);
+
+impl KeptUnreadable {
+    /// The read error inside `e`, when `e` is one.
+    pub fn of(e: &io::Error) -> Option<&io::Error> {
+        e.get_ref()?.downcast_ref::<KeptUnreadable>().map(|k| &k.0)
+    }
+}
+
+impl std::fmt::Display for KeptUnreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for KeptUnreadable {}
+
 /// The bytes of a file from `pos` to `end`, read by offset: several threads read one file.
 struct At<'f> {
     file: &'f File,
@@ -695,7 +721,11 @@ impl Read for At<'_> {
         }
         let got = read_at(self.file, &mut buf[..n], self.pos)?;
         if got == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
+            // Not UnexpectedEof: that is how a record boundary ends the lines, and a section
+            // cut short would be built without its tail.
+            return Err(io::Error::other(
+                "the temporary file ends before what was kept in it",
+            ));
         }
         self.pos += got as u64;
         Ok(got)
@@ -1033,6 +1063,34 @@ mod tests {
                 "\"example.com/z\" null",
             ]
         );
+    }
+
+    /// A temporary file cut short under the reader is an error that says so, never a section
+    /// built without its tail.
+    #[test]
+    fn a_kept_section_that_cannot_be_read_back_is_an_error_of_its_own() {
+        let mut r = Reader::sorted();
+        r.spool.as_mut().unwrap().in_memory = 0;
+        let mut emit = |_: Section| Ok(());
+        r.read(MIXED.as_bytes(), &mut emit).unwrap();
+        let mut unbuilt = Vec::new();
+        r.finish_pending(Vec::new(), &mut |p| {
+            if let Pending::Kept(u) = p {
+                unbuilt.push(u);
+            }
+            Ok(())
+        })
+        .unwrap();
+        let last = unbuilt.pop().expect("sections kept in the file");
+        last.spool
+            .file
+            .as_ref()
+            .expect("kept in a file")
+            .set_len(0)
+            .unwrap();
+        let err = last.build().expect_err("nothing to read back");
+        let read = KeptUnreadable::of(&err).expect("told from a write error");
+        assert!(read.to_string().contains("ends before"), "{read}");
     }
 
     /// Recorded `-m=2` output, whose explanation blocks run to hundreds of lines: built in

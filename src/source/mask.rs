@@ -6,8 +6,9 @@
 //! a space except line breaks, so each node keeps its byte offset, row and column, and the
 //! file's text (what is shown and read by offset) is untouched.
 //!
-//! Blanked: an interpreted string literal longer than [`LONG`] bytes, and the elements of a
-//! composite literal longer than [`LONG`] bytes made only of number literals. Elements that
+//! Blanked: an interpreted string literal longer than [`LONG`] bytes (closed on its line, with
+//! only escapes Go has), and the elements of an array or slice literal of a number type
+//! (`[...]byte{...}`) longer than [`LONG`] bytes made only of number literals. Elements that
 //! name anything (a variable, a function, a key) are never blanked: what a table holds is
 //! what a rule may follow.
 
@@ -51,17 +52,19 @@ fn long_literals(b: &[u8]) -> Vec<(usize, usize)> {
             b'`' => {
                 i = memchr::memchr(b'`', &b[i + 1..]).map_or(b.len(), |n| i + 1 + n + 1);
             }
-            b'\'' => i = quoted_end(b, i, b'\''),
+            b'\'' => i = quoted_end(b, i, b'\'').0,
             b'"' => {
-                let end = quoted_end(b, i, b'"');
-                // An unterminated string ends at the line's end: nothing to blank.
-                if b.get(end - 1) == Some(&b'"') && end - i - 2 > LONG {
+                let (end, closed) = quoted_end(b, i, b'"');
+                // A string not closed on its line, or with an escape Go does not have, is a
+                // syntax error the parser must still see.
+                if closed && end - i - 2 > LONG && valid_escapes(&b[i + 1..end - 1]) {
                     ranges.push((i + 1, end - 1));
                 }
                 i = end;
             }
             b'{' => {
-                if let Some(close) = numbers_until_brace(b, i + 1)
+                if numeric_element_type(&b[..i])
+                    && let Some(close) = numbers_until_brace(b, i + 1)
                     && close - i - 1 > LONG
                 {
                     ranges.push((i + 1, close));
@@ -76,19 +79,53 @@ fn long_literals(b: &[u8]) -> Vec<(usize, usize)> {
     ranges
 }
 
-/// The end (one past the closing quote) of the string or rune that opens at `open`; at a line
-/// break or the end of the text when it is not closed.
-fn quoted_end(b: &[u8], open: usize, quote: u8) -> usize {
+/// The end (one past the closing quote) of the string or rune that opens at `open`, and
+/// whether it is closed; at a line break or the end of the text when it is not.
+fn quoted_end(b: &[u8], open: usize, quote: u8) -> (usize, bool) {
     let mut i = open + 1;
     while i < b.len() {
         match b[i] {
-            b'\\' => i += 2,
-            b'\n' => return i,
-            c if c == quote => return i + 1,
+            b'\\' if b.get(i + 1).is_some_and(|&c| c != b'\n') => i += 2,
+            b'\n' => return (i, false),
+            c if c == quote => return (i + 1, true),
             _ => i += 1,
         }
     }
-    b.len()
+    (b.len(), false)
+}
+
+/// Whether each backslash of a string's interior starts an escape Go has (its digits are the
+/// compiler's to check; a table's generator writes them right).
+fn valid_escapes(interior: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(n) = memchr::memchr(b'\\', &interior[i..]) {
+        let at = i + n;
+        match interior.get(at + 1) {
+            Some(b'a' | b'b' | b'f' | b'n' | b'r' | b't' | b'v' | b'\\' | b'"') => {}
+            Some(b'x' | b'u' | b'U' | b'0'..=b'7') => {}
+            _ => return false,
+        }
+        i = at + 2;
+    }
+    true
+}
+
+/// Whether the text before a `{` ends in the type of an array or slice of numbers
+/// (`[...]byte`, `[]uint64`, `[256]float32`): only then are its elements numbers stored as
+/// they are. A table of `any`, of a named type, or with its type left out could hold
+/// conversions the compiler reports element by element.
+fn numeric_element_type(before: &[u8]) -> bool {
+    let before = before.trim_ascii_end();
+    let name_start = before
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+        .map_or(0, |i| i + 1);
+    let name = &before[name_start..];
+    const NUMBERS: &[&[u8]] = &[
+        b"byte", b"rune", b"int", b"int8", b"int16", b"int32", b"int64", b"uint", b"uint8",
+        b"uint16", b"uint32", b"uint64", b"uintptr", b"float32", b"float64",
+    ];
+    NUMBERS.contains(&name) && before[..name_start].trim_ascii_end().ends_with(b"]")
 }
 
 /// The offset of the `}` that closes a composite literal whose elements, from `from`, are
@@ -149,6 +186,17 @@ mod tests {
         assert_eq!(m.len(), src.len());
         assert!(m.contains("const z = \"    "));
         assert!(m.ends_with("const s = \"short \\\" {\"\n"));
+        // What the parser must see as an error stays: a string not closed on its line (its
+        // last quote escaped, or a backslash before the line break), or with an escape Go
+        // does not have.
+        for bad in [
+            format!("\"{long}\\\""),
+            format!("\"\\q{long}\""),
+            format!("\"{long}\\\n\""),
+        ] {
+            let src = format!("package p\n\nconst z = {bad}\n");
+            assert_eq!(masked(&src), None, "{bad:.20}");
+        }
     }
 
     #[test]
@@ -159,6 +207,15 @@ mod tests {
             assert_eq!(masked(&src), None, "{elements}");
         }
         assert_eq!(masked(&table("1", 10)), None);
+        // Numbers of no number type: each may be a conversion the compiler reports.
+        for ty in ["[]any", "T", "[]T", ""] {
+            let src = table("1", 2000).replace("[...]byte{", &format!("{ty}{{"));
+            assert_eq!(masked(&src), None, "{ty}");
+        }
+        for ty in ["[]uint64", "[256]float32", "[] int"] {
+            let src = table("1", 2000).replace("[...]byte{", &format!("{ty}{{"));
+            assert!(masked(&src).is_some(), "{ty}");
+        }
         // A brace and a quote inside comments, raw strings and runes do not open anything.
         let src = format!(
             "package p\n/* {{ \" */ var a = `{{\"`\nvar b = '{{'\n// {}\n",
