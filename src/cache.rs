@@ -35,10 +35,10 @@ pub const MAX_AGE_DAYS: u64 = 5;
 /// Past this size the oldest entries are removed.
 pub const MAX_BYTES: u64 = 1 << 30;
 /// Bumped when an entry's shape changes; also part of every key.
-const FORMAT: &str = "escape-explain result cache 2";
-/// The first line of every entry; the deflated JSON follows, then the hash of the deflated
+const FORMAT: &str = "escape-explain result cache 3";
+/// The first line of every entry; the JSON follows as an LZ4 frame, then the hash of the frame's
 /// bytes (16 bytes).
-const MAGIC: &[u8] = b"escape-explain result cache 2\n";
+const MAGIC: &[u8] = b"escape-explain result cache 3\n";
 const ENTRIES: &str = "results";
 const TRIMMED: &str = "trim.txt";
 
@@ -288,7 +288,7 @@ impl ResultCache {
         if sum != crate::source::deps::hash(body).to_le_bytes() {
             return None;
         }
-        let mut d = flate2::read::DeflateDecoder::new(body);
+        let mut d = lz4_flex::frame::FrameDecoder::new(body);
         let mut json = Vec::new();
         d.read_to_end(&mut json).ok()?;
         let entry: Entry = serde_json::from_slice(&json).ok()?;
@@ -334,24 +334,17 @@ impl ResultCache {
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
         let mut file = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
         file.write_all(MAGIC)?;
-        // Streamed: a package's findings can be tens of megabytes as JSON.
-        let mut z = flate2::write::DeflateEncoder::new(
-            Hashing {
-                inner: file,
-                hash: xxhash_rust::xxh3::Xxh3::new(),
-            },
-            flate2::Compression::fast(),
-        );
-        // Buffered before the encoder: serde_json writes token by token, and each write into
-        // the encoder clears its whole output buffer (a quarter of a cold run's time, unbuffered).
-        let mut json = std::io::BufWriter::with_capacity(1 << 16, &mut z);
-        serde_json::to_writer(&mut json, entry)?;
-        json.flush()?;
-        drop(json);
+        // Streamed: a package's findings can be tens of megabytes as JSON. LZ4, not deflate:
+        // a warm run inflates every entry, and inflating was a tenth of its time.
+        let mut z = lz4_flex::frame::FrameEncoder::new(Hashing {
+            inner: file,
+            hash: xxhash_rust::xxh3::Xxh3::new(),
+        });
+        serde_json::to_writer(&mut z, entry)?;
         let Hashing {
             inner: mut file,
             hash,
-        } = z.finish()?;
+        } = z.finish().map_err(std::io::Error::other)?;
         file.write_all(&hash.digest128().to_le_bytes())?;
         file.flush()?;
         drop(file);
