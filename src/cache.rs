@@ -508,7 +508,7 @@ fn exe_hash(dir: &Path, exe: &Path) -> std::io::Result<u128> {
 /// [`exe_hash`], remembering an executable last changed more than `settle` ago.
 fn exe_hash_settled(dir: &Path, exe: &Path, settle: Duration) -> std::io::Result<u128> {
     let meta = std::fs::metadata(exe)?;
-    let stamp = format!("{:?} {}", exe, file_stamp(&meta));
+    let stamp = file_stamp(exe, &meta);
     let memo = dir.join("tools");
     // One line per executable (a debug and a release build use one cache): `HASH STAMP`.
     let known = std::fs::read_to_string(&memo).unwrap_or_default();
@@ -527,7 +527,7 @@ fn exe_hash_settled(dir: &Path, exe: &Path, settle: Duration) -> std::io::Result
     let settled = changed_at(&meta)
         .and_then(|m| SystemTime::now().duration_since(m).ok())
         .is_some_and(|age| age > settle);
-    if settled && format!("{:?} {}", exe, file_stamp(&std::fs::metadata(exe)?)) == stamp {
+    if settled && file_stamp(exe, &std::fs::metadata(exe)?) == stamp {
         let prefix = format!("{exe:?} ");
         let mut lines: Vec<String> = known
             .lines()
@@ -567,8 +567,12 @@ fn changed_at(meta: &std::fs::Metadata) -> Option<SystemTime> {
     Some(modified)
 }
 
-/// What `stat` says of a file that changes when its bytes do.
-fn file_stamp(meta: &std::fs::Metadata) -> String {
+/// A file's path and what `stat` says of it that changes when its bytes do.
+fn file_stamp(path: &Path, meta: &std::fs::Metadata) -> String {
+    format!("{path:?} {}", stat_stamp(meta))
+}
+
+fn stat_stamp(meta: &std::fs::Metadata) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

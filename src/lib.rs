@@ -1025,7 +1025,7 @@ fn build_errors(summary: &Summary) -> Vec<String> {
 /// report: one of reading that output back, or of writing.
 fn pipeline_error(e: io::Error) -> Error {
     match escape::KeptUnreadable::of(&e) {
-        Some(read) => Error::Kept(io::Error::new(read.kind(), read.to_string())),
+        Some(_) => Error::Kept(e),
         None => Error::Output(e),
     }
 }

@@ -294,7 +294,7 @@ impl<'r> Pipeline<'r> {
         {
             return self.section(out, unbuilt.build()?);
         }
-        let tests = unbuilt.variant().is_some_and(|v| v != "vet");
+        let tests = is_test_variant(unbuilt.variant());
         let source_rules = self.source_rules(dir.as_ref(), tests);
         // A profile's numbers may change a finding's verdict, and so what is shown in full.
         let needs = match self.runtime {
@@ -346,8 +346,7 @@ impl<'r> Pipeline<'r> {
             // A package the compiler said nothing about, whose source rules have run.
             return Ok(());
         }
-        // A test variant compiles the _test.go files too.
-        let tests = section.variant.as_deref().is_some_and(|v| v != "vet");
+        let tests = is_test_variant(section.variant.as_deref());
         let source_rules = self.source_rules(dir.as_ref(), tests);
         self.send(
             out,
@@ -961,6 +960,11 @@ fn memory_estimate(diagnostics: u64, lines: u64, dir: Option<&std::path::Path>) 
         .saturating_mul(BYTES_PER_DIAGNOSTIC)
         .saturating_add(flow_lines.saturating_mul(BYTES_PER_FLOW_LINE))
         .saturating_add(source.saturating_mul(BYTES_PER_SOURCE_BYTE))
+}
+
+/// Whether a section's variant compiles the package's _test.go files too (`go vet`'s does not).
+fn is_test_variant(variant: Option<&str>) -> bool {
+    variant.is_some_and(|v| v != "vet")
 }
 
 /// A section's diagnostics that name a Go file of the build that was not found.

@@ -70,10 +70,8 @@ impl GoFile {
 
     pub fn parse(parser: &mut Parser, path: &Path, text: String) -> Option<GoFile> {
         // Data tables are parsed without their data (`mask`): same offsets, far fewer nodes.
-        let tree = match super::mask::masked(&text) {
-            Some(masked) => parser.parse(&masked, None)?,
-            None => parser.parse(&text, None)?,
-        };
+        let masked = super::mask::masked(&text);
+        let tree = parser.parse(masked.as_deref().unwrap_or(&text), None)?;
         let line_starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
