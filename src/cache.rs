@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::escape::{Diagnostic, Kind, Section};
 use crate::finding::{Finding, Verdict};
 use crate::select::FileMarks;
-use crate::source::deps::Deps;
+use crate::source::deps::Kept;
 
 /// The environment variable that moves the cache (`ESCAPE_EXPLAIN_CACHE=DIR`) or turns it off
 /// (`ESCAPE_EXPLAIN_CACHE=off`).
@@ -35,10 +35,15 @@ pub const MAX_AGE_DAYS: u64 = 5;
 /// Past this size the oldest entries are removed.
 pub const MAX_BYTES: u64 = 1 << 30;
 /// Bumped when an entry's shape changes; also part of every key.
-const FORMAT: &str = "escape-explain result cache 3";
+const FORMAT: &str = "escape-explain result cache 4";
 /// The first line of every entry; the JSON follows as an LZ4 frame, then the hash of the frame's
 /// bytes (16 bytes).
-const MAGIC: &[u8] = b"escape-explain result cache 3\n";
+const MAGIC: &[u8] = b"escape-explain result cache 4\n";
+/// The first line of a shared read ([`Kept`]), framed as an entry and named by its id.
+const KEPT_MAGIC: &[u8] = b"escape-explain kept read 4\n";
+/// How deep shared reads may point to others: deeper than any chain of imports, and a
+/// hand-made loop is a miss, not a stack overflow.
+const MAX_KEPT_DEPTH: usize = 256;
 const ENTRIES: &str = "results";
 const TRIMMED: &str = "trim.txt";
 
@@ -62,8 +67,9 @@ pub fn location() -> Result<PathBuf, String> {
 /// A package's analysis, as kept.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
-    /// What the analysis read, with the hashes it had.
-    pub deps: Deps,
+    /// What the analysis read, with the hashes it had: its own reads, and the shared ones
+    /// (kept beside the entries, [`ResultCache::keep_read`]) by id.
+    pub deps: Kept,
     /// Whether the package has generic code (counted when the compiler said nothing of it).
     pub generic: bool,
     /// What selection needs of the package's files.
@@ -134,7 +140,7 @@ impl Sketch {
 
 impl Entry {
     pub fn new(
-        deps: Deps,
+        deps: Kept,
         generic: bool,
         files: Vec<FileMarks>,
         findings: Vec<Finding>,
@@ -190,6 +196,10 @@ pub struct ResultCache {
 struct Checked {
     files: HashMap<std::ffi::OsString, Option<u128>>,
     dirs: HashMap<std::ffi::OsString, Option<u128>>,
+    /// Shared reads, by id: whether each still holds.
+    reads: HashMap<u128, bool>,
+    /// Shared reads known to be whole in the cache, by id.
+    kept: std::collections::HashSet<u128>,
 }
 
 impl Checked {
@@ -275,38 +285,17 @@ impl ResultCache {
 
     /// The entry for `key`, when there is a whole one.
     pub fn get(&self, key: u128) -> Option<Entry> {
-        let path = self.path(key);
-        let file = std::fs::File::open(&path).ok()?;
-        let mut bytes = Vec::new();
-        file.take(crate::files::MAX_WHOLE_FILE)
-            .read_to_end(&mut bytes)
-            .ok()?;
-        // A damaged entry (a disk error, a hand edit) is told by its hash, not by whether it
-        // still decodes: a changed byte can decode to other findings.
-        let rest = bytes.strip_prefix(MAGIC)?;
-        let (body, sum) = rest.split_at_checked(rest.len().checked_sub(16)?)?;
-        if sum != crate::source::deps::hash(body).to_le_bytes() {
-            return None;
-        }
-        let mut d = lz4_flex::frame::FrameDecoder::new(body);
-        let mut json = Vec::new();
-        d.read_to_end(&mut json).ok()?;
-        let entry: Entry = serde_json::from_slice(&json).ok()?;
-        // Used: kept from the next trim. Touched at most once an hour, as GOCACHE does, so a
-        // warm run does not rewrite every entry's metadata.
-        let now = SystemTime::now();
-        let stale = std::fs::metadata(&path)
-            .and_then(|m| m.modified())
-            .is_ok_and(|m| now.duration_since(m).unwrap_or_default() > Duration::from_secs(3600));
-        if stale && let Ok(f) = std::fs::File::options().append(true).open(&path) {
-            let _ = f.set_modified(now);
-        }
-        Some(entry)
+        serde_json::from_slice(&read_framed(&self.path(key), MAGIC)?).ok()
     }
 
-    /// Whether everything `deps` names is as it was; each file is read once a run.
-    pub fn still_hold(&self, deps: &Deps) -> bool {
-        deps.still_hold_by(|d| {
+    /// Whether everything `deps` names is as it was, through the shared reads it points to;
+    /// each file is read, and each shared read checked, once a run.
+    pub fn still_hold(&self, deps: &Kept) -> bool {
+        self.still_hold_at(deps, 0)
+    }
+
+    fn still_hold_at(&self, deps: &Kept, depth: usize) -> bool {
+        deps.own_still_hold_by(|d| {
             let (file, path) = d.what();
             if let Some(h) = self.lock().of(file).get(path.as_os_str()) {
                 return *h;
@@ -315,7 +304,20 @@ impl ResultCache {
             let h = d.now();
             self.lock().of(file).insert(path.as_os_str().to_owned(), h);
             h
-        })
+        }) && deps.used.iter().all(|id| self.read_holds(*id, depth + 1))
+    }
+
+    fn read_holds(&self, id: u128, depth: usize) -> bool {
+        if let Some(h) = self.lock().reads.get(&id) {
+            return *h;
+        }
+        // A shared read that is gone (trimmed, damaged) is a miss of every entry using it.
+        let holds = depth <= MAX_KEPT_DEPTH
+            && read_framed(&self.path(id), KEPT_MAGIC)
+                .and_then(|json| serde_json::from_slice::<Kept>(&json).ok())
+                .is_some_and(|kept| kept.id() == id && self.still_hold_at(&kept, depth));
+        self.lock().reads.insert(id, holds);
+        holds
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Checked> {
@@ -324,32 +326,29 @@ impl ResultCache {
 
     /// Keeps `entry` under `key`: written whole or not at all. A failure is not the run's.
     pub fn put(&self, key: u128, entry: &Entry) {
-        let _ = self.write(key, entry);
+        // Streamed: a package's findings can be tens of megabytes as JSON.
+        let _ = write_framed(&self.path(key), MAGIC, |w| {
+            serde_json::to_writer(w, entry).map_err(std::io::Error::from)
+        });
     }
 
-    fn write(&self, key: u128, entry: &Entry) -> std::io::Result<()> {
-        let path = self.path(key);
-        let dir = path.parent().expect("an entry is in a directory");
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        let mut file = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
-        file.write_all(MAGIC)?;
-        // Streamed: a package's findings can be tens of megabytes as JSON. LZ4, not deflate:
-        // a warm run inflates every entry, and inflating was a tenth of its time.
-        let mut z = lz4_flex::frame::FrameEncoder::new(Hashing {
-            inner: file,
-            hash: xxhash_rust::xxh3::Xxh3::new(),
-        });
-        serde_json::to_writer(&mut z, entry)?;
-        let Hashing {
-            inner: mut file,
-            hash,
-        } = z.finish().map_err(std::io::Error::other)?;
-        file.write_all(&hash.digest128().to_le_bytes())?;
-        file.flush()?;
-        drop(file);
-        tmp.persist(&path).map_err(|e| e.error)?;
-        Ok(())
+    /// Keeps a shared read under its id, unless a whole one is there already (its name is its
+    /// content's hash). A failure is not the run's: the entries using it are misses.
+    pub fn keep_read(&self, id: u128, kept: &Kept) {
+        if self.lock().kept.contains(&id) {
+            return;
+        }
+        let path = self.path(id);
+        // A damaged one is written again, else every entry using it would stay a miss.
+        if read_framed(&path, KEPT_MAGIC).is_none() {
+            let written = write_framed(&path, KEPT_MAGIC, |w| {
+                serde_json::to_writer(w, kept).map_err(std::io::Error::from)
+            });
+            if written.is_err() {
+                return;
+            }
+        }
+        self.lock().kept.insert(id);
     }
 
     /// Removes entries unused for [`MAX_AGE_DAYS`], then the oldest while the cache is over
@@ -373,6 +372,64 @@ impl ResultCache {
         let _ = std::fs::write(&stamp, format!("{secs}\n"));
         trim_entries(&self.dir.join(ENTRIES), now, MAX_AGE_DAYS, MAX_BYTES);
     }
+}
+
+/// The body of a framed file (an entry or a shared read) at `path`, when it is whole: `magic`,
+/// an LZ4 frame, the frame's hash. A used file is touched, at most once an hour as GOCACHE
+/// does, so that trimming keeps it and a warm run does not rewrite every file's metadata.
+fn read_framed(path: &Path, magic: &[u8]) -> Option<Vec<u8>> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::new();
+    file.take(crate::files::MAX_WHOLE_FILE)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    // A damaged file (a disk error, a hand edit) is told by its hash, not by whether it
+    // still decodes: a changed byte can decode to other findings.
+    let rest = bytes.strip_prefix(magic)?;
+    let (body, sum) = rest.split_at_checked(rest.len().checked_sub(16)?)?;
+    if sum != crate::source::deps::hash(body).to_le_bytes() {
+        return None;
+    }
+    let mut d = lz4_flex::frame::FrameDecoder::new(body);
+    let mut out = Vec::new();
+    d.read_to_end(&mut out).ok()?;
+    let now = SystemTime::now();
+    let stale = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|m| now.duration_since(m).unwrap_or_default() > Duration::from_secs(3600));
+    if stale && let Ok(f) = std::fs::File::options().append(true).open(path) {
+        let _ = f.set_modified(now);
+    }
+    Some(out)
+}
+
+/// Writes a framed file through a temporary file renamed into place: whole or not at all.
+fn write_framed(
+    path: &Path,
+    magic: &[u8],
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = path.parent().expect("an entry is in a directory");
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut file = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+    file.write_all(magic)?;
+    // LZ4, not deflate: a warm run inflates every entry, and inflating was a tenth of its
+    // time.
+    let mut z = lz4_flex::frame::FrameEncoder::new(Hashing {
+        inner: file,
+        hash: xxhash_rust::xxh3::Xxh3::new(),
+    });
+    body(&mut z)?;
+    let Hashing {
+        inner: mut file,
+        hash,
+    } = z.finish().map_err(std::io::Error::other)?;
+    file.write_all(&hash.digest128().to_le_bytes())?;
+    file.flush()?;
+    drop(file);
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// A writer that hashes what it passes on.
@@ -791,7 +848,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let c = ResultCache::open(d.path()).unwrap();
         let e = Entry::new(
-            Deps::default(),
+            Kept::default(),
             true,
             Vec::new(),
             Vec::new(),
@@ -811,6 +868,57 @@ mod tests {
         flipped[last] ^= 0xff;
         std::fs::write(&path, &flipped).unwrap();
         assert!(c.get(7).is_none(), "a changed byte");
+    }
+
+    #[test]
+    fn an_entry_holds_while_the_shared_reads_it_points_to_do() {
+        let d = tempfile::tempdir().unwrap();
+        let src = tempfile::tempdir().unwrap();
+        let f = src.path().join("a.go");
+        std::fs::write(&f, "package a\n").unwrap();
+        let shared = Kept {
+            own: vec![crate::source::deps::Dep::File(
+                f.clone(),
+                Some(crate::source::deps::hash(b"package a\n")),
+            )],
+            used: Vec::new(),
+        };
+        let id = shared.id();
+        let top = Kept {
+            own: Vec::new(),
+            used: vec![id],
+        };
+        let c = ResultCache::open(d.path()).unwrap();
+        assert!(!c.still_hold(&top), "a shared read not kept is a miss");
+        let c = ResultCache::open(d.path()).unwrap();
+        c.keep_read(id, &shared);
+        assert!(c.still_hold(&top));
+        // Checked once a run: a later edit is seen by the next run.
+        std::fs::write(&f, "package b\n").unwrap();
+        assert!(c.still_hold(&top));
+        assert!(!ResultCache::open(d.path()).unwrap().still_hold(&top));
+        std::fs::write(&f, "package a\n").unwrap();
+        assert!(ResultCache::open(d.path()).unwrap().still_hold(&top));
+        // Damaged: a miss, and written again whole by the next analysis that keeps it.
+        let path = c.path(id);
+        let whole = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &whole[..whole.len() - 1]).unwrap();
+        let c = ResultCache::open(d.path()).unwrap();
+        assert!(!c.still_hold(&top));
+        c.keep_read(id, &shared);
+        assert_eq!(std::fs::read(&path).unwrap(), whole);
+        assert!(ResultCache::open(d.path()).unwrap().still_hold(&top));
+        // A read whose content is not its name (made by hand, here pointing to itself) is a
+        // miss, not a loop.
+        let looped = Kept {
+            own: Vec::new(),
+            used: vec![7],
+        };
+        write_framed(&c.path(7), KEPT_MAGIC, |w| {
+            serde_json::to_writer(w, &looped).map_err(std::io::Error::from)
+        })
+        .unwrap();
+        assert!(!ResultCache::open(d.path()).unwrap().still_hold(&looped));
     }
 
     #[test]

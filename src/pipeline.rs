@@ -795,13 +795,12 @@ impl Shared {
         // an index or facts it builds are shared with those that are.
         let (mut a, read) = source::deps::record(|| self.classify(job));
         a.unresolved = count;
-        let deps = read.flatten();
-        drop(read);
         if let Some((cache, key)) = key
             // An analysis that could not read a file is reported with a warning, and is done
             // again next time rather than replayed without one.
-            && !deps.any_unreadable()
+            && !read.any_unreadable()
         {
+            let deps = read.kept(&mut |id, kept| cache.keep_read(id, kept));
             let sketch = crate::cache::Sketch::of(&a.section, &a.findings, unresolved);
             let entry = crate::cache::Entry::new(
                 deps,

@@ -9,13 +9,15 @@
 //! imported package's facts, an index two sections use) keeps what it read as a [`Read`], and
 //! every analysis that uses it points to that [`Read`] ([`extend`]) rather than copying it: the
 //! facts of a package read the files of everything it imports, and a copy per package would
-//! hold the closure of the module's imports hundreds of times. An entry of the cache keeps
-//! the flattened list ([`Read::flatten`]).
+//! hold the closure of the module's imports hundreds of times. The cache keeps a [`Read`] the
+//! same way ([`Read::kept`]): each shared read once, under the hash of its content, and each
+//! entry points to the ones it used. A warm run of the standard library then checks each of
+//! its few thousand files once, not the closure of every package's imports again and again.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -54,35 +56,30 @@ impl Dep {
     }
 }
 
-/// What one analysis read, each thing once, in order.
+/// A [`Read`] as the result cache keeps it: its own things (with those of the reads under it
+/// that use nothing themselves, folded in), each once and in order, and the other reads it
+/// used, by the id of their own [`Kept`] form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deps(Vec<Dep>);
+pub struct Kept {
+    pub own: Vec<Dep>,
+    pub used: Vec<u128>,
+}
 
-impl Deps {
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+impl Kept {
+    /// The hash of its content: its name in the cache, the same for the same reads in any run.
+    pub fn id(&self) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(b"escape-explain kept read\0");
+        let json = serde_json::to_vec(self).expect("a read serializes");
+        h.update(&json);
+        h.digest128()
     }
 
-    /// Whether a file could not be read: an analysis that missed a file is not one to replay.
-    pub fn any_unreadable(&self) -> bool {
-        self.0.iter().any(|d| matches!(d, Dep::File(_, None)))
-    }
-
-    /// Whether everything is as it was when it was read.
-    pub fn still_hold(&self) -> bool {
-        self.still_hold_by(|d| d.now())
-    }
-
-    /// [`Deps::still_hold`], with what each thing is now told by `now` (a run asks about
-    /// the same files for many packages, and reads each once).
-    pub fn still_hold_by(&self, mut now: impl FnMut(&Dep) -> Option<u128>) -> bool {
-        self.0.iter().all(|d| now(d) == d.was())
-    }
-
-    fn finish(mut self) -> Deps {
-        self.0.sort();
-        self.0.dedup();
-        self
+    /// Whether everything it names itself (not through `used`) is as it was; what each thing
+    /// is now is told by `now` (a run asks about the same files for many packages, and reads
+    /// each once).
+    pub fn own_still_hold_by(&self, mut now: impl FnMut(&Dep) -> Option<u128>) -> bool {
+        self.own.iter().all(|d| now(d) == d.was())
     }
 }
 
@@ -91,23 +88,70 @@ impl Deps {
 pub struct Read {
     own: Vec<Dep>,
     used: Vec<Arc<Read>>,
+    /// The id of its kept form, once kept.
+    id: OnceLock<u128>,
 }
 
 impl Read {
-    /// Everything it read, its own and through what it used, each thing once.
-    pub fn flatten(&self) -> Deps {
+    /// Everything it read, its own and through what it used, each thing once, in order.
+    pub fn flatten(&self) -> Vec<Dep> {
         let mut all = Vec::new();
+        self.each(|r| all.extend(r.own.iter().cloned()));
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// Whether a file could not be read, here or in what it used: an analysis that missed a
+    /// file is not one to replay.
+    pub fn any_unreadable(&self) -> bool {
+        let mut any = false;
+        self.each(|r| any |= r.own.iter().any(|d| matches!(d, Dep::File(_, None))));
+        any
+    }
+
+    /// Calls `f` on this read and each read under it, once each.
+    fn each(&self, mut f: impl FnMut(&Read)) {
         let mut seen: HashSet<*const Read> = HashSet::new();
         let mut stack: Vec<&Read> = vec![self];
         while let Some(r) = stack.pop() {
-            all.extend(r.own.iter().cloned());
+            f(r);
             for u in &r.used {
                 if seen.insert(Arc::as_ptr(u)) {
                     stack.push(u);
                 }
             }
         }
-        Deps(all).finish()
+    }
+
+    /// Its kept form. Each read under it that used others is kept first, once per read,
+    /// through `keep` (with its id); one that used nothing is folded into its user's own
+    /// things (the files of one stretch of a package, read on one thread).
+    pub fn kept(&self, keep: &mut dyn FnMut(u128, &Kept)) -> Kept {
+        let mut own = self.own.clone();
+        let mut used = Vec::new();
+        for u in &self.used {
+            if u.used.is_empty() {
+                own.extend(u.own.iter().cloned());
+            } else {
+                used.push(u.kept_id(keep));
+            }
+        }
+        own.sort();
+        own.dedup();
+        used.sort_unstable();
+        used.dedup();
+        Kept { own, used }
+    }
+
+    fn kept_id(&self, keep: &mut dyn FnMut(u128, &Kept)) -> u128 {
+        if let Some(id) = self.id.get() {
+            return *id;
+        }
+        let kept = self.kept(keep);
+        let id = kept.id();
+        keep(id, &kept);
+        *self.id.get_or_init(|| id)
     }
 }
 
@@ -223,14 +267,15 @@ mod tests {
             note_dir(dir.path());
         });
         let deps = read.flatten();
-        assert_eq!(deps.0.len(), 2, "{deps:?}");
-        assert!(deps.still_hold());
+        assert_eq!(deps.len(), 2, "{deps:?}");
+        let hold = |deps: &[Dep]| deps.iter().all(|d| d.now() == d.was());
+        assert!(hold(&deps));
         std::fs::write(&f, "package b\n").unwrap();
-        assert!(!deps.still_hold(), "an edit is seen");
+        assert!(!hold(&deps), "an edit is seen");
         std::fs::write(&f, "package a\n").unwrap();
-        assert!(deps.still_hold());
+        assert!(hold(&deps));
         std::fs::write(dir.path().join("b.go"), "package a\n").unwrap();
-        assert!(!deps.still_hold(), "a new file in the directory is seen");
+        assert!(!hold(&deps), "a new file in the directory is seen");
     }
 
     #[test]
@@ -242,7 +287,7 @@ mod tests {
         assert!(!recording());
         let (inner, outer) = record(|| record(|| crate::files::read_regular(&f)).1);
         assert_eq!(inner.flatten(), outer.flatten());
-        assert_eq!(outer.flatten().0.len(), 1);
+        assert_eq!(outer.flatten().len(), 1);
         // Shared work used twice counts once.
         let (shared, _) = record(|| record(|| crate::files::read_regular(&f)).1);
         let ((), both) = record(|| {
@@ -255,6 +300,64 @@ mod tests {
         let ((), read) = record(|| {
             let _ = crate::files::read_regular(&missing);
         });
-        assert!(read.flatten().any_unreadable());
+        assert!(read.any_unreadable());
+        assert!(!outer.any_unreadable());
+    }
+
+    #[test]
+    fn a_shared_read_is_kept_once_under_the_hash_of_its_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |n: &str| {
+            let p = dir.path().join(n);
+            std::fs::write(&p, n).unwrap();
+            p
+        };
+        let (a, b, c) = (file("a.go"), file("b.go"), file("c.go"));
+        // A package's facts: its files (one stretch read on a thread of its own, used by
+        // nothing else) and an import's facts.
+        let facts_of = || {
+            let (_, import) = record(|| {
+                let _ = crate::files::read_regular(&c);
+                let (_, stretch) = record(|| crate::files::read_regular(&b));
+                extend(&stretch);
+            });
+            record(|| {
+                let _ = crate::files::read_regular(&a);
+                extend(&import);
+            })
+            .1
+        };
+        let facts = facts_of();
+        let mut kept = Vec::new();
+        let k1 = record(|| extend(&facts))
+            .1
+            .kept(&mut |id, k| kept.push((id, k.clone())));
+        let k2 = record(|| extend(&facts))
+            .1
+            .kept(&mut |id, k| kept.push((id, k.clone())));
+        assert_eq!(k1, k2);
+        assert_eq!(
+            kept.len(),
+            2,
+            "the facts and the import's, each once: {kept:?}"
+        );
+        let (import_id, import_kept) = &kept[0];
+        assert_eq!(
+            import_kept
+                .own
+                .iter()
+                .map(|d| d.what().1)
+                .collect::<Vec<_>>(),
+            [b.as_path(), c.as_path()],
+            "the stretch that used nothing is folded into its user"
+        );
+        assert_eq!(kept[1].1.used, [*import_id]);
+        assert_eq!(k1.used, [kept[1].0]);
+        assert!(k1.own.is_empty());
+        // The id is the content's: the same reads recorded again have the same one, and
+        // another file's bytes another.
+        assert_eq!(facts_of().kept(&mut |_, _| {}).used, [*import_id]);
+        std::fs::write(&c, "changed").unwrap();
+        assert_ne!(facts_of().kept(&mut |_, _| {}).used, [*import_id]);
     }
 }
