@@ -35,12 +35,13 @@ pub const MAX_AGE_DAYS: u64 = 5;
 /// Past this size the oldest entries are removed.
 pub const MAX_BYTES: u64 = 1 << 30;
 /// Bumped when an entry's shape changes; also part of every key.
-const FORMAT: &str = "escape-explain result cache 4";
-/// The first line of every entry; the JSON follows as an LZ4 frame, then the hash of the frame's
-/// bytes (16 bytes).
-const MAGIC: &[u8] = b"escape-explain result cache 4\n";
+const FORMAT: &str = "escape-explain result cache 5";
+/// The first line of every entry; the entry follows as MessagePack (self-describing like JSON,
+/// which the findings' optional fields need, and about a third quicker to decode) in an LZ4
+/// frame, then the hash of the frame's bytes (16 bytes).
+const MAGIC: &[u8] = b"escape-explain result cache 5\n";
 /// The first line of a shared read ([`Kept`]), framed as an entry and named by its id.
-const KEPT_MAGIC: &[u8] = b"escape-explain kept read 4\n";
+const KEPT_MAGIC: &[u8] = b"escape-explain kept read 5\n";
 /// How deep shared reads may point to others: deeper than any chain of imports, and a
 /// hand-made loop is a miss, not a stack overflow.
 const MAX_KEPT_DEPTH: usize = 256;
@@ -285,7 +286,7 @@ impl ResultCache {
 
     /// The entry for `key`, when there is a whole one.
     pub fn get(&self, key: u128) -> Option<Entry> {
-        serde_json::from_slice(&read_framed(&self.path(key), MAGIC)?).ok()
+        rmp_serde::from_slice(&read_framed(&self.path(key), MAGIC)?).ok()
     }
 
     /// Whether everything `deps` names is as it was, through the shared reads it points to;
@@ -314,7 +315,7 @@ impl ResultCache {
         // A shared read that is gone (trimmed, damaged) is a miss of every entry using it.
         let holds = depth <= MAX_KEPT_DEPTH
             && read_framed(&self.path(id), KEPT_MAGIC)
-                .and_then(|json| serde_json::from_slice::<Kept>(&json).ok())
+                .and_then(|body| rmp_serde::from_slice::<Kept>(&body).ok())
                 .is_some_and(|kept| kept.id() == id && self.still_hold_at(&kept, depth));
         self.lock().reads.insert(id, holds);
         holds
@@ -326,9 +327,9 @@ impl ResultCache {
 
     /// Keeps `entry` under `key`: written whole or not at all. A failure is not the run's.
     pub fn put(&self, key: u128, entry: &Entry) {
-        // Streamed: a package's findings can be tens of megabytes as JSON.
+        // Streamed: a package's findings can be tens of megabytes.
         let _ = write_framed(&self.path(key), MAGIC, |w| {
-            serde_json::to_writer(w, entry).map_err(std::io::Error::from)
+            rmp_serde::encode::write_named(w, entry).map_err(std::io::Error::other)
         });
     }
 
@@ -342,7 +343,7 @@ impl ResultCache {
         // A damaged one is written again, else every entry using it would stay a miss.
         if read_framed(&path, KEPT_MAGIC).is_none() {
             let written = write_framed(&path, KEPT_MAGIC, |w| {
-                serde_json::to_writer(w, kept).map_err(std::io::Error::from)
+                rmp_serde::encode::write_named(w, kept).map_err(std::io::Error::other)
             });
             if written.is_err() {
                 return;
@@ -559,13 +560,19 @@ fn tool_id(dir: &Path) -> u128 {
 /// on every run otherwise. A file rewritten in place changes its ctime, one replaced its
 /// inode, so neither is taken for the build it replaced.
 fn exe_hash(dir: &Path, exe: &Path) -> std::io::Result<u128> {
-    exe_hash_settled(dir, exe, Duration::from_secs(2))
+    exe_hash_settled(dir, exe, crate::source::deps::SETTLE)
 }
 
 /// [`exe_hash`], remembering an executable last changed more than `settle` ago.
 fn exe_hash_settled(dir: &Path, exe: &Path, settle: Duration) -> std::io::Result<u128> {
     let meta = std::fs::metadata(exe)?;
-    let stamp = file_stamp(exe, &meta);
+    // Where `stat` cannot tell a rewrite (no change time), the executable is hashed each run.
+    let stamp_of = |meta: &std::fs::Metadata| {
+        crate::source::deps::Stamp::of(meta).map(|s| format!("{exe:?} {s:?}"))
+    };
+    let Some(stamp) = stamp_of(&meta) else {
+        return Ok(crate::source::deps::hash(&std::fs::read(exe)?));
+    };
     let memo = dir.join("tools");
     // One line per executable (a debug and a release build use one cache): `HASH STAMP`.
     let known = std::fs::read_to_string(&memo).unwrap_or_default();
@@ -578,13 +585,10 @@ fn exe_hash_settled(dir: &Path, exe: &Path, settle: Duration) -> std::io::Result
     }
     let hash = crate::source::deps::hash(&std::fs::read(exe)?);
     // The stamp is taken again: an executable replaced while it was read is not remembered
-    // under the stamp of the one before. Nor is one written in the last seconds: timestamps
-    // move in ticks, and a write in the tick the stamp was taken in would keep it (git's
-    // "racily clean" files).
-    let settled = changed_at(&meta)
-        .and_then(|m| SystemTime::now().duration_since(m).ok())
-        .is_some_and(|age| age > settle);
-    if settled && file_stamp(exe, &std::fs::metadata(exe)?) == stamp {
+    // under the stamp of the one before. Nor is one written in the last seconds
+    // ([`crate::source::deps::SETTLE`]).
+    let settled = crate::source::deps::Stamp::settled(&meta, SystemTime::now(), settle).is_some();
+    if settled && stamp_of(&std::fs::metadata(exe)?).as_ref() == Some(&stamp) {
         let prefix = format!("{exe:?} ");
         let mut lines: Vec<String> = known
             .lines()
@@ -606,58 +610,6 @@ fn exe_hash_settled(dir: &Path, exe: &Path, settle: Duration) -> std::io::Result
         });
     }
     Ok(hash)
-}
-
-/// When a file last changed: its mtime, or its ctime when later (a copy that keeps the mtime,
-/// `cp -p`, still moves the ctime).
-fn changed_at(meta: &std::fs::Metadata) -> Option<SystemTime> {
-    let modified = meta.modified().ok()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let ctime = u64::try_from(meta.ctime())
-            .ok()
-            .map(|s| SystemTime::UNIX_EPOCH + Duration::new(s, meta.ctime_nsec() as u32));
-        Some(ctime.map_or(modified, |c| c.max(modified)))
-    }
-    #[cfg(not(unix))]
-    Some(modified)
-}
-
-/// A file's path and what `stat` says of it that changes when its bytes do.
-fn file_stamp(path: &Path, meta: &std::fs::Metadata) -> String {
-    format!("{path:?} {}", stat_stamp(meta))
-}
-
-fn stat_stamp(meta: &std::fs::Metadata) -> String {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        format!(
-            "{} {} {} {}.{} {}.{}",
-            meta.dev(),
-            meta.ino(),
-            meta.size(),
-            meta.mtime(),
-            meta.mtime_nsec(),
-            meta.ctime(),
-            meta.ctime_nsec()
-        )
-    }
-    #[cfg(not(unix))]
-    {
-        let at = |t: std::io::Result<SystemTime>| {
-            t.ok()
-                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
-        };
-        format!(
-            "{} {:?} {:?}",
-            meta.len(),
-            at(meta.modified()),
-            at(meta.created())
-        )
-    }
 }
 
 #[cfg(test)]
@@ -880,6 +832,7 @@ mod tests {
             own: vec![crate::source::deps::Dep::File(
                 f.clone(),
                 Some(crate::source::deps::hash(b"package a\n")),
+                None,
             )],
             used: Vec::new(),
         };
@@ -915,7 +868,7 @@ mod tests {
             used: vec![7],
         };
         write_framed(&c.path(7), KEPT_MAGIC, |w| {
-            serde_json::to_writer(w, &looped).map_err(std::io::Error::from)
+            rmp_serde::encode::write_named(w, &looped).map_err(std::io::Error::other)
         })
         .unwrap();
         assert!(!ResultCache::open(d.path()).unwrap().still_hold(&looped));

@@ -12,16 +12,17 @@ pub const MAX_WHOLE_FILE: u64 = 1 << 30;
 /// The bytes of a regular file; anything else (a FIFO, a device, a directory) is an error
 /// that says so.
 pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
-    let read = (|| {
-        let meta = std::fs::metadata(path)?;
-        if !meta.is_file() {
-            return Err(io::Error::other("not a regular file"));
+    let (meta, read) = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {
+            let read = std::fs::read(path);
+            (Some(m), read)
         }
-        std::fs::read(path)
-    })();
+        Ok(_) => (None, Err(io::Error::other("not a regular file"))),
+        Err(e) => (None, Err(e)),
+    };
     // What an analysis read is what its cached result depends on.
     if crate::source::deps::recording() {
-        crate::source::deps::note_file(path, read.as_ref().ok().map(Vec::as_slice));
+        crate::source::deps::note_file(path, meta.as_ref(), read.as_ref().ok().map(Vec::as_slice));
     }
     read
 }

@@ -24,8 +24,10 @@ use serde::{Deserialize, Serialize};
 /// One thing read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Dep {
-    /// A file and the hash of its bytes; `None` when it could not be read.
-    File(PathBuf, Option<u128>),
+    /// A file and the hash of its bytes (`None` when it could not be read), with what `stat`
+    /// said of it when that had settled: while `stat` says the same, the bytes are taken to be
+    /// the same, as git's index takes them, and are not read again.
+    File(PathBuf, Option<u128>, Option<Stamp>),
     /// A directory and the hash of the sorted names of the `.go` files in it.
     Dir(PathBuf, u128),
 }
@@ -34,7 +36,7 @@ impl Dep {
     /// Its hash when it was read.
     pub fn was(&self) -> Option<u128> {
         match self {
-            Dep::File(_, h) => *h,
+            Dep::File(_, h, _) => *h,
             Dep::Dir(_, h) => Some(*h),
         }
     }
@@ -42,7 +44,16 @@ impl Dep {
     /// Its hash now.
     pub fn now(&self) -> Option<u128> {
         match self {
-            Dep::File(path, _) => file_hash(path),
+            Dep::File(path, was, stamp) => {
+                let meta = std::fs::metadata(path).ok()?;
+                if !meta.is_file() {
+                    return None;
+                }
+                if stamp.is_some() && *stamp == Stamp::of(&meta) {
+                    return *was;
+                }
+                std::fs::read(path).ok().map(|b| hash(&b))
+            }
             Dep::Dir(path, _) => dir_hash(path),
         }
     }
@@ -50,9 +61,70 @@ impl Dep {
     /// What it is, whatever its hash: a file or a directory, and its path.
     pub fn what(&self) -> (bool, &Path) {
         match self {
-            Dep::File(p, _) => (true, p),
+            Dep::File(p, _, _) => (true, p),
             Dep::Dir(p, _) => (false, p),
         }
+    }
+}
+
+/// What `stat` says of a file that changes when its bytes do: device, inode, size, and the
+/// times of the last write and of the last change to the inode (nanoseconds since the epoch;
+/// a rewrite in place moves the second even when the first is set back, as `cp -p` does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    modified: i128,
+    changed: i128,
+}
+
+/// How long ago a file must have last changed for its stamp to be trusted: timestamps move in
+/// ticks, and a write in the tick the stamp was taken in would leave it as it was (git's
+/// "racily clean" files).
+pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Stamp {
+    /// The stamp `stat` gives now.
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        let at = |t: std::io::Result<std::time::SystemTime>| -> Option<i128> {
+            let t = t.ok()?;
+            Some(match t.duration_since(std::time::UNIX_EPOCH) {
+                Ok(d) => d.as_nanos() as i128,
+                Err(e) => -(e.duration().as_nanos() as i128),
+            })
+        };
+        let modified = at(meta.modified())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Stamp {
+                dev: meta.dev(),
+                ino: meta.ino(),
+                len: meta.size(),
+                modified,
+                changed: meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128,
+            })
+        }
+        // Without a change time, a file whose write time was set back could be taken for
+        // the one before: no stamp, and the bytes are read each time.
+        #[cfg(not(unix))]
+        {
+            let _ = modified;
+            None
+        }
+    }
+
+    /// The stamp, when the file last changed more than `settle` before `now`.
+    pub fn settled(
+        meta: &std::fs::Metadata,
+        now: std::time::SystemTime,
+        settle: std::time::Duration,
+    ) -> Option<Stamp> {
+        let stamp = Stamp::of(meta)?;
+        let now = now.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128;
+        let last = stamp.modified.max(stamp.changed);
+        (now - last > settle.as_nanos() as i128).then_some(stamp)
     }
 }
 
@@ -106,7 +178,7 @@ impl Read {
     /// file is not one to replay.
     pub fn any_unreadable(&self) -> bool {
         let mut any = false;
-        self.each(|r| any |= r.own.iter().any(|d| matches!(d, Dep::File(_, None))));
+        self.each(|r| any |= r.own.iter().any(|d| matches!(d, Dep::File(_, None, _))));
         any
     }
 
@@ -210,9 +282,16 @@ pub fn recording() -> bool {
     SCOPES.with(|s| !s.borrow().is_empty())
 }
 
-/// Notes a file read: its bytes, or that it could not be read.
-pub fn note_file(path: &Path, bytes: Option<&[u8]>) {
-    note(|| Dep::File(path.to_path_buf(), bytes.map(hash)));
+/// Notes a file read: its bytes, or that it could not be read, and what `stat` said of it
+/// before it was read.
+pub fn note_file(path: &Path, meta: Option<&std::fs::Metadata>, bytes: Option<&[u8]>) {
+    note(|| {
+        let hash = bytes.map(hash);
+        let stamp = meta
+            .filter(|_| hash.is_some())
+            .and_then(|m| Stamp::settled(m, std::time::SystemTime::now(), SETTLE));
+        Dep::File(path.to_path_buf(), hash, stamp)
+    });
 }
 
 /// Notes a directory whose Go files were listed.
@@ -227,14 +306,6 @@ pub fn note_dir(path: &Path) {
 
 pub fn hash(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(bytes)
-}
-
-fn file_hash(path: &Path) -> Option<u128> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() {
-        return None;
-    }
-    std::fs::read(path).ok().map(|b| hash(&b))
 }
 
 fn dir_hash(path: &Path) -> Option<u128> {
@@ -359,5 +430,45 @@ mod tests {
         assert_eq!(facts_of().kept(&mut |_, _| {}).used, [*import_id]);
         std::fs::write(&c, "changed").unwrap();
         assert_ne!(facts_of().kept(&mut |_, _| {}).used, [*import_id]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_settled_file_is_not_read_again_while_stat_says_the_same() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.go");
+        std::fs::write(&f, "package a\n").unwrap();
+        let meta = std::fs::metadata(&f).unwrap();
+        assert!(
+            Stamp::settled(&meta, SystemTime::now(), SETTLE).is_none(),
+            "just written: not trusted"
+        );
+        let later = SystemTime::now() + Duration::from_secs(60);
+        let stamp = Stamp::settled(&meta, later, SETTLE);
+        assert!(stamp.is_some());
+        // A recorded hash that is not the bytes' shows which answer `now` gave.
+        let dep = Dep::File(f.clone(), Some(7), stamp);
+        assert_eq!(
+            dep.now(),
+            Some(7),
+            "stat says the same: the bytes are not read"
+        );
+        // Rewritten with the same length and its write time set back: the change time
+        // still moves, so the bytes are read.
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&f, "package b\n").unwrap();
+        std::fs::File::options()
+            .append(true)
+            .open(&f)
+            .unwrap()
+            .set_modified(meta.modified().unwrap())
+            .unwrap();
+        assert_eq!(dep.now(), Some(hash(b"package b\n")));
+        // Without a stamp, always read.
+        let unstamped = Dep::File(f.clone(), Some(7), None);
+        assert_eq!(unstamped.now(), Some(hash(b"package b\n")));
+        std::fs::remove_file(&f).unwrap();
+        assert_eq!(dep.now(), None);
     }
 }
