@@ -42,6 +42,8 @@ const FORMAT: &str = "escape-explain result cache 5";
 const MAGIC: &[u8] = b"escape-explain result cache 5\n";
 /// The first line of a shared read ([`Kept`]), framed as an entry and named by its id.
 const KEPT_MAGIC: &[u8] = b"escape-explain kept read 5\n";
+/// The first line of what a section's lines told the reader ([`crate::escape::SectionRead`]).
+const READ_MAGIC: &[u8] = b"escape-explain section read 5\n";
 /// How deep shared reads may point to others: deeper than any chain of imports, and a
 /// hand-made loop is a miss, not a stack overflow.
 const MAX_KEPT_DEPTH: usize = 256;
@@ -375,7 +377,28 @@ impl ResultCache {
     }
 }
 
-/// The body of a framed file (an entry or a shared read) at `path`, when it is whole: `magic`,
+/// What sections told the reader, by the hash of their lines: kept beside the entries.
+impl crate::escape::SectionMemo for ResultCache {
+    fn get(&self, digest: u128) -> Option<crate::escape::SectionRead> {
+        rmp_serde::from_slice(&read_framed(&self.path(self.read_key(digest)), READ_MAGIC)?).ok()
+    }
+
+    fn put(&self, digest: u128, read: &crate::escape::SectionRead) {
+        let _ = write_framed(&self.path(self.read_key(digest)), READ_MAGIC, |w| {
+            rmp_serde::encode::write_named(w, read).map_err(std::io::Error::other)
+        });
+    }
+}
+
+impl ResultCache {
+    fn read_key(&self, digest: u128) -> u128 {
+        let mut k = self.key();
+        k.part(b"section read").part(&digest.to_le_bytes());
+        k.finish()
+    }
+}
+
+/// The body of a framed file (an entry, a shared read, what a section told the reader) at `path`, when it is whole: `magic`,
 /// an LZ4 frame, the frame's hash. A used file is touched, at most once an hour as GOCACHE
 /// does, so that trimming keeps it and a warm run does not rewrite every file's metadata.
 fn read_framed(path: &Path, magic: &[u8]) -> Option<Vec<u8>> {

@@ -208,6 +208,9 @@ pub fn run_with(
     let mut reader = Reader::sorted();
     let profiles = load_profiles(&config.profiles)?;
     let cache = result_cache(config);
+    if let Some(c) = &cache {
+        reader.set_memo(c.clone());
+    }
 
     let (run, mut pipeline, build_ok) = match &config.input {
         Input::Build {
@@ -289,6 +292,7 @@ pub fn run_with(
                     reader.feed_printed(line, &mut |s| pipeline.section(out, s))
                 })
                 .map_err(build_error)?;
+            reader.end_input().map_err(pipeline_error)?;
             if let Some(b) = &binaries {
                 interrupt::forget(b.path());
             }

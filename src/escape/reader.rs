@@ -9,11 +9,12 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 
 use serde::Serialize;
 
 use super::line::{Line, classify};
+use super::memo::{SectionMemo, SectionRead};
 use super::section::{Fed, Section, SectionBuilder};
 
 /// How many unrecognized lines are kept verbatim (all are counted).
@@ -76,6 +77,25 @@ pub struct Reader {
     /// build compiled, from which a saved log's target can be told.
     named: BTreeSet<(String, String)>,
     last_named: Option<(String, String)>,
+    /// Sections are kept in `spool` and handed over at the end ([`Reader::sorted`]).
+    sorted: bool,
+    /// The facts of the current section so far ([`Unbuilt::facts`]).
+    facts: u64,
+    /// What sections told the reader before ([`Reader::set_memo`]).
+    memo: Option<std::sync::Arc<dyn SectionMemo>>,
+    /// The line number of the current section's header while its lines are kept unclassified.
+    unread: Option<u64>,
+    /// What the current section's lines tell, being gathered for the memo.
+    recording: Option<Recording>,
+    /// Whether the current section, whose lines the memo knew, has a line for the model.
+    known_kept: Option<bool>,
+}
+
+/// A section's lines being classified for the memo: where it began, and the counts then.
+struct Recording {
+    header: u64,
+    at_start: InputStats,
+    read: SectionRead,
 }
 
 impl Default for Reader {
@@ -96,6 +116,20 @@ impl Reader {
             spool: None,
             named: BTreeSet::new(),
             last_named: None,
+            sorted: false,
+            facts: 0,
+            memo: None,
+            unread: None,
+            recording: None,
+            known_kept: None,
+        }
+    }
+
+    /// Gives a sorted reader what sections told it before: a section whose lines are known is
+    /// then kept without classifying them ([`super::memo`]). The report is the same.
+    pub fn set_memo(&mut self, memo: std::sync::Arc<dyn SectionMemo>) {
+        if self.sorted {
+            self.memo = Some(memo);
         }
     }
 
@@ -114,6 +148,7 @@ impl Reader {
                     .min(Spool::BUILDERS),
                 ..Spool::default()
             }),
+            sorted: true,
             ..Reader::new()
         }
     }
@@ -122,7 +157,8 @@ impl Reader {
     /// the escape model, which [`Reader::finish`] hands over).
     pub fn has_read(&self, package: &str) -> bool {
         self.packages.contains(package)
-            || (self.current.package() == Some(package) && !self.current.is_empty())
+            || (self.current.package() == Some(package)
+                && self.known_kept.unwrap_or(!self.current.is_empty()))
     }
 
     /// The files the diagnostics read so far name, as printed, each with its section's
@@ -144,6 +180,9 @@ impl Reader {
         let key = (package.to_string(), file.to_string());
         self.last_named = Some(key.clone());
         self.named.insert(key);
+        if let Some(r) = &mut self.recording {
+            r.read.named.push(file.to_string());
+        }
     }
 
     /// What has been read so far.
@@ -167,8 +206,16 @@ impl Reader {
         done: SectionBuilder,
         emit: &mut dyn FnMut(Section) -> io::Result<()>,
     ) -> io::Result<()> {
-        if done.is_empty() {
-            // Nothing of it was kept either: a line is kept only when it is noted.
+        let facts = std::mem::take(&mut self.facts);
+        let kept = match self.known_kept.take() {
+            Some(kept) => kept,
+            None => !done.is_empty(),
+        };
+        if !kept {
+            // Its lines (blank, the go command's) are not kept either.
+            if let Some(spool) = &mut self.spool {
+                spool.discard();
+            }
             return Ok(());
         }
         self.sections += 1;
@@ -179,7 +226,7 @@ impl Reader {
         }
         match &mut self.spool {
             Some(spool) => {
-                spool.keep(done.package(), done.variant());
+                spool.keep(done.package(), done.variant(), facts)?;
                 crate::progress::update(self.sections, 0, done.package().unwrap_or(""));
                 Ok(())
             }
@@ -187,7 +234,8 @@ impl Reader {
         }
     }
 
-    /// A line that is not part of an explanation block ends the open one.
+    /// A line that is not kept (one cut short) ends the open explanation block: a mark is
+    /// kept in its place.
     fn close_block(&mut self) -> io::Result<()> {
         self.current.close_block();
         match &mut self.spool {
@@ -210,6 +258,7 @@ impl Reader {
             }
             if line.cut {
                 // Not compiler output at that length: counted, kept cut, not parsed.
+                self.settle(false)?;
                 self.stats.lines += 1;
                 self.close_block()?;
                 self.keep_unrecognized(&String::from_utf8_lossy(line.bytes));
@@ -217,7 +266,14 @@ impl Reader {
             }
             self.feed_bytes(line.bytes, emit)?;
         }
-        Ok(())
+        self.end_input()
+    }
+
+    /// Ends the input: what the last section's lines tell is counted. [`Reader::read`] and
+    /// [`Reader::finish_pending`] do it; a caller feeding lines does it before it asks for
+    /// the counts ([`Reader::stats`], [`Reader::named_files`], [`Reader::has_read`]).
+    pub fn end_input(&mut self) -> io::Result<()> {
+        self.settle(true)
     }
 
     /// Feeds one line a command printed (without its line ending), counting it as read.
@@ -236,14 +292,19 @@ impl Reader {
         line: &[u8],
         emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
-        match std::str::from_utf8(line) {
-            Ok(s) => self.feed_line(s, emit),
-            Err(_) => {
-                self.stats.invalid_utf8_lines += 1;
-                let s = String::from_utf8_lossy(line);
-                self.feed_line(&s, emit)
+        if self.unread.is_some() {
+            // Only a header ends a section; a `go build -json` event holds lines of its own.
+            if line.starts_with(b"# ") {
+                self.settle(true)?;
+            } else if line.first() == Some(&b'{') {
+                self.settle(false)?;
+            } else {
+                self.stats.lines += 1;
+                return self.spool_mut().record(line);
             }
         }
+        self.stats.lines += 1;
+        self.decode_and_take(line, true, emit)
     }
 
     /// Feeds one decoded line without its line ending.
@@ -253,7 +314,46 @@ impl Reader {
         emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
         self.stats.lines += 1;
+        self.take(text, text.as_bytes(), true, emit)
+    }
+
+    fn spool_mut(&mut self) -> &mut Spool {
+        self.spool
+            .as_mut()
+            .expect("only a sorted reader keeps lines unread")
+    }
+
+    fn decode_and_take(
+        &mut self,
+        line: &[u8],
+        keep: bool,
+        emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match std::str::from_utf8(line) {
+            Ok(s) => self.take(s, line, keep, emit),
+            Err(_) => {
+                self.stats.invalid_utf8_lines += 1;
+                let s = String::from_utf8_lossy(line);
+                self.take(&s, line, keep, emit)
+            }
+        }
+    }
+
+    /// Classifies a line counted as read already (`text`, decoded from `raw`). A sorted reader
+    /// keeps every line of a section but its header as read (when `keep`: not when its lines
+    /// are read back, [`Reader::settle`]), to be classified again when it is built.
+    fn take(
+        &mut self,
+        text: &str,
+        raw: &[u8],
+        keep: bool,
+        emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let line = classify(text);
+        let keep = keep && self.sorted && !matches!(line, Line::Header { .. } | Line::JsonEvent);
+        if keep {
+            self.spool_mut().record(raw)?;
+        }
         match &line {
             Line::Blank => {
                 self.stats.blank_lines += 1;
@@ -263,14 +363,20 @@ impl Reader {
                 let next = SectionBuilder::new(Some(package), *variant);
                 let done = std::mem::replace(&mut self.current, next);
                 self.end_section(done, emit)?;
+                // A file named in the section before is noted again in this one.
+                self.last_named = None;
+                if self.memo.is_some() {
+                    self.unread = Some(self.stats.lines);
+                }
             }
             Line::Tool => {
                 self.stats.tool_lines += 1;
-                self.close_block()?;
+                // Kept as a line, which ends the block again when the section is built.
+                self.current.close_block();
             }
             Line::JsonEvent => self.json_event(text, emit)?,
             Line::Unrecognized => {
-                self.close_block()?;
+                self.current.close_block();
                 self.keep_unrecognized(text);
             }
             _ => {
@@ -278,12 +384,11 @@ impl Reader {
                     self.note_file(file);
                 }
                 self.note_wording(text, &line);
-                let fed = match &mut self.spool {
-                    Some(spool) => {
-                        spool.line(text, is_fact(&line))?;
-                        self.current.note(&line)
-                    }
-                    None => self.current.feed(&line),
+                let fed = if self.sorted {
+                    self.facts += u64::from(is_fact(&line));
+                    self.current.note(&line)
+                } else {
+                    self.current.feed(&line)
                 };
                 if fed == Fed::Orphan {
                     self.keep_unrecognized(text);
@@ -293,6 +398,92 @@ impl Reader {
             }
         }
         Ok(())
+    }
+
+    /// Ends keeping the current section's lines unclassified. At its end (`at_end`), what
+    /// the memo knows of lines that hash the same is counted as if they had been classified.
+    /// Otherwise they are read back and classified now (given to the memo when the section
+    /// ended), and the rest of the section is read line by line.
+    fn settle(&mut self, at_end: bool) -> io::Result<()> {
+        let Some(header) = self.unread.take() else {
+            return Ok(());
+        };
+        let spool = self.spool_mut();
+        let digest = spool
+            .digest_now()
+            .map_err(|e| io::Error::new(e.kind(), KeptUnreadable(e)))?;
+        let lines = spool.lines;
+        if at_end
+            && let Some(known) = self.memo.as_ref().and_then(|m| m.get(digest))
+            && known.lines == lines
+        {
+            self.count_known(header, known);
+            return Ok(());
+        }
+        if at_end {
+            self.recording = Some(Recording {
+                header,
+                at_start: self.stats.clone(),
+                read: SectionRead::default(),
+            });
+        }
+        let mut spool = self.spool.take().expect("a sorted reader has a spool");
+        let read_back = self.read_back(header, &mut spool);
+        self.spool = Some(spool);
+        read_back.map_err(|e| io::Error::new(e.kind(), KeptUnreadable(e)))?;
+        if let Some(r) = self.recording.take() {
+            let mut read = r.read;
+            let (now, then) = (&self.stats, &r.at_start);
+            read.lines = now.lines - r.header;
+            read.blank_lines = now.blank_lines - then.blank_lines;
+            read.tool_lines = now.tool_lines - then.tool_lines;
+            read.invalid_utf8_lines = now.invalid_utf8_lines - then.invalid_utf8_lines;
+            read.escape_lines = now.escape_lines - then.escape_lines;
+            read.facts = self.facts;
+            read.kept = !self.current.is_empty();
+            if let Some(memo) = &self.memo {
+                memo.put(digest, &read);
+            }
+        }
+        Ok(())
+    }
+
+    /// Classifies the current section's lines kept so far, each counted as the line it was.
+    fn read_back(&mut self, header: u64, spool: &mut Spool) -> io::Result<()> {
+        let read = self.stats.lines;
+        self.stats.lines = header;
+        let mut lines = spool.current()?;
+        let mut text = Vec::new();
+        // Lines kept unread are never headers or events: nothing ends a section here.
+        let mut no_section = |_: Section| -> io::Result<()> {
+            Err(io::Error::other("a section ended among another's lines"))
+        };
+        while let Some(r) = record(&mut lines, &mut text)? {
+            if let Record::Line = r {
+                self.stats.lines += 1;
+                self.decode_and_take(&text, false, &mut no_section)?;
+            }
+        }
+        debug_assert_eq!(self.stats.lines, read);
+        self.stats.lines = read;
+        Ok(())
+    }
+
+    /// Counts what the memo knows a section's lines tell.
+    fn count_known(&mut self, header: u64, known: SectionRead) {
+        self.stats.blank_lines += known.blank_lines;
+        self.stats.tool_lines += known.tool_lines;
+        self.stats.invalid_utf8_lines += known.invalid_utf8_lines;
+        self.stats.escape_lines += known.escape_lines;
+        for (at, text) in known.unrecognized {
+            self.push_unrecognized(header + at, text);
+        }
+        for file in &known.named {
+            self.note_file(file);
+        }
+        self.note_since(known.since_minor);
+        self.facts = known.facts;
+        self.known_kept = Some(known.kept);
     }
 
     /// A `go build -json` event: its `Output` is compiler output in its own right.
@@ -331,11 +522,6 @@ impl Reader {
     }
 
     fn keep_unrecognized(&mut self, text: &str) {
-        self.stats.unrecognized_lines += 1;
-        if self.unrecognized.len() >= KEEP_UNRECOGNIZED {
-            self.stats.unrecognized_not_kept += 1;
-            return;
-        }
         let text = if text.len() > KEEP_LINE_BYTES {
             let mut cut = KEEP_LINE_BYTES;
             while !text.is_char_boundary(cut) {
@@ -345,8 +531,23 @@ impl Reader {
         } else {
             text.to_string()
         };
+        if let Some(r) = &mut self.recording {
+            r.read
+                .unrecognized
+                .push((self.stats.lines - r.header, text.clone()));
+        }
+        self.push_unrecognized(self.stats.lines, text);
+    }
+
+    /// Counts a line not understood (`text` as kept), keeping the first [`KEEP_UNRECOGNIZED`].
+    fn push_unrecognized(&mut self, line: u64, text: String) {
+        self.stats.unrecognized_lines += 1;
+        if self.unrecognized.len() >= KEEP_UNRECOGNIZED {
+            self.stats.unrecognized_not_kept += 1;
+            return;
+        }
         self.unrecognized.push(Unrecognized {
-            line: self.stats.lines,
+            line,
             package: self.current.package().map(str::to_string),
             text,
         });
@@ -375,6 +576,13 @@ impl Reader {
             }
             _ => 0,
         };
+        self.note_since(since);
+    }
+
+    fn note_since(&mut self, since: u32) {
+        if let Some(r) = &mut self.recording {
+            r.read.since_minor = r.read.since_minor.max(since);
+        }
         if since > self.since_minor {
             self.since_minor = since;
             self.stats.wording_since = Some(format!("1.{since}"));
@@ -409,6 +617,7 @@ impl Reader {
         extra: Vec<Section>,
         emit: &mut dyn FnMut(Pending) -> std::io::Result<()>,
     ) -> std::io::Result<(InputStats, Vec<Unrecognized>)> {
+        self.end_input()?;
         let last = std::mem::take(&mut self.current);
         self.end_section(last, &mut |s| emit(Pending::Built(s)))?;
         match self.spool.take() {
@@ -490,8 +699,9 @@ impl Unbuilt {
 }
 
 /// The lines of the sections a sorted [`Reader`] has read, to be built once the input has
-/// ended. Each line fed to a section is kept as its length (4 bytes, little-endian) and its
-/// bytes; a length of [`Spool::CLOSE`] stands for a line that ended an explanation block.
+/// ended. Each line of a section but its header is kept as read, as its length (4 bytes,
+/// little-endian) and its bytes; a length of [`Spool::CLOSE`] stands for a line cut short,
+/// not kept, that ended an explanation block.
 /// Kept in memory up to [`Spool::IN_MEMORY`] bytes, then in a temporary file.
 #[derive(Default)]
 struct Spool {
@@ -503,13 +713,15 @@ struct Spool {
     chunk: u64,
     builders: usize,
     memory: Vec<u8>,
-    file: Option<BufWriter<File>>,
-    /// Bytes kept so far (in memory or in the file).
+    file: Option<File>,
+    /// Bytes for the file, not yet hashed and written ([`Spool::catch_up`]).
+    pending: Vec<u8>,
+    /// Bytes kept so far (in memory or in the file), and how many of them are hashed.
     len: u64,
-    /// Where the current section's lines start, and how many it has, facts among them.
+    hashed: u64,
+    /// Where the current section's lines start, and how many it has.
     start: u64,
     lines: u64,
-    facts: u64,
     /// The current section's lines so far, hashed: its identity for the result cache.
     digest: xxhash_rust::xxh3::Xxh3,
     sections: Vec<Kept>,
@@ -521,7 +733,7 @@ struct Kept {
     variant: Option<String>,
     start: u64,
     end: u64,
-    /// The hash of its lines as kept, in order, block ends included.
+    /// The hash of its lines as kept, in order, marks included.
     digest: u128,
     /// Its lines, and the facts among them ([`is_fact`]).
     lines: u64,
@@ -538,36 +750,90 @@ impl Spool {
     const BUILDERS: usize = 4;
     const CLOSE: u32 = u32::MAX;
 
+    /// What goes to the file is gathered this long before it is hashed and written.
+    const PENDING: usize = 1 << 16;
+
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.len += bytes.len() as u64;
-        self.digest.update(bytes);
-        if let Some(f) = &mut self.file {
-            return f.write_all(bytes);
+        // Hashed in bulk (`catch_up`), not a record at a time: a warm run keeps every line
+        // without looking at it, and hashing 4 bytes then 60 was most of that.
+        if self.file.is_some() {
+            self.pending.extend_from_slice(bytes);
+            if self.pending.len() >= Self::PENDING {
+                self.catch_up()?;
+            }
+            return Ok(());
         }
         self.memory.extend_from_slice(bytes);
         if self.memory.len() > self.in_memory
             && let Ok(file) = tempfile::tempfile()
         {
             // Without a temporary directory the lines stay in memory.
-            let mut f = BufWriter::with_capacity(1 << 16, file);
-            f.write_all(&self.memory)?;
+            self.catch_up()?;
+            let mut file = file;
+            file.write_all(&self.memory)?;
             self.memory = Vec::new();
-            self.file = Some(f);
+            self.file = Some(file);
         }
         Ok(())
     }
 
-    fn line(&mut self, text: &str, fact: bool) -> io::Result<()> {
-        self.lines += 1;
-        self.facts += u64::from(fact);
-        // Lines are far shorter than the length field allows; one that is not is cut.
-        let mut cut = text.len().min(Self::CLOSE as usize - 1);
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
+    /// Hashes what was kept since the last time, and writes what is pending to the file.
+    fn catch_up(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            None => {
+                self.digest.update(&self.memory[self.hashed as usize..]);
+                self.hashed = self.len;
+            }
+            Some(f) => {
+                self.digest.update(&self.pending);
+                f.write_all(&self.pending)?;
+                self.pending.clear();
+                self.hashed = self.len;
+            }
         }
-        let text = &text.as_bytes()[..cut];
-        self.write(&(text.len() as u32).to_le_bytes())?;
-        self.write(text)
+        Ok(())
+    }
+
+    /// The hash of the current section's lines so far.
+    fn digest_now(&mut self) -> io::Result<u128> {
+        self.catch_up()?;
+        Ok(self.digest.digest128())
+    }
+
+    /// Keeps a line of the current section as read.
+    fn record(&mut self, line: &[u8]) -> io::Result<()> {
+        self.lines += 1;
+        // Lines are far shorter than the length field allows; one that is not is cut.
+        let line = &line[..line.len().min(Self::CLOSE as usize - 1)];
+        self.write(&(line.len() as u32).to_le_bytes())?;
+        self.write(line)
+    }
+
+    /// The current section's records so far.
+    fn current(&mut self) -> io::Result<Box<dyn Read + '_>> {
+        self.catch_up()?;
+        match &self.file {
+            None => Ok(Box::new(&self.memory[self.start as usize..])),
+            Some(f) => Ok(Box::new(BufReader::with_capacity(
+                1 << 16,
+                At {
+                    file: f,
+                    pos: self.start,
+                    end: self.len,
+                },
+            ))),
+        }
+    }
+
+    /// The current section is not kept: what it kept is left unread.
+    fn discard(&mut self) {
+        // Its bytes are hashed into the hash about to be forgotten (a failure to write them
+        // is met again by the next write, or reading back).
+        let _ = self.catch_up();
+        self.start = self.len;
+        self.lines = 0;
+        self.digest.reset();
     }
 
     /// A line ended the open block, if the current section has one.
@@ -579,20 +845,19 @@ impl Spool {
     }
 
     /// The current section ends: its lines are kept.
-    fn keep(&mut self, package: Option<&str>, variant: Option<&str>) {
+    fn keep(&mut self, package: Option<&str>, variant: Option<&str>, facts: u64) -> io::Result<()> {
+        let digest = self.digest_now()?;
         self.sections.push(Kept {
             package: package.map(str::to_string),
             variant: variant.map(str::to_string),
             start: self.start,
             end: self.len,
-            digest: self.digest.digest128(),
+            digest,
             lines: self.lines,
-            facts: self.facts,
+            facts,
         });
-        self.start = self.len;
-        self.lines = 0;
-        self.facts = 0;
-        self.digest.reset();
+        self.discard();
+        Ok(())
     }
 
     /// Hands the sections kept over, with `extra`, by import path, then variant, then the
@@ -618,10 +883,8 @@ impl Spool {
             }
         }
         items.sort_by(|a, b| key(&self.sections, a).cmp(&key(&self.sections, b)));
-        let file = match self.file.take() {
-            Some(f) => Some(f.into_inner().map_err(|e| e.into_error())?),
-            None => None,
-        };
+        self.catch_up()?;
+        let file = self.file.take();
         let frozen = std::sync::Arc::new(Frozen {
             memory: std::mem::take(&mut self.memory),
             file,
@@ -773,18 +1036,38 @@ enum Record {
     Close,
 }
 
-/// Feeds the lines kept in `lines` to `builder`.
+/// Feeds the lines kept in `lines` to `builder`, as [`Reader`] fed them to the section.
 fn build(lines: &mut dyn Read, builder: &mut SectionBuilder) -> io::Result<()> {
     let mut text = Vec::new();
     while let Some(r) = record(lines, &mut text)? {
         match r {
             Record::Close => builder.close_block(),
             Record::Line => {
-                builder.feed(&classify(&String::from_utf8_lossy(&text)));
+                let text = String::from_utf8_lossy(&text);
+                let line = classify(&text);
+                match line {
+                    Line::Blank | Line::Header { .. } | Line::JsonEvent => {}
+                    Line::Tool | Line::Unrecognized => builder.close_block(),
+                    _ => {
+                        builder.feed(&line);
+                    }
+                }
             }
         }
     }
     Ok(())
+}
+
+/// Whether a section can be cut before this record: nothing before it is left open.
+fn begins_anew(r: &Record, text: &[u8]) -> bool {
+    match r {
+        Record::Close => true,
+        Record::Line => {
+            let text = String::from_utf8_lossy(text);
+            let line = classify(&text);
+            matches!(line, Line::Tool | Line::Unrecognized) || SectionBuilder::starts_anew(&line)
+        }
+    }
 }
 
 /// Feeds a large section's lines to `builder` on `threads` threads, a stretch of about
@@ -851,14 +1134,8 @@ fn build_split(
         while let Some(r) = record(lines, &mut text)? {
             // A stretch that is long enough ends before the next record that begins anew
             // (only then is the record classified: most are not).
-            let cut = !chunk.is_empty()
-                && chunk.len() as u64 >= chunk_bytes
-                && match r {
-                    Record::Close => true,
-                    Record::Line => {
-                        SectionBuilder::starts_anew(&classify(&String::from_utf8_lossy(&text)))
-                    }
-                };
+            let cut =
+                !chunk.is_empty() && chunk.len() as u64 >= chunk_bytes && begins_anew(&r, &text);
             if cut {
                 let next = Vec::with_capacity(chunk.capacity());
                 to_build
@@ -955,8 +1232,47 @@ mod tests {
         split: u64,
         chunk: u64,
     ) -> (Vec<String>, InputStats, Vec<String>) {
+        let (sections, stats, unrec, _) = parse_remembering(input, in_memory, split, chunk, None);
+        (sections, stats, unrec)
+    }
+
+    /// What sections told a reader, kept in memory.
+    #[derive(Default)]
+    struct Remembered {
+        known: std::sync::Mutex<std::collections::HashMap<u128, SectionRead>>,
+        hits: std::sync::atomic::AtomicUsize,
+    }
+
+    impl SectionMemo for Remembered {
+        fn get(&self, digest: u128) -> Option<SectionRead> {
+            let known = self.known.lock().unwrap().get(&digest).cloned();
+            if known.is_some() {
+                self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            known
+        }
+
+        fn put(&self, digest: u128, read: &SectionRead) {
+            self.known.lock().unwrap().insert(digest, read.clone());
+        }
+    }
+
+    /// The sections as JSON, the counts, the lines not understood, the files named.
+    type Parsed = (Vec<String>, InputStats, Vec<String>, Vec<(String, String)>);
+
+    /// [`parse_sorted_split`] with a memo, and the files the diagnostics named.
+    fn parse_remembering(
+        input: &[u8],
+        in_memory: usize,
+        split: u64,
+        chunk: u64,
+        memo: Option<std::sync::Arc<Remembered>>,
+    ) -> Parsed {
         let mut sections = Vec::new();
         let mut r = Reader::sorted();
+        if let Some(m) = memo {
+            r.set_memo(m);
+        }
         let spool = r.spool.as_mut().unwrap();
         spool.in_memory = in_memory;
         spool.split = split;
@@ -967,12 +1283,68 @@ mod tests {
             Ok(())
         };
         r.read(input, &mut emit).unwrap();
+        let named = r.named_files().iter().cloned().collect();
         let (stats, unrec) = r.finish(&mut emit).unwrap();
         (
             sections,
             stats,
             unrec.iter().map(|u| format!("{u:?}")).collect(),
+            named,
         )
+    }
+
+    /// A section whose lines the memo knows is counted from what it knows, without classifying
+    /// them: the sections, counts, lines not understood and files named are those of a reader
+    /// that classified every line, whether the lines are kept in memory or in a file, built
+    /// whole or in stretches.
+    #[test]
+    fn a_section_known_to_the_memo_is_read_as_if_classified() {
+        let mut input = MIXED.as_bytes().to_vec();
+        // A line that is not UTF-8, a line of the go command and a blank one in a section,
+        // wording of Go 1.25, and a line cut short (a section read line by line from there).
+        input.extend(b"# example.com/u\n./u.go:1:2: moved to heap: a\n");
+        input.extend(b"./u.go:1:2: moved to heap: \xff\xfe\n\ngo: downloading nothing\n");
+        input.extend(
+            "./u.go:3:4: v escapes to heap:\n./u.go:3:4:   flow: {heap} \u{2190} &v:\n".as_bytes(),
+        );
+        input.extend(std::iter::repeat_n(b'c', 2 << 20));
+        input.extend(b"\n./b.go:2:3: leaking param: p2 to result ~r0 level=0");
+        for (in_memory, split, chunk) in [
+            (Spool::IN_MEMORY, Spool::SPLIT, Spool::CHUNK),
+            (0, Spool::SPLIT, Spool::CHUNK),
+            (0, 0, 40),
+        ] {
+            let want = parse_remembering(&input, in_memory, split, chunk, None);
+            let memo = std::sync::Arc::new(Remembered::default());
+            let filled = parse_remembering(&input, in_memory, split, chunk, Some(memo.clone()));
+            let known = memo.known.lock().unwrap().len();
+            assert!(known >= 5, "{known}");
+            let hits = |m: &Remembered| m.hits.load(std::sync::atomic::Ordering::Relaxed);
+            assert_eq!(hits(&memo), 0);
+            let replayed = parse_remembering(&input, in_memory, split, chunk, Some(memo.clone()));
+            assert_eq!(
+                hits(&memo),
+                known,
+                "every section known is counted from the memo"
+            );
+            for got in [filled, replayed] {
+                assert_eq!(got.0, want.0, "in_memory {in_memory} split {split}");
+                assert_eq!(
+                    serde_json::to_string(&got.1).unwrap(),
+                    serde_json::to_string(&want.1).unwrap()
+                );
+                assert_eq!(got.2, want.2);
+                assert_eq!(got.3, want.3);
+            }
+            assert!(want.1.wording_since.is_some() && want.1.invalid_utf8_lines == 1);
+            // What the memo knows is taken only for as many lines as it knew.
+            for read in memo.known.lock().unwrap().values_mut() {
+                read.lines += 1;
+                read.escape_lines += 100;
+            }
+            let wrong = parse_remembering(&input, in_memory, split, chunk, Some(memo.clone()));
+            assert_eq!(wrong.1.escape_lines, want.1.escape_lines);
+        }
     }
 
     /// Sections from one header to the next, orphan and cut lines, tool and unrecognized lines
