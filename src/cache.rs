@@ -343,7 +343,10 @@ impl ResultCache {
         }
         let path = self.path(id);
         // A damaged one is written again, else every entry using it would stay a miss.
-        if read_framed(&path, KEPT_MAGIC).is_none() {
+        let whole = read_framed(&path, KEPT_MAGIC)
+            .and_then(|body| rmp_serde::from_slice::<Kept>(&body).ok())
+            .is_some_and(|k| k.id() == id);
+        if !whole {
             let written = write_framed(&path, KEPT_MAGIC, |w| {
                 rmp_serde::encode::write_named(w, kept).map_err(std::io::Error::other)
             });

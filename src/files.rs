@@ -15,7 +15,12 @@ pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
     let (meta, read) = match std::fs::metadata(path) {
         Ok(m) if m.is_file() => {
             let read = std::fs::read(path);
-            (Some(m), read)
+            // What `stat` says is kept with the bytes only if it says the same after they
+            // were read: a file replaced while it was read is not taken for either.
+            let settled = std::fs::metadata(path).ok().is_some_and(|after| {
+                crate::source::deps::Stamp::of(&after) == crate::source::deps::Stamp::of(&m)
+            });
+            (settled.then_some(m), read)
         }
         Ok(_) => (None, Err(io::Error::other("not a regular file"))),
         Err(e) => (None, Err(e)),

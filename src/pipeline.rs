@@ -854,7 +854,9 @@ impl Shared {
             tests,
             source_rules,
         } = job;
-        let index = dir.as_ref().map(|dir| self.index(dir.clone(), tests));
+        let index = dir
+            .as_ref()
+            .map(|dir| self.index(dir.clone(), tests, section.package.as_deref()));
         let opts = classify::Options {
             root: self.module.as_ref().map(|m| m.root.as_path()),
             toolchain: self.toolchain,
@@ -892,7 +894,10 @@ impl Shared {
         cache.remove(&(dir.to_path_buf(), false));
     }
 
-    fn index(&self, dir: PathBuf, tests: bool) -> Arc<PackageIndex> {
+    /// The index of a package directory (with its test files when `tests`), built once while
+    /// sections of it are in flight. Built without its tests for `package`'s own section, its
+    /// facts are offered to the packages that import it, which would otherwise index it again.
+    fn index(&self, dir: PathBuf, tests: bool, package: Option<&str>) -> Arc<PackageIndex> {
         let key = (dir, tests);
         let cell = {
             let mut cache = self.indexes.lock().unwrap_or_else(|e| e.into_inner());
@@ -908,6 +913,10 @@ impl Shared {
             let (index, read) = source::deps::record_if(source::deps::recording(), || {
                 self.packages.index(&dir, tests)
             });
+            if !tests && let Some(package) = package {
+                self.packages
+                    .offer_facts(package, &dir, &index, read.clone());
+            }
             (Arc::new(index), read)
         });
         // Built by another section's analysis, read for this one's too.

@@ -28,8 +28,9 @@ pub struct SectionRead {
     pub named: Vec<String>,
     /// The newest Go minor version its wording needs (0: any).
     pub since_minor: u32,
-    /// Its facts ([`super::reader::Unbuilt::facts`]).
-    pub facts: u64,
+    /// Its lines for the escape model: their hash (the section's identity for the result
+    /// cache), how many, and the facts among them.
+    pub model: super::reader::Model,
     /// Whether a line of it belongs to the escape model (else the section is not handed over).
     pub kept: bool,
 }

@@ -79,8 +79,12 @@ pub struct Reader {
     last_named: Option<(String, String)>,
     /// Sections are kept in `spool` and handed over at the end ([`Reader::sorted`]).
     sorted: bool,
-    /// The facts of the current section so far ([`Unbuilt::facts`]).
-    facts: u64,
+    /// What the current section's lines for the escape model are so far.
+    model: ModelHasher,
+    /// What the memo knew of the current section's model.
+    known_model: Option<Model>,
+    /// The input has ended ([`Reader::end_input`]).
+    ended: bool,
     /// What sections told the reader before ([`Reader::set_memo`]).
     memo: Option<std::sync::Arc<dyn SectionMemo>>,
     /// The line number of the current section's header while its lines are kept unclassified.
@@ -89,6 +93,57 @@ pub struct Reader {
     recording: Option<Recording>,
     /// Whether the current section, whose lines the memo knew, has a line for the model.
     known_kept: Option<bool>,
+}
+
+/// What a section is for the escape model: the hash of its lines that are escape output, with
+/// a mark for each line that ends a block (its identity for the result cache, which lines of
+/// the go command's, blank lines and timings do not change), how many those lines are, and
+/// its facts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Model {
+    pub digest: u128,
+    pub lines: u64,
+    pub facts: u64,
+}
+
+/// A [`Model`] being gathered.
+#[derive(Default)]
+struct ModelHasher {
+    hash: xxhash_rust::xxh3::Xxh3,
+    lines: u64,
+    facts: u64,
+}
+
+impl ModelHasher {
+    fn line(&mut self, raw: &[u8], fact: bool) {
+        self.hash.update(&(raw.len() as u32).to_le_bytes());
+        self.hash.update(raw);
+        self.lines += 1;
+        self.facts += u64::from(fact);
+    }
+
+    fn block_end(&mut self) {
+        self.hash.update(&Spool::CLOSE.to_le_bytes());
+    }
+
+    /// The model so far; gathering starts again.
+    fn take(&mut self) -> Model {
+        let m = Model {
+            digest: self.hash.digest128(),
+            lines: self.lines,
+            facts: self.facts,
+        };
+        *self = ModelHasher::default();
+        m
+    }
+
+    fn now(&self) -> Model {
+        Model {
+            digest: self.hash.digest128(),
+            lines: self.lines,
+            facts: self.facts,
+        }
+    }
 }
 
 /// A section's lines being classified for the memo: where it began, and the counts then.
@@ -117,7 +172,9 @@ impl Reader {
             named: BTreeSet::new(),
             last_named: None,
             sorted: false,
-            facts: 0,
+            model: ModelHasher::default(),
+            known_model: None,
+            ended: false,
             memo: None,
             unread: None,
             recording: None,
@@ -206,7 +263,8 @@ impl Reader {
         done: SectionBuilder,
         emit: &mut dyn FnMut(Section) -> io::Result<()>,
     ) -> io::Result<()> {
-        let facts = std::mem::take(&mut self.facts);
+        let gathered = self.model.take();
+        let model = self.known_model.take().unwrap_or(gathered);
         let kept = match self.known_kept.take() {
             Some(kept) => kept,
             None => !done.is_empty(),
@@ -226,7 +284,7 @@ impl Reader {
         }
         match &mut self.spool {
             Some(spool) => {
-                spool.keep(done.package(), done.variant(), facts)?;
+                spool.keep(done.package(), done.variant(), model)?;
                 crate::progress::update(self.sections, 0, done.package().unwrap_or(""));
                 Ok(())
             }
@@ -237,6 +295,7 @@ impl Reader {
     /// A line that is not kept (one cut short) ends the open explanation block: a mark is
     /// kept in its place.
     fn close_block(&mut self) -> io::Result<()> {
+        self.model.block_end();
         self.current.close_block();
         match &mut self.spool {
             Some(spool) => spool.close_block(),
@@ -270,9 +329,12 @@ impl Reader {
     }
 
     /// Ends the input: what the last section's lines tell is counted. [`Reader::read`] and
-    /// [`Reader::finish_pending`] do it; a caller feeding lines does it before it asks for
-    /// the counts ([`Reader::stats`], [`Reader::named_files`], [`Reader::has_read`]).
+    /// [`Reader::finish_pending`] do it; a caller feeding lines does it once the last line is
+    /// fed, before it asks for the counts ([`Reader::stats`], [`Reader::named_files`],
+    /// [`Reader::has_read`]). No line may be fed after it: the last section may have been
+    /// counted from the memo, without its lines.
     pub fn end_input(&mut self) -> io::Result<()> {
+        self.ended = true;
         self.settle(true)
     }
 
@@ -292,6 +354,7 @@ impl Reader {
         line: &[u8],
         emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
+        debug_assert!(!self.ended, "a line fed after the end of the input");
         if self.unread.is_some() {
             // Only a header ends a section; a `go build -json` event holds lines of its own.
             if line.starts_with(b"# ") {
@@ -313,8 +376,7 @@ impl Reader {
         text: &str,
         emit: &mut dyn FnMut(Section) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
-        self.stats.lines += 1;
-        self.take(text, text.as_bytes(), true, emit)
+        self.feed_bytes(text.as_bytes(), emit)
     }
 
     fn spool_mut(&mut self) -> &mut Spool {
@@ -372,10 +434,12 @@ impl Reader {
             Line::Tool => {
                 self.stats.tool_lines += 1;
                 // Kept as a line, which ends the block again when the section is built.
+                self.model.block_end();
                 self.current.close_block();
             }
             Line::JsonEvent => self.json_event(text, emit)?,
             Line::Unrecognized => {
+                self.model.block_end();
                 self.current.close_block();
                 self.keep_unrecognized(text);
             }
@@ -385,7 +449,7 @@ impl Reader {
                 }
                 self.note_wording(text, &line);
                 let fed = if self.sorted {
-                    self.facts += u64::from(is_fact(&line));
+                    self.model.line(raw, is_fact(&line));
                     self.current.note(&line)
                 } else {
                     self.current.feed(&line)
@@ -439,7 +503,7 @@ impl Reader {
             read.tool_lines = now.tool_lines - then.tool_lines;
             read.invalid_utf8_lines = now.invalid_utf8_lines - then.invalid_utf8_lines;
             read.escape_lines = now.escape_lines - then.escape_lines;
-            read.facts = self.facts;
+            read.model = self.model.now();
             read.kept = !self.current.is_empty();
             if let Some(memo) = &self.memo {
                 memo.put(digest, &read);
@@ -482,7 +546,7 @@ impl Reader {
             self.note_file(file);
         }
         self.note_since(known.since_minor);
-        self.facts = known.facts;
+        self.known_model = Some(known.model);
         self.known_kept = Some(known.kept);
     }
 
@@ -716,13 +780,15 @@ struct Spool {
     file: Option<File>,
     /// Bytes for the file, not yet hashed and written ([`Spool::catch_up`]).
     pending: Vec<u8>,
+    /// A write to the file failed: what it holds is not what was kept.
+    failed: bool,
     /// Bytes kept so far (in memory or in the file), and how many of them are hashed.
     len: u64,
     hashed: u64,
     /// Where the current section's lines start, and how many it has.
     start: u64,
     lines: u64,
-    /// The current section's lines so far, hashed: its identity for the result cache.
+    /// The current section's lines so far, hashed as kept: what the memo knows them by.
     digest: xxhash_rust::xxh3::Xxh3,
     sections: Vec<Kept>,
 }
@@ -733,9 +799,10 @@ struct Kept {
     variant: Option<String>,
     start: u64,
     end: u64,
-    /// The hash of its lines as kept, in order, marks included.
+    /// The hash of its lines for the escape model, with a mark for each line that ended a
+    /// block ([`Model`]).
     digest: u128,
-    /// Its lines, and the facts among them ([`is_fact`]).
+    /// Its lines for the escape model, and the facts among them ([`is_fact`]).
     lines: u64,
     facts: u64,
 }
@@ -754,6 +821,7 @@ impl Spool {
     const PENDING: usize = 1 << 16;
 
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.healthy()?;
         self.len += bytes.len() as u64;
         // Hashed in bulk (`catch_up`), not a record at a time: a warm run keeps every line
         // without looking at it, and hashing 4 bytes then 60 was most of that.
@@ -787,10 +855,25 @@ impl Spool {
             }
             Some(f) => {
                 self.digest.update(&self.pending);
-                f.write_all(&self.pending)?;
-                self.pending.clear();
                 self.hashed = self.len;
+                let written = f.write_all(&self.pending);
+                self.pending.clear();
+                if written.is_err() {
+                    // The file no longer holds what `len` counts: nothing is read from it.
+                    self.failed = true;
+                }
+                written?;
             }
+        }
+        Ok(())
+    }
+
+    /// An error once a write to the file has failed.
+    fn healthy(&self) -> io::Result<()> {
+        if self.failed {
+            return Err(io::Error::other(
+                "a write to the temporary file of go's output failed",
+            ));
         }
         Ok(())
     }
@@ -813,6 +896,7 @@ impl Spool {
     /// The current section's records so far.
     fn current(&mut self) -> io::Result<Box<dyn Read + '_>> {
         self.catch_up()?;
+        self.healthy()?;
         match &self.file {
             None => Ok(Box::new(&self.memory[self.start as usize..])),
             Some(f) => Ok(Box::new(BufReader::with_capacity(
@@ -845,16 +929,21 @@ impl Spool {
     }
 
     /// The current section ends: its lines are kept.
-    fn keep(&mut self, package: Option<&str>, variant: Option<&str>, facts: u64) -> io::Result<()> {
-        let digest = self.digest_now()?;
+    fn keep(
+        &mut self,
+        package: Option<&str>,
+        variant: Option<&str>,
+        model: Model,
+    ) -> io::Result<()> {
+        self.catch_up()?;
         self.sections.push(Kept {
             package: package.map(str::to_string),
             variant: variant.map(str::to_string),
             start: self.start,
             end: self.len,
-            digest,
-            lines: self.lines,
-            facts,
+            digest: model.digest,
+            lines: model.lines,
+            facts: model.facts,
         });
         self.discard();
         Ok(())
@@ -884,6 +973,7 @@ impl Spool {
         }
         items.sort_by(|a, b| key(&self.sections, a).cmp(&key(&self.sections, b)));
         self.catch_up()?;
+        self.healthy()?;
         let file = self.file.take();
         let frozen = std::sync::Arc::new(Frozen {
             memory: std::mem::take(&mut self.memory),
@@ -1525,6 +1615,86 @@ mod tests {
             runs.push(digests);
         }
         assert_eq!(runs[0], runs[1], "built whole and in stretches");
+    }
+
+    /// What the result cache knows a section by is its escape output: the go command's lines
+    /// (a test's timing), blank lines and lines not understood change nothing but where a
+    /// block ends, whether the lines were classified or counted from the memo.
+    #[test]
+    fn a_sections_digest_is_its_escape_output_alone() {
+        let digests = |input: &str, memo: Option<std::sync::Arc<Remembered>>| {
+            let mut digests = Vec::new();
+            let mut r = Reader::sorted();
+            if let Some(m) = memo {
+                r.set_memo(m);
+            }
+            let mut emit = |s: Section| {
+                digests.push(s.digest.unwrap());
+                Ok(())
+            };
+            r.read(input.as_bytes(), &mut emit).unwrap();
+            r.finish(&mut emit).unwrap();
+            digests
+        };
+        let run = |between: &str| {
+            format!("# a\n./x.go:1:2: moved to heap: x\n{between}\n./x.go:3:4: leaking param: p\n")
+        };
+        let memo = std::sync::Arc::new(Remembered::default());
+        let first = digests(&run("ok  \texample.com/a\t0.01s"), Some(memo.clone()));
+        for input in [
+            run("ok  \texample.com/a\t0.02s"),
+            run("\nok  \texample.com/a\t0.03s"),
+            run("not understood"),
+        ] {
+            assert_eq!(digests(&input, None), first, "{input}");
+            assert_eq!(digests(&input, Some(memo.clone())), first, "{input}");
+        }
+        let again = run("ok  \texample.com/a\t0.01s");
+        assert_eq!(digests(&again, Some(memo.clone())), first);
+        assert_ne!(digests(&again.replace("p\n", "q\n"), None), first);
+    }
+
+    /// Lines fed one at a time as go prints them ([`Reader::feed_printed`], then
+    /// [`Reader::end_input`]) are read as the whole input is, with the memo or without.
+    #[test]
+    fn lines_fed_one_at_a_time_are_read_as_the_whole_input() {
+        let whole = parse_remembering(
+            MIXED.as_bytes(),
+            Spool::IN_MEMORY,
+            Spool::SPLIT,
+            Spool::CHUNK,
+            None,
+        );
+        let memo = std::sync::Arc::new(Remembered::default());
+        for _ in 0..2 {
+            let mut sections = Vec::new();
+            let mut r = Reader::sorted();
+            r.set_memo(memo.clone());
+            let mut emit = |s: Section| {
+                sections.push(serde_json::to_string(&s).unwrap());
+                Ok(())
+            };
+            for line in MIXED.lines() {
+                r.feed_printed(line.as_bytes(), &mut emit).unwrap();
+            }
+            r.end_input().unwrap();
+            let named: Vec<(String, String)> = r.named_files().iter().cloned().collect();
+            let has_read = r.has_read("example.com/b");
+            let (stats, unrec) = r.finish(&mut emit).unwrap();
+            assert_eq!(sections, whole.0);
+            assert_eq!(stats.lines, whole.1.lines);
+            assert_eq!(stats.escape_lines, whole.1.escape_lines);
+            assert_eq!(
+                unrec.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>(),
+                whole.2
+            );
+            assert_eq!(named, whole.3);
+            assert!(
+                has_read,
+                "the last section, counted from the memo the second time"
+            );
+        }
+        assert!(memo.hits.load(std::sync::atomic::Ordering::Relaxed) > 0);
     }
 
     #[test]

@@ -142,8 +142,34 @@ impl Kept {
     pub fn id(&self) -> u128 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(b"escape-explain kept read\0");
-        let json = serde_json::to_vec(self).expect("a read serializes");
-        h.update(&json);
+        // Each part with its length, so that no two different reads write the same bytes;
+        // a path as its bytes, whatever they are (a path need not be UTF-8).
+        let mut part = |bytes: &[u8]| {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        for d in &self.own {
+            match d {
+                Dep::File(path, hash, stamp) => {
+                    part(b"file");
+                    part(path.as_os_str().as_encoded_bytes());
+                    part(&hash.map_or([0; 17], |h| {
+                        let mut b = [1; 17];
+                        b[1..].copy_from_slice(&h.to_le_bytes());
+                        b
+                    }));
+                    part(format!("{stamp:?}").as_bytes());
+                }
+                Dep::Dir(path, hash) => {
+                    part(b"dir");
+                    part(path.as_os_str().as_encoded_bytes());
+                    part(&hash.to_le_bytes());
+                }
+            }
+        }
+        for id in &self.used {
+            part(&id.to_le_bytes());
+        }
         h.digest128()
     }
 
@@ -470,5 +496,18 @@ mod tests {
         assert_eq!(unstamped.now(), Some(hash(b"package b\n")));
         std::fs::remove_file(&f).unwrap();
         assert_eq!(dep.now(), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_of_a_path_that_is_not_utf8_has_an_id() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = PathBuf::from(std::ffi::OsStr::from_bytes(b"caf\xe9.go"));
+        let kept = |hash| Kept {
+            own: vec![Dep::File(path.clone(), Some(hash), None)],
+            used: vec![3],
+        };
+        assert_eq!(kept(1).id(), kept(1).id());
+        assert_ne!(kept(1).id(), kept(2).id());
     }
 }

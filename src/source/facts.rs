@@ -91,6 +91,42 @@ impl ModulePackages {
         index
     }
 
+    /// Takes the facts of `import_path` from its index built for its own section (without its
+    /// tests), with what building it read, unless they are known already: a package that
+    /// imports it later takes them rather than index it again. Only when `dir` is where
+    /// [`ModuleFacts::facts`] would look for the package.
+    pub fn offer_facts(
+        &self,
+        import_path: &str,
+        dir: &Path,
+        index: &PackageIndex,
+        read: Option<Arc<Read>>,
+    ) {
+        let known = |s: &Self| {
+            s.facts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains_key(import_path)
+        };
+        if known(self) || self.package_dir(import_path).as_deref() != Some(dir) {
+            return;
+        }
+        let facts = (!index.files.is_empty()).then(|| Arc::new(index.facts()));
+        self.facts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(import_path.to_string())
+            .or_insert((facts, read));
+    }
+
+    /// The directory of a package of the module (or workspace), when there is one.
+    fn package_dir(&self, import_path: &str) -> Option<PathBuf> {
+        self.module
+            .iter()
+            .chain(&self.workspace)
+            .find_map(|m| m.package_dir(import_path).filter(|d| d.is_dir()))
+    }
+
     /// The files `go list` named for `dir` (and its test files), when it did.
     pub fn listed(&self, dir: &Path) -> Option<&(Vec<String>, Vec<String>)> {
         self.build_files.get(dir)
@@ -137,11 +173,7 @@ impl ModuleFacts for ModulePackages {
             }
             return f.clone();
         }
-        let dir = self
-            .module
-            .iter()
-            .chain(&self.workspace)
-            .find_map(|m| m.package_dir(import_path).filter(|d| d.is_dir()))?;
+        let dir = self.package_dir(import_path)?;
         let cyclic = BUILDING.with(|b| {
             let mut b = b.borrow_mut();
             if b.iter().any(|p| p == import_path) || b.len() > 32 {
