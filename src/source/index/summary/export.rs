@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// What importers are told holds a variable's stores: none when it is bounded here.
+type HolderTold = Option<Arc<ForeignHolder>>;
+
 impl PackageIndex {
     /// What this package tells the packages that import it: for each exported function, the
     /// parameters it keeps in this package's variables (or passes on to another package's).
@@ -15,6 +18,7 @@ impl PackageIndex {
             text: self.line_text(loc).to_string(),
         };
         let mut out = PackageFacts::default();
+        let mut holders: HashMap<&str, Vec<(EffectKind, HolderTold)>> = HashMap::new();
         for (f, func) in self.functions.iter().enumerate() {
             if !func.exported || func.kind != FunctionKind::Func {
                 continue;
@@ -31,31 +35,23 @@ impl PackageIndex {
                         };
                         if let Some(h) = &global.foreign {
                             h.clone()
-                        } else if self
-                            .effects_of(g)
-                            .filter(|e| e.kind.adds() && e.function.is_some())
-                            .all(|e| self.bounded_here(e))
-                        {
-                            // Bounded in its own package (keyed by types, by a constant, one
-                            // value at a time, filled at start-up): nothing to tell callers.
-                            continue;
                         } else {
-                            // The store itself, not the variable's initializer.
-                            let Some(add) = self
-                                .effects_of(g)
-                                .filter(|e| e.kind.adds())
-                                .max_by_key(|e| (e.kind == k.kind, e.function.is_some()))
-                            else {
+                            // Worked out once per variable and kind of store: a package whose
+                            // thousands of functions store into one variable would otherwise
+                            // look at each of its stores once per function.
+                            let known = holders.entry(g.as_str()).or_default();
+                            let found = match known.iter().find(|(kind, _)| *kind == k.kind) {
+                                Some((_, h)) => h.clone(),
+                                None => {
+                                    let h = self.holder_of(g, global, &k.kind, &pkg, &site);
+                                    known.push((k.kind.clone(), h.clone()));
+                                    h
+                                }
+                            };
+                            let Some(h) = found else {
                                 continue;
                             };
-                            let released = self.whole_release(g, &pkg, &site);
-                            Arc::new(ForeignHolder {
-                                name: format!("{pkg}.{g}"),
-                                kind: global.kind,
-                                declared: site(&global.decl),
-                                stored_at: site(&add.loc),
-                                released,
-                            })
+                            h
                         }
                     }
                     Into::Foreign(h) => h.clone(),
@@ -164,5 +160,41 @@ impl PackageIndex {
             || e.function.is_some_and(|f| {
                 self.functions[f].registration_api || self.functions[f].type_args_only
             })
+    }
+}
+
+impl PackageIndex {
+    /// What an importer is told holds what an exported function stores into `g` (a store of
+    /// `kind`): None when the variable is bounded in its own package.
+    fn holder_of(
+        &self,
+        g: &str,
+        global: &Global,
+        kind: &EffectKind,
+        pkg: &str,
+        site: &dyn Fn(&Loc) -> SiteRef,
+    ) -> HolderTold {
+        if self
+            .effects_of(g)
+            .filter(|e| e.kind.adds() && e.function.is_some())
+            .all(|e| self.bounded_here(e))
+        {
+            // Bounded in its own package (keyed by types, by a constant, one value at a time,
+            // filled at start-up): nothing to tell callers.
+            return None;
+        }
+        // The store itself, not the variable's initializer.
+        let add = self
+            .effects_of(g)
+            .filter(|e| e.kind.adds())
+            .max_by_key(|e| (e.kind == *kind, e.function.is_some()))?;
+        let released = self.whole_release(g, pkg, site);
+        Some(Arc::new(ForeignHolder {
+            name: format!("{pkg}.{g}"),
+            kind: global.kind,
+            declared: site(&global.decl),
+            stored_at: site(&add.loc),
+            released,
+        }))
     }
 }
