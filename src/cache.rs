@@ -288,7 +288,7 @@ impl ResultCache {
 
     /// The entry for `key`, when there is a whole one.
     pub fn get(&self, key: u128) -> Option<Entry> {
-        rmp_serde::from_slice(&read_framed(&self.path(key), MAGIC)?).ok()
+        get_value(&self.path(key), MAGIC)
     }
 
     /// Whether everything `deps` names is as it was, through the shared reads it points to;
@@ -316,9 +316,9 @@ impl ResultCache {
         }
         // A shared read that is gone (trimmed, damaged) is a miss of every entry using it.
         let holds = depth <= MAX_KEPT_DEPTH
-            && read_framed(&self.path(id), KEPT_MAGIC)
-                .and_then(|body| rmp_serde::from_slice::<Kept>(&body).ok())
-                .is_some_and(|kept| kept.id() == id && self.still_hold_at(&kept, depth));
+            && self
+                .kept_read(id)
+                .is_some_and(|kept| self.still_hold_at(&kept, depth));
         self.lock().reads.insert(id, holds);
         holds
     }
@@ -330,9 +330,7 @@ impl ResultCache {
     /// Keeps `entry` under `key`: written whole or not at all. A failure is not the run's.
     pub fn put(&self, key: u128, entry: &Entry) {
         // Streamed: a package's findings can be tens of megabytes.
-        let _ = write_framed(&self.path(key), MAGIC, |w| {
-            rmp_serde::encode::write_named(w, entry).map_err(std::io::Error::other)
-        });
+        let _ = put_value(&self.path(key), MAGIC, entry);
     }
 
     /// Keeps a shared read under its id, unless a whole one is there already (its name is its
@@ -341,20 +339,16 @@ impl ResultCache {
         if self.lock().kept.contains(&id) {
             return;
         }
-        let path = self.path(id);
         // A damaged one is written again, else every entry using it would stay a miss.
-        let whole = read_framed(&path, KEPT_MAGIC)
-            .and_then(|body| rmp_serde::from_slice::<Kept>(&body).ok())
-            .is_some_and(|k| k.id() == id);
-        if !whole {
-            let written = write_framed(&path, KEPT_MAGIC, |w| {
-                rmp_serde::encode::write_named(w, kept).map_err(std::io::Error::other)
-            });
-            if written.is_err() {
-                return;
-            }
+        if self.kept_read(id).is_none() && put_value(&self.path(id), KEPT_MAGIC, kept).is_err() {
+            return;
         }
         self.lock().kept.insert(id);
+    }
+
+    /// The shared read kept under `id`, when there is a whole one whose content is its name.
+    fn kept_read(&self, id: u128) -> Option<Kept> {
+        get_value::<Kept>(&self.path(id), KEPT_MAGIC).filter(|k| k.id() == id)
     }
 
     /// Removes entries unused for [`MAX_AGE_DAYS`], then the oldest while the cache is over
@@ -383,13 +377,11 @@ impl ResultCache {
 /// What sections told the reader, by the hash of their lines: kept beside the entries.
 impl crate::escape::SectionMemo for ResultCache {
     fn get(&self, digest: u128) -> Option<crate::escape::SectionRead> {
-        rmp_serde::from_slice(&read_framed(&self.path(self.read_key(digest)), READ_MAGIC)?).ok()
+        get_value(&self.path(self.read_key(digest)), READ_MAGIC)
     }
 
     fn put(&self, digest: u128, read: &crate::escape::SectionRead) {
-        let _ = write_framed(&self.path(self.read_key(digest)), READ_MAGIC, |w| {
-            rmp_serde::encode::write_named(w, read).map_err(std::io::Error::other)
-        });
+        let _ = put_value(&self.path(self.read_key(digest)), READ_MAGIC, read);
     }
 }
 
@@ -399,6 +391,18 @@ impl ResultCache {
         k.part(b"section read").part(&digest.to_le_bytes());
         k.finish()
     }
+}
+
+/// A value kept in a framed file, as MessagePack.
+fn get_value<T: serde::de::DeserializeOwned>(path: &Path, magic: &[u8]) -> Option<T> {
+    rmp_serde::from_slice(&read_framed(path, magic)?).ok()
+}
+
+/// Keeps a value in a framed file, as MessagePack.
+fn put_value<T: Serialize>(path: &Path, magic: &[u8], value: &T) -> std::io::Result<()> {
+    write_framed(path, magic, |w| {
+        rmp_serde::encode::write_named(w, value).map_err(std::io::Error::other)
+    })
 }
 
 /// The body of a framed file (an entry, a shared read, what a section told the reader) at `path`, when it is whole: `magic`,
@@ -893,10 +897,7 @@ mod tests {
             own: Vec::new(),
             used: vec![7],
         };
-        write_framed(&c.path(7), KEPT_MAGIC, |w| {
-            rmp_serde::encode::write_named(w, &looped).map_err(std::io::Error::other)
-        })
-        .unwrap();
+        put_value(&c.path(7), KEPT_MAGIC, &looped).unwrap();
         assert!(!ResultCache::open(d.path()).unwrap().still_hold(&looped));
     }
 

@@ -13,20 +13,19 @@ pub const MAX_WHOLE_FILE: u64 = 1 << 30;
 /// that says so.
 pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
     let (meta, read) = match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => {
-            let read = std::fs::read(path);
-            // What `stat` says is kept with the bytes only if it says the same after they
-            // were read: a file replaced while it was read is not taken for either.
-            let settled = std::fs::metadata(path).ok().is_some_and(|after| {
-                crate::source::deps::Stamp::of(&after) == crate::source::deps::Stamp::of(&m)
-            });
-            (settled.then_some(m), read)
-        }
+        Ok(m) if m.is_file() => (Some(m), std::fs::read(path)),
         Ok(_) => (None, Err(io::Error::other("not a regular file"))),
         Err(e) => (None, Err(e)),
     };
     // What an analysis read is what its cached result depends on.
     if crate::source::deps::recording() {
+        // What `stat` says is kept with the bytes only if it says the same after they were
+        // read: a file replaced while it was read is not taken for either.
+        let meta = meta.filter(|before| {
+            std::fs::metadata(path).ok().is_some_and(|after| {
+                crate::source::deps::Stamp::of(&after) == crate::source::deps::Stamp::of(before)
+            })
+        });
         crate::source::deps::note_file(path, meta.as_ref(), read.as_ref().ok().map(Vec::as_slice));
     }
     read

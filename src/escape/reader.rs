@@ -128,11 +128,7 @@ impl ModelHasher {
 
     /// The model so far; gathering starts again.
     fn take(&mut self) -> Model {
-        let m = Model {
-            digest: self.hash.digest128(),
-            lines: self.lines,
-            facts: self.facts,
-        };
+        let m = self.now();
         *self = ModelHasher::default();
         m
     }

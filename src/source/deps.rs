@@ -86,33 +86,24 @@ pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Stamp {
     /// The stamp `stat` gives now.
+    #[cfg(unix)]
     pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
-        let at = |t: std::io::Result<std::time::SystemTime>| -> Option<i128> {
-            let t = t.ok()?;
-            Some(match t.duration_since(std::time::UNIX_EPOCH) {
-                Ok(d) => d.as_nanos() as i128,
-                Err(e) => -(e.duration().as_nanos() as i128),
-            })
-        };
-        let modified = at(meta.modified())?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            Some(Stamp {
-                dev: meta.dev(),
-                ino: meta.ino(),
-                len: meta.size(),
-                modified,
-                changed: meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128,
-            })
-        }
-        // Without a change time, a file whose write time was set back could be taken for
-        // the one before: no stamp, and the bytes are read each time.
-        #[cfg(not(unix))]
-        {
-            let _ = modified;
-            None
-        }
+        use std::os::unix::fs::MetadataExt;
+        let ns = |secs: i64, nsecs: i64| secs as i128 * 1_000_000_000 + nsecs as i128;
+        Some(Stamp {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            len: meta.size(),
+            modified: ns(meta.mtime(), meta.mtime_nsec()),
+            changed: ns(meta.ctime(), meta.ctime_nsec()),
+        })
+    }
+
+    /// Without a change time, a file whose write time was set back could be taken for the
+    /// one before: no stamp, and the bytes are read each time.
+    #[cfg(not(unix))]
+    pub fn of(_: &std::fs::Metadata) -> Option<Stamp> {
+        None
     }
 
     /// The stamp, when the file last changed more than `settle` before `now`.
