@@ -229,20 +229,18 @@ impl Finding {
     /// What makes two findings the same fact about the same place, whichever package or
     /// instantiation reported them; None without a position.
     pub fn site_key(&self) -> Option<SiteKey> {
-        use std::hash::{Hash, Hasher};
         let p = self.position.as_ref()?;
-        let half = |seed: u8| {
-            // SipHash with fixed keys: the same digest on every run and machine.
-            let mut h = std::hash::DefaultHasher::new();
-            seed.hash(&mut h);
-            p.path.as_deref().unwrap_or(&p.file).hash(&mut h);
-            p.line.hash(&mut h);
-            p.column.unwrap_or(0).hash(&mut h);
-            self.code.as_str().hash(&mut h);
-            self.title.hash(&mut h);
-            h.finish()
-        };
-        Some(((half(0) as u128) << 64) | half(1) as u128)
+        // xxh3 (the same digest on every run and machine), each text ended by a byte no UTF-8
+        // text has, so that no two tuples run together into the same bytes.
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(p.path.as_deref().unwrap_or(&p.file).as_bytes());
+        h.update(&[0xff]);
+        h.update(&p.line.to_le_bytes());
+        h.update(&p.column.unwrap_or(0).to_le_bytes());
+        h.update(self.code.as_str().as_bytes());
+        h.update(&[0xff]);
+        h.update(self.title.as_bytes());
+        Some(h.digest128())
     }
 
     pub fn key(&self, package: &str) -> FindingKey {

@@ -276,6 +276,7 @@ pub fn run_with(
                 declared.clone(),
             );
             pipeline.listed = listed;
+            pipeline.survey();
             // go's own answer to which files are in this build, rather than our reading of
             // their constraints.
             pipeline.build_files = packages

@@ -6,7 +6,9 @@
 //! the one place that turns the first into the second; the renderers ask it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// The module root as seen from the current directory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,6 +17,33 @@ pub struct ShownPaths {
     root: Option<PathBuf>,
     /// The current directory, canonical.
     here: Option<PathBuf>,
+    memo: Memo,
+}
+
+/// Each path shown so far, as shown (None: as it is). A report names the same few files
+/// thousands of times, and working one out takes a walk of both paths' components.
+#[derive(Default)]
+struct Memo(Mutex<HashMap<String, Option<String>>>);
+
+impl Clone for Memo {
+    fn clone(&self) -> Memo {
+        Memo::default()
+    }
+}
+
+/// A memo is what the paths give: it takes no part in comparing them.
+impl PartialEq for Memo {
+    fn eq(&self, _: &Memo) -> bool {
+        true
+    }
+}
+
+impl Eq for Memo {}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
 }
 
 impl ShownPaths {
@@ -32,6 +61,7 @@ impl ShownPaths {
         ShownPaths {
             root: root.and_then(|r| r.canonicalize().ok()),
             here: Some(here),
+            memo: Memo::default(),
         }
     }
 
@@ -42,6 +72,25 @@ impl ShownPaths {
         let Some(here) = &self.here else {
             return Cow::Borrowed(path);
         };
+        let mut memo = self.memo.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(shown) = memo.get(path) {
+            return match shown {
+                Some(shown) => Cow::Owned(shown.clone()),
+                None => Cow::Borrowed(path),
+            };
+        }
+        let shown = self.work_out(here, path);
+        memo.insert(
+            path.to_string(),
+            match &shown {
+                Cow::Owned(s) => Some(s.clone()),
+                Cow::Borrowed(_) => None,
+            },
+        );
+        shown
+    }
+
+    fn work_out<'a>(&self, here: &Path, path: &'a str) -> Cow<'a, str> {
         let p = Path::new(path);
         // A file outside the module (the standard library's) keeps its absolute path unless
         // it is under the current directory.

@@ -87,6 +87,28 @@ pub(crate) struct Pipeline<'r> {
     /// Packages replayed from the cache, and analysed.
     pub replayed: u64,
     pub analysed: u64,
+    /// The directories of the packages `go list` named, looked at while go builds.
+    survey: Survey,
+}
+
+/// Each listed package's directory and the size of its Go files, worked out on a thread of
+/// their own while go builds ([`Pipeline::survey`]): otherwise, in a run replayed from the
+/// cache, the walk of every package's directory is most of what this thread does after go
+/// has ended. Taken as they were then, as an analysis takes its files as they were when read.
+#[derive(Default)]
+enum Survey {
+    #[default]
+    None,
+    Running(JoinHandle<Surveyed>),
+    Done(Surveyed),
+}
+
+#[derive(Default)]
+struct Surveyed {
+    /// Import path -> [`Locator::import_dir`].
+    dirs: HashMap<String, Option<PathBuf>>,
+    /// Directory -> [`go_source_bytes`].
+    bytes: HashMap<PathBuf, u64>,
 }
 
 /// What a worker needs besides the section: shared, read-only but for the index cache.
@@ -263,7 +285,65 @@ impl<'r> Pipeline<'r> {
             cache: None,
             replayed: 0,
             analysed: 0,
+            survey: Survey::None,
         }
+    }
+
+    /// Starts looking at the directories of the packages `go list` named ([`Survey`]).
+    pub fn survey(&mut self) {
+        let locator = self.locator.clone();
+        let packages: Vec<String> = self.listed.iter().map(|(p, _)| p.clone()).collect();
+        let thread = std::thread::Builder::new()
+            .name("survey".into())
+            .spawn(move || {
+                let mut surveyed = Surveyed::default();
+                for package in packages {
+                    let dir = locator.import_dir(&package);
+                    if let Some(d) = &dir
+                        && !surveyed.bytes.contains_key(d)
+                    {
+                        surveyed.bytes.insert(d.clone(), go_source_bytes(d));
+                    }
+                    surveyed.dirs.insert(package, dir);
+                }
+                surveyed
+            });
+        // Without a thread, each is looked at when its section comes.
+        if let Ok(thread) = thread {
+            self.survey = Survey::Running(thread);
+        }
+    }
+
+    fn surveyed(&mut self) -> Option<&Surveyed> {
+        if let Survey::Running(_) = self.survey
+            && let Survey::Running(thread) = std::mem::take(&mut self.survey)
+        {
+            self.survey = match thread.join() {
+                Ok(surveyed) => Survey::Done(surveyed),
+                Err(_) => Survey::None,
+            };
+        }
+        match &self.survey {
+            Survey::Done(surveyed) => Some(surveyed),
+            _ => None,
+        }
+    }
+
+    /// [`Locator::import_dir`], from the survey when it has the package.
+    fn import_dir(&mut self, package: &str) -> Option<PathBuf> {
+        if let Some(dir) = self.surveyed().and_then(|s| s.dirs.get(package)) {
+            return dir.clone();
+        }
+        self.locator.import_dir(package)
+    }
+
+    /// [`go_source_bytes`], from the survey when it has the directory.
+    fn source_bytes(&mut self, dir: Option<&std::path::Path>) -> u64 {
+        let Some(dir) = dir else { return 0 };
+        if let Some(&bytes) = self.surveyed().and_then(|s| s.bytes.get(dir)) {
+            return bytes;
+        }
+        go_source_bytes(dir)
     }
 
     /// Takes a section handed over before it was built ([`crate::escape::Reader::finish_pending`]).
@@ -283,14 +363,15 @@ impl<'r> Pipeline<'r> {
         //   them, within it built. Past it, the section is built to be judged exactly.
         let dir = match (self.source, unbuilt.package()) {
             (false, _) => None,
-            (true, Some(package)) => self.locator.import_dir(package),
+            (true, Some(package)) => self.import_dir(package),
             (true, None) => None,
         };
         let facts = unbuilt.facts();
         let bound = unbuilt.lines() + facts;
         if facts == 0
             || (self.source && dir.is_none())
-            || memory_estimate(facts, bound, dir.as_deref()) > self.max_package_memory
+            || memory_estimate(facts, bound, self.source_bytes(dir.as_deref()))
+                > self.max_package_memory
         {
             return self.section(out, unbuilt.build()?);
         }
@@ -323,13 +404,14 @@ impl<'r> Pipeline<'r> {
         };
         let weight = lines(&section);
         let diagnostics = section.diagnostics.len() as u64;
-        let need = memory_estimate(diagnostics, weight as u64, dir.as_deref());
+        let source_bytes = self.source_bytes(dir.as_deref());
+        let need = memory_estimate(diagnostics, weight as u64, source_bytes);
         if need > self.max_package_memory {
             // Guard: past the limit the process would run out of memory and abort with no
             // report. The package is reported without its source (as --no-source would), and
             // the run ends in an error that names it.
             let reported =
-                memory_estimate(diagnostics, weight as u64, None) <= self.max_package_memory;
+                memory_estimate(diagnostics, weight as u64, 0) <= self.max_package_memory;
             self.too_large.push(TooLarge {
                 package: section.package.clone().unwrap_or_default(),
                 need,
@@ -947,12 +1029,9 @@ const BYTES_PER_FLOW_LINE: u64 = 330;
 /// generated file of 12 MB, 844 MB; `go/types`, 1.1 MB of source, 98 MB).
 const BYTES_PER_SOURCE_BYTE: u64 = 90;
 
-/// What analysing a section of `diagnostics` diagnostics and `lines` lines (see [`lines`]) is
-/// estimated to take: its diagnostics and explanation lines, and the Go files in `dir` (the
-/// package's source, when it is read), from their sizes alone. It grows with each.
-fn memory_estimate(diagnostics: u64, lines: u64, dir: Option<&std::path::Path>) -> u64 {
-    let source: u64 = dir
-        .and_then(|d| std::fs::read_dir(d).ok())
+/// The size of the Go files in `dir`: the package's source, as far as an estimate goes.
+fn go_source_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok())
                 .filter(|e| e.path().extension().is_some_and(|x| x == "go"))
@@ -961,7 +1040,14 @@ fn memory_estimate(diagnostics: u64, lines: u64, dir: Option<&std::path::Path>) 
                 .map(|m| m.len())
                 .sum()
         })
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// What analysing a section of `diagnostics` diagnostics and `lines` lines (see [`lines`]) is
+/// estimated to take: its diagnostics and explanation lines, and `source` bytes of Go files
+/// (the package's, when its source is read; [`go_source_bytes`]), from their sizes alone. It
+/// grows with each.
+fn memory_estimate(diagnostics: u64, lines: u64, source: u64) -> u64 {
     // A diagnostic costs BYTES_PER_DIAGNOSTIC in all, its own line included.
     let flow_lines = lines.saturating_sub(diagnostics);
     diagnostics

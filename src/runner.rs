@@ -3,7 +3,7 @@
 //! `go` as an argv list, never through a shell; the environment (GOFLAGS, GOOS, GOARCH,
 //! CGO_ENABLED, ...) passes through untouched.
 
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -235,6 +235,58 @@ impl Drop for Build {
     }
 }
 
+/// Hands each line of `input` (without its line ending, LF or CRLF) to `on_line`; the last one
+/// too when the input does not end with a line break.
+fn read_lines(
+    input: &mut impl Read,
+    on_line: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    // Lines are handed over where they lie in the buffer, split by a vectorized search:
+    // go prints tens of megabytes for a large build, and this thread must keep up.
+    let mut buf = vec![0u8; 1 << 16];
+    // The line in progress starts at `start`; the bytes read end at `end`.
+    let (mut start, mut end) = (0, 0);
+    loop {
+        if end == buf.len() {
+            if start > 0 {
+                buf.copy_within(start..end, 0);
+                end -= start;
+                start = 0;
+            } else {
+                // One line longer than the buffer.
+                buf.resize(buf.len() * 2, 0);
+            }
+        }
+        let n = match input.read(&mut buf[end..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let mut from = end;
+        end += n;
+        while let Some(at) = memchr::memchr(b'\n', &buf[from..end]) {
+            let line_end = from + at;
+            on_line(without_cr(&buf[start..line_end]))?;
+            start = line_end + 1;
+            from = start;
+        }
+        if start == end {
+            (start, end) = (0, 0);
+        }
+    }
+    // The last line, when the input does not end with a line break.
+    if start < end {
+        on_line(without_cr(&buf[start..end]))?;
+    }
+    Ok(())
+}
+
+/// A line without the carriage return of a CRLF line end.
+fn without_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
 impl Build {
     /// Hands each stderr line (without its line ending) to `on_line` until go exits. Returns
     /// whether the build succeeded.
@@ -243,33 +295,8 @@ impl Build {
         on_line: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
     ) -> Result<bool, RunError> {
         let mut child = self.child.take().expect("a build is read once");
-        let stderr = child.stderr.take().expect("stderr is piped");
-        let mut reader = BufReader::with_capacity(1 << 16, stderr);
-        let mut buf = Vec::new();
-        let mut result = Ok(());
-        loop {
-            buf.clear();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => break,
-                Ok(_) => {
-                    let mut line = buf.as_slice();
-                    if line.last() == Some(&b'\n') {
-                        line = &line[..line.len() - 1];
-                    }
-                    if line.last() == Some(&b'\r') {
-                        line = &line[..line.len() - 1];
-                    }
-                    if let Err(e) = on_line(line) {
-                        result = Err(e);
-                        break;
-                    }
-                }
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
-        }
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let result = read_lines(&mut stderr, on_line);
         if result.is_err() {
             let _ = child.kill();
         }
@@ -278,5 +305,76 @@ impl Build {
         let status = status.map_err(RunError::Spawn)?;
         result.map_err(RunError::Spawn)?;
         Ok(status.success())
+    }
+}
+
+#[cfg(test)]
+mod read_tests {
+    use std::io::{self, Read};
+
+    /// Gives its bytes a few at a time, with an interruption before each read.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+        interrupt: bool,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    fn lines(input: &[u8], step: usize) -> Vec<Vec<u8>> {
+        let mut got = Vec::new();
+        let mut trickle = Trickle {
+            bytes: input,
+            step,
+            interrupt: false,
+        };
+        super::read_lines(&mut trickle, &mut |l| {
+            got.push(l.to_vec());
+            Ok(())
+        })
+        .unwrap();
+        got
+    }
+
+    #[test]
+    fn each_line_is_handed_over_without_its_ending_however_the_bytes_arrive() {
+        let long = "x".repeat(200_000);
+        let input = format!("a\nb\r\n\n\rc\r\r\n{long}\nlast");
+        let want: Vec<Vec<u8>> = ["a", "b", "", "\rc\r", &long, "last"]
+            .iter()
+            .map(|l| l.as_bytes().to_vec())
+            .collect();
+        for step in [1, 3, 7, 4096, 1 << 16, 1 << 20] {
+            assert_eq!(lines(input.as_bytes(), step), want, "{step} bytes a read");
+        }
+        assert_eq!(
+            lines(b"a\n", 1),
+            [b"a".to_vec()],
+            "no empty line after the last break"
+        );
+        assert!(lines(b"", 1).is_empty());
+    }
+
+    #[test]
+    fn a_line_refused_stops_the_reading() {
+        let mut seen = 0;
+        let mut input: &[u8] = b"a\nb\nc\n";
+        let e = super::read_lines(&mut input, &mut |_| {
+            seen += 1;
+            Err(io::Error::other("full"))
+        });
+        assert!(e.is_err());
+        assert_eq!(seen, 1);
     }
 }

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer as Snippets, Snippet};
 use owo_colors::{OwoColorize, Style};
@@ -56,7 +57,8 @@ impl Default for HumanOptions {
 
 pub struct HumanRenderer {
     opts: HumanOptions,
-    files: HashMap<PathBuf, Option<String>>,
+    /// Each source file read for a frame, once a run.
+    files: HashMap<PathBuf, Option<Rc<Text>>>,
     /// package -> verdict -> count
     per_package: BTreeMap<String, BTreeMap<Verdict, u64>>,
 }
@@ -79,7 +81,7 @@ impl HumanRenderer {
         self.opts.paths.site(&s.path, s.line, s.column)
     }
 
-    fn source(&mut self, path: &str) -> Option<&str> {
+    fn source(&mut self, path: &str) -> Option<Rc<Text>> {
         let p = Path::new(path);
         let abs = match (&self.opts.root, p.is_relative()) {
             (Some(r), true) => r.join(p),
@@ -92,9 +94,9 @@ impl HumanRenderer {
             .or_insert_with(|| {
                 crate::files::read_regular_text(&abs)
                     .ok()
-                    .map(|t| crate::printable::source(&t).into_owned())
+                    .map(|t| Rc::new(Text::new(crate::printable::source(&t).into_owned())))
             })
-            .as_deref()
+            .clone()
     }
 
     /// Wraps a note to the width, keeping each line's indentation (the titles' `note: ` prefix
@@ -141,7 +143,7 @@ impl HumanRenderer {
             .as_ref()
             .map(|p| p.best_file().to_string())
             .unwrap_or_default();
-        let text = self.source(&path).map(str::to_string);
+        let text = self.source(&path);
         let shown = self.opts.paths.show(&path).into_owned();
         let level = Self::verdict_level(f.verdict);
         // What the runtime measured leads: it is the reader's evidence before ours.
@@ -149,11 +151,12 @@ impl HumanRenderer {
         let title = level.primary_title(title_text.as_ref()).id(f.code.as_str());
         let mut notes: Vec<String> = Vec::new();
         let mut group = Group::with_title(title);
+        let mut spans: Vec<(AnnotationKind, std::ops::Range<usize>, String)> = Vec::new();
         match (&text, &f.position) {
             (Some(text), Some(pos)) => {
-                let mut snippet = Snippet::source(text.as_str())
-                    .path(shown.as_str())
-                    .fold(true);
+                // The spans first, then the frame: annotate-snippets reads its whole source,
+                // so it is given only the lines the spans cover (folded, the rest is not
+                // shown anyway).
                 // A line the profile named has no column: the whole line is the place.
                 // What only the source shows is a statement: the whole of it is the place.
                 let statement = match (f.diagnostic, pos.column) {
@@ -164,7 +167,8 @@ impl HumanRenderer {
                     .or_else(|| span_at(text, pos.line, pos.column.unwrap_or(1), &f.subject))
                     .or_else(|| {
                         pos.column.is_none().then(|| {
-                            line_start(text, pos.line).map(|start| {
+                            text.line_start(pos.line).map(|start| {
+                                let text = text.text.as_str();
                                 let end =
                                     text[start..].find('\n').map_or(text.len(), |e| start + e);
                                 let indent =
@@ -181,7 +185,7 @@ impl HumanRenderer {
                         (Some(_), Some(_)) => "this value is kept",
                         (None, Some(_)) => "this value",
                     };
-                    snippet = snippet.annotation(AnnotationKind::Primary.span(span).label(label));
+                    spans.push((AnnotationKind::Primary, span, label.to_string()));
                 }
                 if let Some(h) = &f.holder {
                     // One label per fact, each on its own line under the same span when the
@@ -225,9 +229,17 @@ impl HumanRenderer {
                         }
                     }
                     for (span, label) in labels {
-                        snippet =
-                            snippet.annotation(AnnotationKind::Context.span(span).label(label));
+                        spans.push((AnnotationKind::Context, span, label));
                     }
+                }
+                let (window, first_line) = text.window(spans.iter().map(|(_, s, _)| s.clone()));
+                let mut snippet = Snippet::source(&text.text[window.clone()])
+                    .line_start(first_line)
+                    .path(shown.as_str())
+                    .fold(true);
+                for (kind, span, label) in &spans {
+                    let span = span.start - window.start..span.end - window.start;
+                    snippet = snippet.annotation(kind.span(span).label(label.as_str()));
                 }
                 group = group.element(snippet);
             }
@@ -776,8 +788,9 @@ fn same_statements(full: Vec<&Finding>) -> Vec<(&Finding, Vec<&Finding>)> {
 /// The byte span of the subject at a position: the whole expression when the compiler names
 /// one (`&T{...}`, `make(...)`, whose position may be the `(` of the call), else the
 /// identifier there.
-fn span_at(text: &str, line: u32, column: u32, subject: &str) -> Option<std::ops::Range<usize>> {
-    let mut start = line_start(text, line)? + (column as usize).saturating_sub(1);
+fn span_at(source: &Text, line: u32, column: u32, subject: &str) -> Option<std::ops::Range<usize>> {
+    let text = source.text.as_str();
+    let mut start = source.line_start(line)? + (column as usize).saturating_sub(1);
     if start >= text.len() {
         return None;
     }
@@ -824,8 +837,9 @@ fn expr_end(text: &str, start: usize) -> usize {
 
 /// A statement from its column to the end of its line (a comment left out), or to the end of
 /// its first line when it spans several (`go func() {`).
-fn statement_at(text: &str, line: u32, column: u32) -> Option<std::ops::Range<usize>> {
-    let start = line_start(text, line)?;
+fn statement_at(source: &Text, line: u32, column: u32) -> Option<std::ops::Range<usize>> {
+    let text = source.text.as_str();
+    let start = source.line_start(line)?;
     let end = text[start..]
         .find('\n')
         .map(|e| start + e)
@@ -842,8 +856,9 @@ fn statement_at(text: &str, line: u32, column: u32) -> Option<std::ops::Range<us
 }
 
 /// The trimmed statement on a site's line.
-fn line_span(text: &str, site: &Site) -> Option<std::ops::Range<usize>> {
-    let start = line_start(text, site.line)?;
+fn line_span(source: &Text, site: &Site) -> Option<std::ops::Range<usize>> {
+    let text = source.text.as_str();
+    let start = source.line_start(site.line)?;
     let end = text[start..]
         .find('\n')
         .map(|e| start + e)
@@ -855,16 +870,50 @@ fn line_span(text: &str, site: &Site) -> Option<std::ops::Range<usize>> {
     (!body.is_empty()).then(|| start + lead..start + lead + body.len())
 }
 
-fn line_start(text: &str, line: u32) -> Option<usize> {
-    if line == 0 {
-        return None;
+/// A source file as shown in frames, with where each of its lines starts.
+struct Text {
+    text: String,
+    /// The byte offset of each line's start: line `n` starts at `starts[n - 1]`.
+    starts: Vec<usize>,
+}
+
+impl Text {
+    fn new(text: String) -> Text {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        Text { text, starts }
     }
-    if line == 1 {
-        return Some(0);
+
+    /// Where 1-based `line` starts; None past the last line break (or for line 0).
+    fn line_start(&self, line: u32) -> Option<usize> {
+        let i = (line as usize).checked_sub(1)?;
+        // A line after the last `\n` exists only as its start (the end of the text).
+        self.starts.get(i).copied()
     }
-    text.match_indices('\n')
-        .nth(line as usize - 2)
-        .map(|(i, _)| i + 1)
+
+    /// The whole lines that `spans` touch, and the number of the first: what a folded frame
+    /// of them shows.
+    fn window(
+        &self,
+        spans: impl Iterator<Item = std::ops::Range<usize>>,
+    ) -> (std::ops::Range<usize>, usize) {
+        let (mut lo, mut hi) = (usize::MAX, 0);
+        for s in spans {
+            lo = lo.min(s.start);
+            hi = hi.max(s.end);
+        }
+        if lo == usize::MAX {
+            return (0..self.text.len(), 1);
+        }
+        let lo = lo.min(self.text.len());
+        let hi = hi.min(self.text.len());
+        // The line holding `lo`, and the line holding `hi` with its line break.
+        let first = self.starts.partition_point(|&s| s <= lo) - 1;
+        let last = self.starts.partition_point(|&s| s <= hi);
+        let end = self.starts.get(last).copied().unwrap_or(self.text.len());
+        (self.starts[first]..end, first + 1)
+    }
 }
 
 /// A one-line finding shortened to the width by its subject alone: the subject's middle gives
@@ -926,6 +975,80 @@ mod brief_tests {
         assert_eq!(
             super::fit_brief(prefix, title, subject, 200),
             format!("{prefix}{title}")
+        );
+    }
+}
+
+#[cfg(test)]
+mod frame_tests {
+    use super::Text;
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+    /// The frame of `spans` over the whole text, and over the window alone.
+    fn frames(text: &Text, spans: &[std::ops::Range<usize>]) -> (String, String) {
+        let render = |source: &str, line_start: usize, shift: usize| {
+            let mut snippet = Snippet::source(source)
+                .line_start(line_start)
+                .path("a.go")
+                .fold(true);
+            for (i, s) in spans.iter().enumerate() {
+                let kind = if i == 0 {
+                    AnnotationKind::Primary
+                } else {
+                    AnnotationKind::Context
+                };
+                snippet = snippet.annotation(kind.span(s.start - shift..s.end - shift).label("x"));
+            }
+            let groups = [Group::with_title(Level::WARNING.primary_title("t")).element(snippet)];
+            Renderer::plain().render(&groups).to_string()
+        };
+        let (window, first) = text.window(spans.iter().cloned());
+        (
+            render(&text.text, 1, 0),
+            render(&text.text[window.clone()], first, window.start),
+        )
+    }
+
+    #[test]
+    fn a_frame_of_the_lines_its_spans_cover_is_the_frame_of_the_whole_file() {
+        let lines: Vec<String> = (1..=40).map(|i| format!("\tx{i} := f({i}, y)")).collect();
+        let body = lines.join("\n");
+        let at = |line: usize, col: usize| {
+            body.match_indices('\n')
+                .nth(line - 2)
+                .map_or(0, |(i, _)| i + 1)
+                + col
+        };
+        for text in [body.clone(), format!("{body}\n")] {
+            let text = Text::new(text);
+            let end = text.text.len();
+            #[allow(clippy::single_range_in_vec_init)] // One span is a frame too.
+            for spans in [
+                vec![at(12, 1)..at(12, 6)],
+                vec![0..3],
+                vec![at(40, 1)..end],
+                vec![at(40, 2)..at(40, 4), at(3, 1)..at(3, 5)],
+                // One span over eight lines, whose middle a frame leaves out.
+                vec![at(20, 1)..at(28, 4), at(30, 1)..at(30, 3)],
+                // A span ending at a line's break, and one at the next line's start.
+                vec![at(5, 1)..at(6, 0) - 1, at(9, 1)..at(10, 0)],
+            ] {
+                let (whole, window) = frames(&text, &spans);
+                assert_eq!(whole, window, "{spans:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_start_after_each_break() {
+        let text = Text::new("a\nbc\n\nd".to_string());
+        let starts: Vec<_> = (0..=5).map(|l| text.line_start(l)).collect();
+        assert_eq!(starts, [None, Some(0), Some(2), Some(5), Some(6), None]);
+        let text = Text::new("a\n".to_string());
+        assert_eq!(
+            text.line_start(2),
+            Some(2),
+            "the empty line after the last break"
         );
     }
 }
