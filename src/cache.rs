@@ -44,6 +44,8 @@ const MAGIC: &[u8] = b"escape-explain result cache 5\n";
 const KEPT_MAGIC: &[u8] = b"escape-explain kept read 5\n";
 /// The first line of what a section's lines told the reader ([`crate::escape::SectionRead`]).
 const READ_MAGIC: &[u8] = b"escape-explain section read 5\n";
+/// ...and of a `go list` answer ([`crate::listing`]).
+const LIST_MAGIC: &[u8] = b"escape-explain go list 5\n";
 /// How deep shared reads may point to others: deeper than any chain of imports, and a
 /// hand-made loop is a miss, not a stack overflow.
 const MAX_KEPT_DEPTH: usize = 256;
@@ -386,6 +388,23 @@ impl crate::escape::SectionMemo for ResultCache {
 }
 
 impl ResultCache {
+    /// A value kept under `key` by [`ResultCache::keep_listing`], when it is whole.
+    pub fn listing<T: serde::de::DeserializeOwned>(&self, key: u128) -> Option<T> {
+        get_value(&self.path(self.listing_key(key)), LIST_MAGIC)
+    }
+
+    /// Keeps what `go list` answered ([`crate::listing`]), beside the entries: trimmed and
+    /// cleaned with them. A failed write is a miss next time.
+    pub fn keep_listing<T: Serialize>(&self, key: u128, value: &T) {
+        let _ = put_value(&self.path(self.listing_key(key)), LIST_MAGIC, value);
+    }
+
+    fn listing_key(&self, key: u128) -> u128 {
+        let mut k = self.key();
+        k.part(b"go list").part(&key.to_le_bytes());
+        k.finish()
+    }
+
     fn read_key(&self, digest: u128) -> u128 {
         let mut k = self.key();
         k.part(b"section read").part(&digest.to_le_bytes());

@@ -14,6 +14,7 @@ pub mod escape;
 pub mod files;
 pub mod finding;
 pub mod interrupt;
+pub mod listing;
 pub mod output;
 pub mod paths;
 mod pipeline;
@@ -242,17 +243,19 @@ pub fn run_with(
             // go starts compiling while it is asked which packages and files the build has,
             // and which version it is: its output waits in the pipe until the answers are in.
             let build = runner::start_build(&go, &req).map_err(build_error)?;
-            let (packages, go_version) = std::thread::scope(|s| {
-                let version = s.spawn(|| {
-                    config
-                        .go_version
-                        .clone()
-                        .or_else(|| runner::go_version(&go, dir))
-                });
-                let packages = runner::list_packages(&go, &req);
-                (packages, version.join().ok().flatten())
+            // What go list answered is taken from the result cache when nothing it was read
+            // from has changed; `go env` says what else it depends on.
+            let env = runner::go_env(&go, &req);
+            let go_version = config.go_version.clone().or_else(|| {
+                env.as_deref()
+                    .and_then(|e| serde_json::from_str::<serde_json::Value>(e).ok())
+                    .and_then(|e| Some(e.get("GOVERSION")?.as_str()?.to_string()))
+                    .filter(|v| !v.is_empty())
+                    .or_else(|| runner::go_version(&go, dir))
             });
-            let packages = packages?;
+            let packages = listing::list_packages(&req, env.as_deref(), cache.as_deref(), || {
+                runner::list_packages(&go, &req)
+            })?;
             let listed: Vec<(String, PathBuf)> = packages
                 .iter()
                 .map(|p| (p.import_path.clone(), p.dir.clone()))

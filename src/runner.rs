@@ -121,8 +121,63 @@ pub fn go_version(go: &Path, dir: &Path) -> Option<String> {
     (out.status.success() && !v.is_empty()).then_some(v)
 }
 
+/// The settings that decide which files go builds and where packages are, as `go env -json`
+/// gives them for `req` (its directory and GOOS/GOARCH), whether from the environment, go's
+/// own env file or a default. Not all of them: GOGCCFLAGS names a temporary directory, new
+/// on each run, and working it out runs the C compiler.
+pub const GO_ENV: &[&str] = &[
+    "GOVERSION",
+    "GOROOT",
+    "GOPATH",
+    "GOMODCACHE",
+    "GOMOD",
+    "GOWORK",
+    "GOFLAGS",
+    "GOOS",
+    "GOARCH",
+    "GOHOSTOS",
+    "GOHOSTARCH",
+    "CGO_ENABLED",
+    "GOEXPERIMENT",
+    "GO111MODULE",
+    "GOTOOLCHAIN",
+    "GOENV",
+    "GOFIPS140",
+    "GOAMD64",
+    "GOARM",
+    "GOARM64",
+    "GO386",
+    "GOMIPS",
+    "GOMIPS64",
+    "GOPPC64",
+    "GORISCV64",
+    "GOWASM",
+    "GOPROXY",
+    "GONOPROXY",
+    "GOPRIVATE",
+    "GONOSUMDB",
+    "GOINSECURE",
+    "GOSUMDB",
+    "GOVCS",
+    "GOAUTH",
+];
+
+/// [`GO_ENV`] as `go env -json` prints it.
+pub fn go_env(go: &Path, req: &BuildRequest) -> Option<String> {
+    let out = Command::new(go)
+        .envs(req.env.iter().map(|(k, v)| (k, v)))
+        .args(["env", "-json"])
+        .args(GO_ENV)
+        .current_dir(&req.dir)
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    let json = String::from_utf8(out.stdout).ok()?;
+    out.status.success().then_some(json)
+}
+
 /// A package as `go list` sees it for this build (GOOS, GOARCH, tags).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListedPackage {
     pub import_path: String,
     pub dir: PathBuf,

@@ -808,3 +808,95 @@ fn uninstantiated_generic_packages_are_explained() {
     );
     assert_eq!(doc["totals"]["uninstantiated"], 1);
 }
+
+/// What `go list` answered is taken from the result cache while nothing it was read from has
+/// changed: a run after an edit, a new package or other GOFLAGS asks go again, and reports
+/// what the build now has.
+#[cfg(unix)]
+#[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
+fn go_list_is_asked_again_only_when_what_it_read_changed() {
+    use std::os::unix::fs::PermissionsExt;
+    if !go_available("go_list_is_asked_again_only_when_what_it_read_changed") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let results = tempfile::tempdir().unwrap();
+    // A go that notes each command it is given before it runs it.
+    let goroot = Command::new("go").args(["env", "GOROOT"]).output().unwrap();
+    let real = Path::new(String::from_utf8_lossy(&goroot.stdout).trim()).join("bin/go");
+    let bin = dir.path().join("bin");
+    let asked = dir.path().join("asked.txt");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::write(
+        bin.join("go"),
+        format!(
+            "#!/bin/sh\necho \"$1\" >> '{}'\nexec '{}' \"$@\"\n",
+            asked.display(),
+            real.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(bin.join("go"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let module = dir.path().join("m");
+    let heap = |pkg: &str, tag: &str| {
+        format!("{tag}package {pkg}\n\nfunc New() *int {{\n\tx := 1\n\treturn &x\n}}\n")
+    };
+    write(
+        &module,
+        &[
+            ("go.mod", "module example.com/m\n\ngo 1.21\n"),
+            ("a/a.go", &heap("a", "")),
+            ("b/b.go", &heap("b", "//go:build ignore\n\n")),
+        ],
+    );
+    // A listing is kept only from files that changed more than two seconds before it.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let run = |goflags: &str| -> (Vec<String>, usize) {
+        let _ = std::fs::remove_file(&asked);
+        let out = cmd(cache.path())
+            .current_dir(&module)
+            .env("PATH", &path)
+            .env("GOFLAGS", goflags)
+            .env("ESCAPE_EXPLAIN_CACHE", results.path())
+            .args(["--format", "json", "./..."])
+            .output()
+            .unwrap();
+        assert_success(&out, "./...");
+        let doc = json(&out.stdout);
+        let packages = doc["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| !p["diagnostics"].as_array().unwrap().is_empty())
+            .map(|p| p["package"].as_str().unwrap().to_string())
+            .collect();
+        let lists = std::fs::read_to_string(&asked)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| *l == "list")
+            .count();
+        (packages, lists)
+    };
+    let a = vec!["example.com/m/a".to_string()];
+    assert_eq!(run(""), (a.clone(), 1), "the first run asks go");
+    assert_eq!(run(""), (a.clone(), 0), "nothing changed: the answer kept");
+    // b.go's constraint taken out: b is in the build.
+    write(&module, &[("b/b.go", &heap("b", ""))]);
+    let ab = vec!["example.com/m/a".to_string(), "example.com/m/b".to_string()];
+    assert_eq!(run(""), (ab.clone(), 1), "an edited file");
+    // A new package, and then other flags for go.
+    write(&module, &[("c/c.go", &heap("c", ""))]);
+    let abc: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|p| format!("example.com/m/{p}"))
+        .collect();
+    assert_eq!(run(""), (abc.clone(), 1), "a new package");
+    assert_eq!(run("-tags=other"), (abc, 1), "other GOFLAGS");
+}
