@@ -10,15 +10,22 @@
 //!   renamed changes its directory's stamp; an edit may change its build constraint, its
 //!   package clause or whether it imports "C");
 //! - each listed package's directory and Go files;
-//! - `go.mod`, `go.sum`, `go.work` and `go.work.sum`, and the module root.
+//! - every directory from the module root down to a listed package's;
+//! - `go.mod`, `go.sum`, `vendor/modules.txt`, and the module root.
+//!
+//! Files are stamped through symbolic links, as go reads them.
 //!
 //! Its key is everything else it depends on: the command (patterns, tags, GOOS and GOARCH),
-//! the directory, and `go env -json` (the toolchain, GOFLAGS, GOEXPERIMENT, CGO_ENABLED, the
-//! module and workspace files), so an environment go sees otherwise is another key.
+//! the directory (as a whole path), and `go env -json` of [`crate::runner::GO_ENV`] (the
+//! toolchain, GOFLAGS, GOEXPERIMENT, CGO_ENABLED, the module file), so an environment go sees
+//! otherwise is another key.
 //!
 //! Kept only when every stamp had settled ([`SETTLE`]) before `go list` started: a file that
 //! changed while go read it is never taken for the one go read. Patterns this cannot follow
-//! (`all`, `cmd`, an import path with `...`, GOPATH mode) always run `go list`.
+//! (`all`, `cmd`, an import path with `...`), GOPATH mode, a workspace and `-modfile` always
+//! run `go list`. What only `go build` reads (an `//go:embed` directory, the packages a
+//! package imports) is not stamped: a change there that breaks the build is reported by the
+//! build.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -60,13 +67,17 @@ fn list_packages_settled(
     let (Some(cache), Some(env)) = (cache, env) else {
         return list();
     };
-    let Some(plan) = Plan::of(req, env) else {
+    // The directory as a whole path: `.` in one package's directory is not `.` in another's.
+    let Ok(dir) = req.dir.canonicalize() else {
+        return list();
+    };
+    let Some(plan) = Plan::of(req, &dir, env) else {
         return list();
     };
     let key = {
         let mut k = crate::cache::KeyHasher::new();
         k.part(env.as_bytes())
-            .debug(&req.dir)
+            .debug(&dir)
             .debug(&req.packages)
             .debug(&req.tags)
             .debug(&req.env);
@@ -97,30 +108,39 @@ fn list_packages_settled(
 struct Plan {
     /// Directories walked whole: those of the `...` patterns.
     walks: Vec<PathBuf>,
-    /// Files and directories of the module and workspace.
+    /// The module's root: every directory from it down to a listed package's is taken (a
+    /// go.mod appearing on the way makes another module of the package).
+    root: PathBuf,
+    /// Files of the module (go.mod, go.sum, vendor/modules.txt) and its root directory.
     files: Vec<PathBuf>,
 }
 
 impl Plan {
-    /// None when a pattern names what cannot be followed, or go is not in module mode.
-    fn of(req: &BuildRequest, env: &str) -> Option<Plan> {
+    /// None when a pattern names what cannot be followed, or go is not in single-module mode
+    /// (GOPATH mode, a workspace, `-modfile`).
+    fn of(req: &BuildRequest, dir: &Path, env: &str) -> Option<Plan> {
         let env: serde_json::Value = serde_json::from_str(env).ok()?;
         let var = |name: &str| {
             env.get(name)
                 .and_then(|v| v.as_str())
                 .filter(|v| !v.is_empty())
         };
-        let gomod = var("GOMOD").filter(|m| *m != "/dev/null" && *m != "NUL")?;
-        let mut files = Vec::new();
-        for file in [Some(gomod), var("GOWORK")].into_iter().flatten() {
-            let file = PathBuf::from(file);
-            let sum = file.with_extension(match file.extension() {
-                Some(e) if e == "work" => "work.sum",
-                _ => "sum",
-            });
-            files.extend(file.parent().map(Path::to_path_buf));
-            files.extend([file, sum]);
+        let gomod = Path::new(var("GOMOD").filter(|m| *m != "/dev/null" && *m != "NUL")?);
+        // A workspace's modules are in go.work, whose own go.mod files go env does not name;
+        // `-modfile` is a flag of the build commands that go env does not show.
+        if var("GOWORK").is_some_and(|w| w != "off")
+            || var("GOFLAGS").is_some_and(|f| f.contains("-modfile"))
+            || !gomod.is_absolute()
+        {
+            return None;
         }
+        let root = gomod.parent()?.to_path_buf();
+        let files = vec![
+            gomod.to_path_buf(),
+            gomod.with_extension("sum"),
+            root.join("vendor/modules.txt"),
+            root.clone(),
+        ];
         let mut walks = Vec::new();
         for pattern in &req.packages {
             let path = pattern == "."
@@ -140,12 +160,12 @@ impl Plan {
                     if root.is_empty() {
                         return None;
                     }
-                    walks.push(req.dir.join(root));
+                    walks.push(dir.join(root));
                 }
                 _ => return None,
             }
         }
-        Some(Plan { walks, files })
+        Some(Plan { walks, root, files })
     }
 
     /// The stamps of everything the listing was read from, when each settled before
@@ -157,25 +177,34 @@ impl Plan {
         settle: std::time::Duration,
     ) -> Option<Vec<(PathBuf, Stamp)>> {
         let mut seen = Vec::new();
-        let mut take = |path: &Path| -> Option<()> {
-            match std::fs::symlink_metadata(path) {
+        // Through symbolic links, as go reads them. A file that is not there (no go.sum) is
+        // told apart by its directory's stamp.
+        let mut take = |path: &Path, must: bool| -> Option<()> {
+            match std::fs::metadata(path) {
                 Ok(meta) => {
                     seen.push((path.to_path_buf(), Stamp::settled(&meta, started, settle)?))
                 }
-                // A file that is not there (no go.sum) is told apart by its directory's stamp.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) if !must && e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(_) => return None,
             }
             Some(())
         };
         for file in &self.files {
-            take(file)?;
+            take(file, false)?;
         }
         for root in &self.walks {
             walk(root, &mut take)?;
         }
         for p in packages {
             go_files(&p.dir, &mut take)?;
+            // The directories from the module's root down to the package's.
+            if let Ok(below) = p.dir.strip_prefix(&self.root) {
+                let mut at = self.root.clone();
+                for part in below.iter() {
+                    take(&at, true)?;
+                    at.push(part);
+                }
+            }
         }
         seen.sort();
         seen.dedup();
@@ -183,18 +212,24 @@ impl Plan {
     }
 }
 
-/// `dir` and every directory under it (not through symbolic links), each with its Go files.
-fn walk(dir: &Path, take: &mut dyn FnMut(&Path) -> Option<()>) -> Option<()> {
+/// `dir` and every directory under it that go looks in (not through symbolic links, nor
+/// into `.x`, `_x` and `testdata`, which go skips: their entries are in their parent's
+/// stamp), each with its Go files.
+fn walk(dir: &Path, take: &mut dyn FnMut(&Path, bool) -> Option<()>) -> Option<()> {
     let subdirs = go_files(dir, take)?;
     for sub in subdirs {
+        let name = sub.file_name().map(|n| n.to_string_lossy());
+        if name.is_some_and(|n| n.starts_with(['.', '_']) || n == "testdata") {
+            continue;
+        }
         walk(&sub, take)?;
     }
     Some(())
 }
 
 /// Takes `dir` and its Go files; returns its subdirectories.
-fn go_files(dir: &Path, take: &mut dyn FnMut(&Path) -> Option<()>) -> Option<Vec<PathBuf>> {
-    take(dir)?;
+fn go_files(dir: &Path, take: &mut dyn FnMut(&Path, bool) -> Option<()>) -> Option<Vec<PathBuf>> {
+    take(dir, true)?;
     let mut subdirs = Vec::new();
     for entry in std::fs::read_dir(dir).ok()? {
         let entry = entry.ok()?;
@@ -203,16 +238,16 @@ fn go_files(dir: &Path, take: &mut dyn FnMut(&Path) -> Option<()>) -> Option<Vec
         if kind.is_dir() {
             subdirs.push(path);
         } else if path.extension().is_some_and(|e| e == "go") {
-            take(&path)?;
+            take(&path, true)?;
         }
     }
     subdirs.sort();
     Some(subdirs)
 }
 
-/// The stamp `path` has now.
+/// The stamp `path` has now (through a symbolic link).
 fn stamp_of(path: &Path) -> Option<Stamp> {
-    Stamp::of(&std::fs::symlink_metadata(path).ok()?)
+    Stamp::of(&std::fs::metadata(path).ok()?)
 }
 
 #[cfg(all(test, unix))]
@@ -239,9 +274,7 @@ mod tests {
             ("sub/b.go", "package sub\n"),
             ("sub/deeper/c.go", "package deeper\n"),
         ] {
-            let p = root.join(name);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
+            write(&root.join(name), text);
         }
         let cache_dir = tempfile::tempdir().unwrap();
         let cache = ResultCache::open(cache_dir.path()).unwrap();
@@ -253,19 +286,25 @@ mod tests {
         }
     }
 
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
     fn env(root: &Path) -> String {
         serde_json::json!({
             "GOMOD": root.join("go.mod"),
             "GOWORK": "",
+            "GOFLAGS": "",
             "GOROOT": "/nonexistent/goroot",
             "GOVERSION": "go1.27.3",
         })
         .to_string()
     }
 
-    fn request(root: &Path, patterns: &[&str]) -> BuildRequest {
+    fn request(dir: &Path, patterns: &[&str]) -> BuildRequest {
         BuildRequest {
-            dir: root.to_path_buf(),
+            dir: dir.to_path_buf(),
             packages: patterns.iter().map(|p| p.to_string()).collect(),
             gcflags: String::new(),
             tags: None,
@@ -274,13 +313,37 @@ mod tests {
         }
     }
 
-    fn package(root: &Path, dir: &str) -> ListedPackage {
-        ListedPackage {
-            import_path: format!("example.com/m/{dir}"),
-            dir: root.join(dir),
-            files: vec!["b.go".into()],
-            test_files: Vec::new(),
+    /// What a `go list` of the module would say, as far as these tests go: each directory with
+    /// Go files not excluded by `//go:build ignore`, with those files (through links).
+    fn go_list(root: &Path) -> Vec<ListedPackage> {
+        let mut packages = Vec::new();
+        let mut dirs = vec![root.to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            let mut files = Vec::new();
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|x| x == "go")
+                    && !std::fs::read_to_string(&path)
+                        .unwrap_or_default()
+                        .starts_with("//go:build ignore")
+                {
+                    files.push(path.file_name().unwrap().to_string_lossy().into_owned());
+                }
+            }
+            files.sort();
+            if !files.is_empty() {
+                packages.push(ListedPackage {
+                    import_path: dir.strip_prefix(root).unwrap().display().to_string(),
+                    dir,
+                    files,
+                    test_files: Vec::new(),
+                });
+            }
         }
+        packages.sort_by(|a, b| a.dir.cmp(&b.dir));
+        packages
     }
 
     /// Lists through the cache, counting how many times go was asked.
@@ -291,7 +354,7 @@ mod tests {
             Some(&m.cache),
             || {
                 asked.set(asked.get() + 1);
-                Ok(vec![package(&m.root, "sub")])
+                Ok(go_list(&m.root))
             },
             Duration::ZERO,
         )
@@ -302,25 +365,29 @@ mod tests {
     fn an_answer_is_taken_again_until_what_it_was_read_from_changes() {
         let m = module();
         let env = env(&m.root);
+        let outside = tempfile::tempdir().unwrap();
+        let shared = outside.path().join("shared.go");
+        write(&shared, "package sub\n");
+        std::os::unix::fs::symlink(&shared, m.root.join("sub/linked.go")).unwrap();
         let req = request(&m.root, &["./..."]);
         let asked = Cell::new(0);
         let first = listed(&m, &req, &env, &asked);
         assert_eq!(listed(&m, &req, &env, &asked), first);
         assert_eq!(asked.get(), 1, "the second run takes the answer kept");
         type Edit = Box<dyn Fn(&Path)>;
-        let edits: [(&str, Edit); 6] = [
+        let edits: [(&str, Edit); 9] = [
             (
                 "a Go file edited",
-                Box::new(|r| {
-                    std::fs::write(r.join("sub/b.go"), "//go:build ignore\n\npackage sub\n")
-                        .unwrap()
-                }),
+                Box::new(|r| write(&r.join("sub/b.go"), "//go:build ignore\n\npackage sub\n")),
+            ),
+            // The same length: only the times tell.
+            (
+                "a Go file rewritten",
+                Box::new(|r| write(&r.join("sub/b.go"), "//go:build ignorx\n\npackage sub\n")),
             ),
             (
                 "a Go file added deep down",
-                Box::new(|r| {
-                    std::fs::write(r.join("sub/deeper/d.go"), "package deeper\n").unwrap()
-                }),
+                Box::new(|r| write(&r.join("sub/deeper/d.go"), "package deeper\n")),
             ),
             (
                 "a directory added",
@@ -332,19 +399,22 @@ mod tests {
             ),
             (
                 "go.mod edited",
-                Box::new(|r| {
-                    std::fs::write(r.join("go.mod"), "module example.com/m\n\ngo 1.27\n").unwrap()
-                }),
+                Box::new(|r| write(&r.join("go.mod"), "module example.com/m\n\ngo 1.27\n")),
+            ),
+            ("go.sum created", Box::new(|r| write(&r.join("go.sum"), ""))),
+            (
+                "vendor/modules.txt created",
+                Box::new(|r| write(&r.join("vendor/modules.txt"), "")),
             ),
             (
-                "go.sum created",
-                Box::new(|r| std::fs::write(r.join("go.sum"), "").unwrap()),
+                "a linked file's target edited",
+                Box::new(move |_| write(&shared, "//go:build ignore\n\npackage sub\n")),
             ),
         ];
         for (what, edit) in edits {
             let before = asked.get();
             edit(&m.root);
-            listed(&m, &req, &env, &asked);
+            assert_eq!(listed(&m, &req, &env, &asked), go_list(&m.root), "{what}");
             assert_eq!(asked.get(), before + 1, "{what}: go is asked again");
             listed(&m, &req, &env, &asked);
             assert_eq!(
@@ -353,10 +423,44 @@ mod tests {
                 "{what}: then the new answer is kept"
             );
         }
+        // What go does not look in: no new answer.
+        let before = asked.get();
+        write(&m.root.join(".git/index"), "x");
+        write(&m.root.join("sub/testdata/x.go"), "package x\n");
+        std::fs::remove_file(m.root.join(".git/index")).unwrap();
+        std::fs::remove_file(m.root.join("sub/testdata/x.go")).unwrap();
+        listed(&m, &req, &env, &asked);
+        assert_eq!(
+            asked.get(),
+            before + 1,
+            "the new directories are in their parents' stamps"
+        );
+        write(&m.root.join(".git/index"), "y");
+        write(&m.root.join("sub/testdata/x.go"), "package y\n");
+        listed(&m, &req, &env, &asked);
+        assert_eq!(
+            asked.get(),
+            before + 1,
+            "but what is in them is not looked at"
+        );
     }
 
     #[test]
-    fn another_command_or_environment_is_another_answer() {
+    fn a_module_appearing_between_the_root_and_a_package_is_seen() {
+        let m = module();
+        let env = env(&m.root);
+        let req = request(&m.root, &["./sub/deeper"]);
+        let asked = Cell::new(0);
+        listed(&m, &req, &env, &asked);
+        listed(&m, &req, &env, &asked);
+        assert_eq!(asked.get(), 1);
+        write(&m.root.join("sub/go.mod"), "module example.com/sub\n");
+        listed(&m, &req, &env, &asked);
+        assert_eq!(asked.get(), 2);
+    }
+
+    #[test]
+    fn another_command_directory_or_environment_is_another_answer() {
         let m = module();
         let env = env(&m.root);
         let asked = Cell::new(0);
@@ -367,26 +471,50 @@ mod tests {
         listed(&m, &tagged, &env, &asked);
         let other = env.replace("go1.27.3", "go1.26.6");
         listed(&m, &request(&m.root, &["./..."]), &other, &asked);
-        assert_eq!(asked.get(), 4);
+        // `.` in another directory; then the same directory written another way.
+        listed(&m, &request(&m.root.join("sub"), &["."]), &env, &asked);
+        assert_eq!(asked.get(), 5);
+        listed(
+            &m,
+            &request(&m.root.join("sub/deeper/.."), &["."]),
+            &env,
+            &asked,
+        );
+        assert_eq!(asked.get(), 5);
     }
 
     #[test]
     fn what_cannot_be_followed_is_always_listed() {
         let m = module();
         let asked = Cell::new(0);
-        let gopath = serde_json::json!({ "GOMOD": "", "GOWORK": "" }).to_string();
-        for (patterns, env) in [
+        let with = |pairs: &[(&str, &str)]| {
+            let mut e: serde_json::Value = serde_json::from_str(&env(&m.root)).unwrap();
+            for (k, v) in pairs {
+                e[*k] = serde_json::Value::from(*v);
+            }
+            e.to_string()
+        };
+        let cases = [
             (&["all"][..], env(&m.root)),
             (&["example.com/m/..."][..], env(&m.root)),
             (&["./sub", "cmd"][..], env(&m.root)),
-            (&["./..."][..], gopath.clone()),
+            (&["./..."][..], with(&[("GOMOD", "")])),
+            (&["./..."][..], with(&[("GOMOD", "/dev/null")])),
+            (&["./..."][..], with(&[("GOWORK", "/w/go.work")])),
+            (&["./..."][..], with(&[("GOFLAGS", "-modfile=alt.mod")])),
             (&["./..."][..], "not json".to_string()),
-        ] {
+        ];
+        for (patterns, env) in &cases {
             let req = request(&m.root, patterns);
-            listed(&m, &req, &env, &asked);
-            listed(&m, &req, &env, &asked);
+            listed(&m, &req, env, &asked);
+            listed(&m, &req, env, &asked);
         }
-        assert_eq!(asked.get(), 10);
+        assert_eq!(asked.get(), 2 * cases.len() as u32);
+        // GOWORK=off is a module alone.
+        let off = with(&[("GOWORK", "off")]);
+        listed(&m, &request(&m.root, &["./..."]), &off, &asked);
+        listed(&m, &request(&m.root, &["./..."]), &off, &asked);
+        assert_eq!(asked.get(), 2 * cases.len() as u32 + 1);
     }
 
     #[test]
@@ -402,7 +530,7 @@ mod tests {
                 Some(&m.cache),
                 || {
                     asked.set(asked.get() + 1);
-                    Ok(vec![package(&m.root, "sub")])
+                    Ok(go_list(&m.root))
                 },
                 Duration::from_secs(3600),
             )
@@ -433,7 +561,8 @@ mod tests {
     fn a_pattern_is_walked_from_the_part_before_its_dots() {
         let m = module();
         let env = env(&m.root);
-        let roots = |p: &str| Plan::of(&request(&m.root, &[p]), &env).map(|plan| plan.walks);
+        let roots =
+            |p: &str| Plan::of(&request(&m.root, &[p]), &m.root, &env).map(|plan| plan.walks);
         let under = |d: &str| Some(vec![m.root.join(d)]);
         assert_eq!(roots("./..."), under("."));
         assert_eq!(roots("./sub/..."), under("sub"));

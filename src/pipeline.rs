@@ -10,7 +10,7 @@
 //! build. In wrapper mode go's output is only read and kept while go builds; the sections are
 //! analysed once it has finished, when their order is known.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
@@ -54,7 +54,7 @@ pub(crate) struct Pipeline<'r> {
     /// `--verdict`: the verdicts shown (empty: all).
     only: Vec<finding::Verdict>,
     /// A digest of every finding reported so far (see [`Finding::site_key`]).
-    seen: HashSet<finding::SiteKey>,
+    seen: rustc_hash::FxHashSet<finding::SiteKey>,
     /// Directory -> the files go builds there (and the test files), from `go list`; moved to
     /// the workers with the first section.
     pub build_files: HashMap<PathBuf, (Vec<String>, Vec<String>)>,
@@ -267,7 +267,7 @@ impl<'r> Pipeline<'r> {
             listed: Vec::new(),
             show_external: config.external,
             only: config.only.clone(),
-            seen: HashSet::new(),
+            seen: Default::default(),
             build_files: HashMap::new(),
             declared,
             toolchain,
@@ -291,6 +291,9 @@ impl<'r> Pipeline<'r> {
 
     /// Starts looking at the directories of the packages `go list` named ([`Survey`]).
     pub fn survey(&mut self) {
+        if !self.source {
+            return;
+        }
         let locator = self.locator.clone();
         let packages: Vec<String> = self.listed.iter().map(|(p, _)| p.clone()).collect();
         let thread = std::thread::Builder::new()

@@ -121,42 +121,34 @@ impl Selection {
         findings
             .into_iter()
             .filter_map(|mut f| {
-                let path = f
-                    .position
-                    .as_ref()
-                    .and_then(|p| p.path.as_deref())
-                    .map(str::to_string);
-                let file = path.as_deref().and_then(|p| files.get(p));
+                let path: Option<&str> = f.position.as_ref().and_then(|p| p.path.as_deref());
+                let file = path.and_then(|p| files.get(p));
                 // Guard: a generated file is rewritten by its generator; fixing it by hand is lost.
                 if !self.generated && file.is_some_and(|f| f.generated) {
                     return None;
                 }
                 if !self.paths.is_empty()
-                    && !path
-                        .as_deref()
-                        .is_some_and(|p| self.paths.iter().any(|g| glob(g, p)))
+                    && !path.is_some_and(|p| self.paths.iter().any(|g| glob(g, p)))
                 {
                     return None;
                 }
-                if path
-                    .as_deref()
-                    .is_some_and(|p| self.exclude.iter().any(|g| glob(g, p)))
-                {
+                if path.is_some_and(|p| self.exclude.iter().any(|g| glob(g, p))) {
                     return None;
                 }
                 if let (Some(file), Some(path), Some(line)) =
-                    (file, &path, f.position.as_ref().map(|p| p.line))
+                    (file, path, f.position.as_ref().map(|p| p.line))
                     && let Some(s) = file.suppressions.iter().find(|s| {
                         s.code.eq_ignore_ascii_case(f.code.as_str())
                             && !s.reason.is_empty()
                             && (s.line == line || s.line + 1 == line)
                     })
                 {
-                    self.used.insert((path.clone(), s.line));
+                    self.used.insert((path.to_string(), s.line));
+                    let path = path.to_string();
                     f.suppressed = Some(Box::new(Suppressed {
                         reason: s.reason.clone(),
                         site: Site {
-                            path: path.clone(),
+                            path,
                             line: s.line,
                             column: 1,
                             text: s.text.clone(),

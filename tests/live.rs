@@ -811,7 +811,8 @@ fn uninstantiated_generic_packages_are_explained() {
 
 /// What `go list` answered is taken from the result cache while nothing it was read from has
 /// changed: a run after an edit, a new package or other GOFLAGS asks go again, and reports
-/// what the build now has.
+/// what the build now has. The files in the build decide a verdict here (a release in a file
+/// built only with a tag), so a stale answer would show in the report.
 #[cfg(unix)]
 #[test]
 #[cfg_attr(no_go, ignore = "no go on PATH")]
@@ -845,20 +846,24 @@ fn go_list_is_asked_again_only_when_what_it_read_changed() {
         std::env::var("PATH").unwrap_or_default()
     );
     let module = dir.path().join("m");
-    let heap = |pkg: &str, tag: &str| {
-        format!("{tag}package {pkg}\n\nfunc New() *int {{\n\tx := 1\n\treturn &x\n}}\n")
+    let purge = |constraint: &str| {
+        format!("{constraint}package tagged\n\nfunc Purge(k string) {{ delete(m, k) }}\n")
     };
     write(
         &module,
         &[
-            ("go.mod", "module example.com/m\n\ngo 1.21\n"),
-            ("a/a.go", &heap("a", "")),
-            ("b/b.go", &heap("b", "//go:build ignore\n\n")),
+            ("go.mod", "module example.com/tagged\n\ngo 1.21\n"),
+            (
+                "store.go",
+                "package tagged\n\ntype T struct{ b []byte }\n\nvar m = map[string]*T{}\n\nfunc Add(k string) {\n\tm[k] = &T{b: make([]byte, 64)}\n}\n",
+            ),
+            ("purge.go", &purge("//go:build integration\n\n")),
         ],
     );
-    // A listing is kept only from files that changed more than two seconds before it.
-    std::thread::sleep(std::time::Duration::from_millis(2100));
-    let run = |goflags: &str| -> (Vec<String>, usize) {
+    // A listing is kept only from files that last changed more than two seconds before it.
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+    // The verdict at the store, the packages reported, and how many times go list ran.
+    let run = |goflags: &str| -> (String, Vec<String>, usize) {
         let _ = std::fs::remove_file(&asked);
         let out = cmd(cache.path())
             .current_dir(&module)
@@ -870,11 +875,16 @@ fn go_list_is_asked_again_only_when_what_it_read_changed() {
             .unwrap();
         assert_success(&out, "./...");
         let doc = json(&out.stdout);
-        let packages = doc["packages"]
-            .as_array()
-            .unwrap()
+        let packages = doc["packages"].as_array().unwrap();
+        let verdict = packages
             .iter()
-            .filter(|p| !p["diagnostics"].as_array().unwrap().is_empty())
+            .flat_map(|p| p["findings"].as_array().unwrap().iter())
+            .filter(|f| f["position"]["path"] == "store.go" && f["position"]["line"] == 8)
+            .map(|f| f["verdict"].as_str().unwrap().to_string())
+            .max_by_key(|v| v == "leak-risk")
+            .unwrap_or_default();
+        let names = packages
+            .iter()
             .map(|p| p["package"].as_str().unwrap().to_string())
             .collect();
         let lists = std::fs::read_to_string(&asked)
@@ -882,21 +892,61 @@ fn go_list_is_asked_again_only_when_what_it_read_changed() {
             .lines()
             .filter(|l| *l == "list")
             .count();
-        (packages, lists)
+        (verdict, names, lists)
     };
-    let a = vec!["example.com/m/a".to_string()];
-    assert_eq!(run(""), (a.clone(), 1), "the first run asks go");
-    assert_eq!(run(""), (a.clone(), 0), "nothing changed: the answer kept");
-    // b.go's constraint taken out: b is in the build.
-    write(&module, &[("b/b.go", &heap("b", ""))]);
-    let ab = vec!["example.com/m/a".to_string(), "example.com/m/b".to_string()];
-    assert_eq!(run(""), (ab.clone(), 1), "an edited file");
-    // A new package, and then other flags for go.
-    write(&module, &[("c/c.go", &heap("c", ""))]);
-    let abc: Vec<String> = ["a", "b", "c"]
-        .iter()
-        .map(|p| format!("example.com/m/{p}"))
-        .collect();
-    assert_eq!(run(""), (abc.clone(), 1), "a new package");
-    assert_eq!(run("-tags=other"), (abc, 1), "other GOFLAGS");
+    let one = vec!["example.com/tagged".to_string()];
+    settle();
+    assert_eq!(
+        run(""),
+        ("leak-risk".into(), one.clone(), 1),
+        "the first run asks go"
+    );
+    assert_eq!(
+        run(""),
+        ("leak-risk".into(), one.clone(), 0),
+        "nothing changed"
+    );
+    assert_eq!(
+        run("-tags=integration"),
+        ("retained".into(), one.clone(), 1),
+        "other GOFLAGS"
+    );
+    assert_eq!(
+        run("-tags=integration"),
+        ("retained".into(), one.clone(), 0),
+        "kept too"
+    );
+    assert_eq!(
+        run(""),
+        ("leak-risk".into(), one.clone(), 0),
+        "beside the first"
+    );
+    // purge.go in every build: the release is seen without the tag.
+    write(&module, &[("purge.go", &purge(""))]);
+    settle();
+    assert_eq!(
+        run(""),
+        ("retained".into(), one.clone(), 1),
+        "an edited file"
+    );
+    assert_eq!(run(""), ("retained".into(), one.clone(), 0), "then kept");
+    // A new package.
+    write(
+        &module,
+        &[(
+            "extra/extra.go",
+            "package extra\n\nfunc New() *int {\n\tx := 1\n\treturn &x\n}\n",
+        )],
+    );
+    settle();
+    let two = vec![
+        "example.com/tagged".to_string(),
+        "example.com/tagged/extra".to_string(),
+    ];
+    assert_eq!(
+        run(""),
+        ("retained".into(), two.clone(), 1),
+        "a new package"
+    );
+    assert_eq!(run(""), ("retained".into(), two, 0), "then kept");
 }
