@@ -35,17 +35,17 @@ pub const MAX_AGE_DAYS: u64 = 5;
 /// Past this size the oldest entries are removed.
 pub const MAX_BYTES: u64 = 1 << 30;
 /// Bumped when an entry's shape changes; also part of every key.
-const FORMAT: &str = "escape-explain result cache 5";
+const FORMAT: &str = "escape-explain result cache 6";
 /// The first line of every entry; the entry follows as MessagePack (self-describing like JSON,
 /// which the findings' optional fields need, and about a third quicker to decode) in an LZ4
 /// frame, then the hash of the frame's bytes (16 bytes).
-const MAGIC: &[u8] = b"escape-explain result cache 5\n";
+const MAGIC: &[u8] = b"escape-explain result cache 6\n";
 /// The first line of a shared read ([`Kept`]), framed as an entry and named by its id.
-const KEPT_MAGIC: &[u8] = b"escape-explain kept read 5\n";
+const KEPT_MAGIC: &[u8] = b"escape-explain kept read 6\n";
 /// The first line of what a section's lines told the reader ([`crate::escape::SectionRead`]).
-const READ_MAGIC: &[u8] = b"escape-explain section read 5\n";
+const READ_MAGIC: &[u8] = b"escape-explain section read 6\n";
 /// ...and of a `go list` answer ([`crate::listing`]).
-const LIST_MAGIC: &[u8] = b"escape-explain go list 5\n";
+const LIST_MAGIC: &[u8] = b"escape-explain go list 6\n";
 /// How deep shared reads may point to others: deeper than any chain of imports, and a
 /// hand-made loop is a miss, not a stack overflow.
 const MAX_KEPT_DEPTH: usize = 256;
@@ -342,7 +342,8 @@ impl ResultCache {
             return;
         }
         // A damaged one is written again, else every entry using it would stay a miss.
-        if self.kept_read(id).is_none() && put_value(&self.path(id), KEPT_MAGIC, kept).is_err() {
+        if self.kept_read(id).is_none() && put_value(&self.kept_path(id), KEPT_MAGIC, kept).is_err()
+        {
             return;
         }
         self.lock().kept.insert(id);
@@ -350,7 +351,16 @@ impl ResultCache {
 
     /// The shared read kept under `id`, when there is a whole one whose content is its name.
     fn kept_read(&self, id: u128) -> Option<Kept> {
-        get_value::<Kept>(&self.path(id), KEPT_MAGIC).filter(|k| k.id() == id)
+        get_value::<Kept>(&self.kept_path(id), KEPT_MAGIC).filter(|k| k.id() == id)
+    }
+
+    /// Where the shared read `id` is: named by its id and the form it is kept in, so that
+    /// builds of the tool that keep another form beside this one (an upgrade, two checkouts)
+    /// each find their own rather than take turns writing over the other's.
+    fn kept_path(&self, id: u128) -> PathBuf {
+        let mut k = KeyHasher::new();
+        k.part(KEPT_MAGIC).part(&id.to_le_bytes());
+        self.path(k.finish())
     }
 
     /// Removes entries unused for [`MAX_AGE_DAYS`], then the oldest while the cache is over
@@ -440,9 +450,12 @@ fn read_framed(path: &Path, magic: &[u8]) -> Option<Vec<u8>> {
     if sum != crate::source::deps::hash(body).to_le_bytes() {
         return None;
     }
-    let mut d = lz4_flex::frame::FrameDecoder::new(body);
-    let mut out = Vec::new();
-    d.read_to_end(&mut out).ok()?;
+    // The size before the block bounds what is given to it: LZ4 inflates at most 255 to 1.
+    let size = u32::from_le_bytes(body.get(..4)?.try_into().ok()?) as usize;
+    if size > body.len().saturating_mul(255) {
+        return None;
+    }
+    let out = lz4_flex::block::decompress_size_prepended(body).ok()?;
     let now = SystemTime::now();
     let stale = std::fs::metadata(path)
         .and_then(|m| m.modified())
@@ -461,43 +474,19 @@ fn write_framed(
 ) -> std::io::Result<()> {
     let dir = path.parent().expect("an entry is in a directory");
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    let mut file = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
-    file.write_all(magic)?;
+    let mut raw = Vec::new();
+    body(&mut raw)?;
     // LZ4, not deflate: a warm run inflates every entry, and inflating was a tenth of its
-    // time.
-    let mut z = lz4_flex::frame::FrameEncoder::new(Hashing {
-        inner: file,
-        hash: xxhash_rust::xxh3::Xxh3::new(),
-    });
-    body(&mut z)?;
-    let Hashing {
-        inner: mut file,
-        hash,
-    } = z.finish().map_err(std::io::Error::other)?;
-    file.write_all(&hash.digest128().to_le_bytes())?;
-    file.flush()?;
-    drop(file);
+    // time. One block with its size before it, so that it is inflated in one go into a
+    // buffer of that size (a frame is inflated block by block through a buffer of its own).
+    let packed = lz4_flex::block::compress_prepend_size(&raw);
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let file = tmp.as_file_mut();
+    file.write_all(magic)?;
+    file.write_all(&packed)?;
+    file.write_all(&crate::source::deps::hash(&packed).to_le_bytes())?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
-}
-
-/// A writer that hashes what it passes on.
-struct Hashing<W> {
-    inner: W,
-    hash: xxhash_rust::xxh3::Xxh3,
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 /// Every entry file: its path, size and last use.
@@ -892,9 +881,15 @@ mod tests {
         };
         let c = ResultCache::open(d.path()).unwrap();
         assert!(!c.still_hold(&top), "a shared read not kept is a miss");
+        // What a build of the tool that keeps another form wrote under the same id: each
+        // keeps its own, rather than write over the other's on every run.
+        let other = c.path(id);
+        put_value(&other, b"escape-explain kept read 5\n", &shared).unwrap();
+        let theirs = std::fs::read(&other).unwrap();
         let c = ResultCache::open(d.path()).unwrap();
         c.keep_read(id, &shared);
         assert!(c.still_hold(&top));
+        assert_eq!(std::fs::read(&other).unwrap(), theirs);
         // Checked once a run: a later edit is seen by the next run.
         std::fs::write(&f, "package b\n").unwrap();
         assert!(c.still_hold(&top));
@@ -902,7 +897,7 @@ mod tests {
         std::fs::write(&f, "package a\n").unwrap();
         assert!(ResultCache::open(d.path()).unwrap().still_hold(&top));
         // Damaged: a miss, and written again whole by the next analysis that keeps it.
-        let path = c.path(id);
+        let path = c.kept_path(id);
         let whole = std::fs::read(&path).unwrap();
         std::fs::write(&path, &whole[..whole.len() - 1]).unwrap();
         let c = ResultCache::open(d.path()).unwrap();
@@ -916,7 +911,7 @@ mod tests {
             own: Vec::new(),
             used: vec![7],
         };
-        put_value(&c.path(7), KEPT_MAGIC, &looped).unwrap();
+        put_value(&c.kept_path(7), KEPT_MAGIC, &looped).unwrap();
         assert!(!ResultCache::open(d.path()).unwrap().still_hold(&looped));
     }
 
