@@ -390,12 +390,23 @@ impl Serialize for RuleId {
 
 impl<'de> Deserialize<'de> for RuleId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let code = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        RuleId::from_code(&code).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "unknown code '{code}'; `escape-explain explain --list` lists the codes"
-            ))
-        })
+        // A visitor rather than a string: every finding of a replayed package has a code, and
+        // serde's `Cow<str>` is always an owned copy.
+        struct Code;
+        impl serde::de::Visitor<'_> for Code {
+            type Value = RuleId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a rule's code (EE0101)")
+            }
+            fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<RuleId, E> {
+                RuleId::from_code(code).ok_or_else(|| {
+                    E::custom(format!(
+                        "unknown code '{code}'; `escape-explain explain --list` lists the codes"
+                    ))
+                })
+            }
+        }
+        d.deserialize_str(Code)
     }
 }
 
