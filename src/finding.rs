@@ -388,6 +388,8 @@ pub const DESCRIBED: &[&str] = &[
     "the method value ",
     "the slice of `...` arguments",
     "a closure in ",
+    // What a call passes to a function that keeps it, with no variable to name it by.
+    "what line ",
 ];
 
 #[cfg(test)]

@@ -950,3 +950,62 @@ fn go_list_is_asked_again_only_when_what_it_read_changed() {
     );
     assert_eq!(run(""), ("retained".into(), two, 0), "then kept");
 }
+
+/// A store made through the method it calls is told by what the call passes, not by the holder
+/// it stores into (`CommandLine.Parse(os.Args[1:])` keeps the arguments, not `CommandLine`):
+/// when a reset bounds the holder as when nothing does.
+#[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
+fn a_store_through_a_call_is_told_by_what_the_call_passes() {
+    if !go_available("a_store_through_a_call_is_told_by_what_the_call_passes") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("go.mod", "module example.com/flags\n\ngo 1.21\n"),
+            (
+                "flags.go",
+                "package flags\n\nimport \"os\"\n\ntype Set struct{ args []string }\n\nfunc (s *Set) Parse(a []string) { s.parse(a) }\n\nfunc (s *Set) parse(a []string) { s.args = append(s.args, a...) }\n\nfunc (s *Set) Reset() { s.args = nil }\n\nvar CommandLine = &Set{}\n\nfunc Parse() { CommandLine.Parse(os.Args[1:]) }\n\nfunc Add(extra []string) { CommandLine.Parse(extra) }\n\nfunc Reset() { CommandLine.Reset() }\n",
+            ),
+        ],
+    );
+    let out = cmd(cache.path())
+        .current_dir(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_success(&out, "--format json");
+    let doc = json(&out.stdout);
+    let mut titles: Vec<(u64, String)> = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["findings"].as_array().unwrap().iter())
+        .filter(|f| f["code"] == "EE0202")
+        .map(|f| {
+            (
+                f["position"]["line"].as_u64().unwrap(),
+                f["title"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        [
+            (
+                15,
+                "what line 15 passes is appended to a package-level slice `CommandLine`, but bounded"
+                    .to_string()
+            ),
+            (
+                17,
+                "`extra` is appended to a package-level slice `CommandLine`, but bounded"
+                    .to_string()
+            ),
+        ]
+    );
+}

@@ -46,10 +46,7 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex) -> Vec<Finding> {
                 let why = format!(
                     "it lives as long as the process, but the package releases it ({how}), so it is bounded by how the program uses that release"
                 );
-                let subject = match add.key.as_deref() {
-                    Some(k) => format!("{}[{k}]", add.global),
-                    None => add.global.clone(),
-                };
+                let subject = stored(index, add);
                 out.push(finding(cx, index, add.function, add.loc, hit, subject, why));
             }
             continue;
@@ -63,13 +60,7 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex) -> Vec<Finding> {
             }
             _ => "every call adds one more element, and nothing in the package removes or truncates it".into(),
         };
-        let subject = match (add.key.as_deref(), add.vars.last()) {
-            (Some(k), _) => format!("{}[{k}]", add.global),
-            // A call that stores through the function it calls: what it passes.
-            (None, Some(v)) if add.via.is_some() => index.vars[v.0 as usize].name.clone(),
-            (None, None) if add.via.is_some() => format!("what line {} passes", add.loc.line),
-            (None, _) => add.global.clone(),
-        };
+        let subject = stored(index, add);
         out.push(finding(
             cx,
             index,
@@ -118,6 +109,19 @@ pub fn check(cx: &Context<'_>, index: &PackageIndex) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// What a store keeps, as a finding's subject: the entry of a keyed store; for a call that
+/// stores through the function it calls, what it passes (not the holder: in
+/// `CommandLine.Parse(os.Args[1:])` the holder is `CommandLine`, what it keeps is the
+/// arguments); else the holder.
+fn stored(index: &PackageIndex, add: &crate::source::index::Effect) -> String {
+    match (add.key.as_deref(), add.vars.last()) {
+        (Some(k), _) => format!("{}[{k}]", add.global),
+        (None, Some(v)) if add.via.is_some() => index.vars[v.0 as usize].name.clone(),
+        (None, None) if add.via.is_some() => format!("what line {} passes", add.loc.line),
+        (None, _) => add.global.clone(),
+    }
 }
 
 fn finding(
