@@ -348,6 +348,17 @@ mod tests {
 
     /// Lists through the cache, counting how many times go was asked.
     fn listed(m: &Module, req: &BuildRequest, env: &str, asked: &Cell<u32>) -> Vec<ListedPackage> {
+        listed_settled(m, req, env, asked, Duration::ZERO)
+    }
+
+    /// As [`listed`], keeping only answers read from files settled `settle` before.
+    fn listed_settled(
+        m: &Module,
+        req: &BuildRequest,
+        env: &str,
+        asked: &Cell<u32>,
+        settle: Duration,
+    ) -> Vec<ListedPackage> {
         list_packages_settled(
             req,
             Some(env),
@@ -356,7 +367,7 @@ mod tests {
                 asked.set(asked.get() + 1);
                 Ok(go_list(&m.root))
             },
-            Duration::ZERO,
+            settle,
         )
         .unwrap()
     }
@@ -524,17 +535,7 @@ mod tests {
         let req = request(&m.root, &["./..."]);
         let asked = Cell::new(0);
         for _ in 0..2 {
-            list_packages_settled(
-                &req,
-                Some(&env),
-                Some(&m.cache),
-                || {
-                    asked.set(asked.get() + 1);
-                    Ok(go_list(&m.root))
-                },
-                Duration::from_secs(3600),
-            )
-            .unwrap();
+            listed_settled(&m, &req, &env, &asked, Duration::from_secs(3600));
         }
         assert_eq!(asked.get(), 2);
     }

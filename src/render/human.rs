@@ -167,13 +167,9 @@ impl HumanRenderer {
                     .or_else(|| span_at(text, pos.line, pos.column.unwrap_or(1), &f.subject))
                     .or_else(|| {
                         pos.column.is_none().then(|| {
-                            text.line_start(pos.line).map(|start| {
-                                let text = text.text.as_str();
-                                let end =
-                                    text[start..].find('\n').map_or(text.len(), |e| start + e);
-                                let indent =
-                                    text[start..end].len() - text[start..end].trim_start().len();
-                                start + indent..end
+                            text.line(pos.line).map(|line| {
+                                let shown = &text.text[line.clone()];
+                                line.start + shown.len() - shown.trim_start().len()..line.end
                             })
                         })?
                     });
@@ -839,11 +835,7 @@ fn expr_end(text: &str, start: usize) -> usize {
 /// its first line when it spans several (`go func() {`).
 fn statement_at(source: &Text, line: u32, column: u32) -> Option<std::ops::Range<usize>> {
     let text = source.text.as_str();
-    let start = source.line_start(line)?;
-    let end = text[start..]
-        .find('\n')
-        .map(|e| start + e)
-        .unwrap_or(text.len());
+    let std::ops::Range { start, end } = source.line(line)?;
     let from = start + (column as usize).saturating_sub(1);
     let body = text.get(from..end)?;
     // A trailing comment follows a space (`// want: ...`); `//` in a literal ("http://") does not.
@@ -857,13 +849,8 @@ fn statement_at(source: &Text, line: u32, column: u32) -> Option<std::ops::Range
 
 /// The trimmed statement on a site's line.
 fn line_span(source: &Text, site: &Site) -> Option<std::ops::Range<usize>> {
-    let text = source.text.as_str();
-    let start = source.line_start(site.line)?;
-    let end = text[start..]
-        .find('\n')
-        .map(|e| start + e)
-        .unwrap_or(text.len());
-    let line = &text[start..end];
+    let std::ops::Range { start, end } = source.line(site.line)?;
+    let line = &source.text[start..end];
     let lead = line.len() - line.trim_start().len();
     let trimmed = line.trim();
     let body = trimmed.split("//").next().unwrap_or(trimmed).trim_end();
@@ -890,6 +877,16 @@ impl Text {
         let i = (line as usize).checked_sub(1)?;
         // A line after the last `\n` exists only as its start (the end of the text).
         self.starts.get(i).copied()
+    }
+
+    /// The bytes of 1-based `line`, without its line break.
+    fn line(&self, line: u32) -> Option<std::ops::Range<usize>> {
+        let start = self.line_start(line)?;
+        let end = self
+            .starts
+            .get(line as usize)
+            .map_or(self.text.len(), |next| next - 1);
+        Some(start..end)
     }
 
     /// The whole lines that `spans` touch, and the number of the first: what a folded frame
@@ -1048,6 +1045,27 @@ mod frame_tests {
         assert_eq!(
             text.line_start(2),
             Some(2),
+            "the empty line after the last break"
+        );
+    }
+
+    #[test]
+    fn a_line_is_its_bytes_without_its_break() {
+        let text = Text::new("a\nbc\n\nd".to_string());
+        let lines: Vec<_> = (0..=5).map(|l| text.line(l)).collect();
+        assert_eq!(
+            lines,
+            [None, Some(0..1), Some(2..4), Some(5..5), Some(6..7), None]
+        );
+        let text = Text::new("a\r\n".to_string());
+        assert_eq!(
+            text.line(1),
+            Some(0..2),
+            "a carriage return stays in the line"
+        );
+        assert_eq!(
+            text.line(2),
+            Some(3..3),
             "the empty line after the last break"
         );
     }
