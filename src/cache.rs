@@ -23,7 +23,7 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use crate::escape::{Diagnostic, Kind, Section};
-use crate::finding::{Finding, Verdict};
+use crate::finding::{Evidence, Finding, Verdict};
 use crate::select::FileMarks;
 use crate::source::deps::Kept;
 
@@ -35,11 +35,11 @@ pub const MAX_AGE_DAYS: u64 = 5;
 /// Past this size the oldest entries are removed.
 pub const MAX_BYTES: u64 = 1 << 30;
 /// Bumped when an entry's shape changes; also part of every key.
-const FORMAT: &str = "escape-explain result cache 6";
+const FORMAT: &str = "escape-explain result cache 7";
 /// The first line of every entry; the entry follows as MessagePack (self-describing like JSON,
 /// which the findings' optional fields need, and about a third quicker to decode) in an LZ4
 /// frame, then the hash of the frame's bytes (16 bytes).
-const MAGIC: &[u8] = b"escape-explain result cache 6\n";
+const MAGIC: &[u8] = b"escape-explain result cache 7\n";
 /// The first line of a shared read ([`Kept`]), framed as an entry and named by its id.
 const KEPT_MAGIC: &[u8] = b"escape-explain kept read 6\n";
 /// The first line of what a section's lines told the reader ([`crate::escape::SectionRead`]).
@@ -85,6 +85,82 @@ pub struct Entry {
     pub kept_at: Vec<(usize, Vec<(String, u32)>)>,
     /// What the report reads of the package's section, for a replay that does not build it.
     pub sketch: Sketch,
+    /// What the findings below `retained` say beyond their one line, taken out of them and
+    /// kept apart: most of a package's findings are such, and a report that shows them in one
+    /// line does not decode it ([`ResultCache::get`]).
+    explanations: Explanations,
+}
+
+/// What a finding says beyond its one line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Explanation {
+    why: String,
+    fix: Option<String>,
+    evidence: Vec<Evidence>,
+    compiler: Vec<String>,
+}
+
+impl Explanation {
+    fn take(f: &mut Finding) -> Explanation {
+        Explanation {
+            why: std::mem::take(&mut f.why),
+            fix: f.fix.take(),
+            evidence: std::mem::take(&mut f.evidence),
+            compiler: std::mem::take(&mut f.compiler),
+        }
+    }
+
+    fn give(self, f: &mut Finding) {
+        f.why = self.why;
+        f.fix = self.fix;
+        f.evidence = self.evidence;
+        f.compiler = self.compiler;
+    }
+}
+
+/// The findings below `retained` whose explanations an entry keeps apart.
+fn explained_apart(f: &Finding) -> bool {
+    f.verdict < Verdict::Retained
+}
+
+/// The explanations of an entry's findings below `retained`, in the findings' order: as taken
+/// out, or as written (MessagePack, one value written as bytes so that decoding the entry
+/// steps over it whole).
+#[derive(Debug, Clone)]
+enum Explanations {
+    Taken(Vec<Explanation>),
+    Encoded(Vec<u8>),
+}
+
+impl Serialize for Explanations {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Explanations::Taken(all) => {
+                let bytes = rmp_serde::to_vec_named(all).map_err(serde::ser::Error::custom)?;
+                s.serialize_bytes(&bytes)
+            }
+            Explanations::Encoded(bytes) => s.serialize_bytes(bytes),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Explanations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Explanations;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Explanations, E> {
+                Ok(Explanations::Encoded(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Explanations, E> {
+                Ok(Explanations::Encoded(v))
+            }
+        }
+        d.deserialize_byte_buf(Bytes)
+    }
 }
 
 /// What a report that needs little of a package's diagnostics ([`crate::render::Needs`])
@@ -162,6 +238,12 @@ impl Entry {
                 ))
             })
             .collect();
+        let mut findings = findings;
+        let explanations = findings
+            .iter_mut()
+            .filter(|f| explained_apart(f))
+            .map(Explanation::take)
+            .collect();
         Entry {
             deps,
             generic,
@@ -169,12 +251,35 @@ impl Entry {
             findings,
             kept_at,
             sketch,
+            explanations: Explanations::Taken(explanations),
         }
     }
 
-    /// The findings, as the analysis made them.
+    /// Decodes the explanations kept apart; false when they do not decode, or are not one for
+    /// each finding below `retained`.
+    fn decode_explanations(&mut self) -> bool {
+        if let Explanations::Encoded(bytes) = &self.explanations {
+            match rmp_serde::from_slice::<Vec<Explanation>>(bytes) {
+                Ok(all) => self.explanations = Explanations::Taken(all),
+                Err(_) => return false,
+            }
+        }
+        let Explanations::Taken(all) = &self.explanations else {
+            unreachable!("decoded above")
+        };
+        all.len() == self.findings.iter().filter(|f| explained_apart(f)).count()
+    }
+
+    /// The findings, as the analysis made them; those below `retained` without their
+    /// explanations unless the entry was read with them ([`ResultCache::get`]).
     pub fn into_findings(self) -> Vec<Finding> {
         let mut findings = self.findings;
+        if let Explanations::Taken(all) = self.explanations {
+            let apart = findings.iter_mut().filter(|f| explained_apart(f));
+            for (f, e) in apart.zip(all) {
+                e.give(f);
+            }
+        }
         for (i, kept) in self.kept_at {
             if let Some(h) = findings.get_mut(i).and_then(|f| f.holder.as_mut()) {
                 h.kept_at = kept.into_iter().map(|(p, l)| (p.into(), l)).collect();
@@ -288,9 +393,11 @@ impl ResultCache {
         self.dir.join(ENTRIES).join(&hex[..2]).join(hex)
     }
 
-    /// The entry for `key`, when there is a whole one.
-    pub fn get(&self, key: u128) -> Option<Entry> {
-        get_value(&self.path(key), MAGIC)
+    /// The entry for `key`, when there is a whole one; with the explanations of its findings
+    /// below `retained` when `explained` (a report that shows those in one line reads none).
+    pub fn get(&self, key: u128, explained: bool) -> Option<Entry> {
+        let mut entry: Entry = get_value(&self.path(key), MAGIC)?;
+        (!explained || entry.decode_explanations()).then_some(entry)
     }
 
     /// Whether everything `deps` names is as it was, through the shared reads it points to;
@@ -806,6 +913,106 @@ mod tests {
         assert_eq!(human(&stub), shown);
     }
 
+    #[test]
+    fn a_report_of_one_line_findings_is_replayed_without_their_explanations() {
+        use crate::render::Renderer;
+        let (section, mut findings) = store_section();
+        for f in &mut findings {
+            f.why = format!("why {}", f.verdict.name());
+            f.fix = Some("fix".into());
+            f.evidence = vec![crate::finding::Evidence {
+                note: "a step".into(),
+                site: None,
+            }];
+            f.compiler = vec!["said".into(), "and flowed".into()];
+        }
+        let d = tempfile::tempdir().unwrap();
+        let c = ResultCache::open(d.path()).unwrap();
+        let entry = |findings: Vec<Finding>| {
+            Entry::new(
+                Kept::default(),
+                false,
+                Vec::new(),
+                findings,
+                Sketch::default(),
+            )
+        };
+        let mut written = entry(findings.clone());
+        c.put(7, &written);
+        assert_eq!(
+            serde_json::to_string(&written.clone().into_findings()).unwrap(),
+            serde_json::to_string(&findings).unwrap(),
+            "what was written is given back whole"
+        );
+        let whole = c.get(7, true).unwrap().into_findings();
+        let brief = c.get(7, false).unwrap().into_findings();
+        assert_eq!(
+            serde_json::to_string(&whole).unwrap(),
+            serde_json::to_string(&findings).unwrap()
+        );
+        for (b, f) in brief.iter().zip(&findings) {
+            let said = (
+                b.why.is_empty(),
+                b.fix.is_none(),
+                b.evidence.is_empty(),
+                b.compiler.is_empty(),
+            );
+            if f.verdict < Verdict::Retained {
+                assert_eq!(said, (true, true, true, true), "{}", f.verdict.name());
+                assert_eq!(
+                    (&b.title, &b.subject, b.diagnostic),
+                    (&f.title, &f.subject, f.diagnostic)
+                );
+            } else {
+                assert_eq!(
+                    serde_json::to_string(b).unwrap(),
+                    serde_json::to_string(f).unwrap()
+                );
+            }
+        }
+
+        // The reports that read no explanation of a one-line finding say so, and write the
+        // same without them; those that read them do not.
+        let human = crate::render::human::HumanRenderer::new(Default::default());
+        let compact = crate::render::compact::CompactRenderer {
+            shown: vec![Verdict::Heap, Verdict::Retained, Verdict::LeakRisk],
+            paths: crate::paths::ShownPaths::from_root(),
+        };
+        let mut brief_reports: Vec<Box<dyn Renderer>> = vec![Box::new(human), Box::new(compact)];
+        for r in &mut brief_reports {
+            assert!(!r.explains_every_finding());
+            let mut write = |findings: &[Finding]| {
+                let mut out = Vec::new();
+                r.section(&mut out, &section, findings).unwrap();
+                String::from_utf8(out).unwrap()
+            };
+            let shown = write(&whole);
+            assert!(
+                shown.contains("[EE0201]") || shown.contains("EE0201:"),
+                "{shown}"
+            );
+            assert_eq!(write(&brief), shown);
+        }
+        let list = crate::render::text::TextRenderer::new(
+            false,
+            false,
+            vec![Verdict::Heap],
+            crate::paths::ShownPaths::from_root(),
+        );
+        assert!(list.explains_every_finding());
+        let all = crate::render::human::HumanRenderer::new(crate::render::human::HumanOptions {
+            full: vec![Verdict::Heap],
+            ..Default::default()
+        });
+        assert!(all.explains_every_finding());
+
+        // Explanations that are not one for each such finding are a miss when read.
+        written.findings[1].verdict = Verdict::Retained;
+        c.put(8, &written);
+        assert!(c.get(8, true).is_none());
+        assert!(c.get(8, false).is_some());
+    }
+
     fn touch(path: &Path, age_days: u64, bytes: usize) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, vec![b'x'; bytes]).unwrap();
@@ -845,19 +1052,19 @@ mod tests {
             Sketch::default(),
         );
         c.put(7, &e);
-        assert!(c.get(7).is_some_and(|e| e.generic));
-        assert!(c.get(8).is_none());
+        assert!(c.get(7, true).is_some_and(|e| e.generic));
+        assert!(c.get(8, true).is_none());
         let path = c.path(7);
         let whole = std::fs::read(&path).unwrap();
         for cut in [0, MAGIC.len(), whole.len() - 1] {
             std::fs::write(&path, &whole[..cut]).unwrap();
-            assert!(c.get(7).is_none(), "cut at {cut}");
+            assert!(c.get(7, true).is_none(), "cut at {cut}");
         }
         let mut flipped = whole.clone();
         let last = flipped.len() - 2;
         flipped[last] ^= 0xff;
         std::fs::write(&path, &flipped).unwrap();
-        assert!(c.get(7).is_none(), "a changed byte");
+        assert!(c.get(7, true).is_none(), "a changed byte");
     }
 
     #[test]

@@ -130,6 +130,9 @@ struct Shared {
     locator: Locator,
     /// Whether the source is read (diagnostics naming no file found are then counted).
     source: bool,
+    /// Whether what findings below `retained` say beyond their one line is read (a replayed
+    /// package's are decoded only then).
+    explained: bool,
 }
 
 /// An index being built or built, shared by the sections that need it, with what building
@@ -551,6 +554,9 @@ impl<'r> Pipeline<'r> {
             let shared = Arc::new(Shared {
                 locator: self.locator.clone(),
                 source: self.source,
+                // A profile's numbers may change a finding's verdict, and so what is shown in
+                // full.
+                explained: self.runtime.is_some() || self.renderer.explains_every_finding(),
                 cache: self.cache.clone(),
                 context: context.finish(),
                 module: self.locator.module().cloned(),
@@ -821,7 +827,7 @@ impl Shared {
     fn analyse(&self, job: Job) -> io::Result<Analysed> {
         let key = self.cache.as_ref().and_then(|c| Some((c, self.key(&job)?)));
         if let Some((cache, key)) = key
-            && let Some(mut entry) = cache.get(key)
+            && let Some(mut entry) = cache.get(key, self.explained)
             // Everything the analysis read is as it was: a package whose facts it imported,
             // a file of generic code instantiated in it.
             && cache.still_hold(&entry.deps)
@@ -887,7 +893,7 @@ impl Shared {
         {
             let deps = read.kept(&mut |id, kept| cache.keep_read(id, kept));
             let sketch = crate::cache::Sketch::of(&a.section, &a.findings, unresolved);
-            let entry = crate::cache::Entry::new(
+            let mut entry = crate::cache::Entry::new(
                 deps,
                 a.generic,
                 std::mem::take(&mut a.files),
@@ -895,8 +901,8 @@ impl Shared {
                 sketch,
             );
             cache.put(key, &entry);
-            a.files = entry.files;
-            a.findings = entry.findings;
+            a.files = std::mem::take(&mut entry.files);
+            a.findings = entry.into_findings();
         }
         Ok(a)
     }
@@ -926,8 +932,22 @@ impl Shared {
             .debug(&job.section.variant())
             .debug(&job.dir)
             .debug(&job.tests)
-            .debug(&job.source_rules)
-            .debug(&job.dir.as_deref().and_then(|d| self.packages.listed(d)));
+            .debug(&job.source_rules);
+        // The files go lists for the package, part by part: a large package lists hundreds.
+        match job.dir.as_deref().and_then(|d| self.packages.listed(d)) {
+            None => {
+                k.part(b"not listed");
+            }
+            Some((files, test_files)) => {
+                k.part(b"listed");
+                for list in [files, test_files] {
+                    k.part(&(list.len() as u64).to_le_bytes());
+                    for f in list {
+                        k.part(f.as_bytes());
+                    }
+                }
+            }
+        }
         Some(k.finish())
     }
 

@@ -99,6 +99,14 @@ macro_rules! rules {
                     $(RuleId::$id => $code,)*
                 }
             }
+
+            /// The rule of a code written as [`RuleId::as_str`] writes it.
+            fn from_exact(code: &str) -> Option<RuleId> {
+                match code {
+                    $($code => Some(RuleId::$id),)*
+                    _ => None,
+                }
+            }
         }
 
         $(
@@ -355,6 +363,10 @@ impl RuleId {
 
     /// The rule of a code, whatever its case (`ee0201`).
     pub fn from_code(code: &str) -> Option<RuleId> {
+        // As written by the tool (every finding read back from the result cache), first.
+        if let Some(id) = RuleId::from_exact(code) {
+            return Some(id);
+        }
         let code = code.trim();
         RULES
             .iter()
@@ -429,6 +441,8 @@ mod tests {
             assert_eq!(rule.id as usize, i, "{code} is at its variant's place");
             assert_eq!(rule.id.rule().id, rule.id);
             assert_eq!(RuleId::from_code(&code.to_lowercase()), Some(rule.id));
+            assert_eq!(RuleId::from_code(&format!(" {code}")), Some(rule.id));
+            assert_eq!(RuleId::from_exact(code), Some(rule.id));
             assert!(!rule.name.is_empty(), "{code} has a name");
             // The page compiled in is the code's own (the catalog's tests check its headings).
             assert!(

@@ -277,7 +277,29 @@ pub fn start_build(go: &Path, req: &BuildRequest) -> Result<Build, RunError> {
         .spawn()
         .map_err(RunError::Spawn)?;
     crate::interrupt::signal_child(child.id());
+    if let Some(stderr) = &child.stderr {
+        widen_pipe(stderr);
+    }
     Ok(Build { child: Some(child) })
+}
+
+/// How many bytes of go's output the pipe holds: a build of many packages prints tens of
+/// megabytes, and with the default 64 KiB go and the reader take turns, waking each other
+/// a thousand times. Linux allows an unprivileged process up to 1 MiB
+/// (`/proc/sys/fs/pipe-max-size`).
+const PIPE_BYTES: libc::c_int = 1 << 20;
+
+/// Lets the pipe hold [`PIPE_BYTES`] where the system allows it; else it stays as it is.
+fn widen_pipe(pipe: &std::process::ChildStderr) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: F_SETPIPE_SZ takes an int and touches nothing but the pipe's capacity; the
+        // descriptor is the child's stderr, open for as long as `pipe` is.
+        let _ = unsafe { libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, PIPE_BYTES) };
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = pipe;
 }
 
 impl Drop for Build {
@@ -290,6 +312,9 @@ impl Drop for Build {
     }
 }
 
+/// How much of go's output is read at once: as much as its pipe holds ([`PIPE_BYTES`]).
+const READ_BYTES: usize = 1 << 20;
+
 /// Hands each line of `input` (without its line ending, LF or CRLF) to `on_line`; the last one
 /// too when the input does not end with a line break.
 fn read_lines(
@@ -298,7 +323,7 @@ fn read_lines(
 ) -> std::io::Result<()> {
     // Lines are handed over where they lie in the buffer, split by a vectorized search:
     // go prints tens of megabytes for a large build, and this thread must keep up.
-    let mut buf = vec![0u8; 1 << 16];
+    let mut buf = vec![0u8; READ_BYTES];
     // The line in progress starts at `start`; the bytes read end at `end`.
     let (mut start, mut end) = (0, 0);
     loop {
@@ -404,12 +429,18 @@ mod read_tests {
 
     #[test]
     fn each_line_is_handed_over_without_its_ending_however_the_bytes_arrive() {
-        let long = "x".repeat(200_000);
-        let input = format!("a\nb\r\n\n\rc\r\r\n{long}\nlast");
-        let want: Vec<Vec<u8>> = ["a", "b", "", "\rc\r", &long, "last"]
+        // Lines longer than the buffer, and more lines than it holds before and after them.
+        let long = "x".repeat(2 * super::READ_BYTES + 5);
+        let many: Vec<String> = (0..200_000).map(|i| i.to_string()).collect();
+        let many = many.join("\n");
+        let input = format!("a\nb\r\n\n\rc\r\r\n{many}\n{long}\n{many}\nlast");
+        let mut want: Vec<Vec<u8>> = ["a", "b", "", "\rc\r"]
             .iter()
             .map(|l| l.as_bytes().to_vec())
             .collect();
+        for part in [&many, &long, &many, "last"] {
+            want.extend(part.split('\n').map(|l| l.as_bytes().to_vec()));
+        }
         for step in [1, 3, 7, 4096, 1 << 16, 1 << 20] {
             assert_eq!(lines(input.as_bytes(), step), want, "{step} bytes a read");
         }

@@ -818,6 +818,11 @@ impl Spool {
 
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.healthy()?;
+        self.push(bytes)
+    }
+
+    /// [`Spool::write`] once [`Spool::healthy`] has been asked.
+    fn push(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.len += bytes.len() as u64;
         // Hashed in bulk (`catch_up`), not a record at a time: a warm run keeps every line
         // without looking at it, and hashing 4 bytes then 60 was most of that.
@@ -885,8 +890,9 @@ impl Spool {
         self.lines += 1;
         // Lines are far shorter than the length field allows; one that is not is cut.
         let line = &line[..line.len().min(Self::CLOSE as usize - 1)];
-        self.write(&(line.len() as u32).to_le_bytes())?;
-        self.write(line)
+        self.healthy()?;
+        self.push(&(line.len() as u32).to_le_bytes())?;
+        self.push(line)
     }
 
     /// The current section's records so far.

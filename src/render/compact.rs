@@ -25,6 +25,10 @@ impl Renderer for CompactRenderer {
         super::Needs::Kinds
     }
 
+    fn explains_every_finding(&self) -> bool {
+        false
+    }
+
     fn section(
         &mut self,
         out: &mut dyn Write,

@@ -453,6 +453,11 @@ impl Renderer for HumanRenderer {
         }
     }
 
+    fn explains_every_finding(&self) -> bool {
+        // Findings below `retained` are told in one line, unless shown in full.
+        self.needs() == super::Needs::All
+    }
+
     fn begin(&mut self, _out: &mut dyn Write, _run: &RunInfo) -> io::Result<()> {
         Ok(())
     }

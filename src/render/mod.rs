@@ -21,6 +21,12 @@ pub trait Renderer {
     fn needs(&self) -> Needs {
         Needs::All
     }
+    /// Whether it reads what findings below `retained` say beyond their one line (`why`,
+    /// `fix`, `evidence`, `compiler`): a package replayed from the result cache leaves them
+    /// empty when not.
+    fn explains_every_finding(&self) -> bool {
+        true
+    }
     fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()>;
     fn section(
         &mut self,
