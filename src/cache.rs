@@ -255,9 +255,10 @@ impl Entry {
         }
     }
 
-    /// Decodes the explanations kept apart; false when they do not decode, or are not one for
-    /// each finding below `retained`.
-    fn decode_explanations(&mut self) -> bool {
+    /// Decodes the explanations kept apart, for [`Entry::into_findings`] to give back; false
+    /// when they do not decode, or are not one for each finding below `retained` (the entry
+    /// is then a miss). A report that shows those findings in one line does not ask.
+    pub fn explain(&mut self) -> bool {
         if let Explanations::Encoded(bytes) = &self.explanations {
             match rmp_serde::from_slice::<Vec<Explanation>>(bytes) {
                 Ok(all) => self.explanations = Explanations::Taken(all),
@@ -281,7 +282,11 @@ impl Entry {
             }
         }
         for (i, kept) in self.kept_at {
-            if let Some(h) = findings.get_mut(i).and_then(|f| f.holder.as_mut()) {
+            // Read back, a holder has none (they are not written with it); as the analysis
+            // made it, it has them already.
+            if let Some(h) = findings.get_mut(i).and_then(|f| f.holder.as_mut())
+                && h.kept_at.is_empty()
+            {
                 h.kept_at = kept.into_iter().map(|(p, l)| (p.into(), l)).collect();
             }
         }
@@ -393,11 +398,10 @@ impl ResultCache {
         self.dir.join(ENTRIES).join(&hex[..2]).join(hex)
     }
 
-    /// The entry for `key`, when there is a whole one; with the explanations of its findings
-    /// below `retained` when `explained` (a report that shows those in one line reads none).
-    pub fn get(&self, key: u128, explained: bool) -> Option<Entry> {
-        let mut entry: Entry = get_value(&self.path(key), MAGIC)?;
-        (!explained || entry.decode_explanations()).then_some(entry)
+    /// The entry for `key`, when there is a whole one: the explanations of its findings below
+    /// `retained` still encoded ([`Entry::explain`]).
+    pub fn get(&self, key: u128) -> Option<Entry> {
+        get_value(&self.path(key), MAGIC)
     }
 
     /// Whether everything `deps` names is as it was, through the shared reads it points to;
@@ -438,7 +442,6 @@ impl ResultCache {
 
     /// Keeps `entry` under `key`: written whole or not at all. A failure is not the run's.
     pub fn put(&self, key: u128, entry: &Entry) {
-        // Streamed: a package's findings can be tens of megabytes.
         let _ = put_value(&self.path(key), MAGIC, entry);
     }
 
@@ -944,8 +947,10 @@ mod tests {
             serde_json::to_string(&findings).unwrap(),
             "what was written is given back whole"
         );
-        let whole = c.get(7, true).unwrap().into_findings();
-        let brief = c.get(7, false).unwrap().into_findings();
+        let mut explained = c.get(7).unwrap();
+        assert!(explained.explain());
+        let whole = explained.into_findings();
+        let brief = c.get(7).unwrap().into_findings();
         assert_eq!(
             serde_json::to_string(&whole).unwrap(),
             serde_json::to_string(&findings).unwrap()
@@ -1009,8 +1014,8 @@ mod tests {
         // Explanations that are not one for each such finding are a miss when read.
         written.findings[1].verdict = Verdict::Retained;
         c.put(8, &written);
-        assert!(c.get(8, true).is_none());
-        assert!(c.get(8, false).is_some());
+        let mut read = c.get(8).unwrap();
+        assert!(!read.explain());
     }
 
     fn touch(path: &Path, age_days: u64, bytes: usize) {
@@ -1052,19 +1057,19 @@ mod tests {
             Sketch::default(),
         );
         c.put(7, &e);
-        assert!(c.get(7, true).is_some_and(|e| e.generic));
-        assert!(c.get(8, true).is_none());
+        assert!(c.get(7).is_some_and(|e| e.generic));
+        assert!(c.get(8).is_none());
         let path = c.path(7);
         let whole = std::fs::read(&path).unwrap();
         for cut in [0, MAGIC.len(), whole.len() - 1] {
             std::fs::write(&path, &whole[..cut]).unwrap();
-            assert!(c.get(7, true).is_none(), "cut at {cut}");
+            assert!(c.get(7).is_none(), "cut at {cut}");
         }
         let mut flipped = whole.clone();
         let last = flipped.len() - 2;
         flipped[last] ^= 0xff;
         std::fs::write(&path, &flipped).unwrap();
-        assert!(c.get(7, true).is_none(), "a changed byte");
+        assert!(c.get(7).is_none(), "a changed byte");
     }
 
     #[test]

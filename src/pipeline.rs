@@ -827,10 +827,11 @@ impl Shared {
     fn analyse(&self, job: Job) -> io::Result<Analysed> {
         let key = self.cache.as_ref().and_then(|c| Some((c, self.key(&job)?)));
         if let Some((cache, key)) = key
-            && let Some(mut entry) = cache.get(key, self.explained)
+            && let Some(mut entry) = cache.get(key)
             // Everything the analysis read is as it was: a package whose facts it imported,
             // a file of generic code instantiated in it.
             && cache.still_hold(&entry.deps)
+            && (!self.explained || entry.explain())
         {
             let generic = entry.generic;
             let files = std::mem::take(&mut entry.files);

@@ -287,6 +287,7 @@ pub fn start_build(go: &Path, req: &BuildRequest) -> Result<Build, RunError> {
 /// megabytes, and with the default 64 KiB go and the reader take turns, waking each other
 /// a thousand times. Linux allows an unprivileged process up to 1 MiB
 /// (`/proc/sys/fs/pipe-max-size`).
+#[cfg(target_os = "linux")]
 const PIPE_BYTES: libc::c_int = 1 << 20;
 
 /// Lets the pipe hold [`PIPE_BYTES`] where the system allows it; else it stays as it is.
@@ -312,7 +313,7 @@ impl Drop for Build {
     }
 }
 
-/// How much of go's output is read at once: as much as its pipe holds ([`PIPE_BYTES`]).
+/// How much of go's output is read at once: as much as its pipe holds on Linux.
 const READ_BYTES: usize = 1 << 20;
 
 /// Hands each line of `input` (without its line ending, LF or CRLF) to `on_line`; the last one
