@@ -37,8 +37,9 @@ pub const MAX_BYTES: u64 = 1 << 30;
 /// Bumped when an entry's shape changes; also part of every key.
 const FORMAT: &str = "escape-explain result cache 7";
 /// The first line of every entry; the entry follows as MessagePack (self-describing like JSON,
-/// which the findings' optional fields need, and about a third quicker to decode) in an LZ4
-/// frame, then the hash of the frame's bytes (16 bytes).
+/// which the findings' optional fields need, and about a third quicker to decode), its length
+/// before it and its findings' explanations after it ([`Entry::write`]), in one LZ4 block
+/// with its size before it, then the hash of the block's bytes (16 bytes).
 const MAGIC: &[u8] = b"escape-explain result cache 7\n";
 /// The first line of a shared read ([`Kept`]), framed as an entry and named by its id.
 const KEPT_MAGIC: &[u8] = b"escape-explain kept read 6\n";
@@ -87,7 +88,8 @@ pub struct Entry {
     pub sketch: Sketch,
     /// What the findings below `retained` say beyond their one line, taken out of them and
     /// kept apart: most of a package's findings are such, and a report that shows them in one
-    /// line does not decode it ([`ResultCache::get`]).
+    /// line does not decode it ([`Entry::explain`]).
+    #[serde(skip)]
     explanations: Explanations,
 }
 
@@ -124,42 +126,21 @@ fn explained_apart(f: &Finding) -> bool {
 }
 
 /// The explanations of an entry's findings below `retained`, in the findings' order: as taken
-/// out, or as written (MessagePack, one value written as bytes so that decoding the entry
-/// steps over it whole).
+/// out, or as read (the entry's file holds them as a MessagePack value after the entry's own,
+/// [`Entry::write`], so that decoding the entry does not pass through them).
 #[derive(Debug, Clone)]
 enum Explanations {
     Taken(Vec<Explanation>),
-    Encoded(Vec<u8>),
+    /// The file's bytes, the explanations from `from` on.
+    Read {
+        bytes: Vec<u8>,
+        from: usize,
+    },
 }
 
-impl Serialize for Explanations {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Explanations::Taken(all) => {
-                let bytes = rmp_serde::to_vec_named(all).map_err(serde::ser::Error::custom)?;
-                s.serialize_bytes(&bytes)
-            }
-            Explanations::Encoded(bytes) => s.serialize_bytes(bytes),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Explanations {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Bytes;
-        impl serde::de::Visitor<'_> for Bytes {
-            type Value = Explanations;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("bytes")
-            }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Explanations, E> {
-                Ok(Explanations::Encoded(v.to_vec()))
-            }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Explanations, E> {
-                Ok(Explanations::Encoded(v))
-            }
-        }
-        d.deserialize_byte_buf(Bytes)
+impl Default for Explanations {
+    fn default() -> Self {
+        Explanations::Taken(Vec::new())
     }
 }
 
@@ -255,12 +236,35 @@ impl Entry {
         }
     }
 
+    /// Writes the entry, then its explanations: the length of the entry's MessagePack (8
+    /// bytes, little-endian), the entry, the explanations.
+    fn write(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let head = rmp_serde::to_vec_named(self).map_err(std::io::Error::other)?;
+        w.write_all(&(head.len() as u64).to_le_bytes())?;
+        w.write_all(&head)?;
+        match &self.explanations {
+            Explanations::Taken(all) => {
+                rmp_serde::encode::write_named(w, all).map_err(std::io::Error::other)
+            }
+            Explanations::Read { bytes, from } => w.write_all(&bytes[*from..]),
+        }
+    }
+
+    /// An entry as [`Entry::write`] wrote it, its explanations left encoded.
+    fn read(bytes: Vec<u8>) -> Option<Entry> {
+        let len = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
+        let from = len.checked_add(8)?;
+        let mut entry: Entry = rmp_serde::from_slice(bytes.get(8..from)?).ok()?;
+        entry.explanations = Explanations::Read { bytes, from };
+        Some(entry)
+    }
+
     /// Decodes the explanations kept apart, for [`Entry::into_findings`] to give back; false
     /// when they do not decode, or are not one for each finding below `retained` (the entry
     /// is then a miss). A report that shows those findings in one line does not ask.
     pub fn explain(&mut self) -> bool {
-        if let Explanations::Encoded(bytes) = &self.explanations {
-            match rmp_serde::from_slice::<Vec<Explanation>>(bytes) {
+        if let Explanations::Read { bytes, from } = &self.explanations {
+            match rmp_serde::from_slice::<Vec<Explanation>>(&bytes[*from..]) {
                 Ok(all) => self.explanations = Explanations::Taken(all),
                 Err(_) => return false,
             }
@@ -401,7 +405,7 @@ impl ResultCache {
     /// The entry for `key`, when there is a whole one: the explanations of its findings below
     /// `retained` still encoded ([`Entry::explain`]).
     pub fn get(&self, key: u128) -> Option<Entry> {
-        get_value(&self.path(key), MAGIC)
+        Entry::read(read_framed(&self.path(key), MAGIC)?)
     }
 
     /// Whether everything `deps` names is as it was, through the shared reads it points to;
@@ -442,7 +446,7 @@ impl ResultCache {
 
     /// Keeps `entry` under `key`: written whole or not at all. A failure is not the run's.
     pub fn put(&self, key: u128, entry: &Entry) {
-        let _ = put_value(&self.path(key), MAGIC, entry);
+        let _ = write_framed(&self.path(key), MAGIC, |w| entry.write(w));
     }
 
     /// Keeps a shared read under its id, unless a whole one is there already (its name is its
