@@ -276,7 +276,7 @@ impl Entry {
     }
 
     /// The findings, as the analysis made them; those below `retained` without their
-    /// explanations unless the entry was read with them ([`ResultCache::get`]).
+    /// explanations unless they were decoded ([`Entry::explain`]).
     pub fn into_findings(self) -> Vec<Finding> {
         let mut findings = self.findings;
         if let Explanations::Taken(all) = self.explanations {
