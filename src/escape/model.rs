@@ -80,8 +80,8 @@ mod shared {
 
     pub fn some_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<str>>, D::Error> {
         #[derive(Deserialize)]
-        struct Some(#[serde(deserialize_with = "text")] Arc<str>);
-        Ok(Option::<Some>::deserialize(d)?.map(|s| s.0))
+        struct Shared(#[serde(deserialize_with = "text")] Arc<str>);
+        Ok(Option::<Shared>::deserialize(d)?.map(|s| s.0))
     }
 }
 
