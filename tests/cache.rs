@@ -234,6 +234,43 @@ fn changing_any_one_input_of_the_key_gives_the_cold_result() {
 }
 
 #[test]
+fn profiles_joined_to_replayed_packages_say_what_they_say_without_the_cache() {
+    // Profiles are joined to findings after they are replayed: the packages kept by a run
+    // without profiles give, with them, the report a run without the cache gives (the
+    // findings the profiles add, and what they say of those they measure).
+    let dir = root().join("tests/go/profiles");
+    let log = log("profiles");
+    let profiles = root().join(format!("tests/fixtures/go{VERSION}/profiles/profiles"));
+    let cache = tempfile::tempdir().unwrap();
+    let plain = run(Some(cache.path()), &dir, &log, &[]);
+    assert_success(&plain, "profiles");
+    let heap = profiles.join("heap-2.pprof");
+    let goroutine = profiles.join("goroutine.pprof");
+    let leak = profiles.join("goroutineleak.pprof");
+    for format in ["text", "compact"] {
+        let shown = same_either_way(
+            cache.path(),
+            &dir,
+            &log,
+            &[
+                "--format",
+                format,
+                "--profile",
+                heap.to_str().unwrap(),
+                "--profile",
+                goroutine.to_str().unwrap(),
+                "--profile",
+                leak.to_str().unwrap(),
+            ],
+        );
+        assert_ne!(
+            shown, plain.stdout,
+            "{format}: the profiles change the report"
+        );
+    }
+}
+
+#[test]
 fn a_damaged_entry_is_a_miss_and_is_written_again() {
     let cache = tempfile::tempdir().unwrap();
     let dir = root().join("tests/go/leaks");
