@@ -307,6 +307,19 @@ pub struct ResultCache {
     /// Each file and directory checked in this run, and its hash: the packages of a module
     /// share the files of the packages they import.
     checked: std::sync::Mutex<Checked>,
+    /// The directory of a cache that lives as long as this run ([`ResultCache::temporary`]),
+    /// removed with it.
+    _temporary: Option<Temporary>,
+}
+
+/// A temporary directory, removed when dropped or when the run is interrupted.
+#[derive(Debug)]
+struct Temporary(tempfile::TempDir);
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        crate::interrupt::forget(self.0.path());
+    }
 }
 
 /// Files and directories checked in a run, by their path's bytes (hashed as bytes, not as
@@ -387,6 +400,23 @@ impl ResultCache {
             dir: dir.to_path_buf(),
             tool: tool_id(dir),
             checked: Default::default(),
+            _temporary: None,
+        })
+    }
+
+    /// A cache of this run's own, in a temporary directory removed when it is dropped: where
+    /// a run without the user's cache (`--no-cache`) keeps the packages it analyses before
+    /// their turn to be reported ([`crate::pipeline`]). None without a temporary directory.
+    pub fn temporary() -> Option<ResultCache> {
+        let dir = tempfile::tempdir().ok()?;
+        std::fs::create_dir_all(dir.path().join(ENTRIES)).ok()?;
+        crate::interrupt::remove_on_signal(dir.path());
+        Some(ResultCache {
+            dir: dir.path().to_path_buf(),
+            // Nothing another build of the tool wrote is ever in it.
+            tool: 0,
+            checked: Default::default(),
+            _temporary: Some(Temporary(dir)),
         })
     }
 
@@ -400,6 +430,11 @@ impl ResultCache {
     fn path(&self, key: u128) -> PathBuf {
         let hex = format!("{key:032x}");
         self.dir.join(ENTRIES).join(&hex[..2]).join(hex)
+    }
+
+    /// Whether there is a file for `key`, whole or not (one `stat`, nothing read).
+    pub fn has(&self, key: u128) -> bool {
+        self.path(key).is_file()
     }
 
     /// The entry for `key`, when there is a whole one: the explanations of its findings below
@@ -918,6 +953,31 @@ mod tests {
         let shown = human(&section);
         assert!(shown.contains("flows to"), "{shown}");
         assert_eq!(human(&stub), shown);
+    }
+
+    #[test]
+    fn a_run_own_cache_keeps_entries_until_it_is_dropped() {
+        let (_, findings) = store_section();
+        let c = ResultCache::temporary().unwrap();
+        let dir = c.dir.clone();
+        assert!(!c.has(7));
+        let entry = Entry::new(
+            Kept::default(),
+            false,
+            Vec::new(),
+            findings.clone(),
+            Sketch::default(),
+        );
+        c.put(7, &entry);
+        assert!(c.has(7));
+        let mut read = c.get(7).unwrap();
+        assert!(read.explain());
+        assert_eq!(
+            serde_json::to_string(&read.into_findings()).unwrap(),
+            serde_json::to_string(&findings).unwrap()
+        );
+        drop(c);
+        assert!(!dir.exists(), "{} is left behind", dir.display());
     }
 
     #[test]

@@ -377,8 +377,15 @@ pub fn run_with(
         })
         .collect();
     pipeline.built = reader.sections();
-    // The sorted reader hands every section over from here on.
-    pipeline.cache = cache.clone();
+    // The sorted reader hands every section over from here on. Without the user's cache,
+    // packages analysed before their turn wait in one of the run's own.
+    pipeline.cache = cache.clone().or_else(|| {
+        (config.source && reader.sections() > 1)
+            .then(cache::ResultCache::temporary)
+            .flatten()
+            .map(Arc::new)
+    });
+    pipeline.analyse_ahead();
     let (input, unrecognized) = reader
         .finish_pending(silent, &mut |s| pipeline.pending(out, s))
         .map_err(pipeline_error)?;
@@ -387,8 +394,18 @@ pub fn run_with(
     pipeline.finish(out).map_err(pipeline_error)?;
     if let Some(c) = &cache {
         if config.verbose {
+            // A package whose facts were asked for before its own section was analysed is
+            // indexed twice: what analysing in go's order saves.
+            let apart = match pipeline.indexed_apart() {
+                0 => String::new(),
+                n => format!(
+                    "; {} indexed apart for the facts the packages importing {} read",
+                    units::counted(n, "package"),
+                    if n == 1 { "it" } else { "them" }
+                ),
+            };
             notice(format!(
-                "{} replayed from the result cache, {} analysed\n",
+                "{} replayed from the result cache, {} analysed{apart}\n",
                 units::counted(pipeline.replayed, "package"),
                 pipeline.analysed
             ));

@@ -89,6 +89,19 @@ pub(crate) struct Pipeline<'r> {
     pub analysed: u64,
     /// The directories of the packages `go list` named, looked at while go builds.
     survey: Survey,
+    /// With [`Pipeline::analyse_ahead`]: the sections taken, in report order, not yet sent.
+    queued: Option<Vec<Queued>>,
+    /// Packages analysed ahead of their turn so far, for the progress line.
+    ahead_done: u64,
+}
+
+/// A section taken and decided on, waiting to be sent ([`Pipeline::analyse_ahead`]).
+struct Queued {
+    section: JobSection,
+    dir: Option<PathBuf>,
+    tests: bool,
+    source_rules: classify::SourceRules,
+    weight: usize,
 }
 
 /// Each listed package's directory and the size of its Go files, worked out on a thread of
@@ -133,6 +146,9 @@ struct Shared {
     /// Whether what findings below `retained` say beyond their one line is read (a replayed
     /// package's are decoded only then).
     explained: bool,
+    /// The keys of the packages this run analysed ahead of their turn and kept in the cache
+    /// ([`Pipeline::analyse_ahead`]): replayed for their turn, they count as analysed.
+    ahead: Mutex<std::collections::HashSet<u128>>,
 }
 
 /// An index being built or built, shared by the sections that need it, with what building
@@ -206,12 +222,30 @@ struct Analysed {
     unresolved: u64,
 }
 
-type Outcome = (u64, std::thread::Result<io::Result<Analysed>>);
+/// What a worker is asked to do.
+enum Work {
+    /// Replay or analyse a section, for its turn to be reported.
+    Analyse(Job),
+    /// Analyse a section ahead of its turn and keep the result in the cache
+    /// ([`Pipeline::analyse_ahead`]).
+    Ahead(Job),
+}
+
+/// What a worker did.
+enum Done {
+    Analysed(Analysed),
+    /// A section analysed ahead (or found in the cache already), with its package.
+    Ahead {
+        package: Option<String>,
+    },
+}
+
+type Outcome = (u64, std::thread::Result<io::Result<Done>>);
 
 struct Pool {
     /// What the workers share, for what the run learned on the way (files not read).
     shared: Arc<Shared>,
-    jobs: Option<Sender<Job>>,
+    jobs: Option<Sender<Work>>,
     done: Receiver<Outcome>,
     workers: Vec<JoinHandle<()>>,
 }
@@ -289,6 +323,22 @@ impl<'r> Pipeline<'r> {
             replayed: 0,
             analysed: 0,
             survey: Survey::None,
+            queued: None,
+            ahead_done: 0,
+        }
+    }
+
+    /// From here on the sections taken are held until [`Pipeline::finish`], then analysed in
+    /// the order go printed them before they are reported in their own. Go prints a package
+    /// once it is compiled, after the packages it imports: analysed in that order, each
+    /// package's facts come from its own index, built for its own section, rather than from
+    /// an index built again for the first package (by import path) that imports it. The
+    /// results wait in `cache` (the user's, or one of the run's own) for their turn, and are
+    /// replayed from it as a warm run's are. Without a cache, or without the source, the
+    /// sections are analysed in report order as they come.
+    pub fn analyse_ahead(&mut self) {
+        if self.source && self.cache.is_some() {
+            self.queued = Some(Vec::new());
         }
     }
 
@@ -486,6 +536,16 @@ impl<'r> Pipeline<'r> {
         source_rules: classify::SourceRules,
         weight: usize,
     ) -> io::Result<()> {
+        if let Some(queued) = &mut self.queued {
+            queued.push(Queued {
+                section,
+                dir,
+                tests,
+                source_rules,
+                weight,
+            });
+            return Ok(());
+        }
         while self.next_seq > self.next_render && self.weight + weight > IN_FLIGHT_LINES {
             self.render_next(out)?;
         }
@@ -529,6 +589,12 @@ impl<'r> Pipeline<'r> {
 
     /// Waits for every section sent, and renders them.
     pub fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if let Some(queued) = self.queued.take() {
+            self.send_ahead(&queued);
+            for q in queued {
+                self.send(out, q.section, q.dir, q.tests, q.source_rules, q.weight)?;
+            }
+        }
         self.render_ready(out, true)?;
         self.totals.unreadable = self.unreadable().len() as u64;
         Ok(())
@@ -540,6 +606,45 @@ impl<'r> Pipeline<'r> {
             .as_ref()
             .map(|p| p.shared.packages.unreadable())
             .unwrap_or_default()
+    }
+
+    /// Sends the queued sections a worker can analyse on its own (kept as their lines, with
+    /// their package's source) to be analysed and kept in the cache, in the order go printed
+    /// them; the same sections, sent after them in report order, are then replayed. One
+    /// taken before its analysis ahead has ended is analysed again: the report is the same.
+    fn send_ahead(&mut self, queued: &[Queued]) {
+        let mut ahead: Vec<(usize, Job)> = queued
+            .iter()
+            .filter_map(|q| match &q.section {
+                JobSection::Kept { unbuilt, needs } if q.dir.is_some() => Some((
+                    unbuilt.read_order(),
+                    Job {
+                        seq: 0,
+                        section: JobSection::Kept {
+                            unbuilt: unbuilt.clone(),
+                            needs: *needs,
+                        },
+                        dir: q.dir.clone(),
+                        tests: q.tests,
+                        source_rules: q.source_rules,
+                    },
+                )),
+                _ => None,
+            })
+            .collect();
+        ahead.sort_by_key(|(order, _)| *order);
+        let pool = self.pool();
+        for (_, job) in ahead {
+            pool.send_work(Work::Ahead(job));
+        }
+    }
+
+    /// How many packages were indexed for their facts alone
+    /// ([`ModulePackages::indexed_apart`]).
+    pub fn indexed_apart(&self) -> u64 {
+        self.pool
+            .as_ref()
+            .map_or(0, |p| p.shared.packages.indexed_apart())
     }
 
     fn pool(&mut self) -> &Pool {
@@ -563,6 +668,7 @@ impl<'r> Pipeline<'r> {
                 toolchain: self.toolchain,
                 toolchain_source: self.toolchain_source.clone(),
                 indexes: Mutex::new(HashMap::new()),
+                ahead: Mutex::new(Default::default()),
                 packages: ModulePackages::new(
                     self.locator.module().cloned(),
                     self.target.clone(),
@@ -611,8 +717,17 @@ impl<'r> Pipeline<'r> {
                 pool.done.try_recv().ok()
             };
             return match outcome {
-                Some((seq, Ok(Ok(a)))) => {
+                Some((seq, Ok(Ok(Done::Analysed(a))))) => {
                     self.ready.insert(seq, a);
+                    Ok(true)
+                }
+                Some((_, Ok(Ok(Done::Ahead { package })))) => {
+                    self.ahead_done += 1;
+                    crate::progress::update(
+                        self.built.max(self.next_seq),
+                        self.next_render.max(self.ahead_done),
+                        package.as_deref().unwrap_or(""),
+                    );
                     Ok(true)
                 }
                 // The section's lines could not be read back.
@@ -628,7 +743,7 @@ impl<'r> Pipeline<'r> {
         self.next_render += 1;
         crate::progress::update(
             self.built.max(self.next_seq),
-            self.next_render,
+            self.next_render.max(self.ahead_done),
             a.section.package.as_deref().unwrap_or(""),
         );
         self.render(out, a)?;
@@ -756,7 +871,7 @@ impl Drop for Dropper {
 
 impl Pool {
     fn start(shared: Arc<Shared>) -> Pool {
-        let (jobs, inbox) = channel::<Job>();
+        let (jobs, inbox) = channel::<Work>();
         let (results, done) = channel::<Outcome>();
         let inbox = Arc::new(Mutex::new(inbox));
         let n = std::thread::available_parallelism()
@@ -774,12 +889,23 @@ impl Pool {
                             Ok(rx) => rx.recv(),
                             Err(_) => return,
                         };
-                        let Ok(job) = job else { return };
-                        let seq = job.seq;
-                        let outcome =
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                shared.analyse(job)
-                            }));
+                        let Ok(work) = job else { return };
+                        let (seq, outcome) = match work {
+                            Work::Analyse(job) => (
+                                job.seq,
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    shared.analyse(job).map(Done::Analysed)
+                                })),
+                            ),
+                            Work::Ahead(job) => (
+                                job.seq,
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    let package = job.section.package().map(str::to_string);
+                                    shared.analyse_ahead(job);
+                                    Ok(Done::Ahead { package })
+                                })),
+                            ),
+                        };
                         if results.send((seq, outcome)).is_err() {
                             return;
                         }
@@ -796,9 +922,13 @@ impl Pool {
     }
 
     fn send(&self, job: Job) {
+        self.send_work(Work::Analyse(job));
+    }
+
+    fn send_work(&self, work: Work) {
         if let Some(jobs) = &self.jobs {
             // A send fails only when every worker has gone, which `render_ready` reports.
-            let _ = jobs.send(job);
+            let _ = jobs.send(work);
         }
     }
 }
@@ -849,6 +979,7 @@ impl Shared {
                     (section, unresolved)
                 }
             };
+            let ahead = self.lock_ahead().contains(&key);
             return Ok(Analysed {
                 section,
                 dir: job.dir,
@@ -856,10 +987,42 @@ impl Shared {
                 generic,
                 index: None,
                 findings: entry.into_findings(),
-                replayed: true,
+                replayed: !ahead,
                 unresolved,
             });
         }
+        Ok(self.analyse_anew(job, key, true)?.0)
+    }
+
+    /// Analyses a section ahead of its turn ([`Pipeline::analyse_ahead`]) and keeps the result
+    /// in the cache, unless the cache has an entry for it already (it is checked for its turn).
+    /// A section that cannot be analysed here is for its turn to report.
+    fn analyse_ahead(&self, job: Job) {
+        let Some((cache, key)) = self.cache.as_ref().and_then(|c| Some((c, self.key(&job)?)))
+        else {
+            return;
+        };
+        if cache.has(key) {
+            return;
+        }
+        if let Ok((_, true)) = self.analyse_anew(job, Some((cache, key)), false) {
+            self.lock_ahead().insert(key);
+        }
+    }
+
+    fn lock_ahead(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<u128>> {
+        self.ahead.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Builds the section if need be, indexes its package and classifies it, and keeps the
+    /// result under `key`; whether it was kept. Without `give_back` the findings kept are not
+    /// given back (an analysis ahead of its turn drops them).
+    fn analyse_anew(
+        &self,
+        job: Job,
+        key: Option<(&Arc<crate::cache::ResultCache>, u128)>,
+        give_back: bool,
+    ) -> io::Result<(Analysed, bool)> {
         // The section's diagnostics that name no file found, and how many of them are still
         // to be counted (those of a section built here).
         let (section, unresolved, count) = match job.section {
@@ -881,7 +1044,7 @@ impl Shared {
         if self.cache.is_none() {
             let mut a = self.classify(job);
             a.unresolved = count;
-            return Ok(a);
+            return Ok((a, false));
         }
         // With the cache, every analysis records what it reads, even one that is not kept:
         // an index or facts it builds are shared with those that are.
@@ -902,10 +1065,13 @@ impl Shared {
                 sketch,
             );
             cache.put(key, &entry);
-            a.files = std::mem::take(&mut entry.files);
-            a.findings = entry.into_findings();
+            if give_back {
+                a.files = std::mem::take(&mut entry.files);
+                a.findings = entry.into_findings();
+            }
+            return Ok((a, true));
         }
-        Ok(a)
+        Ok((a, false))
     }
 
     /// Builds a section kept as its lines, resolves its paths, and counts its diagnostics that
@@ -1016,6 +1182,10 @@ impl Shared {
         };
         let (dir, tests) = key;
         let (index, read) = cell.get_or_init(|| {
+            // Until its facts are offered, a package importing it waits for them.
+            let _own = package
+                .filter(|_| !tests)
+                .map(|p| self.packages.building_own(p));
             let (index, read) = source::deps::record_if(source::deps::recording(), || {
                 self.packages.index(&dir, tests)
             });

@@ -177,6 +177,37 @@ fn an_edit_is_seen_in_the_package_and_through_imported_facts() {
     same_either_way(cache.path(), &dir, &log, &["--format", "json"]);
 }
 
+#[test]
+fn packages_are_analysed_in_the_order_go_printed_them_each_indexed_once() {
+    // relay imports store and sorts before it; go printed store first, once it was compiled.
+    // Analysed in go's order, store's facts come from the index built for its own section:
+    // relay does not index store again.
+    let dir = root().join("tests/go/reach");
+    let log = log("reach");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let at = |p: &str| {
+        text.find(&format!("# example.com/reach/{p}\n"))
+            .unwrap_or_else(|| panic!("no {p} in {}", log.display()))
+    };
+    assert!(at("store") < at("relay"));
+    let cache = tempfile::tempdir().unwrap();
+    let o = run(Some(cache.path()), &dir, &log, &["--verbose"]);
+    assert_success(&o, "reach");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("0 packages replayed from the result cache, 9 analysed\n"),
+        "{err}"
+    );
+    assert!(!err.contains("indexed apart"), "{err}");
+    // What the first run analysed ahead of its turn and replayed for it, the next replays.
+    let again = run(Some(cache.path()), &dir, &log, &["--verbose"]);
+    assert!(
+        String::from_utf8_lossy(&again.stderr)
+            .contains("9 packages replayed from the result cache, 0 analysed\n")
+    );
+    assert_eq!(again.stdout, o.stdout);
+}
+
 /// Each input of a key changed alone: the run prints what a run without the cache prints.
 #[test]
 fn changing_any_one_input_of_the_key_gives_the_cold_result() {

@@ -736,6 +736,12 @@ impl Unbuilt {
         self.kept().variant.as_deref()
     }
 
+    /// Where it came in the input among the sections kept (0 first): go prints a package
+    /// once it is compiled, so a package's imports come before it.
+    pub fn read_order(&self) -> usize {
+        self.index
+    }
+
     /// The hash of its lines ([`Section::digest`]).
     pub fn digest(&self) -> u128 {
         self.kept().digest

@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::ThreadId;
 
 use super::constraint::Target;
 use super::declared::Declarations;
@@ -30,6 +31,44 @@ pub struct ModulePackages {
     unreadable: Mutex<BTreeSet<Unreadable>>,
     /// What escape-explain.toml declares.
     declared: Option<Arc<Declarations>>,
+    /// How many packages were indexed for their facts alone: indexed again if their own
+    /// section is analysed too.
+    apart: std::sync::atomic::AtomicU64,
+    /// The packages whose own index is being built, on which thread, and which thread waits
+    /// for which.
+    owners: Mutex<Owners>,
+}
+
+/// Own indexes being built, by import path, and the threads waiting for one: a package's
+/// facts are waited for while another thread builds its own index, rather than built apart,
+/// unless that thread waits (through others) for this one. Go has no import cycles, but a
+/// hostile tree can.
+#[derive(Default)]
+struct Owners {
+    building: HashMap<String, (ThreadId, Arc<OnceLock<()>>)>,
+    waits: HashMap<ThreadId, ThreadId>,
+}
+
+/// A package's own index being built on this thread ([`ModulePackages::building_own`]):
+/// those waiting for its facts go on when it is dropped.
+pub struct OwnBuild<'a> {
+    packages: &'a ModulePackages,
+    import_path: String,
+    done: Arc<OnceLock<()>>,
+}
+
+impl Drop for OwnBuild<'_> {
+    fn drop(&mut self) {
+        let mut owners = self.packages.lock_owners();
+        if owners
+            .building
+            .get(&self.import_path)
+            .is_some_and(|(_, done)| Arc::ptr_eq(done, &self.done))
+        {
+            owners.building.remove(&self.import_path);
+        }
+        let _ = self.done.set(());
+    }
 }
 
 /// A package's facts (none outside the module or without Go files), and what building them
@@ -72,6 +111,8 @@ impl ModulePackages {
             facts: Mutex::new(HashMap::new()),
             unreadable: Mutex::new(BTreeSet::new()),
             declared,
+            apart: Default::default(),
+            owners: Default::default(),
         }
     }
 }
@@ -120,6 +161,68 @@ impl ModulePackages {
     }
 
     /// The directory of a package of the module (or workspace), when there is one.
+    /// Marks `import_path`'s own index as being built on this thread until the guard is
+    /// dropped (after [`ModulePackages::offer_facts`]): a package importing it, analysed on
+    /// another thread meanwhile, waits for its facts rather than index it again.
+    pub fn building_own(&self, import_path: &str) -> OwnBuild<'_> {
+        let done = Arc::new(OnceLock::new());
+        self.lock_owners().building.insert(
+            import_path.to_string(),
+            (std::thread::current().id(), done.clone()),
+        );
+        OwnBuild {
+            packages: self,
+            import_path: import_path.to_string(),
+            done,
+        }
+    }
+
+    fn lock_owners(&self) -> std::sync::MutexGuard<'_, Owners> {
+        self.owners.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits while another thread builds `import_path`'s own index, unless that thread waits
+    /// for this one; whether it waited.
+    fn wait_for_own(&self, import_path: &str) -> bool {
+        let me = std::thread::current().id();
+        let done = {
+            let mut owners = self.lock_owners();
+            let Some((owner, done)) = owners.building.get(import_path) else {
+                return false;
+            };
+            let (owner, done) = (*owner, done.clone());
+            // Each thread waits for one other at most: follow the chain from the owner.
+            let mut next = Some(owner);
+            while let Some(t) = next {
+                if t == me {
+                    return false;
+                }
+                next = owners.waits.get(&t).copied();
+            }
+            owners.waits.insert(me, owner);
+            done
+        };
+        done.wait();
+        self.lock_owners().waits.remove(&me);
+        true
+    }
+
+    /// The facts of `import_path` when they are known, counted as read here.
+    fn known(&self, import_path: &str) -> Option<Option<Arc<PackageFacts>>> {
+        let facts = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        let (f, read) = facts.get(import_path)?;
+        if let Some(read) = read {
+            super::deps::extend(read);
+        }
+        Some(f.clone())
+    }
+
+    /// How many packages were indexed for their facts alone, rather than taken from the
+    /// index of their own section ([`ModulePackages::offer_facts`]).
+    pub fn indexed_apart(&self) -> u64 {
+        self.apart.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn package_dir(&self, import_path: &str) -> Option<PathBuf> {
         self.module
             .iter()
@@ -162,16 +265,13 @@ impl ModuleFacts for ModulePackages {
     }
 
     fn facts(&self, import_path: &str) -> Option<Arc<PackageFacts>> {
-        if let Some((f, read)) = self
-            .facts
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(import_path)
+        if let Some(f) = self.known(import_path) {
+            return f;
+        }
+        if self.wait_for_own(import_path)
+            && let Some(f) = self.known(import_path)
         {
-            if let Some(read) = read {
-                super::deps::extend(read);
-            }
-            return f.clone();
+            return f;
         }
         let dir = self.package_dir(import_path)?;
         let cyclic = BUILDING.with(|b| {
@@ -185,6 +285,8 @@ impl ModuleFacts for ModulePackages {
         if cyclic {
             return None;
         }
+        self.apart
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Built outside the lock: two workers may both build one package's facts, but never
         // wait on each other.
         // What building them reads is recorded when the package asking is (for the cache).
@@ -199,5 +301,84 @@ impl ModuleFacts for ModulePackages {
             .or_insert((facts, read))
             .0
             .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn packages() -> ModulePackages {
+        ModulePackages::new(
+            None,
+            Target::for_platform(Some("linux"), Some("amd64"), &[], None),
+            HashMap::new(),
+            None,
+        )
+    }
+
+    fn offer(packages: &ModulePackages, import_path: &str) {
+        packages
+            .facts
+            .lock()
+            .unwrap()
+            .insert(import_path.to_string(), (None, None));
+    }
+
+    #[test]
+    fn facts_asked_for_while_another_thread_builds_the_package_own_index_are_waited_for() {
+        let packages = packages();
+        let own = packages.building_own("example.com/m/store");
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| {
+                let waited = packages.wait_for_own("example.com/m/store");
+                (waited, packages.known("example.com/m/store").is_some())
+            });
+            // The facts are offered, then the build ends.
+            while packages.lock_owners().waits.is_empty() {
+                std::thread::yield_now();
+            }
+            offer(&packages, "example.com/m/store");
+            drop(own);
+            assert_eq!(waiter.join().unwrap(), (true, true));
+        });
+        assert!(packages.lock_owners().building.is_empty());
+        assert!(packages.lock_owners().waits.is_empty());
+        // Nothing is being built: nothing to wait for.
+        assert!(!packages.wait_for_own("example.com/m/store"));
+    }
+
+    #[test]
+    fn a_thread_never_waits_for_one_that_waits_for_it() {
+        // An import cycle (a hostile tree): each thread builds one package's own index and
+        // asks for the other's facts.
+        let packages = &packages();
+        std::thread::scope(|s| {
+            let (a_started, a_ready) = std::sync::mpsc::channel();
+            let (b_started, b_ready) = std::sync::mpsc::channel();
+            let a = s.spawn(move || {
+                let _own = packages.building_own("p");
+                a_started.send(std::thread::current().id()).unwrap();
+                b_ready.recv().unwrap();
+                packages.wait_for_own("q")
+            });
+            let b = s.spawn(move || {
+                let a_id = a_ready.recv().unwrap();
+                let own = packages.building_own("q");
+                b_started.send(()).unwrap();
+                while !packages.lock_owners().waits.contains_key(&a_id) {
+                    std::thread::yield_now();
+                }
+                // `a` waits for this thread: this one builds `p`'s facts apart instead.
+                let waited = packages.wait_for_own("p");
+                drop(own);
+                waited
+            });
+            assert!(!b.join().unwrap());
+            assert!(a.join().unwrap());
+        });
+        // A thread does not wait for itself either.
+        let _own = packages.building_own("r");
+        assert!(!packages.wait_for_own("r"));
     }
 }
