@@ -33,6 +33,11 @@ const IN_FLIGHT: usize = 4;
 /// library (go/types) prints more than half a million lines, and holding it beside three others
 /// would double the peak.
 const IN_FLIGHT_LINES: usize = 150_000;
+/// How many lines of sections built on the main thread may wait, whole, to be sent after the
+/// analysis ahead of their turn ([`Pipeline::analyse_ahead`]). Those are sections without a
+/// fact, or whose package was not found: few and small when the source is there, every one
+/// when it is not, and then they are sent as they come past this bound.
+const QUEUED_BUILT_LINES: usize = 20_000;
 
 /// The main thread's side: everything that must happen in order.
 pub(crate) struct Pipeline<'r> {
@@ -89,8 +94,10 @@ pub(crate) struct Pipeline<'r> {
     pub analysed: u64,
     /// The directories of the packages `go list` named, looked at while go builds.
     survey: Survey,
-    /// With [`Pipeline::analyse_ahead`]: the sections taken, in report order, not yet sent.
+    /// With [`Pipeline::analyse_ahead`]: the sections taken, in report order, not yet sent,
+    /// and the lines of those among them built here (held whole).
     queued: Option<Vec<Queued>>,
+    queued_built: usize,
     /// Packages analysed ahead of their turn so far, for the progress line.
     ahead_done: u64,
 }
@@ -324,6 +331,7 @@ impl<'r> Pipeline<'r> {
             analysed: 0,
             survey: Survey::None,
             queued: None,
+            queued_built: 0,
             ahead_done: 0,
         }
     }
@@ -537,14 +545,24 @@ impl<'r> Pipeline<'r> {
         weight: usize,
     ) -> io::Result<()> {
         if let Some(queued) = &mut self.queued {
-            queued.push(Queued {
-                section,
-                dir,
-                tests,
-                source_rules,
-                weight,
-            });
-            return Ok(());
+            // A section built here is held whole while it waits: past QUEUED_BUILT_LINES, the
+            // sections queued are sent, and the rest in report order as they come.
+            let built = match section {
+                JobSection::Built { .. } => weight,
+                JobSection::Kept { .. } => 0,
+            };
+            if self.queued_built + built <= QUEUED_BUILT_LINES {
+                self.queued_built += built;
+                queued.push(Queued {
+                    section,
+                    dir,
+                    tests,
+                    source_rules,
+                    weight,
+                });
+                return Ok(());
+            }
+            self.send_queued(out)?;
         }
         while self.next_seq > self.next_render && self.weight + weight > IN_FLIGHT_LINES {
             self.render_next(out)?;
@@ -589,12 +607,7 @@ impl<'r> Pipeline<'r> {
 
     /// Waits for every section sent, and renders them.
     pub fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        if let Some(queued) = self.queued.take() {
-            self.send_ahead(&queued);
-            for q in queued {
-                self.send(out, q.section, q.dir, q.tests, q.source_rules, q.weight)?;
-            }
-        }
+        self.send_queued(out)?;
         self.render_ready(out, true)?;
         self.totals.unreadable = self.unreadable().len() as u64;
         Ok(())
@@ -608,16 +621,33 @@ impl<'r> Pipeline<'r> {
             .unwrap_or_default()
     }
 
+    /// Sends the sections queued ([`Pipeline::analyse_ahead`]): those a worker can analyse on
+    /// its own ahead of their turn, then all for their turn. Those taken from here on are
+    /// sent as they come.
+    fn send_queued(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let Some(queued) = self.queued.take() else {
+            return Ok(());
+        };
+        self.send_ahead(&queued)?;
+        for q in queued {
+            self.send(out, q.section, q.dir, q.tests, q.source_rules, q.weight)?;
+        }
+        Ok(())
+    }
+
     /// Sends the queued sections a worker can analyse on its own (kept as their lines, with
     /// their package's source) to be analysed and kept in the cache, in the order go printed
-    /// them; the same sections, sent after them in report order, are then replayed. One
-    /// taken before its analysis ahead has ended is analysed again: the report is the same.
-    fn send_ahead(&mut self, queued: &[Queued]) {
-        let mut ahead: Vec<(usize, Job)> = queued
+    /// them, as many at a time as [`IN_FLIGHT_LINES`] allows (a large package alone, as in
+    /// report order); the same sections, sent after them in report order, are then replayed.
+    /// One taken before its analysis ahead has ended is analysed again: the report is the
+    /// same.
+    fn send_ahead(&mut self, queued: &[Queued]) -> io::Result<()> {
+        let mut ahead: Vec<(usize, usize, Job)> = queued
             .iter()
             .filter_map(|q| match &q.section {
                 JobSection::Kept { unbuilt, needs } if q.dir.is_some() => Some((
                     unbuilt.read_order(),
+                    q.weight,
                     Job {
                         seq: 0,
                         section: JobSection::Kept {
@@ -632,10 +662,48 @@ impl<'r> Pipeline<'r> {
                 _ => None,
             })
             .collect();
-        ahead.sort_by_key(|(order, _)| *order);
-        let pool = self.pool();
-        for (_, job) in ahead {
-            pool.send_work(Work::Ahead(job));
+        ahead.sort_by_key(|(order, ..)| *order);
+        let mut weights: HashMap<u64, usize> = HashMap::new();
+        let mut in_flight = 0;
+        for (seq, (_, weight, mut job)) in ahead.into_iter().enumerate() {
+            while in_flight > 0 && in_flight + weight > IN_FLIGHT_LINES {
+                let done = self.ahead_done()?;
+                in_flight -= weights.remove(&done).unwrap_or(0);
+            }
+            job.seq = seq as u64;
+            weights.insert(job.seq, weight);
+            in_flight += weight;
+            self.pool().send_work(Work::Ahead(job));
+        }
+        // Those still in flight end while the sections are replayed ([`Pipeline::render_one`]).
+        Ok(())
+    }
+
+    /// A section was analysed ahead of its turn: the progress line moves on.
+    fn note_ahead(&mut self, package: Option<&str>) {
+        self.ahead_done += 1;
+        crate::progress::update(
+            self.built.max(self.next_seq),
+            self.next_render.max(self.ahead_done),
+            package.unwrap_or(""),
+        );
+    }
+
+    /// Waits for a section analysed ahead of its turn; its sequence among those.
+    fn ahead_done(&mut self) -> io::Result<u64> {
+        let outcome = self.pool().done.recv().ok();
+        match outcome {
+            Some((seq, Ok(Ok(Done::Ahead { package })))) => {
+                self.note_ahead(package.as_deref());
+                Ok(seq)
+            }
+            // Nothing is sent for its turn before every analysis ahead is.
+            Some((_, Ok(Ok(Done::Analysed(_))))) => {
+                Err(io::Error::other("a section was analysed out of its order"))
+            }
+            Some((_, Ok(Err(e)))) => Err(e),
+            Some((_, Err(panic))) => std::panic::resume_unwind(panic),
+            None => Err(io::Error::other("the analysis workers stopped")),
         }
     }
 
@@ -722,12 +790,7 @@ impl<'r> Pipeline<'r> {
                     Ok(true)
                 }
                 Some((_, Ok(Ok(Done::Ahead { package })))) => {
-                    self.ahead_done += 1;
-                    crate::progress::update(
-                        self.built.max(self.next_seq),
-                        self.next_render.max(self.ahead_done),
-                        package.as_deref().unwrap_or(""),
-                    );
+                    self.note_ahead(package.as_deref());
                     Ok(true)
                 }
                 // The section's lines could not be read back.
