@@ -385,7 +385,12 @@ pub fn run_with(
             .flatten()
             .map(Arc::new)
     });
-    pipeline.analyse_ahead();
+    // Analysing ahead pays for the packages to be analysed: not when the cache knew most
+    // sections by their lines (a run after a small edit, whose changed packages are analysed
+    // in report order as they come).
+    if reader.sections_known() * 2 <= reader.sections() {
+        pipeline.analyse_ahead();
+    }
     let (input, unrecognized) = reader
         .finish_pending(silent, &mut |s| pipeline.pending(out, s))
         .map_err(pipeline_error)?;

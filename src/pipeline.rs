@@ -948,11 +948,19 @@ impl Pool {
                 let shared = shared.clone();
                 spawn_worker(move || {
                     loop {
-                        let job = match inbox.lock() {
-                            Ok(rx) => rx.recv(),
-                            Err(_) => return,
+                        let Ok(rx) = inbox.lock() else { return };
+                        let Ok(work) = rx.recv() else { return };
+                        // A package analysed ahead is marked as having its own index built
+                        // before the next job is taken: an importer taken after it waits for
+                        // its facts however far this worker has got.
+                        let _own = match &work {
+                            Work::Ahead(job) if !job.tests => job
+                                .section
+                                .package()
+                                .map(|p| shared.packages.building_own(p)),
+                            _ => None,
                         };
-                        let Ok(work) = job else { return };
+                        drop(rx);
                         let (seq, outcome) = match work {
                             Work::Analyse(job) => (
                                 job.seq,

@@ -93,6 +93,8 @@ pub struct Reader {
     recording: Option<Recording>,
     /// Whether the current section, whose lines the memo knew, has a line for the model.
     known_kept: Option<bool>,
+    /// How many of the sections kept the memo knew by their lines.
+    known_sections: u64,
 }
 
 /// What a section is for the escape model: the hash of its lines that are escape output, with
@@ -175,6 +177,7 @@ impl Reader {
             unread: None,
             recording: None,
             known_kept: None,
+            known_sections: 0,
         }
     }
 
@@ -251,6 +254,12 @@ impl Reader {
     /// How many sections have been read so far (the current one aside).
     pub fn sections(&self) -> u64 {
         self.sections
+    }
+
+    /// How many of those the memo knew by their lines ([`Reader::set_memo`]): read before by
+    /// this build of the tool, so likely in the result cache.
+    pub fn sections_known(&self) -> u64 {
+        self.known_sections
     }
 
     /// Ends the current section: hands it over, or keeps it with the others.
@@ -544,6 +553,7 @@ impl Reader {
         self.note_since(known.since_minor);
         self.known_model = Some(known.model);
         self.known_kept = Some(known.kept);
+        self.known_sections += u64::from(known.kept);
     }
 
     /// A `go build -json` event: its `Output` is compiler output in its own right.
