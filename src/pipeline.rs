@@ -667,7 +667,7 @@ impl<'r> Pipeline<'r> {
         let mut in_flight = 0;
         for (seq, (_, weight, mut job)) in ahead.into_iter().enumerate() {
             while in_flight > 0 && in_flight + weight > IN_FLIGHT_LINES {
-                let done = self.ahead_done()?;
+                let done = self.wait_ahead()?;
                 in_flight -= weights.remove(&done).unwrap_or(0);
             }
             job.seq = seq as u64;
@@ -690,7 +690,7 @@ impl<'r> Pipeline<'r> {
     }
 
     /// Waits for a section analysed ahead of its turn; its sequence among those.
-    fn ahead_done(&mut self) -> io::Result<u64> {
+    fn wait_ahead(&mut self) -> io::Result<u64> {
         let outcome = self.pool().done.recv().ok();
         match outcome {
             Some((seq, Ok(Ok(Done::Ahead { package })))) => {

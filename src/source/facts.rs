@@ -160,16 +160,25 @@ impl ModulePackages {
             .or_insert((facts, read));
     }
 
-    /// The directory of a package of the module (or workspace), when there is one.
     /// Marks `import_path`'s own index as being built on this thread until the guard is
     /// dropped (after [`ModulePackages::offer_facts`]): a package importing it, analysed on
-    /// another thread meanwhile, waits for its facts rather than index it again.
+    /// another thread meanwhile, waits for its facts rather than index it again. Marked again
+    /// by the same thread (the worker, then the index), the marks share one end: the first
+    /// guard dropped lets the waiting go on.
     pub fn building_own(&self, import_path: &str) -> OwnBuild<'_> {
-        let done = Arc::new(OnceLock::new());
-        self.lock_owners().building.insert(
-            import_path.to_string(),
-            (std::thread::current().id(), done.clone()),
-        );
+        let me = std::thread::current().id();
+        let mut owners = self.lock_owners();
+        let done = match owners.building.get(import_path) {
+            Some((owner, done)) if *owner == me => done.clone(),
+            _ => {
+                let done = Arc::new(OnceLock::new());
+                owners
+                    .building
+                    .insert(import_path.to_string(), (me, done.clone()));
+                done
+            }
+        };
+        drop(owners);
         OwnBuild {
             packages: self,
             import_path: import_path.to_string(),
@@ -223,6 +232,7 @@ impl ModulePackages {
         self.apart.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// The directory of a package of the module (or workspace), when there is one.
     fn package_dir(&self, import_path: &str) -> Option<PathBuf> {
         self.module
             .iter()
@@ -346,6 +356,33 @@ mod tests {
         assert!(packages.lock_owners().waits.is_empty());
         // Nothing is being built: nothing to wait for.
         assert!(!packages.wait_for_own("example.com/m/store"));
+    }
+
+    #[test]
+    fn marked_twice_by_one_thread_the_first_mark_dropped_lets_the_waiting_go_on() {
+        let packages = &packages();
+        // The worker's mark, then a package importing it waits.
+        let outer = packages.building_own("p");
+        std::thread::scope(|s| {
+            let (woke, woken) = std::sync::mpsc::channel();
+            s.spawn(move || {
+                let waited = packages.wait_for_own("p");
+                woke.send(waited).unwrap();
+            });
+            while packages.lock_owners().waits.is_empty() {
+                std::thread::yield_now();
+            }
+            // The index's mark ends once the facts are offered, before the worker's.
+            drop(packages.building_own("p"));
+            let waited = woken.recv_timeout(std::time::Duration::from_secs(10));
+            drop(outer);
+            assert_eq!(
+                waited,
+                Ok(true),
+                "the waiting went on only with the worker's mark"
+            );
+        });
+        assert!(packages.lock_owners().building.is_empty());
     }
 
     #[test]
