@@ -87,7 +87,9 @@ pub(crate) struct Pipeline<'r> {
     /// `--max-package-memory`, and the packages over it.
     max_package_memory: u64,
     pub too_large: Vec<TooLarge>,
-    /// Where packages analysed before are replayed from (None: `--no-cache`).
+    /// Where packages analysed before are replayed from: the user's result cache, or with
+    /// `--no-cache` one of the run's own for the packages analysed ahead of their turn
+    /// ([`Pipeline::analyse_ahead`]; None without a temporary directory or the source).
     pub cache: Option<Arc<crate::cache::ResultCache>>,
     /// Packages replayed from the cache, and analysed.
     pub replayed: u64,
