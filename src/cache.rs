@@ -314,11 +314,16 @@ pub struct ResultCache {
 
 /// A temporary directory, removed when dropped or when the run is interrupted.
 #[derive(Debug)]
-struct Temporary(tempfile::TempDir);
+struct Temporary(Option<tempfile::TempDir>);
 
 impl Drop for Temporary {
     fn drop(&mut self) {
-        crate::interrupt::forget(self.0.path());
+        if let Some(dir) = self.0.take() {
+            let path = dir.path().to_path_buf();
+            // Removed before the interrupt forgets it: a signal now still removes what is left.
+            let _ = dir.close();
+            crate::interrupt::forget(&path);
+        }
     }
 }
 
@@ -416,7 +421,7 @@ impl ResultCache {
             // Nothing another build of the tool wrote is ever in it.
             tool: 0,
             checked: Default::default(),
-            _temporary: Some(Temporary(dir)),
+            _temporary: Some(Temporary(Some(dir))),
         })
     }
 

@@ -100,8 +100,11 @@ pub(crate) struct Pipeline<'r> {
     /// and the lines of those among them built here (held whole).
     queued: Option<Vec<Queued>>,
     queued_built: usize,
-    /// Packages analysed ahead of their turn so far, for the progress line.
+    /// Packages analysed ahead of their turn so far, for the progress line; the lines of
+    /// those in flight, by their sequence among them, and their sum.
     ahead_done: u64,
+    ahead_weights: HashMap<u64, usize>,
+    ahead_lines: usize,
 }
 
 /// A section taken and decided on, waiting to be sent ([`Pipeline::analyse_ahead`]).
@@ -335,6 +338,8 @@ impl<'r> Pipeline<'r> {
             queued: None,
             queued_built: 0,
             ahead_done: 0,
+            ahead_weights: HashMap::new(),
+            ahead_lines: 0,
         }
     }
 
@@ -630,7 +635,7 @@ impl<'r> Pipeline<'r> {
         let Some(queued) = self.queued.take() else {
             return Ok(());
         };
-        self.send_ahead(&queued)?;
+        self.send_ahead(out, &queued)?;
         for q in queued {
             self.send(out, q.section, q.dir, q.tests, q.source_rules, q.weight)?;
         }
@@ -643,7 +648,7 @@ impl<'r> Pipeline<'r> {
     /// report order); the same sections, sent after them in report order, are then replayed.
     /// One taken before its analysis ahead has ended is analysed again: the report is the
     /// same.
-    fn send_ahead(&mut self, queued: &[Queued]) -> io::Result<()> {
+    fn send_ahead(&mut self, out: &mut dyn Write, queued: &[Queued]) -> io::Result<()> {
         let mut ahead: Vec<(usize, usize, Job)> = queued
             .iter()
             .filter_map(|q| match &q.section {
@@ -665,48 +670,30 @@ impl<'r> Pipeline<'r> {
             })
             .collect();
         ahead.sort_by_key(|(order, ..)| *order);
-        let mut weights: HashMap<u64, usize> = HashMap::new();
-        let mut in_flight = 0;
         for (seq, (_, weight, mut job)) in ahead.into_iter().enumerate() {
-            while in_flight > 0 && in_flight + weight > IN_FLIGHT_LINES {
-                let done = self.wait_ahead()?;
-                in_flight -= weights.remove(&done).unwrap_or(0);
+            while self.ahead_lines > 0 && self.ahead_lines + weight > IN_FLIGHT_LINES {
+                // Nothing is sent for its turn yet: what ends is a section analysed ahead.
+                self.render_one(out, true)?;
             }
             job.seq = seq as u64;
-            weights.insert(job.seq, weight);
-            in_flight += weight;
+            self.ahead_weights.insert(job.seq, weight);
+            self.ahead_lines += weight;
             self.pool().send_work(Work::Ahead(job));
         }
         // Those still in flight end while the sections are replayed ([`Pipeline::render_one`]).
         Ok(())
     }
 
-    /// A section was analysed ahead of its turn: the progress line moves on.
-    fn note_ahead(&mut self, package: Option<&str>) {
+    /// The section `seq` among those analysed ahead has been: its lines are no longer in
+    /// flight, and the progress line moves on.
+    fn note_ahead(&mut self, seq: u64, package: Option<&str>) {
+        self.ahead_lines -= self.ahead_weights.remove(&seq).unwrap_or(0);
         self.ahead_done += 1;
         crate::progress::update(
             self.built.max(self.next_seq),
             self.next_render.max(self.ahead_done),
             package.unwrap_or(""),
         );
-    }
-
-    /// Waits for a section analysed ahead of its turn; its sequence among those.
-    fn wait_ahead(&mut self) -> io::Result<u64> {
-        let outcome = self.pool().done.recv().ok();
-        match outcome {
-            Some((seq, Ok(Ok(Done::Ahead { package })))) => {
-                self.note_ahead(package.as_deref());
-                Ok(seq)
-            }
-            // Nothing is sent for its turn before every analysis ahead is.
-            Some((_, Ok(Ok(Done::Analysed(_))))) => {
-                Err(io::Error::other("a section was analysed out of its order"))
-            }
-            Some((_, Ok(Err(e)))) => Err(e),
-            Some((_, Err(panic))) => std::panic::resume_unwind(panic),
-            None => Err(io::Error::other("the analysis workers stopped")),
-        }
     }
 
     /// How many packages were indexed for their facts alone
@@ -791,8 +778,8 @@ impl<'r> Pipeline<'r> {
                     self.ready.insert(seq, a);
                     Ok(true)
                 }
-                Some((_, Ok(Ok(Done::Ahead { package })))) => {
-                    self.note_ahead(package.as_deref());
+                Some((seq, Ok(Ok(Done::Ahead { package })))) => {
+                    self.note_ahead(seq, package.as_deref());
                     Ok(true)
                 }
                 // The section's lines could not be read back.
