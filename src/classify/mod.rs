@@ -206,7 +206,7 @@ pub fn classify(
             && let Some(path) = &p.path
         {
             cx.escapes_by_subject
-                .entry((path.to_string(), s.clone()))
+                .entry((path.to_string(), s.to_string()))
                 .or_default()
                 .push((p.line, i));
         }
@@ -756,7 +756,10 @@ impl<'a> Context<'a> {
         if matches!(d.kind, Kind::AppendEscapes | Kind::AppendDoesNotEscape) {
             return self.appended(d);
         }
-        let subject = d.subject.clone().unwrap_or_else(|| d.message.clone());
+        let subject = d
+            .subject
+            .as_deref()
+            .map_or_else(|| d.message.clone(), str::to_string);
         // "the closure at line 12 in `F`": the compiler's "func literal" names none.
         if subject == "func literal" {
             return self

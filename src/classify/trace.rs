@@ -428,7 +428,7 @@ impl Context<'_> {
         let index = self.index?;
         let (file, off) = self.locate(d.position.as_ref()?)?;
         let var = match d.kind {
-            Kind::MovedToHeap => d.subject.clone()?,
+            Kind::MovedToHeap => d.subject.as_deref()?.to_string(),
             Kind::EscapesToHeap => index.files[file].assigned_name_at(off)?,
             _ => return None,
         };
@@ -612,7 +612,7 @@ impl Context<'_> {
         }
         let var = match d.kind {
             Kind::MovedToHeap | Kind::LeakingParam | Kind::LeakingParamContent => {
-                d.subject.clone()?
+                d.subject.as_deref()?.to_string()
             }
             _ => index.files[file].assigned_name_at(off)?,
         };

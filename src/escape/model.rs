@@ -6,6 +6,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+/// The text of a name or an expression the compiler printed: kept inline up to 24 bytes, so
+/// the hundreds of thousands of short ones (`x`, `&T{...}`, `~r0`) in a large package's
+/// explanations are not each an allocation of their own.
+pub type Text = compact_str::CompactString;
+
 /// A position as the compiler printed it, plus the file it names on disk when we found it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Position {
@@ -283,11 +288,11 @@ pub struct Diagnostic {
     pub position: Option<Position>,
     /// The variable, parameter or expression the message is about.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    pub subject: Option<Text>,
     /// The function the compiler names (the `in F`/`for F` of 1.25+ headers, the capturing closure,
     /// the inlined callee); absent when the compiler does not say.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub function: Option<String>,
+    pub function: Option<Text>,
     /// The message exactly as printed after the position (the `-m=1` summary when there is one,
     /// else the `-m=2` header).
     pub message: String,
@@ -345,10 +350,10 @@ impl Diagnostic {
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Header {
     /// `EXPR escapes to heap:` (and `... in F:` since 1.25).
-    Escape { expr: String },
+    Escape { expr: Text },
     /// `parameter p leaks to DST with derefs=N:` (and `... for F ...` since 1.25).
     Leak {
-        param: String,
+        param: Text,
         to: Location,
         derefs: i32,
     },
@@ -373,7 +378,7 @@ pub struct Explanation {
     pub position: Option<Position>,
     pub header: Header,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub function: Option<String>,
+    pub function: Option<Text>,
     pub flows: Vec<Flow>,
     /// The compiler cut the explanation short at an assignment cycle (golang.org/issue/35518).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -389,9 +394,9 @@ pub enum Location {
     /// `{temp}`: an unnamed temporary.
     Temp,
     /// `{storage for EXPR}`: the allocation made for EXPR.
-    Storage(String),
+    Storage(Text),
     /// A named variable, parameter or result (`~r0`, `.autotmp_3`, `pkg.x`).
-    Var(String),
+    Var(Text),
 }
 
 impl Location {
@@ -403,8 +408,8 @@ impl Location {
                 .strip_prefix("{storage for ")
                 .and_then(|r| r.strip_suffix('}'))
             {
-                Some(expr) => Location::Storage(expr.to_string()),
-                None => Location::Var(text.to_string()),
+                Some(expr) => Location::Storage(Text::from(expr)),
+                None => Location::Var(Text::from(text)),
             },
         }
     }
@@ -462,7 +467,7 @@ pub struct Flow {
 /// One `from EXPR (REASON) at POS` line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Step {
-    pub expr: String,
+    pub expr: Text,
     pub reason: Reason,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<Position>,

@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::line::{Line, RawPos, Summary};
 use super::model::{
     Capture, Diagnostic, Explanation, Flow, FlowOp, Header, Kind, Location, Position, Reason, Step,
+    Text,
 };
 
 /// The output of one package (everything under one `# import/path` header).
@@ -133,9 +134,9 @@ impl SectionBuilder {
                 self.open = Some(Explanation {
                     position: pos.map(|p| position(&mut self.files, p)),
                     header: Header::Escape {
-                        expr: expr.to_string(),
+                        expr: Text::from(expr),
                     },
-                    function: function.map(str::to_string),
+                    function: function.map(Text::from),
                     flows: Vec::new(),
                     truncated: false,
                 });
@@ -151,11 +152,11 @@ impl SectionBuilder {
                 self.open = Some(Explanation {
                     position: pos.map(|p| position(&mut self.files, p)),
                     header: Header::Leak {
-                        param: param.to_string(),
+                        param: Text::from(param),
                         to: Location::parse(to),
                         derefs,
                     },
-                    function: function.map(str::to_string),
+                    function: function.map(Text::from),
                     flows: Vec::new(),
                     truncated: false,
                 });
@@ -177,7 +178,7 @@ impl SectionBuilder {
                 };
                 let at = super::line::parse_position(at).map(|p| position(&mut self.files, p));
                 flow.steps.push(Step {
-                    expr: expr.to_string(),
+                    expr: Text::from(expr),
                     reason: Reason::parse(reason),
                     at,
                 });
@@ -276,8 +277,8 @@ fn flow_op(ops: &str) -> FlowOp {
 
 fn diagnostic(pos: Option<Position>, msg: &str, s: &Summary<'_>) -> Diagnostic {
     let mut d = Diagnostic::new(s.kind, pos, msg.to_string());
-    d.subject = s.subject.map(str::to_string);
-    d.function = s.function.map(str::to_string);
+    d.subject = s.subject.map(Text::from);
+    d.function = s.function.map(Text::from);
     d.result = s.result.map(str::to_string);
     d.level = s.level;
     d.detail = s.detail.map(str::to_string);

@@ -92,7 +92,7 @@ impl Renderer for HtmlRenderer {
                         .iter()
                         .flat_map(|e| &e.flows)
                         .flat_map(|fl| &fl.steps)
-                        .map(|s| (s.expr.clone(), s.at.as_ref().map(|p| p.line)))
+                        .map(|s| (s.expr.to_string(), s.at.as_ref().map(|p| p.line)))
                         .collect()
                 })
                 .unwrap_or_default();
