@@ -309,7 +309,7 @@ pub struct ResultCache {
     checked: std::sync::Mutex<Checked>,
     /// The directory of a cache that lives as long as this run ([`ResultCache::temporary`]),
     /// removed with it.
-    _temporary: Option<Temporary>,
+    temporary: Option<Temporary>,
 }
 
 /// A temporary directory, removed when dropped or when the run is interrupted.
@@ -405,7 +405,7 @@ impl ResultCache {
             dir: dir.to_path_buf(),
             tool: tool_id(dir),
             checked: Default::default(),
-            _temporary: None,
+            temporary: None,
         })
     }
 
@@ -421,8 +421,13 @@ impl ResultCache {
             // Nothing another build of the tool wrote is ever in it.
             tool: 0,
             checked: Default::default(),
-            _temporary: Some(Temporary(Some(dir))),
+            temporary: Some(Temporary(Some(dir))),
         })
+    }
+
+    /// Whether this is a cache of this run's own ([`ResultCache::temporary`]).
+    pub fn is_temporary(&self) -> bool {
+        self.temporary.is_some()
     }
 
     /// The key of an analysis: this build of the tool, then the caller's parts.

@@ -1115,7 +1115,12 @@ impl Shared {
             // again next time rather than replayed without one.
             && !read.any_unreadable()
         {
-            let deps = read.kept(&mut |id, kept| cache.keep_read(id, kept));
+            // A run's own cache is read in this run alone, while what the analysis read is as
+            // it was: nothing to check it against.
+            let deps = match cache.is_temporary() {
+                true => source::deps::Kept::default(),
+                false => read.kept(&mut |id, kept| cache.keep_read(id, kept)),
+            };
             let sketch = crate::cache::Sketch::of(&a.section, &a.findings, unresolved);
             let mut entry = crate::cache::Entry::new(
                 deps,

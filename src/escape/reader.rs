@@ -5,7 +5,8 @@
 //! A [`Reader::sorted`] reader hands the sections over by import path, then variant, once the
 //! input has ended, rather than in the order they were printed: go prints the packages of a build
 //! as they finish, which changes from one run to the next. Until then a section is kept as its
-//! lines (in a temporary file once they add up), not built.
+//! lines (in a temporary file once they add up), not built, and what its lines tell (the
+//! counts, the lines not understood) is found on other threads ([`tell`]).
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -16,6 +17,8 @@ use serde::Serialize;
 use super::line::{Line, classify};
 use super::memo::{SectionMemo, SectionRead};
 use super::section::{Fed, Section, SectionBuilder};
+
+mod tell;
 
 /// How many unrecognized lines are kept verbatim (all are counted).
 pub const KEEP_UNRECOGNIZED: usize = 10_000;
@@ -75,8 +78,7 @@ pub struct Reader {
     spool: Option<Spool>,
     /// Each file a diagnostic names, as printed, with its section's package: the files the
     /// build compiled, from which a saved log's target can be told.
-    named: BTreeSet<(String, String)>,
-    last_named: Option<(String, String)>,
+    named: Named,
     /// Sections are kept in `spool` and handed over at the end ([`Reader::sorted`]).
     sorted: bool,
     /// What the current section's lines for the escape model are so far.
@@ -95,6 +97,13 @@ pub struct Reader {
     known_kept: Option<bool>,
     /// How many of the sections kept the memo knew by their lines.
     known_sections: u64,
+    /// The threads telling what ended sections' lines say ([`tell`]), once one is asked for.
+    tellers: Option<tell::Tellers>,
+    /// The current section has been asked for and not yet counted.
+    telling_current: bool,
+    /// Whether ended sections are told on other threads; else where they are read, as when
+    /// no thread can be started.
+    tell_apart: bool,
 }
 
 /// What a section is for the escape model: the hash of its lines that are escape output, with
@@ -167,8 +176,7 @@ impl Reader {
             packages: BTreeSet::new(),
             sections: 0,
             spool: None,
-            named: BTreeSet::new(),
-            last_named: None,
+            named: Named::default(),
             sorted: false,
             model: ModelHasher::default(),
             known_model: None,
@@ -178,6 +186,9 @@ impl Reader {
             recording: None,
             known_kept: None,
             known_sections: 0,
+            tellers: None,
+            telling_current: false,
+            tell_apart: true,
         }
     }
 
@@ -220,23 +231,13 @@ impl Reader {
     /// The files the diagnostics read so far name, as printed, each with its section's
     /// package (empty when the section has no header).
     pub fn named_files(&self) -> &BTreeSet<(String, String)> {
-        &self.named
+        &self.named.files
     }
 
     fn note_file(&mut self, file: &str) {
-        // Consecutive lines name the same file: a comparison, not an allocation, for most.
-        let package = self.current.package().unwrap_or("");
-        if self
-            .last_named
-            .as_ref()
-            .is_some_and(|(p, f)| p == package && f == file)
+        if self.named.note(self.current.package(), file)
+            && let Some(r) = &mut self.recording
         {
-            return;
-        }
-        let key = (package.to_string(), file.to_string());
-        self.last_named = Some(key.clone());
-        self.named.insert(key);
-        if let Some(r) = &mut self.recording {
             r.read.named.push(file.to_string());
         }
     }
@@ -270,9 +271,12 @@ impl Reader {
     ) -> io::Result<()> {
         let gathered = self.model.take();
         let model = self.known_model.take().unwrap_or(gathered);
+        // A section being told is kept until the tellers say whether it has a line for the
+        // model, and with what hash ([`Reader::hear`]).
+        let telling = std::mem::take(&mut self.telling_current);
         let kept = match self.known_kept.take() {
             Some(kept) => kept,
-            None => !done.is_empty(),
+            None => telling || !done.is_empty(),
         };
         if !kept {
             // Its lines (blank, the go command's) are not kept either.
@@ -290,6 +294,11 @@ impl Reader {
         match &mut self.spool {
             Some(spool) => {
                 spool.keep(done.package(), done.variant(), model)?;
+                if telling
+                    && let Some(told) = self.tellers.as_mut().and_then(|t| t.waiting.back_mut())
+                {
+                    told.kept = Some(spool.sections.len() - 1);
+                }
                 crate::progress::update(self.sections, 0, done.package().unwrap_or(""));
                 Ok(())
             }
@@ -340,7 +349,8 @@ impl Reader {
     /// counted from the memo, without its lines.
     pub fn end_input(&mut self) -> io::Result<()> {
         self.ended = true;
-        self.settle(true)
+        self.settle(true)?;
+        self.hear()
     }
 
     /// Feeds one line a command printed (without its line ending), counting it as read.
@@ -431,8 +441,9 @@ impl Reader {
                 let done = std::mem::replace(&mut self.current, next);
                 self.end_section(done, emit)?;
                 // A file named in the section before is noted again in this one.
-                self.last_named = None;
-                if self.memo.is_some() {
+                self.named.last = None;
+                // Its lines are kept as they come, told when it ends ([`Reader::settle`]).
+                if self.sorted {
                     self.unread = Some(self.stats.lines);
                 }
             }
@@ -489,6 +500,14 @@ impl Reader {
             self.count_known(header, known);
             return Ok(());
         }
+        if at_end && self.ask_tellers(header, digest)? {
+            return Ok(());
+        }
+        if !at_end {
+            // Lines are about to be classified where they are read: what was read before them
+            // is counted first, in order.
+            self.hear()?;
+        }
         if at_end {
             self.recording = Some(Recording {
                 header,
@@ -501,20 +520,54 @@ impl Reader {
         self.spool = Some(spool);
         read_back.map_err(|e| io::Error::new(e.kind(), KeptUnreadable(e)))?;
         if let Some(r) = self.recording.take() {
-            let mut read = r.read;
-            let (now, then) = (&self.stats, &r.at_start);
-            read.lines = now.lines - r.header;
-            read.blank_lines = now.blank_lines - then.blank_lines;
-            read.tool_lines = now.tool_lines - then.tool_lines;
-            read.invalid_utf8_lines = now.invalid_utf8_lines - then.invalid_utf8_lines;
-            read.escape_lines = now.escape_lines - then.escape_lines;
-            read.model = self.model.now();
-            read.kept = !self.current.is_empty();
+            let read = self.recorded(r);
             if let Some(memo) = &self.memo {
                 memo.put(digest, &read);
             }
         }
         Ok(())
+    }
+
+    /// What the current section's lines told since `r` began.
+    fn recorded(&self, r: Recording) -> SectionRead {
+        let mut read = r.read;
+        let (now, then) = (&self.stats, &r.at_start);
+        read.lines = now.lines - r.header;
+        read.blank_lines = now.blank_lines - then.blank_lines;
+        read.tool_lines = now.tool_lines - then.tool_lines;
+        read.invalid_utf8_lines = now.invalid_utf8_lines - then.invalid_utf8_lines;
+        read.escape_lines = now.escape_lines - then.escape_lines;
+        read.model = self.model.now();
+        read.kept = !self.current.is_empty();
+        read
+    }
+
+    /// Has the current section, which has ended, told on another thread ([`tell`]); false
+    /// when no thread could be started to tell it.
+    fn ask_tellers(&mut self, header: u64, digest: u128) -> io::Result<bool> {
+        if !self.tell_apart {
+            return Ok(false);
+        }
+        if self.tellers.is_none() {
+            self.tellers = tell::Tellers::start();
+        }
+        let Some(tellers) = &mut self.tellers else {
+            return Ok(false);
+        };
+        let spool = self.spool.as_mut().expect("a sorted reader has a spool");
+        let lines = spool
+            .lines_now()
+            .map_err(|e| io::Error::new(e.kind(), KeptUnreadable(e)))?;
+        tellers.ask(
+            header,
+            self.current.package(),
+            self.current.variant(),
+            lines,
+            digest,
+            self.memo.clone(),
+        )?;
+        self.telling_current = true;
+        Ok(true)
     }
 
     /// Classifies the current section's lines kept so far, each counted as the line it was.
@@ -538,22 +591,81 @@ impl Reader {
         Ok(())
     }
 
-    /// Counts what the memo knows a section's lines tell.
+    /// Counts what the memo knows the current section's lines tell.
     fn count_known(&mut self, header: u64, known: SectionRead) {
-        self.stats.blank_lines += known.blank_lines;
-        self.stats.tool_lines += known.tool_lines;
-        self.stats.invalid_utf8_lines += known.invalid_utf8_lines;
-        self.stats.escape_lines += known.escape_lines;
-        for (at, text) in known.unrecognized {
-            self.push_unrecognized(header + at, text);
-        }
-        for file in &known.named {
-            self.note_file(file);
-        }
-        self.note_since(known.since_minor);
+        let package = self.current.package().map(str::to_string);
+        self.count_read(package.as_deref(), header, &known);
         self.known_model = Some(known.model);
         self.known_kept = Some(known.kept);
         self.known_sections += u64::from(known.kept);
+    }
+
+    /// Counts what the lines of a section of the package (its header at line `header`) tell,
+    /// as if each had been classified where it was read.
+    fn count_read(&mut self, package: Option<&str>, header: u64, read: &SectionRead) {
+        self.stats.blank_lines += read.blank_lines;
+        self.stats.tool_lines += read.tool_lines;
+        self.stats.invalid_utf8_lines += read.invalid_utf8_lines;
+        self.stats.escape_lines += read.escape_lines;
+        for (at, text) in &read.unrecognized {
+            self.push_unrecognized_of(package.map(str::to_string), header + at, text.clone());
+        }
+        for file in &read.named {
+            self.named.note(package, file);
+        }
+        self.note_since(read.since_minor);
+    }
+
+    /// Counts what the tellers said of the sections asked for, in the order they were read,
+    /// waiting for each ([`tell`]).
+    fn hear(&mut self) -> io::Result<()> {
+        let Some(mut tellers) = self.tellers.take() else {
+            return Ok(());
+        };
+        let heard = self.hear_from(&mut tellers);
+        self.tellers = Some(tellers);
+        heard
+    }
+
+    fn hear_from(&mut self, tellers: &mut tell::Tellers) -> io::Result<()> {
+        // Sections found to have no line for the escape model are taken out of those kept;
+        // the ones after them move down.
+        let mut dropped = 0;
+        while let Some(answer) = tellers.first() {
+            let (told, read) = answer.map_err(|e| io::Error::new(e.kind(), KeptUnreadable(e)))?;
+            // A file named in the section before is noted again in this one.
+            self.named.last = None;
+            self.count_read(told.package.as_deref(), told.header, &read);
+            let Some(at) = told.kept else {
+                // The current section: counted as one the memo knew.
+                self.known_model = Some(read.model);
+                self.known_kept = Some(read.kept);
+                self.telling_current = false;
+                continue;
+            };
+            let spool = self.spool_mut();
+            let at = at - dropped;
+            if read.kept {
+                let kept = &mut spool.sections[at];
+                kept.digest = read.model.digest;
+                kept.lines = read.model.lines;
+                kept.facts = read.model.facts;
+            } else {
+                spool.sections.remove(at);
+                dropped += 1;
+                self.sections -= 1;
+            }
+        }
+        if dropped > 0 {
+            self.packages = self
+                .spool_mut()
+                .sections
+                .iter()
+                .filter_map(|k| k.package.clone())
+                .collect();
+        }
+        self.named.last = None;
+        Ok(())
     }
 
     /// A `go build -json` event: its `Output` is compiler output in its own right.
@@ -611,6 +723,12 @@ impl Reader {
 
     /// Counts a line not understood (`text` as kept), keeping the first [`KEEP_UNRECOGNIZED`].
     fn push_unrecognized(&mut self, line: u64, text: String) {
+        let package = self.current.package().map(str::to_string);
+        self.push_unrecognized_of(package, line, text);
+    }
+
+    /// [`Reader::push_unrecognized`] for a line of the package's section.
+    fn push_unrecognized_of(&mut self, package: Option<String>, line: u64, text: String) {
         self.stats.unrecognized_lines += 1;
         if self.unrecognized.len() >= KEEP_UNRECOGNIZED {
             self.stats.unrecognized_not_kept += 1;
@@ -618,7 +736,7 @@ impl Reader {
         }
         self.unrecognized.push(Unrecognized {
             line,
-            package: self.current.package().map(str::to_string),
+            package,
             text,
         });
     }
@@ -697,6 +815,35 @@ impl Reader {
                 .try_for_each(|s| emit(Pending::Built(s)))?,
         }
         Ok((self.stats, self.unrecognized))
+    }
+}
+
+/// The files the diagnostics read so far name, as printed, each with its section's package
+/// (empty when the section has no header).
+#[derive(Default)]
+struct Named {
+    files: BTreeSet<(String, String)>,
+    /// The one noted last.
+    last: Option<(String, String)>,
+}
+
+impl Named {
+    /// Notes a file a diagnostic of the package's section names; whether it is not the file
+    /// noted last.
+    fn note(&mut self, package: Option<&str>, file: &str) -> bool {
+        // Consecutive lines name the same file: a comparison, not an allocation, for most.
+        let package = package.unwrap_or("");
+        if self
+            .last
+            .as_ref()
+            .is_some_and(|(p, f)| p == package && f == file)
+        {
+            return false;
+        }
+        let key = (package.to_string(), file.to_string());
+        self.last = Some(key.clone());
+        self.files.insert(key);
+        true
     }
 }
 
@@ -789,7 +936,8 @@ struct Spool {
     chunk: u64,
     builders: usize,
     memory: Vec<u8>,
-    file: Option<File>,
+    /// Shared with the threads telling sections, which read it by offset ([`tell`]).
+    file: Option<std::sync::Arc<File>>,
     /// Bytes for the file, not yet hashed and written ([`Spool::catch_up`]).
     pending: Vec<u8>,
     /// A write to the file failed: what it holds is not what was kept.
@@ -858,7 +1006,7 @@ impl Spool {
             let mut file = file;
             file.write_all(&self.memory)?;
             self.memory = Vec::new();
-            self.file = Some(file);
+            self.file = Some(std::sync::Arc::new(file));
         }
         Ok(())
     }
@@ -873,7 +1021,7 @@ impl Spool {
             Some(f) => {
                 self.digest.update(&self.pending);
                 self.hashed = self.len;
-                let written = f.write_all(&self.pending);
+                let written = (&**f).write_all(&self.pending);
                 self.pending.clear();
                 if written.is_err() {
                     // The file no longer holds what `len` counts: nothing is read from it.
@@ -926,6 +1074,20 @@ impl Spool {
                 },
             ))),
         }
+    }
+
+    /// The current section's records so far, for another thread to read.
+    fn lines_now(&mut self) -> io::Result<tell::Lines> {
+        self.catch_up()?;
+        self.healthy()?;
+        Ok(match &self.file {
+            None => tell::Lines::Memory(self.memory[self.start as usize..].to_vec()),
+            Some(f) => tell::Lines::File {
+                file: f.clone(),
+                start: self.start,
+                end: self.len,
+            },
+        })
     }
 
     /// The current section is not kept: what it kept is left unread.
@@ -1018,7 +1180,7 @@ impl Spool {
 /// section, each from its own place (the file is read by offset, not by a shared cursor).
 struct Frozen {
     memory: Vec<u8>,
-    file: Option<File>,
+    file: Option<std::sync::Arc<File>>,
     sections: Vec<Kept>,
     split: u64,
     chunk: u64,
@@ -1713,6 +1875,82 @@ mod tests {
             );
         }
         assert!(memo.hits.load(std::sync::atomic::Ordering::Relaxed) > 0);
+    }
+
+    /// Each kept section as a sorted reader hands it over: built (as JSON), its hash, lines,
+    /// facts and place in the input; the counts, lines not understood and files named.
+    type Handed = (
+        Vec<(String, u128, u64, u64, usize)>,
+        String,
+        Vec<String>,
+        Vec<(String, String)>,
+    );
+
+    fn hand_over(input: &[u8], in_memory: usize, tell_apart: bool) -> Handed {
+        let mut r = Reader::sorted();
+        r.tell_apart = tell_apart;
+        r.spool.as_mut().unwrap().in_memory = in_memory;
+        r.read(input, &mut |_| {
+            unreachable!("a sorted reader hands over at the end")
+        })
+        .unwrap();
+        let named = r.named_files().iter().cloned().collect();
+        let mut sections = Vec::new();
+        let (stats, unrec) = r
+            .finish_pending(Vec::new(), &mut |p| {
+                let Pending::Kept(u) = p else {
+                    panic!("only kept sections")
+                };
+                let built = serde_json::to_string(&u.build()?).unwrap();
+                sections.push((built, u.digest(), u.lines(), u.facts(), u.read_order()));
+                Ok(())
+            })
+            .unwrap();
+        (
+            sections,
+            serde_json::to_string(&stats).unwrap(),
+            unrec.iter().map(|u| format!("{u:?}")).collect(),
+            named,
+        )
+    }
+
+    /// Sections told on other threads, answers counted once the input has ended (sections
+    /// without a line for the model among them, taken out of those kept), are what the reader
+    /// tells where it reads them: the same sections, hashes, counts, lines not understood (in
+    /// order, with their line numbers) and files named.
+    #[test]
+    fn sections_told_apart_are_those_told_where_they_are_read() {
+        let told: &str = concat!(
+            "# example.com/a\n",
+            "./a.go:1:2: moved to heap: a\n",
+            "not understood in a\n",
+            "# example.com/e1\n",
+            "ok  \texample.com/e1\t0.01s\n",
+            "# example.com/b\n",
+            "./b.go:1:2: x escapes to heap:\n",
+            "./b.go:1:2:   flow: {heap} \u{2190} &x:\n",
+            "./b.go:1:2:     from &x (address-of) at ./b.go:2:9\n",
+            "./b.go:1:2: moved to heap: x\n",
+            "# example.com/e2\n",
+            "\n",
+            "# example.com/c\n",
+            "./c.go:3:4: leaking param: p\n",
+            "garbage in c\n",
+            "# example.com/d\n",
+            "./d.go:5:6: moved to heap: d\n",
+        );
+        for input in [
+            format!("{told}{MIXED}"),
+            format!("{MIXED}{told}"),
+            told.to_string(),
+        ] {
+            for in_memory in [Spool::IN_MEMORY, 0] {
+                let here = hand_over(input.as_bytes(), in_memory, false);
+                let apart = hand_over(input.as_bytes(), in_memory, true);
+                assert_eq!(apart, here, "in_memory {in_memory}");
+                assert!(here.0.len() >= 4 && here.2.len() >= 2, "{here:#?}");
+            }
+        }
     }
 
     #[test]
