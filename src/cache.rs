@@ -307,24 +307,9 @@ pub struct ResultCache {
     /// Each file and directory checked in this run, and its hash: the packages of a module
     /// share the files of the packages they import.
     checked: std::sync::Mutex<Checked>,
-    /// The directory of a cache that lives as long as this run ([`ResultCache::temporary`]),
-    /// removed with it.
-    temporary: Option<Temporary>,
-}
-
-/// A temporary directory, removed when dropped or when the run is interrupted.
-#[derive(Debug)]
-struct Temporary(Option<tempfile::TempDir>);
-
-impl Drop for Temporary {
-    fn drop(&mut self) {
-        if let Some(dir) = self.0.take() {
-            let path = dir.path().to_path_buf();
-            // Removed before the interrupt forgets it: a signal now still removes what is left.
-            let _ = dir.close();
-            crate::interrupt::forget(&path);
-        }
-    }
+    /// The entries of a cache that lives as long as this run ([`ResultCache::of_this_run`]),
+    /// packed as a file holds them, by key; None for a cache in a directory.
+    own: Option<std::sync::Mutex<HashMap<u128, Vec<u8>>>>,
 }
 
 /// Files and directories checked in a run, by their path's bytes (hashed as bytes, not as
@@ -405,29 +390,34 @@ impl ResultCache {
             dir: dir.to_path_buf(),
             tool: tool_id(dir),
             checked: Default::default(),
-            temporary: None,
+            own: None,
         })
     }
 
-    /// A cache of this run's own, in a temporary directory removed when it is dropped: where
-    /// a run without the user's cache (`--no-cache`) keeps the packages it analyses before
-    /// their turn to be reported ([`crate::pipeline`]). None without a temporary directory.
-    pub fn temporary() -> Option<ResultCache> {
-        let dir = tempfile::tempdir().ok()?;
-        std::fs::create_dir_all(dir.path().join(ENTRIES)).ok()?;
-        crate::interrupt::remove_on_signal(dir.path());
-        Some(ResultCache {
-            dir: dir.path().to_path_buf(),
+    /// A cache of this run's own, in memory: where a run without the user's cache
+    /// (`--no-cache`) keeps the packages it analyses before their turn to be reported
+    /// ([`crate::pipeline`]), each until its turn. Packed as in a file (the standard library's
+    /// are 6 MiB), but no file: creating a few hundred files cost more than the rest of
+    /// keeping them on a disk whose inodes had been freed in bulk.
+    pub fn of_this_run() -> ResultCache {
+        ResultCache {
+            dir: PathBuf::new(),
             // Nothing another build of the tool wrote is ever in it.
             tool: 0,
             checked: Default::default(),
-            temporary: Some(Temporary(Some(dir))),
-        })
+            own: Some(Default::default()),
+        }
     }
 
-    /// Whether this is a cache of this run's own ([`ResultCache::temporary`]).
-    pub fn is_temporary(&self) -> bool {
-        self.temporary.is_some()
+    /// Whether this is a cache of this run's own ([`ResultCache::of_this_run`]).
+    pub fn is_this_runs(&self) -> bool {
+        self.own.is_some()
+    }
+
+    fn lock_own(
+        own: &std::sync::Mutex<HashMap<u128, Vec<u8>>>,
+    ) -> std::sync::MutexGuard<'_, HashMap<u128, Vec<u8>>> {
+        own.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The key of an analysis: this build of the tool, then the caller's parts.
@@ -444,13 +434,23 @@ impl ResultCache {
 
     /// Whether there is a file for `key`, whole or not (one `stat`, nothing read).
     pub fn has(&self, key: u128) -> bool {
-        self.path(key).is_file()
+        match &self.own {
+            Some(own) => Self::lock_own(own).contains_key(&key),
+            None => self.path(key).is_file(),
+        }
     }
 
     /// The entry for `key`, when there is a whole one: the explanations of its findings below
-    /// `retained` still encoded ([`Entry::explain`]).
+    /// `retained` still encoded ([`Entry::explain`]). A run's own entry is read once: it is
+    /// taken out.
     pub fn get(&self, key: u128) -> Option<Entry> {
-        Entry::read(read_framed(&self.path(key), MAGIC)?)
+        match &self.own {
+            Some(own) => {
+                let packed = Self::lock_own(own).remove(&key)?;
+                Entry::read(unpack(&packed)?)
+            }
+            None => Entry::read(read_framed(&self.path(key), MAGIC)?),
+        }
     }
 
     /// Whether everything `deps` names is as it was, through the shared reads it points to;
@@ -491,13 +491,23 @@ impl ResultCache {
 
     /// Keeps `entry` under `key`: written whole or not at all. A failure is not the run's.
     pub fn put(&self, key: u128, entry: &Entry) {
-        let _ = write_framed(&self.path(key), MAGIC, |w| entry.write(w));
+        match &self.own {
+            Some(own) => {
+                if let Ok(packed) = pack(|w| entry.write(w)) {
+                    Self::lock_own(own).insert(key, packed);
+                }
+            }
+            None => {
+                let _ = write_framed(&self.path(key), MAGIC, |w| entry.write(w));
+            }
+        }
     }
 
     /// Keeps a shared read under its id, unless a whole one is there already (its name is its
     /// content's hash). A failure is not the run's: the entries using it are misses.
     pub fn keep_read(&self, id: u128, kept: &Kept) {
-        if self.lock().kept.contains(&id) {
+        // A run's own entries keep no reads ([`ResultCache::of_this_run`]).
+        if self.own.is_some() || self.lock().kept.contains(&id) {
             return;
         }
         // A damaged one is written again, else every entry using it would stay a miss.
@@ -525,6 +535,9 @@ impl ResultCache {
     /// Removes entries unused for [`MAX_AGE_DAYS`], then the oldest while the cache is over
     /// [`MAX_BYTES`]; at most once a day.
     pub fn trim(&self) {
+        if self.own.is_some() {
+            return;
+        }
         let stamp = self.dir.join(TRIMMED);
         let now = SystemTime::now();
         let last = std::fs::read_to_string(&stamp)
@@ -609,12 +622,7 @@ fn read_framed(path: &Path, magic: &[u8]) -> Option<Vec<u8>> {
     if sum != crate::source::deps::hash(body).to_le_bytes() {
         return None;
     }
-    // The size before the block bounds what is given to it: LZ4 inflates at most 255 to 1.
-    let size = u32::from_le_bytes(body.get(..4)?.try_into().ok()?) as usize;
-    if size > body.len().saturating_mul(255) {
-        return None;
-    }
-    let out = lz4_flex::block::decompress_size_prepended(body).ok()?;
+    let out = unpack(body)?;
     let now = SystemTime::now();
     let stale = std::fs::metadata(path)
         .and_then(|m| m.modified())
@@ -633,12 +641,7 @@ fn write_framed(
 ) -> std::io::Result<()> {
     let dir = path.parent().expect("an entry is in a directory");
     std::fs::create_dir_all(dir)?;
-    let mut raw = Vec::new();
-    body(&mut raw)?;
-    // LZ4, not deflate: a warm run inflates every entry, and inflating was a tenth of its
-    // time. One block with its size before it, so that it is inflated in one go into a
-    // buffer of that size (a frame is inflated block by block through a buffer of its own).
-    let packed = lz4_flex::block::compress_prepend_size(&raw);
+    let packed = pack(body)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     let file = tmp.as_file_mut();
     file.write_all(magic)?;
@@ -646,6 +649,26 @@ fn write_framed(
     file.write_all(&crate::source::deps::hash(&packed).to_le_bytes())?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// What `body` writes, packed: LZ4, not deflate: a warm run inflates every entry, and
+/// inflating was a tenth of its time. One block with its size before it, so that it is
+/// inflated in one go into a buffer of that size (a frame is inflated block by block through
+/// a buffer of its own).
+fn pack(body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    body(&mut raw)?;
+    Ok(lz4_flex::block::compress_prepend_size(&raw))
+}
+
+/// What [`pack`] packed; None when it is not whole.
+fn unpack(packed: &[u8]) -> Option<Vec<u8>> {
+    // The size before the block bounds what is given to it: LZ4 inflates at most 255 to 1.
+    let size = u32::from_le_bytes(packed.get(..4)?.try_into().ok()?) as usize;
+    if size > packed.len().saturating_mul(255) {
+        return None;
+    }
+    lz4_flex::block::decompress_size_prepended(packed).ok()
 }
 
 /// Every entry file: its path, size and last use.
@@ -966,10 +989,9 @@ mod tests {
     }
 
     #[test]
-    fn a_run_own_cache_keeps_entries_until_it_is_dropped() {
+    fn a_run_own_cache_keeps_each_entry_in_memory_until_it_is_read() {
         let (_, findings) = store_section();
-        let c = ResultCache::temporary().unwrap();
-        let dir = c.dir.clone();
+        let c = ResultCache::of_this_run();
         assert!(!c.has(7));
         let entry = Entry::new(
             Kept::default(),
@@ -986,8 +1008,8 @@ mod tests {
             serde_json::to_string(&read.into_findings()).unwrap(),
             serde_json::to_string(&findings).unwrap()
         );
-        drop(c);
-        assert!(!dir.exists(), "{} is left behind", dir.display());
+        // Read once: taken out.
+        assert!(!c.has(7) && c.get(7).is_none());
     }
 
     #[test]

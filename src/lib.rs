@@ -381,9 +381,7 @@ pub fn run_with(
     // packages analysed before their turn wait in one of the run's own.
     pipeline.cache = cache.clone().or_else(|| {
         (config.source && reader.sections() > 1)
-            .then(cache::ResultCache::temporary)
-            .flatten()
-            .map(Arc::new)
+            .then(|| Arc::new(cache::ResultCache::of_this_run()))
     });
     // Analysing ahead pays for the packages to be analysed: not when the cache knew most
     // sections by their lines (a run after a small edit, whose changed packages are analysed
@@ -397,24 +395,33 @@ pub fn run_with(
     // A saved log of a build that failed says so in its own lines: reported as in wrapper mode.
     let build_ok = build_ok && !unrecognized.iter().any(|u| is_compile_error(&u.text));
     pipeline.finish(out).map_err(pipeline_error)?;
-    if let Some(c) = &cache {
-        if config.verbose {
-            // A package whose facts were asked for before its own section was analysed is
-            // indexed twice: what analysing in go's order saves.
-            let apart = match pipeline.indexed_apart() {
-                0 => String::new(),
-                n => format!(
-                    "; {} indexed apart for the facts the packages importing {} read",
-                    units::counted(n, "package"),
-                    if n == 1 { "it" } else { "them" }
-                ),
-            };
-            notice(format!(
+    if config.verbose && pipeline.cache.is_some() {
+        // A package whose facts were asked for before its own section was analysed is
+        // indexed twice: what analysing in go's order saves.
+        let apart = match pipeline.indexed_apart() {
+            0 => String::new(),
+            n => format!(
+                "; {} indexed apart for the facts the packages importing {} read",
+                units::counted(n, "package"),
+                if n == 1 { "it" } else { "them" }
+            ),
+        };
+        notice(match &cache {
+            Some(_) => format!(
                 "{} replayed from the result cache, {} analysed{apart}\n",
                 units::counted(pipeline.replayed, "package"),
                 pipeline.analysed
-            ));
-        }
+            ),
+            // The run's own cache: what it held was analysed ahead of its turn in this run.
+            None => format!(
+                "{} analysed, {} of them ahead of {} turn{apart}\n",
+                units::counted(pipeline.analysed, "package"),
+                pipeline.ahead,
+                if pipeline.ahead == 1 { "its" } else { "their" }
+            ),
+        });
+    }
+    if let Some(c) = &cache {
         c.trim();
     }
     let unresolved = pipeline.totals.unresolved;

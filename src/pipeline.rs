@@ -89,11 +89,13 @@ pub(crate) struct Pipeline<'r> {
     pub too_large: Vec<TooLarge>,
     /// Where packages analysed before are replayed from: the user's result cache, or with
     /// `--no-cache` one of the run's own for the packages analysed ahead of their turn
-    /// ([`Pipeline::analyse_ahead`]; None without a temporary directory or the source).
+    /// ([`Pipeline::analyse_ahead`]; None without the source).
     pub cache: Option<Arc<crate::cache::ResultCache>>,
-    /// Packages replayed from the cache, and analysed.
+    /// Packages replayed from the cache, and analysed; of those analysed, the ones analysed
+    /// ahead of their turn and taken from the cache for it.
     pub replayed: u64,
     pub analysed: u64,
+    pub ahead: u64,
     /// The directories of the packages `go list` named, looked at while go builds.
     survey: Survey,
     /// With [`Pipeline::analyse_ahead`]: the sections taken, in report order, not yet sent,
@@ -161,6 +163,11 @@ struct Shared {
     /// The keys of the packages this run analysed ahead of their turn and kept in the cache
     /// ([`Pipeline::analyse_ahead`]): replayed for their turn, they count as analysed.
     ahead: Mutex<std::collections::HashSet<u128>>,
+    /// The sections being analysed ahead of their turn, by their place in the input
+    /// ([`crate::escape::Unbuilt::read_order`]): a section's turn taken meanwhile waits for
+    /// the analysis to end, then replays it, rather than analyses the section again.
+    running_ahead: Mutex<std::collections::HashSet<usize>>,
+    ahead_ended: std::sync::Condvar,
 }
 
 /// An index being built or built, shared by the sections that need it, with what building
@@ -206,6 +213,14 @@ impl JobSection {
             JobSection::Kept { unbuilt, .. } => unbuilt.variant(),
         }
     }
+
+    /// Its place in the input among the sections kept, when it is kept as its lines.
+    fn read_order(&self) -> Option<usize> {
+        match self {
+            JobSection::Built { .. } => None,
+            JobSection::Kept { unbuilt, .. } => Some(unbuilt.read_order()),
+        }
+    }
 }
 
 /// A job whose section is built.
@@ -228,10 +243,35 @@ struct Analysed {
     /// The index, to be freed off the main thread (None when replayed from the cache).
     index: Option<Arc<PackageIndex>>,
     findings: Vec<Finding>,
-    /// Whether it was replayed from the cache.
-    replayed: bool,
+    /// How its findings came.
+    came: Came,
     /// Its diagnostics that name no file found, when built (or replayed) by the worker.
     unresolved: u64,
+}
+
+/// How an analysed section's findings came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Came {
+    /// Analysed for its turn.
+    Analysed,
+    /// Analysed ahead of its turn ([`Pipeline::analyse_ahead`]), taken from the cache for it.
+    Ahead,
+    /// Replayed from the cache: analysed by a run before.
+    Replayed,
+}
+
+/// A section marked as being analysed ahead of its turn ([`Shared::running_ahead`]); the mark
+/// goes, and those waiting for it go on, when this is dropped (a panic included).
+struct RunningAhead<'s> {
+    shared: &'s Shared,
+    at: usize,
+}
+
+impl Drop for RunningAhead<'_> {
+    fn drop(&mut self) {
+        self.shared.lock_running().remove(&self.at);
+        self.shared.ahead_ended.notify_all();
+    }
 }
 
 /// What a worker is asked to do.
@@ -334,6 +374,7 @@ impl<'r> Pipeline<'r> {
             cache: None,
             replayed: 0,
             analysed: 0,
+            ahead: 0,
             survey: Survey::None,
             queued: None,
             queued_built: 0,
@@ -646,8 +687,7 @@ impl<'r> Pipeline<'r> {
     /// their package's source) to be analysed and kept in the cache, in the order go printed
     /// them, as many at a time as [`IN_FLIGHT_LINES`] allows (a large package alone, as in
     /// report order); the same sections, sent after them in report order, are then replayed.
-    /// One taken before its analysis ahead has ended is analysed again: the report is the
-    /// same.
+    /// One taken before its analysis ahead has ended waits for it ([`Shared::wait_ahead`]).
     fn send_ahead(&mut self, out: &mut dyn Write, queued: &[Queued]) -> io::Result<()> {
         let mut ahead: Vec<(usize, usize, Job)> = queued
             .iter()
@@ -726,6 +766,8 @@ impl<'r> Pipeline<'r> {
                 toolchain_source: self.toolchain_source.clone(),
                 indexes: Mutex::new(HashMap::new()),
                 ahead: Mutex::new(Default::default()),
+                running_ahead: Mutex::new(Default::default()),
+                ahead_ended: std::sync::Condvar::new(),
                 packages: ModulePackages::new(
                     self.locator.module().cloned(),
                     self.target.clone(),
@@ -813,14 +855,17 @@ impl<'r> Pipeline<'r> {
             generic,
             index,
             findings,
-            replayed,
+            came,
             unresolved,
         } = a;
         self.totals.unresolved += unresolved;
-        if replayed {
-            self.replayed += 1;
-        } else {
-            self.analysed += 1;
+        match came {
+            Came::Replayed => self.replayed += 1,
+            Came::Ahead => {
+                self.analysed += 1;
+                self.ahead += 1;
+            }
+            Came::Analysed => self.analysed += 1,
         }
         if section.diagnostics.is_empty() && generic {
             self.totals.uninstantiated += 1;
@@ -949,6 +994,14 @@ impl Pool {
                                 .map(|p| shared.packages.building_own(p)),
                             _ => None,
                         };
+                        // And as being analysed, until it is kept in the cache: its turn,
+                        // taken after it, waits for it.
+                        let _running = match &work {
+                            Work::Ahead(job) => {
+                                job.section.read_order().map(|at| shared.running_ahead(at))
+                            }
+                            Work::Analyse(_) => None,
+                        };
                         drop(rx);
                         let (seq, outcome) = match work {
                             Work::Analyse(job) => (
@@ -1015,6 +1068,9 @@ impl Shared {
     /// directory), classifies it and keeps the result in the cache. A section still as its
     /// lines is built here when it must be.
     fn analyse(&self, job: Job) -> io::Result<Analysed> {
+        if let Some(at) = job.section.read_order() {
+            self.wait_ahead(at);
+        }
         let key = self.cache.as_ref().and_then(|c| Some((c, self.key(&job)?)));
         if let Some((cache, key)) = key
             && let Some(mut entry) = cache.get(key)
@@ -1047,7 +1103,7 @@ impl Shared {
                 generic,
                 index: None,
                 findings: entry.into_findings(),
-                replayed: !ahead,
+                came: if ahead { Came::Ahead } else { Came::Replayed },
                 unresolved,
             });
         }
@@ -1072,6 +1128,28 @@ impl Shared {
 
     fn lock_ahead(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<u128>> {
         self.ahead.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Marks the section at `at` in the input as being analysed ahead of its turn, until the
+    /// mark is dropped.
+    fn running_ahead(&self, at: usize) -> RunningAhead<'_> {
+        self.lock_running().insert(at);
+        RunningAhead { shared: self, at }
+    }
+
+    /// Waits while the section at `at` is being analysed ahead of its turn.
+    fn wait_ahead(&self, at: usize) {
+        let mut running = self.lock_running();
+        while running.contains(&at) {
+            running = self
+                .ahead_ended
+                .wait(running)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn lock_running(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<usize>> {
+        self.running_ahead.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Builds the section if need be, indexes its package and classifies it, and keeps the
@@ -1114,10 +1192,12 @@ impl Shared {
             // An analysis that could not read a file is reported with a warning, and is done
             // again next time rather than replayed without one.
             && !read.any_unreadable()
+            // A run's own cache keeps what is analysed ahead of its turn, for its turn.
+            && !(give_back && cache.is_this_runs())
         {
             // A run's own cache is read in this run alone, while what the analysis read is as
             // it was: nothing to check it against.
-            let deps = match cache.is_temporary() {
+            let deps = match cache.is_this_runs() {
                 true => source::deps::Kept::default(),
                 false => read.kept(&mut |id, kept| cache.keep_read(id, kept)),
             };
@@ -1221,7 +1301,7 @@ impl Shared {
             generic: index.as_ref().is_some_and(|ix| ix.generic),
             index,
             findings,
-            replayed: false,
+            came: Came::Analysed,
             unresolved: 0,
         }
     }

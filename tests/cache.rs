@@ -208,6 +208,27 @@ fn packages_are_analysed_in_the_order_go_printed_them_each_indexed_once() {
     assert_eq!(again.stdout, o.stdout);
 }
 
+/// Without the user's cache, the packages analysed ahead of their turn wait in one of the
+/// run's own, in memory, and are taken from it for their turn: each analysed once, in go's
+/// order, with nothing indexed apart, and the report that of a run with the user's cache.
+#[test]
+fn without_the_cache_packages_analysed_ahead_are_taken_for_their_turn() {
+    let dir = root().join("tests/go/reach");
+    let log = log("reach");
+    let o = run(None, &dir, &log, &["--verbose"]);
+    assert_success(&o, "reach");
+    let err = String::from_utf8_lossy(&o.stderr);
+    // A package's turn taken while it is analysed ahead waits for it, rather than analyses
+    // it again.
+    assert!(
+        err.contains("9 packages analysed, 9 of them ahead of their turn\n"),
+        "{err}"
+    );
+    assert!(!err.contains("indexed apart"), "{err}");
+    let cache = tempfile::tempdir().unwrap();
+    assert_eq!(run(Some(cache.path()), &dir, &log, &[]).stdout, o.stdout);
+}
+
 /// Each input of a key changed alone: the run prints what a run without the cache prints.
 #[test]
 fn changing_any_one_input_of_the_key_gives_the_cold_result() {

@@ -46,7 +46,9 @@ pub struct ModulePackages {
 #[derive(Default)]
 struct Owners {
     building: HashMap<String, (ThreadId, Arc<OnceLock<()>>)>,
-    waits: HashMap<ThreadId, ThreadId>,
+    /// Which thread each waiting thread waits for, and the end it waits for: once that end
+    /// is set, the waiting thread is about to go on, whether or not it has yet.
+    waits: HashMap<ThreadId, (ThreadId, Arc<OnceLock<()>>)>,
 }
 
 /// A package's own index being built on this thread ([`ModulePackages::building_own`]):
@@ -206,9 +208,15 @@ impl ModulePackages {
                 if t == me {
                     return false;
                 }
-                next = owners.waits.get(&t).copied();
+                // A thread whose wait has ended waits for no one (it has yet to say so: under
+                // load it may not have run since).
+                next = owners
+                    .waits
+                    .get(&t)
+                    .filter(|(_, end)| end.get().is_none())
+                    .map(|(owner, _)| *owner);
             }
-            owners.waits.insert(me, owner);
+            owners.waits.insert(me, (owner, done.clone()));
             done
         };
         done.wait();
@@ -278,9 +286,10 @@ impl ModuleFacts for ModulePackages {
         if let Some(f) = self.known(import_path) {
             return f;
         }
-        if self.wait_for_own(import_path)
-            && let Some(f) = self.known(import_path)
-        {
+        // Asked again whether or not it waited: the package's own index may have been built,
+        // its facts offered and its mark dropped since they were first asked for.
+        self.wait_for_own(import_path);
+        if let Some(f) = self.known(import_path) {
             return f;
         }
         let dir = self.package_dir(import_path)?;
@@ -417,5 +426,50 @@ mod tests {
         // A thread does not wait for itself either.
         let _own = packages.building_own("r");
         assert!(!packages.wait_for_own("r"));
+    }
+
+    /// A thread whose wait has ended (the package it waited for is built) but that has not run
+    /// since, under load, still looks like it waits: it is not taken for a cycle.
+    #[test]
+    fn a_thread_whose_wait_has_ended_is_not_taken_for_one_that_waits() {
+        let packages = &packages();
+        let me = std::thread::current().id();
+        std::thread::scope(|s| {
+            let (marked, is_marked) = std::sync::mpsc::channel();
+            let (go_on, may_go_on) = std::sync::mpsc::channel::<()>();
+            let b = s.spawn(move || {
+                let own = packages.building_own("q");
+                // `b` waited for this thread's `p`, which has been built since: its wait
+                // ended, and it has yet to remove it.
+                let ended = Arc::new(OnceLock::new());
+                ended.set(()).unwrap();
+                packages
+                    .lock_owners()
+                    .waits
+                    .insert(std::thread::current().id(), (me, ended));
+                marked.send(()).unwrap();
+                let _ = may_go_on.recv();
+                drop(own);
+            });
+            is_marked.recv().unwrap();
+            let asked = std::sync::atomic::AtomicBool::new(false);
+            let waited = std::thread::scope(|s2| {
+                s2.spawn(|| {
+                    // Once this thread waits (or has not), `b` goes on.
+                    while !packages.lock_owners().waits.contains_key(&me)
+                        && !asked.load(std::sync::atomic::Ordering::SeqCst)
+                    {
+                        std::thread::yield_now();
+                    }
+                    go_on.send(()).unwrap();
+                });
+                let waited = packages.wait_for_own("q");
+                asked.store(true, std::sync::atomic::Ordering::SeqCst);
+                waited
+            });
+            b.join().unwrap();
+            // This thread waited for `q` rather than build its facts apart.
+            assert!(waited);
+        });
     }
 }
