@@ -236,3 +236,38 @@ pub(super) fn tell(
     let recording = r.recording.take().expect("set above");
     Ok(r.recorded(recording))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A section whose lines the spool's file no longer holds (cut short under the reader) is
+    /// an error that says so, never a section told without its tail.
+    #[test]
+    fn a_section_the_file_no_longer_holds_is_an_error() {
+        let mut file = tempfile::tempfile().unwrap();
+        // One whole record, then the length of one the file does not hold.
+        let line = b"./a.go:1:2: moved to heap: a";
+        file.write_all(&(line.len() as u32).to_le_bytes()).unwrap();
+        file.write_all(line).unwrap();
+        file.write_all(&40u32.to_le_bytes()).unwrap();
+        let mut tellers = Tellers::start().expect("a thread");
+        let end = 4 + line.len() as u64 + 4 + 40;
+        let lines = Lines::File {
+            file: Arc::new(file),
+            start: 0,
+            end,
+        };
+        tellers
+            .ask(1, Some("example.com/a"), None, lines, 0, None)
+            .unwrap();
+        let err = match tellers.first() {
+            Some(Err(e)) => e,
+            Some(Ok((_, read))) => panic!("told: {read:?}"),
+            None => panic!("nothing asked"),
+        };
+        assert!(err.to_string().contains("ends before"), "{err}");
+        assert!(tellers.first().is_none());
+    }
+}
