@@ -432,7 +432,8 @@ impl ResultCache {
         self.dir.join(ENTRIES).join(&hex[..2]).join(hex)
     }
 
-    /// Whether there is a file for `key`, whole or not (one `stat`, nothing read).
+    /// Whether there is an entry for `key`, whole or not (in a directory: one `stat`, nothing
+    /// read).
     pub fn has(&self, key: u128) -> bool {
         match &self.own {
             Some(own) => Self::lock_own(own).contains_key(&key),

@@ -984,23 +984,19 @@ impl Pool {
                     loop {
                         let Ok(rx) = inbox.lock() else { return };
                         let Ok(work) = rx.recv() else { return };
-                        // A package analysed ahead is marked as having its own index built
-                        // before the next job is taken: an importer taken after it waits for
-                        // its facts however far this worker has got.
-                        let _own = match &work {
-                            Work::Ahead(job) if !job.tests => job
-                                .section
-                                .package()
-                                .map(|p| shared.packages.building_own(p)),
-                            _ => None,
-                        };
-                        // And as being analysed, until it is kept in the cache: its turn,
-                        // taken after it, waits for it.
-                        let _running = match &work {
-                            Work::Ahead(job) => {
-                                job.section.read_order().map(|at| shared.running_ahead(at))
-                            }
-                            Work::Analyse(_) => None,
+                        // A package analysed ahead is marked, before the next job is taken, as
+                        // having its own index built (an importer taken after it waits for its
+                        // facts however far this worker has got) and as being analysed until
+                        // it is kept in the cache (its turn, taken after it, waits for it).
+                        let (_own, _running) = match &work {
+                            Work::Ahead(job) => (
+                                job.section
+                                    .package()
+                                    .filter(|_| !job.tests)
+                                    .map(|p| shared.packages.building_own(p)),
+                                job.section.read_order().map(|at| shared.running_ahead(at)),
+                            ),
+                            Work::Analyse(_) => (None, None),
                         };
                         drop(rx);
                         let (seq, outcome) = match work {
