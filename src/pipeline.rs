@@ -168,6 +168,8 @@ struct Shared {
     /// the analysis to end, then replays it, rather than analyses the section again.
     running_ahead: Mutex<std::collections::HashSet<usize>>,
     ahead_ended: std::sync::Condvar,
+    /// Files of generic code the rules of many packages read, each parsed once.
+    parsed: source::parsed::SharedParses,
 }
 
 /// An index being built or built, shared by the sections that need it, with what building
@@ -768,6 +770,7 @@ impl<'r> Pipeline<'r> {
                 ahead: Mutex::new(Default::default()),
                 running_ahead: Mutex::new(Default::default()),
                 ahead_ended: std::sync::Condvar::new(),
+                parsed: Default::default(),
                 packages: ModulePackages::new(
                     self.locator.module().cloned(),
                     self.target.clone(),
@@ -1276,6 +1279,7 @@ impl Shared {
             toolchain_source: self.toolchain_source.clone(),
             module: self.module.as_ref(),
             source_rules,
+            parsed: Some(&self.parsed),
         };
         let wrappers = classify::set_aside_wrapper_flows(&mut section);
         let findings = classify::classify(&section, index.as_deref(), &opts);

@@ -90,6 +90,7 @@ fn parse(module: &str, log: &Path) -> Parsed {
             toolchain_source: "the recording".into(),
             module: module_info.as_ref(),
             source_rules: dir.is_some_and(|d| ruled.insert(d)).into(),
+            parsed: None,
         };
         findings.push(classify(&s, index.as_ref(), &opts));
         sections.push(s);

@@ -1009,3 +1009,98 @@ fn a_store_through_a_call_is_told_by_what_the_call_passes() {
         ]
     );
 }
+
+/// Generic code of one package instantiated in two others is read by both for the words of
+/// its subjects (its tree parsed once a run, `source::parsed`): an edit to it is seen by both
+/// when they would be replayed from the result cache, with the log left as it was (the edit
+/// keeps every position), and neither says what the code said before.
+#[test]
+#[cfg_attr(no_go, ignore = "no go on PATH")]
+fn generic_code_read_by_two_packages_is_seen_edited_by_both() {
+    if !go_available("generic_code_read_by_two_packages_is_seen_edited_by_both") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let results = tempfile::tempdir().unwrap();
+    let generic = |n: &str| {
+        format!(
+            "package gen\n\n// Copy returns a copy of xs.\nfunc Copy[T any](xs []T) []T {{\n\tout := make([]T, 0, {n}(xs))\n\treturn append(out, xs...)\n}}\n"
+        )
+    };
+    write(
+        dir.path(),
+        &[
+            ("go.mod", "module example.com/gen\n\ngo 1.22\n"),
+            ("gen/gen.go", &generic("len")),
+            (
+                "a/a.go",
+                "package a\n\nimport \"example.com/gen/gen\"\n\n// Ints copies xs.\nfunc Ints(xs []int) []int { return gen.Copy(xs) }\n",
+            ),
+            (
+                "b/b.go",
+                "package b\n\nimport \"example.com/gen/gen\"\n\n// Strings copies xs.\nfunc Strings(xs []string) []string { return gen.Copy(xs) }\n",
+            ),
+        ],
+    );
+    let out = Command::new("go")
+        .current_dir(dir.path())
+        .env("GOCACHE", cache.path())
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "")
+        .args(["build", "-gcflags=-m=2 -l", "./..."])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(dir.path().join("build.log"), &out.stderr).unwrap();
+    let run = |cached: bool| {
+        let mut c = cmd(cache.path());
+        c.current_dir(dir.path()).args([
+            "--input",
+            "build.log",
+            "--format",
+            "compact",
+            "--all",
+            "-v",
+        ]);
+        if cached {
+            c.env("ESCAPE_EXPLAIN_CACHE", results.path());
+        } else {
+            c.arg("--no-cache");
+        }
+        let out = c.output().unwrap();
+        assert_success(&out, "");
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Both packages report the allocation in gen.go, each in its own section.
+    let log = std::fs::read_to_string(dir.path().join("build.log")).unwrap();
+    assert!(
+        log.contains("make([]go.shape.int, 0, len(gen.xs))"),
+        "{log}"
+    );
+    assert!(
+        log.contains("make([]go.shape.string, 0, len(gen.xs))"),
+        "{log}"
+    );
+    let (cold, _) = run(true);
+    assert!(cold.contains("`make([]T, 0, len(xs))`"), "{cold}");
+    let (warm, err) = run(true);
+    assert_eq!(warm, cold);
+    assert!(err.contains(", 0 analysed"), "{err}");
+
+    // The same length: every position of the log still points where it did.
+    std::fs::write(dir.path().join("gen/gen.go"), generic("cap")).unwrap();
+    let (edited, err) = run(true);
+    assert!(edited.contains("`make([]T, 0, cap(xs))`"), "{edited}");
+    // A package replayed with what it read before would say the old words beside the new.
+    assert!(!edited.contains("len(xs)"), "{edited}\n{err}");
+    assert!(err.contains("2 analysed"), "{err}");
+    assert_eq!(edited, run(false).0);
+}

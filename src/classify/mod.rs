@@ -98,6 +98,9 @@ pub struct Options<'a> {
     /// Run the source-only rules (C memory, goroutines, channels, timers): once per package
     /// directory, and for the test files again with a test variant.
     pub source_rules: SourceRules,
+    /// The run's trees of files read by many packages' rules (generic code of another
+    /// package): each parsed once. None: parsed by each section that reads them.
+    pub parsed: Option<&'a crate::source::parsed::SharedParses>,
 }
 
 /// Which of the source-only rules' findings a section gets.
@@ -160,6 +163,7 @@ pub struct Context<'a> {
     /// Files of the module outside the section's package, read for the words of a subject:
     /// generic code of another package, instantiated here, is reported at its own lines.
     foreign: RefCell<HashMap<String, Option<Arc<GoFile>>>>,
+    parsed: Option<&'a crate::source::parsed::SharedParses>,
 }
 
 /// Classifies every value diagnostic of a section, then (with `source_rules`) adds what only
@@ -190,6 +194,7 @@ pub fn classify(
         memo: RefCell::new(HashMap::new()),
         files: RefCell::new(HashMap::new()),
         foreign: RefCell::new(HashMap::new()),
+        parsed: opts.parsed,
     };
     for (i, d) in section.diagnostics.iter().enumerate() {
         if let Some(p) = &d.position
@@ -740,8 +745,14 @@ impl<'a> Context<'a> {
                     return None;
                 }
                 let abs = root.join(p);
+                // Read here whether or not its tree is shared: the read is what the result
+                // cache records for this package.
                 let text = crate::files::read_regular_text(&abs).ok()?;
-                GoFile::parse(&mut crate::source::gofile::parser(), &abs, text).map(Arc::new)
+                match self.parsed {
+                    Some(shared) => shared.parse(&abs, text),
+                    None => GoFile::parse(&mut crate::source::gofile::parser(), &abs, text)
+                        .map(Arc::new),
+                }
             })
             .clone()?;
         let off = file.offset(pos.line, pos.column)?;

@@ -11,6 +11,7 @@ pub mod locate;
 pub mod mask;
 pub mod module;
 pub mod owner;
+pub mod parsed;
 pub mod pin;
 pub mod stack;
 pub mod syntax;
