@@ -712,6 +712,14 @@ impl<'r> Pipeline<'r> {
             })
             .collect();
         ahead.sort_by_key(|(order, ..)| *order);
+        // A worker that waits for the facts of a package another builds parses the files of
+        // the next packages meanwhile.
+        let dirs: Vec<PathBuf> = ahead
+            .iter()
+            .filter(|(_, _, job)| !job.tests)
+            .filter_map(|(_, _, job)| job.dir.clone())
+            .collect();
+        self.pool().shared.packages.will_index(dirs);
         for (seq, (_, weight, mut job)) in ahead.into_iter().enumerate() {
             while self.ahead_lines > 0 && self.ahead_lines + weight > IN_FLIGHT_LINES {
                 // Nothing is sent for its turn yet: what ends is a section analysed ahead.

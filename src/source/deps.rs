@@ -264,6 +264,21 @@ pub fn record<R>(f: impl FnOnce() -> R) -> (R, Arc<Read>) {
     (r, read)
 }
 
+/// [`record`] in a scope with none around it: what `f` reads counts for no analysis open on
+/// this thread (work done here for another analysis, which takes the read with [`extend`]).
+pub fn record_apart<R>(f: impl FnOnce() -> R) -> (R, Arc<Read>) {
+    /// Puts the scopes that were open back, however `f` ends.
+    struct Restore(Vec<Read>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let outer = std::mem::take(&mut self.0);
+            SCOPES.with(|s| *s.borrow_mut() = outer);
+        }
+    }
+    let _restore = Restore(SCOPES.with(|s| std::mem::take(&mut *s.borrow_mut())));
+    record(f)
+}
+
 /// [`record`] when `on` (the caller's thread records: work shared with it, or done for it on
 /// another thread), else just `f`: nothing is recorded without the cache.
 pub fn record_if<R>(on: bool, f: impl FnOnce() -> R) -> (R, Option<Arc<Read>>) {

@@ -412,6 +412,17 @@ impl PackageIndex {
         target: &Target,
         module: &dyn ModuleFacts,
     ) -> PackageIndex {
+        Self::from_parsed(dir, Self::parse_dir(dir, tests, target), module)
+    }
+
+    /// Parses exactly the named files of `dir`: the ones `go list` says are in the build.
+    pub fn build_listed(dir: &Path, names: &[&str], module: &dyn ModuleFacts) -> PackageIndex {
+        Self::from_parsed(dir, Self::parse_listed(dir, names), module)
+    }
+
+    /// The files of `dir` in the build for `target` (with the test files when `tests`),
+    /// parsed, and those that could not be read: what [`PackageIndex::build_with`] indexes.
+    pub fn parse_dir(dir: &Path, tests: bool, target: &Target) -> Parsed {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
             .map(|rd| {
                 rd.filter_map(|e| e.ok().map(|e| e.path()))
@@ -425,17 +436,22 @@ impl PackageIndex {
         paths.sort();
         // A Go file added to the directory or removed from it changes the package.
         super::deps::note_dir(dir);
-        let (files, unreadable) = parse_all(&paths, Some(target));
-        let mut ix = Self::index(dir, files, module);
-        ix.unreadable = unreadable;
-        ix
+        parse_all(&paths, Some(target))
     }
 
-    /// Parses exactly the named files of `dir`: the ones `go list` says are in the build.
-    pub fn build_listed(dir: &Path, names: &[&str], module: &dyn ModuleFacts) -> PackageIndex {
+    /// The named files of `dir`, parsed: what [`PackageIndex::build_listed`] indexes.
+    pub fn parse_listed(dir: &Path, names: &[&str]) -> Parsed {
         let mut paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
         paths.sort();
-        let (files, unreadable) = parse_all(&paths, None);
+        parse_all(&paths, None)
+    }
+
+    /// Indexes files parsed by [`PackageIndex::parse_dir`] or [`PackageIndex::parse_listed`].
+    pub fn from_parsed(
+        dir: &Path,
+        (files, unreadable): Parsed,
+        module: &dyn ModuleFacts,
+    ) -> PackageIndex {
         let mut ix = Self::index(dir, files, module);
         ix.unreadable = unreadable;
         ix
@@ -741,9 +757,12 @@ impl PackageIndex {
     }
 }
 
+/// A package's files parsed, and those that could not be read (in path order).
+pub type Parsed = (Vec<Arc<GoFile>>, Vec<Unreadable>);
+
 /// Parses files on up to two threads: the machine this runs on is often a small CI runner.
 /// Files that cannot be read come back apart, with the reason, in path order.
-fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> (Vec<Arc<GoFile>>, Vec<Unreadable>) {
+fn parse_all(paths: &[PathBuf], target: Option<&Target>) -> Parsed {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
