@@ -713,13 +713,14 @@ impl<'r> Pipeline<'r> {
             .collect();
         ahead.sort_by_key(|(order, ..)| *order);
         // A worker that waits for the facts of a package another builds parses the files of
-        // the next packages meanwhile.
+        // the next packages to be indexed meanwhile: not those the cache has a result for.
+        let shared = self.pool().shared.clone();
         let dirs: Vec<PathBuf> = ahead
             .iter()
-            .filter(|(_, _, job)| !job.tests)
+            .filter(|(_, _, job)| !job.tests && !shared.replays(job))
             .filter_map(|(_, _, job)| job.dir.clone())
             .collect();
-        self.pool().shared.packages.will_index(dirs);
+        shared.packages.will_index(dirs);
         for (seq, (_, weight, mut job)) in ahead.into_iter().enumerate() {
             while self.ahead_lines > 0 && self.ahead_lines + weight > IN_FLIGHT_LINES {
                 // Nothing is sent for its turn yet: what ends is a section analysed ahead.
@@ -1131,6 +1132,14 @@ impl Shared {
         if let Ok((_, true)) = self.analyse_anew(job, Some((cache, key)), false) {
             self.lock_ahead().insert(key);
         }
+    }
+
+    /// Whether the cache has a result for the job: it is replayed, not analysed.
+    fn replays(&self, job: &Job) -> bool {
+        self.cache
+            .as_ref()
+            .zip(self.key(job))
+            .is_some_and(|(cache, key)| cache.has(key))
     }
 
     fn lock_ahead(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<u128>> {

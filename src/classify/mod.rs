@@ -745,14 +745,11 @@ impl<'a> Context<'a> {
                     return None;
                 }
                 let abs = root.join(p);
-                // Read here whether or not its tree is shared: the read is what the result
-                // cache records for this package.
-                let text = crate::files::read_regular_text(&abs).ok()?;
-                match self.parsed {
-                    Some(shared) => shared.parse(&abs, text),
-                    None => GoFile::parse(&mut crate::source::gofile::parser(), &abs, text)
-                        .map(Arc::new),
+                if let Some(shared) = self.parsed {
+                    return shared.read(&abs);
                 }
+                let text = crate::files::read_regular_text(&abs).ok()?;
+                GoFile::parse(&mut crate::source::gofile::parser(), &abs, text).map(Arc::new)
             })
             .clone()?;
         let off = file.offset(pos.line, pos.column)?;
