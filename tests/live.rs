@@ -67,6 +67,28 @@ const MODULE: &[(&str, &str)] = &[
     ),
 ];
 
+/// Builds the module in `dir` with `-gcflags=-m=2 -l` (and `env`, `args`) and saves what the
+/// compiler printed as `build.log` there.
+fn save_log(dir: &Path, cache: &Path, env: &[(&str, &str)], args: &[&str]) {
+    let out = Command::new("go")
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .env("GOCACHE", cache)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "")
+        .args(["build", "-gcflags=-m=2 -l"])
+        .args(args)
+        .arg("./...")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(dir.join("build.log"), &out.stderr).unwrap();
+}
+
 fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).expect("stdout is one JSON document")
 }
@@ -713,25 +735,7 @@ fn a_log_of_another_platform_is_read_for_its_target() {
             ),
         ],
     );
-    let log = |env: &[(&str, &str)], tags: &[&str]| {
-        let out = Command::new("go")
-            .current_dir(dir.path())
-            .envs(env.iter().copied())
-            .env("GOCACHE", cache.path())
-            .env("GOTOOLCHAIN", "local")
-            .env("GOFLAGS", "")
-            .args(["build", "-gcflags=-m=2 -l"])
-            .args(tags)
-            .arg("./...")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        std::fs::write(dir.path().join("build.log"), &out.stderr).unwrap();
-    };
+    let log = |env: &[(&str, &str)], tags: &[&str]| save_log(dir.path(), cache.path(), env, tags);
     let read = |extra: &[&str]| {
         cmd(cache.path())
             .current_dir(dir.path())
@@ -1043,20 +1047,7 @@ fn generic_code_read_by_two_packages_is_seen_edited_by_both() {
             ),
         ],
     );
-    let out = Command::new("go")
-        .current_dir(dir.path())
-        .env("GOCACHE", cache.path())
-        .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "")
-        .args(["build", "-gcflags=-m=2 -l", "./..."])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::write(dir.path().join("build.log"), &out.stderr).unwrap();
+    save_log(dir.path(), cache.path(), &[], &[]);
     let run = |cached: bool| {
         let mut c = cmd(cache.path());
         c.current_dir(dir.path()).args([
