@@ -168,7 +168,7 @@ struct Shared {
     /// the analysis to end, then replays it, rather than analyses the section again.
     running_ahead: Mutex<std::collections::HashSet<usize>>,
     ahead_ended: std::sync::Condvar,
-    /// Files of generic code the rules of many packages read, each parsed once.
+    /// Files of generic code the rules of many packages read, their trees shared.
     parsed: source::parsed::SharedParses,
 }
 

@@ -99,7 +99,8 @@ pub struct Options<'a> {
     /// directory, and for the test files again with a test variant.
     pub source_rules: SourceRules,
     /// The run's trees of files read by many packages' rules (generic code of another
-    /// package): each parsed once. None: parsed by each section that reads them.
+    /// package), shared once a second section asks. None: parsed by each section that reads
+    /// them.
     pub parsed: Option<&'a crate::source::parsed::SharedParses>,
 }
 

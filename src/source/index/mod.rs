@@ -415,11 +415,6 @@ impl PackageIndex {
         Self::from_parsed(dir, Self::parse_dir(dir, tests, target), module)
     }
 
-    /// Parses exactly the named files of `dir`: the ones `go list` says are in the build.
-    pub fn build_listed(dir: &Path, names: &[&str], module: &dyn ModuleFacts) -> PackageIndex {
-        Self::from_parsed(dir, Self::parse_listed(dir, names), module)
-    }
-
     /// The files of `dir` in the build for `target` (with the test files when `tests`),
     /// parsed, and those that could not be read: what [`PackageIndex::build_with`] indexes.
     pub fn parse_dir(dir: &Path, tests: bool, target: &Target) -> Parsed {
@@ -439,7 +434,7 @@ impl PackageIndex {
         parse_all(&paths, Some(target))
     }
 
-    /// The named files of `dir`, parsed: what [`PackageIndex::build_listed`] indexes.
+    /// Exactly the named files of `dir` (the ones `go list` says are in the build), parsed.
     pub fn parse_listed(dir: &Path, names: &[&str]) -> Parsed {
         let mut paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
         paths.sort();
