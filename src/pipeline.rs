@@ -686,7 +686,8 @@ impl<'r> Pipeline<'r> {
     }
 
     /// Sends the queued sections a worker can analyse on its own (kept as their lines, with
-    /// their package's source) to be analysed and kept in the cache, in the order go printed
+    /// their package's source) and the cache has no result for, to be analysed and kept in
+    /// the cache, in the order go printed
     /// them, as many at a time as [`IN_FLIGHT_LINES`] allows (a large package alone, as in
     /// report order); the same sections, sent after them in report order, are then replayed.
     /// One taken before its analysis ahead has ended waits for it ([`Shared::wait_ahead`]).
@@ -712,12 +713,14 @@ impl<'r> Pipeline<'r> {
             })
             .collect();
         ahead.sort_by_key(|(order, ..)| *order);
-        // A worker that waits for the facts of a package another builds parses the files of
-        // the next packages to be indexed meanwhile: not those the cache has a result for.
+        // A package the cache has a result for is replayed for its turn: nothing to do ahead.
         let shared = self.pool().shared.clone();
+        ahead.retain(|(_, _, job)| !shared.replays(job));
+        // A worker that waits for the facts of a package another builds parses the files of
+        // the next packages to be indexed meanwhile.
         let dirs: Vec<PathBuf> = ahead
             .iter()
-            .filter(|(_, _, job)| !job.tests && !shared.replays(job))
+            .filter(|(_, _, job)| !job.tests)
             .filter_map(|(_, _, job)| job.dir.clone())
             .collect();
         shared.packages.will_index(dirs);
@@ -1119,7 +1122,8 @@ impl Shared {
     }
 
     /// Analyses a section ahead of its turn ([`Pipeline::analyse_ahead`]) and keeps the result
-    /// in the cache, unless the cache has an entry for it already (it is checked for its turn).
+    /// in the cache, unless the cache has an entry for it already (one written since it was
+    /// sent, by another run: it is checked for its turn).
     /// A section that cannot be analysed here is for its turn to report.
     fn analyse_ahead(&self, job: Job) {
         let Some((cache, key)) = self.cache.as_ref().and_then(|c| Some((c, self.key(&job)?)))

@@ -1015,7 +1015,8 @@ fn a_store_through_a_call_is_told_by_what_the_call_passes() {
 }
 
 /// Generic code of one package instantiated in two others is read by both for the words of
-/// its subjects (its tree shared between them, `source::parsed`): an edit to it is seen by both
+/// its subjects (its tree shared between them, `source::parsed`, whose own tests pin that
+/// each still records the read; here both also import its facts): an edit to it is seen by both
 /// when they would be replayed from the result cache, with the log left as it was (the edit
 /// keeps every position), and neither says what the code said before.
 #[test]

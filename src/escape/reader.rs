@@ -1063,17 +1063,12 @@ impl Spool {
     fn current(&mut self) -> io::Result<Box<dyn Read + '_>> {
         self.catch_up()?;
         self.healthy()?;
-        match &self.file {
-            None => Ok(Box::new(&self.memory[self.start as usize..])),
-            Some(f) => Ok(Box::new(BufReader::with_capacity(
-                1 << 16,
-                At {
-                    file: f,
-                    pos: self.start,
-                    end: self.len,
-                },
-            ))),
-        }
+        Ok(records(
+            &self.memory,
+            self.file.as_deref(),
+            self.start,
+            self.len,
+        ))
     }
 
     /// The current section's records so far, for another thread to read.
@@ -1195,17 +1190,7 @@ impl Frozen {
 
     fn build_lines(&self, kept: &Kept) -> io::Result<Section> {
         let len = kept.end - kept.start;
-        let mut lines: Box<dyn Read + '_> = match &self.file {
-            Some(file) => Box::new(BufReader::with_capacity(
-                1 << 16,
-                At {
-                    file,
-                    pos: kept.start,
-                    end: kept.end,
-                },
-            )),
-            None => Box::new(&self.memory[kept.start as usize..kept.end as usize]),
-        };
+        let mut lines = records(&self.memory, self.file.as_deref(), kept.start, kept.end);
         let mut builder = SectionBuilder::new(kept.package.as_deref(), kept.variant.as_deref());
         if len >= self.split && self.builders > 1 {
             build_split(&mut lines, &mut builder, self.builders, self.chunk)?;
@@ -1238,6 +1223,27 @@ impl std::fmt::Display for KeptUnreadable {
 }
 
 impl std::error::Error for KeptUnreadable {}
+
+/// The records kept from `start` to `end`: in `memory` until the spool has a file, then in
+/// the file, read by offset.
+fn records<'a>(
+    memory: &'a [u8],
+    file: Option<&'a File>,
+    start: u64,
+    end: u64,
+) -> Box<dyn Read + 'a> {
+    match file {
+        Some(file) => Box::new(BufReader::with_capacity(
+            1 << 16,
+            At {
+                file,
+                pos: start,
+                end,
+            },
+        )),
+        None => Box::new(&memory[start as usize..end as usize]),
+    }
+}
 
 /// The bytes of a file from `pos` to `end`, read by offset: several threads read one file.
 struct At<'f> {

@@ -9,13 +9,13 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 
 use super::super::memo::{SectionMemo, SectionRead};
 use super::super::section::{Section, SectionBuilder};
-use super::{At, InputStats, Reader, Record, Recording, record};
+use super::{InputStats, Reader, Record, Recording, record, records};
 
 /// The lines of an ended section, where a teller reads them: copied out of the spool's memory,
 /// or a stretch of its file (read by offset while the reader goes on writing after it).
@@ -180,25 +180,11 @@ impl Drop for Tellers {
 }
 
 fn tell_job(job: &Job) -> io::Result<SectionRead> {
-    let read = match &job.lines {
-        Lines::Memory(bytes) => tell(
-            job.package.as_deref(),
-            job.variant.as_deref(),
-            &mut &bytes[..],
-        ),
-        Lines::File { file, start, end } => tell(
-            job.package.as_deref(),
-            job.variant.as_deref(),
-            &mut BufReader::with_capacity(
-                1 << 16,
-                At {
-                    file,
-                    pos: *start,
-                    end: *end,
-                },
-            ),
-        ),
-    }?;
+    let mut lines = match &job.lines {
+        Lines::Memory(bytes) => records(bytes, None, 0, bytes.len() as u64),
+        Lines::File { file, start, end } => records(&[], Some(file), *start, *end),
+    };
+    let read = tell(job.package.as_deref(), job.variant.as_deref(), &mut lines)?;
     if let Some(memo) = &job.memo {
         memo.put(job.digest, &read);
     }
