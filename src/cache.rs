@@ -52,6 +52,8 @@ const LIST_MAGIC: &[u8] = b"escape-explain go list 6\n";
 const MAX_KEPT_DEPTH: usize = 256;
 const ENTRIES: &str = "results";
 const TRIMMED: &str = "trim.txt";
+/// How the temporary file of an entry being written is named, beside the entries.
+const TEMP_PREFIX: &str = ".tmp";
 
 /// Where the cache is: `ESCAPE_EXPLAIN_CACHE`, else `$XDG_CACHE_HOME/escape-explain`, else
 /// `~/.cache/escape-explain`; None when it is turned off or no directory is known.
@@ -643,7 +645,9 @@ fn write_framed(
     let dir = path.parent().expect("an entry is in a directory");
     std::fs::create_dir_all(dir)?;
     let packed = pack(body)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)?;
     let file = tmp.as_file_mut();
     file.write_all(magic)?;
     file.write_all(&packed)?;
@@ -672,8 +676,19 @@ fn unpack(packed: &[u8]) -> Option<Vec<u8>> {
     lz4_flex::block::decompress_size_prepended(packed).ok()
 }
 
-/// Every entry file: its path, size and last use.
+/// Every entry file: its path, size and last use. Not the temporary files of writes under way,
+/// or of a run killed while it wrote ([`unfinished`]).
 fn entries(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
+    files(dir, false)
+}
+
+/// The temporary files [`write_framed`] left: a run killed between writing one and renaming
+/// it into place leaves it behind.
+fn unfinished(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
+    files(dir, true)
+}
+
+fn files(dir: &Path, temporary: bool) -> Vec<(PathBuf, u64, SystemTime)> {
     let mut all = Vec::new();
     for sub in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         for e in std::fs::read_dir(sub.path())
@@ -681,6 +696,13 @@ fn entries(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
             .flatten()
             .flatten()
         {
+            if e.file_name()
+                .as_encoded_bytes()
+                .starts_with(TEMP_PREFIX.as_bytes())
+                != temporary
+            {
+                continue;
+            }
             if let Ok(m) = e.metadata()
                 && m.is_file()
             {
@@ -696,6 +718,13 @@ fn entries(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
 }
 
 fn trim_entries(dir: &Path, now: SystemTime, days: u64, cap: u64) {
+    // A write takes well under a second: a temporary file an hour old is one a killed run
+    // left, never renamed into place.
+    for (path, _, written) in unfinished(dir) {
+        if now.duration_since(written).unwrap_or_default() > Duration::from_secs(3600) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
     let max_age = Duration::from_secs(days * 86400);
     let mut kept: Vec<(PathBuf, u64, SystemTime)> = Vec::new();
     for (path, len, used) in entries(dir) {
@@ -743,6 +772,9 @@ pub fn clean(out: &mut dyn Write) -> std::io::Result<()> {
     };
     let all = entries(&dir.join(ENTRIES));
     let bytes: u64 = all.iter().map(|e| e.1).sum();
+    for (path, _, _) in unfinished(&dir.join(ENTRIES)) {
+        let _ = std::fs::remove_file(path);
+    }
     let mut removed = 0u64;
     for (path, _, _) in &all {
         if std::fs::remove_file(path).is_ok() {
@@ -1140,6 +1172,96 @@ mod tests {
         assert!(!old.exists(), "unused for six days");
         assert!(!a.exists(), "the oldest, past the cap");
         assert!(b.exists());
+    }
+
+    /// Sets a file's last change to `age` ago.
+    fn age(path: &Path, age: Duration) {
+        std::fs::File::options()
+            .append(true)
+            .open(path)
+            .unwrap()
+            .set_modified(SystemTime::now() - age)
+            .unwrap();
+    }
+
+    fn used_within(path: &Path, d: Duration) -> bool {
+        let m = std::fs::metadata(path).unwrap().modified().unwrap();
+        SystemTime::now().duration_since(m).unwrap_or_default() < d
+    }
+
+    #[test]
+    fn an_entry_read_is_kept_by_trimming_which_runs_once_a_day() {
+        let d = tempfile::tempdir().unwrap();
+        let c = ResultCache::open(d.path()).unwrap();
+        let e = Entry::new(
+            Kept::default(),
+            false,
+            Vec::new(),
+            Vec::new(),
+            Sketch::default(),
+        );
+        c.put(7, &e);
+        c.put(8, &e);
+        let (read, unread) = (c.path(7), c.path(8));
+        let six_days = Duration::from_secs(6 * 86400);
+        age(&read, six_days);
+        age(&unread, six_days);
+        // Read: touched, so that trimming sees it used.
+        assert!(c.get(7).is_some());
+        assert!(used_within(&read, Duration::from_secs(60)));
+        // Touched at most once an hour: a warm run does not rewrite every entry's metadata.
+        age(&read, Duration::from_secs(1800));
+        assert!(c.get(7).is_some());
+        assert!(!used_within(&read, Duration::from_secs(1700)));
+
+        c.trim();
+        assert!(read.exists());
+        assert!(!unread.exists(), "unused for six days");
+        // Once a day: the next trim within the day leaves even an unused entry.
+        age(&read, six_days);
+        c.trim();
+        assert!(read.exists(), "trimmed less than a day ago");
+        let stamp = d.path().join(TRIMMED);
+        let two_days_ago = SystemTime::now() - Duration::from_secs(2 * 86400);
+        let secs = two_days_ago.duration_since(SystemTime::UNIX_EPOCH).unwrap();
+        std::fs::write(&stamp, format!("{}\n", secs.as_secs())).unwrap();
+        c.trim();
+        assert!(!read.exists(), "trimmed two days ago");
+    }
+
+    #[test]
+    fn a_write_left_unfinished_is_not_an_entry_and_is_trimmed_after_an_hour() {
+        let d = tempfile::tempdir().unwrap();
+        let c = ResultCache::open(d.path()).unwrap();
+        let e = Entry::new(
+            Kept::default(),
+            false,
+            Vec::new(),
+            Vec::new(),
+            Sketch::default(),
+        );
+        c.put(7, &e);
+        let entry = c.path(7);
+        let results = d.path().join(ENTRIES);
+        // What a run killed between writing and renaming leaves, and a write under way.
+        let killed = entry.with_file_name(format!("{TEMP_PREFIX}killed"));
+        let writing = entry.with_file_name(format!("{TEMP_PREFIX}writing"));
+        std::fs::write(&killed, b"half").unwrap();
+        std::fs::write(&writing, b"half").unwrap();
+        age(&killed, Duration::from_secs(2 * 3600));
+        let names = |v: Vec<(PathBuf, u64, SystemTime)>| -> Vec<PathBuf> {
+            v.into_iter().map(|e| e.0).collect()
+        };
+        assert_eq!(names(entries(&results)), vec![entry.clone()]);
+        assert!(c.get(7).is_some());
+        trim_entries(&results, SystemTime::now(), MAX_AGE_DAYS, MAX_BYTES);
+        assert!(!killed.exists());
+        assert!(writing.exists(), "a write under way is left to finish");
+        assert!(entry.exists());
+        // What the cache writes is named so: nothing else it writes starts so.
+        let mut written = names(unfinished(&results));
+        written.retain(|p| p != &writing);
+        assert!(written.is_empty(), "{written:?}");
     }
 
     #[test]

@@ -149,6 +149,20 @@ fn an_edit_is_seen_in_the_package_and_through_imported_facts() {
         "\n// Forget releases a held buffer.\nfunc Forget(key string) { delete(forever, key) }\n",
     );
     std::fs::write(&store, src).unwrap();
+    // Packages are entries of their own: store and those that read its facts (relay and api
+    // import it, main imports api) are analysed again; feeds, guard, metrics, ticks and
+    // workers, which read nothing of store, are replayed.
+    let o = run(
+        Some(cache.path()),
+        &dir,
+        &log,
+        &["--format", "compact", "-v"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("5 packages replayed from the result cache, 4 analysed"),
+        "{err}"
+    );
     let after = same_either_way(cache.path(), &dir, &log, &["--format", "compact"]);
     let text = String::from_utf8_lossy(&after).into_owned();
     let forward = text
@@ -229,14 +243,28 @@ fn without_the_cache_packages_analysed_ahead_are_taken_for_their_turn() {
     assert_eq!(run(Some(cache.path()), &dir, &log, &[]).stdout, o.stdout);
 }
 
-/// Each input of a key changed alone: the run prints what a run without the cache prints.
+/// [`same_either_way`] after one input of the keys changed: the report is also not the one
+/// `before` (what the runs printed before the change), so a key that left the input out would
+/// replay the old report and fail here.
+fn changed(cache: &Path, dir: &Path, log: &Path, args: &[&str], before: &[u8], what: &str) {
+    let after = same_either_way(cache, dir, log, args);
+    assert_ne!(
+        String::from_utf8_lossy(&after),
+        String::from_utf8_lossy(before),
+        "{what} changes the report"
+    );
+}
+
+/// Each input of a key changed alone, one after the other on one cache: each run prints what
+/// a run without the cache prints, and what it prints differs from the report before the
+/// change.
 #[test]
 fn changing_any_one_input_of_the_key_gives_the_cold_result() {
     let (_tmp, dir) = copy_module("reach");
     let cache = tempfile::tempdir().unwrap();
     let log = log("reach");
     let base = ["--format", "json"];
-    same_either_way(cache.path(), &dir, &log, &base);
+    let before = same_either_way(cache.path(), &dir, &log, &base);
 
     // The compiler's output: a line of the store package dropped.
     let text = std::fs::read_to_string(&log).unwrap();
@@ -248,41 +276,127 @@ fn changing_any_one_input_of_the_key_gives_the_cold_result() {
     assert_ne!(cut.len(), text.len());
     let other_log = dir.join("other.log");
     std::fs::write(&other_log, cut).unwrap();
-    same_either_way(cache.path(), &dir, &other_log, &base);
+    changed(
+        cache.path(),
+        &dir,
+        &other_log,
+        &base,
+        &before,
+        "a line of the log",
+    );
 
-    // The Go version in effect, the target, the flags that change the analysis.
-    for args in [
-        ["--go-version", "1.22"],
-        ["--goos", "windows"],
-        ["--tags", "integration"],
+    // The Go version in effect (ticks' timer is released by the runtime from Go 1.23 on), and
+    // the source left out.
+    for (args, what) in [
+        (&["--go-version", "1.22"][..], "the Go version"),
+        (&["--no-source"][..], "the source left out"),
     ] {
         let mut all = base.to_vec();
         all.extend(args);
-        same_either_way(cache.path(), &dir, &log, &all);
+        changed(cache.path(), &dir, &log, &all, &before, what);
     }
-    let mut no_source = base.to_vec();
-    no_source.push("--no-source");
-    same_either_way(cache.path(), &dir, &log, &no_source);
 
     // What escape-explain.toml declares.
+    let config = dir.join("escape-explain.toml");
     std::fs::write(
-        dir.join("escape-explain.toml"),
+        &config,
         "[bounded]\n\"example.com/reach/store.forever\" = \"keys are the fixed set of feeds\"\n",
     )
     .unwrap();
     let with_config = same_either_way(cache.path(), &dir, &log, &base);
     assert!(String::from_utf8_lossy(&with_config).contains("keys are the fixed set of feeds"));
+    std::fs::remove_file(&config).unwrap();
 
-    // A source file of the package, then the same bytes back (an entry is replaced when what
-    // it read changed, so the package is analysed again, then replayed).
+    // A source file of the package, every position kept (the holder's declaration, which the
+    // report quotes), then the same bytes back: an entry is replaced when what it read
+    // changed, so the package is analysed again, then replayed.
     let store = dir.join("store/store.go");
     let src = std::fs::read_to_string(&store).unwrap();
-    std::fs::write(&store, src.replace("for good", "forever")).unwrap();
-    same_either_way(cache.path(), &dir, &log, &base);
+    let edited = src.replace(
+        "var forever = map[string][]byte{}\n",
+        "var forever = map[string][]byte{} // every key ever held\n",
+    );
+    assert_ne!(edited, src);
+    std::fs::write(&store, edited).unwrap();
+    changed(cache.path(), &dir, &log, &base, &before, "a source file");
     std::fs::write(&store, &src).unwrap();
-    same_either_way(cache.path(), &dir, &log, &base);
+    assert_eq!(same_either_way(cache.path(), &dir, &log, &base), before);
     let o = run(Some(cache.path()), &dir, &log, &["--format", "json", "-v"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains(", 0 analysed"));
+
+    // The target: which files are in the build decides which deletes release a map
+    // (buildtags). Files for another system and another architecture are added first, so
+    // that only the flag changes. (A GOOS whose build leaves out a file the log names is
+    // refused; android's builds take linux's files.)
+    let (_tmp, dir) = copy_module("buildtags");
+    for (file, body) in [
+        (
+            "evict_android.go",
+            "func Clear(k string) { delete(cache, k) }",
+        ),
+        (
+            "evict_arm64.go",
+            "func Cancel(k string) { delete(jobs, k) }",
+        ),
+    ] {
+        std::fs::write(dir.join(file), format!("package buildtags\n\n{body}\n")).unwrap();
+    }
+    let log = root().join(format!("tests/fixtures/go{VERSION}/buildtags/m2-l.txt"));
+    let before = same_either_way(cache.path(), &dir, &log, &base);
+    for (args, what) in [
+        (["--goos", "android"], "GOOS"),
+        (["--goarch", "arm64"], "GOARCH"),
+        (["--tags", "integration"], "a build tag"),
+    ] {
+        let mut all = base.to_vec();
+        all.extend(args);
+        changed(cache.path(), &dir, &log, &all, &before, what);
+    }
+}
+
+/// The build of the tool is in the key: a copy of the same executable with one byte more
+/// replays nothing another build kept.
+#[test]
+fn another_build_of_the_tool_replays_nothing() {
+    let dir = root().join("tests/go/reach");
+    let log = log("reach");
+    let cache = tempfile::tempdir().unwrap();
+    let first = run(Some(cache.path()), &dir, &log, &["-v"]);
+    assert_success(&first, "reach");
+    assert_eq!(replayed(&run(Some(cache.path()), &dir, &log, &["-v"])), 9);
+
+    let bin = tempfile::tempdir().unwrap();
+    let copy = bin.path().join("escape-explain");
+    let mut exe = std::fs::read(assert_cmd::cargo::cargo_bin!("escape-explain")).unwrap();
+    // Bytes after the last section of an ELF file are not loaded: the copy runs as the tool.
+    exe.push(0);
+    std::fs::write(&copy, exe).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let other = |args: &[&str]| {
+        let mut c = std::process::Command::new(&copy);
+        for v in common::TERMINAL_VARS {
+            c.env_remove(v);
+        }
+        c.env("PATH", "/nonexistent")
+            .env("ESCAPE_EXPLAIN_CACHE", cache.path())
+            .stdin(std::process::Stdio::null())
+            .args(["--input"])
+            .arg(&log)
+            .arg("-C")
+            .arg(&dir)
+            .args(["--go-version", VERSION])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = other(&["-v"]);
+    assert_success(&o, "the other build");
+    assert_eq!(replayed(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.stdout, first.stdout);
+    // Each build then finds its own.
+    assert_eq!(replayed(&other(&["-v"])), 9);
+    assert_eq!(replayed(&run(Some(cache.path()), &dir, &log, &["-v"])), 9);
 }
 
 #[test]
@@ -435,6 +549,35 @@ fn runs_at_once_share_the_cache() {
     }
 }
 
+/// A run trims the cache, at most once a day: entries unused for days go, and what a killed
+/// run left half written.
+#[test]
+fn a_run_trims_the_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let sub = cache.path().join("results/ab");
+    std::fs::create_dir_all(&sub).unwrap();
+    let aged = |name: &str, secs: u64| {
+        let path = sub.join(name);
+        std::fs::write(&path, b"x").unwrap();
+        std::fs::File::options()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))
+            .unwrap();
+        path
+    };
+    let unused = aged("ab00000000000000000000000000000a", 6 * 86400);
+    let recent = aged("ab00000000000000000000000000000b", 86400);
+    let killed = aged(".tmpkilled", 2 * 3600);
+    let dir = root().join("tests/go/leaks");
+    assert_success(&run(Some(cache.path()), &dir, &log("leaks"), &[]), "leaks");
+    assert!(!unused.exists(), "unused for six days");
+    assert!(!killed.exists(), "left by a killed run");
+    assert!(recent.exists());
+    assert!(cache.path().join("trim.txt").exists());
+}
+
 #[test]
 fn cache_info_and_clean_say_where_and_how_much() {
     let cache = tempfile::tempdir().unwrap();
@@ -442,6 +585,13 @@ fn cache_info_and_clean_say_where_and_how_much() {
     assert_success(&run(Some(cache.path()), &dir, &log("leaks"), &[]), "fill");
     let n = files_under(&cache.path().join("results")).len();
     assert!(n > 0);
+    let bytes: u64 = files_under(&cache.path().join("results"))
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum();
+    // A write a killed run left unfinished is not an entry.
+    let some = files_under(&cache.path().join("results")).remove(0);
+    std::fs::write(some.with_file_name(".tmpkilled"), vec![0u8; 100_000]).unwrap();
     let info = offline()
         .args(["cache", "info"])
         .env("ESCAPE_EXPLAIN_CACHE", cache.path())
@@ -454,6 +604,12 @@ fn cache_info_and_clean_say_where_and_how_much() {
         "{text}"
     );
     assert!(text.contains(&format!("{n} entr")), "{text}");
+    // How big, as the tool words a size (KiB under a MiB).
+    assert!((1024..1 << 20).contains(&bytes), "{bytes}");
+    assert!(
+        text.contains(&format!(", {:.1} KiB (", bytes as f64 / 1024.0)),
+        "{bytes} bytes: {text}"
+    );
     let clean = offline()
         .args(["cache", "clean"])
         .env("ESCAPE_EXPLAIN_CACHE", cache.path())
@@ -462,6 +618,16 @@ fn cache_info_and_clean_say_where_and_how_much() {
     assert_success(&clean, "cache clean");
     assert!(String::from_utf8_lossy(&clean.stdout).starts_with(&format!("Removed {n} entr")));
     assert!(files_under(&cache.path().join("results")).is_empty());
+    let off = offline()
+        .args(["cache", "clean"])
+        .env("ESCAPE_EXPLAIN_CACHE", "off")
+        .output()
+        .unwrap();
+    assert_success(&off, "cache clean, off");
+    assert_eq!(
+        String::from_utf8_lossy(&off.stdout),
+        "The result cache is off: nothing to clean.\n"
+    );
     let off = offline()
         .args(["cache", "info"])
         .env("ESCAPE_EXPLAIN_CACHE", "off")
