@@ -91,6 +91,20 @@ fn same_either_way(cache: &Path, dir: &Path, log: &Path, args: &[&str]) -> Vec<u
     );
     assert_eq!(first.status.code(), without.status.code());
     assert_eq!(again.status.code(), without.status.code());
+    // What the run says beside the report (files not found, lines not understood) too; with
+    // `--verbose` it also says how many packages the cache gave.
+    let verbose = args.iter().any(|a| *a == "-v" || *a == "--verbose");
+    for (o, what) in [(&first, "cold"), (&again, "warm")]
+        .into_iter()
+        .filter(|_| !verbose)
+    {
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&without.stderr),
+            "{what} run's standard error, {args:?} in {}",
+            dir.display()
+        );
+    }
     without.stdout
 }
 
@@ -126,6 +140,21 @@ fn a_warm_run_prints_what_a_run_without_the_cache_prints() {
     assert_success(&o, "reach");
     assert!(replayed(&o) >= 8, "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains(", 0 analysed"));
+
+    // What a run says on standard error is the same too: here, that the log names a file the
+    // module does not have.
+    let tmp = tempfile::tempdir().unwrap();
+    let odd = tmp.path().join("odd.log");
+    let mut text = std::fs::read_to_string(log("reach")).unwrap();
+    text.push_str("gone/gone.go:9:1: x escapes to heap\n");
+    std::fs::write(&odd, text).unwrap();
+    let o = run(None, &dir, &odd, &[]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("names files that are not under"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    same_either_way(cache.path(), &dir, &odd, &[]);
 }
 
 #[test]
@@ -658,4 +687,38 @@ fn cache_info_and_clean_say_where_and_how_much() {
         "{}\n",
         home.path().join("x/escape-explain").display()
     )));
+    // Nowhere to put it: no cache, said with --verbose, and the report as without one.
+    let nowhere = |args: &[&str]| {
+        let mut c = offline();
+        c.env_remove("ESCAPE_EXPLAIN_CACHE")
+            .env_remove("HOME")
+            .env_remove("XDG_CACHE_HOME")
+            .args(args);
+        c.output().unwrap()
+    };
+    assert_eq!(
+        String::from_utf8_lossy(&nowhere(&["cache", "info"]).stdout),
+        "The result cache is off (neither XDG_CACHE_HOME nor HOME is set).\n"
+    );
+    let dir = root().join("tests/go/leaks");
+    let log = log("leaks");
+    let mut args = vec![
+        "--input",
+        log.to_str().unwrap(),
+        "-C",
+        dir.to_str().unwrap(),
+    ];
+    args.extend(["--go-version", VERSION]);
+    let plain = nowhere(&args);
+    assert_success(&plain, "no HOME");
+    assert_eq!(plain.stdout, run(None, &dir, &log, &[]).stdout);
+    args.push("--verbose");
+    let said = nowhere(&args);
+    let err = String::from_utf8_lossy(&said.stderr);
+    assert_eq!(
+        err.matches("neither XDG_CACHE_HOME nor HOME is set")
+            .count(),
+        1,
+        "{err}"
+    );
 }
