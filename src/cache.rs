@@ -1150,13 +1150,7 @@ mod tests {
     fn touch(path: &Path, age_days: u64, bytes: usize) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, vec![b'x'; bytes]).unwrap();
-        let t = SystemTime::now() - Duration::from_secs(age_days * 86400 + 60);
-        std::fs::File::options()
-            .append(true)
-            .open(path)
-            .unwrap()
-            .set_modified(t)
-            .unwrap();
+        age(path, Duration::from_secs(age_days * 86400 + 60));
     }
 
     #[test]
@@ -1184,6 +1178,17 @@ mod tests {
             .unwrap();
     }
 
+    /// An entry with no findings, that says whether its package has generic code.
+    fn entry(generic: bool) -> Entry {
+        Entry::new(
+            Kept::default(),
+            generic,
+            Vec::new(),
+            Vec::new(),
+            Sketch::default(),
+        )
+    }
+
     fn used_within(path: &Path, d: Duration) -> bool {
         let m = std::fs::metadata(path).unwrap().modified().unwrap();
         SystemTime::now().duration_since(m).unwrap_or_default() < d
@@ -1193,13 +1198,7 @@ mod tests {
     fn an_entry_read_is_kept_by_trimming_which_runs_once_a_day() {
         let d = tempfile::tempdir().unwrap();
         let c = ResultCache::open(d.path()).unwrap();
-        let e = Entry::new(
-            Kept::default(),
-            false,
-            Vec::new(),
-            Vec::new(),
-            Sketch::default(),
-        );
+        let e = entry(false);
         c.put(7, &e);
         c.put(8, &e);
         let (read, unread) = (c.path(7), c.path(8));
@@ -1233,13 +1232,7 @@ mod tests {
     fn a_write_left_unfinished_is_not_an_entry_and_is_trimmed_after_an_hour() {
         let d = tempfile::tempdir().unwrap();
         let c = ResultCache::open(d.path()).unwrap();
-        let e = Entry::new(
-            Kept::default(),
-            false,
-            Vec::new(),
-            Vec::new(),
-            Sketch::default(),
-        );
+        let e = entry(false);
         c.put(7, &e);
         let entry = c.path(7);
         let results = d.path().join(ENTRIES);
@@ -1268,13 +1261,7 @@ mod tests {
     fn a_damaged_entry_is_a_miss_and_a_whole_one_a_hit() {
         let d = tempfile::tempdir().unwrap();
         let c = ResultCache::open(d.path()).unwrap();
-        let e = Entry::new(
-            Kept::default(),
-            true,
-            Vec::new(),
-            Vec::new(),
-            Sketch::default(),
-        );
+        let e = entry(true);
         c.put(7, &e);
         assert!(c.get(7).is_some_and(|e| e.generic));
         assert!(c.get(8).is_none());
