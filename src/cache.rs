@@ -378,7 +378,9 @@ impl ResultCache {
             .map_err(|e| format!("{}: {}", dir.display(), crate::files::reason(&e)))?;
         // Writable: a read-only cache would be a miss on every package, each paying for a
         // failed write.
-        tempfile::NamedTempFile::new_in(&entries)
+        tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(&entries)
             .map_err(|e| format!("{}: {}", dir.display(), crate::files::reason(&e)))?;
         let readme = dir.join("README");
         if !readme.exists() {
@@ -557,7 +559,7 @@ impl ResultCache {
             .unwrap_or_default()
             .as_secs();
         let _ = std::fs::write(&stamp, format!("{secs}\n"));
-        trim_entries(&self.dir.join(ENTRIES), now, MAX_AGE_DAYS, MAX_BYTES);
+        trim_entries(&self.dir, now, MAX_AGE_DAYS, MAX_BYTES);
     }
 }
 
@@ -676,47 +678,60 @@ fn unpack(packed: &[u8]) -> Option<Vec<u8>> {
     lz4_flex::block::decompress_size_prepended(packed).ok()
 }
 
-/// Every entry file: its path, size and last use. Not the temporary files of writes under way,
-/// or of a run killed while it wrote ([`unfinished`]).
+/// Every entry file under the cache `dir`: its path, size and last use. An entry is named by
+/// its key's 32 hex digits under `results/` and the first two; anything else there (the
+/// temporary file of a write under way or left unfinished, a file a desktop put there) is not
+/// one.
 fn entries(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
-    files(dir, false)
-}
-
-/// The temporary files [`write_framed`] left: a run killed between writing one and renaming
-/// it into place leaves it behind.
-fn unfinished(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
-    files(dir, true)
-}
-
-fn files(dir: &Path, temporary: bool) -> Vec<(PathBuf, u64, SystemTime)> {
     let mut all = Vec::new();
-    for sub in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        for e in std::fs::read_dir(sub.path())
-            .into_iter()
-            .flatten()
-            .flatten()
+    for sub in std::fs::read_dir(dir.join(ENTRIES))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        all.extend(files_in(&sub.path(), |name| {
+            name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit())
+        }));
+    }
+    all
+}
+
+/// The temporary files of writes ([`write_framed`], the writability check of
+/// [`ResultCache::open`], the executables' memo) under the cache `dir`: a run killed between
+/// creating one and renaming it into place (or removing it) leaves it behind.
+fn unfinished(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
+    let temporary = |name: &str| name.starts_with(TEMP_PREFIX);
+    let results = dir.join(ENTRIES);
+    let mut all = files_in(dir, temporary);
+    all.extend(files_in(&results, temporary));
+    for sub in std::fs::read_dir(&results).into_iter().flatten().flatten() {
+        all.extend(files_in(&sub.path(), temporary));
+    }
+    all
+}
+
+/// The files directly in `dir` whose name `keep` keeps: path, size, last change.
+fn files_in(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<(PathBuf, u64, SystemTime)> {
+    let mut all = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if !e.file_name().to_str().is_some_and(&keep) {
+            continue;
+        }
+        if let Ok(m) = e.metadata()
+            && m.is_file()
         {
-            if e.file_name()
-                .as_encoded_bytes()
-                .starts_with(TEMP_PREFIX.as_bytes())
-                != temporary
-            {
-                continue;
-            }
-            if let Ok(m) = e.metadata()
-                && m.is_file()
-            {
-                all.push((
-                    e.path(),
-                    m.len(),
-                    m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                ));
-            }
+            all.push((
+                e.path(),
+                m.len(),
+                m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            ));
         }
     }
     all
 }
 
+/// Trims the cache `dir`: the temporary files writes left an hour ago or more, the entries
+/// unused for `days`, then the oldest while the entries take more than `cap` bytes.
 fn trim_entries(dir: &Path, now: SystemTime, days: u64, cap: u64) {
     // A write takes well under a second: a temporary file an hour old is one a killed run
     // left, never renamed into place.
@@ -751,7 +766,7 @@ pub fn info(out: &mut dyn Write) -> std::io::Result<()> {
     match location() {
         Err(why) => writeln!(out, "The result cache is off ({why})."),
         Ok(dir) => {
-            let all = entries(&dir.join(ENTRIES));
+            let all = entries(&dir);
             let bytes: u64 = all.iter().map(|e| e.1).sum();
             writeln!(out, "{}", dir.display())?;
             writeln!(
@@ -770,9 +785,9 @@ pub fn clean(out: &mut dyn Write) -> std::io::Result<()> {
     let Ok(dir) = location() else {
         return writeln!(out, "The result cache is off: nothing to clean.");
     };
-    let all = entries(&dir.join(ENTRIES));
+    let all = entries(&dir);
     let bytes: u64 = all.iter().map(|e| e.1).sum();
-    for (path, _, _) in unfinished(&dir.join(ENTRIES)) {
+    for (path, _, _) in unfinished(&dir) {
         let _ = std::fs::remove_file(path);
     }
     let mut removed = 0u64;
@@ -856,7 +871,10 @@ fn exe_hash_settled(dir: &Path, exe: &Path, settle: Duration) -> std::io::Result
         let keep = lines.len().saturating_sub(32);
         let text: String = lines[keep..].iter().map(|l| format!("{l}\n")).collect();
         // Written whole or not at all; a failure leaves the next run to hash again.
-        let _ = tempfile::NamedTempFile::new_in(dir).and_then(|mut tmp| {
+        let temporary = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir);
+        let _ = temporary.and_then(|mut tmp| {
             tmp.write_all(text.as_bytes())?;
             tmp.persist(&memo).map_err(|e| e.error)?;
             Ok(())
@@ -1156,9 +1174,11 @@ mod tests {
     #[test]
     fn trimming_removes_the_unused_then_the_oldest_past_the_cap() {
         let d = tempfile::tempdir().unwrap();
-        let old = d.path().join("aa/old");
-        let a = d.path().join("bb/a");
-        let b = d.path().join("cc/b");
+        let named = |key: u128| {
+            let hex = format!("{key:032x}");
+            d.path().join(ENTRIES).join(&hex[..2]).join(hex)
+        };
+        let (old, a, b) = (named(0xaa << 120), named(0xbb << 120), named(0xcc << 120));
         touch(&old, 6, 10);
         touch(&a, 2, 100);
         touch(&b, 1, 100);
@@ -1232,29 +1252,48 @@ mod tests {
     fn a_write_left_unfinished_is_not_an_entry_and_is_trimmed_after_an_hour() {
         let d = tempfile::tempdir().unwrap();
         let c = ResultCache::open(d.path()).unwrap();
-        let e = entry(false);
-        c.put(7, &e);
+        // An entry, a listing kept beside the entries, and the executables' memo.
+        c.put(7, &entry(false));
+        c.keep_listing(9, &"listed");
+        exe_hash_settled(d.path(), &std::env::current_exe().unwrap(), Duration::ZERO).unwrap();
         let entry = c.path(7);
         let results = d.path().join(ENTRIES);
-        // What a run killed between writing and renaming leaves, and a write under way.
-        let killed = entry.with_file_name(format!("{TEMP_PREFIX}killed"));
+        // What runs killed between creating a temporary file and renaming (or removing) it
+        // leave, beside an entry, in `results` (the writability check) and beside the memo;
+        // and a write under way.
+        let killed = [
+            entry.with_file_name(format!("{TEMP_PREFIX}killed")),
+            results.join(format!("{TEMP_PREFIX}probe")),
+            d.path().join(format!("{TEMP_PREFIX}tools")),
+        ];
+        for k in &killed {
+            std::fs::write(k, b"half").unwrap();
+            age(k, Duration::from_secs(2 * 3600));
+        }
         let writing = entry.with_file_name(format!("{TEMP_PREFIX}writing"));
-        std::fs::write(&killed, b"half").unwrap();
         std::fs::write(&writing, b"half").unwrap();
-        age(&killed, Duration::from_secs(2 * 3600));
+        // Nor is a file something else put there.
+        std::fs::write(entry.with_file_name(".DS_Store"), b"x").unwrap();
         let names = |v: Vec<(PathBuf, u64, SystemTime)>| -> Vec<PathBuf> {
-            v.into_iter().map(|e| e.0).collect()
+            let mut v: Vec<PathBuf> = v.into_iter().map(|e| e.0).collect();
+            v.sort();
+            v
         };
-        assert_eq!(names(entries(&results)), vec![entry.clone()]);
+        let mut kept = vec![entry.clone(), c.path(c.listing_key(9))];
+        kept.sort();
+        assert_eq!(names(entries(d.path())), kept);
+        let mut temporary = killed.to_vec();
+        temporary.push(writing.clone());
+        temporary.sort();
+        // Nothing the cache wrote is named as a temporary file is.
+        assert_eq!(names(unfinished(d.path())), temporary);
         assert!(c.get(7).is_some());
-        trim_entries(&results, SystemTime::now(), MAX_AGE_DAYS, MAX_BYTES);
-        assert!(!killed.exists());
+        trim_entries(d.path(), SystemTime::now(), MAX_AGE_DAYS, MAX_BYTES);
+        for k in &killed {
+            assert!(!k.exists(), "{}", k.display());
+        }
         assert!(writing.exists(), "a write under way is left to finish");
         assert!(entry.exists());
-        // What the cache writes is named so: nothing else it writes starts so.
-        let mut written = names(unfinished(&results));
-        written.retain(|p| p != &writing);
-        assert!(written.is_empty(), "{written:?}");
     }
 
     #[test]
