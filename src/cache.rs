@@ -52,7 +52,8 @@ const LIST_MAGIC: &[u8] = b"escape-explain go list 6\n";
 const MAX_KEPT_DEPTH: usize = 256;
 const ENTRIES: &str = "results";
 const TRIMMED: &str = "trim.txt";
-/// How the temporary file of an entry being written is named, beside the entries.
+/// How the cache's temporary files are named: each write goes to one, renamed into place, and
+/// the writability check makes one. No entry is named so.
 const TEMP_PREFIX: &str = ".tmp";
 
 /// Where the cache is: `ESCAPE_EXPLAIN_CACHE`, else `$XDG_CACHE_HOME/escape-explain`, else
