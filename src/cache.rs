@@ -432,6 +432,8 @@ impl ResultCache {
         k
     }
 
+    /// Where the file of `key` is: `results/`, the key's first two hex digits, all 32 of them
+    /// ([`is_entry_name`]).
     fn path(&self, key: u128) -> PathBuf {
         let hex = format!("{key:032x}");
         self.dir.join(ENTRIES).join(&hex[..2]).join(hex)
@@ -690,11 +692,14 @@ fn entries(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
         .flatten()
         .flatten()
     {
-        all.extend(files_in(&sub.path(), |name| {
-            name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit())
-        }));
+        all.extend(files_in(&sub.path(), is_entry_name));
     }
     all
+}
+
+/// Whether a file's name is that of an entry ([`ResultCache::path`]).
+fn is_entry_name(name: &str) -> bool {
+    name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The temporary files of writes ([`write_framed`], the writability check of
@@ -1175,11 +1180,12 @@ mod tests {
     #[test]
     fn trimming_removes_the_unused_then_the_oldest_past_the_cap() {
         let d = tempfile::tempdir().unwrap();
-        let named = |key: u128| {
-            let hex = format!("{key:032x}");
-            d.path().join(ENTRIES).join(&hex[..2]).join(hex)
-        };
-        let (old, a, b) = (named(0xaa << 120), named(0xbb << 120), named(0xcc << 120));
+        let c = ResultCache::open(d.path()).unwrap();
+        let (old, a, b) = (
+            c.path(0xaa << 120),
+            c.path(0xbb << 120),
+            c.path(0xcc << 120),
+        );
         touch(&old, 6, 10);
         touch(&a, 2, 100);
         touch(&b, 1, 100);
